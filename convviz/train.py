@@ -1,0 +1,288 @@
+"""Train the restoration nets, resumably: `python -m convviz.train {denoise,sr} [options]`.
+
+    python -m convviz.train denoise --minutes 30            # FFDNet-style blind denoiser
+    python -m convviz.train sr --scale 3 --arch srcnn        # SRCNN 9-1-5 at x3
+    python -m convviz.train sr --scale 2                     # the sub-pixel net at x2
+
+Each run lives in `<out>/<name>/` (default runs/, which git ignores): `checkpoint.pt` (model,
+optimizer, step, RNG states, training seconds so far), `log.csv` (step, seconds, lr, loss,
+validation PSNR) and `best.safetensors`. Running the same command again resumes exactly where the
+checkpoint stopped. The best weights so far (by validation PSNR) are also copied to
+`<ship>/<name>.safetensors` (default assets/models/).
+
+Data: Train400 (180x180 grayscale BSD crops); the last 8 images (sorted) are held out for the
+validation PSNR. Denoising: random 64x64 crops with flips/rot90, noise sigma ~ U[0, 55] per patch
+(0-255 scale), loss = MSE. Super-resolution on luminance: LR = PIL bicubic downscale of the whole
+uint8 image (as in the benchmark), Y = (16 + 219 g)/255, aligned random crops of 96/s LR pixels.
+"""
+import argparse
+import json
+import os
+import platform
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from safetensors.torch import save_file
+
+from convviz import imaging
+from convviz.models import build
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "Train400"
+N_VAL = 8                       # last 8 training images: the held-out validation set
+VAL_SIGMAS = (15, 25, 50)
+
+
+def run_name(task: str, arch: str, scale: int) -> str:
+    """ffdnet_gray for the denoiser, <arch>_x<scale> for super-resolution."""
+    return "ffdnet_gray" if task == "denoise" else f"{arch}_x{scale}"
+
+
+def load_gray_images(folder: Path) -> list:
+    """All PNG/BMP/JPG images of `folder` in sorted order, as uint8 (H, W) grayscale."""
+    files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in {".png", ".bmp", ".jpg", ".tif"})
+    if not files:
+        raise FileNotFoundError(f"no images in {folder}")
+    return [np.asarray(Image.open(p).convert("L")) for p in files]
+
+
+def augment(patch: np.ndarray, k: int, flip: bool) -> np.ndarray:
+    """One of the 8 dihedral transforms: rot90 k times, then an optional left-right flip."""
+    patch = np.rot90(patch, k, axes=(-2, -1))
+    return patch[..., ::-1] if flip else patch
+
+
+class DenoiseData:
+    """Random noisy/clean 64x64 patch batches and a fixed validation set."""
+
+    def __init__(self, images: list, patch: int):
+        self.train, self.val, self.patch = images[:-N_VAL], images[-N_VAL:], patch
+
+    def batch(self, rng: np.random.Generator, gen: torch.Generator, size: int):
+        p = self.patch
+        patches = []
+        for _ in range(size):
+            img = self.train[rng.integers(len(self.train))]
+            i, j = rng.integers(img.shape[0] - p + 1), rng.integers(img.shape[1] - p + 1)
+            patches.append(augment(img[i:i + p, j:j + p], rng.integers(4), bool(rng.integers(2))))
+        clean = torch.from_numpy(np.stack(patches)[:, None] / 255.0).float()      # (B, 1, p, p)
+        sigma = torch.rand(size, generator=gen) * 55                              # (B,) 0-255 scale
+        noisy = clean + torch.randn(clean.shape, generator=gen) * sigma.view(-1, 1, 1, 1) / 255
+        return (noisy, sigma), clean
+
+    def validate(self, model: torch.nn.Module, device: torch.device) -> dict:
+        """Mean PSNR on the held-out images at sigma 15, 25, 50 (noise seeded by image index)."""
+        result = {}
+        for sigma in VAL_SIGMAS:
+            scores = []
+            for index, img in enumerate(self.val):
+                clean = torch.from_numpy(img / 255.0).float()[None, None]
+                noise = torch.randn(clean.shape, generator=torch.Generator().manual_seed(index)) * sigma / 255
+                out = model((clean + noise).to(device), sigma).clamp(0, 1).cpu()
+                scores.append(imaging.psnr(clean[0, 0].numpy(), out[0, 0].numpy()))
+            result[f"val_psnr_s{sigma}"] = float(np.mean(scores))
+        result["val_psnr"] = float(np.mean(list(result.values())))
+        return result
+
+
+class SRData:
+    """Aligned LR/HR luminance patches; SRCNN gets the bicubic-upscaled LR as input."""
+
+    def __init__(self, images: list, scale: int, patch: int, upscaled_input: bool):
+        self.scale, self.patch, self.upscaled_input = scale, patch, upscaled_input
+        self.triples = [self._prepare(imaging.crop_to_multiple(img, scale)) for img in images]
+        self.train, self.val = self.triples[:-N_VAL], self.triples[-N_VAL:]
+
+    def _prepare(self, hr_uint8: np.ndarray):
+        s = self.scale
+        H, W = hr_uint8.shape
+        lr_uint8 = imaging.pil_bicubic(hr_uint8, (H // s, W // s))       # the benchmark's LR
+        hr_y = imaging.gray_to_y(imaging.to_float(hr_uint8))
+        lr_y = imaging.gray_to_y(imaging.to_float(lr_uint8))
+        up_y = imaging.pil_bicubic(lr_y, (H, W))                          # SRCNN's input
+        return hr_y.astype(np.float32), lr_y.astype(np.float32), up_y.astype(np.float32)
+
+    def batch(self, rng: np.random.Generator, gen: torch.Generator, size: int):
+        s, p = self.scale, self.patch // self.scale                        # p: LR patch size
+        inputs, targets = [], []
+        for _ in range(size):
+            hr, lr, up = self.train[rng.integers(len(self.train))]
+            i, j = rng.integers(lr.shape[0] - p + 1), rng.integers(lr.shape[1] - p + 1)
+            k, flip = rng.integers(4), bool(rng.integers(2))
+            source = up[s * i:s * (i + p), s * j:s * (j + p)] if self.upscaled_input else lr[i:i + p, j:j + p]
+            inputs.append(augment(source, k, flip))
+            targets.append(augment(hr[s * i:s * (i + p), s * j:s * (j + p)], k, flip))
+        x = torch.from_numpy(np.stack(inputs)[:, None].copy())                   # (B, 1, p or sp, ...)
+        y = torch.from_numpy(np.stack(targets)[:, None].copy())                  # (B, 1, sp, sp)
+        return (x,), y
+
+    def validate(self, model: torch.nn.Module, device: torch.device) -> dict:
+        """Mean PSNR on Y of the held-out images, `scale` pixels shaved."""
+        scores, bicubic = [], []
+        for hr, lr, up in self.val:
+            x = torch.from_numpy(up if self.upscaled_input else lr)[None, None].to(device)
+            out = model(x).clamp(0, 1).cpu()[0, 0].numpy()
+            scores.append(imaging.psnr(hr, out, shave=self.scale))
+            bicubic.append(imaging.psnr(hr, up, shave=self.scale))
+        return {"val_psnr": float(np.mean(scores)), "val_bicubic": float(np.mean(bicubic))}
+
+
+def save_weights(model: torch.nn.Module, path: Path, metadata: dict) -> None:
+    """float32 safetensors with the architecture and its config in the metadata."""
+    tensors = {k: v.detach().float().cpu().contiguous() for k, v in model.state_dict().items()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    save_file(tensors, str(tmp), metadata={k: str(v) for k, v in metadata.items()})
+    os.replace(tmp, path)
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m convviz.train", description=__doc__.split("\n")[0])
+    parser.add_argument("task", choices=["denoise", "sr"])
+    parser.add_argument("--scale", type=int, default=2, choices=[2, 3, 4], help="SR factor")
+    parser.add_argument("--arch", default=None, choices=["ffdnet", "srcnn", "subpixel"],
+                        help="default: ffdnet for denoise, subpixel for sr")
+    parser.add_argument("--minutes", type=float, default=10.0, help="training time for this invocation")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=REPO / "runs")
+    parser.add_argument("--ship", type=Path, default=REPO / "assets" / "models",
+                        help="where the best weights are copied as <name>.safetensors")
+    parser.add_argument("--lr", type=float, default=None, help="Adam learning rate (default 1e-3; "
+                        "given on a resumed run it replaces the stored one)")
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads on CPU")
+    parser.add_argument("--val-every", type=int, default=None, help="steps between validations")
+    parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
+    args = parser.parse_args(argv)
+    args.arch = args.arch or ("ffdnet" if args.task == "denoise" else "subpixel")
+    if (args.task == "denoise") != (args.arch == "ffdnet"):
+        parser.error(f"--arch {args.arch} does not fit task {args.task}")
+    return args
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    name = run_name(args.task, args.arch, args.scale)
+    run_dir = args.out / name
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+    torch.manual_seed(args.seed)
+    if args.task == "denoise":
+        model, batch_size, val_every = build("ffdnet", depth=12, width=64), 32, 200
+        data = DenoiseData(load_gray_images(args.data), patch=64)
+    else:
+        config = {"scale": args.scale} if args.arch == "subpixel" else {"scale": args.scale}
+        model, batch_size, val_every = build(args.arch, **config), 32, 500
+        data = SRData(load_gray_images(args.data), args.scale, patch=96, upscaled_input=args.arch == "srcnn")
+    batch_size = args.batch_size or batch_size
+    val_every = args.val_every or val_every
+    model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    rng = np.random.default_rng(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    state = {"step": 0, "train_seconds": 0.0, "best_val": -1.0, "best_step": 0}
+
+    checkpoint_path = run_dir / "checkpoint.pt"
+    if checkpoint_path.exists():
+        ckpt = torch.load(checkpoint_path, map_location=device, weights_only=False)
+        model.load_state_dict(ckpt["model"])
+        optimizer.load_state_dict(ckpt["optimizer"])
+        rng.bit_generator.state = ckpt["numpy_rng"]
+        gen.set_state(ckpt["torch_rng"])
+        state = ckpt["state"]
+        print(f"resumed {name} at step {state['step']} ({state['train_seconds'] / 60:.1f} min trained)")
+    if args.lr is not None:
+        for group in optimizer.param_groups:
+            group["lr"] = args.lr
+    lr = optimizer.param_groups[0]["lr"]
+
+    def save_checkpoint():
+        tmp = checkpoint_path.with_suffix(".tmp")
+        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                    "numpy_rng": rng.bit_generator.state, "torch_rng": gen.get_state(),
+                    "state": state, "arch": args.arch, "config": model.config()}, tmp)
+        os.replace(tmp, checkpoint_path)
+
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+
+    hardware = f"{device.type}: {torch.cuda.get_device_name() if device.type == 'cuda' else cpu_name()}, {args.threads} thread(s)"
+    with open(run_dir / "sessions.jsonl", "a") as f:
+        f.write(json.dumps({"event": "start", "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                            "step": state["step"], "lr": lr, "minutes": args.minutes, "hardware": hardware,
+                            "argv": argv if argv is not None else os.sys.argv[1:]}) + "\n")
+    log_path = run_dir / "log.csv"
+    if not log_path.exists():
+        log_path.write_text("step,train_seconds,lr,loss,val_psnr,extra\n")
+
+    start_step, budget = state["step"], args.minutes * 60
+    started = last_checkpoint = time.time()
+    losses = []
+    model.train()
+    while time.time() - started < budget and not stop["now"]:
+        t0 = time.time()
+        inputs, target = data.batch(rng, gen, batch_size)
+        inputs = [t.to(device) if torch.is_tensor(t) else t for t in inputs]
+        loss = torch.nn.functional.mse_loss(model(*inputs), target.to(device))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        losses.append(loss.item())
+        state["step"] += 1
+        state["train_seconds"] += time.time() - t0
+
+        if state["step"] % val_every == 0:
+            t0 = time.time()
+            model.eval()
+            with torch.inference_mode():
+                val = data.validate(model, device)
+            model.train()
+            state["train_seconds"] += time.time() - t0
+            extra = ";".join(f"{k}={v:.3f}" for k, v in val.items() if k != "val_psnr")
+            line = f"{state['step']},{state['train_seconds']:.1f},{lr:g},{np.mean(losses):.6g},{val['val_psnr']:.4f},{extra}"
+            losses = []
+            with open(log_path, "a") as f:
+                f.write(line + "\n")
+            print(line, flush=True)
+            if val["val_psnr"] > state["best_val"]:
+                state["best_val"], state["best_step"] = val["val_psnr"], state["step"]
+                meta = {"arch": args.arch, "config": json.dumps(model.config()), "task": args.task,
+                        "step": state["step"], "val_psnr": f"{val['val_psnr']:.4f}",
+                        "train_seconds": f"{state['train_seconds']:.0f}", "hardware": hardware}
+                save_weights(model, run_dir / "best.safetensors", meta)
+                if str(args.ship) not in ("", "none"):
+                    save_weights(model, args.ship / f"{name}.safetensors", meta)
+        if time.time() - last_checkpoint > args.checkpoint_minutes * 60:
+            save_checkpoint()
+            last_checkpoint = time.time()
+
+    save_checkpoint()
+    with open(run_dir / "sessions.jsonl", "a") as f:
+        f.write(json.dumps({"event": "stop", "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                            "step": state["step"], "steps_this_run": state["step"] - start_step,
+                            "train_seconds": round(state["train_seconds"], 1),
+                            "best_val": state["best_val"], "best_step": state["best_step"]}) + "\n")
+    print(f"stopped {name} at step {state['step']}; best val PSNR {state['best_val']:.3f} at step {state['best_step']}")
+
+
+if __name__ == "__main__":
+    main()
