@@ -1,0 +1,100 @@
+"""Input values, kernels and worked examples for the convolution lesson.
+
+Random values are seeded (numpy's default_rng), so a link with the same seed shows the same
+numbers. Exercise 7.1 is note 004's worked example (Tarokh, Duke ECE685).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convviz.filters import CLASSIC_FILTERS
+
+INPUT_PATTERNS = {
+    "random": "Random integers 0–4",
+    "ramp": "Ramp (row + column)",
+    "edge": "Vertical edge (0 | 1)",
+    "checker": "Checkerboard",
+}
+
+KERNEL_CHOICES = {
+    "random": "Random integers −2…2",
+    "ones": "All ones",
+    "identity": "Identity (1 in the centre)",
+    **{name: label for name, (label, kernel, _) in CLASSIC_FILTERS.items() if kernel.shape == (3, 3)},
+}
+
+
+def input_values(pattern: str, channels: int, height: int, width: int, seed: int = 0) -> np.ndarray:
+    """An input (C, H, W) of small integers, so that sums can be checked by hand."""
+    r, c = np.mgrid[0:height, 0:width]
+    if pattern == "random":
+        return np.random.default_rng(seed).integers(0, 5, size=(channels, height, width)).astype(np.float64)
+    if pattern == "ramp":
+        base = (r + c).astype(np.float64)
+    elif pattern == "edge":
+        base = (c >= width // 2).astype(np.float64)
+    elif pattern == "checker":
+        base = ((r + c) % 2).astype(np.float64)
+    else:
+        raise ValueError(f"Unknown input pattern {pattern!r}; choose one of {', '.join(INPUT_PATTERNS)}.")
+    return np.stack([base + k for k in range(channels)])              # channel k is the pattern + k
+
+
+def kernel_values(name: str, channels: int, kh: int, kw: int, seed: int = 0) -> np.ndarray:
+    """A kernel (C, kh, kw) for one output map. Named 3×3 filters need kh = kw = 3."""
+    if name == "random":
+        rng = np.random.default_rng(seed + 1000)                      # a stream apart from the input's
+        return rng.integers(-2, 3, size=(channels, kh, kw)).astype(np.float64)
+    if name == "ones":
+        return np.ones((channels, kh, kw))
+    if name == "identity":
+        w = np.zeros((channels, kh, kw))
+        w[:, kh // 2, kw // 2] = 1.0
+        return w
+    if name in CLASSIC_FILTERS:
+        kernel = CLASSIC_FILTERS[name][1]
+        if kernel.shape != (kh, kw):
+            raise ValueError(f"{CLASSIC_FILTERS[name][0]} is a {kernel.shape[0]}×{kernel.shape[1]} kernel; "
+                             f"set the kernel size to {kernel.shape[0]}×{kernel.shape[1]} to use it.")
+        return np.stack([kernel] * channels)
+    raise ValueError(f"Unknown kernel {name!r}; choose one of {', '.join(KERNEL_CHOICES)}.")
+
+
+# Note 004, Example 7.1: X (3, 4, 4), W (3, 3, 3), zero padding 1, stride 1, bias 2, ReLU.
+EXERCISE_7_1 = dict(
+    x=np.array([[[2, 1, 0, 0], [0, 0, 2, 1], [0, 2, 0, 1], [2, 1, 0, 1]],
+                [[2, 2, 0, 0], [0, 0, 2, 1], [0, 0, 2, 0], [0, 1, 0, 1]],
+                [[2, 1, 0, 0], [0, 0, 2, 1], [2, 0, 0, 0], [0, 1, 0, 1]]], dtype=np.float64),
+    w=np.array([[[1, 0, 0], [0, -2, 0], [0, 0, -1]],
+                [[1, 2, 0], [2, 0, -1], [0, -1, 1]],
+                [[0, 0, -2], [0, 1, 2], [-2, 2, 0]]], dtype=np.float64),
+    bias=2.0, padding=1, stride=1,
+    # What the note prints (Solution 7.1). Its X2*W2 has 11 at row 1, column 3: the true value is 1.
+    printed_channel_maps=np.array([
+        [[-4, -4, -1, 0], [-2, 2, -4, -2], [-1, -4, -1, 0], [-4, -2, 2, -2]],
+        [[-2, 6, 3, -1], [4, 6, -1, 4], [1, -3, 5, 7], [-1, 0, 5, 2]],
+        [[4, 1, 4, -2], [2, 0, 4, 11], [2, -2, -4, 2], [2, 1, 2, 1]]], dtype=np.float64),
+    printed_y=np.array([[0, 5, 8, 0], [6, 10, 1, 5], [4, 0, 2, 11], [0, 1, 11, 3]], dtype=np.float64),
+    printed_max=np.array([[10, 8], [4, 11]], dtype=np.float64),
+    printed_avg=np.array([[21 / 4, 7 / 2], [5 / 4, 27 / 4]]),
+)
+
+
+def exercise_7_1() -> dict:
+    """Note 004's Example 7.1 worked through: per-channel maps, Y = ReLU(sum + 2), 2×2 max and avg pools.
+
+    The note writes `*` but computes cross-correlation (no kernel flip), as deep-learning layers do.
+    Returns the computed arrays and the cells where the note's printed maps disagree.
+    """
+    from convviz.conv import cross_correlate2d
+    from convviz.pooling import avg_pool2d, max_pool2d
+
+    ex = EXERCISE_7_1
+    maps = np.stack([cross_correlate2d(ex["x"][c], ex["w"][c], padding=ex["padding"]) for c in range(3)])  # (3, 4, 4)
+    pre = maps.sum(axis=0) + ex["bias"]
+    y = np.maximum(pre, 0.0)
+    typos = [(int(c), int(i), int(j), float(ex["printed_channel_maps"][c, i, j]), float(maps[c, i, j]))
+             for c, i, j in zip(*np.nonzero(maps != ex["printed_channel_maps"]))]
+    return dict(channel_maps=maps, pre_activation=pre, y=y,
+                max_pool=max_pool2d(y, 2), avg_pool=avg_pool2d(y, 2), typos=typos)

@@ -1,0 +1,103 @@
+"""Shared plotly building blocks: number grids drawn with row 0 at the top.
+
+Every matrix and image in ConvViz is a heatmap with a reversed y axis and square cells,
+so that a grid on screen reads like the array printed by numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+# Diverging colours centred on zero: negative blue, positive red, zero white.
+DIVERGING = "RdBu_r"
+MAX_CELLS_WITH_TEXT = 18     # above this many rows or columns, values are left off the cells
+FONT = dict(size=15)
+
+
+class FramedFigure(go.Figure):
+    """A plotly figure whose animation frames are kept as plain, ready-to-send dicts.
+
+    Plotly validates every frame object it is given (seconds for hundreds of frames); these
+    frames are built by ConvViz from known-good keys, so they join the figure only in
+    `to_dict`, which is what st.plotly_chart and plotly.io.to_json serialise.
+    """
+
+    def __init__(self, *args, raw_frames=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._raw_frames = list(raw_frames)
+
+    @property
+    def raw_frames(self) -> list[dict]:
+        return self._raw_frames
+
+    def to_dict(self):
+        spec = super().to_dict()
+        spec["frames"] = self._raw_frames
+        return spec
+
+
+def number_text(z: np.ndarray) -> np.ndarray:
+    """Cell labels: whole numbers without '.0', others to 3 significant digits, NaN blank."""
+    out = np.empty(z.shape, dtype=object)
+    for idx, v in np.ndenumerate(z):
+        if np.isnan(v):
+            out[idx] = ""
+        elif float(v).is_integer():
+            out[idx] = str(int(v))
+        else:
+            out[idx] = f"{v:.3g}"
+    return out
+
+
+def grid_trace(z, show_text: bool | None = None, zmax: float | None = None, name: str = "",
+               colorscale=DIVERGING, text=None) -> go.Heatmap:
+    """A heatmap of a 2-D array with the values printed on its cells (when it is small)."""
+    z = np.asarray(z, dtype=np.float64)
+    if show_text is None:
+        show_text = max(z.shape) <= MAX_CELLS_WITH_TEXT
+    finite = np.abs(z[np.isfinite(z)])
+    zmax = zmax if zmax is not None else (float(finite.max()) if finite.size and finite.max() > 0 else 1.0)
+    return go.Heatmap(
+        z=z,
+        text=(number_text(z) if text is None else text) if show_text else None,
+        texttemplate="%{text}" if show_text else None,
+        textfont=dict(size=14 if max(z.shape) <= 10 else 11),
+        colorscale=colorscale, zmid=0 if colorscale == DIVERGING else None,
+        zmin=-zmax if colorscale == DIVERGING else None, zmax=zmax if colorscale == DIVERGING else None,
+        showscale=False, xgap=1, ygap=1, name=name,
+        hovertemplate="row %{y}, col %{x}: %{z}<extra>" + name + "</extra>",
+    )
+
+
+def style_grid_axes(fig: go.Figure, row=None, col=None) -> None:
+    """Row 0 at the top, square cells, integer ticks."""
+    kw = {} if row is None else dict(row=row, col=col)
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, dtick=1 if row is None else None, **kw)
+    fig.update_xaxes(showgrid=False, zeroline=False, side="top", **kw)
+
+
+def grid_figure(z, title: str = "", height: int | None = None, **trace_kw) -> go.Figure:
+    """One array as a standalone figure."""
+    z = np.asarray(z, dtype=np.float64)
+    fig = go.Figure(grid_trace(z, **trace_kw))
+    style_grid_axes(fig)
+    fig.update_yaxes(scaleanchor="x", constrain="domain")
+    fig.update_xaxes(constrain="domain", dtick=1 if z.shape[1] <= MAX_CELLS_WITH_TEXT else None)
+    fig.update_yaxes(dtick=1 if z.shape[0] <= MAX_CELLS_WITH_TEXT else None)
+    cell = 42 if max(z.shape) <= 8 else 24 if max(z.shape) <= 18 else 12
+    fig.update_layout(title=dict(text=title, font=FONT), font=FONT,
+                      height=height or min(620, 110 + cell * z.shape[0]),
+                      margin=dict(l=30, r=10, t=70, b=10), plot_bgcolor="#d9d9d9")
+    return fig
+
+
+def image_figure(img, title: str = "", height: int = 360) -> go.Figure:
+    """A grayscale image in [0, 1] (or any range, shown clipped to it), row 0 at the top."""
+    img = np.clip(np.asarray(img, dtype=np.float64), 0, 1)
+    fig = go.Figure(go.Heatmap(z=img, colorscale="gray", zmin=0, zmax=1, showscale=False,
+                               hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", visible=False)
+    fig.update_xaxes(constrain="domain", visible=False)
+    fig.update_layout(title=dict(text=title, font=FONT), height=height, margin=dict(l=5, r=5, t=45, b=5))
+    return fig

@@ -1,0 +1,192 @@
+"""The app's restoration API: denoise and upscale numpy images with the project's own nets.
+
+    denoise(image, sigma=None) -> np.ndarray        # FFDNet-style blind denoiser, sigma on 0-255 scale
+    upscale(image, scale, model="subpixel") -> np.ndarray   # x2, x3, x4 on luminance
+    model_info(name) -> dict                        # params, MACs, device, model-card summary
+    feature_maps(image, layer, sigma=None) -> np.ndarray    # the denoiser's activations
+
+Images are float arrays in [0, 1], (H, W) or (H, W, 3) (uint8 is accepted and divided by 255).
+Colour conventions: `denoise` runs the grayscale model on each of R, G, B with one sigma;
+`upscale` runs the model on Y (BT.601 as MATLAB's rgb2ycbcr) and PIL bicubic on Cb and Cr.
+Weights come from assets/models/<name>.safetensors, are loaded once per process
+(functools.lru_cache) and run on CUDA when present, in torch.inference_mode, tiled with overlap.
+"""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+from convviz import imaging
+from convviz.models import build, dncnn_s_macs_per_pixel
+from convviz.tiling import tiled_apply
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "assets" / "models"
+DENOISER = "ffdnet_gray"
+SR_MODELS = {"subpixel": {2: "subpixel_x2", 3: "subpixel_x3", 4: "subpixel_x4"}, "srcnn": {3: "srcnn_x3"}}
+TILE = 512   # input pixels per tile side: about 64 MB of activations for the denoiser in float32
+
+
+def device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def weights_path(name: str) -> Path:
+    return MODEL_DIR / f"{name}.safetensors"
+
+
+def read_metadata(path: Path) -> dict:
+    with safe_open(str(path), framework="pt") as f:
+        return dict(f.metadata() or {})
+
+
+def load_weights(path: Path) -> torch.nn.Module:
+    """Build the net named in the file's metadata and load its tensors (eval mode, on CPU)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"model weights {path} are missing; train them with `python -m convviz.train` "
+                                f"(see assets/models/*.md) or restore the file from git")
+    meta = read_metadata(path)
+    model = build(meta["arch"], **json.loads(meta["config"]))
+    model.load_state_dict(load_file(str(path)))
+    return model.eval()
+
+
+@lru_cache(maxsize=None)
+def load_model(name: str) -> torch.nn.Module:
+    """The shipped model `name`, loaded once per process, on `device()`."""
+    return load_weights(weights_path(name)).to(device())
+
+
+def _as_float_image(image) -> np.ndarray:
+    image = np.asarray(image)
+    if image.dtype == np.uint8:
+        image = image / 255.0
+    if not np.issubdtype(image.dtype, np.floating):
+        raise ValueError(f"image must be float in [0, 1] or uint8, got dtype {image.dtype}")
+    if image.ndim == 3 and image.shape[2] == 4:
+        image = image[..., :3]   # drop alpha
+    if not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
+        raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {image.shape}")
+    return image.astype(np.float64, copy=False)
+
+
+def estimate_noise_sigma(image) -> float:
+    """Noise standard deviation on the 0-255 scale, by skimage.restoration.estimate_sigma
+    (wavelet median absolute deviation, Donoho & Johnstone 1994); mean over colour channels."""
+    from skimage.restoration import estimate_sigma
+    image = _as_float_image(image)
+    channel_axis = -1 if image.ndim == 3 else None
+    return float(255.0 * estimate_sigma(image, channel_axis=channel_axis, average_sigmas=True))
+
+
+def _run_denoiser(planes: np.ndarray, sigma: float, tile: int) -> np.ndarray:
+    """planes: (B, H, W) float -> (B, H, W) denoised, not clipped."""
+    model = load_model(DENOISER)
+    x = torch.from_numpy(planes).float()[:, None].to(device())              # (B, 1, H, W)
+    with torch.inference_mode():
+        y = tiled_apply(lambda t: model(t, sigma), x, tile=tile, overlap=32, align=2)
+    return y[:, 0].double().cpu().numpy()                                   # (B, H, W)
+
+
+def denoise(image, sigma=None, *, tile: int = TILE) -> np.ndarray:
+    """Remove additive Gaussian noise of level `sigma` (0-255 scale; None: estimate it).
+
+    image: (H, W) or (H, W, 3) float; values outside [0, 1] (unclipped noise) are allowed.
+    Returns the same shape, float64, clipped to [0, 1]. Colour: the grayscale model on each of
+    R, G and B, with one sigma for all three.
+    """
+    image = _as_float_image(image)
+    if sigma is None:
+        sigma = estimate_noise_sigma(image)
+    if not 0 <= float(sigma) <= 255:
+        raise ValueError(f"sigma is on the 0-255 scale, got {sigma}")
+    planes = image[None] if image.ndim == 2 else np.moveaxis(image, -1, 0)   # (C, H, W)
+    out = _run_denoiser(np.ascontiguousarray(planes), float(sigma), tile)
+    out = out[0] if image.ndim == 2 else np.moveaxis(out, 0, -1)
+    return np.clip(out, 0.0, 1.0)
+
+
+def upscale_y(y: np.ndarray, scale: int, model: str = "subpixel", *, tile: int = TILE) -> np.ndarray:
+    """Super-resolve a luminance plane (H, W) in Y/255 units -> (sH, sW), not clipped."""
+    name = _sr_name(model, scale)
+    net = load_model(name)
+    H, W = y.shape
+    if model == "srcnn":   # SRCNN works on the bicubic-upscaled plane
+        x = torch.from_numpy(imaging.pil_bicubic(y, (scale * H, scale * W))).float()[None, None]
+        fn, s, overlap = net, 1, 16
+    else:
+        x = torch.from_numpy(y).float()[None, None]                           # (1, 1, H, W)
+        fn, s, overlap = net, scale, 16
+    with torch.inference_mode():
+        out = tiled_apply(fn, x.to(device()), tile=tile, overlap=overlap, scale=s)   # (1, 1, sH, sW)
+    return out[0, 0].double().cpu().numpy()
+
+
+def _sr_name(model: str, scale: int) -> str:
+    if model not in SR_MODELS:
+        raise ValueError(f"model must be one of {sorted(SR_MODELS)}, got {model!r}")
+    if scale not in SR_MODELS[model]:
+        raise ValueError(f"{model} is trained for scale {sorted(SR_MODELS[model])}, got {scale}")
+    return SR_MODELS[model][scale]
+
+
+def upscale(image, scale: int, model: str = "subpixel", *, tile: int = TILE) -> np.ndarray:
+    """Super-resolve by `scale` in {2, 3, 4} ("srcnn": 3 only).
+
+    image: (H, W) or (H, W, 3) float in [0, 1]. Returns (sH, sW) or (sH, sW, 3), float64 in [0, 1].
+    Gray images go through Y = (16 + 219 g)/255; colour: the net on Y, PIL bicubic on Cb, Cr.
+    """
+    image = _as_float_image(image)
+    _sr_name(model, scale)
+    H, W = image.shape[:2]
+    if image.ndim == 2:
+        y = upscale_y(imaging.gray_to_y(image), scale, model, tile=tile)
+        return np.clip(imaging.y_to_gray(y), 0.0, 1.0)
+    ycbcr = imaging.rgb_to_ycbcr(image)
+    y = upscale_y(ycbcr[..., 0], scale, model, tile=tile)
+    chroma = imaging.pil_bicubic(ycbcr[..., 1:], (scale * H, scale * W))    # (sH, sW, 2)
+    return np.clip(imaging.ycbcr_to_rgb(np.concatenate([y[..., None], chroma], axis=-1)), 0.0, 1.0)
+
+
+def feature_maps(image, layer: int, sigma=None) -> np.ndarray:
+    """The denoiser's activations after conv layer `layer` (1-based): (width, ceil(H/2), ceil(W/2)).
+
+    image: (H, W) float (colour is converted to gray by averaging); sigma as in `denoise`.
+    """
+    image = _as_float_image(image)
+    if image.ndim == 3:
+        image = image.mean(axis=-1)
+    if sigma is None:
+        sigma = estimate_noise_sigma(image)
+    model = load_model(DENOISER)
+    x = torch.from_numpy(image).float()[None, None].to(device())              # (1, 1, H, W)
+    with torch.inference_mode():
+        return model.feature_maps(x, float(sigma), layer)[0].cpu().numpy()    # (width, H', W')
+
+
+def model_info(name: str = DENOISER) -> dict:
+    """Name, architecture, config, parameters, MACs per pixel and per megapixel, device,
+    training metadata and the first paragraph of the model card."""
+    path = weights_path(name)
+    model = load_model(name)
+    meta = read_metadata(path)
+    card = path.with_suffix(".md")
+    summary = ""
+    if card.exists():
+        paragraphs = [p.strip() for p in card.read_text().split("\n\n") if p.strip() and not p.startswith("#")]
+        summary = paragraphs[0] if paragraphs else ""
+    macs = float(model.macs_per_pixel())
+    return {"name": name, "arch": meta.get("arch"), "config": json.loads(meta.get("config", "{}")),
+            "params": sum(p.numel() for p in model.parameters()), "macs_per_pixel": macs,
+            "gmacs_per_megapixel": macs / 1e3, "macs_vs_dncnn_s": macs / dncnn_s_macs_per_pixel(),
+            "device": str(device()), "step": meta.get("step"), "val_psnr": meta.get("val_psnr"),
+            "train_seconds": meta.get("train_seconds"), "card": str(card), "card_summary": summary}
+
+
+def available_models() -> list:
+    """Names of the weights files present in assets/models."""
+    return sorted(p.stem for p in MODEL_DIR.glob("*.safetensors"))

@@ -1,0 +1,24 @@
+"""The same computations done by PyTorch in float64, for the pages' "check against torch" lines."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from convviz.conv import as_pair, standardize
+
+
+def conv2d_torch(x, w, bias=None, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """F.conv2d in float64 with convviz's shapes: (H', W') for one output map, else (C_out, H', W')."""
+    xs, ws, bs, squeeze = standardize(x, w, bias)
+    y = F.conv2d(torch.from_numpy(xs)[None], torch.from_numpy(ws), torch.from_numpy(bs),
+                 stride=as_pair(stride), padding=as_pair(padding), dilation=as_pair(dilation))[0]  # (C_out, H', W')
+    y = y.numpy()
+    return y[0] if squeeze else y
+
+
+def max_abs_difference(a, b) -> float:
+    """max |a - b| (inf when the shapes differ)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(np.abs(a - b).max()) if a.shape == b.shape else float("inf")

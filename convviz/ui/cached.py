@@ -1,0 +1,47 @@
+"""Cached builders for the pages: keyed on the few numbers a view depends on, never on arrays.
+
+Figures are cached as resources (shared, not copied: pages never mutate them), so a rerun
+that changed nothing in a view costs a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from convviz.examples import EXERCISE_7_1, input_values, kernel_values
+from convviz.figures import grid_figure, image_figure
+from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
+from convviz.sliding_window_figure import sliding_window_figure
+
+
+def lesson_arrays(preset: str, pattern: str, kernel: str, seed: int, c: int, h: int, w: int, kh: int, kw: int):
+    """The input (C, H, W) and kernel (C, kh, kw) a view shows (cheap; not cached)."""
+    if preset == "ex71":
+        return EXERCISE_7_1["x"], EXERCISE_7_1["w"]
+    return input_values(pattern, c, h, w, seed), kernel_values(kernel, c, kh, kw, seed)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def window_figure(view: tuple, bias: float, stride: tuple, padding: tuple, dilation: tuple, flip: bool, active: int):
+    """The sliding-window animation for the arrays named by `view` (see lesson_arrays)."""
+    x, w = lesson_arrays(*view)
+    return sliding_window_figure(x, w, bias, stride, padding, dilation, flip=flip, active=active)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def small_grid(values: tuple, title: str):
+    """A small grid figure from a nested tuple of numbers."""
+    return grid_figure(np.array(values, dtype=np.float64), title=title)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def filter_figures(name: str):
+    """(kernel figure, original photo, filtered photo) for one classic filter."""
+    label, kernel, _ = CLASSIC_FILTERS[name]
+    photo = sample_photo()
+    filtered = display_range(apply_filter(photo, kernel), kernel)
+    written, title = kernel_as_written(name)
+    return (grid_figure(written, title=title),
+            image_figure(photo, "camera (scikit-image sample)"),
+            image_figure(filtered, f"after {label}"))

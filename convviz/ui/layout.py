@@ -1,0 +1,70 @@
+"""Shared page layout: the lesson map, navigation, headers and error boxes.
+
+`LESSONS` is the one list of lessons: the sidebar navigation and the home page's map are
+both built from it. A lesson with no page file yet is listed on the map as planned, never
+linked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    section: str
+    title: str
+    page: str | None          # file under pages/, or None while the lesson is planned
+    summary: str
+    icon: str = ":material/school:"
+
+    @property
+    def available(self) -> bool:
+        return self.page is not None and (ROOT / "pages" / self.page).exists()
+
+
+SECTIONS = ["Arithmetic", "Upsampling", "Matrices", "Normalization", "Restoration"]
+
+LESSONS = [
+    Lesson("Arithmetic", "Convolution", "convolution.py",
+           "What a conv layer computes: sliding window, output size, stride, padding, dilation, "
+           "cross-correlation vs convolution, pooling, classic filters.", ":material/grid_on:"),
+    Lesson("Arithmetic", "Receptive fields", None,
+           "n, j, r and start through a layer stack, proved against autograd."),
+    Lesson("Arithmetic", "Convolution zoo", None,
+           "1×1, dilated, grouped, depthwise and spatially separable convolutions, their costs."),
+    Lesson("Upsampling", "Transposed convolution", None,
+           "Scatter view, output_padding, overlap counts and checkerboard artifacts."),
+    Lesson("Matrices", "Convolution as a matrix", None,
+           "Toeplitz and doubly block Toeplitz matrices, their transposes, circulant and im2col."),
+    Lesson("Normalization", "Batch normalization", None,
+           "Per-channel statistics, train vs eval, folding BN into the convolution."),
+    Lesson("Restoration", "Denoising", None, "Upload a photo; the project's own DnCNN-family net removes the noise."),
+    Lesson("Restoration", "Super-resolution", None, "SRCNN and an efficient sub-pixel net against bicubic upscaling."),
+]
+
+
+def navigation(home) -> "st.navigation":
+    """st.navigation with the home page (a function) and every available lesson, by section."""
+    pages = {"": [st.Page(home, title="Home", icon=":material/home:", default=True)]}
+    for lesson in LESSONS:
+        if lesson.available:
+            pages.setdefault(lesson.section, []).append(
+                st.Page(f"pages/{lesson.page}", title=lesson.title, icon=lesson.icon))
+    return st.navigation(pages)
+
+
+def lesson_header(title: str, intuition: str) -> None:
+    """The page title and its one-sentence intuition."""
+    st.title(title)
+    st.markdown(intuition)
+
+
+def show_problem(error: Exception, container=None) -> None:
+    """A ValueError from convviz, shown as a plain message (never a traceback)."""
+    (container or st).error(str(error), icon="🚫")

@@ -1,0 +1,161 @@
+"""Lesson: what a convolution layer computes (notes 003 and 004)."""
+
+import numpy as np
+import streamlit as st
+
+from convviz.conv import convolve2d, cross_correlate2d, flip_kernel
+from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
+from convviz.explain import floor_explanation, output_size_latex
+from convviz.filters import CLASSIC_FILTERS
+from convviz.snippets import conv2d_snippet
+from convviz.torch_check import conv2d_torch, max_abs_difference
+from convviz.ui.cached import filter_figures, lesson_arrays, small_grid, window_figure
+from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.params import choice_control, float_control, int_control, step_control
+from convviz.window import window_step
+
+lesson_header(
+    "Convolution",
+    "A convolution layer slides a small grid of weights, the **kernel**, over the input. At each stop it "
+    "multiplies the cells under the window by the weights, adds the products and a bias, and writes "
+    "**one** output number. Stride, padding and dilation decide where the window stops and which cells it reads.",
+)
+
+# --- Controls -------------------------------------------------------------------------------
+with st.container(border=True):
+    top = st.columns(4)
+    preset = choice_control("Preset", "preset", {"none": "Your own settings", "ex71": "Exercise 7.1 (note 004)"},
+                            "none", container=top[0])
+    fixed = preset == "ex71"
+    pattern = choice_control("Input values", "input", INPUT_PATTERNS, "random", container=top[1], disabled=fixed)
+    kernel_name = choice_control("Kernel", "kernel", KERNEL_CHOICES, "random", container=top[2], disabled=fixed)
+    seed = int_control("Random seed", "seed", 0, 9999, 0, container=top[3], disabled=fixed)
+    row = st.columns(4)
+    c = int_control("Channels C", "c", 1, 3, 1, container=row[0], disabled=fixed)
+    h = int_control("Input height H", "h", 1, 32, 5, container=row[1], disabled=fixed)
+    w = int_control("Input width W", "w", 1, 32, 5, container=row[2], disabled=fixed)
+    bias = float_control("Bias b", "b", -99.0, 99.0, 0.0, container=row[3], disabled=fixed)
+    row = st.columns(4)
+    kh = int_control("Kernel height kₕ", "kh", 1, 9, 3, container=row[0], disabled=fixed)
+    kw = int_control("Kernel width k_w", "kw", 1, 9, 3, container=row[1], disabled=fixed)
+    sh = int_control("Stride sₕ", "sh", 1, 6, 1, container=row[2], disabled=fixed)
+    sw = int_control("Stride s_w", "sw", 1, 6, 1, container=row[3], disabled=fixed)
+    row = st.columns(4)
+    ph = int_control("Padding pₕ", "ph", 0, 6, 0, container=row[0], disabled=fixed)
+    pw = int_control("Padding p_w", "pw", 0, 6, 0, container=row[1], disabled=fixed)
+    dh = int_control("Dilation dₕ", "dh", 1, 5, 1, container=row[2], disabled=fixed)
+    dw = int_control("Dilation d_w", "dw", 1, 5, 1, container=row[3], disabled=fixed)
+    op = choice_control("Operation", "op", {"xcorr": "Cross-correlation (what Conv2d computes)",
+                                            "conv": "True convolution (kernel flipped)"}, "xcorr", horizontal=True)
+
+if fixed:
+    st.info("Exercise 7.1 (note 004): a 3-channel 4×4 input, a 3×3×3 kernel, zero padding 1, stride 1, bias 2. "
+            "The size controls are set by the preset; choose *Your own settings* to change them.")
+    c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, bias = 3, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2.0
+flip = op == "conv"
+view = (preset, pattern, kernel_name, seed, c, h, w, kh, kw)
+stride, padding, dilation = (sh, sw), (ph, pw), (dh, dw)
+
+# --- Output size ----------------------------------------------------------------------------
+st.header("1. Output size")
+st.markdown("Each axis on its own: the window's span is d(k−1)+1 cells, and it moves s cells at a time "
+            "over the input padded by p zeros on both sides.")
+sizes_ok = True
+for axis, n, k, s, p, d in [("H", h, kh, sh, ph, dh), ("W", w, kw, sw, pw, dw)]:
+    try:
+        st.latex(output_size_latex(axis, n, k, s, p, d))
+        st.markdown(floor_explanation(axis, n, k, s, p, d))
+    except ValueError as error:
+        sizes_ok = False
+        show_problem(ValueError(f"{'Height' if axis == 'H' else 'Width'}: {error}"))
+try:
+    x, kernel = lesson_arrays(*view)
+except ValueError as error:          # a named 3×3 filter with another kernel size
+    show_problem(error)
+    sizes_ok = False
+
+# --- Sliding window -------------------------------------------------------------------------
+st.header("2. The sliding window, step by step")
+if sizes_ok:
+    used_kernel = flip_kernel(kernel) if flip else kernel
+    y = cross_correlate2d(x, used_kernel, bias, stride, padding, dilation)
+    st.markdown("Press ▶ on the figure or drag its slider: the magenta window moves over the padded input "
+                "(grey cells are padding zeros), and the magenta output cell gets the sum in the title. "
+                "Orange rows or columns are never read." + (" The kernel drawn is the **flipped** one." if flip else ""))
+    pos = step_control("Output cell for the table below (reading order)", "pos", y.size)
+    fig = window_figure(view, bias, stride, padding, dilation, flip, pos)
+    st.plotly_chart(fig, key="window_figure", config={"displaylogo": False})
+    i, j = divmod(pos, y.shape[1])
+    step = window_step(x, used_kernel, i, j, bias=bias, stride=stride, padding=padding, dilation=dilation)
+    st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum.")
+    st.dataframe(
+        [{"channel": t.channel, "kernel (a, b)": f"({t.a}, {t.b})",
+          "input (row, col)": "padding" if t.is_padding else f"({t.row - ph}, {t.col - pw})",
+          "x": t.x, "w": t.w, "x·w": t.product} for t in step.taps],
+        hide_index=True, height=min(400, 38 + 35 * len(step.taps)))
+    st.markdown(f"Sum of products {sum(t.product for t in step.taps):g} + bias {bias:g} = **y[{i}, {j}] = {step.total:g}**")
+
+    # --- Cross-correlation vs convolution ------------------------------------------------------
+    st.header("3. Cross-correlation or convolution?")
+    st.markdown(
+        "Deep-learning \"convolution\" layers (`torch.nn.Conv2d`, `F.conv2d`) compute **cross-correlation**: "
+        "the kernel is used as stored. A **true convolution** flips the kernel by 180° first. Since the "
+        "weights are learned, the network simply learns the flipped kernel; the flip matters when you use "
+        "a kernel from a textbook.")
+    xc = cross_correlate2d(x, kernel, bias, stride, padding, dilation)
+    cv = convolve2d(x, kernel, bias, stride, padding, dilation)
+    cols = st.columns(4)
+    first = lambda a: a[0] if a.ndim == 3 else a                              # noqa: E731 (channel 0 of the kernel)
+    cols[0].plotly_chart(small_grid(tuple(map(tuple, first(kernel))), "kernel w (channel 0)"), key="k_plain")
+    cols[1].plotly_chart(small_grid(tuple(map(tuple, first(flip_kernel(kernel)))), "flipped w (channel 0)"), key="k_flip")
+    cols[2].plotly_chart(small_grid(tuple(map(tuple, xc)), "cross-correlation"), key="y_xcorr")
+    cols[3].plotly_chart(small_grid(tuple(map(tuple, cv)), "true convolution"), key="y_conv")
+    differ = int(np.sum(~np.isclose(xc, cv)))
+    if differ:
+        st.markdown(f"The two outputs differ in **{differ} of {xc.size}** cells.")
+    else:
+        st.markdown("The two outputs are **equal** here: this kernel looks the same after a 180° flip "
+                    "(or the input hides the difference). Try a random kernel or Sobel.")
+    identity_gap = max_abs_difference(cv, cross_correlate2d(x, flip_kernel(kernel), bias, stride, padding, dilation))
+    st.markdown(f"Convolution = cross-correlation with the flipped kernel: max |difference| = **{identity_gap:.1e}**.")
+
+    # --- Check against torch and the code -------------------------------------------------------
+    st.header("4. Check it with PyTorch")
+    gap = max_abs_difference(y, conv2d_torch(x, used_kernel, bias, stride, padding, dilation))
+    st.markdown(f"`F.conv2d` in float64 gives the output above with max |difference| = **{gap:.1e}**. "
+                "This code reproduces the view; running it prints the output:")
+    st.code(conv2d_snippet(x, kernel, bias, stride, padding, dilation, flip=flip), language="python")
+    st.code(repr(y.tolist()), language="text")
+else:
+    st.warning("Fix the settings above to see the sliding window; the sections below still work.", icon="👆")
+
+# --- Exercise 7.1 ---------------------------------------------------------------------------
+st.header("5. Worked example: Exercise 7.1 (note 004)")
+with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and average pooling", expanded=fixed):
+    ex = exercise_7_1()
+    st.markdown("Each channel is cross-correlated with its own 3×3 slice of the kernel; the three maps are "
+                "added, the bias 2 is added, and ReLU clips negatives to 0. The note writes `*` but, like "
+                "`Conv2d`, it does **not** flip the kernel: these numbers are cross-correlations.")
+    cols = st.columns(3)
+    for ch in range(3):
+        cols[ch].plotly_chart(small_grid(tuple(map(tuple, ex["channel_maps"][ch])), f"X{ch} ⋆ W{ch}"), key=f"ex_map{ch}")
+    for ch, i, j, printed, true in ex["typos"]:
+        st.warning(f"Typo in the note: X{ch} ⋆ W{ch} at row {i}, column {j} is printed as {printed:g}; "
+                   f"the true value (checked with torch) is **{true:g}**. The note's Y is right: it used {true:g}.",
+                   icon="✏️")
+    cols = st.columns(3)
+    cols[0].plotly_chart(small_grid(tuple(map(tuple, ex["y"])), "Y = ReLU(sum + 2)"), key="ex_y")
+    cols[1].plotly_chart(small_grid(tuple(map(tuple, ex["max_pool"])), "2×2 max pooling"), key="ex_max")
+    cols[2].plotly_chart(small_grid(tuple(map(tuple, ex["avg_pool"])), "2×2 average pooling"), key="ex_avg")
+    st.markdown("Average pooling as the note writes it: 21/4, 7/2, 5/4, 27/4.")
+
+# --- Classic filters ------------------------------------------------------------------------
+st.header("6. Classic filters on a photo (note 004, Example 1.1)")
+filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
+st.markdown(CLASSIC_FILTERS[filter_name][2] + " Applied as a cross-correlation with \"same\" zero padding; "
+            "signed responses are shown with grey as 0.")
+kernel_fig, photo_fig, filtered_fig = filter_figures(filter_name)
+cols = st.columns([1, 2, 2])
+cols[0].plotly_chart(kernel_fig, key="filter_kernel")
+cols[1].plotly_chart(photo_fig, key="filter_photo")
+cols[2].plotly_chart(filtered_fig, key="filter_result")
