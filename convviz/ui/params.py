@@ -67,19 +67,31 @@ def float_control(label: str, key: str, min_value: float, max_value: float, defa
 
 def choice_control(label: str, key: str, options: dict[str, str], default: str, *, container=None,
                    help: str | None = None, horizontal: bool = False, disabled: bool = False) -> str:
-    """Pick one of `options` (URL value -> label shown); the URL holds the short value."""
+    """Pick one of `options` (URL value -> label shown); the URL holds the short value.
+
+    Bound by hand rather than with bind="query-params": a bound selectbox with a format_func
+    writes the long label into the URL, and these links should stay short and stable.
+    """
     box = container or st
-    raw = _raw(key)
     values = list(options)
+    problem = None
+    if key not in st.session_state:
+        raw = st.query_params.get(key)
+        if raw is not None and raw not in options:
+            problem = f"The link's {key}={raw!r} is not one of {', '.join(values)}; showing {default!r}."
+        st.session_state[key] = raw if raw in options else default
     if horizontal:
-        value = box.segmented_control(label, values, default=default, format_func=options.get, key=key,
-                                      bind="query-params", help=help, disabled=disabled)
-        value = value or default          # a segmented control can be clicked off: keep the default then
+        value = box.segmented_control(label, values, format_func=options.get, key=key, help=help, disabled=disabled)
+        if value is None:                 # a segmented control can be clicked off: keep the default then
+            value = default
     else:
-        value = box.selectbox(label, values, index=values.index(default), format_func=options.get, key=key,
-                              bind="query-params", help=help, disabled=disabled)
-    if raw is not None and raw not in options:
-        box.warning(f"The link's {key}={raw!r} is not one of {', '.join(values)}; showing {value!r}.", icon="⚠️")
+        value = box.selectbox(label, values, format_func=options.get, key=key, help=help, disabled=disabled)
+    if value == default:
+        st.query_params.pop(key, None)    # defaults stay out of the link, as bound widgets do
+    else:
+        st.query_params[key] = value
+    if problem:
+        box.warning(problem, icon="⚠️")
     return value
 
 

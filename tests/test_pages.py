@@ -1,0 +1,149 @@
+"""AppTest for every page: default state, changed widgets, bad URL values. No exception, ever."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convviz.conv import cross_correlate2d
+from convviz.examples import input_values, kernel_values
+from convviz.ui.layout import LESSONS
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [f"pages/{lesson.page}" for lesson in LESSONS if lesson.available]
+CONV = "pages/convolution.py"
+
+
+def page(path, **query):
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def text_of(at):
+    return "\n".join(m.value for m in at.markdown)
+
+
+def assert_clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_home_lists_every_lesson_and_the_device():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert_clean(at)
+    body = "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+    for lesson in LESSONS:
+        assert lesson.title in body
+    assert "Compute device" in body
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_opens_from_the_navigation(path):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(path).run()
+    assert_clean(at)
+    assert not at.error
+
+
+def test_convolution_default_view_numbers():
+    at = page(CONV)
+    assert_clean(at)
+    assert not at.error
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    y = cross_correlate2d(x, w)
+    assert f"y[0, 0] = {y[0, 0]:g}" in text_of(at)
+    # The printed output under the code is the whole output.
+    assert at.code[-1].value == repr(y.tolist())
+    assert "max |difference| = **0.0e+00**" in text_of(at)
+
+
+def test_changing_controls_changes_the_numbers():
+    at = page(CONV)
+    at.number_input(key="sh").set_value(2).run()
+    at.number_input(key="ph").set_value(1).run()
+    at.number_input(key="b").set_value(3.0).run()
+    assert_clean(at)
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    y = cross_correlate2d(x, w, 3.0, stride=(2, 1), padding=(1, 0))
+    assert at.code[-1].value == repr(y.tolist())
+    at.slider(key="pos").set_value(4).run()
+    i, j = divmod(4, y.shape[1])
+    assert f"y[{i}, {j}] = {y[i, j]:g}" in text_of(at)
+    at.button(key="pos_next").click().run()
+    i, j = divmod(5, y.shape[1])
+    assert f"y[{i}, {j}] = {y[i, j]:g}" in text_of(at)
+
+
+def test_convolution_toggle_flips_the_kernel():
+    at = page(CONV, op="conv", kernel="sobel_x", input="edge")
+    assert_clean(at)
+    assert "torch.flip" in at.code[0].value
+    assert "differ in" in text_of(at)
+
+
+def test_url_reopens_the_same_view():
+    query = dict(c="2", h="7", w="6", kh="2", kw="3", sh="2", sw="1", ph="1", pw="0", dh="1", dw="2", seed="5", b="-1.5", pos="3")
+    at = page(CONV, **query)
+    assert_clean(at)
+    for key in ["c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "seed"]:
+        assert at.number_input(key=key).value == int(query[key])
+    assert at.slider(key="pos").value == 3
+    x, w = input_values("random", 2, 7, 6, 5), kernel_values("random", 2, 2, 3, 5)
+    y = cross_correlate2d(x, w, -1.5, (2, 1), (1, 0), (1, 2))
+    assert at.code[-1].value == repr(y.tolist())
+
+
+@pytest.mark.parametrize("query, words", [
+    (dict(kh="-1"), "kh='-1' is outside"),
+    (dict(sh="abc"), "sh='abc' is not a number"),
+    (dict(h="7.5"), "not a whole number"),
+    (dict(op="sideways"), "not one of"),
+    (dict(w="nan"), "is not a whole number"),
+    (dict(b="1e999"), "outside"),
+    (dict(pos="999"), "pos='999' is outside"),
+])
+def test_bad_url_values_get_a_message_and_the_page_works(query, words):
+    at = page(CONV, **query)
+    assert_clean(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert words in warnings
+    assert at.code, "the rest of the page (code and output) is still shown"
+
+
+def test_impossible_settings_keep_the_rest_of_the_page():
+    at = page(CONV, h="2", kh="5", filter="laplacian")
+    assert_clean(at)
+    assert "no window fits" in " ".join(e.value for e in at.error)
+    assert at.number_input(key="h").value == 2 and at.number_input(key="kh").value == 5   # nothing entered is lost
+    assert at.selectbox(key="filter").value == "laplacian"
+    assert len(at.get("plotly_chart")) >= 3          # the worked example and the filter section still draw
+
+
+def test_named_filter_with_the_wrong_size_says_why():
+    at = page(CONV, kernel="sobel_x", kh="5")
+    assert_clean(at)
+    assert "set the kernel size to 3×3" in " ".join(e.value for e in at.error)
+
+
+def test_exercise_7_1_preset():
+    at = page(CONV, preset="ex71")
+    assert_clean(at)
+    assert at.code[-1].value == repr([[0.0, 5.0, 8.0, -1.0], [6.0, 10.0, 1.0, 5.0], [4.0, -7.0, 2.0, 11.0], [-1.0, 1.0, 11.0, 3.0]])
+    warnings = " ".join(w.value for w in at.warning)
+    assert "printed as 11" in warnings and "**1**" in warnings
+    assert at.number_input(key="h").disabled
+
+
+def test_large_multichannel_dilated_view():
+    at = page(CONV, c="3", h="32", w="31", kh="3", kw="5", dh="2", dw="3", ph="2", pw="4", op="conv", pos="50")
+    assert_clean(at)
+    assert not at.error
+
+
+@pytest.mark.parametrize("name", ["box3", "mean5", "gaussian5", "sharpen", "sobel_y", "laplacian"])
+def test_every_classic_filter(name):
+    at = page(CONV)
+    at.selectbox(key="filter").set_value(name).run()
+    assert_clean(at)

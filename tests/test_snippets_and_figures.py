@@ -1,0 +1,67 @@
+"""The shown PyTorch code prints the shown numbers; figures draw row 0 at the top."""
+
+import ast
+import contextlib
+import io
+
+import numpy as np
+import pytest
+
+from convviz.conv import convolve2d, cross_correlate2d
+from convviz.examples import input_values, kernel_values
+from convviz.figures import grid_figure
+from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
+from convviz.sliding_window_figure import sliding_window_figure
+from convviz.snippets import conv2d_snippet
+
+
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize("settings", [dict(stride=1, padding=0, dilation=1), dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2))])
+def test_snippet_prints_the_page_numbers(flip, settings):
+    x, w = input_values("random", 2, 6, 7, seed=3), kernel_values("random", 2, 3, 2, seed=3)
+    code = conv2d_snippet(x, w, bias=1.5, flip=flip, **settings)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, {})
+    printed = np.array(ast.literal_eval(out.getvalue().strip()))
+    expected = (convolve2d if flip else cross_correlate2d)(x, w, 1.5, **settings)
+    np.testing.assert_allclose(printed, expected, atol=1e-10)
+
+
+def test_window_figure_has_a_frame_per_output_cell_and_reversed_rows():
+    x, w = input_values("ramp", 1, 5, 5), kernel_values("ones", 1, 3, 3)
+    fig = sliding_window_figure(x, w, stride=2, padding=1)
+    spec = fig.to_dict()
+    assert [f["name"] for f in spec["frames"]] == [f"{i},{j}" for i in range(3) for j in range(3)]
+    assert all(ax.get("autorange") == "reversed" for key, ax in spec["layout"].items() if key.startswith("yaxis"))
+    # The caption of frame (1, 2) ends in the value the convolution gives there.
+    y = cross_correlate2d(x, w, stride=2, padding=1)
+    assert spec["frames"][5]["layout"]["title"]["text"].endswith(f"= {int(y[1, 2])}")
+
+
+def test_window_figure_starts_at_the_active_cell():
+    x, w = input_values("random", 3, 6, 6), kernel_values("random", 3, 3, 3)
+    spec = sliding_window_figure(x, w, bias=2, padding=1, dilation=2, flip=True, active=4).to_dict()
+    assert spec["layout"]["sliders"][0]["active"] == 4
+    assert spec["layout"]["title"]["text"] == spec["frames"][4]["layout"]["title"]["text"]
+
+
+def test_grid_figure_row_zero_on_top():
+    spec = grid_figure(np.arange(6.0).reshape(2, 3)).to_dict()
+    assert spec["layout"]["yaxis"]["autorange"] == "reversed"
+    assert spec["data"][0]["text"][0][2] == "2"
+
+
+def test_classic_filters():
+    photo = sample_photo(64)
+    assert photo.shape == (64, 64) and 0 <= photo.min() and photo.max() <= 1
+    for name, (_, kernel, _) in CLASSIC_FILTERS.items():
+        out = apply_filter(photo, kernel)
+        assert out.shape == photo.shape
+        shown = display_range(out, kernel)
+        assert 0 <= shown.min() and shown.max() <= 1
+    gauss, title = kernel_as_written("gaussian5")
+    assert gauss[2, 2] == 41 and gauss.sum() == 273 and title == "kernel × 1/273"
+    # Sobel x on a left-to-right step is positive on the step: it finds vertical edges.
+    step = np.zeros((5, 6)); step[:, 3:] = 1
+    assert apply_filter(step, CLASSIC_FILTERS["sobel_x"][1])[2, 2] == 4
