@@ -32,6 +32,9 @@ class FFDNet(nn.Module):
             layers += [nn.Conv2d(width, width, 3, padding=1), nn.ReLU(inplace=True)]
         layers += [nn.Conv2d(width, 4, 3, padding=1)]
         self.body = nn.Sequential(*layers)
+        for conv in self.body[:-1:2]:          # He init keeps the signal alive through the ReLUs
+            nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
+            nn.init.zeros_(conv.bias)
         nn.init.zeros_(self.body[-1].weight)   # start as the identity: x_hat = y
         nn.init.zeros_(self.body[-1].bias)
 
