@@ -1,6 +1,7 @@
 """The app's restoration API: denoise and upscale numpy images with the project's own nets.
 
     denoise(image, sigma=None) -> np.ndarray        # FFDNet-style blind denoiser, sigma on 0-255 scale
+    estimate_noise_sigma(image) -> float            # the blind part: wavelet MAD noise estimate
     upscale(image, scale, model="subpixel") -> np.ndarray   # x2, x3, x4 on luminance
     model_info(name) -> dict                        # params, MACs, device, model-card summary
     feature_maps(image, layer, sigma=None) -> np.ndarray    # the denoiser's activations
@@ -74,13 +75,25 @@ def _as_float_image(image) -> np.ndarray:
     return image.astype(np.float64, copy=False)
 
 
+# Daubechies-2 decomposition high-pass filter (the wavelet skimage.restoration.estimate_sigma uses).
+_DB2_HIGH = np.array([-0.48296291314469025, 0.836516303737469, -0.22414386804185735, -0.12940952255092145])
+
+
 def estimate_noise_sigma(image) -> float:
-    """Noise standard deviation on the 0-255 scale, by skimage.restoration.estimate_sigma
-    (wavelet median absolute deviation, Donoho & Johnstone 1994); mean over colour channels."""
-    from skimage.restoration import estimate_sigma
+    """Noise standard deviation on the 0-255 scale from the finest diagonal wavelet band.
+
+    sigma = median(|HH|) / 0.6745 (Donoho & Johnstone 1994), HH = db2 high-pass along rows and
+    columns, every second sample; the same estimator as skimage.restoration.estimate_sigma, written
+    out here because that function needs PyWavelets, which is not a dependency. Colour: mean over channels.
+    """
+    from scipy.ndimage import correlate1d
     image = _as_float_image(image)
-    channel_axis = -1 if image.ndim == 3 else None
-    return float(255.0 * estimate_sigma(image, channel_axis=channel_axis, average_sigmas=True))
+    planes = image[None] if image.ndim == 2 else np.moveaxis(image, -1, 0)    # (C, H, W)
+    sigmas = []
+    for plane in planes:
+        hh = correlate1d(correlate1d(plane, _DB2_HIGH, axis=0), _DB2_HIGH, axis=1)[2:-2:2, 2:-2:2]
+        sigmas.append(np.median(np.abs(hh)) / 0.6745 if hh.size else 0.0)
+    return float(255.0 * np.mean(sigmas))
 
 
 def _run_denoiser(planes: np.ndarray, sigma: float, tile: int) -> np.ndarray:
