@@ -109,9 +109,10 @@ def dncnn_s(sigma: int):
     return run
 
 
-def timed(fn, *args):
+def timed(fn):
+    """(fn(), wall seconds)."""
     t0 = time.perf_counter()
-    out = fn(*args)
+    out = fn()
     return out, time.perf_counter() - t0
 
 
@@ -125,16 +126,12 @@ def evaluate_denoising(sets: dict, use_anchor: bool) -> dict:
             times = {"blind": [], "given": [], "dncnn_s": []}
             for index, path in enumerate(files):
                 clean, noisy = noisy_pair(path, index, sigma)
-                outputs = {}
-                outputs["blind"], times["blind"] = None, times["blind"]
-                out, t = timed(restore.denoise, noisy)
-                outputs["blind"] = out; times["blind"].append(t)
-                out, t = timed(restore.denoise, noisy, sigma)
-                outputs["given"] = out; times["given"].append(t)
+                runs = {"blind": lambda: restore.denoise(noisy), "given": lambda: restore.denoise(noisy, sigma)}
                 if reference is not None:
-                    out, t = timed(reference, noisy)
-                    outputs["dncnn_s"] = np.clip(out, 0, 1); times["dncnn_s"].append(t)
-                for key, out in outputs.items():
+                    runs["dncnn_s"] = lambda: np.clip(reference(noisy), 0, 1)
+                for key, run in runs.items():
+                    out, seconds = timed(run)
+                    times[key].append(seconds)
                     rows[key].append((imaging.psnr(clean, out), ssim(clean, out)))
             results[f"{set_name}/{sigma}"] = {
                 key: {"psnr": float(np.mean([r[0] for r in v])), "ssim": float(np.mean([r[1] for r in v])),

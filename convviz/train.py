@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -188,8 +189,7 @@ def main(argv=None) -> None:
         model, batch_size, val_every = build("ffdnet", depth=12, width=64), 32, 200
         data = DenoiseData(load_gray_images(args.data), patch=64)
     else:
-        config = {"scale": args.scale} if args.arch == "subpixel" else {"scale": args.scale}
-        model, batch_size, val_every = build(args.arch, **config), 32, 500
+        model, batch_size, val_every = build(args.arch, scale=args.scale), 32, 500
         data = SRData(load_gray_images(args.data), args.scale, patch=96, upscaled_input=args.arch == "srcnn")
     batch_size = args.batch_size or batch_size
     val_every = args.val_every or val_every
@@ -228,7 +228,7 @@ def main(argv=None) -> None:
     with open(run_dir / "sessions.jsonl", "a") as f:
         f.write(json.dumps({"event": "start", "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                             "step": state["step"], "lr": lr, "minutes": args.minutes, "hardware": hardware,
-                            "argv": argv if argv is not None else os.sys.argv[1:]}) + "\n")
+                            "argv": argv if argv is not None else sys.argv[1:]}) + "\n")
     log_path = run_dir / "log.csv"
     if not log_path.exists():
         log_path.write_text("step,train_seconds,lr,loss,val_psnr,extra\n")
