@@ -2,7 +2,7 @@
 
 All frames are built here and played by plotly.js in the browser (its own slider and Play
 button), so scrubbing through positions needs no server round trip. Frames change only
-layout shapes and the title (redraw=False keeps the heatmaps; see shared/streamlit-notes §4).
+layout shapes, the caption included (redraw=False keeps the heatmaps; see shared/streamlit-notes §4).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ UNREACHED = "rgba(255,165,0,0.45)"
 PAD_TEXT = "#777777"
 
 
-def window_products(x, w, stride=1, padding=0, dilation=1) -> np.ndarray:
-    """Products x_pad[c, i·s+a·d, j·s+b·d] · w[c, a, b] for every output cell: (H', W', C, kh, kw)."""
+def window_values(x, w, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """The inputs under the window, x_pad[c, i·s+a·d, j·s+b·d], for every output cell: (H', W', C, kh, kw)."""
     xs, ws, _, _ = standardize(x, w)
     (sh, sw), (ph, pw), (dh, dw) = as_pair(stride), as_pair(padding), as_pair(dilation)
     kh, kw = ws.shape[2:]
@@ -31,20 +31,29 @@ def window_products(x, w, stride=1, padding=0, dilation=1) -> np.ndarray:
     cols = np.arange(ho[1])[:, None] * sw + np.arange(kw)[None] * dw     # (W', kw)
     xp = padded_input(xs, (ph, pw))                                       # (C, Hp, Wp)
     win = xp[:, rows[:, None, :, None], cols[None, :, None, :]]           # (C, H', W', kh, kw)
-    return np.moveaxis(win, 0, 2) * ws[0][None, None]                     # (H', W', C, kh, kw)
+    return np.moveaxis(win, 0, 2)                                         # (H', W', C, kh, kw)
 
 
-def step_caption(products: np.ndarray, bias: float, i: int, j: int, max_terms: int = 9) -> str:
-    """'y[0, 1] = 2·1 + 0·3 + … + 2 = 5', or per-channel sums when there are many terms."""
-    total = products.sum() + bias
-    c = products.shape[0]
-    if products.size <= max_terms:
-        terms = [_num(p) for p in products.ravel()]
+def step_caption(window: np.ndarray, kernel: np.ndarray, bias: float, i: int, j: int) -> str:
+    """The sum for output (i, j), one line per kernel row ('4·1 + 3·2 + 2·0'), then bias and total.
+
+    window and kernel are (C, kh, kw): the input cells under the window and the weights. With
+    several channels or a big kernel, one line per channel with its sum instead.
+    """
+    products = window * kernel
+    c, kh, kw = products.shape
+    if c == 1 and kh * kw <= 25:
+        lines = [" + ".join(f"{_signed(a)}·{_signed(b)}" for a, b in zip(window[0, r], kernel[0, r])) for r in range(kh)]
     else:
-        terms = [f"Σch{k} {_num(products[k].sum())}" for k in range(c)] if c > 1 else [f"Σ of {products.size} products {_num(products.sum())}"]
+        lines = [f"channel {k}: Σ of {kh * kw} products = {_num(products[k].sum())}" for k in range(c)]
     if bias:
-        terms.append(f"bias {_num(bias)}")
-    return f"y[{i}, {j}] = " + " + ".join(terms) + f" = {_num(total)}"
+        lines.append(f"bias {_num(bias)}")
+    return f"<b>y[{i}, {j}]</b> =<br>  " + "<br>+ ".join(lines) + f"<br>= <b>{_num(products.sum() + bias)}</b>"
+
+
+def _signed(v: float) -> str:
+    """A factor in a product: negatives in brackets, so 2·(−1) does not read as 2·-1."""
+    return f"({_num(v)})" if v < 0 else _num(v)
 
 
 def _rect(xref, yref, r0, c0, r1, c1, color=WINDOW, width=4, fill=None, dash=None):
@@ -64,7 +73,8 @@ def _cells_path(xref, yref, cells, color=WINDOW, width=3):
 
 
 def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=False, active=0) -> FramedFigure:
-    """Padded input channels and output on the top row, the kernel under each channel.
+    """Padded input channels and output on the top row; under each channel its kernel and the
+    products (window × kernel); under the output, the sum written out.
 
     x (H, W) or (C, H, W); w (kh, kw) or (C, kh, kw), one output map. `flip=True` shows true
     convolution: the kernel drawn is the flipped one, the kernel the window really multiplies by.
@@ -76,40 +86,60 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
     c, h, wd = xs.shape
     kh, kw = kernel.shape[1:]
     y = cross_correlate2d(xs, kernel, bias=bs[0], stride=stride, padding=padding, dilation=dilation)
-    products = window_products(xs, kernel, stride, padding, dilation)     # (H', W', C, kh, kw)
+    windows = window_values(xs, kernel, stride, padding, dilation)        # (H', W', C, kh, kw)
+    products = windows * kernel                                           # (H', W', C, kh, kw)
     ho, wo = y.shape
     xp = padded_input(xs, (ph, pw))
     hp, wp = xp.shape[1:]
 
     cols = c + 1
+    flipped = " (flipped)" if flip else ""
     fig = make_subplots(
-        rows=2, cols=cols, row_heights=[0.72, 0.28], vertical_spacing=0.1, horizontal_spacing=0.04,
+        rows=3, cols=cols, row_heights=[0.6, 0.2, 0.2], vertical_spacing=0.07, horizontal_spacing=0.04,
         subplot_titles=[f"input channel {k} (padded)" if c > 1 else "input (padded)" for k in range(c)] + ["output y"]
-        + [f"kernel channel {k}" + (" (flipped)" if flip else "") for k in range(c)] + [""],
-        specs=[[{}] * cols, [{}] * c + [None]],
+        + [f"kernel channel {k}{flipped}" if c > 1 else f"kernel{flipped}" for k in range(c)] + ["the sum"]
+        + [f"products, channel {k}" if c > 1 else "products: window × kernel" for k in range(c)],
+        specs=[[{}] * cols, [{}] * c + [{"rowspan": 2}], [{}] * c + [None]],
     )
     zmax = max(1.0, float(np.abs(xp).max()))
     show_text = max(hp, wp) <= MAX_CELLS_WITH_TEXT
     inside = np.zeros((hp, wp), bool)
     inside[ph : ph + h, pw : pw + wd] = True
+    i0, j0 = divmod(min(max(int(active), 0), y.size - 1), wo)
+    product_traces = []
     for k in range(c):
-        text = number_text(xp[k])
         fig.add_trace(grid_trace(np.where(inside, xp[k], np.nan), show_text=show_text, zmax=zmax,
-                                 name=f"x channel {k}", text=text), row=1, col=k + 1)
+                                 name=f"x channel {k}", text=number_text(xp[k])), row=1, col=k + 1)
         fig.add_trace(grid_trace(kernel[k], name=f"kernel channel {k}"), row=2, col=k + 1)
+        product_traces.append(len(fig.data))
+        fig.add_trace(grid_trace(products[i0, j0, k], name=f"products channel {k}",
+                                 zmax=max(1.0, float(np.abs(products).max()))), row=3, col=k + 1)
     fig.add_trace(grid_trace(y, name="output"), row=1, col=cols)
+    caption_trace = len(fig.data)
+    fig.add_trace(go.Scatter(x=[0], y=[0], mode="text", text=[step_caption(windows[i0, j0], kernel, bs[0], i0, j0)],
+                             textposition="bottom right", cliponaxis=False, textfont=dict(size=16, color="#222"),
+                             hoverinfo="skip"), row=2, col=cols)
+    fig.update_xaxes(row=2, col=cols, visible=False, range=[0, 1])
+    fig.update_yaxes(row=2, col=cols, visible=False, range=[-1, 0.02])
 
     refs = {}
-    for r, cc in [(1, k + 1) for k in range(cols)] + [(2, k + 1) for k in range(c)]:
+    grids = [(1, k + 1) for k in range(cols)] + [(r, k + 1) for r in (2, 3) for k in range(c)]
+    for r, cc in grids:
         sp = fig.get_subplot(r, cc)
         refs[r, cc] = (sp.xaxis.plotly_name.replace("axis", ""), sp.yaxis.plotly_name.replace("axis", ""))
-        fig.update_xaxes(row=r, col=cc, showgrid=False, zeroline=False, side="bottom",
-                         dtick=1 if max(hp, wp) <= MAX_CELLS_WITH_TEXT else None)
+        small = r > 1 or max(hp, wp) <= MAX_CELLS_WITH_TEXT
+        fig.update_xaxes(row=r, col=cc, showgrid=False, zeroline=False, showticklabels=r == 1, dtick=1 if small else None)
         fig.update_yaxes(row=r, col=cc, autorange="reversed", showgrid=False, zeroline=False,
-                         scaleanchor=refs[r, cc][0], constrain="domain",
-                         dtick=1 if max(hp, wp) <= MAX_CELLS_WITH_TEXT else None)
+                         scaleanchor=refs[r, cc][0], constrain="domain", dtick=1 if small else None)
+    # Input axes count real input rows/columns from 0; padding gets -1, -2, … and H, H+1, …
+    step_h, step_w = (1, 1) if max(hp, wp) <= MAX_CELLS_WITH_TEXT else (max(1, hp // 8), max(1, wp // 8))
+    for k in range(c):
+        fig.update_xaxes(row=1, col=k + 1, tickvals=list(range(0, wp, step_w)), ticktext=[str(q - pw) for q in range(0, wp, step_w)])
+        fig.update_yaxes(row=1, col=k + 1, tickvals=list(range(0, hp, step_h)), ticktext=[str(q - ph) for q in range(0, hp, step_h)])
+    for ann in fig.layout.annotations:      # subplot titles
+        ann.font = dict(size=14)
 
-    # Static shapes, repeated in every frame: unreached rows/columns of the padded input.
+    # Static shapes, repeated in every frame: unreached rows/columns, the real input's outline.
     static = []
     bad_rows = unreached_positions(h, kh, sh, ph, dh)
     bad_cols = unreached_positions(wd, kw, sw, pw, dw)
@@ -117,51 +147,51 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
         xr, yr = refs[1, k + 1]
         static += [_rect(xr, yr, r, 0, r, wp - 1, color=UNREACHED, width=0, fill=UNREACHED) for r in bad_rows]
         static += [_rect(xr, yr, 0, q, hp - 1, q, color=UNREACHED, width=0, fill=UNREACHED) for q in bad_cols]
-        if ph or pw:   # outline of the real input inside the padding
+        if ph or pw:
             static.append(_rect(xr, yr, ph, pw, ph + h - 1, pw + wd - 1, color="#333333", width=2, dash="dot"))
 
     def shapes_for(i, j):
         out = list(static)
+        r0, c0 = i * sh, j * sw
         for k in range(c):
             xr, yr = refs[1, k + 1]
-            r0, c0 = i * sh, j * sw
             if dh == 1 and dw == 1:
                 out.append(_rect(xr, yr, r0, c0, r0 + kh - 1, c0 + kw - 1))
-            else:   # dilated: one outline per tap, and a thin box around the span
+            else:   # dilated: a thin box around the span and an outline on each tap
                 out.append(_rect(xr, yr, r0, c0, r0 + (kh - 1) * dh, c0 + (kw - 1) * dw, width=1, dash="dot"))
                 out.append(_cells_path(xr, yr, [(r0 + a * dh, c0 + b * dw) for a in range(kh) for b in range(kw)]))
         xr, yr = refs[1, cols]
         out.append(_rect(xr, yr, i, j, i, j))
         return out
 
-    positions = [(i, j) for i in range(ho) for j in range(wo)]
-    active = min(max(int(active), 0), len(positions) - 1)
+    # One frame per output cell. Frames carry the products grids and the sum, so they are drawn
+    # with redraw=True (plotly.js drops heatmaps when a frame with data is drawn without redraw).
+    go_to = dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))
     frames, steps = [], []
-    for n, (i, j) in enumerate(positions):
-        caption = step_caption(products[i, j], bs[0], i, j)
-        name = f"{i},{j}"
-        frames.append(dict(name=name, layout=dict(shapes=shapes_for(i, j), title=dict(text=caption))))
-        steps.append(dict(label=f"({i},{j})", method="animate",
-                          args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))]))
-    i0, j0 = positions[active]
+    for i in range(ho):
+        for j in range(wo):
+            name = f"{i},{j}"
+            data = [dict(type="heatmap", z=products[i, j, k].tolist(), text=number_text(products[i, j, k]).tolist())
+                    for k in range(c)]
+            data.append(dict(type="scatter", text=[step_caption(windows[i, j], kernel, bs[0], i, j)]))
+            frames.append(dict(name=name, data=data, traces=product_traces + [caption_trace],
+                               layout=dict(shapes=shapes_for(i, j))))
+            steps.append(dict(label=f"({i},{j})", method="animate", args=[[name], go_to]))
     play = dict(method="animate", args=[None, dict(mode="immediate", fromcurrent=True,
-                                                   frame=dict(duration=600, redraw=False), transition=dict(duration=0))])
-    pause = dict(method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False))])
+                                                   frame=dict(duration=700, redraw=True), transition=dict(duration=0))])
+    pause = dict(method="animate", args=[[None], go_to])
     cell = 44 if max(hp, wp) <= 8 else 30 if max(hp, wp) <= 14 else 16 if max(hp, wp) <= 24 else 11
-    for ann in fig.layout.annotations:      # subplot titles a little smaller than the caption
-        ann.font = dict(size=14)
     fig.update_layout(
-        title=dict(text=frames[active]["layout"]["title"]["text"], font=dict(size=18), x=0.01),
         font=FONT, showlegend=False, plot_bgcolor="#eeeeee",
-        height=int(max(420, min(900, 170 + cell * hp / 0.72))),
-        margin=dict(l=20, r=20, t=90, b=40),
-        sliders=[dict(active=active, steps=steps, x=0.08, len=0.9, y=-0.02, yanchor="top",
+        height=int(max(560, min(1000, 200 + cell * hp / 0.6))),
+        margin=dict(l=20, r=20, t=40, b=110),
+        shapes=shapes_for(i0, j0),
+        sliders=[dict(active=i0 * wo + j0, steps=steps, x=0.16, len=0.84, y=-0.03, yanchor="top",
                       currentvalue=dict(prefix="output cell (row, col): ", font=dict(size=15)), pad=dict(t=10))],
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.02, xanchor="left", yanchor="top",
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.03, xanchor="left", yanchor="top",
                           pad=dict(t=10), showactive=False,
                           buttons=[dict(label="▶", **play), dict(label="❚❚", **pause)])],
     )
-    # The frames and the shapes are plain dicts built here; plotly's per-object validation of
-    # hundreds of frames costs seconds, so the finished figure skips it.
-    fig.update_layout(shapes=shapes_for(i0, j0))
+    # The frames are plain dicts built here; plotly's per-object validation of hundreds of
+    # frames costs seconds, so they join the figure unvalidated (see FramedFigure).
     return FramedFigure(fig, raw_frames=frames)

@@ -36,15 +36,15 @@ with st.container(border=True):
     w = int_control("Input width W", "w", 1, 32, 5, container=row[2], disabled=fixed)
     bias = float_control("Bias b", "b", -99.0, 99.0, 0.0, container=row[3], disabled=fixed)
     row = st.columns(4)
-    kh = int_control("Kernel height kₕ", "kh", 1, 9, 3, container=row[0], disabled=fixed)
-    kw = int_control("Kernel width k_w", "kw", 1, 9, 3, container=row[1], disabled=fixed)
-    sh = int_control("Stride sₕ", "sh", 1, 6, 1, container=row[2], disabled=fixed)
-    sw = int_control("Stride s_w", "sw", 1, 6, 1, container=row[3], disabled=fixed)
+    kh = int_control("Kernel height", "kh", 1, 9, 3, container=row[0], disabled=fixed)
+    kw = int_control("Kernel width", "kw", 1, 9, 3, container=row[1], disabled=fixed)
+    sh = int_control("Stride (height)", "sh", 1, 6, 1, container=row[2], disabled=fixed)
+    sw = int_control("Stride (width)", "sw", 1, 6, 1, container=row[3], disabled=fixed)
     row = st.columns(4)
-    ph = int_control("Padding pₕ", "ph", 0, 6, 0, container=row[0], disabled=fixed)
-    pw = int_control("Padding p_w", "pw", 0, 6, 0, container=row[1], disabled=fixed)
-    dh = int_control("Dilation dₕ", "dh", 1, 5, 1, container=row[2], disabled=fixed)
-    dw = int_control("Dilation d_w", "dw", 1, 5, 1, container=row[3], disabled=fixed)
+    ph = int_control("Padding (height)", "ph", 0, 6, 0, container=row[0], disabled=fixed)
+    pw = int_control("Padding (width)", "pw", 0, 6, 0, container=row[1], disabled=fixed)
+    dh = int_control("Dilation (height)", "dh", 1, 5, 1, container=row[2], disabled=fixed)
+    dw = int_control("Dilation (width)", "dw", 1, 5, 1, container=row[3], disabled=fixed)
     op = choice_control("Operation", "op", {"xcorr": "Cross-correlation (what Conv2d computes)",
                                             "conv": "True convolution (kernel flipped)"}, "xcorr", horizontal=True)
 
@@ -57,7 +57,7 @@ view = (preset, pattern, kernel_name, seed, c, h, w, kh, kw)
 stride, padding, dilation = (sh, sw), (ph, pw), (dh, dw)
 
 # --- Output size ----------------------------------------------------------------------------
-st.header("1. Output size")
+st.header("Output size")
 st.markdown("Each axis on its own: the window's span is d(k−1)+1 cells, and it moves s cells at a time "
             "over the input padded by p zeros on both sides.")
 sizes_ok = True
@@ -75,7 +75,7 @@ except ValueError as error:          # a named 3×3 filter with another kernel s
     sizes_ok = False
 
 # --- Sliding window -------------------------------------------------------------------------
-st.header("2. The sliding window, step by step")
+st.header("The sliding window, step by step")
 if sizes_ok:
     used_kernel = flip_kernel(kernel) if flip else kernel
     y = cross_correlate2d(x, used_kernel, bias, stride, padding, dilation)
@@ -96,7 +96,7 @@ if sizes_ok:
     st.markdown(f"Sum of products {sum(t.product for t in step.taps):g} + bias {bias:g} = **y[{i}, {j}] = {step.total:g}**")
 
     # --- Cross-correlation vs convolution ------------------------------------------------------
-    st.header("3. Cross-correlation or convolution?")
+    st.header("Cross-correlation or convolution?")
     st.markdown(
         "Deep-learning \"convolution\" layers (`torch.nn.Conv2d`, `F.conv2d`) compute **cross-correlation**: "
         "the kernel is used as stored. A **true convolution** flips the kernel by 180° first. Since the "
@@ -120,17 +120,17 @@ if sizes_ok:
     st.markdown(f"Convolution = cross-correlation with the flipped kernel: max |difference| = **{identity_gap:.1e}**.")
 
     # --- Check against torch and the code -------------------------------------------------------
-    st.header("4. Check it with PyTorch")
+    st.header("Check it with PyTorch")
     gap = max_abs_difference(y, conv2d_torch(x, used_kernel, bias, stride, padding, dilation))
     st.markdown(f"`F.conv2d` in float64 gives the output above with max |difference| = **{gap:.1e}**. "
                 "This code reproduces the view; running it prints the output:")
     st.code(conv2d_snippet(x, kernel, bias, stride, padding, dilation, flip=flip), language="python")
     st.code(repr(y.tolist()), language="text")
 else:
-    st.warning("Fix the settings above to see the sliding window; the sections below still work.", icon="👆")
+    st.warning("Fix the settings above to see the sliding window; the sections below still work.", icon=":material/arrow_upward:")
 
 # --- Exercise 7.1 ---------------------------------------------------------------------------
-st.header("5. Worked example: Exercise 7.1 (note 004)")
+st.header("Worked example: Exercise 7.1 (note 004)")
 with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and average pooling", expanded=fixed):
     ex = exercise_7_1()
     st.markdown("Each channel is cross-correlated with its own 3×3 slice of the kernel; the three maps are "
@@ -142,7 +142,7 @@ with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and ave
     for ch, i, j, printed, true in ex["typos"]:
         st.warning(f"Typo in the note: X{ch} ⋆ W{ch} at row {i}, column {j} is printed as {printed:g}; "
                    f"the true value (checked with torch) is **{true:g}**. The note's Y is right: it used {true:g}.",
-                   icon="✏️")
+                   icon=":material/edit:")
     cols = st.columns(3)
     cols[0].plotly_chart(small_grid(tuple(map(tuple, ex["y"])), "Y = ReLU(sum + 2)"), key="ex_y")
     cols[1].plotly_chart(small_grid(tuple(map(tuple, ex["max_pool"])), "2×2 max pooling"), key="ex_max")
@@ -150,7 +150,7 @@ with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and ave
     st.markdown("Average pooling as the note writes it: 21/4, 7/2, 5/4, 27/4.")
 
 # --- Classic filters ------------------------------------------------------------------------
-st.header("6. Classic filters on a photo (note 004, Example 1.1)")
+st.header("Classic filters on a photo (note 004, Example 1.1)")
 filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
 st.markdown(CLASSIC_FILTERS[filter_name][2] + " Applied as a cross-correlation with \"same\" zero padding; "
             "signed responses are shown with grey as 0.")

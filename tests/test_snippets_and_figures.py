@@ -36,14 +36,15 @@ def test_window_figure_has_a_frame_per_output_cell_and_reversed_rows():
     assert all(ax.get("autorange") == "reversed" for key, ax in spec["layout"].items() if key.startswith("yaxis"))
     # The caption of frame (1, 2) ends in the value the convolution gives there.
     y = cross_correlate2d(x, w, stride=2, padding=1)
-    assert spec["frames"][5]["layout"]["title"]["text"].endswith(f"= {int(y[1, 2])}")
+    assert spec["frames"][5]["data"][-1]["text"][0].endswith(f"= <b>{int(y[1, 2])}</b>")
 
 
 def test_window_figure_starts_at_the_active_cell():
     x, w = input_values("random", 3, 6, 6), kernel_values("random", 3, 3, 3)
     spec = sliding_window_figure(x, w, bias=2, padding=1, dilation=2, flip=True, active=4).to_dict()
     assert spec["layout"]["sliders"][0]["active"] == 4
-    assert spec["layout"]["title"]["text"] == spec["frames"][4]["layout"]["title"]["text"]
+    assert spec["layout"]["shapes"] == spec["frames"][4]["layout"]["shapes"]
+    assert spec["data"][-1]["text"] == spec["frames"][4]["data"][-1]["text"]
 
 
 def test_grid_figure_row_zero_on_top():

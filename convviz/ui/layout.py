@@ -67,4 +67,4 @@ def lesson_header(title: str, intuition: str) -> None:
 
 def show_problem(error: Exception, container=None) -> None:
     """A ValueError from convviz, shown as a plain message (never a traceback)."""
-    (container or st).error(str(error), icon="🚫")
+    (container or st).error(str(error), icon=":material/block:")

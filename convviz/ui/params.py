@@ -41,7 +41,7 @@ def int_control(label: str, key: str, min_value: int, max_value: int, default: i
     value = box.number_input(label, min_value=min_value, max_value=max_value, value=default, step=1,
                              key=key, bind="query-params", help=help, disabled=disabled)
     if problem:
-        box.warning(f"The link's {key}={raw!r} {problem}; showing {key}={value} instead.", icon="⚠️")
+        box.warning(f"The link's {key}={raw!r} {problem}; showing {key}={value} instead.", icon=":material/warning:")
     return int(value)
 
 
@@ -61,7 +61,7 @@ def float_control(label: str, key: str, min_value: float, max_value: float, defa
     value = box.number_input(label, min_value=float(min_value), max_value=float(max_value), value=float(default),
                              step=float(step), key=key, bind="query-params", help=help, disabled=disabled)
     if problem:
-        box.warning(f"The link's {key}={raw!r} {problem}; showing {key}={value:g} instead.", icon="⚠️")
+        box.warning(f"The link's {key}={raw!r} {problem}; showing {key}={value:g} instead.", icon=":material/warning:")
     return float(value)
 
 
@@ -91,7 +91,7 @@ def choice_control(label: str, key: str, options: dict[str, str], default: str, 
     else:
         st.query_params[key] = value
     if problem:
-        box.warning(problem, icon="⚠️")
+        box.warning(problem, icon=":material/warning:")
     return value
 
 
@@ -101,7 +101,7 @@ def toggle_control(label: str, key: str, default: bool = False, *, container=Non
     raw = _raw(key)
     value = box.toggle(label, value=default, key=key, bind="query-params", help=help)
     if raw is not None and raw.lower() not in ("true", "false"):
-        box.warning(f"The link's {key}={raw!r} is not true or false; showing {str(value).lower()}.", icon="⚠️")
+        box.warning(f"The link's {key}={raw!r} is not true or false; showing {str(value).lower()}.", icon=":material/warning:")
     return bool(value)
 
 
@@ -127,5 +127,5 @@ def step_control(label: str, key: str, count: int, *, container=None) -> int:
     next_col.button("▶", key=f"{key}_next", on_click=move, args=(1,), help="next step", width="stretch")
     value = slider_col.slider(label, 0, last, 0, key=key, bind="query-params")
     if raw is not None and _int_problem(raw, 0, last):
-        box.warning(f"The link's {key}={raw!r} {_int_problem(raw, 0, last)}; showing step {value}.", icon="⚠️")
+        box.warning(f"The link's {key}={raw!r} {_int_problem(raw, 0, last)}; showing step {value}.", icon=":material/warning:")
     return int(value)

@@ -1,0 +1,103 @@
+"""Every page in Chromium: it renders with no exception box, a control changes the numbers, a
+deep link reopens the view, and the figure's own slider moves the window without the server.
+
+Screenshots land in tests/browser/screenshots/ (one per page and view) to be looked at.
+"""
+
+import ast
+import re
+
+import numpy as np
+import pytest
+
+from convviz.conv import cross_correlate2d
+from convviz.examples import input_values, kernel_values
+from convviz.serve import wait_for_app
+from convviz.ui.layout import LESSONS
+
+PAGES = [("home", "")] + [(lesson.page[:-3], lesson.page[:-3]) for lesson in LESSONS if lesson.available]
+
+
+def open_page(page, url):
+    page.goto(url)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+
+
+def printed_output(page):
+    """The output list printed under the PyTorch code (the last code block)."""
+    return np.array(ast.literal_eval(page.locator("[data-testid='stCode'] code").last.inner_text()))
+
+
+@pytest.mark.parametrize("name, path", PAGES)
+def test_page_renders(page, app_url, screenshots, name, path):
+    open_page(page, f"{app_url}/{path}")
+    assert page.locator("h1").first.is_visible()
+    screenshots.save(page, f"{name}.png")
+
+
+def test_home_links_to_the_lessons(page, app_url):
+    open_page(page, app_url)
+    page.get_by_role("link", name=re.compile("Convolution:")).first.click()
+    page.wait_for_url("**/convolution")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Convolution").first.is_visible()
+
+
+def set_number(page, label, value):
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots):
+    open_page(page, f"{app_url}/convolution")
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    np.testing.assert_allclose(printed_output(page), cross_correlate2d(x, w))
+    set_number(page, "Stride (height)", 2)
+    expected = cross_correlate2d(x, w, stride=(2, 1))
+    page.wait_for_function("n => document.querySelectorAll('[data-testid=stCode] code').length && "
+                           "JSON.parse(document.querySelectorAll('[data-testid=stCode] code')[1].innerText).length === n",
+                           arg=expected.shape[0])
+    wait_for_app(page)
+    np.testing.assert_allclose(printed_output(page), expected)
+    assert "sh=2" in page.url
+    screenshots.save(page, "convolution_stride2.png")
+
+
+def test_deep_link_reopens_the_view(page, app_url, screenshots):
+    open_page(page, f"{app_url}/convolution?preset=ex71&pos=5&op=xcorr&filter=laplacian")
+    assert page.get_by_text("y[1, 1] = 10").first.is_visible()
+    assert page.get_by_text("printed as 11").first.is_visible()
+    np.testing.assert_allclose(printed_output(page)[0], [0, 5, 8, -1])
+    screenshots.save(page, "convolution_exercise_7_1.png")
+
+
+def test_bad_link_shows_a_message_not_a_traceback(page, app_url, screenshots):
+    open_page(page, f"{app_url}/convolution?kh=-1&sh=abc&h=2&kw=7")
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "kh='-1' is outside" in body and "sh='abc' is not a number" in body
+    assert "no window fits" in body
+    screenshots.save(page, "convolution_bad_link.png")
+
+
+def test_figure_slider_moves_the_window_in_the_browser(page, app_url):
+    open_page(page, f"{app_url}/convolution?sh=2&ph=1")
+    title = page.locator("[data-testid='stPlotlyChart'] .textpoint", has_text="y[").first
+    before = title.text_content()
+    assert before.startswith("y[0, 0]")
+    runs = page.evaluate("window.__runs = 0; new MutationObserver(() => window.__runs++).observe("
+                         "document.querySelector('[data-testid=stApp]'), {attributes: true, "
+                         "attributeFilter: ['data-test-script-state']}); 0")
+    rail = page.locator("[data-testid='stPlotlyChart'] .slider-rail-touch-rect").first
+    rail.scroll_into_view_if_needed()
+    box = rail.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)
+    page.wait_for_function("t => !Array.from(document.querySelectorAll('[data-testid=stPlotlyChart] .textpoint'))"
+                           ".some(e => e.textContent === t)", arg=before)
+    after = title.text_content()
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    y = cross_correlate2d(x, w, stride=(2, 1), padding=(1, 0))
+    i, j = map(int, re.match(r"y\[(\d+), (\d+)\]", after).groups())
+    assert after.endswith(f"= {y[i, j]:g}")
+    assert page.evaluate("window.__runs") == runs == 0, "moving the figure's slider must not rerun the script"
