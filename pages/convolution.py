@@ -80,7 +80,7 @@ if sizes_ok:
     used_kernel = flip_kernel(kernel) if flip else kernel
     y = cross_correlate2d(x, used_kernel, bias, stride, padding, dilation)
     st.markdown("Press ▶ on the figure or drag its slider: the magenta window moves over the padded input "
-                "(grey cells are padding zeros), and the magenta output cell gets the sum in the title. "
+                "(grey cells are padding zeros); under it the products, and on the right the sum that becomes the magenta output cell. "
                 "Orange rows or columns are never read." + (" The kernel drawn is the **flipped** one." if flip else ""))
     pos = step_control("Output cell for the table below (reading order)", "pos", y.size)
     fig = window_figure(view, bias, stride, padding, dilation, flip, pos)
