@@ -33,7 +33,8 @@ def test_window_figure_has_a_frame_per_output_cell_and_reversed_rows():
     fig = sliding_window_figure(x, w, stride=2, padding=1)
     spec = fig.to_dict()
     assert [f["name"] for f in spec["frames"]] == [f"{i},{j}" for i in range(3) for j in range(3)]
-    assert all(ax.get("autorange") == "reversed" for key, ax in spec["layout"].items() if key.startswith("yaxis"))
+    grids = [ax for key, ax in spec["layout"].items() if key.startswith("yaxis") and ax.get("visible", True)]
+    assert len(grids) == 4 and all(ax.get("autorange") == "reversed" for ax in grids)   # input, output, kernel, products
     # The caption of frame (1, 2) ends in the value the convolution gives there.
     y = cross_correlate2d(x, w, stride=2, padding=1)
     assert spec["frames"][5]["data"][-1]["text"][0].endswith(f"= <b>{int(y[1, 2])}</b>")
