@@ -90,3 +90,46 @@ def input_sizes_with_same_output(n: int, k: int, stride: int = 1, padding: int =
     smallest = max(1, (out - 1) * stride + span - 2 * padding)
     largest = out * stride + span - 2 * padding - 1
     return list(range(smallest, largest + 1))
+
+
+# --- Transposed convolution (issue 6) ---------------------------------------------------------
+# Primes in Dumoulin & Visin are the transposed operation's sizes; a = output_padding.
+
+
+def transposed_output_size(n: int, k: int, stride: int = 1, padding: int = 0, output_padding: int = 0,
+                           dilation: int = 1) -> int:
+    """o' = (n - 1)s - 2p + d(k - 1) + output_padding + 1  (torch.nn.ConvTranspose2d, "Shape").
+
+    With d = 1 and no output_padding this is note 003's H_out = s(H_in - 1) + k - 2p.
+
+    >>> transposed_output_size(3, 3, stride=2, padding=1)                    # back to 5
+    5
+    >>> transposed_output_size(3, 3, stride=2, padding=1, output_padding=1)  # or to 6
+    6
+    """
+    _check_settings(n, k, stride, padding, dilation)
+    if output_padding < 0:
+        raise ValueError(f"output_padding cannot be negative (got {output_padding}).")
+    if output_padding >= stride and output_padding >= dilation:
+        raise ValueError(
+            f"output_padding must be smaller than the stride or the dilation (got output_padding {output_padding}, "
+            f"stride {stride}, dilation {dilation}): it only picks one of the {stride} input sizes a stride-{stride} "
+            f"convolution maps to the same output, so 0 … {max(stride, dilation) - 1} are the choices.")
+    out = (n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1
+    if out < 1:
+        raise ValueError(
+            f"The output would have {out} cells: (n-1)s - 2p + d(k-1) + output_padding + 1 = "
+            f"{n - 1}·{stride} - 2·{padding} + {dilation}·{k - 1} + {output_padding} + 1. "
+            f"The padding {padding} crops more than the scattered kernels cover; lower it.")
+    return out
+
+
+def output_padding_to_invert(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
+    """Dumoulin's a = (n + 2p - d(k-1) - 1) mod s: the output_padding for which the transposed
+    convolution maps conv_output_size(n, ...) back to n.
+
+    >>> output_padding_to_invert(6, 3, stride=2, padding=1)   # padding_strides_odd
+    1
+    """
+    conv_output_size(n, k, stride, padding, dilation)          # raises when no window fits
+    return (n + 2 * padding - dilation * (k - 1) - 1) % stride
