@@ -17,6 +17,7 @@ def home() -> None:
         "small denoising and super-resolution networks trained by this project."
     )
     st.markdown("Every view lives in its link: copy the address bar to share exactly what you see.")
+    st.markdown(f":material/memory: **Compute device for the models:** {device_description()}.")
     st.subheader("Lessons")
     for section in SECTIONS:
         lessons = [lesson for lesson in LESSONS if lesson.section == section]
@@ -24,12 +25,13 @@ def home() -> None:
             continue
         st.markdown(f"##### {section}")
         for lesson in lessons:
+            name, summary = st.columns([1, 3], vertical_alignment="center")
             if lesson.available:
-                st.page_link(f"pages/{lesson.page}", label=f"**{lesson.title}**: {lesson.summary}", icon=lesson.icon)
+                name.page_link(f"pages/{lesson.page}", label=f"**{lesson.title}**", icon=lesson.icon)
+                summary.markdown(lesson.summary)
             else:
-                st.markdown(f"<span style='color:#777'>{lesson.title} (planned): {lesson.summary}</span>",
-                            unsafe_allow_html=True)
-    st.caption(f"Compute device for the models: {device_description()}.")
+                name.markdown(f"<span style='color:#888'>{lesson.title} (planned)</span>", unsafe_allow_html=True)
+                summary.markdown(f"<span style='color:#888'>{lesson.summary}</span>", unsafe_allow_html=True)
 
 
 navigation(home).run()

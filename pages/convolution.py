@@ -82,18 +82,25 @@ if sizes_ok:
     st.markdown("Press ▶ on the figure or drag its slider: the magenta window moves over the padded input "
                 "(grey cells are padding zeros); under it the products, and on the right the sum that becomes the magenta output cell. "
                 "Orange rows or columns are never read." + (" The kernel drawn is the **flipped** one." if flip else ""))
-    pos = step_control("Output cell for the table below (reading order)", "pos", y.size)
-    fig = window_figure(view, bias, stride, padding, dilation, flip, pos)
-    st.plotly_chart(fig, key="window_figure", config={"displaylogo": False})
-    i, j = divmod(pos, y.shape[1])
-    step = window_step(x, used_kernel, i, j, bias=bias, stride=stride, padding=padding, dilation=dilation)
-    st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum.")
-    st.dataframe(
-        [{"channel": t.channel, "kernel (a, b)": f"({t.a}, {t.b})",
-          "input (row, col)": "padding" if t.is_padding else f"({t.row - ph}, {t.col - pw})",
-          "x": t.x, "w": t.w, "x·w": t.product} for t in step.taps],
-        hide_index=True, height=min(400, 38 + 35 * len(step.taps)))
-    st.markdown(f"Sum of products {sum(t.product for t in step.taps):g} + bias {bias:g} = **y[{i}, {j}] = {step.total:g}**")
+
+    @st.fragment
+    def window_steps():
+        """The step control, figure and product table: ◀ / ▶ rerun only this part of the page."""
+        pos = step_control("Output cell for the table below (reading order)", "pos", y.size)
+        fig = window_figure(view, bias, stride, padding, dilation, flip, pos)
+        st.plotly_chart(fig, key="window_figure", config={"displaylogo": False})
+        i, j = divmod(pos, y.shape[1])
+        step = window_step(x, used_kernel, i, j, bias=bias, stride=stride, padding=padding, dilation=dilation)
+        st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum.")
+        st.dataframe(
+            [{"channel": t.channel, "kernel (a, b)": f"({t.a}, {t.b})",
+              "input (row, col)": "padding" if t.is_padding else f"({t.row - ph}, {t.col - pw})",
+              "x": t.x, "w": t.w, "x·w": t.product} for t in step.taps],
+            hide_index=True, height=min(400, 38 + 35 * len(step.taps)))
+        st.markdown(f"Sum of products {sum(t.product for t in step.taps):g} + bias {bias:g} = "
+                    f"**y[{i}, {j}] = {step.total:g}**")
+
+    window_steps()
 
     # --- Cross-correlation vs convolution ------------------------------------------------------
     st.header("Cross-correlation or convolution?")

@@ -38,7 +38,7 @@ def test_page_renders(page, app_url, screenshots, name, path):
 
 def test_home_links_to_the_lessons(page, app_url):
     open_page(page, app_url)
-    page.get_by_role("link", name=re.compile("Convolution:")).first.click()
+    page.locator("[data-testid=stMain]").get_by_role("link", name="Convolution").first.click()
     page.wait_for_url("**/convolution")
     wait_for_app(page)
     assert page.get_by_role("heading", name="Convolution").first.is_visible()
@@ -101,3 +101,13 @@ def test_figure_slider_moves_the_window_in_the_browser(page, app_url):
     i, j = map(int, re.match(r"y\[(\d+), (\d+)\]", after).groups())
     assert after.endswith(f"= {y[i, j]:g}")
     assert page.evaluate("window.__runs") == runs == 0, "moving the figure's slider must not rerun the script"
+
+
+def test_next_button_steps_the_window_and_the_link(page, app_url):
+    open_page(page, f"{app_url}/convolution")
+    page.get_by_role("button", name="▶").click()
+    page.get_by_text("Output cell (0, 1)").wait_for()
+    wait_for_app(page)
+    assert "pos=1" in page.url
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    assert page.get_by_text(f"y[0, 1] = {cross_correlate2d(x, w)[0, 1]:g}").first.is_visible()
