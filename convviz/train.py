@@ -189,8 +189,9 @@ def main(argv=None) -> None:
         model, batch_size, val_every = build("ffdnet", depth=12, width=64), 32, 200
         data = DenoiseData(load_gray_images(args.data), patch=64)
     else:
-        model, batch_size, val_every = build(args.arch, scale=args.scale), 32, 500
-        data = SRData(load_gray_images(args.data), args.scale, patch=96, upscaled_input=args.arch == "srcnn")
+        model, batch_size, val_every = build(args.arch, scale=args.scale), 32, 200
+        patch = 48 if args.arch == "srcnn" else 96   # SRCNN runs at high resolution: smaller crops (paper: 33)
+        data = SRData(load_gray_images(args.data), args.scale, patch=patch, upscaled_input=args.arch == "srcnn")
     batch_size = args.batch_size or batch_size
     val_every = args.val_every or val_every
     model.to(device)
@@ -233,6 +234,32 @@ def main(argv=None) -> None:
     if not log_path.exists():
         log_path.write_text("step,train_seconds,lr,loss,val_psnr,extra\n")
 
+    def validate_and_ship():
+        """Validation PSNR, a log line, and the weights when they are the best so far."""
+        nonlocal losses
+        t0 = time.time()
+        model.eval()
+        with torch.inference_mode():
+            val = data.validate(model, device)
+        model.train()
+        state["train_seconds"] += time.time() - t0
+        state["last_val_step"] = state["step"]
+        extra = ";".join(f"{k}={v:.3f}" for k, v in val.items() if k != "val_psnr")
+        loss = np.mean(losses) if losses else float("nan")
+        line = f"{state['step']},{state['train_seconds']:.1f},{lr:g},{loss:.6g},{val['val_psnr']:.4f},{extra}"
+        losses = []
+        with open(log_path, "a") as f:
+            f.write(line + "\n")
+        print(line, flush=True)
+        if val["val_psnr"] > state["best_val"]:
+            state["best_val"], state["best_step"] = val["val_psnr"], state["step"]
+            meta = {"arch": args.arch, "config": json.dumps(model.config()), "task": args.task,
+                    "step": state["step"], "val_psnr": f"{val['val_psnr']:.4f}",
+                    "train_seconds": f"{state['train_seconds']:.0f}", "hardware": hardware}
+            save_weights(model, run_dir / "best.safetensors", meta)
+            if str(args.ship) not in ("", "none"):
+                save_weights(model, args.ship / f"{name}.safetensors", meta)
+
     start_step, budget = state["step"], args.minutes * 60
     started = last_checkpoint = time.time()
     losses = []
@@ -251,30 +278,13 @@ def main(argv=None) -> None:
         state["train_seconds"] += time.time() - t0
 
         if state["step"] % val_every == 0:
-            t0 = time.time()
-            model.eval()
-            with torch.inference_mode():
-                val = data.validate(model, device)
-            model.train()
-            state["train_seconds"] += time.time() - t0
-            extra = ";".join(f"{k}={v:.3f}" for k, v in val.items() if k != "val_psnr")
-            line = f"{state['step']},{state['train_seconds']:.1f},{lr:g},{np.mean(losses):.6g},{val['val_psnr']:.4f},{extra}"
-            losses = []
-            with open(log_path, "a") as f:
-                f.write(line + "\n")
-            print(line, flush=True)
-            if val["val_psnr"] > state["best_val"]:
-                state["best_val"], state["best_step"] = val["val_psnr"], state["step"]
-                meta = {"arch": args.arch, "config": json.dumps(model.config()), "task": args.task,
-                        "step": state["step"], "val_psnr": f"{val['val_psnr']:.4f}",
-                        "train_seconds": f"{state['train_seconds']:.0f}", "hardware": hardware}
-                save_weights(model, run_dir / "best.safetensors", meta)
-                if str(args.ship) not in ("", "none"):
-                    save_weights(model, args.ship / f"{name}.safetensors", meta)
+            validate_and_ship()
         if time.time() - last_checkpoint > args.checkpoint_minutes * 60:
             save_checkpoint()
             last_checkpoint = time.time()
 
+    if state["step"] > start_step and state.get("last_val_step") != state["step"]:
+        validate_and_ship()   # so that every run, however short, logs and ships its result
     save_checkpoint()
     with open(run_dir / "sessions.jsonl", "a") as f:
         f.write(json.dumps({"event": "stop", "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

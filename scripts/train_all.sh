@@ -4,10 +4,10 @@
 #   nohup scripts/train_all.sh > runs/train_all.log 2>&1 &
 #
 # Each call to `python -m convviz.train` resumes from runs/<name>/checkpoint.pt, so this script
-# can be stopped (kill its PID; the running trainer saves on SIGTERM) and started again at will.
-# The denoiser gets the largest share; every model gets some training in round 1.
+# can be stopped (kill its PID, then the trainer's: it saves on SIGTERM) and started again at will.
+# The denoiser gets the largest share; every model gets some training in the first rounds.
 # SHIP=none keeps the shipped weights in assets/models untouched (best weights stay in runs/).
-# ROUNDS="1 2 3 4" picks the rounds; "forever" repeats round 3 until killed.
+# ROUNDS picks the rounds (default "1 2 3 4"); "forever" repeats a low-learning-rate round until killed.
 set -u
 cd "$(dirname "$0")/.."
 SHIP=${SHIP:-assets/models}
@@ -19,19 +19,20 @@ train() {  # train <minutes> <lr> <task args...>
   python -m convviz.train "$@" --minutes "$minutes" --lr "$lr" --ship "$SHIP" --threads 1
 }
 
-round() {  # round <denoise minutes> <sr minutes> <lr>
-  train "$1" "$3" denoise
+round() {  # round <denoise minutes, 0 = skip> <sr minutes> <lr>
+  if [ "$1" != 0 ]; then train "$1" "$3" denoise; fi
   train "$2" "$3" sr --arch srcnn --scale 3
   for s in 2 3 4; do train "$2" "$3" sr --arch subpixel --scale "$s"; done
 }
 
 for r in $ROUNDS; do
   case $r in
-    1) round 12 4 1e-3 ;;
-    2) round 20 3 1e-3 ;;
-    3) round 25 3 1e-3 ;;
-    4) round 15 2 2.5e-4 ;;
-    forever) while true; do round 30 5 2.5e-4; done ;;
+    1) round 12 3 1e-3 ;;
+    1b) round 0 3 1e-3 ;;           # the SR half of round 1 (used on 2026-11-23 after a fix)
+    2) round 25 2 1e-3 ;;
+    3) round 25 2 1e-3 ;;
+    4) round 12 1.5 2.5e-4 ;;
+    forever) while true; do round 30 3 2.5e-4; done ;;
   esac
 done
 echo "== $(date -u +%H:%M:%S) done"
