@@ -92,12 +92,26 @@ def grid_figure(z, title: str = "", height: int | None = None, **trace_kw) -> go
     return fig
 
 
+def png_data_uri(img: np.ndarray) -> str:
+    """A grayscale (H, W) or colour (H, W, 3) image in [0, 1] as an inline PNG (data URI)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    arr = np.round(np.clip(np.asarray(img, dtype=np.float64), 0, 1) * 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
 def image_figure(img, title: str = "", height: int = 360) -> go.Figure:
-    """A grayscale image in [0, 1] (or any range, shown clipped to it), row 0 at the top."""
-    img = np.clip(np.asarray(img, dtype=np.float64), 0, 1)
-    fig = go.Figure(go.Heatmap(z=img, colorscale="gray", zmin=0, zmax=1, showscale=False,
-                               hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", visible=False)
-    fig.update_xaxes(constrain="domain", visible=False)
+    """An image in [0, 1] (values outside are clipped), row 0 at the top.
+
+    Sent as a PNG inside the figure: a 256×256 heatmap would be a megabyte of JSON per rerun.
+    """
+    fig = go.Figure(go.Image(source=png_data_uri(img), hoverinfo="skip"))
+    fig.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
+    fig.update_xaxes(visible=False, constrain="domain")
     fig.update_layout(title=dict(text=title, font=FONT), height=height, margin=dict(l=5, r=5, t=45, b=5))
     return fig

@@ -67,3 +67,18 @@ def test_classic_filters():
     # Sobel x on a left-to-right step is positive on the step: it finds vertical edges.
     step = np.zeros((5, 6)); step[:, 3:] = 1
     assert apply_filter(step, CLASSIC_FILTERS["sobel_x"][1])[2, 2] == 4
+
+
+def test_image_figure_sends_the_image_as_png_with_row_zero_first():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from convviz.figures import image_figure
+
+    img = np.zeros((4, 6))
+    img[0, :] = 1.0                                     # a white top row
+    source = image_figure(img).to_dict()["data"][0]["source"]
+    decoded = np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
+    assert decoded.shape == (4, 6) and decoded[0].min() == 255 and decoded[1:].max() == 0
