@@ -37,16 +37,19 @@ class FramedFigure(go.Figure):
         return spec
 
 
+def short_number(v: float) -> str:
+    """A number as short as it reads: 2 (not 2.0), -1.5, 0.333; NaN as an empty string."""
+    v = float(v)
+    if np.isnan(v):
+        return ""
+    return str(int(v)) if v.is_integer() else f"{v:.3g}"
+
+
 def number_text(z: np.ndarray) -> np.ndarray:
-    """Cell labels: whole numbers without '.0', others to 3 significant digits, NaN blank."""
+    """Cell labels for a grid, each by short_number."""
     out = np.empty(z.shape, dtype=object)
     for idx, v in np.ndenumerate(z):
-        if np.isnan(v):
-            out[idx] = ""
-        elif float(v).is_integer():
-            out[idx] = str(int(v))
-        else:
-            out[idx] = f"{v:.3g}"
+        out[idx] = short_number(v)
     return out
 
 

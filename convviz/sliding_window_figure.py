@@ -13,8 +13,8 @@ from plotly.subplots import make_subplots
 
 from convviz.arithmetic import unreached_positions
 from convviz.conv import as_pair, cross_correlate2d, flip_kernel, standardize
-from convviz.figures import FONT, FramedFigure, MAX_CELLS_WITH_TEXT, grid_trace, number_text
-from convviz.window import _num, padded_input
+from convviz.figures import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text, short_number
+from convviz.window import padded_input
 
 WINDOW = "#e4007c"      # magenta: the window and the output cell it produces
 UNREACHED = "rgba(255,165,0,0.45)"
@@ -45,15 +45,15 @@ def step_caption(window: np.ndarray, kernel: np.ndarray, bias: float, i: int, j:
     if c == 1 and kh * kw <= 25:
         lines = [" + ".join(f"{_signed(a)}·{_signed(b)}" for a, b in zip(window[0, r], kernel[0, r])) for r in range(kh)]
     else:
-        lines = [f"channel {k}: Σ of {kh * kw} products = {_num(products[k].sum())}" for k in range(c)]
+        lines = [f"channel {k}: Σ of {kh * kw} products = {short_number(products[k].sum())}" for k in range(c)]
     if bias:
-        lines.append(f"bias {_num(bias)}")
-    return f"<b>y[{i}, {j}]</b> =<br>  " + "<br>+ ".join(lines) + f"<br>= <b>{_num(products.sum() + bias)}</b>"
+        lines.append(f"bias {short_number(bias)}")
+    return f"<b>y[{i}, {j}]</b> =<br>  " + "<br>+ ".join(lines) + f"<br>= <b>{short_number(products.sum() + bias)}</b>"
 
 
 def _signed(v: float) -> str:
     """A factor in a product: negatives in brackets, so 2·(−1) does not read as 2·-1."""
-    return f"({_num(v)})" if v < 0 else _num(v)
+    return f"({short_number(v)})" if v < 0 else short_number(v)
 
 
 def _rect(xref, yref, r0, c0, r1, c1, color=WINDOW, width=4, fill=None, dash=None):

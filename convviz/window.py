@@ -88,21 +88,3 @@ def all_window_steps(x, w, out_channel=0, bias=None, stride=1, padding=0, dilati
     xs, ws, _, _ = standardize(x, flip_kernel(w) if flip else w, bias)
     ho, wo = output_shape(xs.shape[1:], ws.shape[2:], stride, padding, dilation)
     return [window_step(x, w, i, j, out_channel, bias, stride, padding, dilation, flip) for i in range(ho) for j in range(wo)]
-
-
-def format_terms(step: WindowStep, max_terms: int = 12, skip_zero_padding: bool = True) -> str:
-    """'2·1 + 1·0 + … + 2 = 5': the products written out, for a caption."""
-    shown = [t for t in step.taps if not (skip_zero_padding and t.is_padding)]
-    parts = [f"{_num(t.x)}·{_num(t.w)}" for t in shown[:max_terms]]
-    if len(shown) > max_terms:
-        parts.append(f"… ({len(shown) - max_terms} more)")
-    if step.bias:
-        parts.append(f"{_num(step.bias)}")
-    return " + ".join(parts or ["0"]) + f" = {_num(step.total)}"
-
-
-def _num(v: float) -> str:
-    """A number as short as it can be written: 2, -1.5, 0.333."""
-    if float(v).is_integer():
-        return str(int(v))
-    return f"{v:.3g}"
