@@ -198,3 +198,52 @@ def adjoint_check(x, y, w, stride=1, padding=0, dilation=1) -> tuple[float, floa
     left = float(np.sum(cross_correlate2d(x, w, stride=s, padding=p, dilation=d) * y))
     right = float(np.sum(x * conv_transpose2d(y, w, stride=s, padding=p, output_padding=a, dilation=d)))
     return left, right
+
+
+def conv_inputs_for_output(o: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> list[int]:
+    """Every input size n that a convolution (k, s, p, d) maps to o: the sizes a transposed
+    convolution of an o-sized input could mean. output_padding picks one of them."""
+    from convviz.arithmetic import conv_output_size, effective_kernel_size
+
+    span = effective_kernel_size(k, dilation)
+    found = []
+    for n in range(max(1, span - 2 * padding), o * stride + span + 1):
+        if conv_output_size(n, k, stride, padding, dilation) == o:
+            found.append(n)
+    return found
+
+
+def strided_conv_input_gradient(n: int, k: int, stride: int) -> np.ndarray:
+    """d/dx of sum(conv2d(x, ones k×k, stride s)) for an n×n input, by torch autograd: (n, n).
+
+    It is conv_transpose2d of the upstream gradient (all ones) with the kernel, so it carries
+    the same uneven overlap: each input cell's gradient counts the windows that read it.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.zeros(1, 1, n, n, dtype=torch.float64, requires_grad=True)
+    F.conv2d(x, torch.ones(1, 1, k, k, dtype=torch.float64), stride=stride).sum().backward()
+    return x.grad[0, 0].numpy().copy()                                 # (n, n)
+
+
+def transposed_size_latex(axis: str, n: int, k: int, s: int, p: int, a: int, d: int) -> str:
+    """H' = (H-1)s - 2p + d(k-1) + a + 1 with the user's numbers (raises ValueError like torch)."""
+    out = transposed_output_size(n, k, s, p, a, d)
+    text = (rf"{axis}' = ({axis}-1)s - 2p + d(k-1) + \text{{output\_padding}} + 1"
+            rf" = ({n}-1)\cdot{s} - 2\cdot{p} + {d}\cdot({k}-1) + {a} + 1 = {out}")
+    if d == 1 and a == 0:
+        text += rf"\quad\text{{(note 003: }} s({axis}_{{in}}-1) + k - 2p = {s}\cdot{n - 1} + {k} - {2 * p}\text{{)}}"
+    return text
+
+
+def conv_transpose2d_torch(x, w, bias=None, stride=1, padding=0, output_padding=0, dilation=1) -> np.ndarray:
+    """F.conv_transpose2d in float64 with the same shapes as conv_transpose2d (the page's check)."""
+    import torch
+    import torch.nn.functional as F
+
+    xs, ws, bs, squeeze = _standardize(x, w, bias)
+    y = F.conv_transpose2d(torch.from_numpy(xs)[None], torch.from_numpy(ws), torch.from_numpy(bs),
+                           stride=as_pair(stride), padding=as_pair(padding), output_padding=as_pair(output_padding),
+                           dilation=as_pair(dilation))[0].numpy()                      # (C_out, H', W')
+    return y[0] if squeeze else y

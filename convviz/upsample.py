@@ -106,3 +106,59 @@ def subpixel_conv(x, w, r: int, padding=0) -> np.ndarray:
     """Sub-pixel convolution: cross-correlate at low resolution, then pixel_shuffle.
     x (C_in, H, W), w (C_out·r², C_in, kh, kw) -> (C_out, H'·r, W'·r)."""
     return pixel_shuffle(cross_correlate2d(x, w, padding=padding), r)
+
+
+def checker_input(kind: str, n: int) -> np.ndarray:
+    """The low-resolution input the remedies share: 'constant' ones, or a 'smooth' bump (n, n)."""
+    if kind == "constant":
+        return np.ones((n, n))
+    if kind == "smooth":
+        r, c = np.mgrid[0:n, 0:n] - (n - 1) / 2
+        return np.exp(-(r**2 + c**2) / (0.18 * n * n)) + 0.5
+    raise ValueError(f"Unknown input {kind!r}; choose constant or smooth.")
+
+
+def interior_spread(y: np.ndarray, border: int) -> float:
+    """(max - min) / mean over the cells at least `border` from every edge (all cells if none are)."""
+    inner = y[border:-border, border:-border] if border and min(y.shape) > 2 * border else y
+    mean = float(np.abs(inner).mean())
+    return float(inner.max() - inner.min()) / mean if mean else 0.0
+
+
+def checkerboard_remedies(kind: str, n: int, k: int, s: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
+    """Upsample the same input by s six ways with k×k kernels (constant kernels unless noted).
+
+    1. transposed conv k, stride s (uneven overlap when s does not divide k);
+    2. transposed conv with k rounded up to a multiple of s (even overlap);
+    3. / 4. nearest / bilinear resize ×s, then a k×k convolution;
+    5. / 6. sub-pixel convolution (k×k conv to s² channels, pixel shuffle) with random filters,
+    and with ICNR: the same random filter repeated s² times. No training: initialisation only.
+    """
+    from convviz.transposed import conv_transpose2d
+
+    x = checker_input(kind, n)                                        # (n, n)
+    k_even = s * -(-k // s)
+    rng = np.random.default_rng(seed)
+    w_random = rng.uniform(0.5, 1.5, size=(s * s, 1, k, k))           # (s², 1, k, k)
+    w0 = rng.uniform(0.5, 1.5, size=(1, 1, k, k))                     # (1, 1, k, k)
+    pad = (k - 1) // 2
+    return [
+        (f"transposed conv k={k}, s={s}", conv_transpose2d(x, np.ones((k, k)), stride=s)),
+        (f"transposed conv k={k_even}, s={s} (s divides k)", conv_transpose2d(x, np.ones((k_even, k_even)), stride=s)),
+        (f"nearest ×{s}, then conv {k}×{k}", cross_correlate2d(upsample(x, s, "nearest"), np.ones((k, k)))),
+        (f"bilinear ×{s}, then conv {k}×{k}", cross_correlate2d(upsample(x, s, "bilinear"), np.ones((k, k)))),
+        (f"sub-pixel conv, random init", subpixel_conv(x[None], w_random, s, padding=pad)[0]),
+        (f"sub-pixel conv, ICNR init", subpixel_conv(x[None], icnr(w0, s), s, padding=pad)[0]),
+    ]
+
+
+def upsample_torch(x, scale, mode: str = "nearest", align_corners: bool = False) -> np.ndarray:
+    """F.interpolate in float64 on x (H, W) or (C, H, W), for the page's check."""
+    import torch
+    import torch.nn.functional as F
+
+    x = np.asarray(x, dtype=np.float64)
+    t = torch.from_numpy(x[None] if x.ndim == 2 else x)[None]                      # (1, C, H, W)
+    kw = dict(align_corners=align_corners) if mode == "bilinear" else {}
+    y = F.interpolate(t, scale_factor=scale, mode=mode, **kw)[0].numpy()
+    return y[0] if x.ndim == 2 else y

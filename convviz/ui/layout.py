@@ -38,7 +38,7 @@ LESSONS = [
            "n, j, r and start through a layer stack, proved against autograd."),
     Lesson("Arithmetic", "Convolution zoo", None,
            "1×1, dilated, grouped, depthwise and spatially separable convolutions, their costs."),
-    Lesson("Upsampling", "Transposed convolution", None,
+    Lesson("Upsampling", "Transposed convolution", "transposed_convolution.py",
            "Scatter view, output_padding, overlap counts and checkerboard artifacts."),
     Lesson("Matrices", "Convolution as a matrix", None,
            "Toeplitz and doubly block Toeplitz matrices, their transposes, circulant and im2col."),

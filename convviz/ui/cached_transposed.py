@@ -1,0 +1,45 @@
+"""Cached builders for the transposed-convolution page, keyed on small hashable settings."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from convviz.examples import input_values, kernel_values
+from convviz.transposed import direct_equivalent, overlap_counts, overlap_counts_2d
+from convviz.transposed_figures import direct_figure, overlap_figures, panels_figure, scatter_figure
+from convviz.upsample import checkerboard_remedies
+
+# Note 000, "Transposed convolution": input [[0, 1], [2, 3]], kernel [[0, 1], [2, 3]], stride 2.
+NOTE_000 = dict(x=np.array([[0.0, 1.0], [2.0, 3.0]]), w=np.array([[0.0, 1.0], [2.0, 3.0]]))
+
+
+def transposed_arrays(preset: str, pattern: str, kernel: str, seed: int, h: int, w: int, k: int):
+    """The input (H, W) and kernel (k, k) a view shows (cheap; not cached)."""
+    if preset == "note000":
+        return NOTE_000["x"], NOTE_000["w"]
+    return input_values(pattern, 1, h, w, seed)[0], kernel_values(kernel, 1, k, k, seed)[0]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_scatter_figure(view: tuple, stride: int, padding: int, output_padding: int, dilation: int, active: int):
+    x, w = transposed_arrays(*view)
+    return scatter_figure(x, w, stride, padding, output_padding, dilation, active=active)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_direct_figure(view: tuple, stride: int, padding: int, output_padding: int, dilation: int):
+    x, w = transposed_arrays(*view)
+    return direct_figure(direct_equivalent(x, w, None, stride, padding, output_padding, dilation), x.shape, stride)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_overlap_figures(n: int, k: int, s: int):
+    return overlap_figures(overlap_counts(n, k, s), overlap_counts_2d((n, n), (k, k), (s, s)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_remedies(kind: str, n: int, k: int, s: int):
+    """(panels, figure) for the six ways to upsample; the ICNR demo is initialisation only (milliseconds)."""
+    panels = checkerboard_remedies(kind, n, k, s)
+    return panels, panels_figure(panels)
