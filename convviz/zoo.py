@@ -1,0 +1,466 @@
+"""The convolution zoo of note 002: 1×1, dilated, grouped, depthwise and spatially separable
+convolutions, pooling (forward and backward) and the locally connected (unshared) layer.
+
+Shapes and argument names are torch's: x (C, H, W), w (C_out, C/groups, kh, kw) as in
+nn.Conv2d, k kernel, s stride, p padding, d dilation, g groups. A "MAC" is one multiply-
+accumulate of the layer's weights with an input value (bias additions are not counted):
+
+    params = C_out·(C/g)·kh·kw (+ C_out bias)          macs = H'·W'·C_out·(C/g)·kh·kw
+
+Every number is checked against torch in float64 in tests/test_zoo.py; the `*_torch`
+functions at the bottom are the references the page's "check against torch" lines use.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from convviz.conv import as_pair, cross_correlate2d, output_shape
+from convviz.pooling import avg_pool2d, max_pool2d
+
+
+# --- Costs ---------------------------------------------------------------------------------
+
+def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
+    if in_channels < 1 or out_channels < 1:
+        raise ValueError(f"Channels must be at least 1 (got in_channels={in_channels}, out_channels={out_channels}).")
+    if groups < 1:
+        raise ValueError(f"groups must be at least 1 (got {groups}).")
+    for name, c in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if c % groups:
+            raise ValueError(f"{name}={c} is not divisible by groups={groups}: each group must get "
+                             f"the same whole number of channels (torch refuses this too).")
+
+
+def conv_cost(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0, dilation=1,
+              groups=1, bias=True) -> dict:
+    """Parameters, multiply-accumulates and output size of nn.Conv2d with these arguments.
+
+    params = C_out·(C/g)·kh·kw + (C_out if bias); macs = H'·W'·C_out·(C/g)·kh·kw.
+
+    >>> conv_cost(3, 64, 3, 32, padding=1)["params"]        # 64·3·3·3 + 64
+    1792
+    """
+    _check_channels(in_channels, out_channels, groups)
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    ho, wo = output_shape(as_pair(input_size, "input_size"), (kh, kw), stride, padding, dilation)
+    per_output = (in_channels // groups) * kh * kw                      # weights one output value uses
+    return {"params": out_channels * per_output + (out_channels if bias else 0),
+            "macs": ho * wo * out_channels * per_output,
+            "output_size": (ho, wo)}
+
+
+def depthwise_separable_cost(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0,
+                             bias=True) -> dict:
+    """A k×k depthwise conv (groups=C) then a 1×1 pointwise conv (C -> C_out), MobileNet's block.
+
+    Returns params, macs, output_size of the pair, the parts "depthwise", "pointwise" and
+    "standard" (the k×k conv it replaces, each a conv_cost dict), and "ratio" = macs / standard
+    macs = 1/C_out + 1/(kh·kw) exactly (bias adds are not MACs); "params_ratio" the same for
+    parameters (≈ the same when the bias terms are small).
+    """
+    depthwise = conv_cost(in_channels, in_channels, kernel_size, input_size, stride, padding, groups=in_channels,
+                          bias=bias)
+    pointwise = conv_cost(in_channels, out_channels, 1, depthwise["output_size"], bias=bias)
+    standard = conv_cost(in_channels, out_channels, kernel_size, input_size, stride, padding, bias=bias)
+    params, macs = depthwise["params"] + pointwise["params"], depthwise["macs"] + pointwise["macs"]
+    return {"params": params, "macs": macs, "output_size": pointwise["output_size"],
+            "depthwise": depthwise, "pointwise": pointwise, "standard": standard,
+            "ratio": macs / standard["macs"], "params_ratio": params / standard["params"]}
+
+
+def locally_connected_cost(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0,
+                           bias=True) -> dict:
+    """A locally connected (unshared) layer: a separate kernel at each of the H'·W' positions.
+
+    params = H'·W'·C_out·C·kh·kw (+ H'·W'·C_out bias, one per output value, as Keras'
+    LocallyConnected2D); macs are the same as the convolution's: only the sharing differs.
+    """
+    conv = conv_cost(in_channels, out_channels, kernel_size, input_size, stride, padding, bias=bias)
+    ho, wo = conv["output_size"]
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    return {"params": ho * wo * out_channels * (in_channels * kh * kw + (1 if bias else 0)),
+            "macs": conv["macs"], "output_size": (ho, wo)}
+
+
+def fully_connected_cost(in_channels, out_channels, input_size, output_size, bias=True) -> dict:
+    """A dense layer from every input value (C·H·W) to every output value (C_out·H'·W')."""
+    h, w = as_pair(input_size, "input_size")
+    ho, wo = as_pair(output_size, "output_size")
+    n_in, n_out = in_channels * h * w, out_channels * ho * wo
+    return {"params": n_in * n_out + (n_out if bias else 0), "macs": n_in * n_out, "output_size": (ho, wo)}
+
+
+# --- 1×1, grouped and depthwise convolution -------------------------------------------------
+
+def pointwise_conv2d(x, w, bias=None) -> np.ndarray:
+    """1×1 convolution: at every pixel, y[:, i, j] = w @ x[:, i, j] + b (w is (C_out, C))."""
+    x = np.asarray(x, dtype=np.float64)                                  # (C, H, W)
+    w = np.asarray(w, dtype=np.float64)                                  # (C_out, C)
+    b = np.zeros(w.shape[0]) if bias is None else np.asarray(bias, dtype=np.float64)
+    return np.einsum("oc,chw->ohw", w, x) + b[:, None, None]             # (C_out, H, W)
+
+
+def grouped_conv2d(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1) -> np.ndarray:
+    """F.conv2d(..., groups=g): input channels split into g groups, each convolved on its own.
+
+    x (C, H, W), w (C_out, C/g, kh, kw): output channels [i·C_out/g, (i+1)·C_out/g) see only
+    input channels [i·C/g, (i+1)·C/g).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    c, c_out = x.shape[0], w.shape[0]
+    _check_channels(c, c_out, groups)
+    if w.shape[1] != c // groups:
+        raise ValueError(f"With groups={groups} each kernel has C/g = {c // groups} input channels, got {w.shape[1]}.")
+    b = np.zeros(c_out) if bias is None else np.asarray(bias, dtype=np.float64)
+    ci, co = c // groups, c_out // groups
+    parts = [cross_correlate2d(x[g * ci:(g + 1) * ci], w[g * co:(g + 1) * co], b[g * co:(g + 1) * co],
+                               stride, padding, dilation) for g in range(groups)]  # g × (C_out/g, H', W')
+    return np.concatenate(parts, axis=0)                                 # (C_out, H', W')
+
+
+def depthwise_conv2d(x, w, bias=None, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """Depthwise convolution: channel c is convolved with its own kernel w[c] (C, kh, kw) only."""
+    w = np.asarray(w, dtype=np.float64)
+    return grouped_conv2d(x, w[:, None], bias, stride, padding, dilation, groups=w.shape[0])  # (C, H', W')
+
+
+def group_connections(in_channels: int, out_channels: int, groups: int) -> np.ndarray:
+    """(C_out, C) matrix: group number (0, 1, ...) where output channel o reads input channel c, else -1."""
+    _check_channels(in_channels, out_channels, groups)
+    ci, co = in_channels // groups, out_channels // groups
+    m = np.full((out_channels, in_channels), -1)
+    for g in range(groups):
+        m[g * co:(g + 1) * co, g * ci:(g + 1) * ci] = g
+    return m
+
+
+# --- Dilation and the receptive field -------------------------------------------------------
+
+def dilated_taps(kernel_size: int, dilation: int) -> np.ndarray:
+    """The k_eff×k_eff footprint (k_eff = d(k-1)+1) of a dilated k×k kernel: 1 at the taps, 0 in the holes."""
+    span = dilation * (kernel_size - 1) + 1
+    taps = np.zeros((span, span))
+    taps[::dilation, ::dilation] = 1
+    return taps
+
+
+def receptive_field_sizes(kernel_size: int, dilations, strides=None) -> list[int]:
+    """r after each layer of a stack: r_out = r_in + d(k-1)·j_in, j_out = j_in·s (note 002), r_0 = 1, j_0 = 1."""
+    strides = [1] * len(dilations) if strides is None else list(strides)
+    r, j, out = 1, 1, []
+    for d, s in zip(dilations, strides):
+        r, j = r + d * (kernel_size - 1) * j, j * s
+        out.append(r)
+    return out
+
+
+def dilation_schedule(kind: str, dilation: int, layers: int) -> list[int]:
+    """Dilation per layer: "same" (d every layer), "double" (1, 2, 4, ... as WaveNet) or "none" (all 1)."""
+    if kind == "same":
+        return [dilation] * layers
+    if kind == "double":
+        return [2 ** i for i in range(layers)]
+    if kind == "none":
+        return [1] * layers
+    raise ValueError(f"Unknown dilation schedule {kind!r}: choose same, double or none.")
+
+
+# --- Spatially separable kernels ------------------------------------------------------------
+
+def spatially_separable(w2d) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best rank-1 split w ≈ column · rowᵀ by SVD; returns (column, row, residual = w - column·rowᵀ).
+
+    The column is the first left singular vector scaled so its first non-zero entry is 1 and,
+    when it is then whole numbers (to 1e-9), rounded to them; the row is the least-squares row
+    for that column. So Sobel [[1,0,-1],[2,0,-2],[1,0,-1]] splits into [1,2,1]ᵀ·[1,0,-1] with a
+    residual of exactly zero. ‖residual‖_F = sqrt(σ2² + σ3² + ...): zero iff w has rank 1.
+    """
+    w = np.asarray(w2d, dtype=np.float64)
+    if w.ndim != 2:
+        raise ValueError(f"A spatial kernel is 2-D (kh, kw), got shape {w.shape}.")
+    u, _, _ = np.linalg.svd(w)
+    col = u[:, 0]
+    nonzero = np.flatnonzero(np.abs(col) > 1e-12)
+    if nonzero.size == 0:                                                # all-zero kernel
+        return np.zeros(w.shape[0]), np.zeros(w.shape[1]), w.copy()
+    col = col / col[nonzero[0]]
+    if np.allclose(col, np.round(col), rtol=0, atol=1e-9):
+        col = np.round(col) + 0.0                                        # + 0.0: no "-0."
+    row = col @ w / (col @ col)                                          # (kw,)
+    return col, row, w - np.outer(col, row)
+
+
+def separable_conv2d(x, column, row, padding=(0, 0)) -> np.ndarray:
+    """Cross-correlate a 2-D image with a (kh×1) column then a (1×kw) row kernel: 2k instead of k² MACs a pixel."""
+    ph, pw = as_pair(padding, "padding")
+    tall = cross_correlate2d(x, np.asarray(column, dtype=np.float64)[:, None], padding=(ph, 0))
+    return cross_correlate2d(tall, np.asarray(row, dtype=np.float64)[None, :], padding=(0, pw))
+
+
+# --- Pooling backward -----------------------------------------------------------------------
+
+def _pool_windows(shape, kernel_size, stride, padding):
+    """Yield (i, j, rows, cols) for each pooling window: the in-range input rows and columns it covers."""
+    h, w = shape
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    sh, sw = as_pair(kernel_size if stride is None else stride, "stride")
+    ph, pw = as_pair(padding, "padding")
+    ho, wo = output_shape((h, w), (kh, kw), (sh, sw), (ph, pw))
+    for i in range(ho):
+        for j in range(wo):
+            r0, c0 = i * sh - ph, j * sw - pw
+            yield i, j, range(max(r0, 0), min(r0 + kh, h)), range(max(c0, 0), min(c0 + kw, w))
+
+
+def max_pool2d_winners(x, kernel_size, stride=None, padding=0) -> np.ndarray:
+    """(H', W', 2) input (row, col) of each window's maximum (the first one in reading order on a tie). x is (H, W)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = max_pool2d(x, kernel_size, stride, padding)                      # validates the settings
+    win = np.zeros(y.shape + (2,), dtype=int)
+    for i, j, rows, cols in _pool_windows(x.shape, kernel_size, stride, padding):
+        block = x[rows.start:rows.stop, cols.start:cols.stop]
+        a, b = np.unravel_index(np.argmax(block), block.shape)
+        win[i, j] = rows.start + a, cols.start + b
+    return win
+
+
+def max_pool2d_backward(x, grad_output, kernel_size, stride=None, padding=0) -> np.ndarray:
+    """dL/dx for y = max_pool2d(x): each output's gradient goes to its window's maximum, and
+    gradients of overlapping windows that pick the same cell add up. x (H, W), grad_output (H', W')."""
+    x = np.asarray(x, dtype=np.float64)
+    g = np.asarray(grad_output, dtype=np.float64)
+    win = max_pool2d_winners(x, kernel_size, stride, padding)            # (H', W', 2)
+    if g.shape != win.shape[:2]:
+        raise ValueError(f"grad_output must have the output's shape {win.shape[:2]}, got {g.shape}.")
+    grad = np.zeros_like(x)
+    np.add.at(grad, (win[..., 0], win[..., 1]), g)
+    return grad
+
+
+def avg_pool2d_backward(x, grad_output, kernel_size, stride=None, padding=0) -> np.ndarray:
+    """dL/dx for y = avg_pool2d(x): each output's gradient is shared equally, 1/(kh·kw) per cell of
+    its window (padding cells count in the mean and take their share, which is dropped)."""
+    x = np.asarray(x, dtype=np.float64)
+    g = np.asarray(grad_output, dtype=np.float64)
+    y = avg_pool2d(x, kernel_size, stride, padding)
+    if g.shape != y.shape:
+        raise ValueError(f"grad_output must have the output's shape {y.shape}, got {g.shape}.")
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    grad = np.zeros_like(x)
+    for i, j, rows, cols in _pool_windows(x.shape, kernel_size, stride, padding):
+        grad[rows.start:rows.stop, cols.start:cols.stop] += g[i, j] / (kh * kw)
+    return grad
+
+
+# --- Locally connected layer ----------------------------------------------------------------
+
+def locally_connected2d(x, w, bias=None, stride=1, padding=0) -> np.ndarray:
+    """An unshared convolution: y[o, i, j] = b[o, i, j] + Σ_c,a,b w[i, j, o, c, a, b]·x_pad[c, i·s_h+a, j·s_w+b].
+
+    x (C, H, W), w (H', W', C_out, C, kh, kw): one kernel per output position; bias (C_out, H', W').
+    """
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    ho, wo, c_out, c, kh, kw = w.shape
+    if x.shape[0] != c:
+        raise ValueError(f"The kernels have {c} input channels but x has {x.shape[0]}.")
+    (sh, sw), (ph, pw) = as_pair(stride, "stride"), as_pair(padding, "padding")
+    if output_shape(x.shape[1:], (kh, kw), (sh, sw), (ph, pw)) != (ho, wo):
+        raise ValueError(f"w has {ho}×{wo} positions but this input gives a "
+                         f"{output_shape(x.shape[1:], (kh, kw), (sh, sw), (ph, pw))} output.")
+    xp = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))                         # (C, H+2ph, W+2pw)
+    y = np.zeros((c_out, ho, wo)) if bias is None else np.array(bias, dtype=np.float64).reshape(c_out, ho, wo)
+    for i in range(ho):
+        for j in range(wo):
+            patch = xp[:, i * sh:i * sh + kh, j * sw:j * sw + kw]         # (C, kh, kw)
+            y[:, i, j] += np.einsum("ocab,cab->o", w[i, j], patch)        # (C_out,)
+    return y
+
+
+def shared_weights(w, output_size) -> np.ndarray:
+    """A convolution's kernel (C_out, C, kh, kw) copied to every position: (H', W', C_out, C, kh, kw)."""
+    ho, wo = as_pair(output_size, "output_size")
+    return np.broadcast_to(np.asarray(w, dtype=np.float64), (ho, wo) + np.shape(w)).copy()
+
+
+# --- torch references (float64) for the page's check lines ---------------------------------
+
+def _t(a) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(a, dtype=np.float64))
+
+
+def conv2d_torch(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1) -> np.ndarray:
+    """F.conv2d(..., groups=g) in float64: x (C, H, W), w (C_out, C/g, kh, kw) -> (C_out, H', W')."""
+    return F.conv2d(_t(x)[None], _t(w), None if bias is None else _t(bias), stride=as_pair(stride),
+                    padding=as_pair(padding), dilation=as_pair(dilation), groups=groups)[0].numpy()
+
+
+def conv_params_torch(in_channels, out_channels, kernel_size, groups=1, bias=True) -> int:
+    """sum(p.numel()) of torch.nn.Conv2d with these arguments (meta device: no memory used)."""
+    layer = torch.nn.Conv2d(in_channels, out_channels, kernel_size, groups=groups, bias=bias, device="meta")
+    return sum(p.numel() for p in layer.parameters())
+
+
+def pool_backward_torch(x, grad_output, op: str, kernel_size, stride=None, padding=0) -> np.ndarray:
+    """dL/dx by autograd for F.max_pool2d / F.avg_pool2d on a 2-D x, with L = Σ grad_output·y."""
+    xt = _t(x)[None, None].requires_grad_(True)                         # (1, 1, H, W)
+    pool = {"max": F.max_pool2d, "avg": F.avg_pool2d}[op]
+    y = pool(xt, kernel_size, stride=stride, padding=padding)            # (1, 1, H', W')
+    y.backward(_t(grad_output)[None, None])
+    return xt.grad[0, 0].numpy()
+
+
+def locally_connected2d_torch(x, w, bias=None, stride=1, padding=0) -> np.ndarray:
+    """The unshared layer with F.unfold: columns (C·kh·kw, L) times one weight matrix per position."""
+    ho, wo, c_out, c, kh, kw = np.shape(w)
+    cols = F.unfold(_t(x)[None], (kh, kw), stride=as_pair(stride), padding=as_pair(padding))[0]  # (C·kh·kw, L)
+    wt = _t(w).reshape(ho * wo, c_out, c * kh * kw)                     # (L, C_out, C·kh·kw)
+    y = torch.einsum("lok,kl->ol", wt, cols).reshape(c_out, ho, wo)      # (C_out, H', W')
+    return (y if bias is None else y + _t(bias).reshape(c_out, ho, wo)).numpy()
+
+
+def receptive_field_torch(kernel_size: int, dilations, strides=None) -> int:
+    """Receptive field of a stack of 1-D convs measured by autograd: how many input cells move
+    the gradient of the last layer's middle output (all-ones kernels, so nothing cancels)."""
+    strides = [1] * len(dilations) if strides is None else list(strides)
+    n = receptive_field_sizes(kernel_size, dilations, strides)[-1] * 2 + 1
+    x = torch.zeros(1, 1, n, dtype=torch.float64, requires_grad=True)
+    y = x
+    for d, s in zip(dilations, strides):
+        y = F.conv1d(y, torch.ones(1, 1, kernel_size, dtype=torch.float64), stride=s, dilation=d)  # (1, 1, n')
+    y[0, 0, y.shape[-1] // 2].backward()
+    hit = torch.nonzero(x.grad[0, 0]).flatten()
+    return int(hit.max() - hit.min() + 1)
+
+
+def depthwise_separable_params_torch(in_channels, out_channels, kernel_size, bias=True) -> int:
+    """sum(p.numel()) of nn.Conv2d(C, C, k, groups=C) followed by nn.Conv2d(C, C_out, 1)."""
+    return (conv_params_torch(in_channels, in_channels, kernel_size, groups=in_channels, bias=bias)
+            + conv_params_torch(in_channels, out_channels, 1, bias=bias))
+
+
+# --- Seeded examples the page shows (small integers read well on a grid) --------------------
+
+def _ints(rng, shape, low=-3, high=3) -> np.ndarray:
+    return rng.integers(low, high + 1, size=shape).astype(np.float64)
+
+
+def pointwise_example(in_channels: int, out_channels: int, seed: int = 0, size: int = 4) -> dict:
+    """x (C, size, size), w (C_out, C), y = 1×1 conv, and torch's max |difference|."""
+    rng = np.random.default_rng(seed)
+    x, w = _ints(rng, (in_channels, size, size)), _ints(rng, (out_channels, in_channels), -2, 2)
+    y = pointwise_conv2d(x, w)
+    return {"x": x, "w": w, "y": y, "torch_gap": float(np.abs(y - conv2d_torch(x, w[:, :, None, None])).max())}
+
+
+def grouped_example(in_channels: int, out_channels: int, groups: int, kernel_size: int, seed: int = 0,
+                    size: int = 6) -> dict:
+    """A grouped conv with "same" padding k//2 on a random input; y and torch's max |difference|."""
+    _check_channels(in_channels, out_channels, groups)
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((in_channels, size, size))
+    w = rng.standard_normal((out_channels, in_channels // groups, kernel_size, kernel_size))
+    b = rng.standard_normal(out_channels)
+    y = grouped_conv2d(x, w, b, padding=kernel_size // 2, groups=groups)
+    ref = conv2d_torch(x, w, b, padding=kernel_size // 2, groups=groups)
+    return {"y": y, "torch_gap": float(np.abs(y - ref).max()) if y.shape == ref.shape else float("inf")}
+
+
+def depthwise_separable_example(in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
+                                padding: int = 0, size: int = 8, seed: int = 0) -> dict:
+    """Depthwise then pointwise in numpy against torch's nn.Conv2d(groups=C) -> nn.Conv2d(1×1)."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((in_channels, size, size))
+    wd, bd = rng.standard_normal((in_channels, kernel_size, kernel_size)), rng.standard_normal(in_channels)
+    wp, bp = rng.standard_normal((out_channels, in_channels)), rng.standard_normal(out_channels)
+    y = pointwise_conv2d(depthwise_conv2d(x, wd, bd, stride, padding), wp, bp)          # (C_out, H', W')
+    block = torch.nn.Sequential(
+        torch.nn.Conv2d(in_channels, in_channels, kernel_size, stride, padding, groups=in_channels, dtype=torch.float64),
+        torch.nn.Conv2d(in_channels, out_channels, 1, dtype=torch.float64))
+    with torch.no_grad():
+        block[0].weight.copy_(_t(wd)[:, None]), block[0].bias.copy_(_t(bd))
+        block[1].weight.copy_(_t(wp)[:, :, None, None]), block[1].bias.copy_(_t(bp))
+        ref = block(_t(x)[None])[0].numpy()
+    return {"y": y, "torch_gap": float(np.abs(y - ref).max()),
+            "torch_params": sum(p.numel() for p in block.parameters())}
+
+
+def pooling_example(op: str, kernel_size: int, stride: int, padding: int, size: int, seed: int = 0) -> dict:
+    """Pool a size×size input of distinct whole numbers (no ties), pass a gradient of ones back.
+
+    Returns x, y, grad (dL/dx with dL/dy = 1), winners (max only) and torch's max |difference|
+    of the gradient (autograd).
+    """
+    if op not in ("max", "avg"):
+        raise ValueError(f"Unknown pooling {op!r}: choose max or avg.")
+    rng = np.random.default_rng(seed)
+    x = rng.permutation(size * size).reshape(size, size).astype(np.float64)
+    pool, backward = (max_pool2d, max_pool2d_backward) if op == "max" else (avg_pool2d, avg_pool2d_backward)
+    y = pool(x, kernel_size, stride, padding)
+    ones = np.ones_like(y)
+    grad = backward(x, ones, kernel_size, stride, padding)
+    ref = pool_backward_torch(x, ones, op, kernel_size, stride, padding)
+    return {"x": x, "y": y, "grad": grad, "torch_gap": float(np.abs(grad - ref).max()),
+            "winners": max_pool2d_winners(x, kernel_size, stride, padding) if op == "max" else None}
+
+
+def locally_connected_example(in_channels: int, out_channels: int, kernel_size: int, size: int, seed: int = 0) -> dict:
+    """A random locally connected layer (no padding, stride 1) and a convolution, and their checks.
+
+    torch_gap: against the F.unfold reference; shared_gap: the layer with the conv's kernel
+    copied to every position against the convolution itself (equal: sharing is the only change).
+    """
+    rng = np.random.default_rng(seed)
+    ho, wo = output_shape((size, size), (kernel_size, kernel_size))
+    x = rng.standard_normal((in_channels, size, size))
+    w_lc = rng.standard_normal((ho, wo, out_channels, in_channels, kernel_size, kernel_size))
+    b_lc = rng.standard_normal((out_channels, ho, wo))
+    w_conv = rng.standard_normal((out_channels, in_channels, kernel_size, kernel_size))
+    y = locally_connected2d(x, w_lc, b_lc)
+    shared = locally_connected2d(x, shared_weights(w_conv, (ho, wo)))
+    return {"w_lc": w_lc, "w_conv": w_conv, "y": y,
+            "torch_gap": float(np.abs(y - locally_connected2d_torch(x, w_lc, b_lc)).max()),
+            "shared_gap": float(np.abs(shared - cross_correlate2d(x, w_conv)).max())}
+
+
+SEPARABLE_KERNELS = {
+    "sobel": ("Sobel [[1,0,−1],[2,0,−2],[1,0,−1]]", np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=np.float64)),
+    "sobel_y": ("Sobel y (rows)", np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=np.float64)),
+    "gaussian": ("Gaussian 3×3 × 16", np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=np.float64)),
+    "box5": ("Box 5×5 (all ones)", np.ones((5, 5))),
+    "laplacian": ("Laplacian (not separable)", np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=np.float64)),
+    "random": ("Random 3×3 (not separable)", None),
+}
+
+
+def separable_kernel(name: str, seed: int = 0) -> np.ndarray:
+    """A kernel of SEPARABLE_KERNELS; "random" draws whole numbers in −3..3 from the seed."""
+    if name not in SEPARABLE_KERNELS:
+        raise ValueError(f"Unknown kernel {name!r}: choose one of {', '.join(SEPARABLE_KERNELS)}.")
+    if name == "random":
+        return _ints(np.random.default_rng(seed), (3, 3))
+    return SEPARABLE_KERNELS[name][1].copy()
+
+
+def separable_example(name: str, seed: int = 0, size: int = 8) -> dict:
+    """The split of one kernel, its singular values, and on a random image: column-then-row
+    against F.conv2d with the rank-1 kernel (always equal) and with the kernel itself (equal iff rank 1)."""
+    w = separable_kernel(name, seed)
+    col, row, residual = spatially_separable(w)
+    img = np.random.default_rng(seed + 1).standard_normal((size, size))
+    two_pass = separable_conv2d(img, col, row)
+    return {"w": w, "column": col, "row": row, "residual": residual,
+            "singular_values": np.linalg.svd(w, compute_uv=False),
+            "rank1_gap": float(np.abs(two_pass - conv2d_torch(img[None], np.outer(col, row)[None, None])[0]).max()),
+            "kernel_gap": float(np.abs(two_pass - conv2d_torch(img[None], w[None, None])[0]).max())}
+
+
+__all__ = ["conv_cost", "depthwise_separable_cost", "spatially_separable", "locally_connected_cost",
+           "fully_connected_cost", "pointwise_conv2d", "grouped_conv2d", "depthwise_conv2d", "group_connections",
+           "dilated_taps", "receptive_field_sizes", "dilation_schedule", "separable_conv2d",
+           "max_pool2d_winners", "max_pool2d_backward", "avg_pool2d_backward", "locally_connected2d",
+           "shared_weights"]

@@ -1,0 +1,112 @@
+"""Figures for the convolution zoo page (convviz/zoo.py computes, this draws).
+
+Grids use convviz.figures.grid_figure: row 0 at the top, values on the cells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from convviz.figures import FONT, grid_figure
+
+GROUP_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6",
+                 "#9d755d", "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d"]
+HIGHLIGHT = "#d6008f"        # the magenta the convolution page uses for the active window
+
+
+def channel_grid(values, title: str, height: int | None = None) -> go.Figure:
+    """One channel (a 2-D array) as a small grid with its values."""
+    return grid_figure(values, title=title, height=height)
+
+
+def connection_figure(connections: np.ndarray) -> go.Figure:
+    """The (C_out, C) group matrix of zoo.group_connections: a coloured cell where an output
+    channel reads an input channel (colour = group, label = g), grey where it cannot."""
+    conn = np.asarray(connections)
+    groups = int(conn.max()) + 1
+    z = np.where(conn >= 0, conn, np.nan).astype(float)
+    colours = [GROUP_COLOURS[g % len(GROUP_COLOURS)] for g in range(groups)]
+    scale = [[0, colours[0]], [1, colours[0]]] if groups == 1 else [
+        x for g, c in enumerate(colours) for x in ([g / groups, c], [(g + 1) / groups, c])]
+    text = np.where(conn >= 0, np.char.add("g", conn.astype(str)), "") if max(conn.shape) <= 16 else None
+    fig = go.Figure(go.Heatmap(z=z, zmin=-0.5, zmax=groups - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
+                               text=text, texttemplate="%{text}" if text is not None else None,
+                               hovertemplate="output channel %{y} reads input channel %{x}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", title="output channel",
+                     dtick=1 if conn.shape[0] <= 16 else None, showgrid=False, zeroline=False)
+    fig.update_xaxes(side="top", constrain="domain", title="input channel", dtick=1 if conn.shape[1] <= 16 else None,
+                     showgrid=False, zeroline=False)
+    fig.update_layout(title=dict(text="Which input channels each output channel reads", font=FONT), font=FONT,
+                      height=min(560, 160 + 26 * conn.shape[0]), margin=dict(l=60, r=10, t=100, b=10),
+                      plot_bgcolor="#e8e8e8")
+    return fig
+
+
+def taps_figure(kernel_size: int, dilation: int, taps: np.ndarray) -> go.Figure:
+    """The dilated kernel's footprint: taps labelled w[a,b], holes (skipped input cells) blank."""
+    text = np.full(taps.shape, "", dtype=object)
+    for a in range(kernel_size):
+        for b in range(kernel_size):
+            text[a * dilation, b * dilation] = f"w{a}{b}" if kernel_size <= 5 else ""
+    span = taps.shape[0]
+    fig = grid_figure(taps, title=f"{kernel_size}×{kernel_size} kernel, dilation {dilation}: "
+                                  f"covers {span}×{span} input cells", colorscale="Blues", text=text,
+                      show_text=span <= 18, zmax=1.0)
+    fig.data[0].update(zmin=0, zmax=1.4, hovertemplate="row %{y}, col %{x}: %{text}<extra></extra>")
+    return fig
+
+
+def receptive_figure(curves: dict[str, list[int]]) -> go.Figure:
+    """Receptive field size after each layer, one line per dilation schedule."""
+    fig = go.Figure()
+    for name, rs in curves.items():
+        fig.add_scatter(x=list(range(1, len(rs) + 1)), y=rs, mode="lines+markers+text", name=name,
+                        text=[str(r) for r in rs], textposition="top center")
+    fig.update_xaxes(title="layers stacked", dtick=1)
+    fig.update_yaxes(title="receptive field (input cells)", rangemode="tozero")
+    fig.update_layout(title=dict(text="Receptive field grows with depth", font=FONT), font=FONT, height=380,
+                      margin=dict(l=60, r=10, t=50, b=50), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def cost_bars_figure(standard_macs: int, depthwise_macs: int, pointwise_macs: int) -> go.Figure:
+    """Multiply-accumulates of a standard conv against depthwise + pointwise (stacked)."""
+    rows = ["standard k×k conv", "depthwise separable"]
+    fig = go.Figure([
+        go.Bar(y=rows, x=[standard_macs, 0], name="standard", orientation="h", marker_color="#888"),
+        go.Bar(y=rows, x=[0, depthwise_macs], name="depthwise k×k", orientation="h", marker_color="#4c78a8"),
+        go.Bar(y=rows, x=[0, pointwise_macs], name="pointwise 1×1", orientation="h", marker_color="#f58518"),
+    ])
+    fig.update_layout(barmode="stack", title=dict(text="Multiply-accumulates per image", font=FONT), font=FONT,
+                      height=260, margin=dict(l=10, r=10, t=50, b=40), legend=dict(orientation="h", y=-0.3))
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def outline_cells(fig: go.Figure, cells, colour: str = HIGHLIGHT) -> go.Figure:
+    """Draw a thick box around each (row, col) of a grid figure."""
+    for r, c in {tuple(map(int, rc)) for rc in cells}:
+        fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color=colour, width=3))
+    return fig
+
+
+def tiled_kernels(w_positions: np.ndarray) -> np.ndarray:
+    """Kernels (H', W', kh, kw) laid side by side with one blank (NaN) cell between them: one
+    picture of every position's kernel."""
+    ho, wo, kh, kw = w_positions.shape
+    out = np.full((ho * (kh + 1) - 1, wo * (kw + 1) - 1), np.nan)
+    for i in range(ho):
+        for j in range(wo):
+            out[i * (kh + 1):i * (kh + 1) + kh, j * (kw + 1):j * (kw + 1) + kw] = w_positions[i, j]
+    return out
+
+
+def tiled_kernels_figure(w_positions: np.ndarray, title: str) -> go.Figure:
+    """Every output position's kernel, tiled; identical tiles are a convolution's shared weights."""
+    tiles = tiled_kernels(w_positions)
+    fig = grid_figure(tiles, title=title, show_text=False, zmax=float(np.nanmax(np.abs(tiles))) or 1.0)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(plot_bgcolor="white", height=min(460, 90 + 14 * tiles.shape[0]), margin=dict(l=10, r=10, t=60, b=10))
+    return fig
