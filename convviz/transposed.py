@@ -195,7 +195,11 @@ def adjoint_check(x, y, w, stride=1, padding=0, dilation=1) -> tuple[float, floa
     x, y, w = (np.asarray(v, dtype=np.float64) for v in (x, y, w))
     s, p, d = as_pair(stride), as_pair(padding), as_pair(dilation)
     a = tuple(output_padding_to_invert(x.shape[i], w.shape[i], s[i], p[i], d[i]) for i in range(2))
-    left = float(np.sum(cross_correlate2d(x, w, stride=s, padding=p, dilation=d) * y))
+    conv = cross_correlate2d(x, w, stride=s, padding=p, dilation=d)
+    if conv.shape != y.shape:
+        raise ValueError(f"conv(x) is {conv.shape[0]}×{conv.shape[1]} but y is {y.shape[0]}×{y.shape[1]}; "
+                         "give y the convolution's output shape.")
+    left = float(np.sum(conv * y))
     right = float(np.sum(x * conv_transpose2d(y, w, stride=s, padding=p, output_padding=a, dilation=d)))
     return left, right
 

@@ -125,6 +125,12 @@ def interior_spread(y: np.ndarray, border: int) -> float:
     return float(inner.max() - inner.min()) / mean if mean else 0.0
 
 
+def remedy_border(k: int, s: int) -> int:
+    """Cells from each edge that the borders disturb in checkerboard_remedies: k-1 for the
+    transposed convolutions, s·(k-1)//2 for the zero-padded sub-pixel convolutions."""
+    return max(k - 1, s * ((k - 1) // 2))
+
+
 def checkerboard_remedies(kind: str, n: int, k: int, s: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
     """Upsample the same input by s six ways with k×k kernels (constant kernels unless noted).
 

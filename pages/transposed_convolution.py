@@ -8,7 +8,7 @@ from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.torch_check import max_abs_difference
 from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matrix_1d, conv_transpose2d,
                                 conv_transpose2d_torch, direct_equivalent, overlap_counts_2d,
-                                strided_conv_input_gradient, transposed_size_latex)
+                                strided_conv_input_gradient, transposed_output_shape, transposed_size_latex)
 from convviz.transposed_figures import matrix_figure, pixel_shuffle_figure
 from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
 from convviz.ui.cached import small_grid
@@ -16,7 +16,8 @@ from convviz.ui.cached_transposed import (cached_direct_figure, cached_overlap_f
                                           cached_scatter_figure, transposed_arrays)
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
-from convviz.upsample import interior_spread, pixel_shuffle, pixel_unshuffle, upsample, upsample_torch
+from convviz.upsample import interior_spread, pixel_shuffle, pixel_unshuffle, remedy_border, upsample,
+                             upsample_torch
 
 lesson_header(
     "Transposed convolution",
@@ -123,13 +124,18 @@ if sizes_ok:
 
     # --- Adjoint -------------------------------------------------------------------------------
     st.header("Why \"transposed\": the adjoint")
+    a_adj = a if a < s else 0        # output_padding ≥ s (allowed by a larger dilation) is no conv's transpose
+    big = transposed_output_shape((h, w), (k, k), s, p, a_adj, d)
     rng = np.random.default_rng(seed)
-    xa, ya = rng.standard_normal(y.shape), rng.standard_normal(x.shape)
+    xa, ya = rng.standard_normal(big), rng.standard_normal(x.shape)
     left, right = adjoint_check(xa, ya, kernel, s, p, d)
+    if a_adj != a:
+        st.markdown(f"With output_padding {a} ≥ stride {s} no convolution with these settings maps back to "
+                    f"{y.shape[0]}×{y.shape[1]}, so this check uses output_padding 0.")
     st.markdown(
-        f"A convolution with the same k, s, p, d maps a {y.shape[0]}×{y.shape[1]} image to {h}×{w}: it is a matrix A. "
+        f"A convolution with the same k, s, p, d maps a {big[0]}×{big[1]} image to {h}×{w}: it is a matrix A. "
         "The transposed convolution is Aᵀ, which is what the identity ⟨Ax, y⟩ = ⟨x, Aᵀy⟩ says. "
-        f"For a random x ({y.shape[0]}×{y.shape[1]}) and y ({h}×{w}), seed {seed}:")
+        f"For a random x ({big[0]}×{big[1]}) and y ({h}×{w}), seed {seed}:")
     cols = st.columns(3)
     cols[0].metric("⟨conv(x), y⟩", f"{left:.10f}")
     cols[1].metric("⟨x, conv_transpose(y)⟩", f"{right:.10f}")
@@ -195,7 +201,7 @@ st.markdown("Each panel has its own colour range. Resize-then-convolve (Odena et
             "with ICNR (Aitken et al. 2017: all s² sub-pixel filters start equal, so the layer starts as nearest "
             "upsampling + convolution) have no uneven overlap. A randomly initialised sub-pixel layer starts with a "
             "periodic pattern that training must remove. No training here: these are the layers at initialisation.")
-border = cb_k + cb_s
+border = remedy_border(cb_k, cb_s)
 st.dataframe([{"method": name, "output": f"{out.shape[0]}×{out.shape[1]}",
                f"(max − min)/mean, {border} cells in from the edges": round(interior_spread(out, border), 4)}
               for name, out in panels], hide_index=True)
