@@ -16,8 +16,8 @@ from convviz.ui.cached_transposed import (cached_direct_figure, cached_overlap_f
                                           cached_scatter_figure, transposed_arrays)
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
-from convviz.upsample import interior_spread, pixel_shuffle, pixel_unshuffle, remedy_border, upsample,
-                             upsample_torch
+from convviz.upsample import (interior_spread, pixel_shuffle, pixel_unshuffle, remedy_border, upsample,
+                              upsample_torch)
 
 lesson_header(
     "Transposed convolution",
