@@ -36,7 +36,7 @@ LESSONS = [
            "cross-correlation vs convolution, pooling, classic filters.", ":material/grid_on:"),
     Lesson("Arithmetic", "Receptive fields", None,
            "n, j, r and start through a layer stack, proved against autograd."),
-    Lesson("Arithmetic", "Convolution zoo", None,
+    Lesson("Arithmetic", "Convolution zoo", "convolution_zoo.py",
            "1×1, dilated, grouped, depthwise and spatially separable convolutions, their costs."),
     Lesson("Upsampling", "Transposed convolution", "transposed_convolution.py",
            "Scatter view, output_padding, overlap counts and checkerboard artifacts."),

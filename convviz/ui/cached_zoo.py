@@ -1,0 +1,79 @@
+"""Cached views for the convolution zoo page: keyed on the few numbers a section shows, never on arrays.
+
+Each returns (numbers, figures) built by convviz.zoo and convviz.zoo_figures; results are
+shared resources, which the page only reads.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from convviz import zoo
+from convviz.figures import grid_figure
+from convviz.zoo_figures import (channel_grid, connection_figure, outline_cells, receptive_figure, taps_figure,
+                                 tiled_kernels_figure)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def pointwise_view(in_channels: int, out_channels: int, seed: int):
+    """The 1×1 example and its figures: input channels, the C_out×C weight matrix, output channels."""
+    ex = zoo.pointwise_example(in_channels, out_channels, seed)
+    inputs = [channel_grid(ex["x"][c], f"input channel {c}", height=260) for c in range(in_channels)]
+    weights = grid_figure(ex["w"], title="w (row o: weights of output channel o)", height=120 + 40 * out_channels)
+    weights.update_xaxes(title="input channel")
+    weights.update_yaxes(title="output channel")
+    outputs = [channel_grid(ex["y"][o], f"output channel {o}", height=260) for o in range(out_channels)]
+    return ex, inputs, weights, outputs
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def dilation_view(kernel_size: int, dilation: int, layers: int, schedule: str):
+    """Footprint figure, receptive-field curves and the autograd-measured field of the chosen stack."""
+    dilations = zoo.dilation_schedule(schedule, dilation, layers)
+    curves = {f"dilations {', '.join(map(str, dilations))}" if layers <= 6 else f"{schedule} dilation":
+              zoo.receptive_field_sizes(kernel_size, dilations),
+              "no dilation (d = 1)": zoo.receptive_field_sizes(kernel_size, [1] * layers)}
+    measured = zoo.receptive_field_torch(kernel_size, dilations)
+    return (dilations, curves, measured, taps_figure(kernel_size, dilation, zoo.dilated_taps(kernel_size, dilation)),
+            receptive_figure(curves))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def grouped_view(in_channels: int, out_channels: int, groups: int, kernel_size: int):
+    """The group connection figure and the numeric check of the grouped conv against F.conv2d(groups=g)."""
+    return (connection_figure(zoo.group_connections(in_channels, out_channels, groups)),
+            zoo.grouped_example(in_channels, out_channels, groups, kernel_size))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def separable_view(name: str, seed: int):
+    """The split of one kernel and the figures: kernel = column · row, residual."""
+    ex = zoo.separable_example(name, seed)
+    return (ex, grid_figure(ex["w"], title="kernel w"),
+            grid_figure(ex["column"][:, None], title="column"),
+            grid_figure(ex["row"][None, :], title="row"),
+            grid_figure(ex["residual"], title="residual w − column·row"))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def pooling_view(op: str, kernel_size: int, stride: int, padding: int, size: int, seed: int):
+    """Input (winners outlined for max), output, and where the gradient of ones lands."""
+    ex = zoo.pooling_example(op, kernel_size, stride, padding, size, seed)
+    x_fig = grid_figure(ex["x"], title="input x", colorscale="Greys")
+    g_fig = grid_figure(ex["grad"], title="gradient dL/dx (dL/dy = 1 everywhere)", colorscale="Greens")
+    if ex["winners"] is not None:
+        outline_cells(x_fig, ex["winners"].reshape(-1, 2))
+        outline_cells(g_fig, ex["winners"].reshape(-1, 2))
+    y_fig = grid_figure(ex["y"], title=f"{op} pooled y", colorscale="Greys")
+    return ex, x_fig, y_fig, g_fig
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def locally_connected_view(in_channels: int, out_channels: int, kernel_size: int, size: int, seed: int):
+    """Numbers and the tiled per-position kernels (first input and output channel) of both layers."""
+    ex = zoo.locally_connected_example(in_channels, out_channels, kernel_size, size, seed)
+    ho, wo = ex["y"].shape[1:]
+    lc = tiled_kernels_figure(ex["w_lc"][:, :, 0, 0], f"locally connected: {ho}×{wo} different kernels")
+    conv = tiled_kernels_figure(zoo.shared_weights(ex["w_conv"], (ho, wo))[:, :, 0, 0],
+                                f"convolution: one kernel, shared by all {ho}×{wo} positions")
+    return ex, lc, conv
