@@ -1,0 +1,199 @@
+"""Lesson: batch normalization for conv layers (note 002, "Batch Normalization")."""
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from convviz.batchnorm_figures import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS
+from convviz.torch_check import max_abs_difference
+from convviz.ui import cached_batchnorm as cached
+from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.params import choice_control, int_control
+
+lesson_header(
+    "Batch normalization",
+    "Batch norm takes **each channel** of a layer's output, subtracts its mean and divides by its standard "
+    "deviation, both measured **over the whole batch and every position**, then lets the layer choose its own "
+    "scale γ and shift β. Training uses the current batch's statistics; a deployed net uses running averages, "
+    "which turns BN into a fixed multiply-and-add that can be folded into the convolution before it.",
+)
+
+
+def float_slider(label, key, min_value, max_value, default, step, container=None, help=None) -> float:
+    """A slider bound to the URL parameter `key`; a bad value in the link is named under it.
+
+    Streamlit drops a bad bound value silently (streamlit-notes §2), so the raw value is read first.
+    """
+    box = container or st
+    raw = None if key in st.session_state else st.query_params.get(key)
+    problem = None
+    if raw is not None:
+        try:
+            v = float(raw)
+            if not math.isfinite(v) or not min_value <= v <= max_value:
+                problem = f"is outside {min_value:g}–{max_value:g}"
+        except ValueError:
+            problem = "is not a number"
+    value = box.slider(label, float(min_value), float(max_value), float(default), step=float(step), key=key,
+                       bind="query-params", help=help)
+    if problem:
+        box.warning(f"The link's {key}={raw!r} {problem}; showing {key}={value:g} instead.", icon=":material/warning:")
+    return round(float(value), 6)
+
+
+# --- Controls -------------------------------------------------------------------------------
+with st.container(border=True):
+    row = st.columns(5)
+    n = int_control("Batch size N", "n", 1, 8, 4, container=row[0])
+    c = int_control("Channels C", "c", 1, MAX_CHANNELS, 3, container=row[1])
+    h = int_control("Height H", "h", 1, 6, 4, container=row[2])
+    w = int_control("Width W", "w", 1, 6, 4, container=row[3])
+    seed = int_control("Random seed", "seed", 0, 9999, 0, container=row[4])
+    row = st.columns([1, 2, 2])
+    channel = int_control("Channel to follow", "ch", 0, MAX_CHANNELS - 1, 0, container=row[0])
+    gamma = float_slider("γ, the learned scale (all channels here)", "gamma", -3.0, 3.0, 1.0, 0.1, container=row[1])
+    beta = float_slider("β, the learned shift (all channels here)", "beta", -5.0, 5.0, 0.0, 0.1, container=row[2])
+if channel >= c:
+    st.warning(f"Channel {channel} does not exist with C = {c}; following channel {c - 1}.", icon=":material/warning:")
+    channel = c - 1
+m = n * h * w
+shape = (n, c, h, w)
+
+try:
+    x, y, mean, var = cached.batch_and_output(n, c, h, w, seed, gamma, beta)
+    batch_ok = True
+except ValueError as error:
+    show_problem(error)
+    batch_ok = False
+
+# --- Which values share one mean ----------------------------------------------------------------
+st.header("Which values are averaged?")
+st.markdown(
+    f"The batch is a tensor of shape **N×C×H×W = {n}×{c}×{h}×{w}**: each row of blocks below is one sample, "
+    f"each column one channel, each block an H×W feature map. For a conv layer BN keeps **one mean and one "
+    f"variance per channel**, taken over the orange cells: all N samples and all H·W positions of that channel, "
+    f"m = N·H·W = {n}·{h}·{w} = **{m}** values.")
+tensor_fig, contrast_fig = cached.tensor_figures(n, c, h, w, seed, channel, 1)
+st.plotly_chart(tensor_fig, key="bn_tensor", config={"displaylogo": False})
+if batch_ok:
+    st.markdown(f"Channel {channel}: μ_B = (sum of the {m} orange values) / {m} = **{mean[channel]:.4g}**, "
+                f"σ²_B = (sum of squared deviations) / {m} = **{var[channel]:.4g}** (its population: mean "
+                f"{CHANNEL_MEANS[channel]:g}, variance {CHANNEL_STDS[channel] ** 2:g}).")
+
+st.subheader("Layer, instance and group norm average other cells")
+groups = int_control("Groups G (group norm)", "g", 1, MAX_CHANNELS, 1)
+try:
+    _, contrast_fig = cached.tensor_figures(n, c, h, w, seed, channel, groups)
+    st.plotly_chart(contrast_fig, key="bn_contrast", config={"displaylogo": False})
+    st.markdown(f"Orange: the values that share statistics with sample 0, channel {channel}. Only **batch** norm "
+                "mixes samples, so only batch norm behaves differently in training and at inference, and only it "
+                "needs a batch of more than one value per channel. Group norm with G = 1 is layer norm; with G = C it "
+                "is instance norm.")
+except ValueError as error:
+    show_problem(error)
+
+# --- Before and after ---------------------------------------------------------------------------
+st.header("Each channel before and after")
+if batch_ok:
+    st.latex(r"\hat x = \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y = \gamma\,\hat x + \beta"
+             r"\qquad(\epsilon = 10^{-5},\ \text{per channel})")
+    st.plotly_chart(cached.histogram_figure(n, c, h, w, seed, gamma, beta), key="bn_hist",
+                    config={"displaylogo": False})
+    st.markdown(f"The dashed line is each histogram's mean. After BN every channel has mean β = {beta:g} and "
+                f"variance γ²·σ²/(σ²+ε) ≈ γ² = {gamma ** 2:g}, whatever it started from; the shape of the "
+                "histogram does not change (BN is a per-channel shift and scale). In a real layer each channel "
+                "learns its own γ and β; here one value is used for all.")
+    st.dataframe([{"channel": j, "μ_B": mean[j], "σ²_B (÷m, biased)": var[j],
+                   "mean after": float(y[:, j].mean()), "variance after": float(y[:, j].var())} for j in range(c)],
+                 hide_index=True)
+else:
+    st.warning("Make the batch larger above (N·H·W ≥ 2) to see the histograms and the sections below.",
+               icon=":material/arrow_upward:")
+
+# --- Train vs eval ------------------------------------------------------------------------------
+st.header("Training vs evaluation: running statistics")
+st.markdown(
+    "In training, each batch is normalised with **its own** μ_B and σ²_B. The layer also keeps running "
+    "estimates for inference, updated once per training step. PyTorch's rule (the *new* batch gets the "
+    "weight `momentum`; Keras's `momentum=0.99` means the opposite weighting, so copying a Keras value into "
+    "`BatchNorm2d(momentum=...)` makes the estimates jump with every batch):")
+st.latex(r"\text{running\_mean} \leftarrow (1-\text{momentum})\,\text{running\_mean} + \text{momentum}\;\mu_B")
+st.latex(r"\text{running\_var} \leftarrow (1-\text{momentum})\,\text{running\_var} + "
+         r"\text{momentum}\;\frac{m}{m-1}\,\sigma_B^2")
+st.markdown("The m/(m−1) factor is note 002's inference formula, Var[x] = m/(m−1) · E_B[σ²_B]: σ²_B divides by m "
+            "and is too small on average; the running estimate is kept unbiased. Each batch below is a fresh draw "
+            "from the same channel distributions (seed, seed+1, …).")
+row = st.columns(2)
+momentum = float_slider("momentum (weight of the newest batch)", "momentum", 0.0, 1.0, 0.1, 0.01, container=row[0])
+steps = int_control("Training steps", "steps", 1, 300, 30, container=row[1])
+if batch_ok:
+    ours, theirs = cached.histories(n, c, h, w, seed, steps, momentum, gamma, beta)
+    st.plotly_chart(cached.running_figure(n, c, h, w, seed, steps, momentum, gamma, beta, channel),
+                    key="bn_running", config={"displaylogo": False})
+    rm, rv = ours["running_mean"][-1], ours["running_var"][-1]
+    st.markdown(f"After {steps} steps with momentum {momentum:g}, for each channel: the last batch's variance both "
+                f"ways (m = {m}), and what the layer stores.")
+    st.dataframe([{"channel": j, "running_mean": rm[j], "population mean": CHANNEL_MEANS[j],
+                   "last σ²_B (÷m)": ours["batch_var"][-1, j],
+                   "last σ²_B·m/(m−1) (÷(m−1))": ours["batch_var"][-1, j] * m / (m - 1),
+                   "running_var": rv[j], "population variance": CHANNEL_STDS[j] ** 2} for j in range(c)],
+                 hide_index=True)
+    gap = np.abs(ours["y_train"] - ours["y_eval"]).max(axis=(0, 2, 3))
+    st.markdown("**The same batch (the first one) in both modes.** `model.train()` normalises it with its own "
+                "statistics, `model.eval()` with the running estimates. Max |y_train − y_eval| per channel: "
+                + ", ".join(f"channel {j}: **{gap[j]:.3g}**" for j in range(c))
+                + ". With momentum 0 the estimates never leave torch's start (0 and 1); with momentum 1 they are the "
+                "last batch only. Forgetting `model.eval()` before testing, or testing with a batch of one, "
+                "changes the outputs by this much.")
+    check = max(max_abs_difference(ours[k] if k.startswith("y") else ours[k][-1], theirs[k]) for k in theirs)
+    st.markdown(f"`torch.nn.BatchNorm2d(momentum={momentum:g})` in float64, fed the same {steps} batches, gives the "
+                f"same running statistics and both outputs: max |difference| = **{check:.1e}**.")
+
+# --- Folding ------------------------------------------------------------------------------------
+st.header("Folding BN into the convolution")
+st.markdown(
+    "In eval mode, BN multiplies each output channel o by a fixed s[o] = γ[o]/√(running_var[o] + ε) and adds a "
+    "fixed shift. A convolution followed by that is again a convolution, with every weight of output channel o "
+    "scaled (dim 0 of the (C_out, C_in, kh, kw) weight; for a transposed conv it would be dim 1) and a new bias. "
+    "That is why a deployed net has no BN layer left: the folding is done once, before shipping.")
+st.latex(r"w'[o] = s[o]\,w[o], \qquad b'[o] = s[o]\,\big(b[o] - \text{running\_mean}[o]\big) + \beta[o]")
+ex = cached.fold_example(seed, gamma, beta)
+conv_fig, folded_fig = cached.fold_figures(seed, gamma, beta)
+cols = st.columns(2)
+cols[0].plotly_chart(conv_fig, key="bn_fold_conv", config={"displaylogo": False})
+cols[1].plotly_chart(folded_fig, key="bn_fold_folded", config={"displaylogo": False})
+st.dataframe([{"output channel o": o, "b": ex["b"][o], "γ": ex["gamma"][o], "β": ex["beta"][o],
+               "running_mean": ex["running_mean"][o], "running_var": ex["running_var"][o],
+               "s = γ/√(var+ε)": ex["scale"][o], "b'": ex["b_folded"][o]} for o in range(2)], hide_index=True)
+fold_gap = max_abs_difference(ex["conv_then_bn"], ex["folded"])
+torch_gap = max_abs_difference(ex["torch"], ex["folded"])
+st.markdown(f"On a 2×5×5 input with padding 1: conv then BN (eval) vs the single folded conv, max |difference| = "
+            f"**{fold_gap:.1e}**; `nn.Conv2d` + `nn.BatchNorm2d(...).eval()` in torch vs the folded conv: "
+            f"**{torch_gap:.1e}**. γ and β here are the sliders' values, +0.5 and −0.5 on output channel 1.")
+
+# --- Training demo ------------------------------------------------------------------------------
+st.header("What BN does to training")
+st.markdown(
+    "The same small CNN (three 3×3 convs, ReLU, global average pooling, a linear layer) learns to tell the "
+    "orientation of 12×12 gratings (4 classes, generated). One copy has BatchNorm2d after each conv, the other not; "
+    "both start from the same weights and see the same batches of 32, trained with SGD (momentum 0.9) at two learning rates.")
+lr_options = {v: v for v in ["0.003", "0.01", "0.03", "0.1", "0.3", "1"]}
+row = st.columns(4)
+lr_small = choice_control("Smaller learning rate", "lr1", lr_options, "0.01", container=row[0])
+lr_large = choice_control("Larger learning rate", "lr2", lr_options, "0.1", container=row[1])
+demo_steps = int_control("Steps per run", "demo_steps", 10, 600, 250, container=row[2])
+demo_seed = int_control("Demo seed", "demo_seed", 0, 99, 0, container=row[3])
+lrs = (float(lr_small), float(lr_large))
+if lrs[0] == lrs[1]:
+    show_problem(ValueError("Pick two different learning rates to compare."))
+else:
+    demo = cached.training_demo(*lrs, demo_steps, demo_seed)
+    st.plotly_chart(cached.loss_figure(*lrs, demo_steps, demo_seed), key="bn_losses", config={"displaylogo": False})
+    st.dataframe([{"learning rate": run.lr, "BN": "with BN" if run.batch_norm else "without BN",
+                   "last training loss": run.losses[-1] if run.losses else float("nan"),
+                   "held-out loss (eval mode)": run.test_loss, "held-out accuracy": f"{run.test_accuracy:.0%}",
+                   "diverged": run.diverged} for run in demo["runs"]], hide_index=True)
+    st.markdown("Thin lines: the loss at each step; thick lines: its average over 10 steps. The held-out set is "
+                "scored in **eval mode**, so the BN net uses its running statistics there. "
+                f"The four runs took {demo['seconds']:.1f} s on one CPU thread (cached: changing nothing costs nothing).")
