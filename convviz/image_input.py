@@ -1,0 +1,265 @@
+"""Images in and out of the restoration pages: uploaded bytes -> float array + notices -> PNG bytes.
+
+`decode_image(data)` turns whatever a person uploads into a float64 array in [0, 1], (H, W) for
+grayscale or (H, W, 3) for colour, plus a list of plain-English notices about what was done to
+it. Every input it cannot use raises ValueError with a message meant for the page:
+
+    zero bytes                    -> "The file is empty"
+    not an image (a renamed .txt) -> "is not an image Pillow can read"
+    truncated PNG / JPEG          -> "is cut short (truncated)"
+    more than MAX_DECODE_PIXELS   -> refused before decoding (a decompression bomb, or just huge)
+    a side under MIN_SIDE pixels  -> refused (1x1, 3-pixel-thin strips)
+
+and every odd but usable input is converted, with a notice:
+
+    16-bit grayscale PNG          -> divided by 65535 (not 255)
+    CMYK JPEG                     -> converted to RGB
+    palette / RGBA / LA with transparent pixels -> composited on white
+    EXIF orientation tag          -> rotated upright (ImageOps.exif_transpose)
+    animated GIF / WebP, multi-page TIFF -> the first frame
+    more than `max_pixels`        -> downscaled (Lanczos) to fit, with the new size
+
+`encode_png(image)` writes a result back: grayscale as 8-bit "L", colour as 8-bit "RGB", same size.
+Tested input by input in tests/test_image_input.py.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image, ImageOps
+
+MIN_SIDE = 8                    # pixels: the denoiser halves the image, SR at x4 needs a few LR pixels
+MAX_DECODE_PIXELS = 64_000_000  # refused above this (a 48 MP phone photo is fine; a decompression bomb is not)
+MAX_PIXELS = 1_000_000          # default working size: larger images are downscaled to about 1 megapixel
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "gif"]
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded upload: pixels (float64, read-only, in [0, 1]) and what was done to get them."""
+    pixels: np.ndarray
+    notices: list[str] = field(default_factory=list)
+    format: str = ""                     # PNG, JPEG, ... as Pillow names it
+    original_size: tuple[int, int] = (0, 0)   # (width, height) as stored in the file, before any change
+
+    @property
+    def is_gray(self) -> bool:
+        return self.pixels.ndim == 2
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of `pixels`."""
+        return self.pixels.shape[1], self.pixels.shape[0]
+
+
+def megapixels(width: int, height: int) -> str:
+    return f"{width * height / 1e6:.2g} MP"
+
+
+def _open(data: bytes, name: str) -> Image.Image:
+    if not data:
+        raise ValueError(f"The file {name} is empty (0 bytes). Choose the image file itself, not a shortcut.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))          # reads the header only
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValueError(f"{name} was refused: it claims so many pixels that decoding it could exhaust memory "
+                         f"(a 'decompression bomb'). {error}") from None
+    except Exception:                                      # UnidentifiedImageError, and odd header errors
+        raise ValueError(f"{name} is not an image Pillow can read. Upload a PNG, JPEG, BMP, TIFF, WebP or GIF "
+                         f"file (a renamed text or PDF file does not work).") from None
+    width, height = image.size
+    if width * height > MAX_DECODE_PIXELS:
+        raise ValueError(f"{name} was refused: {width}×{height} pixels ({megapixels(width, height)}) is more than "
+                         f"the {MAX_DECODE_PIXELS / 1e6:g} MP this app decodes. A file this small with that many "
+                         f"pixels is a 'decompression bomb'; a real photo this large should be resized first.")
+    return image
+
+
+def _first_frame(image: Image.Image, notices: list[str]) -> None:
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1:
+        image.seek(0)
+        kind = "animation" if image.format in ("GIF", "WEBP", "PNG") else "multi-page file"
+        notices.append(f"This {image.format} {kind} has {frames} frames; only the first one is used.")
+
+
+def _load(image: Image.Image, name: str, max_pixels: int) -> Image.Image:
+    """Decode the pixels (JPEG at a reduced scale when that still gives at least max_pixels)."""
+    if image.format == "JPEG" and max_pixels:
+        width, height = image.size
+        if width * height > 4 * max_pixels:
+            factor = math.sqrt(max_pixels / (width * height))
+            image.draft(image.mode, (math.ceil(width * factor), math.ceil(height * factor)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValueError(f"{name} was refused as a decompression bomb: {error}") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise ValueError(f"{name} is cut short (truncated) or damaged, so its pixels cannot be read: {error}. "
+                         f"Try saving or exporting the image again.") from None
+    return image
+
+
+def _on_white(image: Image.Image, notices: list[str]) -> Image.Image:
+    """RGBA / LA: composite on white when any pixel is transparent; drop alpha otherwise."""
+    alpha = np.asarray(image.getchannel("A"))
+    base = "L" if image.mode == "LA" else "RGB"
+    if alpha.min() < 255:
+        notices.append(f"{int(np.count_nonzero(alpha < 255)):,} pixels are (partly) transparent; "
+                       f"they are shown on a white background.")
+        white = Image.new(image.mode, image.size, (255,) * len(image.mode))
+        return Image.alpha_composite(white.convert("RGBA"), image.convert("RGBA")).convert(base)
+    return image.convert(base)
+
+
+def _to_array(image: Image.Image, notices: list[str]) -> np.ndarray:
+    """Any Pillow mode -> float64 (H, W) or (H, W, 3) in [0, 1]."""
+    mode = image.mode
+    if mode == "P":
+        transparent = "transparency" in image.info
+        image = image.convert("RGBA" if transparent else "RGB")
+        mode = image.mode
+    if mode == "PA":
+        image, mode = image.convert("RGBA"), "RGBA"
+    if mode in ("RGBA", "LA", "RGBa", "La"):
+        image = _on_white(image.convert("RGBA" if mode in ("RGBA", "RGBa") else "LA"), notices)
+        mode = image.mode
+    if mode == "1":
+        return np.asarray(image.convert("L"), dtype=np.float64) / 255.0
+    if mode.startswith("I;16") or mode == "I":
+        values = np.asarray(image).astype(np.float64)
+        top = 65535.0 if mode.startswith("I;16") or values.max() > 255 else 255.0
+        if mode.startswith("I;16"):
+            notices.append("This is a 16-bit grayscale image: values are divided by 65535; the download is 8-bit.")
+        return np.clip(values / top, 0.0, 1.0)
+    if mode == "F":
+        values = np.asarray(image, dtype=np.float64)
+        if values.min() < 0 or values.max() > 1:
+            notices.append(f"Floating-point pixels range {values.min():g}..{values.max():g}; they are scaled to 0..1.")
+            values = (values - values.min()) / max(values.max() - values.min(), 1e-12)
+        return values
+    if mode == "L":
+        return np.asarray(image, dtype=np.float64) / 255.0
+    if mode == "CMYK":
+        notices.append("This is a CMYK (print) image; it is converted to RGB.")
+    elif mode != "RGB":
+        notices.append(f"Pillow mode {mode} is converted to RGB.")
+    return np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0
+
+
+def fit_size(width: int, height: int, max_pixels: int) -> tuple[int, int]:
+    """The largest (w, h) with the same aspect ratio and w*h <= max_pixels (unchanged if it fits)."""
+    if width * height <= max_pixels:
+        return width, height
+    factor = math.sqrt(max_pixels / (width * height))
+    return max(1, int(width * factor)), max(1, int(height * factor))
+
+
+def resize(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Lanczos resize of a float image to size=(width, height), per channel in Pillow's float mode."""
+    width, height = size
+    if pixels.ndim == 3:
+        return np.stack([resize(pixels[..., c], size) for c in range(pixels.shape[2])], axis=-1)
+    out = Image.fromarray(np.asarray(pixels, dtype=np.float32), mode="F").resize((width, height), Image.LANCZOS)
+    return np.clip(np.asarray(out, dtype=np.float64), 0.0, 1.0)
+
+
+def decode_image(data: bytes, name: str = "The file", *, max_pixels: int = MAX_PIXELS) -> Decoded:
+    """Uploaded bytes -> Decoded (pixels in [0, 1], notices). ValueError with a page-ready message."""
+    notices: list[str] = []
+    image = _open(data, name)
+    fmt = image.format or ""
+    _first_frame(image, notices)
+    stored = image.size
+    image = _load(image, name, max_pixels)
+    try:
+        upright = ImageOps.exif_transpose(image)
+    except Exception:                         # a broken EXIF block: keep the pixels as stored
+        upright = image
+        notices.append("The EXIF data is damaged; the image is shown as stored (it may be rotated).")
+    if _orientation(image) not in (None, 1):
+        notices.append(f"The camera stored this photo rotated or mirrored (EXIF orientation {_orientation(image)}); "
+                       f"it is shown upright.")
+    pixels = _to_array(upright, notices)
+    height, width = pixels.shape[:2]
+    if min(width, height) < MIN_SIDE:
+        raise ValueError(f"{name} is {width}×{height} pixels; both sides must be at least {MIN_SIDE} pixels "
+                         f"for the networks to have something to work on.")
+    target = fit_size(width, height, max_pixels)
+    if (width, height) != target:
+        pixels = resize(pixels, target)
+    w0, h0 = _upright_size(stored, image)
+    if (w0, h0) != target:          # resized here, or decoded at a reduced scale by JPEG draft()
+        notices.append(f"The image is {w0}×{h0} pixels ({megapixels(w0, h0)}); it was downscaled to "
+                       f"{target[0]}×{target[1]} to stay under this page's limit of {max_pixels / 1e6:g} MP, "
+                       f"and the result has that size.")
+    if pixels.ndim == 3 and np.array_equal(pixels[..., 0], pixels[..., 1]) and np.array_equal(pixels[..., 1], pixels[..., 2]):
+        pixels = pixels[..., 0]               # an RGB file with R = G = B is grayscale: one plane, 3x faster
+        notices.append("The colour channels are identical, so the image is treated as grayscale.")
+    pixels = np.ascontiguousarray(pixels, dtype=np.float64)
+    pixels.setflags(write=False)
+    return Decoded(pixels, notices, fmt, stored)
+
+
+def _orientation(image: Image.Image):
+    try:
+        return image.getexif().get(0x0112)
+    except Exception:
+        return None
+
+
+def _upright_size(stored: tuple[int, int], image: Image.Image) -> tuple[int, int]:
+    """The stored (width, height), swapped when the EXIF orientation turns the image by 90 degrees."""
+    return (stored[1], stored[0]) if _orientation(image) in (5, 6, 7, 8) else stored
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """Float [0, 1] -> uint8, rounded (values outside are clipped)."""
+    return np.round(np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8)
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    """A float image in [0, 1] as PNG bytes: (H, W) -> mode L, (H, W, 3) -> mode RGB, same size."""
+    arr = to_uint8(image)
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] != 3):
+        raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {arr.shape}")
+    buf = io.BytesIO()
+    Image.fromarray(arr, mode="L" if arr.ndim == 2 else "RGB").save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
+# --- Bundled samples: scikit-image's own photos, loaded from the installed package ---------------
+
+SAMPLES = {
+    "camera": "Cameraman (grayscale)",
+    "astronaut": "Astronaut (colour)",
+    "coffee": "Coffee cup (colour)",
+    "chelsea": "Chelsea the cat (colour)",
+    "text": "Printed text (grayscale)",
+}
+SAMPLE_SIDE = 384   # longest side of a sample on the pages: keeps CPU inference to a few seconds
+
+
+def sample_image(name: str, side: int = SAMPLE_SIDE) -> np.ndarray:
+    """A scikit-image sample photo (free to redistribute) as float [0, 1], longest side at most `side`."""
+    if name not in SAMPLES:
+        raise ValueError(f"sample must be one of {', '.join(SAMPLES)}, got {name!r}")
+    from skimage import data
+
+    pixels = getattr(data, name)().astype(np.float64) / 255.0
+    height, width = pixels.shape[:2]
+    if max(height, width) > side:
+        factor = side / max(height, width)
+        pixels = resize(pixels, (round(width * factor), round(height * factor)))
+    pixels = np.ascontiguousarray(pixels)
+    pixels.setflags(write=False)
+    return pixels

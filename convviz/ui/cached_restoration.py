@@ -1,0 +1,154 @@
+"""Image choice and cached inference for the denoising and super-resolution pages.
+
+Cache keys (streamlit-notes §6): Streamlit hashes big arrays from a sample of their elements,
+so no function here hashes an image. Each takes `key`, a tuple naming the image exactly (the
+BLAKE2 digest of the uploaded bytes, or the sample's name, plus every setting that produced
+the array), and the array itself as an unhashed `_image`. A new upload has a new digest and so
+never gets an old result; a control that does not change `key` does not rerun the network.
+Models are loaded once per process by convviz.restore (functools.lru_cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import numpy as np
+import streamlit as st
+
+from convviz import baselines, restore
+from convviz.image_input import SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
+from convviz.ui.layout import show_problem
+from convviz.ui.params import choice_control
+
+UPLOAD_LIMIT_MB = 20   # .streamlit/config.toml: server.maxUploadSize (said on the pages)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the image…")
+def _decode(data_digest: str, _data: bytes, name: str, max_pixels: int) -> Decoded:
+    return decode_image(_data, name, max_pixels=max_pixels)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _sample(name: str) -> np.ndarray:
+    return sample_image(name)
+
+
+def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, container=None):
+    """Sample or upload -> (key, Decoded, label), or None while there is no usable upload.
+
+    A bad upload gets its message and the last good upload of this page stays in use.
+    """
+    box = container or st
+    options = {**SAMPLES, "upload": "Your own image (upload)"}
+    source = choice_control("Image", f"{prefix}_src", options, default, container=box,
+                            help="Samples are scikit-image's photos, free to redistribute.")
+    if source != "upload":
+        return ("sample", source), Decoded(_sample(source), [], "sample", (0, 0)), SAMPLES[source]
+    box.caption(f"PNG, JPEG, BMP, TIFF, WebP or GIF, up to {UPLOAD_LIMIT_MB} MB. Images over "
+                f"{max_pixels / 1e6:g} megapixels are downscaled first. The link holds the settings, "
+                f"not your image: whoever opens it must upload the image again.")
+    upload = box.file_uploader("Upload an image", type=UPLOAD_TYPES, key=f"{prefix}_upload")
+    good_key = f"{prefix}_last_good"
+    if upload is None:
+        st.session_state.pop(good_key, None)
+        box.info("Upload an image to start, or pick a sample above.", icon=":material/upload:")
+        return None
+    data = upload.getvalue()
+    key = ("upload", digest(data), max_pixels)
+    try:
+        decoded = _decode(key[1], data, upload.name, max_pixels)
+    except ValueError as error:
+        show_problem(error, box)
+        last = st.session_state.get(good_key)
+        if last is None:
+            return None
+        box.info(f"Still showing your previous image, {last[2]}.", icon=":material/history:")
+        return last
+    st.session_state[good_key] = (key, decoded, upload.name)
+    return key, decoded, upload.name
+
+
+# --- Denoising -------------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def noisy_input(key: tuple, noise: str, sigma: int, seed: int, _image: np.ndarray) -> np.ndarray:
+    """The network's input: the image with seeded noise added ("add"), or as it is ("real")."""
+    return baselines.add_noise(_image, sigma, seed) if noise == "add" else np.asarray(_image, dtype=np.float64)
+
+
+@st.cache_data(max_entries=16, show_spinner="Denoising with the network…")
+def denoised(key: tuple, sigma: float, _noisy: np.ndarray) -> tuple[np.ndarray, float]:
+    """(restore.denoise(noisy, sigma), seconds taken)."""
+    t0 = time.perf_counter()
+    out = restore.denoise(_noisy, sigma)
+    return out, time.perf_counter() - t0
+
+
+@st.cache_data(max_entries=64, show_spinner="Running the classical filters…")
+def classical(key: tuple, method: str, sigma: float, _noisy: np.ndarray) -> tuple[np.ndarray, float]:
+    t0 = time.perf_counter()
+    out = baselines.classical_denoise(_noisy, method, sigma)
+    return out, time.perf_counter() - t0
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing the feature maps…")
+def feature_maps(key: tuple, layer: int, sigma: float, _noisy: np.ndarray) -> np.ndarray:
+    return restore.feature_maps(_noisy, layer, sigma)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def estimated_sigma(key: tuple, _image: np.ndarray) -> float:
+    return restore.estimate_noise_sigma(_image)
+
+
+# --- Super-resolution ------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=16, show_spinner="Upscaling…")
+def upscaled(key: tuple, method: str, scale: int, _low: np.ndarray) -> tuple[np.ndarray, float]:
+    """(the low-resolution image upscaled by `method`, seconds): nearest, bicubic, srcnn, subpixel."""
+    t0 = time.perf_counter()
+    if method == "nearest":
+        out = baselines.nearest_upscale(_low, scale)
+    elif method == "bicubic":
+        out = baselines.bicubic_upscale(_low, scale)
+    else:
+        out = restore.upscale(_low, scale, model=method)
+    return out, time.perf_counter() - t0
+
+
+# --- Shared ----------------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def png_bytes(key: tuple, _image: np.ndarray) -> bytes:
+    return encode_png(_image)
+
+
+def weights_problem(name: str) -> str | None:
+    """None when assets/models/<name>.safetensors is there, else a sentence saying it is missing."""
+    path = restore.weights_path(name)
+    if path.exists():
+        return None
+    return (f"The weights file `assets/models/{path.name}` is missing, so this network cannot run here. "
+            f"It is trained with `python -m convviz.train` (see the model cards in assets/models/).")
+
+
+@st.cache_resource(show_spinner="Loading the model…")
+def model_info(name: str, mtime: float) -> dict:
+    """restore.model_info, re-read when the weights file changes (mtime is part of the key)."""
+    return restore.model_info(name)
+
+
+def info_for(name: str) -> dict | None:
+    path = restore.weights_path(name)
+    if not path.exists():
+        return None
+    try:
+        return model_info(name, path.stat().st_mtime)
+    except Exception as error:   # a half-written weights file while training ships a new one
+        show_problem(ValueError(f"The weights file {path.name} could not be read: {error}"))
+        return None

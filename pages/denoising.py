@@ -1,0 +1,182 @@
+"""Lesson: a residual CNN removes Gaussian noise; compare it with classical filters (issue 5)."""
+
+import numpy as np
+import streamlit as st
+
+from convviz import restore
+from convviz.baselines import DENOISERS, denoise_scores
+from convviz.device import compute_device, device_description
+from convviz.restoration_figures import (crop_figure, feature_figure, model_card_section, panel_figure,
+                                         residual_image, zoom_box)
+from convviz.ui import cached_restoration as cached
+from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.params import choice_control, int_control, toggle_control
+
+MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 500_000   # the stated working-size limit
+NET = restore.DENOISER
+
+lesson_header(
+    "Denoising",
+    "A noisy photo is the clean photo plus noise. The network here does not paint a clean image: it "
+    "looks at each neighbourhood and **predicts the noise**, and the page subtracts that prediction. "
+    "Compare it with four classical filters on exactly the same input, and look inside its layers.",
+)
+
+# --- Input ----------------------------------------------------------------------------------------
+with st.container(border=True):
+    chosen = cached.choose_image("dn", MAX_PIXELS)
+    row = st.columns(3)
+    noise = choice_control("Noise", "noise", {"add": "Add Gaussian noise (the clean image is known)",
+                                              "real": "The image is already noisy"}, "add", container=row[0])
+    if noise == "add":
+        sigma = int_control("Noise level σ to add (0–75, on 0–255)", "sigma", 0, 75, 25, container=row[1])
+        seed = int_control("Noise seed", "seed", 0, 9999, 0, container=row[2],
+                           help="The same seed gives the same noise, so a link shows the same picture.")
+    else:
+        sigma, seed = 0, 0
+        own = toggle_control("Set σ myself", "own_sigma", container=row[1],
+                             help="Otherwise σ is estimated from the image (wavelet MAD estimate).")
+        own_sigma = int_control("σ given to the network", "sigma_net", 0, 75, 15, container=row[2]) if own else None
+
+if chosen is None:
+    st.stop()
+key, image, label = chosen
+for notice in image.notices:
+    st.info(notice, icon=":material/info:")
+clean = image.pixels
+noisy = cached.noisy_input(key, noise, sigma, seed, clean)
+noisy_key = key + (noise, sigma, seed)
+if noise == "add":
+    net_sigma = float(sigma)
+    st.markdown(f"**{label}**, {clean.shape[1]}×{clean.shape[0]} pixels, "
+                f"{'grayscale' if clean.ndim == 2 else 'colour'}: Gaussian noise of σ = {sigma} (seed {seed}) is "
+                f"added to every pixel, and the network is told σ = {sigma}.")
+else:
+    estimate = cached.estimated_sigma(key, clean)
+    net_sigma = float(own_sigma) if own_sigma is not None else estimate
+    st.markdown(f"**{label}**, {clean.shape[1]}×{clean.shape[0]} pixels: the estimated noise level is "
+                f"**σ ≈ {estimate:.1f}** (median of the finest wavelet band / 0.6745); the network is told "
+                f"σ = {net_sigma:.1f}. There is no clean image, so no PSNR: judge in the zoom below.")
+    if net_sigma < 2:
+        st.warning("This image looks almost noise-free, so the network will change very little. Switch to "
+                   "*Add Gaussian noise* to see it work, or set σ yourself.", icon=":material/visibility:")
+if net_sigma > 55:
+    st.warning(f"The network was trained for σ from 0 to 55; at σ = {net_sigma:.0f} it is extrapolating.",
+               icon=":material/warning:")
+
+# --- The network's result -------------------------------------------------------------------------
+st.header("Noisy in, noise predicted, noise subtracted")
+missing = cached.weights_problem(NET)
+result = None
+if missing:
+    st.error(missing, icon=":material/block:")
+else:
+    try:
+        result, seconds = cached.denoised(noisy_key, net_sigma, noisy)
+    except (ValueError, RuntimeError) as error:
+        show_problem(ValueError(f"The network could not run on this image: {error}"))
+if result is not None:
+    st.markdown(f":material/timer: Denoised in **{seconds:.2f} s** on {device_description()}"
+                + (" (the grayscale network runs once on each of R, G and B)." if clean.ndim == 3 else "."))
+
+zoom = st.columns(3)
+zx = int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0])
+zy = int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1])
+zs = int_control("Zoom box side (pixels)", "zs", 16, 256, 64, container=zoom[2])
+box = zoom_box(clean.shape[1], clean.shape[0], zx, zy, zs)
+
+panels = ([("clean (original)", clean)] if noise == "add" else []) + [("noisy input", noisy)]
+if result is not None:
+    residual = noisy - result
+    panels += [("denoised by the network", result), ("predicted noise (grey = 0)", residual_image(residual, max(net_sigma, 5)))]
+cols = st.columns(len(panels))
+for col, (title, img) in zip(cols, panels):
+    col.plotly_chart(panel_figure(img, title, box), key=f"panel_{title}")
+cols = st.columns(len(panels))
+for col, (title, img) in zip(cols, panels):
+    col.plotly_chart(crop_figure(img, box, f"zoom: {title}"), key=f"crop_{title}")
+st.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged below each "
+           "panel without smoothing; the full panels may be shown reduced, which hides noise.")
+
+# --- Scores and classical filters -----------------------------------------------------------------
+st.header("Against classical filters")
+st.markdown("The same noisy input, each filter set from the same σ: a Gaussian blur and a median filter "
+            "(local averages that also blur edges), total variation (flat regions, sharp edges) and "
+            "non-local means (averages similar patches from anywhere nearby).")
+methods = {}
+if result is not None:
+    methods["Network (" + NET + ")"] = (result, seconds)
+for name, title in DENOISERS.items():
+    methods[title] = cached.classical(noisy_key, name, net_sigma, noisy)
+if noise == "add":
+    noisy_psnr, noisy_ssim = denoise_scores(clean, np.clip(noisy, 0, 1))
+    rows = ["| method | PSNR (dB) | SSIM | time (s) |", "|---|---|---|---|",
+            f"| noisy input | {noisy_psnr:.2f} | {noisy_ssim:.3f} | |"]
+    scores = {}
+    for title, (img, t) in methods.items():
+        scores[title] = denoise_scores(clean, img)
+        rows.append(f"| {title} | {scores[title][0]:.2f} | {scores[title][1]:.3f} | {t:.2f} |")
+    if result is not None:
+        best = max(scores, key=lambda k: scores[k][0])
+        net_psnr, net_ssim = scores["Network (" + NET + ")"]
+        metric = st.columns(3)
+        metric[0].metric("Network PSNR", f"{net_psnr:.2f} dB", f"{net_psnr - noisy_psnr:+.2f} dB vs noisy")
+        metric[1].metric("Network SSIM", f"{net_ssim:.3f}", f"{net_ssim - noisy_ssim:+.3f} vs noisy")
+        metric[2].metric("Best here", best.split(" (")[0], f"{scores[best][0]:.2f} dB", delta_color="off")
+    st.markdown("\n".join(rows))
+    st.caption("PSNR = 10·log10(1 / MSE) on [0, 1] pixels and SSIM (7×7 window, scikit-image) against the clean "
+               "image; colour images are scored on R, G and B together.")
+else:
+    st.markdown("\n".join(["| method | time (s) |", "|---|---|"] + [f"| {t} | {v[1]:.2f} |" for t, v in methods.items()]))
+cols = st.columns(len(methods))
+for col, (title, (img, _)) in zip(cols, methods.items()):
+    col.plotly_chart(crop_figure(img, box, title), key=f"method_{title}")
+
+# --- Download -------------------------------------------------------------------------------------
+if result is not None:
+    stem = label.rsplit(".", 1)[0] if key[0] == "upload" else key[1]
+    st.download_button(f"Download the denoised image (PNG, {result.shape[1]}×{result.shape[0]}, "
+                       f"{'grayscale' if result.ndim == 2 else 'RGB'})",
+                       data=cached.png_bytes(noisy_key + (net_sigma, "denoised"), result),
+                       file_name=f"{stem}_denoised.png", mime="image/png", on_click="ignore",
+                       icon=":material/download:", key="download")
+
+# --- Feature maps ---------------------------------------------------------------------------------
+st.header("What the layers see")
+info = cached.info_for(NET)
+if info is None:
+    st.warning("Feature maps need the network's weights (see above).", icon=":material/block:")
+else:
+    depth = int(info["config"].get("depth", 12))
+    layer = int_control(f"Layer (1–{depth - 1}: each is a 3×3 convolution followed by ReLU)", "layer", 1, depth - 1, 1)
+    st.markdown(f"The network first splits the image into its 4 half-resolution sub-images (pixel unshuffle) and "
+                f"appends a map filled with σ/255. Each tile below is one of the {info['config'].get('width', 64)} "
+                f"channels after layer {layer}, scaled to its own maximum (black = 0). Early layers look like edge "
+                f"and texture detectors; deeper layers respond more and more to the noise itself."
+                + (" Colour images are averaged to gray first." if clean.ndim == 3 else ""))
+    try:
+        maps = cached.feature_maps(noisy_key, layer, net_sigma, noisy)
+        fig, dead = feature_figure(maps, f"layer {layer}: {maps.shape[0]} channels of {maps.shape[2]}×{maps.shape[1]}")
+        st.plotly_chart(fig, key="features")
+        if dead:
+            st.markdown(f"{dead} of {maps.shape[0]} channels are zero everywhere on this image: their ReLU never opens.")
+    except (ValueError, RuntimeError) as error:
+        show_problem(error)
+
+# --- The model ------------------------------------------------------------------------------------
+st.header("The model and how good it is")
+if info is None:
+    st.warning(missing or f"{NET} is not available.", icon=":material/block:")
+else:
+    st.markdown(info["card_summary"])
+    st.markdown(f"**{info['params']:,} parameters**, {info['macs_per_pixel']:,.0f} multiply-adds per pixel "
+                f"({info['gmacs_per_megapixel']:.1f} GMAC per megapixel). Shipped weights: step {info['step']}, "
+                f"after {float(info['train_seconds'] or 0) / 60:.1f} min of training, validation PSNR "
+                f"{float(info['val_psnr'] or 0):.2f} dB (8 held-out Train400 images, mean over σ = 15, 25, 50). "
+                f"Training continues, so these numbers are from an early checkpoint.")
+    with st.expander("Model card: measured quality and learning curve"):
+        for heading in ("Measured quality", "Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
+            text = model_card_section(info["card"], heading)
+            if text:
+                st.markdown(f"**{heading}**\n\n{text}")
+        st.caption(f"From {info['card'].rsplit('/', 1)[-1]} in assets/models/.")

@@ -1,0 +1,144 @@
+"""Lesson: SRCNN and an efficient sub-pixel net against nearest and bicubic upscaling (issue 5)."""
+
+import streamlit as st
+
+from convviz import restore
+from convviz.baselines import downscale, sr_scores
+from convviz.device import compute_device, device_description
+from convviz.image_input import MIN_SIDE, fit_size, resize
+from convviz.restoration_figures import crop_figure, model_card_section, panel_figure, zoom_box
+from convviz.ui import cached_restoration as cached
+from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.params import choice_control, int_control
+
+MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
+DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
+METHODS = {"nearest": "Nearest neighbour", "bicubic": "Bicubic (PIL)", "srcnn": "SRCNN", "subpixel": "Sub-pixel net (efficient)"}
+
+lesson_header(
+    "Super-resolution",
+    "Upscaling invents pixels. **Nearest neighbour** copies each pixel into an s×s block, **bicubic** "
+    "blends 4×4 neighbours with a fixed kernel, and the two networks learn from photos what the missing "
+    "detail usually looks like. SRCNN sharpens the bicubic image with three convolutions at full size; the "
+    "efficient net works at low resolution and turns s² channels into an s×s block of pixels at the end (pixel shuffle).",
+)
+
+# --- Input ----------------------------------------------------------------------------------------
+with st.container(border=True):
+    chosen = cached.choose_image("sr", MAX_PIXELS, default="astronaut")
+    row = st.columns([1, 2])
+    scale = int(choice_control("Scale s", "scale", {"2": "×2", "3": "×3", "4": "×4"}, "3", container=row[0], horizontal=True))
+    mode = choice_control("What is upscaled", "mode", {
+        "auto": "Automatic: samples and large images are downscaled first",
+        "known": "Downscale by s first, so the original is the ground truth (PSNR shown)",
+        "direct": "Upscale the image itself (no ground truth, no PSNR)"}, "auto", container=row[1])
+
+if chosen is None:
+    st.stop()
+key, image, label = chosen
+for notice in image.notices:
+    st.info(notice, icon=":material/info:")
+pixels = image.pixels
+height, width = pixels.shape[:2]
+if mode == "auto":
+    mode = "known" if key[0] == "sample" or width * height > DIRECT_MAX else "direct"
+if mode == "known" and min(height, width) // scale < MIN_SIDE:
+    st.warning(f"{width}×{height} pixels is too small to downscale by {scale} (the low-resolution image would be under "
+               f"{MIN_SIDE} pixels on a side); it is upscaled as it is instead.", icon=":material/warning:")
+    mode = "direct"
+if mode == "known":
+    truth, low = downscale(pixels, scale)
+    st.markdown(f"**{label}** ({width}×{height}) is cropped to a multiple of {scale}, shrunk by {scale} with PIL bicubic "
+                f"to **{low.shape[1]}×{low.shape[0]}**, and each method upscales that back to "
+                f"{truth.shape[1]}×{truth.shape[0]}; the original is the ground truth.")
+else:
+    truth, low = None, pixels
+    if width * height > DIRECT_MAX:
+        size = fit_size(width, height, DIRECT_MAX)
+        low = resize(pixels, size)
+        st.info(f"Upscaling {width}×{height} by {scale} directly would be slow here; it is first reduced to "
+                f"{size[0]}×{size[1]} ({DIRECT_MAX / 1e6:g} MP limit for direct upscaling).", icon=":material/info:")
+    st.markdown(f"**{label}**: {low.shape[1]}×{low.shape[0]} is upscaled ×{scale} to "
+                f"{scale * low.shape[1]}×{scale * low.shape[0]}. There is no ground truth, so no PSNR: judge in the zoom.")
+low_key = key + (mode, scale)
+
+# --- Upscale with every method --------------------------------------------------------------------
+results, problems = {}, {}
+for method, title in METHODS.items():
+    if method in restore.SR_MODELS:
+        trained = restore.SR_MODELS[method]
+        if scale not in trained:
+            problems[title] = f"{title} is trained for ×{', ×'.join(map(str, sorted(trained)))} only."
+            continue
+        missing = cached.weights_problem(trained[scale])
+        if missing:
+            problems[title] = missing
+            continue
+    try:
+        results[title] = cached.upscaled(low_key, method, scale, low)
+    except (ValueError, RuntimeError) as error:
+        problems[title] = f"{title} could not run on this image: {error}"
+for title, problem in problems.items():
+    st.warning(f"**{title}:** {problem}", icon=":material/block:")
+nets = [t for t in (METHODS["subpixel"], METHODS["srcnn"]) if t in results]
+if nets:
+    st.markdown(f":material/timer: " + ", ".join(f"{t}: **{results[t][1]:.2f} s**" for t in nets)
+                + f" on {device_description()}.")
+
+st.header(f"×{scale} side by side")
+out_h, out_w = scale * low.shape[0], scale * low.shape[1]
+zoom = st.columns(3)
+zx = int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0])
+zy = int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1])
+zs = int_control("Zoom box side (output pixels)", "zs", 16, 256, 96, container=zoom[2])
+box = zoom_box(out_w, out_h, zx, zy, zs)
+panels = ([("ground truth", truth)] if truth is not None else []) + [(t, img) for t, (img, _) in results.items()]
+for start in range(0, len(panels), 3):
+    chunk = panels[start:start + 3]
+    cols = st.columns(3)
+    for col, (title, img) in zip(cols, chunk):
+        col.plotly_chart(panel_figure(img, title, box), key=f"panel_{title}")
+cols = st.columns(len(panels))
+for col, (title, img) in zip(cols, panels):
+    col.plotly_chart(crop_figure(img, box, title), key=f"crop_{title}")
+st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged in the bottom row without smoothing: "
+           "nearest shows the blocks, bicubic the blur, the networks what they add.")
+
+if truth is not None and results:
+    rows = ["| method | PSNR on Y (dB) | SSIM on Y | time (s) |", "|---|---|---|---|"]
+    for title, (img, seconds) in results.items():
+        p, s = sr_scores(truth, img, scale)
+        rows.append(f"| {title} | {p:.2f} | {s:.3f} | {seconds:.2f} |")
+    st.markdown("\n".join(rows))
+    st.caption(f"PSNR and SSIM on the luminance Y (BT.601, as MATLAB's rgb2ycbcr) with {scale} border pixels shaved: "
+               "the protocol of the SR papers and of `python -m convviz.evaluate`.")
+
+# --- Download -------------------------------------------------------------------------------------
+best = nets[0] if nets else (METHODS["bicubic"] if METHODS["bicubic"] in results else None)
+if best:
+    out = results[best][0]
+    stem = label.rsplit(".", 1)[0] if key[0] == "upload" else key[1]
+    st.download_button(f"Download the {best} result (PNG, {out.shape[1]}×{out.shape[0]}, "
+                       f"{'grayscale' if out.ndim == 2 else 'RGB'})",
+                       data=cached.png_bytes(low_key + (best,), out), file_name=f"{stem}_x{scale}.png",
+                       mime="image/png", on_click="ignore", icon=":material/download:", key="download")
+
+# --- The models -----------------------------------------------------------------------------------
+st.header("The models and how good they are")
+st.markdown("Both networks see only the luminance Y; the colour channels Cb and Cr are upscaled with bicubic, "
+            "because the eye is far less sensitive to colour detail.")
+for method in ("srcnn", "subpixel"):
+    for s, name in restore.SR_MODELS[method].items():
+        info = cached.info_for(name)
+        if info is None:
+            st.markdown(f"- **{name}**: weights not shipped yet.")
+            continue
+        card = model_card_section(info["card"], "Measured quality")
+        st.markdown(f"- **{name}**: {info['params']:,} parameters, {info['macs_per_pixel']:,.0f} multiply-adds per "
+                    f"output pixel; shipped at training step {info['step']} after "
+                    f"{float(info['train_seconds'] or 0) / 60:.1f} min, validation PSNR {float(info['val_psnr'] or 0):.2f} dB "
+                    f"(an early checkpoint: training continues)."
+                    + ("" if card or info["card_summary"] else " No model card yet."))
+        if card:
+            with st.expander(f"{name}: measured quality (model card)"):
+                st.markdown(card)
