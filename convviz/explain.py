@@ -20,14 +20,13 @@ def output_size_latex(axis: str, n: int, k: int, s: int, p: int, d: int) -> str:
     """
     t = output_size_terms(n, k, s, p, d)
     quotient = f"{t['numerator']}" if s == 1 else rf"\frac{{{t['numerator']}}}{{{s}}}"
-    exact = f"{t['quotient']:g}"
-    return (
-        rf"{axis}' = \left\lfloor \frac{{{axis} + 2p - d(k-1) - 1}}{{s}} \right\rfloor + 1"
-        rf" = \left\lfloor \frac{{{n} + 2\cdot{p} - {d}\cdot({k}-1) - 1}}{{{s}}} \right\rfloor + 1"
-        rf" = \left\lfloor {quotient} \right\rfloor + 1"
-        + (rf" = \lfloor {exact} \rfloor + 1" if s != 1 else "")
-        + rf" = {t['output']}"
-    )
+    lines = [
+        rf"{axis}' &= \left\lfloor \frac{{{axis} + 2p - d(k-1) - 1}}{{s}} \right\rfloor + 1",
+        rf"&= \left\lfloor \frac{{{n} + 2\cdot{p} - {d}\cdot({k}-1) - 1}}{{{s}}} \right\rfloor + 1"
+        rf" = \left\lfloor {quotient} \right\rfloor + 1",
+        (rf"&= \lfloor {t['quotient']:g} \rfloor + 1 = {t['output']}" if s != 1 else rf"&= {t['output']}"),
+    ]
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
 def floor_explanation(axis: str, n: int, k: int, s: int, p: int, d: int) -> str:

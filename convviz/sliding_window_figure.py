@@ -95,14 +95,16 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
     cols = c + 1
     flipped = " (flipped)" if flip else ""
     fig = make_subplots(
-        rows=3, cols=cols, row_heights=[0.6, 0.2, 0.2], vertical_spacing=0.07, horizontal_spacing=0.04,
+        rows=3, cols=cols, row_heights=[0.6, 0.2, 0.2], vertical_spacing=0.09, horizontal_spacing=0.04,
         subplot_titles=[f"input channel {k} (padded)" if c > 1 else "input (padded)" for k in range(c)] + ["output y"]
         + [f"kernel channel {k}{flipped}" if c > 1 else f"kernel{flipped}" for k in range(c)] + ["the sum"]
         + [f"products, channel {k}" if c > 1 else "products: window × kernel" for k in range(c)],
         specs=[[{}] * cols, [{}] * c + [{"rowspan": 2}], [{}] * c + [None]],
     )
     zmax = max(1.0, float(np.abs(xp).max()))
-    show_text = max(hp, wp) <= MAX_CELLS_WITH_TEXT
+    # Values fit on the cells while a row of grids has at most ~36 cells across (18 for one channel).
+    text_limit = 2 * MAX_CELLS_WITH_TEXT // cols
+    show_text = max(hp, wp) <= text_limit
     inside = np.zeros((hp, wp), bool)
     inside[ph : ph + h, pw : pw + wd] = True
     i0, j0 = divmod(min(max(int(active), 0), y.size - 1), wo)
@@ -114,7 +116,7 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
         product_traces.append(len(fig.data))
         fig.add_trace(grid_trace(products[i0, j0, k], name=f"products channel {k}",
                                  zmax=max(1.0, float(np.abs(products).max()))), row=3, col=k + 1)
-    fig.add_trace(grid_trace(y, name="output"), row=1, col=cols)
+    fig.add_trace(grid_trace(y, name="output", show_text=max(y.shape) <= text_limit), row=1, col=cols)
     caption_trace = len(fig.data)
     fig.add_trace(go.Scatter(x=[0], y=[0], mode="text", text=[step_caption(windows[i0, j0], kernel, bs[0], i0, j0)],
                              textposition="bottom right", cliponaxis=False, textfont=dict(size=16, color="#222"),
@@ -127,12 +129,13 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
     for r, cc in grids:
         sp = fig.get_subplot(r, cc)
         refs[r, cc] = (sp.xaxis.plotly_name.replace("axis", ""), sp.yaxis.plotly_name.replace("axis", ""))
-        small = r > 1 or max(hp, wp) <= MAX_CELLS_WITH_TEXT
-        fig.update_xaxes(row=r, col=cc, showgrid=False, zeroline=False, showticklabels=r == 1, dtick=1 if small else None)
+        small = r > 1 or max(hp, wp) <= text_limit
+        fig.update_xaxes(row=r, col=cc, showgrid=False, zeroline=False, showticklabels=r == 1, constrain="domain",
+                         dtick=1 if small else None)
         fig.update_yaxes(row=r, col=cc, autorange="reversed", showgrid=False, zeroline=False,
                          scaleanchor=refs[r, cc][0], constrain="domain", dtick=1 if small else None)
     # Input axes count real input rows/columns from 0; padding gets -1, -2, … and H, H+1, …
-    step_h, step_w = (1, 1) if max(hp, wp) <= MAX_CELLS_WITH_TEXT else (max(1, hp // 8), max(1, wp // 8))
+    step_h, step_w = (1, 1) if max(hp, wp) <= text_limit else (max(1, hp // 6), max(1, wp // 6))
     for k in range(c):
         fig.update_xaxes(row=1, col=k + 1, tickvals=list(range(0, wp, step_w)), ticktext=[str(q - pw) for q in range(0, wp, step_w)])
         fig.update_yaxes(row=1, col=k + 1, tickvals=list(range(0, hp, step_h)), ticktext=[str(q - ph) for q in range(0, hp, step_h)])
@@ -187,7 +190,9 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
         margin=dict(l=20, r=20, t=40, b=110),
         shapes=shapes_for(i0, j0),
         sliders=[dict(active=i0 * wo + j0, steps=steps, x=0.16, len=0.84, y=-0.03, yanchor="top",
-                      currentvalue=dict(prefix="output cell (row, col): ", font=dict(size=15)), pad=dict(t=10))],
+                      currentvalue=dict(prefix="output cell (row, col): ", font=dict(size=15, color="#222")),
+                      # beyond 16 positions the step labels would overlap: hide them, keep the current value
+                      font=dict(color="#666" if len(steps) <= 16 else "rgba(0,0,0,0)"), pad=dict(t=10))],
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.03, xanchor="left", yanchor="top",
                           pad=dict(t=10), showactive=False,
                           buttons=[dict(label="▶", **play), dict(label="❚❚", **pause)])],

@@ -61,13 +61,13 @@ st.header("Output size")
 st.markdown("Each axis on its own: the window's span is d(k−1)+1 cells, and it moves s cells at a time "
             "over the input padded by p zeros on both sides.")
 sizes_ok = True
-for axis, n, k, s, p, d in [("H", h, kh, sh, ph, dh), ("W", w, kw, sw, pw, dw)]:
+for column, (axis, n, k, s, p, d) in zip(st.columns(2), [("H", h, kh, sh, ph, dh), ("W", w, kw, sw, pw, dw)]):
     try:
-        st.latex(output_size_latex(axis, n, k, s, p, d))
-        st.markdown(floor_explanation(axis, n, k, s, p, d))
+        column.latex(output_size_latex(axis, n, k, s, p, d))
+        column.markdown(floor_explanation(axis, n, k, s, p, d))
     except ValueError as error:
         sizes_ok = False
-        show_problem(ValueError(f"{'Height' if axis == 'H' else 'Width'}: {error}"))
+        show_problem(ValueError(f"{'Height' if axis == 'H' else 'Width'}: {error}"), column)
 try:
     x, kernel = lesson_arrays(*view)
 except ValueError as error:          # a named 3×3 filter with another kernel size

@@ -33,7 +33,7 @@ def assert_clean(at):
 def test_home_lists_every_lesson_and_the_device():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert_clean(at)
-    body = "\n".join(m.value for m in at.markdown)
+    body = "\n".join(m.value for m in at.markdown) + "\n".join(link.proto.label for link in at.get("page_link"))
     for lesson in LESSONS:
         assert lesson.title in body
     assert "Compute device" in body

@@ -59,8 +59,24 @@ def navigation(home) -> "st.navigation":
     return st.navigation(pages)
 
 
+def require_app_navigation() -> None:
+    """Make sure a lesson runs under app.py's navigation.
+
+    On a freshly started server, until app.py has run once, Streamlit treats `pages/` as an
+    old-style (v1) multipage folder: a deep link such as /convolution then runs the page file
+    alone, without app.py's page config and navigation. The flag that selects that mode is
+    cleared by st.navigation; clearing it here and rerunning sends the same URL through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lesson_header(title: str, intuition: str) -> None:
-    """The page title and its one-sentence intuition."""
+    """The page title and its one-sentence intuition (first call on every lesson page)."""
+    require_app_navigation()
     st.title(title)
     st.markdown(intuition)
 

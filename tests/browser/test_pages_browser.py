@@ -111,3 +111,18 @@ def test_next_button_steps_the_window_and_the_link(page, app_url):
     assert "pos=1" in page.url
     x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
     assert page.get_by_text(f"y[0, 1] = {cross_correlate2d(x, w)[0, 1]:g}").first.is_visible()
+
+
+def test_deep_link_on_a_fresh_server_gets_the_app_navigation(browser):
+    """Until app.py has run once, Streamlit runs pages/*.py alone for a deep link (its v1 mode)."""
+    from convviz.serve import running_app
+
+    with running_app() as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{url}/convolution?sh=2")
+        wait_for_app(page)
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Home" in nav and "Arithmetic" in nav, nav
+        assert page.get_by_label("Stride (height)", exact=True).input_value() == "2"
+        context.close()
