@@ -34,8 +34,8 @@ LESSONS = [
     Lesson("Arithmetic", "Convolution", "convolution.py",
            "What a conv layer computes: sliding window, output size, stride, padding, dilation, "
            "cross-correlation vs convolution, pooling, classic filters.", ":material/grid_on:"),
-    Lesson("Arithmetic", "Receptive fields", None,
-           "n, j, r and start through a layer stack, proved against autograd."),
+    Lesson("Arithmetic", "Receptive fields", "receptive_fields.py",
+           "n, j, r and start through a layer stack, proved against autograd.", ":material/center_focus_strong:"),
     Lesson("Arithmetic", "Convolution zoo", "convolution_zoo.py",
            "1×1, dilated, grouped, depthwise and spatially separable convolutions, their costs."),
     Lesson("Upsampling", "Transposed convolution", "transposed_convolution.py",

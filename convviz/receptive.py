@@ -1,0 +1,422 @@
+"""Receptive-field arithmetic: n, j, r and start through a stack of conv and pool layers.
+
+Symbols follow note 002 ("Math of the Receptive Fields"), which follows Dang Ha The Hien's
+"A guide to receptive field arithmetic": n features along one axis, j the jump (input pixels
+between neighbouring features), r the receptive-field size, start the centre of the first
+feature's field, with the input at n, j=1, r=1, start=0.5 (pixel i covers [i, i+1)). A layer has
+kernel size k, stride s, padding p and dilation d; its span is k_eff = d(k-1)+1 (k-hat in
+Dumoulin & Visin). Kernels are square, so one axis tells the whole story.
+
+Checked three ways in tests/test_receptive.py: note 002's worked example, the published
+numbers of google-research/receptive_field for AlexNet, VGG-16 and ResNet-50, and autograd
+(`empirical_receptive_field`) on random stacks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from convviz.arithmetic import conv_output_size, effective_kernel_size
+
+KINDS = ("conv", "pool")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One conv or pool layer with a square kernel (torch's argument names and order)."""
+
+    kind: str                 # "conv" or "pool"
+    kernel_size: int
+    stride: int = 1
+    padding: int = 0
+    dilation: int = 1         # a pool has dilation 1
+    name: str | None = None   # shown in tables; None gives "conv 1", "pool 2", ...
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"A layer is 'conv' or 'pool' (got {self.kind!r}).")
+        for field, low in (("kernel_size", 1), ("stride", 1), ("padding", 0), ("dilation", 1)):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise ValueError(f"The {field} must be a whole number (got {value!r}).")
+            if value < low:
+                raise ValueError(f"The {field} must be at least {low} (got {value}).")
+        if self.kind == "pool" and self.dilation != 1:
+            raise ValueError(f"A pool has dilation 1 (got dilation {self.dilation}); dilate a conv instead.")
+        if self.kind == "pool" and self.padding > self.kernel_size // 2:
+            raise ValueError(f"A pool's padding can be at most half its kernel (torch's rule): "
+                             f"kernel {self.kernel_size} allows padding ≤ {self.kernel_size // 2}, got {self.padding}.")
+
+    @property
+    def span(self) -> int:
+        """k_eff = d(k-1)+1: the input cells one window covers, holes included."""
+        return effective_kernel_size(self.kernel_size, self.dilation)
+
+    def label(self, index: int) -> str:
+        return self.name or f"{self.kind} {index}"
+
+
+# --- The recurrence, one named step per quantity (google-research/receptive_field style) -----
+
+
+def _n_out(n_in: int, layer: Layer) -> int:
+    """n_out = floor((n_in + 2p - k_eff)/s) + 1."""
+    return conv_output_size(n_in, layer.kernel_size, layer.stride, layer.padding, layer.dilation)
+
+
+def _j_out(j_in: int, layer: Layer) -> int:
+    """j_out = j_in · s: each stride multiplies the distance between neighbouring features."""
+    return j_in * layer.stride
+
+
+def _r_out(r_in: int, j_in: int, layer: Layer) -> int:
+    """r_out = r_in + (k_eff - 1) · j_in: the window adds k_eff-1 neighbours, j_in pixels apart."""
+    return r_in + (layer.span - 1) * j_in
+
+
+def _start_out(start_in: float, j_in: int, layer: Layer) -> float:
+    """start_out = start_in + ((k_eff - 1)/2 - p) · j_in: the first window's centre, shifted left by the padding."""
+    return start_in + ((layer.span - 1) / 2 - layer.padding) * j_in
+
+
+def receptive_field_table(n: int, layers) -> list[dict]:
+    """Row 0 is the input (n, j=1, r=1, start=0.5); then one row per layer (note 002).
+
+    Each row has "name", "n", "j", "r" and "start". Raises ValueError naming the first layer
+    whose output would be empty.
+
+    >>> [(row["n"], row["j"], row["r"], row["start"]) for row in receptive_field_table(5, [Layer("conv", 3, 2, 1)] * 2)]
+    [(5, 1, 1, 0.5), (3, 2, 3, 0.5), (2, 4, 7, 0.5)]
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"The input size n must be a whole number ≥ 1 (got {n!r}).")
+    rows = [dict(name="input", n=int(n), j=1, r=1, start=0.5)]
+    for index, layer in enumerate(layers, start=1):
+        prev = rows[-1]
+        try:
+            n_out = _n_out(prev["n"], layer)
+        except ValueError as error:
+            raise ValueError(f"Layer {index} ({layer.label(index)}, {describe(layer)}) gets {prev['n']} features "
+                             f"and its output would be empty: {error}") from None
+        rows.append(dict(name=layer.label(index), n=n_out, j=_j_out(prev["j"], layer),
+                         r=_r_out(prev["r"], prev["j"], layer), start=_start_out(prev["start"], prev["j"], layer)))
+    return rows
+
+
+def formula_lines(n: int, layers) -> list[str]:
+    """Each layer's four formulas with its numbers substituted (markdown, one line per layer)."""
+    table = receptive_field_table(n, layers)
+    lines = []
+    for index, (layer, prev, row) in enumerate(zip(layers, table, table[1:]), start=1):
+        k, s, p, span = layer.kernel_size, layer.stride, layer.padding, layer.span
+        keff = f"k_eff = {layer.dilation}·({k}−1)+1 = {span}" if layer.dilation != 1 else f"k_eff = k = {span}"
+        n_in, j_in, r_in, st_in = prev["n"], prev["j"], prev["r"], prev["start"]
+        lines.append(
+            f"**{index}. {layer.label(index)}** ({describe(layer)}; {keff}): "
+            f"n = ⌊({n_in} + 2·{p} − {span}) / {s}⌋ + 1 = **{row['n']}**; "
+            f"j = {j_in}·{s} = **{row['j']}**; "
+            f"r = {r_in} + ({span}−1)·{j_in} = **{row['r']}**; "
+            f"start = {_num(st_in)} + (({span}−1)/2 − {p})·{j_in} = **{_num(row['start'])}**")
+    return lines
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def field_bounds(row: dict, i: int) -> tuple[float, float]:
+    """The input interval [lo, hi) seen by feature i of a table row: centre start + i·j, width r."""
+    centre = row["start"] + i * row["j"]
+    return centre - row["r"] / 2, centre + row["r"] / 2
+
+
+def describe(layer: Layer) -> str:
+    """'conv k3 s2 p1' (d only when it is not 1)."""
+    text = f"{layer.kind} k{layer.kernel_size} s{layer.stride} p{layer.padding}"
+    return text + (f" d{layer.dilation}" if layer.dilation != 1 else "")
+
+
+# --- The compact form used in links: c3s2p1,p2s2,c3d2p2 -----------------------------------------
+
+_TOKEN = re.compile(r"([cp])(\d+)((?:[spd]\d+)*)")
+LIMITS = dict(kernel_size=64, stride=16, padding=64, dilation=32)   # keeps a link's page fast
+MAX_LAYERS = 64
+
+
+def parse_stack(text: str) -> list[Layer]:
+    """'c3s2p1,p2s2,c3d2p2' -> layers. c = conv, p = pool, then k; optional s, p, d (default 1, 0, 1).
+
+    Raises ValueError with a plain message naming the first bad token.
+    """
+    text = (text or "").strip().lower()
+    if not text:
+        return []
+    tokens = [t.strip() for t in text.split(",")]
+    if len(tokens) > MAX_LAYERS:
+        raise ValueError(f"The stack has {len(tokens)} layers; at most {MAX_LAYERS} are allowed.")
+    layers = []
+    for index, token in enumerate(tokens, start=1):
+        match = _TOKEN.fullmatch(token)
+        if not match:
+            raise ValueError(f"Layer {index}: {token!r} is not a layer. Write c (conv) or p (pool), the kernel size, "
+                             f"then optional s<stride> p<padding> d<dilation>, e.g. c3s2p1 or p2s2.")
+        kind = "conv" if match[1] == "c" else "pool"
+        values = dict(kernel_size=int(match[2]), stride=1, padding=0, dilation=1)
+        names = dict(s="stride", p="padding", d="dilation")
+        for letter, number in re.findall(r"([spd])(\d+)", match[3]):
+            values[names[letter]] = int(number)
+        for field, most in LIMITS.items():
+            if values[field] > most:
+                raise ValueError(f"Layer {index}: {token!r} has {field} {values[field]}; at most {most} is allowed here.")
+        try:
+            layers.append(Layer(kind, **values))
+        except ValueError as error:
+            raise ValueError(f"Layer {index}: {token!r}: {error}") from None
+    return layers
+
+
+def format_stack(layers) -> str:
+    """The compact form of `layers`; defaults (s1, p0, d1) are left out. Inverse of parse_stack."""
+    tokens = []
+    for layer in layers:
+        token = f"{layer.kind[0]}{layer.kernel_size}"
+        token += f"s{layer.stride}" if layer.stride != 1 else ""
+        token += f"p{layer.padding}" if layer.padding else ""
+        token += f"d{layer.dilation}" if layer.dilation != 1 else ""
+        tokens.append(token)
+    return ",".join(tokens)
+
+
+def stack_from_rows(rows) -> list[Layer]:
+    """Layers from editor rows (dicts with kind, k, s, p, d); an empty or bad cell names its row."""
+    layers = []
+    for index, row in enumerate(rows, start=1):
+        values = {}
+        for column, field, default in (("k", "kernel_size", None), ("s", "stride", 1), ("p", "padding", 0),
+                                       ("d", "dilation", 1)):
+            v = row.get(column)
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                if default is None:
+                    raise ValueError(f"Row {index}: the kernel size k is empty.")
+                v = default
+            if float(v) != int(v):
+                raise ValueError(f"Row {index}: {column} = {v} is not a whole number.")
+            values[field] = int(v)
+            if values[field] > LIMITS[field]:
+                raise ValueError(f"Row {index}: {column} = {values[field]}; at most {LIMITS[field]} is allowed here.")
+        kind = row.get("kind") or "conv"
+        try:
+            layers.append(Layer(kind, **values))
+        except ValueError as error:
+            raise ValueError(f"Row {index}: {error}") from None
+    if len(layers) > MAX_LAYERS:
+        raise ValueError(f"The stack has {len(layers)} layers; at most {MAX_LAYERS} are allowed.")
+    return layers
+
+
+def stack_rows(layers) -> list[dict]:
+    """Editor rows for `layers` (the inverse of stack_from_rows)."""
+    return [dict(kind=l.kind, k=l.kernel_size, s=l.stride, p=l.padding, d=l.dilation) for l in layers]
+
+
+# --- Presets -------------------------------------------------------------------------------------
+
+
+def _alexnet() -> tuple[int, list[Layer]]:
+    """AlexNet (Krizhevsky et al. 2012) with the original sizes: 227 input, conv1 11×11 stride 4, no padding."""
+    return 227, [
+        Layer("conv", 11, 4, 0, name="conv1"), Layer("pool", 3, 2, name="pool1"),
+        Layer("conv", 5, 1, 2, name="conv2"), Layer("pool", 3, 2, name="pool2"),
+        Layer("conv", 3, 1, 1, name="conv3"), Layer("conv", 3, 1, 1, name="conv4"),
+        Layer("conv", 3, 1, 1, name="conv5"), Layer("pool", 3, 2, name="pool5"),
+    ]
+
+
+def _vgg16() -> tuple[int, list[Layer]]:
+    """VGG-16 (Simonyan & Zisserman 2015): 13 convs 3×3 padding 1, a 2×2 stride-2 pool after each block."""
+    layers = []
+    for block, convs in enumerate((2, 2, 3, 3, 3), start=1):
+        layers += [Layer("conv", 3, 1, 1, name=f"conv{block}_{i}") for i in range(1, convs + 1)]
+        layers.append(Layer("pool", 2, 2, name=f"pool{block}"))
+    return 224, layers
+
+
+def _resnet50() -> tuple[int, list[Layer]]:
+    """ResNet-50 v1 as TF-slim builds it (google-research/receptive_field): the stride sits in the 3×3 conv
+    of the *last* unit of blocks 1-3 (torchvision puts it in the first unit, which gives r = 427).
+    Each bottleneck unit is 1×1, 3×3, 1×1 along the main path; the shortcut adds nothing wider."""
+    layers = [Layer("conv", 7, 2, 3, name="conv1"), Layer("pool", 3, 2, 1, name="pool1")]
+    for block, (units, stride) in enumerate(((3, 2), (4, 2), (6, 2), (3, 1)), start=1):
+        for unit in range(1, units + 1):
+            s = stride if unit == units else 1
+            prefix = f"block{block}/unit{unit}"
+            layers += [Layer("conv", 1, name=f"{prefix}/conv1"), Layer("conv", 3, s, 1, name=f"{prefix}/conv2"),
+                       Layer("conv", 1, name=f"{prefix}/conv3")]
+    return 224, layers
+
+
+def _note002() -> tuple[int, list[Layer]]:
+    """Note 002's worked example: n = 5 and two convs k3 p1 s2."""
+    return 5, [Layer("conv", 3, 2, 1, name="conv1"), Layer("conv", 3, 2, 1, name="conv2")]
+
+
+PRESETS: dict[str, tuple[int, list[Layer]]] = {
+    "note002": _note002(),
+    "alexnet": _alexnet(),
+    "vgg16": _vgg16(),
+    "resnet50": _resnet50(),
+}
+
+
+# --- Autograd: the region the gradient actually reaches -------------------------------------------
+
+_DT = torch.float64
+
+
+def _apply(x: torch.Tensor, layer: Layer, weight: torch.Tensor | None = None, max_pool: bool = False) -> torch.Tensor:
+    """One layer on x, (1, C, L) for 1-D or (1, C, H, W) for 2-D. Conv with `weight` (or a positive
+    average kernel); pool as average (no gradient cut) unless max_pool."""
+    k, s, p, d = layer.kernel_size, layer.stride, layer.padding, layer.dilation
+    dims = x.dim() - 2
+    if layer.kind == "pool":
+        if max_pool:
+            return (F.max_pool1d if dims == 1 else F.max_pool2d)(x, k, s, p)
+        return (F.avg_pool1d if dims == 1 else F.avg_pool2d)(x, k, s, p, count_include_pad=True)
+    if weight is None:
+        c = x.shape[1]
+        weight = torch.full((c, c) + (k,) * dims, 1.0 / (c * k ** dims), dtype=x.dtype)
+    return (F.conv1d if dims == 1 else F.conv2d)(x, weight, stride=s, padding=p, dilation=d)
+
+
+def support_width(grad: torch.Tensor | np.ndarray) -> int:
+    """Width of the non-zero support of a gradient, (L,) or (H, W) (along the columns): last - first + 1."""
+    g = np.abs(np.asarray(grad))
+    cols = np.flatnonzero((g.sum(0) if g.ndim == 2 else g) > 0)
+    return int(cols[-1] - cols[0] + 1) if cols.size else 0
+
+
+def gradient_maps(n: int, layers, dims: int = 2) -> list[np.ndarray]:
+    """For every layer, d (centre output unit) / d input, an (n, n) map (or (n,) when dims=1), with
+    positive weights and average pooling: one forward pass, then one backward pass per layer.
+
+    A square kernel's field is the product of two 1-D fields, so dims=1 gives the same widths at a
+    fraction of the cost (the page uses it; tests/test_receptive.py checks that the two agree).
+    """
+    table = receptive_field_table(n, layers)               # raises on an empty layer
+    x = torch.ones((1, 1) + (n,) * dims, dtype=_DT, requires_grad=True)
+    outputs, y = [], x
+    for layer in layers:
+        y = _apply(y, layer)                                 # (1, 1, n_out) or (1, 1, n_out, n_out)
+        outputs.append(y)
+    maps = []
+    for row, y in zip(table[1:], outputs):
+        c = (row["n"] - 1) // 2
+        (g,) = torch.autograd.grad(y[(0, 0) + (c,) * dims], x, retain_graph=True)
+        maps.append(g[0, 0].numpy())                         # (n,) or (n, n)
+    return maps
+
+
+def empirical_receptive_fields(n: int, layers, dims: int = 2) -> list[int]:
+    """The autograd width of the centre unit's field after every layer (see empirical_receptive_field)."""
+    return [support_width(g) for g in gradient_maps(n, layers, dims)]
+
+
+def empirical_receptive_field(n: int, layers) -> int:
+    """Build the stack in torch (positive weights, average pooling in place of max pooling so that no
+    gradient is cut), take the gradient of the centre output unit w.r.t. an n×n input, and return the
+    width of its non-zero support. It equals the table's r wherever that field is not cut by the border.
+    """
+    if not layers:
+        return 1
+    return empirical_receptive_fields(n, layers)[-1]
+
+
+def check_size(n: int, layers, most: int = 1024) -> int | None:
+    """The smallest input size ≥ n on which every layer's centre unit sees its whole field (r does not
+    depend on n, so autograd can check it there), or None when none up to `most` does."""
+    for size in range(n, most + 1):
+        try:
+            table = receptive_field_table(size, layers)
+        except ValueError:
+            continue
+        if all(0 <= lo and hi <= size for lo, hi in
+               (field_bounds(row, (row["n"] - 1) // 2) for row in table[1:])):
+            return size
+    return None
+
+
+def effective_receptive_field(n: int, layers, trials: int = 4, channels: int = 4, seed: int = 0) -> np.ndarray:
+    """Mean |d (centre output unit) / d input| over `trials` random networks and inputs: an (n, n) map.
+
+    Kaiming-normal conv weights (std sqrt(2 / fan_in)), a ReLU after every conv but the last, max
+    pooling, random normal inputs (Luo et al. 2016, "Understanding the effective receptive field in
+    deep CNNs"). The result is a Gaussian-like blob much narrower than r. float32: it is a statistic.
+    """
+    table = receptive_field_table(n, layers)
+    if not layers:
+        out = np.zeros((n, n))
+        out[(n - 1) // 2, (n - 1) // 2] = 1.0
+        return out
+    gen = torch.Generator().manual_seed(seed)
+    c_out = (table[-1]["n"] - 1) // 2
+    last_conv = max((i for i, layer in enumerate(layers) if layer.kind == "conv"), default=-1)
+    total = torch.zeros(n, n)
+    for _ in range(trials):
+        x = torch.randn(1, channels, n, n, generator=gen, requires_grad=True)
+        y = x
+        for i, layer in enumerate(layers):
+            if layer.kind == "conv":
+                fan_in = channels * layer.kernel_size ** 2
+                w = torch.randn(channels, channels, layer.kernel_size, layer.kernel_size,
+                                generator=gen) * (2.0 / fan_in) ** 0.5
+                y = _apply(y, layer, w)                       # (1, C, n_i, n_i)
+                if i != last_conv:
+                    y = torch.relu(y)
+            else:
+                y = _apply(y, layer, max_pool=True)
+        (g,) = torch.autograd.grad(y[0, :, c_out, c_out].sum(), x)
+        total += g[0].abs().sum(0)                            # (n, n)
+    return (total / trials).double().numpy()
+
+
+def mass_width(profile: np.ndarray, mass: float = 0.95) -> int:
+    """The narrowest centred run of a 1-D non-negative profile that holds `mass` of its sum."""
+    profile = np.asarray(profile, dtype=np.float64)
+    total = profile.sum()
+    if total <= 0:
+        return 0
+    centre = int(np.argmax(profile))
+    for half in range(len(profile)):
+        if profile[max(0, centre - half):centre + half + 1].sum() >= mass * total:
+            return min(2 * half + 1, len(profile))
+    return len(profile)
+
+
+def dilation_stacks(depth: int, kernel_size: int = 3) -> dict[str, list[Layer]]:
+    """Two stacks of `depth` stride-1 convs with the same weights and multiply-adds per output: plain
+    (d = 1) and dilated (d = 1, 2, 4, ...: Yu & Koltun 2016, WaveNet). Padding keeps n fixed when k is odd."""
+    pad = lambda d: d * (kernel_size - 1) // 2                             # noqa: E731
+    return {
+        "plain": [Layer("conv", kernel_size, 1, pad(1), 1, name=f"conv{i + 1} d1") for i in range(depth)],
+        "dilated": [Layer("conv", kernel_size, 1, pad(2 ** i), 2 ** i, name=f"conv{i + 1} d{2 ** i}")
+                    for i in range(depth)],
+    }
+
+
+def path_counts(n: int, layers) -> np.ndarray:
+    """How many paths join each of n input cells to the centre output, for a 1-D stack with every
+    weight 1 (pools sum their window): the gradient of the centre output, as whole numbers (n,)."""
+    table = receptive_field_table(n, layers)
+    x = torch.ones(1, 1, n, dtype=_DT, requires_grad=True)
+    y = x
+    for layer in layers:
+        ones = torch.ones(1, 1, layer.kernel_size, dtype=_DT)
+        dilation = layer.dilation if layer.kind == "conv" else 1
+        y = F.conv1d(y, ones, stride=layer.stride, padding=layer.padding, dilation=dilation)   # (1, 1, n_i)
+    (g,) = torch.autograd.grad(y[0, 0, (table[-1]["n"] - 1) // 2], x)
+    return np.rint(g[0, 0].numpy())

@@ -1,0 +1,116 @@
+"""Pictures for the receptive-field lesson: the field of one output unit on the input, the effective
+field's profile, and the path counts of a plain and a dilated stack.
+
+Coordinates: pixel i covers [i, i+1) in note 002's units (start = 0.5 is the first pixel's centre);
+plotly draws pixel i centred at i, so a field [lo, hi) is the rectangle lo-0.5 .. hi-0.5.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from convviz.figures import FONT, png_data_uri, short_number
+from convviz.receptive import field_bounds
+
+FIELD = "#e4007c"          # magenta: the receptive field (as the window on the convolution page)
+BORDER = "#1f1f1f"
+PADDING = "#bdbdbd"
+ERF = np.array([1.0, 0.55, 0.0])    # orange overlay for the effective field
+GRID_MAX = 32              # up to this n the input is drawn as cells; above, as a photo
+
+
+def _rect(lo_r, hi_r, lo_c, hi_c, **line) -> dict:
+    return dict(type="rect", x0=lo_c - 0.5, x1=hi_c - 0.5, y0=lo_r - 0.5, y1=hi_r - 0.5, line=line)
+
+
+def _cell_kinds(n: int, rows: tuple[int, int], cols: tuple[int, int], lo_r, hi_r, lo_c, hi_c) -> np.ndarray:
+    """0 padding, 1 input, 2 padding in the field, 3 input in the field, for the cells in `rows` × `cols`."""
+    r = np.arange(*rows)[:, None] + 0.5                     # cell centres in note 002's units
+    c = np.arange(*cols)[None, :] + 0.5
+    inside_input = (r > 0) & (r < n) & (c > 0) & (c < n)
+    inside_field = (r > lo_r) & (r < hi_r) & (c > lo_c) & (c < hi_c)
+    return inside_input.astype(int) + 2 * inside_field.astype(int)
+
+
+def field_figure(n: int, row: dict, unit: tuple[int, int], image: np.ndarray | None = None,
+                 erf: np.ndarray | None = None, height: int = 560) -> go.Figure:
+    """The input (cells when image is None, else the image) with the field of output `unit` = (row, col)
+    of a table `row`: magenta box of size r centred at start + i·j; cells past the border are padding.
+    `erf` (n, n), if given, is blended over the image in orange."""
+    (lo_r, hi_r), (lo_c, hi_c) = field_bounds(row, unit[0]), field_bounds(row, unit[1])
+    rows = (min(0, int(np.floor(lo_r))), max(n, int(np.ceil(hi_r))))
+    cols = (min(0, int(np.floor(lo_c))), max(n, int(np.ceil(hi_c))))
+    fig = go.Figure()
+    if image is None:
+        kinds = _cell_kinds(n, rows, cols, lo_r, hi_r, lo_c, hi_c)
+        scale = [[0, "#e6e6e6"], [0.25, "#e6e6e6"], [0.25, "#ffffff"], [0.5, "#ffffff"],
+                 [0.5, "#f4a6cf"], [0.75, "#f4a6cf"], [0.75, "#fbd3e8"], [1, "#fbd3e8"]]
+        names = np.array(["padding", "input", "padding, in the field", "input, in the field"])
+        fig.add_trace(go.Heatmap(z=kinds, x=np.arange(*cols), y=np.arange(*rows), zmin=0, zmax=3, colorscale=scale,
+                                 showscale=False, xgap=1, ygap=1, customdata=names[kinds],
+                                 hovertemplate="row %{y}, col %{x}: %{customdata}<extra></extra>"))
+        if erf is not None:
+            text = np.full(kinds.shape, "", dtype=object)
+            peak = erf.max() or 1.0
+            text[-rows[0]:-rows[0] + n, -cols[0]:-cols[0] + n] = [[f"{v / peak:.2f}" if v > 0 else "" for v in line]
+                                                                  for line in erf]
+            fig.data[0].update(text=text, texttemplate="%{text}", textfont=dict(size=10 if n > 12 else 12))
+    else:
+        picture = np.asarray(image, dtype=np.float64)
+        if picture.ndim == 2:
+            picture = np.repeat(picture[..., None], 3, axis=2)
+        if erf is not None:
+            alpha = 0.8 * (erf / (erf.max() or 1.0))[..., None] ** 0.5
+            picture = picture * (1 - alpha) + ERF * alpha
+        fig.add_trace(go.Image(source=png_data_uri(picture), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip"))
+    fig.add_shape(_rect(0, n, 0, n, color=BORDER, width=2, dash="dash"))
+    fig.add_shape(_rect(lo_r, hi_r, lo_c, hi_c, color=FIELD, width=4))
+    centre = (row["start"] + unit[0] * row["j"] - 0.5, row["start"] + unit[1] * row["j"] - 0.5)
+    fig.add_trace(go.Scatter(x=[centre[1]], y=[centre[0]], mode="markers", showlegend=False,
+                             marker=dict(symbol="x", size=12, color=FIELD, line=dict(width=1, color="white")),
+                             hovertemplate=f"centre ({short_number(centre[0] + 0.5)}, {short_number(centre[1] + 0.5)})"
+                                           "<extra></extra>"))
+    fig.update_xaxes(range=[cols[0] - 0.5, cols[1] - 0.5], showgrid=False, zeroline=False, side="top",
+                     constrain="domain")
+    fig.update_yaxes(range=[rows[1] - 0.5, rows[0] - 0.5], showgrid=False, zeroline=False,
+                     scaleanchor="x", constrain="domain")
+    fig.update_layout(height=height, margin=dict(l=30, r=10, t=40, b=10), font=FONT, plot_bgcolor=PADDING)
+    return fig
+
+
+def profile_figure(erf: np.ndarray, row: dict, unit: int, height: int = 300) -> go.Figure:
+    """The effective field along the centre row (normalised to 1 at its peak) against the theoretical
+    field, a flat box of width r: most of the gradient comes from the middle of the box."""
+    n = erf.shape[0]
+    line = erf[(n - 1) // 2] if erf.ndim == 2 else erf
+    line = line / (line.max() or 1.0)
+    lo, hi = field_bounds(row, unit)
+    fig = go.Figure()
+    fig.add_shape(type="rect", x0=lo - 0.5, x1=hi - 0.5, y0=0, y1=1, line=dict(color=FIELD, width=2),
+                  fillcolor="rgba(228,0,124,0.08)")
+    fig.add_trace(go.Scatter(x=np.arange(n), y=line, mode="lines", line=dict(color="rgb(255,140,0)", width=3),
+                             name="effective field (mean |gradient|)"))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=FIELD, width=2),
+                             name=f"theoretical field (r = {row['r']})"))
+    fig.update_xaxes(title="input column", range=[min(lo, 0) - 1, max(hi, n) + 1])
+    fig.update_yaxes(title="relative |gradient|", range=[0, 1.05])
+    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), font=FONT,
+                      legend=dict(orientation="h", y=-0.35))
+    return fig
+
+
+def path_count_figure(counts: dict[str, np.ndarray], height: int = 220) -> go.Figure:
+    """One row per stack: how many paths join each input cell to the centre output (0 = not seen)."""
+    names = list(counts)
+    z = np.array([counts[k] for k in names], dtype=np.float64)
+    width = z.shape[1]
+    offsets = np.arange(width) - (width - 1) // 2
+    text = np.where(z > 0, z.astype(int).astype(str), "")
+    fig = go.Figure(go.Heatmap(z=np.where(z > 0, 1.0, 0.0), x=offsets, y=names, text=text, texttemplate="%{text}",
+                               colorscale=[[0, "#f2f2f2"], [1, "#f4a6cf"]], zmin=0, zmax=1, showscale=False,
+                               xgap=1, ygap=1, hovertemplate="offset %{x}: %{text} paths<extra>%{y}</extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="input cell, relative to the centre output's", dtick=1 if width <= 41 else None)
+    fig.update_layout(height=height, margin=dict(l=70, r=10, t=10, b=50), font=FONT)
+    return fig

@@ -1,0 +1,65 @@
+"""Cached work for the receptive-field page, keyed on (n, compact stack text, ...), never on arrays.
+
+The stack text is the canonical form from convviz.receptive.format_stack, so the same stack typed
+two ways shares one entry. Results are shared resources: the page never mutates them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from convviz.receptive import (check_size, dilation_stacks, effective_receptive_field, empirical_receptive_fields,
+                               parse_stack, path_counts, receptive_field_table)
+from convviz.receptive_figures import field_figure, path_count_figure, profile_figure
+
+ERF_TRIALS = 4           # Luo et al. average many; 4 random networks already show the blob
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def autograd_check(n: int, stack: str) -> tuple[int | None, list[int]]:
+    """(the input size used, the autograd width after every layer). The size is the smallest ≥ n on
+    which every centre unit sees its whole field; None (and the widths at n) when there is none ≤ 1024."""
+    layers = parse_stack(stack)
+    size = check_size(n, layers)
+    return size, empirical_receptive_fields(size or n, layers, dims=1)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Averaging the gradient over random networks…")
+def effective_field(n: int, stack: str, depth: int) -> np.ndarray:
+    """The effective field of the first `depth` layers' centre unit, (n, n)."""
+    return effective_receptive_field(n, parse_stack(stack)[:depth], trials=ERF_TRIALS)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def input_photo(n: int) -> np.ndarray:
+    """scikit-image's astronaut (free to redistribute), resized to n×n, float RGB in [0, 1]."""
+    from skimage import data, transform
+
+    img = transform.resize(data.astronaut()[:, 56:456], (n, n), anti_aliasing=True)   # crop the width to the face
+    img.setflags(write=False)
+    return img
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_field_figure(n: int, stack: str, depth: int, unit: tuple[int, int], photo: bool, erf: bool):
+    row = receptive_field_table(n, parse_stack(stack)[:depth])[-1]
+    return field_figure(n, row, unit, image=input_photo(n) if photo else None,
+                        erf=effective_field(n, stack, depth) if erf else None)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_profile_figure(n: int, stack: str, depth: int):
+    row = receptive_field_table(n, parse_stack(stack)[:depth])[-1]
+    return profile_figure(effective_field(n, stack, depth), row, (row["n"] - 1) // 2)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def dilation_comparison(depth: int, kernel_size: int):
+    """(stacks, tables, figure) for a plain and a dilated stack of `depth` convs."""
+    stacks = dilation_stacks(depth, kernel_size)
+    widest = receptive_field_table(1 << 12, stacks["dilated"])[-1]["r"]
+    n = widest + 4                                          # room for a cell of padding on each side
+    tables = {name: receptive_field_table(n, layers) for name, layers in stacks.items()}
+    counts = {name: path_counts(n, layers) for name, layers in stacks.items()}
+    return stacks, tables, path_count_figure(counts)

@@ -1,0 +1,193 @@
+"""Lesson: receptive-field arithmetic, n, j, r and start through a layer stack (note 002)."""
+
+import pandas as pd
+import streamlit as st
+
+from convviz.receptive import (PRESETS, field_bounds, format_stack, formula_lines, mass_width, parse_stack,
+                               receptive_field_table, stack_from_rows, stack_rows)
+from convviz.receptive_figures import GRID_MAX
+from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, cached_profile_figure,
+                                         dilation_comparison, effective_field)
+from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.params import choice_control, int_control, step_control, toggle_control
+
+DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5
+PRESET_NAMES = {"custom": "Your own stack", "note002": "Note 002's worked example (n = 5)",
+                "alexnet": "AlexNet (227 × 227)", "vgg16": "VGG-16 (224 × 224)",
+                "resnet50": "ResNet-50 v1, TF-slim (224 × 224)"}
+PRESET_NOTES = {
+    "note002": "Note 002's worked example: a 5-pixel input and two convs with k 3, p 1, s 2.",
+    "alexnet": "AlexNet's original sizes (227 input, conv1 11×11 stride 4). google-research/receptive_field "
+               "publishes r = 195, j = 32 for pool5.",
+    "vgg16": "VGG-16: thirteen 3×3 convs with padding 1, a 2×2 stride-2 pool after each block. Published: "
+             "r = 212, j = 32 at pool5.",
+    "resnet50": "ResNet-50 v1 as TF-slim builds it: each unit is 1×1, 3×3, 1×1 and the stride sits in the last "
+                "unit of blocks 1–3. Published: r = 483, j = 32 after the last block, wider than the image itself.",
+}
+
+lesson_header(
+    "Receptive fields",
+    "Each feature of a conv net sees only part of the input: its **receptive field**. Four numbers per layer "
+    "say which part: how many features there are (**n**), how many input pixels apart neighbours sit (the jump "
+    "**j**), how wide each one's field is (**r**) and where the first field is centred (**start**). "
+    "Strides multiply j, and every later kernel then adds (k−1)·j to r.",
+)
+
+# --- The stack ----------------------------------------------------------------------------------
+with st.container(border=True):
+    preset = choice_control("Preset", "preset", PRESET_NAMES, "custom")
+    if preset == "custom":
+        n = int_control("Input size n (pixels per side)", "n", 1, 1024, 5)
+        raw = st.query_params.get("stack", DEFAULT_STACK)
+        try:
+            layers = parse_stack(raw)
+        except ValueError as error:
+            st.warning(f"The link's stack={raw!r} cannot be read. {error} Showing note 002's stack instead.",
+                       icon=":material/warning:")
+            layers = parse_stack(DEFAULT_STACK)
+        stack = format_stack(layers)
+        st.markdown("Edit the layers (**c**onv or **p**ool, kernel k, stride s, padding p, dilation d); "
+                    "add or delete rows at the bottom and left. Kernels are square.")
+        frame = pd.DataFrame(stack_rows(layers), columns=["kind", "k", "s", "p", "d"]).astype(
+            {"k": "int64", "s": "int64", "p": "int64", "d": "int64"})
+        number = lambda label, low, high, default, help: st.column_config.NumberColumn(   # noqa: E731
+            label, min_value=low, max_value=high, step=1, default=default, required=True, help=help)
+        edited = st.data_editor(
+            frame, key=f"stack_editor:{stack}", num_rows="dynamic", width="content",
+            column_config={"kind": st.column_config.SelectboxColumn("kind", options=["conv", "pool"], default="conv",
+                                                                    required=True),
+                           "k": number("k", 1, 64, 3, "kernel size"), "s": number("s", 1, 16, 1, "stride"),
+                           "p": number("p", 0, 64, 0, "zero padding on each side"),
+                           "d": number("d", 1, 32, 1, "dilation (a pool has 1)")})
+        try:
+            layers = stack_from_rows(edited.to_dict("records"))
+            stack = format_stack(layers)
+        except ValueError as error:
+            show_problem(ValueError(f"{error} The numbers below use the stack before this edit."))
+        if stack == DEFAULT_STACK:
+            st.query_params.pop("stack", None)
+        else:
+            st.query_params["stack"] = stack
+        st.caption(f"In the link: `stack={stack}`")
+    else:
+        n, layers = PRESETS[preset]
+        stack = format_stack(layers)
+        st.info(PRESET_NOTES[preset], icon=":material/info:")
+
+        def edit_copy():
+            st.session_state["preset"] = "custom"
+            st.session_state["n"] = n
+            st.query_params["stack"] = stack
+
+        st.button("Edit a copy of this stack", key="edit_copy", on_click=edit_copy, icon=":material/edit:")
+
+# --- The table ------------------------------------------------------------------------------------
+st.header("n, j, r and start, layer by layer")
+try:
+    table = receptive_field_table(n, layers)
+except ValueError as error:
+    show_problem(error)
+    st.markdown("Shrink the stride or the kernel of that layer, add padding, or make the input larger.")
+    st.stop()
+
+size, widths = autograd_check(n, stack)
+checks = [""] + ["✓" if w == row["r"] else ("✗" if size else "cut by the border") for w, row in zip(widths, table[1:])]
+st.dataframe(
+    [{"layer": i, "name": row["name"], "kind": "" if i == 0 else layers[i - 1].kind,
+      "k": None if i == 0 else layers[i - 1].kernel_size, "s": None if i == 0 else layers[i - 1].stride,
+      "p": None if i == 0 else layers[i - 1].padding, "d": None if i == 0 else layers[i - 1].dilation,
+      "n": row["n"], "j": row["j"], "r": row["r"], "start": row["start"],
+      "r by autograd": None if i == 0 else widths[i - 1], "check": checks[i]} for i, row in enumerate(table)],
+    hide_index=True, key="rf_table", height=min(600, 38 + 35 * len(table)),
+    column_config={"n": st.column_config.NumberColumn("n", help="n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, "
+                                                                 "k_eff = d(k−1)+1"),
+                   "j": st.column_config.NumberColumn("j", help="j_out = j_in · s"),
+                   "r": st.column_config.NumberColumn("r", help="r_out = r_in + (k_eff − 1) · j_in"),
+                   "start": st.column_config.NumberColumn("start", format="%g",
+                                                          help="start_out = start_in + ((k_eff − 1)/2 − p) · j_in"),
+                   "r by autograd": st.column_config.NumberColumn(
+                       "r by autograd", help="width of the non-zero gradient of the centre unit w.r.t. the input")})
+last = table[-1]
+if not layers:
+    st.markdown("The stack is empty: each input pixel sees only itself (r = 1). Add a layer above.")
+else:
+    st.markdown(f"After the last layer: **n = {last['n']}** features per side, **j = {last['j']}**, "
+                f"**r = {last['r']}** and **start = {last['start']:g}**: feature i sees the {last['r']} input "
+                f"pixels centred at {last['start']:g} + i·{last['j']}.")
+    where = "this input" if size == n else f"a {size}×{size} input (r does not depend on n, and there every " \
+                                           "centre unit's field fits inside)" if size else f"this input"
+    verdict = (f"**all {len(widths)} layers agree** ✓" if all(c == "✓" for c in checks[1:])
+               else "some fields run past the border, where autograd sees only the part inside")
+    st.markdown(f"**Autograd check.** The stack is built in torch on {where} with positive weights and "
+                f"average pooling (max pooling would cut gradients); the gradient of each layer's centre unit "
+                f"w.r.t. the input is non-zero over exactly r pixels: {verdict}.")
+    with st.expander("The formulas with your numbers"):
+        st.markdown("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in·s, r_out = r_in + (k_eff−1)·j_in, "
+                    "start_out = start_in + ((k_eff−1)/2 − p)·j_in, with k_eff = d(k−1)+1 and the input at "
+                    f"n = {n}, j = 1, r = 1, start = 0.5.")
+        st.markdown("\n\n".join(formula_lines(n, layers)))
+
+    # --- The field on the input -------------------------------------------------------------------
+    st.header("The field of one output unit")
+    options = {"last": f"the last layer ({last['name']})"} | {str(i): f"{i}: {row['name']}"
+                                                              for i, row in enumerate(table[1:], start=1)}
+    if st.session_state.get("layer", "last") not in options:       # left over from a longer stack
+        st.session_state.pop("layer", None)
+        st.query_params.pop("layer", None)
+    cols = st.columns([1, 2])
+    choice = choice_control("Layer", "layer", options, "last", container=cols[0])
+    depth = len(layers) if choice == "last" else int(choice)
+    row = table[depth]
+    with cols[1]:
+        pos = step_control(f"Output unit (reading order, {row['n']}×{row['n']} units)", "unit", row["n"] ** 2)
+    i, jj = divmod(pos, row["n"])
+    (lo_r, hi_r), (lo_c, hi_c) = field_bounds(row, i), field_bounds(row, jj)
+    past = [f"{side} {amount:g}" for side, amount in (("top", -lo_r), ("bottom", hi_r - n), ("left", -lo_c),
+                                                      ("right", hi_c - n)) if amount > 0]
+    st.markdown(
+        f"Unit **({i}, {jj})** of {row['name']}: centre start + i·j = {row['start']:g} + {i}·{row['j']} = "
+        f"**{row['start'] + i * row['j']:g}** (row) and {row['start']:g} + {jj}·{row['j']} = "
+        f"**{row['start'] + jj * row['j']:g}** (column), size r = **{row['r']}**: rows {lo_r:g} to {hi_r:g}, "
+        f"columns {lo_c:g} to {hi_c:g} (pixel i covers [i, i+1))." +
+        (f" It runs past the border ({', '.join(past)} pixels): there it reads the zero **padding** (grey)."
+         if past else " It lies inside the input."))
+    photo = n > GRID_MAX
+    st.plotly_chart(cached_field_figure(n, stack, depth, (i, jj), photo, False), key="field_figure",
+                    config={"displaylogo": False})
+    st.caption("Magenta box: the receptive field (× its centre); dashed: the input's border. "
+               + ("scikit-image's astronaut photo, resized to the input size." if photo else
+                  "Each cell is one input pixel; pink cells are inside the field."))
+
+    # --- The effective field ----------------------------------------------------------------------
+    st.header("The effective receptive field")
+    st.markdown("r counts every pixel that *can* reach a unit. Luo et al. (2016) showed that with random weights "
+                "and ReLUs the gradient is spread like a Gaussian: the middle of the field matters far more "
+                "than its edge, so the **effective** field is much smaller than r.")
+    if toggle_control("Compute the effective field (mean |gradient| over 4 random networks)", "erf", True):
+        erf = effective_field(n, stack, depth)
+        centre = (row["n"] - 1) // 2
+        width = mass_width(erf[(n - 1) // 2])
+        cols = st.columns(2)
+        cols[0].plotly_chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),
+                             key="erf_figure", config={"displaylogo": False})
+        cols[1].plotly_chart(cached_profile_figure(n, stack, depth), key="erf_profile", config={"displaylogo": False})
+        cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: 95% of the gradient along the "
+                         f"centre row lies within **{width}** pixels, against r = **{row['r']}**"
+                         + (f" (the input is only {n} wide)." if row["r"] > n else "."))
+        st.caption("Orange: mean |∂ output / ∂ input| over 4 Kaiming-initialised networks with ReLUs and max "
+                   "pooling, each with 4 channels and a random input" + (", normalised to 1 at the peak." if not photo
+                                                                         else ", blended over the photo."))
+
+# --- Dilation -------------------------------------------------------------------------------------
+st.header("Dilation: a wider field for the same cost")
+st.markdown("Stacking stride-1 convs grows r by (k−1) per layer. Doubling the dilation at every layer "
+            "(d = 1, 2, 4, …) grows it exponentially, with the **same** weights and multiply-adds per output.")
+cols = st.columns(2)
+k = int_control("Kernel size k", "k", 2, 5, 3, container=cols[0])
+depth_d = int_control("Layers", "depth", 1, 6, 3, container=cols[1])
+stacks, tables, counts_fig = dilation_comparison(depth_d, k)
+st.dataframe([{"stack": name, "layers": format_stack(layers_d), "weights per channel pair": depth_d * k * k,
+               "r": tables[name][-1]["r"]} for name, layers_d in stacks.items()], hide_index=True, key="dilation_table")
+st.plotly_chart(counts_fig, key="dilation_figure", config={"displaylogo": False})
+st.caption("Each cell: how many paths join that input cell to the centre output (the gradient with every weight 1). "
+           + ("With k = 3 and d = 1, 2, 4, … every cell of the dilated field is reached exactly once." if k == 3 else ""))
