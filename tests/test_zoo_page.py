@@ -1,0 +1,192 @@
+"""AppTest for the convolution zoo page: default view, each section's controls, bad links.
+
+No exception ever; a bad URL value gives a message next to its control, and the rest of the
+page keeps its numbers.
+"""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convviz import zoo
+
+ROOT = Path(__file__).resolve().parents[1]
+ZOO = str(ROOT / "pages" / "convolution_zoo.py")
+SECTIONS = ["1×1 convolution", "Dilated", "Grouped", "Depthwise separable", "Spatially separable",
+            "Max and average pooling", "Locally connected", "Pixel shuffle"]
+
+
+def page(**query):
+    at = AppTest.from_file(ZOO, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def text_of(at):
+    return "\n".join(m.value for m in at.markdown)
+
+
+def problems(at):
+    return " ".join(e.value for e in at.error) + " " + " ".join(w.value for w in at.warning)
+
+
+def assert_clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def torch_gaps(at):
+    """The max |difference| numbers of the page's torch check lines."""
+    return [float(line.split("max |difference| = **")[1].split("**")[0])
+            for line in text_of(at).splitlines() if "max |difference| = **" in line]
+
+
+def test_default_view_has_every_section_and_its_numbers():
+    at = page()
+    assert_clean(at)
+    assert not at.error and not at.warning
+    headers = " ".join(h.value for h in at.header)
+    for section in SECTIONS:
+        assert section in headers
+    body = text_of(at)
+    assert "| parameters | 296 | 584 |" in body                             # grouped 8 -> 8, 3×3, g = 2
+    ds = zoo.depthwise_separable_cost(32, 64, 3, 112, 1, 1)
+    assert f"**{ds['params']:,}**" in body and f"**{ds['ratio']:.4f}**" in body
+    assert "column [1, 2, 1]ᵀ · row [1, 0, -1]" in body and "residual is exactly 0" in body
+    assert "**17** input cells" in body and "equal to the formula" in body   # 4 layers, d = 2, k = 3
+    gaps = torch_gaps(at)
+    assert len(gaps) >= 6 and max(gaps) < 1e-10
+    assert len(at.get("plotly_chart")) >= 15
+
+
+def test_pointwise_controls():
+    at = page()
+    at.number_input(key="pw_cin").set_value(4).run()
+    at.number_input(key="pw_cout").set_value(1).run()
+    assert_clean(at)
+    ex = zoo.pointwise_example(4, 1, 0)
+    assert f"y[0, 0, 0] = " in text_of(at) and f"**{ex['y'][0, 0, 0]:g}**" in text_of(at)
+    assert "5 parameters" in text_of(at)                                   # 4 weights + 1 bias
+
+
+def test_dilation_doubling_schedule():
+    at = page()
+    at.selectbox(key="dl_schedule").set_value("double").run()
+    at.number_input(key="dl_layers").set_value(5).run()
+    assert_clean(at)
+    assert "dilations 1, 2, 4, 8, 16" in text_of(at) and "**r = 63**" in text_of(at)
+    assert "**63** input cells" in text_of(at)
+
+
+def test_grouped_depthwise_extreme():
+    at = page(gr_cin="16", gr_cout="16", gr_groups="16", gr_k="5")
+    assert_clean(at)
+    assert not at.error
+    assert f"| parameters | {zoo.conv_cost(16, 16, 5, 32, padding=2, groups=16)['params']:,} |" in text_of(at)
+    assert max(torch_gaps(at)) < 1e-10
+
+
+def test_groups_that_do_not_divide_the_channels_say_why():
+    at = page(gr_cin="8", gr_groups="3")
+    assert_clean(at)
+    assert "in_channels=8 is not divisible by groups=3" in problems(at)
+    assert "1, 2, 4, 8" in text_of(at)                                     # the groups that would work
+    assert at.number_input(key="gr_groups").value == 3 and at.number_input(key="gr_cin").value == 8  # nothing lost
+    assert "Sobel" in text_of(at) and len(torch_gaps(at)) >= 5           # the other sections still work
+    at.number_input(key="gr_groups").set_value(4).run()
+    assert_clean(at)
+    assert not at.error
+
+
+def test_depthwise_separable_controls_and_big_layers():
+    at = page()
+    at.number_input(key="ds_k").set_value(5).run()
+    at.number_input(key="ds_cin").set_value(1024).run()
+    at.number_input(key="ds_cout").set_value(1024).run()
+    assert_clean(at)
+    r = zoo.depthwise_separable_cost(1024, 1024, 5, 112, 1, 1)["ratio"]
+    assert f"**{r:.4f}** = 1/C_out + 1/k² = 1/1024 + 1/25" in text_of(at)
+    assert max(torch_gaps(at)) < 1e-10
+
+
+def test_depthwise_separable_kernel_larger_than_input():
+    at = page(ds_size="2", ds_k="7", ds_padding="0")
+    assert_clean(at)
+    assert "no window fits" in problems(at)
+    assert at.number_input(key="ds_k").value == 7
+
+
+@pytest.mark.parametrize("name", ["sobel_y", "gaussian", "box5", "laplacian", "random"])
+def test_every_separable_kernel(name):
+    at = page()
+    at.selectbox(key="ss_kernel").set_value(name).run()
+    assert_clean(at)
+    separable = name not in ("laplacian", "random")
+    assert ("residual is exactly 0" in text_of(at)) == separable
+    assert ("**not separable**" in text_of(at)) == (not separable)
+
+
+def test_pooling_average_with_padding_and_overlap():
+    at = page(pl_op="avg", pl_k="3", pl_s="1", pl_p="1")
+    assert_clean(at)
+    assert not at.error
+    assert "1/9 to each cell" in text_of(at) and "padding cells are dropped" in text_of(at)
+    assert max(torch_gaps(at)) < 1e-10
+    at.number_input(key="pl_size").set_value(9).run()
+    assert_clean(at)
+
+
+def test_pooling_padding_over_half_the_window():
+    at = page(pl_k="2", pl_p="2")
+    assert_clean(at)
+    assert "at most half the pooling kernel" in problems(at)
+    assert at.number_input(key="pl_p").value == 2
+
+
+def test_locally_connected_controls():
+    at = page()
+    at.number_input(key="lc_k").set_value(5).run()
+    at.number_input(key="lc_cin").set_value(2).run()
+    assert_clean(at)
+    assert f"| {zoo.locally_connected_cost(2, 1, 5, 6)['params']:,} |" in text_of(at)
+    at.number_input(key="lc_size").set_value(3).run()                    # kernel 5 > input 3: no window fits
+    assert_clean(at)
+    assert "no window fits" in problems(at)
+
+
+@pytest.mark.parametrize("query, words", [
+    (dict(gr_groups="abc"), "gr_groups='abc' is not a number"),
+    (dict(pl_k="-2"), "pl_k='-2' is outside"),
+    (dict(ds_cin="1e12"), "ds_cin='1e12' is outside"),
+    (dict(dl_d="99999999999999999999"), "is outside"),
+    (dict(lc_size="7.5"), "not a whole number"),
+    (dict(dl_schedule="sideways"), "not one of"),
+    (dict(ss_kernel="../../etc"), "not one of"),
+    (dict(pl_op="min"), "not one of"),
+    (dict(pw_cin="nan"), "not a whole number"),
+])
+def test_bad_url_values_get_a_message_and_the_page_works(query, words):
+    at = page(**query)
+    assert_clean(at)
+    assert words in problems(at)
+    assert len(torch_gaps(at)) >= 6                                        # every section still checks against torch
+
+
+def test_link_reopens_the_view():
+    query = dict(pw_cin="2", dl_k="5", gr_groups="4", ds_stride="2", ss_kernel="gaussian", pl_op="avg", lc_seed="7")
+    at = page(**query)
+    assert_clean(at)
+    assert not at.error and not at.warning
+    assert at.number_input(key="dl_k").value == 5 and at.number_input(key="gr_groups").value == 4
+    assert at.selectbox(key="ss_kernel").value == "gaussian"
+    assert "1/4 to each cell" in text_of(at)
+
+
+def test_zoo_opens_from_the_navigation_with_the_pixel_shuffle_link():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/convolution_zoo.py").run()
+    assert_clean(at)
+    assert not at.error
+    if (ROOT / "pages" / "transposed_convolution.py").exists():
+        assert any("transposed_convolution" in str(link.proto.page) for link in at.get("page_link"))
