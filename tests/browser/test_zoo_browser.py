@@ -1,0 +1,46 @@
+"""The convolution zoo in Chromium: it renders with no exception box, a control changes the
+numbers and the link, a bad link shows messages. Screenshots land in tests/browser/screenshots/."""
+
+from convviz import zoo
+from convviz.serve import wait_for_app
+
+
+def open_zoo(page, url):
+    page.goto(url)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+
+
+def main_text(page):
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def set_number(page, label, value):
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def test_zoo_renders_and_a_control_changes_the_numbers(page, app_url, screenshots):
+    open_zoo(page, f"{app_url}/convolution_zoo")
+    assert page.get_by_role("heading", name="Convolution zoo").first.is_visible()
+    assert "| parameters |" not in main_text(page)                 # tables render as tables, not raw markdown
+    assert page.locator(".js-plotly-plot").count() >= 15
+    screenshots.save(page, "convolution_zoo.png")
+
+    cost = zoo.conv_cost(8, 8, 3, 32, padding=1, groups=4)
+    set_number(page, "Groups g", 4)
+    page.get_by_text(f"groups=4)` has {cost['params']:,} parameters".replace("`", ""), exact=False).first.wait_for()
+    wait_for_app(page)
+    assert "gr_groups=4" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshots.save(page, "convolution_zoo_groups4.png")
+
+
+def test_zoo_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
+    open_zoo(page, f"{app_url}/convolution_zoo?gr_cin=8&gr_groups=3&pl_k=-2&ds_cin=abc&ss_kernel=laplacian&pl_op=avg")
+    body = main_text(page)
+    assert "not divisible by groups=3" in body
+    assert "pl_k='-2' is outside" in body and "ds_cin='abc' is not a number" in body
+    assert "not separable" in body
+    screenshots.save(page, "convolution_zoo_bad_link.png")
