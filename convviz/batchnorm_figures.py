@@ -30,7 +30,7 @@ NORMS = {  # kind: (title, what one set of statistics covers)
     "batch": ("Batch norm", "one channel, over N, H, W"),
     "layer": ("Layer norm", "one sample, over C, H, W"),
     "instance": ("Instance norm", "one sample and channel, over H, W"),
-    "group": ("Group norm", "one sample, a group of channels, over H, W"),
+    "group": ("Group norm", "one sample, C/G channels, over H, W"),
 }
 
 
@@ -186,7 +186,7 @@ def norm_contrast_figure(shape: tuple, channel: int, groups: int) -> go.Figure:
     """Four small copies of the tensor: which cells share statistics with x[0, channel] in batch,
     layer, instance and group norm."""
     n, c, h, w = shape
-    titles = [f"<b>{title}</b><br>{what}" + (f" (G = {groups})" if kind == "group" else "")
+    titles = [f"<b>{title}</b>" + (f" (G = {groups})" if kind == "group" else "") + f"<br>{what}"
               for kind, (title, what) in NORMS.items()]
     fig = make_subplots(rows=1, cols=4, subplot_titles=titles, horizontal_spacing=0.05)
     dummy = np.zeros(shape)
@@ -205,25 +205,37 @@ def norm_contrast_figure(shape: tuple, channel: int, groups: int) -> go.Figure:
     return fig
 
 
-def histogram_figure(x: np.ndarray, y: np.ndarray, gamma: float, beta: float) -> go.Figure:
-    """Per-channel histograms of x (top row) and of BN's output y (bottom row)."""
+def histogram_figure(x: np.ndarray, y: np.ndarray, gamma: float, beta: float, eps: float = 1e-5,
+                     bins: int = 16) -> go.Figure:
+    """Per-channel histograms of x (top row) and of BN's output y (bottom row).
+
+    Each row shares one x axis, so channels sit where their values are. The bottom row's bins are
+    the top row's bins carried through the same per-channel affine map, so the bar heights are the
+    same (mirrored when γ < 0): BN moves and stretches a histogram, it does not reshape it.
+    """
     c = x.shape[1]
-    fig = make_subplots(rows=2, cols=c, vertical_spacing=0.22, horizontal_spacing=0.06,
+    fig = make_subplots(rows=2, cols=c, vertical_spacing=0.2, horizontal_spacing=0.04, shared_xaxes="rows",
                         subplot_titles=[f"before: channel {j}" for j in range(c)]
-                        + [f"after (γ = {gamma:g}, β = {beta:g}): channel {j}" for j in range(c)])
+                        + [f"after: channel {j}" for j in range(c)])
     for j in range(c):
-        for r, values in ((1, x[:, j]), (2, y[:, j])):
-            fig.add_trace(go.Histogram(x=values.ravel(), nbinsx=20, marker_color=CHANNEL_COLOURS[j],
-                                       showlegend=False, hovertemplate="%{x}: %{y} values<extra></extra>"),
-                          row=r, col=j + 1)
-            mean = float(values.mean())
-            fig.add_vline(x=mean, line=dict(color="black", dash="dash", width=1.5), row=r, col=j + 1)
+        xs, ys = x[:, j].ravel(), y[:, j].ravel()
+        scale = gamma / np.sqrt(xs.var() + eps)                             # y = scale · x + shift
+        shift = beta - scale * xs.mean()
+        width = max(float(np.ptp(xs)), 1e-3) / bins
+        start = float(xs.min()) - width / 2                                 # bins + 1 bins cover the data
+        after = (dict(start=min(scale * start, scale * (start + width * (bins + 1))) + shift,
+                      end=max(scale * start, scale * (start + width * (bins + 1))) + shift, size=abs(scale) * width)
+                 if abs(scale) * width > 1e-12 else None)                   # γ = 0: one bar at β
+        for r, values, xbins in ((1, xs, dict(start=start, end=start + width * (bins + 1), size=width)), (2, ys, after)):
+            fig.add_trace(go.Histogram(x=values, xbins=xbins, marker_color=CHANNEL_COLOURS[j], showlegend=False,
+                                       hovertemplate="%{x}: %{y} values<extra></extra>"), row=r, col=j + 1)
+            fig.add_vline(x=float(values.mean()), line=dict(color="black", dash="dash", width=1.5), row=r, col=j + 1)
     fig.update_yaxes(title_text="count", row=1, col=1)
     fig.update_yaxes(title_text="count", row=2, col=1)
     for ann in fig.layout.annotations:
-        if ann.text and ann.text.startswith(("before", "after")):
-            ann.font = dict(size=13)
-    fig.update_layout(font=FONT, height=460, margin=dict(l=50, r=10, t=40, b=30), bargap=0.05)
+        ann.font = dict(size=13)
+    fig.update_layout(font=FONT, height=460, margin=dict(l=50, r=10, t=40, b=30), bargap=0.05,
+                      title=dict(text=f"γ = {gamma:g}, β = {beta:g}", font=dict(size=13), x=1, xanchor="right"))
     return fig
 
 
@@ -232,21 +244,21 @@ def running_figure(history: dict, channel: int, true_mean: float, true_var: floa
     steps = len(history["batch_mean"])
     m = history["m"]
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
-                        subplot_titles=[f"mean of channel {channel}", f"variance of channel {channel}"])
+                        subplot_titles=[f"mean of channel {channel} (population {true_mean:g})",
+                                        f"variance of channel {channel} (population {true_var:g})"])
     t = np.arange(1, steps + 1)
     colour = CHANNEL_COLOURS[channel]
-    series = [(1, history["batch_mean"][:, channel], "batch mean μ_B", history["running_mean"][:, channel],
-               true_mean, "population mean"),
+    series = [(1, history["batch_mean"][:, channel], "batch mean μ_B", history["running_mean"][:, channel], true_mean),
               (2, history["batch_var"][:, channel] * m / (m - 1), "batch variance × m/(m−1)",
-               history["running_var"][:, channel], true_var, "population variance")]
-    for col, batch, batch_name, running, truth, truth_name in series:
+               history["running_var"][:, channel], true_var)]
+    for col, batch, batch_name, running, truth in series:
         fig.add_trace(go.Scatter(x=t, y=batch, mode="markers", name=batch_name, marker=dict(color=colour, size=6,
                                  opacity=0.55), legendgroup=str(col)), row=1, col=col)
         fig.add_trace(go.Scatter(x=np.arange(0, steps + 1), y=running, mode="lines+markers", marker=dict(size=4),
                                  name=f"running estimate (momentum {momentum:g})", line=dict(color="black", width=2.5),
                                  legendgroup=str(col), showlegend=col == 1), row=1, col=col)
-        fig.add_hline(y=truth, line=dict(color="#777777", dash="dash"), row=1, col=col,
-                      annotation_text=f"{truth_name} {truth:g}", annotation_position="bottom right")
+        fig.add_trace(go.Scatter(x=[0, steps], y=[truth, truth], mode="lines", line=dict(color="#777777", dash="dash"),
+                                 name="population value", showlegend=col == 1, hoverinfo="skip"), row=1, col=col)
     fig.update_xaxes(title_text="training step (0 = torch's start: mean 0, var 1)")
     fig.update_layout(font=FONT, height=380, margin=dict(l=40, r=10, t=40, b=40),
                       legend=dict(orientation="h", y=-0.25, x=0))
@@ -257,8 +269,7 @@ def fold_grids_figure(kernels: np.ndarray, title: str, bias: np.ndarray) -> go.F
     """Kernels (Cout, Cin, kh, kw) as a Cout × Cin grid of small grids, each row with its bias."""
     c_out, c_in = kernels.shape[:2]
     fig = make_subplots(rows=c_out, cols=c_in, horizontal_spacing=0.08, vertical_spacing=0.16,
-                        subplot_titles=[f"w[{o}, {i}]" + (f"   (bias {bias[o]:.3g})" if i == c_in - 1 else "")
-                                        for o in range(c_out) for i in range(c_in)])
+                        subplot_titles=[f"w[{o}, {i}]" for o in range(c_out) for i in range(c_in)])
     zmax = float(np.abs(kernels).max()) or 1.0
     for o in range(c_out):
         for i in range(c_in):
@@ -270,7 +281,8 @@ def fold_grids_figure(kernels: np.ndarray, title: str, bias: np.ndarray) -> go.F
             fig.update_xaxes(row=o + 1, col=i + 1, constrain="domain", showticklabels=False)
     for ann in fig.layout.annotations:
         ann.font = dict(size=13)
-    fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=120 + 150 * c_out,
+    bias_text = ", ".join(f"{v + 0.0:.3g}" for v in np.round(bias, 4))
+    fig.update_layout(title=dict(text=f"{title}: bias = [{bias_text}]", font=FONT), font=FONT, height=120 + 150 * c_out,
                       margin=dict(l=10, r=10, t=70, b=10), plot_bgcolor="#d9d9d9")
     return fig
 

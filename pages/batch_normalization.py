@@ -42,11 +42,16 @@ def float_slider(label, key, min_value, max_value, default, step, container=None
     return round(float(value), 6)
 
 
+def r4(value) -> float:
+    """A table number: 4 decimals, and never '-0'."""
+    return round(float(value), 4) + 0.0
+
+
 # --- Controls -------------------------------------------------------------------------------
 with st.container(border=True):
     row = st.columns(5)
     n = int_control("Batch size N", "n", 1, 8, 4, container=row[0])
-    c = int_control("Channels C", "c", 1, MAX_CHANNELS, 3, container=row[1])
+    c = int_control("Channels C", "c", 1, MAX_CHANNELS, 4, container=row[1])
     h = int_control("Height H", "h", 1, 6, 4, container=row[2])
     w = int_control("Width W", "w", 1, 6, 4, container=row[3])
     seed = int_control("Random seed", "seed", 0, 9999, 0, container=row[4])
@@ -82,7 +87,7 @@ if batch_ok:
                 f"{CHANNEL_MEANS[channel]:g}, variance {CHANNEL_STDS[channel] ** 2:g}).")
 
 st.subheader("Layer, instance and group norm average other cells")
-groups = int_control("Groups G (group norm)", "g", 1, MAX_CHANNELS, 1)
+groups = int_control("Groups G (group norm)", "g", 1, MAX_CHANNELS, 2, container=st.columns(4)[0])
 try:
     _, contrast_fig = cached.tensor_figures(n, c, h, w, seed, channel, groups)
     st.plotly_chart(contrast_fig, key="bn_contrast", config={"displaylogo": False})
@@ -104,8 +109,8 @@ if batch_ok:
                 f"variance γ²·σ²/(σ²+ε) ≈ γ² = {gamma ** 2:g}, whatever it started from; the shape of the "
                 "histogram does not change (BN is a per-channel shift and scale). In a real layer each channel "
                 "learns its own γ and β; here one value is used for all.")
-    st.dataframe([{"channel": j, "μ_B": mean[j], "σ²_B (÷m, biased)": var[j],
-                   "mean after": float(y[:, j].mean()), "variance after": float(y[:, j].var())} for j in range(c)],
+    st.dataframe([{"channel": j, "μ_B": r4(mean[j]), "σ²_B (÷m, biased)": r4(var[j]),
+                   "mean after": r4(y[:, j].mean()), "variance after": r4(y[:, j].var())} for j in range(c)],
                  hide_index=True)
 else:
     st.warning("Make the batch larger above (N·H·W ≥ 2) to see the histograms and the sections below.",
@@ -134,10 +139,10 @@ if batch_ok:
     rm, rv = ours["running_mean"][-1], ours["running_var"][-1]
     st.markdown(f"After {steps} steps with momentum {momentum:g}, for each channel: the last batch's variance both "
                 f"ways (m = {m}), and what the layer stores.")
-    st.dataframe([{"channel": j, "running_mean": rm[j], "population mean": CHANNEL_MEANS[j],
-                   "last σ²_B (÷m)": ours["batch_var"][-1, j],
-                   "last σ²_B·m/(m−1) (÷(m−1))": ours["batch_var"][-1, j] * m / (m - 1),
-                   "running_var": rv[j], "population variance": CHANNEL_STDS[j] ** 2} for j in range(c)],
+    st.dataframe([{"channel": j, "running_mean": r4(rm[j]), "population mean": CHANNEL_MEANS[j],
+                   "last σ²_B (÷m)": r4(ours["batch_var"][-1, j]),
+                   "last σ²_B·m/(m−1) (÷(m−1))": r4(ours["batch_var"][-1, j] * m / (m - 1)),
+                   "running_var": r4(rv[j]), "population variance": CHANNEL_STDS[j] ** 2} for j in range(c)],
                  hide_index=True)
     gap = np.abs(ours["y_train"] - ours["y_eval"]).max(axis=(0, 2, 3))
     st.markdown("**The same batch (the first one) in both modes.** `model.train()` normalises it with its own "
@@ -157,15 +162,19 @@ st.markdown(
     "fixed shift. A convolution followed by that is again a convolution, with every weight of output channel o "
     "scaled (dim 0 of the (C_out, C_in, kh, kw) weight; for a transposed conv it would be dim 1) and a new bias. "
     "That is why a deployed net has no BN layer left: the folding is done once, before shipping.")
+st.markdown("Note 002 writes eval-mode BN in exactly this multiply-and-add form, with Var[x] the running variance:")
+st.latex(r"y = \frac{\gamma}{\sqrt{\mathrm{Var}[x] + \epsilon}}\,x + \Big(\beta - "
+         r"\frac{\gamma\,E[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}}\Big)")
+st.markdown("so a conv with weights w and bias b, followed by it, is the conv with")
 st.latex(r"w'[o] = s[o]\,w[o], \qquad b'[o] = s[o]\,\big(b[o] - \text{running\_mean}[o]\big) + \beta[o]")
 ex = cached.fold_example(seed, gamma, beta)
 conv_fig, folded_fig = cached.fold_figures(seed, gamma, beta)
 cols = st.columns(2)
 cols[0].plotly_chart(conv_fig, key="bn_fold_conv", config={"displaylogo": False})
 cols[1].plotly_chart(folded_fig, key="bn_fold_folded", config={"displaylogo": False})
-st.dataframe([{"output channel o": o, "b": ex["b"][o], "γ": ex["gamma"][o], "β": ex["beta"][o],
-               "running_mean": ex["running_mean"][o], "running_var": ex["running_var"][o],
-               "s = γ/√(var+ε)": ex["scale"][o], "b'": ex["b_folded"][o]} for o in range(2)], hide_index=True)
+st.dataframe([{"output channel o": o, "b": r4(ex["b"][o]), "γ": r4(ex["gamma"][o]), "β": r4(ex["beta"][o]),
+               "running_mean": r4(ex["running_mean"][o]), "running_var": r4(ex["running_var"][o]),
+               "s = γ/√(var+ε)": r4(ex["scale"][o]), "b'": r4(ex["b_folded"][o])} for o in range(2)], hide_index=True)
 fold_gap = max_abs_difference(ex["conv_then_bn"], ex["folded"])
 torch_gap = max_abs_difference(ex["torch"], ex["folded"])
 st.markdown(f"On a 2×5×5 input with padding 1: conv then BN (eval) vs the single folded conv, max |difference| = "
@@ -191,8 +200,8 @@ else:
     demo = cached.training_demo(*lrs, demo_steps, demo_seed)
     st.plotly_chart(cached.loss_figure(*lrs, demo_steps, demo_seed), key="bn_losses", config={"displaylogo": False})
     st.dataframe([{"learning rate": run.lr, "BN": "with BN" if run.batch_norm else "without BN",
-                   "last training loss": run.losses[-1] if run.losses else float("nan"),
-                   "held-out loss (eval mode)": run.test_loss, "held-out accuracy": f"{run.test_accuracy:.0%}",
+                   "last training loss": r4(run.losses[-1]) if run.losses else float("nan"),
+                   "held-out loss (eval mode)": r4(run.test_loss), "held-out accuracy": f"{run.test_accuracy:.0%}",
                    "diverged": run.diverged} for run in demo["runs"]], hide_index=True)
     st.markdown("Thin lines: the loss at each step; thick lines: its average over 10 steps. The held-out set is "
                 "scored in **eval mode**, so the BN net uses its running statistics there. "

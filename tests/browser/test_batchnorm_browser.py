@@ -1,0 +1,53 @@
+"""The batch-norm lesson in Chromium: it renders with no exception box, changing a control brings
+new numbers and a new link, a bad link shows messages. The training demo runs on a tiny setting
+(demo_steps=10) so that the tests stay fast; the screenshots land in tests/browser/screenshots/.
+"""
+
+from convviz.batchnorm import batch_norm_train
+from convviz.batchnorm_figures import lesson_batch
+from convviz.serve import wait_for_app
+
+TINY = "demo_steps=10"
+
+
+def open_page(page, url):
+    page.goto(url)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+
+
+def main_text(page):
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_batchnorm_page_renders(page, app_url, screenshots):
+    open_page(page, f"{app_url}/batch_normalization?{TINY}")
+    assert page.get_by_role("heading", name="Batch normalization").first.is_visible()
+    _, mean, var = batch_norm_train(lesson_batch(4, 3, 4, 4, 0), 1.0, 0.0)
+    assert f"**{mean[0]:.4g}**".strip("*") in main_text(page)
+    assert page.locator(".js-plotly-plot").count() >= 6
+    screenshots.save(page, "batch_normalization.png")
+
+
+def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots):
+    open_page(page, f"{app_url}/batch_normalization?{TINY}")
+    box = page.get_by_label("Batch size N", exact=True)
+    box.fill("2")
+    box.press("Enter")
+    page.get_by_text("= 2·4·4 = 32", exact=False).first.wait_for()
+    wait_for_app(page)
+    _, mean, _ = batch_norm_train(lesson_batch(2, 3, 4, 4, 0), 1.0, 0.0)
+    assert f"{mean[0]:.4g}" in main_text(page)
+    assert "n=2" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshots.save(page, "batch_normalization_n2.png")
+
+
+def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
+    open_page(page, f"{app_url}/batch_normalization?{TINY}&momentum=1.5&n=abc&gamma=9&g=2&c=3")
+    body = main_text(page)
+    assert "momentum='1.5' is outside 0–1" in body
+    assert "n='abc' is not a number" in body
+    assert "gamma='9' is outside" in body
+    assert "G must divide C = 3" in body
+    screenshots.save(page, "batch_normalization_bad_link.png")

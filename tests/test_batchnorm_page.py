@@ -1,0 +1,111 @@
+"""AppTest for the batch-norm lesson: default view, changed controls, bad links. Never an exception.
+
+Every test opens the page with demo_steps=10 so that the training demo stays tiny (it is cached
+per settings, so it trains once per process).
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convviz.batchnorm import batch_norm_train
+from convviz.batchnorm_figures import lesson_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "batch_normalization.py")
+TINY = {"demo_steps": "10"}
+
+
+def page(**query):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in {**TINY, **query}.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def text_of(at):
+    return "\n".join(m.value for m in at.markdown)
+
+
+def warnings_of(at):
+    return "\n".join(w.value for w in at.warning)
+
+
+def assert_clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_default_view_numbers_match_convviz_and_torch():
+    at = page()
+    assert_clean(at)
+    assert not at.error and not at.warning
+    _, mean, var = batch_norm_train(lesson_batch(4, 4, 4, 4, 0), 1.0, 0.0)
+    body = text_of(at)
+    assert "m = N·H·W = 4·4·4 = **64**" in body
+    assert f"**{mean[0]:.4g}**" in body and f"**{var[0]:.4g}**" in body
+    # torch checks: running statistics and both outputs, and folding, to float64 rounding
+    gaps = [float(g) for g in __import__("re").findall(r"max \|difference\| = \*\*([0-9.e+-]+)\*\*", body)]
+    assert len(gaps) == 2 and max(gaps) < 1e-12
+    # the demo ran (tiny) and its table has the four runs
+    assert len(at.dataframe[-1].value) == 4
+
+
+def test_changing_controls_changes_the_numbers():
+    at = page()
+    at.number_input(key="n").set_value(2).run()
+    at.slider(key="gamma").set_value(2.0).run()
+    at.slider(key="beta").set_value(-1.0).run()
+    at.slider(key="momentum").set_value(0.5).run()
+    at.number_input(key="ch").set_value(2).run()
+    assert_clean(at)
+    x = lesson_batch(2, 4, 4, 4, 0)
+    _, mean, var = batch_norm_train(x, 2.0, -1.0)
+    body = text_of(at)
+    assert "= 2·4·4 = **32**" in body
+    assert f"Channel 2: μ_B = (sum of the 32 orange values) / 32 = **{mean[2]:.4g}**" in body
+    after = at.dataframe[0].value
+    np.testing.assert_allclose(after["mean after"], -1.0, atol=1e-4)
+    np.testing.assert_allclose(after["variance after"], 4 * var / (var + 1e-5), atol=1e-4)
+    assert "momentum=0.5" in body
+
+
+def test_one_value_per_channel_is_explained_and_the_rest_still_works():
+    at = page(n="1", h="1", w="1")
+    assert_clean(at)
+    assert "single value" in at.error[0].value
+    assert "max |difference|" in text_of(at)            # folding still shown
+    assert len(at.dataframe[-1].value) == 4             # the demo still shown
+
+
+@pytest.mark.parametrize("query, said", [
+    ({"n": "abc"}, "n='abc' is not a number"),
+    ({"h": "-3"}, "h='-3' is outside 1–6"),
+    ({"w": "1e9"}, "w='1e9' is outside 1–6"),
+    ({"c": "2.5"}, "c='2.5' is not a whole number"),
+    ({"steps": "99999999"}, "steps='99999999' is outside 1–300"),
+    ({"seed": "-1e300"}, "seed='-1e300' is outside 0–9999"),
+    ({"momentum": "1.5"}, "momentum='1.5' is outside 0–1"),
+    ({"momentum": "-0.2"}, "momentum='-0.2' is outside 0–1"),
+    ({"momentum": "nan"}, "momentum='nan' is outside 0–1"),
+    ({"gamma": "inf"}, "gamma='inf' is outside -3–3"),
+    ({"beta": "zero"}, "beta='zero' is not a number"),
+    ({"lr1": "fast"}, "lr1='fast' is not one of"),
+    ({"ch": "3", "c": "2"}, "Channel 3 does not exist with C = 2"),
+])
+def test_bad_link_values_give_a_message_and_keep_the_rest(query, said):
+    at = page(**{"seed": "7", "g": "1", **query})
+    assert_clean(at)
+    assert said in warnings_of(at)
+    if "seed" not in query:
+        assert at.number_input(key="seed").value == 7
+    assert at.number_input(key="g").value == 1                       # nothing else entered is lost
+
+
+def test_groups_that_do_not_divide_channels_and_equal_learning_rates():
+    at = page(c="3", g="2", lr1="0.1", lr2="0.1")
+    assert_clean(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "G must divide C = 3" in errors and "two different learning rates" in errors
+    assert at.number_input(key="g").value == 2            # what was entered stays, with the message beside it
