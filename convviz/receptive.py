@@ -249,7 +249,11 @@ def _vgg16() -> tuple[int, list[Layer]]:
 def _resnet50() -> tuple[int, list[Layer]]:
     """ResNet-50 v1 as TF-slim builds it (google-research/receptive_field): the stride sits in the 3×3 conv
     of the *last* unit of blocks 1-3 (torchvision puts it in the first unit, which gives r = 427).
-    Each bottleneck unit is 1×1, 3×3, 1×1 along the main path; the shortcut adds nothing wider."""
+    Each bottleneck unit is 1×1, 3×3, 1×1 along the main path; the shortcut adds nothing wider.
+
+    pool1 is padded as torch pads (1 on each side, 112 -> 56). TF's 'SAME' pads it 0 before and 1 after,
+    so the TF-slim table has the same n, j and r but start 2.5 (effective padding r/2 - start = 239) where
+    this one has 0.5."""
     layers = [Layer("conv", 7, 2, 3, name="conv1"), Layer("pool", 3, 2, 1, name="pool1")]
     for block, (units, stride) in enumerate(((3, 2), (4, 2), (6, 2), (3, 1)), start=1):
         for unit in range(1, units + 1):
