@@ -35,10 +35,10 @@ def connection_figure(connections: np.ndarray) -> go.Figure:
                                hovertemplate="output channel %{y} reads input channel %{x}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", title="output channel",
                      dtick=1 if conn.shape[0] <= 16 else None, showgrid=False, zeroline=False)
-    fig.update_xaxes(side="top", constrain="domain", title="input channel", dtick=1 if conn.shape[1] <= 16 else None,
+    fig.update_xaxes(side="bottom", constrain="domain", title="input channel", dtick=1 if conn.shape[1] <= 16 else None,
                      showgrid=False, zeroline=False)
     fig.update_layout(title=dict(text="Which input channels each output channel reads", font=FONT), font=FONT,
-                      height=min(560, 160 + 26 * conn.shape[0]), margin=dict(l=60, r=10, t=100, b=10),
+                      height=min(600, 190 + 26 * conn.shape[0]), margin=dict(l=60, r=10, t=50, b=50),
                       plot_bgcolor="#e8e8e8")
     return fig
 
@@ -60,22 +60,25 @@ def taps_figure(kernel_size: int, dilation: int, taps: np.ndarray) -> go.Figure:
 def receptive_figure(curves: dict[str, list[int]]) -> go.Figure:
     """Receptive field size after each layer, one line per dilation schedule."""
     fig = go.Figure()
-    for name, rs in curves.items():
+    for (name, rs), colour in zip(curves.items(), [HIGHLIGHT, "#888888", "#4c78a8"]):
         fig.add_scatter(x=list(range(1, len(rs) + 1)), y=rs, mode="lines+markers+text", name=name,
-                        text=[str(r) for r in rs], textposition="top center")
+                        text=[str(r) for r in rs], textposition="top center", line=dict(color=colour),
+                        textfont=dict(color=colour))
+    top = max(max(rs) for rs in curves.values())
     fig.update_xaxes(title="layers stacked", dtick=1)
-    fig.update_yaxes(title="receptive field (input cells)", rangemode="tozero")
+    fig.update_yaxes(title="receptive field (input cells)", range=[0, top * 1.18 + 1])   # room for the labels
     fig.update_layout(title=dict(text="Receptive field grows with depth", font=FONT), font=FONT, height=380,
                       margin=dict(l=60, r=10, t=50, b=50), legend=dict(orientation="h", y=-0.25))
     return fig
 
 
-def cost_bars_figure(standard_macs: int, depthwise_macs: int, pointwise_macs: int) -> go.Figure:
+def cost_bars_figure(standard_macs: int, depthwise_macs: int, pointwise_macs: int, kernel_size: int) -> go.Figure:
     """Multiply-accumulates of a standard conv against depthwise + pointwise (stacked)."""
-    rows = ["standard k×k conv", "depthwise separable"]
+    k = f"{kernel_size}×{kernel_size}"
+    rows = [f"standard {k} conv", "depthwise separable"]
     fig = go.Figure([
-        go.Bar(y=rows, x=[standard_macs, 0], name="standard", orientation="h", marker_color="#888"),
-        go.Bar(y=rows, x=[0, depthwise_macs], name="depthwise k×k", orientation="h", marker_color="#4c78a8"),
+        go.Bar(y=rows, x=[standard_macs, 0], name=f"standard {k}", orientation="h", marker_color="#888"),
+        go.Bar(y=rows, x=[0, depthwise_macs], name=f"depthwise {k}", orientation="h", marker_color="#4c78a8"),
         go.Bar(y=rows, x=[0, pointwise_macs], name="pointwise 1×1", orientation="h", marker_color="#f58518"),
     ])
     fig.update_layout(barmode="stack", title=dict(text="Multiply-accumulates per image", font=FONT), font=FONT,
@@ -108,5 +111,5 @@ def tiled_kernels_figure(w_positions: np.ndarray, title: str) -> go.Figure:
     fig = grid_figure(tiles, title=title, show_text=False, zmax=float(np.nanmax(np.abs(tiles))) or 1.0)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(plot_bgcolor="white", height=min(460, 90 + 14 * tiles.shape[0]), margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_layout(plot_bgcolor="white", height=min(520, 90 + 22 * tiles.shape[0]), margin=dict(l=10, r=10, t=60, b=10))
     return fig

@@ -51,7 +51,7 @@ cols = st.columns(max(pw_cin, pw_cout) + 1)
 for o, fig in enumerate(outputs):
     cols[o].plotly_chart(fig, key=f"pw_out{o}")
 terms = lambda o: " + ".join(f"({ex['w'][o, c]:g})·({ex['x'][c, 0, 0]:g})" for c in range(pw_cin))  # noqa: E731
-st.markdown("Pixel (0, 0), one output channel per row of w:\n\n" + "\n".join(
+st.markdown("Pixel (0, 0) (magenta boxes), one output channel per row of w:\n\n" + "\n".join(
     f"- y[{o}, 0, 0] = {terms(o)} = **{ex['y'][o, 0, 0]:g}**" for o in range(pw_cout)))
 cost = zoo.conv_cost(pw_cin, pw_cout, 1, 4)
 st.markdown(f"**Counts** on this 4×4 input: {count(cost['params'])} parameters (C_out·C = {pw_cout}·{pw_cin} weights "
@@ -159,7 +159,7 @@ else:
         f"MACs ratio separable / standard = **{dsc['ratio']:.4f}** = 1/C_out + 1/k² = 1/{ds_cout} + 1/{ds_k * ds_k} "
         f"= {1 / ds_cout + 1 / ds_k ** 2:.4f}, i.e. **{1 / dsc['ratio']:.1f}× fewer** MACs. "
         f"Parameters ratio {dsc['params_ratio']:.4f} (the biases make it differ slightly).")
-    cols[1].plotly_chart(cost_bars_figure(std["macs"], dw["macs"], pw["macs"]), key="ds_bars")
+    cols[1].plotly_chart(cost_bars_figure(std["macs"], dw["macs"], pw["macs"], ds_k), key="ds_bars")
     check_size = min(ds_size, 12)      # fits: a size above 12 leaves room for any k <= 11
     check_cin, check_cout = min(ds_cin, 64), min(ds_cout, 64)   # torch's float64 depthwise is slow for 1,000 groups
     dex = zoo.depthwise_separable_example(check_cin, check_cout, ds_k, ds_stride, ds_padding, size=check_size)
@@ -190,7 +190,7 @@ cols[2].plotly_chart(row_fig, key="ss_row")
 cols[3].plotly_chart(res_fig, key="ss_res")
 kh, kw = sex["w"].shape
 res = float(abs(sex["residual"]).max())
-sv = ", ".join(f"{s:.3g}" for s in sex["singular_values"])
+sv = ", ".join("0" if s < 1e-12 * sex["singular_values"][0] else f"{s:.3g}" for s in sex["singular_values"])
 fmt = lambda v: "[" + ", ".join(f"{a:.3g}" for a in v) + "]"  # noqa: E731
 st.markdown(f"**Split:** column {fmt(sex['column'])}ᵀ · row {fmt(sex['row'])}. Singular values {sv}: "
             + ("only the first is non-zero, so the kernel is **separable** and the residual is exactly 0."

@@ -31,7 +31,7 @@ def conv_settings(draw):
                 padding=p, dilation=d, groups=groups, bias=draw(st.booleans()))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(conv_settings())
 def test_conv_cost_matches_nn_conv2d(a):
     cost = zoo.conv_cost(**a)
@@ -61,7 +61,7 @@ def test_conv_cost_refuses_bad_groups_like_torch(c_in, c_out, groups):
 
 # --- depthwise separable --------------------------------------------------------------------
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.integers(1, 64), st.integers(1, 64), st.integers(1, 7), st.integers(7, 40), st.booleans())
 def test_depthwise_separable_cost(c_in, c_out, k, n, bias):
     cost = zoo.depthwise_separable_cost(c_in, c_out, k, n, padding=k // 2, bias=bias)
@@ -105,7 +105,7 @@ def test_random_kernel_is_not_separable():
     np.testing.assert_allclose(np.outer(col, row) + residual, w, atol=1e-14)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**32 - 1))
 def test_any_outer_product_splits_with_tiny_residual(kh, kw, seed):
     rng = np.random.default_rng(seed)
@@ -141,7 +141,7 @@ def grouped_cases(draw):
             rng.standard_normal(c_out), s, p, d, g)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(grouped_cases())
 def test_grouped_conv_equals_torch_groups(case):
     x, w, b, s, p, d, g = case
@@ -149,7 +149,7 @@ def test_grouped_conv_equals_torch_groups(case):
     np.testing.assert_allclose(zoo.grouped_conv2d(x, w, b, s, p, d, groups=g), ref, rtol=0, atol=1e-10)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(grouped_cases())
 def test_depthwise_conv_equals_torch_groups_c(case):
     x, _, _, s, p, d, _ = case
@@ -207,7 +207,7 @@ def pool_cases(draw):
     return x, k, s, p
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(pool_cases(), st.sampled_from(["max", "avg"]))
 def test_pool_backward_equals_autograd(case, op):
     x, k, s, p = case
@@ -236,7 +236,7 @@ def test_pooling_example_overlapping_windows_add_up():
 
 # --- locally connected ----------------------------------------------------------------------
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2),
        st.integers(1, 9), st.integers(0, 2**32 - 1))
 def test_locally_connected_equals_unfold_reference(c_in, c_out, k, s, p, n, seed):

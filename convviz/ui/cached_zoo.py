@@ -18,11 +18,11 @@ from convviz.zoo_figures import (channel_grid, connection_figure, outline_cells,
 def pointwise_view(in_channels: int, out_channels: int, seed: int):
     """The 1×1 example and its figures: input channels, the C_out×C weight matrix, output channels."""
     ex = zoo.pointwise_example(in_channels, out_channels, seed)
-    inputs = [channel_grid(ex["x"][c], f"input channel {c}", height=260) for c in range(in_channels)]
-    weights = grid_figure(ex["w"], title="w (row o: weights of output channel o)", height=120 + 40 * out_channels)
-    weights.update_xaxes(title="input channel")
-    weights.update_yaxes(title="output channel")
-    outputs = [channel_grid(ex["y"][o], f"output channel {o}", height=260) for o in range(out_channels)]
+    inputs = [outline_cells(channel_grid(ex["x"][c], f"input channel {c}", height=260), [(0, 0)])
+              for c in range(in_channels)]
+    weights = grid_figure(ex["w"], title="w: row o = output channel o", height=160 + 42 * out_channels)
+    outputs = [outline_cells(channel_grid(ex["y"][o], f"output channel {o}", height=260), [(0, 0)])
+               for o in range(out_channels)]
     return ex, inputs, weights, outputs
 
 
