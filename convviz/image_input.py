@@ -61,6 +61,10 @@ def megapixels(width: int, height: int) -> str:
     return f"{width * height / 1e6:.2g} MP"
 
 
+_SIGNATURES = {b"\x89PNG": "PNG", b"\xff\xd8": "JPEG", b"GIF8": "GIF", b"BM": "BMP",
+               b"II*\0": "TIFF", b"MM\0*": "TIFF", b"RIFF": "WebP"}
+
+
 def _open(data: bytes, name: str) -> Image.Image:
     if not data:
         raise ValueError(f"The file {name} is empty (0 bytes). Choose the image file itself, not a shortcut.")
@@ -72,6 +76,10 @@ def _open(data: bytes, name: str) -> Image.Image:
         raise ValueError(f"{name} was refused: it claims so many pixels that decoding it could exhaust memory "
                          f"(a 'decompression bomb'). {error}") from None
     except Exception:                                      # UnidentifiedImageError, and odd header errors
+        kind = next((k for sig, k in _SIGNATURES.items() if data.startswith(sig)), None)
+        if kind:
+            raise ValueError(f"{name} starts like a {kind} file but is cut short (truncated) or damaged, so it "
+                             f"cannot be read. Try saving or exporting the image again.") from None
         raise ValueError(f"{name} is not an image Pillow can read. Upload a PNG, JPEG, BMP, TIFF, WebP or GIF "
                          f"file (a renamed text or PDF file does not work).") from None
     width, height = image.size

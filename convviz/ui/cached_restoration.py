@@ -78,7 +78,7 @@ def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, conta
 @st.cache_data(max_entries=16, show_spinner=False)
 def noisy_input(key: tuple, noise: str, sigma: int, seed: int, _image: np.ndarray) -> np.ndarray:
     """The network's input: the image with seeded noise added ("add"), or as it is ("real")."""
-    return baselines.add_noise(_image, sigma, seed) if noise == "add" else np.asarray(_image, dtype=np.float64)
+    return baselines.add_noise(_image, sigma, seed) if noise == "add" else np.array(_image, dtype=np.float64)  # writable: torch.from_numpy
 
 
 @st.cache_data(max_entries=16, show_spinner="Denoising with the network…")

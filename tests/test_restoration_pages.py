@@ -1,0 +1,282 @@
+"""AppTest for the denoising and super-resolution pages: samples, controls, every bad upload, bad links.
+
+Uploads go in through the real file_uploader widget (streamlit-notes §5). Images are small
+(48×40) so that each run costs well under a second once the models are loaded; the default
+samples are computed once per process (st.cache_data is shared by the AppTests of a process).
+"""
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from convviz import restore
+
+ROOT = Path(__file__).resolve().parents[1]
+DENOISE, SR = "pages/denoising.py", "pages/super_resolution.py"
+needs_denoiser = pytest.mark.skipif(not restore.weights_path(restore.DENOISER).exists(),
+                                    reason="assets/models/ffdnet_gray.safetensors is not shipped")
+
+
+def page(path, **query):
+    at = AppTest.from_file(str(ROOT / path), default_timeout=120)   # first run loads torch and a model: slow on 2 busy cores
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def text_of(at):
+    return "\n".join(m.value for m in at.markdown)
+
+
+def messages(at, kind):
+    return " ".join(e.value for e in getattr(at, kind))
+
+
+def assert_clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def save(image: Image.Image, fmt="PNG", **kw) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def photo(h=40, w=48, gray=False) -> Image.Image:
+    """A small seeded 'photo': smooth shapes plus texture, so that denoising has something to keep."""
+    r, c = np.mgrid[0:h, 0:w]
+    base = 0.5 + 0.3 * np.sin(r / 5) * np.cos(c / 7) + 0.2 * ((r - h / 2) ** 2 + (c - w / 2) ** 2 < 100)
+    rgb = np.stack([base, base[::-1], np.full_like(base, 0.4)], -1)
+    arr = np.round(np.clip(base if gray else rgb, 0, 1) * 255).astype(np.uint8)
+    return Image.fromarray(arr)
+
+
+def bomb_header() -> bytes:
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+GOOD_PNG = save(photo())
+BAD_UPLOADS = {
+    "zero-byte": (b"", "empty"),
+    "text renamed .png": (b"hello, this is not an image\n" * 10, "not an image"),
+    "truncated PNG": (GOOD_PNG[: len(GOOD_PNG) // 2], "truncated"),
+    "truncated JPEG": (save(photo(), "JPEG")[:300], "truncated"),
+    "decompression bomb": (bomb_header(), "decompression bomb"),
+    "1x1": (save(Image.new("RGB", (1, 1))), "at least 8 pixels"),
+    "very thin": (save(Image.new("L", (300, 3), 90)), "at least 8 pixels"),
+}
+
+
+def exif_jpeg() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return save(photo(), "JPEG", quality=95, exif=exif.tobytes())
+
+
+def gif() -> bytes:
+    frames = [photo(gray=True).convert("P"), Image.new("P", (48, 40), 3)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], duration=100)
+    return buf.getvalue()
+
+
+def rgba() -> bytes:
+    arr = np.dstack([np.asarray(photo()), np.full((40, 48), 100, np.uint8)])
+    return save(Image.fromarray(arr, "RGBA"))
+
+
+ODD_UPLOADS = {   # usable, with a notice on the page
+    "16-bit PNG": (lambda: save(Image.fromarray((np.asarray(photo(gray=True)).astype(np.uint16) * 257))), "16-bit"),
+    "CMYK JPEG": (lambda: save(photo().convert("CMYK"), "JPEG"), "CMYK"),
+    "palette with transparency": (lambda: palette_png(), "white"),
+    "RGBA": (rgba, "transparent"),
+    "EXIF-rotated JPEG": (exif_jpeg, "upright"),
+    "animated GIF": (gif, "first one"),
+}
+
+
+def palette_png() -> bytes:
+    image = photo().convert("P")
+    return save(image, transparency=image.getpixel((0, 0)))    # the top-left pixel's colour is transparent
+
+
+def upload(at, key, data, name="x.png", mime="image/png"):
+    at.file_uploader(key=key).set_value((name, data, mime)).run()
+    return at
+
+
+# --- Denoising ------------------------------------------------------------------------------------
+
+@needs_denoiser
+def test_denoise_default_sample_beats_the_noisy_input():
+    at = page(DENOISE)
+    assert_clean(at)
+    assert not at.error
+    body = text_of(at)
+    assert "Cameraman" in body and "σ = 25" in body and "Denoised in" in body
+    for method in ["Gaussian blur", "Median filter", "Total variation", "Non-local means", "Network (ffdnet_gray)"]:
+        assert method in body
+    psnr = {m.label: m.value for m in at.metric}
+    assert float(psnr["Network PSNR"].split()[0]) > 24            # noisy input is 20.6 dB at sigma 25
+    assert at.get("download_button")
+    assert "parameters" in body and "Measured quality" in body     # the model card is on the page
+
+
+@needs_denoiser
+def test_denoise_changed_controls():
+    at = page(DENOISE)
+    for key, value in dict(sigma=50, seed=3, layer=4, zs=32).items():
+        at.number_input(key=key).set_value(value)
+    at.run()                                                      # one rerun: one more network run, not four
+    assert_clean(at)
+    body = text_of(at)
+    assert "σ = 50 (seed 3)" in body and "after layer 4" in body and "32×32 pixels" in " ".join(c.value for c in at.caption)
+
+
+@needs_denoiser
+def test_denoise_real_noise_mode_estimates_sigma():
+    at = page(DENOISE, noise="real", dn_src="text")            # the smallest sample: two network runs
+    assert_clean(at)
+    assert "estimated noise level" in text_of(at)
+    assert not at.metric                                          # no clean image: no PSNR
+    at.toggle(key="own_sigma").set_value(True).run()
+    at.number_input(key="sigma_net").set_value(30).run()
+    assert_clean(at)
+    assert "told σ = 30.0" in text_of(at)
+
+
+@needs_denoiser
+def test_denoise_upload_then_every_bad_upload_keeps_the_good_result():
+    at = page(DENOISE, dn_src="upload")
+    assert_clean(at)
+    assert "Upload an image" in messages(at, "info")
+    upload(at, "dn_upload", GOOD_PNG, "good.png")
+    assert_clean(at)
+    assert "**good.png**, 48×40 pixels, colour" in text_of(at) and at.metric
+    for kind, (data, words) in BAD_UPLOADS.items():
+        upload(at, "dn_upload", data, f"bad {kind}.png")
+        assert_clean(at)
+        assert words in messages(at, "error"), kind
+        assert "previous image, good.png" in messages(at, "info"), kind
+        assert "**good.png**" in text_of(at) and at.metric, kind
+
+
+@needs_denoiser
+@pytest.mark.parametrize("kind", list(BAD_UPLOADS))
+def test_denoise_bad_first_upload_gives_a_message(kind):
+    data, words = BAD_UPLOADS[kind]
+    at = upload(page(DENOISE, dn_src="upload"), "dn_upload", data)
+    assert_clean(at)
+    assert words in messages(at, "error")
+    assert not at.metric
+
+
+@needs_denoiser
+@pytest.mark.parametrize("kind", list(ODD_UPLOADS))
+def test_denoise_odd_uploads_work_with_a_notice(kind):
+    make, words = ODD_UPLOADS[kind]
+    at = upload(page(DENOISE, dn_src="upload"), "dn_upload", make())
+    assert_clean(at)
+    assert not at.error
+    assert words in messages(at, "info"), messages(at, "info")
+    assert at.metric
+
+
+@pytest.mark.parametrize("query, words", [
+    (dict(sigma="999"), "sigma='999' is outside"),
+    (dict(noise="loud"), "not one of"),
+    (dict(dn_src="lena"), "not one of"),
+    (dict(layer="abc"), "layer='abc' is not a number"),
+    (dict(zs="1"), "zs='1' is outside"),
+])
+def test_denoise_bad_url_values(query, words):
+    at = page(DENOISE, **query)
+    assert_clean(at)
+    assert words in messages(at, "warning")
+
+
+def test_denoise_missing_weights_says_so_and_the_rest_works(monkeypatch, tmp_path):
+    monkeypatch.setattr(restore, "MODEL_DIR", tmp_path)
+    at = page(DENOISE, dn_src="text")
+    assert_clean(at)
+    assert "ffdnet_gray.safetensors` is missing" in messages(at, "error")
+    assert "Non-local means" in text_of(at)                       # the classical filters still run
+
+
+# --- Super-resolution -----------------------------------------------------------------------------
+
+def test_sr_default_sample_scores_on_y():
+    at = page(SR)
+    assert_clean(at)
+    body = text_of(at)
+    assert "PSNR on Y" in body and "| Bicubic (PIL) |" in body and "| Nearest neighbour |" in body
+    if restore.weights_path("srcnn_x3").exists():
+        assert "| SRCNN |" in body
+    assert at.get("download_button")
+
+
+@pytest.mark.parametrize("scale", ["2", "4"])
+def test_sr_other_scales(scale):
+    at = page(SR, scale=scale, sr_src="camera")
+    assert_clean(at)
+    assert "SRCNN is trained for ×3 only" in messages(at, "warning")
+    assert f"shrunk by {scale}" in text_of(at)
+
+
+def test_sr_small_upload_is_upscaled_directly():
+    at = upload(page(SR, sr_src="upload", scale="2"), "sr_upload", GOOD_PNG, "small.png")
+    assert_clean(at)
+    assert "48×40 is upscaled ×2 to 96×80" in text_of(at) and "PSNR on Y" not in text_of(at)
+    at.selectbox(key="mode").set_value("known").run()
+    assert_clean(at)
+    assert "to **24×20**" in text_of(at) and "PSNR on Y" in text_of(at)
+
+
+def test_sr_large_upload_is_downscaled_with_a_notice():
+    at = upload(page(SR, sr_src="upload", scale="2", mode="direct"), "sr_upload", save(photo(900, 1200)), "big.png")
+    assert_clean(at)
+    assert "1200×900" in messages(at, "info") and "downscaled" in messages(at, "info")
+    assert "MP limit for direct upscaling" in messages(at, "info")
+
+
+def test_sr_too_small_to_downscale_falls_back_to_direct():
+    at = upload(page(SR, sr_src="upload", scale="4", mode="known"), "sr_upload", save(photo(20, 20)))
+    assert_clean(at)
+    assert "too small to downscale by 4" in messages(at, "warning")
+
+
+def test_sr_every_bad_upload_keeps_the_good_result():
+    at = upload(page(SR, sr_src="upload"), "sr_upload", GOOD_PNG, "good.png")
+    for kind, (data, words) in BAD_UPLOADS.items():
+        upload(at, "sr_upload", data, f"bad {kind}.png")
+        assert_clean(at)
+        assert words in messages(at, "error"), kind
+        assert "**good.png**" in text_of(at), kind
+
+
+@pytest.mark.parametrize("query, words", [
+    (dict(scale="5"), "scale='5' is not one of"),
+    (dict(mode="magic"), "not one of"),
+    (dict(zx="-3"), "zx='-3' is outside"),
+])
+def test_sr_bad_url_values(query, words):
+    at = page(SR, **query)
+    assert_clean(at)
+    assert words in messages(at, "warning")
+
+
+def test_sr_missing_weights_leave_the_baselines(monkeypatch, tmp_path):
+    monkeypatch.setattr(restore, "MODEL_DIR", tmp_path)
+    at = page(SR, sr_src="camera")
+    assert_clean(at)
+    assert "srcnn_x3.safetensors` is missing" in messages(at, "warning")
+    assert "| Bicubic (PIL) |" in text_of(at)
