@@ -40,7 +40,7 @@ LESSONS = [
            "1×1, dilated, grouped, depthwise and spatially separable convolutions, their costs."),
     Lesson("Upsampling", "Transposed convolution", "transposed_convolution.py",
            "Scatter view, output_padding, overlap counts and checkerboard artifacts."),
-    Lesson("Matrices", "Convolution as a matrix", None,
+    Lesson("Matrices", "Convolution as a matrix", "convolution_matrix.py",
            "Toeplitz and doubly block Toeplitz matrices, their transposes, circulant and im2col."),
     Lesson("Normalization", "Batch normalization", "batch_normalization.py",
            "Per-channel statistics, train vs eval, folding BN into the convolution."),

@@ -1,0 +1,328 @@
+"""Convolution as a matrix: (doubly block) Toeplitz, its transpose, circulant and im2col.
+
+Notes 000 ("Linear operator ≅ matrix", "Dependency by sparsity pattern") and 001 ("CNNs": a
+4×4 input and a 3×3 kernel give a 4×16 matrix). A convolution is linear, so y = A x with x and
+y raveled in numpy's reading order (channel, row, column):
+
+    A[(o, i, j), (c, r, q)] = w[o, c, a, b]   where  r = i·s_h + a·d_h - p_h,  q = j·s_w + b·d_w - p_w
+
+In 1-D A is Toeplitz (constant along diagonals, stride 1); in 2-D it is block Toeplitz with
+Toeplitz blocks (block (i, r) is the 1-D matrix of kernel row a); across channels it is a
+C_out × C grid of such matrices, one per kernel slice w[o, c]. Aᵀ is the transposed
+convolution. With wrap-around ("circular") padding the matrix is circulant and the DFT
+diagonalises it. im2col writes every window as a column, so the convolution is one GEMM.
+Checked against torch float64 in tests/test_matrix.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from convviz.arithmetic import output_padding_to_invert
+from convviz.conv import as_pair, output_shape
+
+MAX_MATRIX_ENTRIES = 1_000_000   # the page builds A densely: 8 MB of float64 at most
+
+
+def _shapes(input_shape, w):
+    """(C, H, W) and w as (C_out, C, kh, kw) float64, plus whether y has one map (squeeze)."""
+    shape = tuple(int(v) for v in input_shape)
+    if len(shape) == 2:
+        shape = (1,) + shape
+    if len(shape) != 3:
+        raise ValueError(f"input_shape must be (H, W) or (C, H, W), got {tuple(input_shape)}.")
+    if min(shape) < 1:
+        raise ValueError(f"Every input size must be at least 1, got {shape}.")
+    w = np.asarray(w, dtype=np.float64)
+    squeeze = w.ndim in (2, 3)
+    if w.ndim == 2:
+        if shape[0] != 1:
+            raise ValueError("A (kh, kw) kernel needs a 2-D input (H, W); give (C, kh, kw) for channels.")
+        w = w[None, None]                                                # (1, 1, kh, kw)
+    elif w.ndim == 3:
+        w = w[None]                                                      # (1, C, kh, kw)
+    elif w.ndim != 4:
+        raise ValueError(f"w must be (kh, kw), (C, kh, kw) or (C_out, C, kh, kw), got shape {w.shape}.")
+    if w.shape[1] != shape[0]:
+        raise ValueError(f"The kernel has {w.shape[1]} input channels but the input has {shape[0]}.")
+    return shape, w, squeeze
+
+
+def conv_matrix_shape(input_shape, kernel_shape, stride=1, padding=0, dilation=1) -> tuple[int, int]:
+    """(rows, columns) of A = (C_out·H'·W', C·H·W), without building it (raises like conv_output_size).
+
+    kernel_shape is w.shape: (kh, kw), (C, kh, kw) or (C_out, C, kh, kw).
+    """
+    (c, h, wd), w, _ = _shapes(input_shape, np.zeros(kernel_shape))
+    ho, wo = output_shape((h, wd), w.shape[2:], stride, padding, dilation)
+    return w.shape[0] * ho * wo, c * h * wd
+
+
+def conv_matrix(input_shape, w, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """The matrix A of cross_correlate2d: A @ x.ravel() == cross_correlate2d(x, w, ...).ravel().
+
+    input_shape: (H, W) or (C, H, W); w as in cross_correlate2d. A is (C_out·H'·W', C·H·W)
+    (C_out = 1 for a (kh, kw) or (C, kh, kw) kernel). Padding cells are zeros, so they have no
+    column: a window that hangs over the border simply has fewer entries in its row. Aᵀ is the
+    transposed convolution with the output_padding that restores the input shape.
+
+    >>> conv_matrix((4, 4), np.ones((3, 3))).shape   # note 001's 4×16
+    (4, 16)
+    """
+    (c, h, wd), w4, _ = _shapes(input_shape, w)
+    (sh, sw), (ph, pw), (dh, dw) = as_pair(stride, "stride"), as_pair(padding, "padding"), as_pair(dilation, "dilation")
+    c_out, _, kh, kw = w4.shape
+    ho, wo = output_shape((h, wd), (kh, kw), (sh, sw), (ph, pw), (dh, dw))
+    a_mat = np.zeros((c_out * ho * wo, c * h * wd))
+    i, j = np.mgrid[0:ho, 0:wo]                                          # (H', W') output positions
+    for a in range(kh):
+        r = i * sh + a * dh - ph                                         # (H', W') input rows read by tap a
+        for b in range(kw):
+            q = j * sw + b * dw - pw                                     # (H', W') input columns
+            inside = (r >= 0) & (r < h) & (q >= 0) & (q < wd)            # padding taps have no column
+            out_idx = (i * wo + j)[inside]                               # (n,)
+            in_idx = (r * wd + q)[inside]                                # (n,)
+            for o in range(c_out):
+                for ch in range(c):
+                    a_mat[o * ho * wo + out_idx, ch * h * wd + in_idx] = w4[o, ch, a, b]
+    return a_mat
+
+
+def conv_matrix_1d(n: int, w, stride: int = 1, padding: int = 0, dilation: int = 1) -> np.ndarray:
+    """Note 000's banded Toeplitz matrix of a 1-D cross-correlation: (A x)_j = sum_t w_t x_{j·s + t·d - p}.
+
+    A is (o, n) with o = floor((n + 2p - d(k-1) - 1)/s) + 1; row j holds w starting at column
+    j·s - p. With s = 1 every diagonal is constant (Toeplitz).
+
+    >>> conv_matrix_1d(5, [1, 2, 3])
+    array([[1., 2., 3., 0., 0.],
+           [0., 1., 2., 3., 0.],
+           [0., 0., 1., 2., 3.]])
+    """
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim != 1:
+        raise ValueError(f"w must be a 1-D kernel, got shape {w.shape}.")
+    return conv_matrix((1, n), w[None], stride=(1, stride), padding=(0, padding), dilation=(1, dilation))
+
+
+def circulant_matrix(n: int, w) -> np.ndarray:
+    """The n×n circulant matrix of circular ("wrap") convolution with w: C[i, q] = w_pad[(i - q) mod n].
+
+    Its first column is the kernel zero-padded to n, so C = F⁻¹ diag(F w_pad) F: its
+    eigenvalues are the DFT of the zero-padded kernel (eigenvector k is exp(2πi·jk/n)), and
+    C @ x == ifft(fft(w_pad) · fft(x)). This is a true (flipped) convolution: the cross-correlation
+    torch computes with padding_mode="circular" uses the reversed kernel, with the same eigenvalues
+    conjugated.
+    """
+    n = int(n)
+    w = np.asarray(w, dtype=np.float64).ravel()
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}.")
+    if w.size > n:
+        raise ValueError(f"The kernel has {w.size} taps but the signal only {n}: it would wrap onto itself.")
+    w_pad = zero_pad_kernel(n, w)
+    rows, cols = np.indices((n, n))
+    return w_pad[(rows - cols) % n]                                      # (n, n)
+
+
+def zero_pad_kernel(n: int, w) -> np.ndarray:
+    """w followed by zeros up to length n (the first column of the circulant)."""
+    w = np.asarray(w, dtype=np.float64).ravel()
+    out = np.zeros(int(n))
+    out[: w.size] = w
+    return out
+
+
+def circular_convolve_fft(x, w) -> np.ndarray:
+    """Circular convolution by the convolution theorem: ifft(fft(w_pad) · fft(x)), real part."""
+    x = np.asarray(x, dtype=np.float64).ravel()
+    return np.fft.ifft(np.fft.fft(zero_pad_kernel(x.size, w)) * np.fft.fft(x)).real
+
+
+def im2col(x, kernel_size, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """The patch matrix: column (i, j) is the (zero-padded) window that output (i, j) reads.
+
+    x (H, W) or (C, H, W) -> (C·kh·kw, H'·W'), rows ordered (c, a, b) like w.reshape(C_out, -1)
+    and like torch's F.unfold. Then w.reshape(C_out, -1) @ im2col(x, ...) is the output
+    (C_out, H'·W'): the whole convolution as one matrix product (GEMM).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 2:
+        x = x[None]                                                      # (1, H, W)
+    elif x.ndim != 3:
+        raise ValueError(f"x must be (H, W) or (C, H, W), got shape {x.shape}.")
+    (kh, kw), (sh, sw) = as_pair(kernel_size, "kernel_size"), as_pair(stride, "stride")
+    (ph, pw), (dh, dw) = as_pair(padding, "padding"), as_pair(dilation, "dilation")
+    c = x.shape[0]
+    ho, wo = output_shape(x.shape[1:], (kh, kw), (sh, sw), (ph, pw), (dh, dw))
+    xp = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))                         # (C, H+2ph, W+2pw)
+    cols = np.empty((c, kh, kw, ho, wo))
+    for a in range(kh):
+        for b in range(kw):
+            cols[:, a, b] = xp[:, a * dh : a * dh + (ho - 1) * sh + 1 : sh,
+                               b * dw : b * dw + (wo - 1) * sw + 1 : sw]      # (C, H', W')
+    return cols.reshape(c * kh * kw, ho * wo)                            # (C·kh·kw, H'·W')
+
+
+# --- Reading the matrix --------------------------------------------------------------------
+
+
+def dependency_pattern(input_shape, kernel_shape, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """Note 000's sparsity pattern: True where output row depends on input column (any kernel).
+
+    Built with an all-ones kernel, so a weight that happens to be 0 still counts as a link.
+    """
+    return conv_matrix(input_shape, np.ones(kernel_shape), stride, padding, dilation) != 0
+
+
+def tap_index(input_shape, kernel_shape, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """Which kernel entry fills each cell of A: flat index into w (int), -1 where A is 0 by structure."""
+    size = int(np.prod(kernel_shape))
+    ids = np.arange(1, size + 1, dtype=np.float64).reshape(kernel_shape)
+    return conv_matrix(input_shape, ids, stride, padding, dilation).astype(np.int64) - 1
+
+
+def output_padding_for(input_shape, kernel_shape, stride=1, padding=0, dilation=1) -> tuple[int, int]:
+    """The output_padding with which conv_transpose2d(y) has the input's (H, W): Aᵀ's shape."""
+    (_, h, wd), w4, _ = _shapes(input_shape, np.zeros(kernel_shape))
+    s, p, d = as_pair(stride), as_pair(padding), as_pair(dilation)
+    return (output_padding_to_invert(h, w4.shape[2], s[0], p[0], d[0]),
+            output_padding_to_invert(wd, w4.shape[3], s[1], p[1], d[1]))
+
+
+def transpose_apply(y, w, input_shape, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """Aᵀ y by conv_transpose2d (convviz.transposed), shaped like the input: (H, W) or (C, H, W).
+
+    The conv weight (C_out, C, kh, kw) is already in torch's transposed layout (C_in', C_out'):
+    the same numbers, with the roles of the channel axes swapped.
+    """
+    from convviz.transposed import conv_transpose2d
+
+    shape, w4, _ = _shapes(input_shape, w)
+    a = output_padding_for(input_shape, w4.shape, stride, padding, dilation)
+    c_out = w4.shape[0]
+    ho, wo = output_shape(shape[1:], w4.shape[2:], stride, padding, dilation)
+    y = np.asarray(y, dtype=np.float64).reshape(c_out, ho, wo)            # (C_out, H', W')
+    x = conv_transpose2d(y, w4, stride=stride, padding=padding, output_padding=a, dilation=dilation)  # (C, H, W)
+    return x.reshape(tuple(int(v) for v in input_shape))
+
+
+@dataclass(frozen=True)
+class Sparsity:
+    """How empty A is, and what storing it costs (float64 values, int32 indices as in scipy CSR)."""
+    rows: int
+    cols: int
+    nnz: int                 # non-zeros by structure (a weight equal to 0 still counts)
+    kernel_size: int         # number of weights in w
+
+    @property
+    def entries(self) -> int:
+        return self.rows * self.cols
+
+    @property
+    def zero_fraction(self) -> float:
+        return 1 - self.nnz / self.entries
+
+    @property
+    def dense_bytes(self) -> int:
+        return 8 * self.entries
+
+    @property
+    def csr_bytes(self) -> int:
+        """values (8 B) + column indices (4 B) per non-zero, plus rows + 1 row pointers (4 B)."""
+        return 12 * self.nnz + 4 * (self.rows + 1)
+
+    @property
+    def kernel_bytes(self) -> int:
+        return 8 * self.kernel_size
+
+
+def sparsity(input_shape, kernel_shape, stride=1, padding=0, dilation=1) -> Sparsity:
+    """Shape, structural non-zeros and storage of A, counted without building it."""
+    (c, h, wd), w4, _ = _shapes(input_shape, np.zeros(kernel_shape))
+    s, p, d = as_pair(stride), as_pair(padding), as_pair(dilation)
+    c_out, _, kh, kw = w4.shape
+    per_axis = []
+    for n, k, si, pi, di in [(h, kh, s[0], p[0], d[0]), (wd, kw, s[1], p[1], d[1])]:
+        o = output_shape((n, n), (k, k), si, pi, di)[0]
+        taps = np.arange(o)[:, None] * si + np.arange(k)[None] * di - pi       # (o, k) input index per tap
+        per_axis.append((o, int(((taps >= 0) & (taps < n)).sum())))        # taps inside the input
+    (ho, nh), (wo, nw) = per_axis
+    return Sparsity(rows=c_out * ho * wo, cols=c * h * wd, nnz=c_out * c * nh * nw, kernel_size=int(w4.size))
+
+
+def human_bytes(n: int) -> str:
+    """1234 -> '1.2 kB' (powers of 1000, as disks and networks count)."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def dft_diagonalisation_gap(n: int, w) -> float:
+    """max |F C F⁻¹ - diag(fft(w_pad))|: how far the DFT is from diagonalising the circulant (≈ 1e-15)."""
+    c = circulant_matrix(n, w)
+    f = np.fft.fft(np.eye(n), axis=0)                                    # (n, n) DFT matrix: F @ x == fft(x)
+    d = f @ c @ np.linalg.inv(f)
+    return float(np.abs(d - np.diag(np.fft.fft(zero_pad_kernel(n, w)))).max())
+
+
+def matched_eigenvalues(n: int, w) -> tuple[np.ndarray, np.ndarray, float]:
+    """(eigvals of the circulant by numpy, DFT of the zero-padded kernel, largest distance after
+    pairing each eigenvalue with its nearest DFT value)."""
+    computed = np.linalg.eigvals(circulant_matrix(n, w))
+    dft = np.fft.fft(zero_pad_kernel(n, w))
+    left = list(range(n))
+    gap = 0.0
+    for lam in computed:                                                 # greedy nearest pairing, n ≤ 64
+        k = min(left, key=lambda t: abs(dft[t] - lam))
+        gap = max(gap, abs(dft[k] - lam))
+        left.remove(k)
+    return computed, dft, float(gap)
+
+
+def block_layout(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> np.ndarray:
+    """Which kernel row fills each block of the doubly block Toeplitz matrix: (o, n) ints, -1 = zero block.
+
+    Block (i, r) of A (output row i, input row r) is the 1-D matrix of kernel row a, where
+    r = i·s + a·d - p. With s = 1 the layout is constant along diagonals: Toeplitz in the blocks.
+    """
+    o = output_shape((n, n), (k, k), stride, padding, dilation)[0]
+    layout = np.full((o, n), -1, dtype=np.int64)
+    for i in range(o):
+        for a in range(k):
+            r = i * stride + a * dilation - padding
+            if 0 <= r < n:
+                layout[i, r] = a
+    return layout
+
+
+def is_toeplitz(m) -> bool:
+    """Every diagonal constant: m[i, j] == m[i+1, j+1]."""
+    m = np.asarray(m)
+    return bool(np.array_equal(m[1:, 1:], m[:-1, :-1]))
+
+
+def circular_conv_torch(x, w) -> np.ndarray:
+    """C @ x by torch: F.conv1d (a cross-correlation) over x wrapped by k-1 cells on the left, kernel reversed."""
+    import torch
+    import torch.nn.functional as F
+
+    xt = torch.as_tensor(np.asarray(x, dtype=np.float64)).view(1, 1, -1)
+    wt = torch.as_tensor(np.asarray(w, dtype=np.float64)[::-1].copy()).view(1, 1, -1)
+    k = wt.shape[-1]
+    return F.conv1d(F.pad(xt, (k - 1, 0), mode="circular"), wt)[0, 0].numpy()      # (n,)
+
+
+def unfold_torch(x, kernel_size, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """torch's im2col, F.unfold, in float64: (C·kh·kw, H'·W')."""
+    import torch
+    import torch.nn.functional as F
+
+    x = np.asarray(x, dtype=np.float64)
+    xt = torch.from_numpy(x if x.ndim == 3 else x[None])[None]                     # (1, C, H, W)
+    return F.unfold(xt, as_pair(kernel_size), dilation=as_pair(dilation), padding=as_pair(padding),
+                    stride=as_pair(stride))[0].numpy()

@@ -1,0 +1,202 @@
+"""Figures for the matrix lesson: A as a heatmap with its blocks outlined, the grids it links.
+
+Row 0 at the top everywhere (figures.style_grid_axes). A selected output cell is magenta (its
+row of A, its window on the input); a selected input cell is green (its column of A, the
+outputs it touches). Small matrices are heatmaps with values and an invisible scatter on top,
+so that a click selects a cell (streamlit-notes §4); large ones are a PNG picture, downsampled
+by keeping the largest |value| of each block so that the sparsity pattern survives.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+
+from convviz.figures import FONT, grid_trace, number_text, style_grid_axes
+
+ROW_COLOUR = "#d6007e"       # output cell / row of A
+COL_COLOUR = "#1a9850"       # input cell / column of A
+TEXT_MAX = (24, 48)          # rows, columns up to which values are printed on A's cells
+HEATMAP_CELLS = 20_000       # above this A is sent as a picture, not as a heatmap
+CLICK_CELLS = 6_000          # up to this many cells carry an invisible click target each
+IMAGE_PIXELS = 900           # the picture's longest side, after downsampling
+
+
+def shows_values(shape) -> bool:
+    return shape[0] <= TEXT_MAX[0] and shape[1] <= TEXT_MAX[1]
+
+
+def is_clickable(shape) -> bool:
+    return shape[0] * shape[1] <= CLICK_CELLS
+
+
+def _click_targets(xs, ys, size: int) -> go.Scatter:
+    """One nearly transparent marker per cell: plotly heatmaps cannot be clicked (notes §4)."""
+    return go.Scatter(x=xs, y=ys, mode="markers", hoverinfo="none", showlegend=False,
+                      marker=dict(size=size, opacity=0.01, color="black"))
+
+
+def _rect(x0, x1, y0, y1, colour, width=3, fill=None) -> dict:
+    return dict(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line=dict(color=colour, width=width),
+                fillcolor=fill, layer="above")
+
+
+def _block_lines(n_rows, n_cols, block, outer) -> list[dict]:
+    """Thin lines between Toeplitz blocks (every block[0] rows / block[1] columns), thick ones
+    between channel blocks; inner lines are left out when there would be too many to read."""
+    shapes = []
+    for size, count, vertical in [(block[0], n_rows, False), (block[1], n_cols, True)]:
+        outer_size = outer[1] if vertical else outer[0]
+        for k in range(1, count // size + (count % size > 0)):
+            at = k * size - 0.5
+            thick = k * size % outer_size == 0
+            if not thick and count // size > 64:
+                continue
+            line = dict(color="#222" if thick else "#777", width=3 if thick else 1)
+            shapes.append(dict(type="line", x0=at, x1=at, y0=-0.5, y1=n_rows - 0.5, line=line) if vertical else
+                          dict(type="line", x0=-0.5, x1=n_cols - 0.5, y0=at, y1=at, line=line))
+    return shapes
+
+
+def _diverging_rgb(z: np.ndarray, zmax: float) -> np.ndarray:
+    """RdBu_r by hand: -zmax blue, 0 white, +zmax red; (H, W, 3) uint8."""
+    t = np.clip(z / (zmax or 1.0), -1, 1)[..., None]                       # (H, W, 1)
+    white, red, blue = np.array([255, 255, 255.0]), np.array([178, 24, 43.0]), np.array([33, 102, 172.0])
+    rgb = np.where(t >= 0, white + t * (red - white), white + (-t) * (blue - white))
+    return np.round(rgb).astype(np.uint8)
+
+
+def downsample_max_abs(z: np.ndarray, factor: int) -> np.ndarray:
+    """Blocks of factor×factor cells replaced by their entry of largest |value| (sign kept)."""
+    if factor <= 1:
+        return z
+    h, w = z.shape
+    hp, wp = -(-h // factor) * factor, -(-w // factor) * factor
+    pad = np.zeros((hp, wp))
+    pad[:h, :w] = z
+    blocks = pad.reshape(hp // factor, factor, wp // factor, factor).transpose(0, 2, 1, 3).reshape(
+        hp // factor, wp // factor, factor * factor)                        # (H/f, W/f, f²)
+    pick = np.abs(blocks).argmax(axis=-1)
+    return np.take_along_axis(blocks, pick[..., None], axis=-1)[..., 0]
+
+
+def _png(rgb: np.ndarray) -> str:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def matrix_figure(a, title: str = "", *, block=None, outer=None, row: int | None = None, col: int | None = None,
+                  labels=None, height: int | None = None) -> go.Figure:
+    """A (rows × cols) with its block structure and an optional selected row and column.
+
+    block = (rows, cols) of one Toeplitz block (W' × W); outer = (rows, cols) of one channel
+    block (H'W' × HW). labels: text for each cell (e.g. 'w01'), shown only for small matrices.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    n_rows, n_cols = a.shape
+    finite = np.abs(a)
+    zmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    fig = go.Figure()
+    if n_rows * n_cols <= HEATMAP_CELLS:
+        text = None
+        if shows_values(a.shape):
+            text = np.where(np.asarray(labels, dtype=object) != "", labels, "") if labels is not None else \
+                np.where(a != 0, number_text(a), "")                        # zeros left blank: the pattern reads
+        trace = grid_trace(a, show_text=text is not None, zmax=zmax, text=text)
+        trace.update(hovertemplate="A[%{y}, %{x}] = %{z}<extra></extra>",
+                     xgap=1 if max(a.shape) <= 64 else 0, ygap=1 if max(a.shape) <= 64 else 0)
+        fig.add_trace(trace)
+        if is_clickable(a.shape):
+            rr, cc = np.mgrid[0:n_rows, 0:n_cols]
+            fig.add_trace(_click_targets(cc.ravel(), rr.ravel(), 14 if max(a.shape) <= 48 else 7))
+    else:
+        factor = max(1, -(-max(a.shape) // IMAGE_PIXELS))
+        small = downsample_max_abs(a, factor)
+        fig.add_trace(go.Image(source=_png(_diverging_rgb(small, zmax)), x0=(factor - 1) / 2, dx=factor,
+                               y0=(factor - 1) / 2, dy=factor, hoverinfo="skip"))
+        title += f" (picture: every {factor}×{factor} block shows its largest |entry|)" if factor > 1 else ""
+    shapes = []
+    if block is not None:
+        shapes += _block_lines(n_rows, n_cols, block, outer or (n_rows, n_cols))
+    if row is not None and 0 <= row < n_rows:
+        shapes.append(_rect(-0.5, n_cols - 0.5, row - 0.5, row + 0.5, ROW_COLOUR))
+    if col is not None and 0 <= col < n_cols:
+        shapes.append(_rect(col - 0.5, col + 0.5, -0.5, n_rows - 0.5, COL_COLOUR))
+    style_grid_axes(fig)
+    fig.update_yaxes(scaleanchor="x", constrain="domain", dtick=1 if n_rows <= 24 else None)
+    fig.update_xaxes(constrain="domain", dtick=1 if n_cols <= 24 else None, range=[-0.5, n_cols - 0.5])
+    fig.update_yaxes(range=[n_rows - 0.5, -0.5])
+    cell = 34 if n_cols <= 20 else 22
+    auto_h = 120 + min(560, cell * n_rows) if n_rows * 2 >= n_cols else 120 + min(560, 1100 * n_rows // max(n_cols, 1))
+    fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=height or max(220, auto_h),
+                      margin=dict(l=40, r=10, t=80, b=10), plot_bgcolor="#d9d9d9", shapes=shapes,
+                      dragmode=False, clickmode="event+select")
+    return fig
+
+
+def channel_grids_figure(values, title: str, *, window=None, window_colour=ROW_COLOUR, mark=None,
+                         mark_colour=COL_COLOUR, height: int | None = None) -> go.Figure:
+    """(C, H, W) grids side by side (one NaN column apart) with values, clickable.
+
+    window: bool (C, H, W) cells to outline in window_colour; mark: (c, r, q) of one cell to
+    outline thickly in mark_colour. A click's point index is the cell's flat (c, r, q) index.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim == 2:
+        v = v[None]                                                         # (1, H, W)
+    c, h, w = v.shape
+    z = np.full((h, c * (w + 1) - 1), np.nan)                               # channels one column apart
+    for ch in range(c):
+        z[:, ch * (w + 1) : ch * (w + 1) + w] = v[ch]
+    fig = go.Figure(grid_trace(z, show_text=max(h, w) <= 16, text=number_text(z)))
+    fig.data[0].update(hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>")
+    cc, rr, qq = np.meshgrid(np.arange(c), np.arange(h), np.arange(w), indexing="ij")   # (C, H, W) each
+    fig.add_trace(_click_targets((cc * (w + 1) + qq).ravel(), rr.ravel(), 22 if max(h, w) <= 10 else 12))
+    shapes = []
+    if window is not None:
+        for ch, r, q in zip(*np.nonzero(np.asarray(window, dtype=bool))):
+            x = ch * (w + 1) + q
+            shapes.append(_rect(x - 0.5, x + 0.5, r - 0.5, r + 0.5, window_colour, 2, "rgba(214,0,126,0.18)"
+                                if window_colour == ROW_COLOUR else "rgba(26,152,80,0.18)"))
+    if mark is not None:
+        ch, r, q = mark
+        x = ch * (w + 1) + q
+        shapes.append(_rect(x - 0.5, x + 0.5, r - 0.5, r + 0.5, mark_colour, 5))
+    style_grid_axes(fig)
+    ticks = [ch * (w + 1) + q for ch in range(c) for q in range(w)]
+    fig.update_xaxes(tickvals=ticks if w <= 16 else None, ticktext=[str(t % (w + 1)) for t in ticks] if w <= 16 else None,
+                     constrain="domain")
+    fig.update_yaxes(scaleanchor="x", constrain="domain", dtick=1 if h <= 16 else None)
+    for ch in range(c if c > 1 else 0):
+        fig.add_annotation(x=ch * (w + 1) + (w - 1) / 2, y=h - 0.5, yshift=-14, text=f"channel {ch}",
+                           showarrow=False, yanchor="top", font=dict(size=13))
+    cell = 40 if max(h, w) <= 8 else 24 if max(h, w) <= 16 else 12
+    fig.update_layout(title=dict(text=title, font=FONT), font=FONT, shapes=shapes,
+                      height=height or min(560, 130 + cell * h + (24 if c > 1 else 0)),
+                      margin=dict(l=30, r=10, t=70, b=30), plot_bgcolor="#ffffff", dragmode=False,
+                      clickmode="event+select")
+    return fig
+
+
+def eigenvalue_figure(computed, dft) -> go.Figure:
+    """The circulant's eigenvalues (numpy, circles) on the DFT of the kernel (crosses), complex plane."""
+    computed, dft = np.asarray(computed), np.asarray(dft)
+    fig = go.Figure([
+        go.Scatter(x=dft.real, y=dft.imag, mode="markers", name="DFT of the zero-padded kernel",
+                   marker=dict(symbol="x", size=12, color=ROW_COLOUR),
+                   hovertemplate="k=%{customdata}: %{x:.3g} %{y:+.3g}i<extra>DFT</extra>", customdata=np.arange(dft.size)),
+        go.Scatter(x=computed.real, y=computed.imag, mode="markers", name="eigenvalues of C (numpy)",
+                   marker=dict(symbol="circle-open", size=18, color=COL_COLOUR, line=dict(width=2)),
+                   hovertemplate="%{x:.3g} %{y:+.3g}i<extra>eigenvalue</extra>"),
+    ])
+    fig.update_xaxes(title="real part", zeroline=True)
+    fig.update_yaxes(title="imaginary part", zeroline=True, scaleanchor="x")
+    fig.update_layout(height=380, font=FONT, margin=dict(l=50, r=10, t=30, b=40),
+                      legend=dict(orientation="h", y=1.12))
+    return fig
