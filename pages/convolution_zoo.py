@@ -133,7 +133,7 @@ st.markdown("A k×k convolution does two jobs at once: filtering in space and mi
             "own (groups = C), then a **pointwise** 1×1 conv mixes the channels. The cost falls to "
             "1/C_out + 1/k² of the standard conv: for 3×3 kernels, 8 to 9 times fewer MACs "
             "(Xception, MobileNet; note 002).")
-cols = st.columns(6)
+cols = st.columns(3) + st.columns(3)    # two rows: a message under a control has room to read
 ds_cin = int_control("Input channels C", "ds_cin", 1, 1024, 32, container=cols[0])
 ds_cout = int_control("Output channels C_out", "ds_cout", 1, 1024, 64, container=cols[1])
 ds_k = int_control("Kernel size k", "ds_k", 1, 11, 3, container=cols[2])
@@ -207,7 +207,7 @@ st.markdown("Pooling has no weights: **max** pooling keeps the largest value of 
             "mean. Backward, max pooling sends each output's gradient to **the one input that won** (the others "
             "get 0), while average pooling **shares it equally**, 1/k² to every cell of the window. Where windows "
             "overlap, the gradients add up.")
-cols = st.columns([2, 1, 1, 1, 1, 1])
+cols = st.columns(3) + st.columns(3)
 pl_op = choice_control("Pooling", "pl_op", {"max": "Max", "avg": "Average"}, "max", container=cols[0], horizontal=True)
 pl_k = int_control("Window k", "pl_k", 1, 5, 2, container=cols[1])
 pl_s = int_control("Stride s", "pl_s", 1, 5, 2, container=cols[2])
@@ -241,7 +241,7 @@ st.markdown("A locally connected (\"unshared\") layer keeps convolution's small 
             "position its own kernel**. It costs the same MACs as the convolution but has H'·W' times as many "
             "weights, and it is no longer translation equivariant. A fully connected layer drops locality too: "
             "every output reads every input (note 002, \"Locally connected, CNN and fully connected\").")
-cols = st.columns(5)
+cols = st.columns(3) + st.columns(3)
 lc_cin = int_control("Input channels C", "lc_cin", 1, 8, 1, container=cols[0])
 lc_cout = int_control("Output channels C_out", "lc_cout", 1, 8, 1, container=cols[1])
 lc_k = int_control("Kernel size k", "lc_k", 1, 7, 3, container=cols[2])

@@ -36,6 +36,13 @@ def test_zoo_renders_and_a_control_changes_the_numbers(page, app_url, screenshot
     assert page.locator("[data-testid='stException']").count() == 0
     screenshots.save(page, "convolution_zoo_groups4.png")
 
+    page.get_by_role("button", name="Average", exact=True).click()        # the pooling section's segmented control
+    page.get_by_text("Every output hands 1/4 to each cell").first.wait_for()
+    wait_for_app(page)
+    assert "pl_op=avg" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshots.save(page, "convolution_zoo_avg_pool.png")
+
 
 def test_zoo_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
     open_zoo(page, f"{app_url}/convolution_zoo?gr_cin=8&gr_groups=3&pl_k=-2&ds_cin=abc&ss_kernel=laplacian&pl_op=avg")
