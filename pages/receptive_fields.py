@@ -190,4 +190,5 @@ st.dataframe([{"stack": name, "layers": format_stack(layers_d), "weights per cha
                "r": tables[name][-1]["r"]} for name, layers_d in stacks.items()], hide_index=True, key="dilation_table")
 st.plotly_chart(counts_fig, key="dilation_figure", config={"displaylogo": False})
 st.caption("Each cell: how many paths join that input cell to the centre output (the gradient with every weight 1). "
-           + ("With k = 3 and d = 1, 2, 4, … every cell of the dilated field is reached exactly once." if k == 3 else ""))
+           + ("Doubling d leaves no holes in the field; with k = 3, d = 1, 3, 9, … would reach every cell exactly once."
+              if k == 3 else "Doubling d leaves no holes in the field."))

@@ -1,0 +1,147 @@
+"""AppTest for the receptive-field page: default view, edits, presets, bad links. No exception, ever."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convviz.receptive import PRESETS, parse_stack, receptive_field_table
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages/receptive_fields.py")
+DEFAULT_EDITOR = "stack_editor:c3s2p1,c3s2p1"
+
+
+def page(session=None, **query):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame(at, column):
+    """The dataframe with `column` (AppTest keeps no key for read-only dataframes)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def table(at):
+    return frame(at, "r by autograd")
+
+
+def numbers(at):
+    return [tuple(row) for row in table(at)[["n", "j", "r", "start"]].itertuples(index=False)]
+
+
+def text(at):
+    return "\n".join(m.value for m in at.markdown)
+
+
+def edit(rows=None, added=(), deleted=()):
+    return {"edited_rows": rows or {}, "added_rows": list(added), "deleted_rows": list(deleted)}
+
+
+def test_default_is_note_002_checked_by_autograd():
+    at = clean(page())
+    assert not at.error and not at.warning
+    assert numbers(at) == [(5, 1, 1, 0.5), (3, 2, 3, 0.5), (2, 4, 7, 0.5)]
+    assert list(table(at)["check"]) == ["", "✓", "✓"]
+    assert "all 2 layers agree" in text(at)
+    assert "n = ⌊(3 + 2·1 − 3) / 2⌋ + 1 = **2**" in text(at)          # the expander's substitution
+    assert "runs past the border" in text(at)                          # unit (0, 0) of conv2 reads padding
+    assert "stack" not in at.query_params                              # the default stays out of the link
+
+
+def test_changing_n_and_editing_the_stack():
+    at = clean(page())
+    at.number_input(key="n").set_value(9).run()
+    assert numbers(clean(at))[-1] == (3, 4, 7, 0.5)
+    at = clean(page(session={DEFAULT_EDITOR: edit({1: {"d": 2}}, added=[{"kind": "pool", "k": 2, "s": 2}])}, n="11"))
+    assert not at.error
+    assert at.query_params["stack"] == "c3s2p1,c3s2p1d2,p2s2"
+    expected = receptive_field_table(11, parse_stack("c3s2p1,c3s2p1d2,p2s2"))
+    assert numbers(at)[1:] == [(6, 2, 3, 0.5), (2, 4, 11, 2.5), (1, 8, 15, 4.5)] == [
+        (row["n"], row["j"], row["r"], row["start"]) for row in expected[1:]]
+    assert list(table(at)["check"][1:]) == ["✓"] * 3
+
+
+def test_deleting_every_layer_leaves_the_input():
+    at = clean(page(session={DEFAULT_EDITOR: edit(deleted=[0, 1])}))
+    assert numbers(at) == [(5, 1, 1, 0.5)]
+    assert "The stack is empty" in text(at)
+
+
+def test_a_bad_edit_names_its_row():
+    at = clean(page(session={DEFAULT_EDITOR: edit({1: {"kind": "pool", "d": 2}})}))
+    assert "Row 2" in at.error[0].value and "dilation 1" in at.error[0].value
+    assert numbers(at)[-1] == (2, 4, 7, 0.5)                           # the stack before the edit
+
+
+def test_layer_and_unit_choice():
+    at = clean(page(layer="1", unit="2"))
+    assert "Unit **(0, 2)** of conv 1" in text(at)
+    assert "**4.5** (column)" in text(at) and "right 1 pixels" in text(at)
+
+
+@pytest.mark.parametrize("name", ["alexnet", "vgg16", "resnet50"])
+def test_presets(name):
+    at = clean(page(preset=name, erf="true" if name == "alexnet" else "false"))
+    assert not at.error
+    n, layers = PRESETS[name]
+    final = receptive_field_table(n, layers)[-1]
+    assert numbers(at)[-1] == (final["n"], final["j"], final["r"], final["start"])
+    assert set(table(at)["check"][1:]) == {"✓"}
+    assert {"alexnet": 195, "vgg16": 212, "resnet50": 483}[name] == final["r"]
+
+
+    if name == "alexnet":
+        assert "95% of the gradient along the centre row lies within" in text(at)
+
+
+def test_edit_a_copy_of_a_preset():
+    at = clean(page(preset="vgg16", erf="false"))
+    at.button(key="edit_copy").click().run()
+    clean(at)
+    assert at.session_state["preset"] == "custom" and at.number_input(key="n").value == 224
+    assert at.query_params["stack"].startswith("c3p1,c3p1,p2s2,")
+    assert numbers(at)[-1][1:3] == (32, 212)
+
+
+BAD_LINK = dict(stack="garbage", k="-1", n="1e30", depth="99999999999999999999", preset="lenet", layer="7",
+                unit="-3")
+
+
+@pytest.mark.parametrize("query, messages", [
+    (BAD_LINK, ["stack='garbage' cannot be read. Layer 1: 'garbage' is not a layer", "k='-1' is outside 2–5",
+                "n='1e30' is outside 1–1024", "depth='99999999999999999999' is outside 1–6",
+                "preset='lenet' is not one of", "layer='7' is not one of", "unit='-3'"]),
+    (dict(stack="c3,c99999999999999", n="abc"), ["Layer 2: 'c99999999999999' has kernel_size", "n='abc' is not a number"]),
+    (dict(stack=",".join(["c1"] * 500)), ["500 layers"]),
+], ids=["all-bad", "huge-kernel", "too-many-layers"])
+def test_bad_links_give_a_message(query, messages):
+    at = clean(page(**query))
+    warnings = "\n".join(w.value for w in at.warning)
+    for message in messages:
+        assert message in warnings
+    assert numbers(at)[0][0] == 5 and not at.error                   # the page works on the defaults
+
+
+def test_impossible_stack_names_the_layer():
+    at = clean(page(stack="c3s2,c3s2,c3s2"))
+    assert len(at.error) == 1
+    assert at.error[0].value.startswith("Layer 2 (conv 2, conv k3 s2 p0) gets 2 features")
+    at = clean(page(stack="c3s2p1,c9", n="5"))
+    assert "Layer 2" in at.error[0].value and "no window fits" in at.error[0].value
+
+
+def test_dilation_comparison():
+    at = clean(page(k="5", depth="4"))
+    rows = frame(at, "weights per channel pair")
+    assert list(rows["r"]) == [17, 61]
+    assert list(rows["weights per channel pair"]) == [100, 100]
