@@ -216,7 +216,7 @@ def histogram_figure(x: np.ndarray, y: np.ndarray, gamma: float, beta: float, ep
     c = x.shape[1]
     fig = make_subplots(rows=2, cols=c, vertical_spacing=0.2, horizontal_spacing=0.04, shared_xaxes="rows",
                         subplot_titles=[f"before: channel {j}" for j in range(c)]
-                        + [f"after: channel {j}" for j in range(c)])
+                        + [f"after (γ = {gamma:g}, β = {beta:g}): channel {j}" for j in range(c)])
     for j in range(c):
         xs, ys = x[:, j].ravel(), y[:, j].ravel()
         scale = gamma / np.sqrt(xs.var() + eps)                             # y = scale · x + shift
@@ -234,8 +234,7 @@ def histogram_figure(x: np.ndarray, y: np.ndarray, gamma: float, beta: float, ep
     fig.update_yaxes(title_text="count", row=2, col=1)
     for ann in fig.layout.annotations:
         ann.font = dict(size=13)
-    fig.update_layout(font=FONT, height=460, margin=dict(l=50, r=10, t=40, b=30), bargap=0.05,
-                      title=dict(text=f"γ = {gamma:g}, β = {beta:g}", font=dict(size=13), x=1, xanchor="right"))
+    fig.update_layout(font=FONT, height=460, margin=dict(l=50, r=10, t=40, b=30), bargap=0.05)
     return fig
 
 

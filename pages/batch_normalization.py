@@ -142,8 +142,13 @@ if batch_ok:
     st.dataframe([{"channel": j, "running_mean": r4(rm[j]), "population mean": CHANNEL_MEANS[j],
                    "last σ²_B (÷m)": r4(ours["batch_var"][-1, j]),
                    "last σ²_B·m/(m−1) (÷(m−1))": r4(ours["batch_var"][-1, j] * m / (m - 1)),
-                   "running_var": r4(rv[j]), "population variance": CHANNEL_STDS[j] ** 2} for j in range(c)],
+                   "running_var": r4(rv[j]), "population variance": CHANNEL_STDS[j] ** 2,
+                   "σ²_B averaged over the steps": r4(ours["batch_var"][:, j].mean()),
+                   "× m/(m−1)": r4(ours["batch_var"][:, j].mean() * m / (m - 1))} for j in range(c)],
                  hide_index=True)
+    st.markdown(f"On average σ²_B is (m−1)/m = {(m - 1) / m:.3g} of the population variance; the last two columns "
+                "show it (noisily, over the steps), and m/(m−1) undoes it. Try N = 2, H = W = 1 (m = 2): σ²_B is then "
+                "half the variance on average.")
     gap = np.abs(ours["y_train"] - ours["y_eval"]).max(axis=(0, 2, 3))
     st.markdown("**The same batch (the first one) in both modes.** `model.train()` normalises it with its own "
                 "statistics, `model.eval()` with the running estimates. Max |y_train − y_eval| per channel: "
@@ -192,7 +197,7 @@ row = st.columns(4)
 lr_small = choice_control("Smaller learning rate", "lr1", lr_options, "0.01", container=row[0])
 lr_large = choice_control("Larger learning rate", "lr2", lr_options, "0.1", container=row[1])
 demo_steps = int_control("Steps per run", "demo_steps", 10, 600, 250, container=row[2])
-demo_seed = int_control("Demo seed", "demo_seed", 0, 99, 0, container=row[3])
+demo_seed = int_control("Demo seed", "demo_seed", 0, 99, 2, container=row[3])
 lrs = (float(lr_small), float(lr_large))
 if lrs[0] == lrs[1]:
     show_problem(ValueError("Pick two different learning rates to compare."))
@@ -204,5 +209,8 @@ else:
                    "held-out loss (eval mode)": r4(run.test_loss), "held-out accuracy": f"{run.test_accuracy:.0%}",
                    "diverged": run.diverged} for run in demo["runs"]], hide_index=True)
     st.markdown("Thin lines: the loss at each step; thick lines: its average over 10 steps. The held-out set is "
-                "scored in **eval mode**, so the BN net uses its running statistics there. "
-                f"The four runs took {demo['seconds']:.1f} s on one CPU thread (cached: changing nothing costs nothing).")
+                "scored in **eval mode**, so the BN net uses its running statistics there. Try other seeds: at the "
+                "larger rate the BN net sometimes ends on a spike, and its held-out loss is then far worse than its "
+                "training loss, because the running statistics (momentum 0.1) lag behind weights that just changed. "
+                f"The four runs took {demo['seconds']:.1f} s ({demo['cpu_seconds']:.1f} s of CPU in one thread); the "
+                "result is cached, so a rerun that changes none of the four settings above costs nothing.")
