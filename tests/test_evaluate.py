@@ -10,6 +10,8 @@ from skimage.metrics import peak_signal_noise_ratio
 
 from convviz import evaluate, imaging, restore
 
+torch.set_num_threads(1)   # the CI box has 2 cores; more threads only spin against each other
+
 
 def test_noise_is_seeded_by_sorted_index():
     """noise_i = torch.randn(shape, generator=torch.Generator().manual_seed(i)) * sigma / 255."""

@@ -9,6 +9,8 @@ import torch.nn.functional as F
 
 from convviz.models import FFDNet, SRCNN, SubPixelSR, build, dncnn_s_macs_per_pixel
 
+torch.set_num_threads(1)   # the CI box has 2 cores; more threads only spin against each other
+
 
 def hook_macs(model: torch.nn.Module, *inputs) -> int:
     """Multiply-accumulates of every Conv2d in one forward pass, counted from the real tensors."""

@@ -14,6 +14,8 @@ from convviz.models import FFDNet, SubPixelSR, SRCNN
 from convviz.tiling import tiled_apply
 from convviz.train import save_weights
 
+torch.set_num_threads(1)   # the CI box has 2 cores; more threads only spin against each other
+
 
 def shipped(*names):
     missing = [n for n in names if not restore.weights_path(n).exists()]
