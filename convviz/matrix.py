@@ -255,11 +255,11 @@ def sparsity(input_shape, kernel_shape, stride=1, padding=0, dilation=1) -> Spar
 
 def human_bytes(n: int) -> str:
     """1234 -> '1.2 kB' (powers of 1000, as disks and networks count)."""
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1000
-    return f"{n:.1f} GB"
+    return f"{n:.1f} TB"
 
 
 def dft_diagonalisation_gap(n: int, w) -> float:

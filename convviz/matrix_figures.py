@@ -55,7 +55,7 @@ def _block_lines(n_rows, n_cols, block, outer) -> list[dict]:
             thick = k * size % outer_size == 0
             if not thick and count // size > 64:
                 continue
-            line = dict(color="#222" if thick else "#777", width=3 if thick else 1)
+            line = dict(color="#111" if thick else "#555", width=4 if thick else 2)
             shapes.append(dict(type="line", x0=at, x1=at, y0=-0.5, y1=n_rows - 0.5, line=line) if vertical else
                           dict(type="line", x0=-0.5, x1=n_cols - 0.5, y0=at, y1=at, line=line))
     return shapes
@@ -92,23 +92,27 @@ def _png(rgb: np.ndarray) -> str:
 
 
 def matrix_figure(a, title: str = "", *, block=None, outer=None, row: int | None = None, col: int | None = None,
-                  labels=None, height: int | None = None) -> go.Figure:
+                  labels=None, structure=None, row_colour: str = ROW_COLOUR, col_colour: str = COL_COLOUR,
+                  height: int | None = None) -> go.Figure:
     """A (rows × cols) with its block structure and an optional selected row and column.
 
     block = (rows, cols) of one Toeplitz block (W' × W); outer = (rows, cols) of one channel
-    block (H'W' × HW). labels: text for each cell (e.g. 'w01'), shown only for small matrices.
+    block (H'W' × HW). structure: bool, True where an entry can be non-zero (a kernel tap);
+    the other cells are drawn grey and blank, so a weight that is 0 still shows as "0".
+    labels: text for each cell (e.g. 'w01'), shown only for small matrices.
     """
     a = np.asarray(a, dtype=np.float64)
     n_rows, n_cols = a.shape
+    structure = a != 0 if structure is None else np.asarray(structure, dtype=bool)
     finite = np.abs(a)
     zmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     fig = go.Figure()
     if n_rows * n_cols <= HEATMAP_CELLS:
         text = None
         if shows_values(a.shape):
-            text = np.where(np.asarray(labels, dtype=object) != "", labels, "") if labels is not None else \
-                np.where(a != 0, number_text(a), "")                        # zeros left blank: the pattern reads
-        trace = grid_trace(a, show_text=text is not None, zmax=zmax, text=text)
+            text = np.where(structure, number_text(a) if labels is None else np.asarray(labels, dtype=object), "")
+        shown = np.where(structure, a, np.nan)                                # structural zeros: background grey
+        trace = grid_trace(shown, show_text=text is not None, zmax=zmax, text=text)
         trace.update(hovertemplate="A[%{y}, %{x}] = %{z}<extra></extra>",
                      xgap=1 if max(a.shape) <= 64 else 0, ygap=1 if max(a.shape) <= 64 else 0)
         fig.add_trace(trace)
@@ -118,20 +122,23 @@ def matrix_figure(a, title: str = "", *, block=None, outer=None, row: int | None
     else:
         factor = max(1, -(-max(a.shape) // IMAGE_PIXELS))
         small = downsample_max_abs(a, factor)
-        fig.add_trace(go.Image(source=_png(_diverging_rgb(small, zmax)), x0=(factor - 1) / 2, dx=factor,
-                               y0=(factor - 1) / 2, dy=factor, hoverinfo="skip"))
+        rgb = _diverging_rgb(small, zmax)
+        rgb[downsample_max_abs(structure.astype(np.float64), factor) == 0] = (217, 217, 217)   # structural zeros
+        fig.add_trace(go.Image(source=_png(rgb), x0=(factor - 1) / 2, dx=factor, y0=(factor - 1) / 2, dy=factor,
+                               hoverinfo="skip"))
+        fig.update_xaxes(range=[-0.5, n_cols - 0.5])
+        fig.update_yaxes(range=[n_rows - 0.5, -0.5])
         title += f" (picture: every {factor}×{factor} block shows its largest |entry|)" if factor > 1 else ""
     shapes = []
     if block is not None:
         shapes += _block_lines(n_rows, n_cols, block, outer or (n_rows, n_cols))
     if row is not None and 0 <= row < n_rows:
-        shapes.append(_rect(-0.5, n_cols - 0.5, row - 0.5, row + 0.5, ROW_COLOUR))
+        shapes.append(_rect(-0.5, n_cols - 0.5, row - 0.5, row + 0.5, row_colour))
     if col is not None and 0 <= col < n_cols:
-        shapes.append(_rect(col - 0.5, col + 0.5, -0.5, n_rows - 0.5, COL_COLOUR))
+        shapes.append(_rect(col - 0.5, col + 0.5, -0.5, n_rows - 0.5, col_colour))
     style_grid_axes(fig)
     fig.update_yaxes(scaleanchor="x", constrain="domain", dtick=1 if n_rows <= 24 else None)
-    fig.update_xaxes(constrain="domain", dtick=1 if n_cols <= 24 else None, range=[-0.5, n_cols - 0.5])
-    fig.update_yaxes(range=[n_rows - 0.5, -0.5])
+    fig.update_xaxes(constrain="domain", dtick=1 if n_cols <= 24 else None)
     cell = 34 if n_cols <= 20 else 22
     auto_h = 120 + min(560, cell * n_rows) if n_rows * 2 >= n_cols else 120 + min(560, 1100 * n_rows // max(n_cols, 1))
     fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=height or max(220, auto_h),
@@ -162,8 +169,7 @@ def channel_grids_figure(values, title: str, *, window=None, window_colour=ROW_C
     if window is not None:
         for ch, r, q in zip(*np.nonzero(np.asarray(window, dtype=bool))):
             x = ch * (w + 1) + q
-            shapes.append(_rect(x - 0.5, x + 0.5, r - 0.5, r + 0.5, window_colour, 2, "rgba(214,0,126,0.18)"
-                                if window_colour == ROW_COLOUR else "rgba(26,152,80,0.18)"))
+            shapes.append(_rect(x - 0.5, x + 0.5, r - 0.5, r + 0.5, window_colour, 3))
     if mark is not None:
         ch, r, q = mark
         x = ch * (w + 1) + q

@@ -221,7 +221,8 @@ if problem is None:
         f"to kh·kw = {kh * kw} times). Column {i_ * wo + j_} (magenta) is output ({i_}, {j_})'s window, the same numbers as "
         f"row {sel_row}'s non-zeros of A.")
     st.plotly_chart(matrix_figure(cols_x, f"im2col(x): {cols_x.shape[0]} × {cols_x.shape[1]} (rows = (c, a, b), "
-                                          "columns = windows)", col=i_ * wo + j_), key="mx_fig_cols",
+                                          "columns = windows)", col=i_ * wo + j_,
+                                 col_colour="#d6007e", structure=np.ones(cols_x.shape, dtype=bool)), key="mx_fig_cols",
                     config={"displaylogo": False})
 else:
     st.warning("Fix the settings above to see the matrix; the circulant section below still works.",

@@ -12,12 +12,12 @@ import streamlit as st
 from convviz.conv import output_shape
 from convviz.examples import input_values, kernel_values
 from convviz.matrix import circulant_matrix, conv_matrix, dependency_pattern, im2col, tap_index
-from convviz.matrix_figures import matrix_figure
+from convviz.matrix_figures import COL_COLOUR, ROW_COLOUR, matrix_figure
 
 PRESETS = {
     "none": "Your own settings",
-    "note001": "Note 001: 4×4 input, 3×3 kernel → 4×16",
-    "cnn": "A CNN layer: 2 → 2 channels (note 001)",
+    "note001": "Note 001: 4×4, 3×3 → 4×16",
+    "cnn": "CNN layer, 2 → 2 channels",
 }
 PRESET_SIZES = {   # C, C_out, H, W, kh, kw, stride, padding, dilation
     "note001": (1, 1, 4, 4, 3, 3, 1, 0, 1),
@@ -65,11 +65,14 @@ def cached_matrix_figure(view: tuple, stride: int, padding: int, dilation: int, 
     ho, wo = output_shape(x.shape[1:], w.shape[2:], stride, padding, dilation)
     block, outer = (wo, x.shape[2]), (ho * wo, x.shape[1] * x.shape[2])         # Toeplitz block, channel block
     labels = _symbols(view, stride, padding, dilation) if symbols else None
+    structure = cached_pattern(view, stride, padding, dilation)
     if transposed:
         return matrix_figure(a.T, "Aᵀ (rows = input cells, columns = output cells)", block=block[::-1],
-                             outer=outer[::-1], row=col, col=row, labels=None if labels is None else labels.T)
-    return matrix_figure(a, f"A: {a.shape[0]} × {a.shape[1]} (rows = output cells, columns = input cells)",
-                         block=block, outer=outer, row=row, col=col, labels=labels)
+                             outer=outer[::-1], row=col, col=row, labels=None if labels is None else labels.T,
+                             structure=structure.T, row_colour=COL_COLOUR, col_colour=ROW_COLOUR)
+    return matrix_figure(a, f"A: {a.shape[0]} × {a.shape[1]} (rows = output cells, columns = input cells; "
+                            "grey = always 0)", block=block, outer=outer, row=row, col=col, labels=labels,
+                         structure=structure)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -82,12 +85,13 @@ def circulant_arrays(n: int, k: int, seed: int):
     """A signal x (n,) of small integers and a kernel (k,) of integers −2…2 for the circulant section."""
     rng = np.random.default_rng(seed + 2000)
     kernel = rng.integers(-2, 3, size=k).astype(np.float64)
-    if not kernel.any():
-        kernel[0] = 1.0
+    kernel[kernel == 0] = 1.0                      # every tap visible on the matrix
     return rng.integers(0, 5, size=n).astype(np.float64), kernel
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def cached_circulant_figure(n: int, k: int, seed: int):
     _, kernel = circulant_arrays(n, k, seed)
-    return matrix_figure(circulant_matrix(n, kernel), f"C: {n} × {n} circulant (first column = kernel, zero-padded)")
+    c = circulant_matrix(n, kernel)
+    structure = circulant_matrix(n, np.ones(k)) != 0
+    return matrix_figure(c, f"C: {n} × {n} circulant (first column = kernel, zero-padded)", structure=structure)
