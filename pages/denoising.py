@@ -26,8 +26,10 @@ lesson_header(
 with st.container(border=True):
     chosen = cached.choose_image("dn", MAX_PIXELS)
     row = st.columns(3)
-    noise = choice_control("Noise", "noise", {"add": "Add Gaussian noise (the clean image is known)",
-                                              "real": "The image is already noisy"}, "add", container=row[0])
+    noise = choice_control("Noise", "noise", {"add": "Add noise (clean image known)",
+                                              "real": "Already noisy (σ estimated)"},
+                           "real" if st.session_state.get("dn_src") == "upload" else "add", container=row[0],
+                           help="A photo of your own is taken as already noisy; add noise to score against it.")
     if noise == "add":
         sigma = int_control("Noise level σ to add (0–75, on 0–255)", "sigma", 0, 75, 25, container=row[1])
         seed = int_control("Noise seed", "seed", 0, 9999, 0, container=row[2],
@@ -58,8 +60,8 @@ else:
                 f"**σ ≈ {estimate:.1f}** (median of the finest wavelet band / 0.6745); the network is told "
                 f"σ = {net_sigma:.1f}. There is no clean image, so no PSNR: judge in the zoom below.")
     if net_sigma < 2:
-        st.warning("This image looks almost noise-free, so the network will change very little. Switch to "
-                   "*Add Gaussian noise* to see it work, or set σ yourself.", icon=":material/visibility:")
+        st.warning("This image looks almost noise-free, so the network will change very little. Switch "
+                   "*Noise* to *Add noise* to see it work, or set σ yourself.", icon=":material/visibility:")
 if net_sigma > 55:
     st.warning(f"The network was trained for σ from 0 to 55; at σ = {net_sigma:.0f} it is extrapolating.",
                icon=":material/warning:")
@@ -78,6 +80,12 @@ else:
 if result is not None:
     st.markdown(f":material/timer: Denoised in **{seconds:.2f} s** on {device_description()}"
                 + (" (the grayscale network runs once on each of R, G and B)." if clean.ndim == 3 else "."))
+    if noise == "add":
+        noisy_psnr, noisy_ssim = denoise_scores(clean, np.clip(noisy, 0, 1))
+        net_psnr, net_ssim = denoise_scores(clean, result)
+        metric = st.columns(2)
+        metric[0].metric("Network PSNR", f"{net_psnr:.2f} dB", f"{net_psnr - noisy_psnr:+.2f} dB vs noisy")
+        metric[1].metric("Network SSIM", f"{net_ssim:.3f}", f"{net_ssim - noisy_ssim:+.3f} vs noisy")
 
 zoom = st.columns(3)
 zx = int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0])
@@ -90,13 +98,20 @@ if result is not None:
     residual = noisy - result
     panels += [("denoised by the network", result), ("predicted noise (grey = 0)", residual_image(residual, max(net_sigma, 5)))]
 cols = st.columns(len(panels))
-for col, (title, img) in zip(cols, panels):
-    col.plotly_chart(panel_figure(img, title, box), key=f"panel_{title}")
-cols = st.columns(len(panels))
-for col, (title, img) in zip(cols, panels):
-    col.plotly_chart(crop_figure(img, box, f"zoom: {title}"), key=f"crop_{title}")
+for col, (title, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
+    col.plotly_chart(panel_figure(img, title, box, len(panels)), key=f"panel_{title}")
+    col.plotly_chart(crop_figure(img, box, f"zoom: {title}", len(panels)), key=f"crop_{title}")
 st.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged below each "
            "panel without smoothing; the full panels may be shown reduced, which hides noise.")
+
+# --- Download -------------------------------------------------------------------------------------
+if result is not None:
+    stem = label.rsplit(".", 1)[0] if key[0] == "upload" else key[1]
+    st.download_button(f"Download the denoised image (PNG, {result.shape[1]}×{result.shape[0]}, "
+                       f"{'grayscale' if result.ndim == 2 else 'RGB'})",
+                       data=cached.png_bytes(noisy_key + (net_sigma, "denoised"), result),
+                       file_name=f"{stem}_denoised.png", mime="image/png", on_click="ignore",
+                       icon=":material/download:", key="download")
 
 # --- Scores and classical filters -----------------------------------------------------------------
 st.header("Against classical filters")
@@ -116,30 +131,17 @@ if noise == "add":
     for title, (img, t) in methods.items():
         scores[title] = denoise_scores(clean, img)
         rows.append(f"| {title} | {scores[title][0]:.2f} | {scores[title][1]:.3f} | {t:.2f} |")
-    if result is not None:
-        best = max(scores, key=lambda k: scores[k][0])
-        net_psnr, net_ssim = scores["Network (" + NET + ")"]
-        metric = st.columns(3)
-        metric[0].metric("Network PSNR", f"{net_psnr:.2f} dB", f"{net_psnr - noisy_psnr:+.2f} dB vs noisy")
-        metric[1].metric("Network SSIM", f"{net_ssim:.3f}", f"{net_ssim - noisy_ssim:+.3f} vs noisy")
-        metric[2].metric("Best here", best.split(" (")[0], f"{scores[best][0]:.2f} dB", delta_color="off")
+    best = max(scores, key=lambda k: scores[k][0])
     st.markdown("\n".join(rows))
+    st.markdown(f"Highest PSNR on this image: **{best}** ({scores[best][0]:.2f} dB). SSIM, which follows "
+                "structure rather than pixel error, may rank them differently.")
     st.caption("PSNR = 10·log10(1 / MSE) on [0, 1] pixels and SSIM (7×7 window, scikit-image) against the clean "
                "image; colour images are scored on R, G and B together.")
 else:
     st.markdown("\n".join(["| method | time (s) |", "|---|---|"] + [f"| {t} | {v[1]:.2f} |" for t, v in methods.items()]))
 cols = st.columns(len(methods))
 for col, (title, (img, _)) in zip(cols, methods.items()):
-    col.plotly_chart(crop_figure(img, box, title), key=f"method_{title}")
-
-# --- Download -------------------------------------------------------------------------------------
-if result is not None:
-    stem = label.rsplit(".", 1)[0] if key[0] == "upload" else key[1]
-    st.download_button(f"Download the denoised image (PNG, {result.shape[1]}×{result.shape[0]}, "
-                       f"{'grayscale' if result.ndim == 2 else 'RGB'})",
-                       data=cached.png_bytes(noisy_key + (net_sigma, "denoised"), result),
-                       file_name=f"{stem}_denoised.png", mime="image/png", on_click="ignore",
-                       icon=":material/download:", key="download")
+    col.plotly_chart(crop_figure(img, box, title, len(methods)), key=f"method_{title}")
 
 # --- Feature maps ---------------------------------------------------------------------------------
 st.header("What the layers see")

@@ -90,18 +90,14 @@ out_h, out_w = scale * low.shape[0], scale * low.shape[1]
 zoom = st.columns(3)
 zx = int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0])
 zy = int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1])
-zs = int_control("Zoom box side (output pixels)", "zs", 16, 256, 96, container=zoom[2])
+zs = int_control("Zoom box side (output pixels)", "zs", 16, 256, 64, container=zoom[2])
 box = zoom_box(out_w, out_h, zx, zy, zs)
 panels = ([("ground truth", truth)] if truth is not None else []) + [(t, img) for t, (img, _) in results.items()]
-for start in range(0, len(panels), 3):
-    chunk = panels[start:start + 3]
-    cols = st.columns(3)
-    for col, (title, img) in zip(cols, chunk):
-        col.plotly_chart(panel_figure(img, title, box), key=f"panel_{title}")
 cols = st.columns(len(panels))
-for col, (title, img) in zip(cols, panels):
-    col.plotly_chart(crop_figure(img, box, title), key=f"crop_{title}")
-st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged in the bottom row without smoothing: "
+for col, (title, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
+    col.plotly_chart(panel_figure(img, title, box, len(panels)), key=f"panel_{title}")
+    col.plotly_chart(crop_figure(img, box, f"zoom: {title}", len(panels)), key=f"crop_{title}")
+st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged under each panel without smoothing: "
            "nearest shows the blocks, bicubic the blur, the networks what they add.")
 
 if truth is not None and results:

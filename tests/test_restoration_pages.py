@@ -156,7 +156,7 @@ def test_denoise_real_noise_mode_estimates_sigma():
 
 @needs_denoiser
 def test_denoise_upload_then_every_bad_upload_keeps_the_good_result():
-    at = page(DENOISE, dn_src="upload")
+    at = page(DENOISE, dn_src="upload", noise="add")
     assert_clean(at)
     assert "Upload an image" in messages(at, "info")
     upload(at, "dn_upload", GOOD_PNG, "good.png")
@@ -184,11 +184,21 @@ def test_denoise_bad_first_upload_gives_a_message(kind):
 @pytest.mark.parametrize("kind", list(ODD_UPLOADS))
 def test_denoise_odd_uploads_work_with_a_notice(kind):
     make, words = ODD_UPLOADS[kind]
-    at = upload(page(DENOISE, dn_src="upload"), "dn_upload", make())
+    at = upload(page(DENOISE, dn_src="upload", noise="add"), "dn_upload", make())
     assert_clean(at)
     assert not at.error
     assert words in messages(at, "info"), messages(at, "info")
     assert at.metric
+
+
+@needs_denoiser
+def test_denoise_own_photo_is_taken_as_already_noisy():
+    noisy = np.asarray(photo(), dtype=np.float64) + np.random.default_rng(0).normal(0, 15, (40, 48, 3))
+    at = upload(page(DENOISE, dn_src="upload"), "dn_upload", save(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))))
+    assert_clean(at)
+    assert at.selectbox(key="noise").value == "real"
+    assert "estimated noise level" in text_of(at) and "Denoised in" in text_of(at)
+    assert at.get("download_button")
 
 
 @pytest.mark.parametrize("query, words", [

@@ -46,7 +46,7 @@ def choose_file(page, path):
 
 
 def test_denoise_upload_result_psnr_and_download(page, app_url, screenshots, tmp_path):
-    open_page(page, f"{app_url}/denoising?dn_src=upload")
+    open_page(page, f"{app_url}/denoising?dn_src=upload&noise=add")
     choose_file(page, photo_png(tmp_path / "phone.png"))
     page.get_by_text("Network PSNR").wait_for(timeout=NETWORK_TIMEOUT)
     wait_for_app(page, timeout=NETWORK_TIMEOUT)
