@@ -200,7 +200,37 @@ def markdown(report: dict) -> str:
         lines.append(f"| {set_name} | x{scale} | {fmt(r.get('bicubic'))} | {fmt(r.get('srcnn'))} | "
                      f"{fmt(r.get('subpixel'))} | {SET5_BICUBIC[int(scale)] if set5 else '-'} | "
                      f"{SR_TARGET[int(scale)] if set5 else '-'} |")
-    return "\n".join(lines)
+    return "\n".join(lines + [""] + target_lines(report))
+
+
+def target_lines(report: dict) -> list:
+    """Issue 4's targets, each marked met or not met from this run's numbers."""
+    def verdict(ok):
+        return "met" if ok else "**not met**"
+    out = ["**Issue 4 targets in this run**" + (" (quick subset: indicative only)" if report["quick"] else "") + ":", ""]
+    for sigma in SIGMAS:
+        r = report["denoise"].get(f"BSD68/{sigma}", {}).get("blind")
+        if r:
+            out.append(f"- BSD68 sigma {sigma}, blind >= {DENOISE_TARGET[sigma]}: {r['psnr']:.2f} "
+                       f"({verdict(r['psnr'] >= DENOISE_TARGET[sigma])})")
+    t = report.get("times", {})
+    if "dncnn_s" in t:
+        out.append(f"- CPU time per BSD68 image <= DnCNN-S's: {t['blind']:.3f} s vs {t['dncnn_s']:.3f} s "
+                   f"({verdict(t['blind'] <= t['dncnn_s'])})")
+    for scale in SCALES:
+        r = report["sr"].get(f"Set5/{scale}", {})
+        if "subpixel" in r:
+            out.append(f"- Set5 x{scale} sub-pixel >= {SR_TARGET[scale]}: {r['subpixel']['psnr']:.2f} "
+                       f"({verdict(r['subpixel']['psnr'] >= SR_TARGET[scale])})")
+        if "bicubic" in r:
+            gap = r["bicubic"]["psnr"] - SET5_BICUBIC[scale]
+            out.append(f"- Set5 x{scale} PIL bicubic within 0.05 dB of {SET5_BICUBIC[scale]}: "
+                       f"{r['bicubic']['psnr']:.2f} ({gap:+.3f}, {verdict(abs(gap) <= 0.05)})")
+    r = report["sr"].get("Set5/3", {})
+    if "srcnn" in r:
+        gain = r["srcnn"]["psnr"] - r["bicubic"]["psnr"]
+        out.append(f"- SRCNN x3 >= bicubic + 1.5 dB on Set5: {gain:+.2f} dB ({verdict(gain >= 1.5)})")
+    return out
 
 
 def write_benchmarks(text: str, path: Path = REPO / "docs" / "benchmarks.md") -> None:
