@@ -16,7 +16,6 @@ from convviz.receptive import field_bounds
 FIELD = "#e4007c"          # magenta: the receptive field (as the window on the convolution page)
 BORDER = "#1f1f1f"
 PADDING = "#bdbdbd"
-ERF = np.array([1.0, 0.55, 0.0])    # orange overlay for the effective field
 GRID_MAX = 32              # up to this n the input is drawn as cells; above, as a photo
 
 
@@ -44,53 +43,71 @@ def field_figure(n: int, row: dict, unit: tuple[int, int], image: np.ndarray | N
     fig = go.Figure()
     if image is None:
         kinds = _cell_kinds(n, rows, cols, lo_r, hi_r, lo_c, hi_c)
-        scale = [[0, "#e6e6e6"], [0.25, "#e6e6e6"], [0.25, "#ffffff"], [0.5, "#ffffff"],
-                 [0.5, "#f4a6cf"], [0.75, "#f4a6cf"], [0.75, "#fbd3e8"], [1, "#fbd3e8"]]
         names = np.array(["padding", "input", "padding, in the field", "input, in the field"])
-        fig.add_trace(go.Heatmap(z=kinds, x=np.arange(*cols), y=np.arange(*rows), zmin=0, zmax=3, colorscale=scale,
-                                 showscale=False, xgap=1, ygap=1, customdata=names[kinds],
+        if erf is None:
+            scale = [[0, "#e6e6e6"], [0.25, "#e6e6e6"], [0.25, "#ffffff"], [0.5, "#ffffff"],
+                     [0.5, "#e3c9d6"], [0.75, "#e3c9d6"], [0.75, "#f4a6cf"], [1, "#f4a6cf"]]
+            z, text, zmax = kinds, None, 3
+        else:                               # the input cells coloured by the effective field, 0 to 1
+            z = np.full(kinds.shape, np.nan)
+            z[-rows[0]:-rows[0] + n, -cols[0]:-cols[0] + n] = erf / (erf.max() or 1.0)
+            text = np.where(np.isfinite(z), np.vectorize(lambda v: f"{v:.2f}" if v > 0 else "0")(np.nan_to_num(z)), "")
+            scale, zmax = [[0, "#ffffff"], [1, "rgb(255,140,0)"]], 1
+        fig.add_trace(go.Heatmap(z=z, x=np.arange(*cols), y=np.arange(*rows), zmin=0, zmax=zmax, colorscale=scale,
+                                 showscale=False, xgap=1, ygap=1, customdata=names[kinds], text=text,
+                                 texttemplate="%{text}" if text is not None else None,
+                                 textfont=dict(size=10 if n > 12 else 12),
                                  hovertemplate="row %{y}, col %{x}: %{customdata}<extra></extra>"))
-        if erf is not None:
-            text = np.full(kinds.shape, "", dtype=object)
-            peak = erf.max() or 1.0
-            text[-rows[0]:-rows[0] + n, -cols[0]:-cols[0] + n] = [[f"{v / peak:.2f}" if v > 0 else "" for v in line]
-                                                                  for line in erf]
-            fig.data[0].update(text=text, texttemplate="%{text}", textfont=dict(size=10 if n > 12 else 12))
     else:
         picture = np.asarray(image, dtype=np.float64)
         if picture.ndim == 2:
             picture = np.repeat(picture[..., None], 3, axis=2)
-        if erf is not None:
-            alpha = 0.8 * (erf / (erf.max() or 1.0))[..., None] ** 0.5
-            picture = picture * (1 - alpha) + ERF * alpha
+        if erf is not None:                 # a spotlight: the photo stays bright where the gradient is large
+            from scipy.ndimage import gaussian_filter
+
+            smooth = gaussian_filter(erf, sigma=max(1.0, n / 64))   # max pooling leaves a speckled map
+            light = np.clip(smooth / (np.percentile(smooth, 99.5) or 1.0), 0, 1)[..., None] ** 0.5
+            picture = picture * (0.12 + 0.88 * light)
         fig.add_trace(go.Image(source=png_data_uri(picture), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip"))
     fig.add_shape(_rect(0, n, 0, n, color=BORDER, width=2, dash="dash"))
     fig.add_shape(_rect(lo_r, hi_r, lo_c, hi_c, color=FIELD, width=4))
+    if image is None:
+        tick = 1 if max(rows[1] - rows[0], cols[1] - cols[0]) <= 24 else None
+        fig.update_xaxes(dtick=tick)
+        fig.update_yaxes(dtick=tick)
+    if erf is not None and image is None:
+        fig.update_layout(plot_bgcolor=PADDING)
+        return _finish(fig, rows, cols, height)
     centre = (row["start"] + unit[0] * row["j"] - 0.5, row["start"] + unit[1] * row["j"] - 0.5)
     fig.add_trace(go.Scatter(x=[centre[1]], y=[centre[0]], mode="markers", showlegend=False,
                              marker=dict(symbol="x", size=12, color=FIELD, line=dict(width=1, color="white")),
                              hovertemplate=f"centre ({short_number(centre[0] + 0.5)}, {short_number(centre[1] + 0.5)})"
                                            "<extra></extra>"))
+    fig.update_layout(plot_bgcolor="#ffffff" if image is None else PADDING)
+    return _finish(fig, rows, cols, height)
+
+
+def _finish(fig: go.Figure, rows, cols, height: int) -> go.Figure:
     fig.update_xaxes(range=[cols[0] - 0.5, cols[1] - 0.5], showgrid=False, zeroline=False, side="top",
                      constrain="domain")
     fig.update_yaxes(range=[rows[1] - 0.5, rows[0] - 0.5], showgrid=False, zeroline=False,
                      scaleanchor="x", constrain="domain")
-    fig.update_layout(height=height, margin=dict(l=30, r=10, t=40, b=10), font=FONT, plot_bgcolor=PADDING)
+    fig.update_layout(height=height, margin=dict(l=30, r=10, t=40, b=10), font=FONT)
     return fig
 
 
 def profile_figure(erf: np.ndarray, row: dict, unit: int, height: int = 300) -> go.Figure:
-    """The effective field along the centre row (normalised to 1 at its peak) against the theoretical
+    """The effective field summed over the rows (normalised to 1 at its peak) against the theoretical
     field, a flat box of width r: most of the gradient comes from the middle of the box."""
     n = erf.shape[0]
-    line = erf[(n - 1) // 2] if erf.ndim == 2 else erf
+    line = erf.sum(0) if erf.ndim == 2 else erf
     line = line / (line.max() or 1.0)
     lo, hi = field_bounds(row, unit)
     fig = go.Figure()
     fig.add_shape(type="rect", x0=lo - 0.5, x1=hi - 0.5, y0=0, y1=1, line=dict(color=FIELD, width=2),
                   fillcolor="rgba(228,0,124,0.08)")
     fig.add_trace(go.Scatter(x=np.arange(n), y=line, mode="lines", line=dict(color="rgb(255,140,0)", width=3),
-                             name="effective field (mean |gradient|)"))
+                             name="effective field (mean |gradient|, summed over rows)"))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=FIELD, width=2),
                              name=f"theoretical field (r = {row['r']})"))
     fig.update_xaxes(title="input column", range=[min(lo, 0) - 1, max(hi, n) + 1])

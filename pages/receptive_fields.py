@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from convviz.receptive import (PRESETS, field_bounds, format_stack, formula_lines, mass_width, parse_stack,
+from convviz.receptive import (PRESETS, describe, field_bounds, format_stack, formula_lines, mass_width, parse_stack,
                                receptive_field_table, stack_from_rows, stack_rows)
 from convviz.receptive_figures import GRID_MAX
 from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, cached_profile_figure,
-                                         dilation_comparison, effective_field)
+                                         dilation_comparison, effective_field, erf_trials)
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
 
@@ -35,9 +35,10 @@ lesson_header(
 
 # --- The stack ----------------------------------------------------------------------------------
 with st.container(border=True):
-    preset = choice_control("Preset", "preset", PRESET_NAMES, "custom")
+    top = st.columns(2)
+    preset = choice_control("Preset", "preset", PRESET_NAMES, "custom", container=top[0])
     if preset == "custom":
-        n = int_control("Input size n (pixels per side)", "n", 1, 1024, 5)
+        n = int_control("Input size n (pixels per side)", "n", 1, 1024, 5, container=top[1])
         raw = st.query_params.get("stack", DEFAULT_STACK)
         try:
             layers = parse_stack(raw)
@@ -93,11 +94,9 @@ except ValueError as error:
 size, widths = autograd_check(n, stack)
 checks = [""] + ["✓" if w == row["r"] else ("✗" if size else "cut by the border") for w, row in zip(widths, table[1:])]
 st.dataframe(
-    [{"layer": i, "name": row["name"], "kind": "" if i == 0 else layers[i - 1].kind,
-      "k": None if i == 0 else layers[i - 1].kernel_size, "s": None if i == 0 else layers[i - 1].stride,
-      "p": None if i == 0 else layers[i - 1].padding, "d": None if i == 0 else layers[i - 1].dilation,
+    [{"layer": i, "name": row["name"], "settings": "" if i == 0 else describe(layers[i - 1]),
       "n": row["n"], "j": row["j"], "r": row["r"], "start": row["start"],
-      "r by autograd": None if i == 0 else widths[i - 1], "check": checks[i]} for i, row in enumerate(table)],
+      "r by autograd": 1 if i == 0 else widths[i - 1], "check": checks[i]} for i, row in enumerate(table)],
     hide_index=True, key="rf_table", height=min(600, 38 + 35 * len(table)),
     column_config={"n": st.column_config.NumberColumn("n", help="n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, "
                                                                  "k_eff = d(k−1)+1"),
@@ -147,8 +146,8 @@ else:
     st.markdown(
         f"Unit **({i}, {jj})** of {row['name']}: centre start + i·j = {row['start']:g} + {i}·{row['j']} = "
         f"**{row['start'] + i * row['j']:g}** (row) and {row['start']:g} + {jj}·{row['j']} = "
-        f"**{row['start'] + jj * row['j']:g}** (column), size r = **{row['r']}**: rows {lo_r:g} to {hi_r:g}, "
-        f"columns {lo_c:g} to {hi_c:g} (pixel i covers [i, i+1))." +
+        f"**{row['start'] + jj * row['j']:g}** (column), size r = **{row['r']}**: input rows {lo_r:g} … {hi_r - 1:g} "
+        f"and columns {lo_c:g} … {hi_c - 1:g} (pixel i spans i to i+1, so its centre is i + 0.5)." +
         (f" It runs past the border ({', '.join(past)} pixels): there it reads the zero **padding** (grey)."
          if past else " It lies inside the input."))
     photo = n > GRID_MAX
@@ -163,20 +162,22 @@ else:
     st.markdown("r counts every pixel that *can* reach a unit. Luo et al. (2016) showed that with random weights "
                 "and ReLUs the gradient is spread like a Gaussian: the middle of the field matters far more "
                 "than its edge, so the **effective** field is much smaller than r.")
-    if toggle_control("Compute the effective field (mean |gradient| over 4 random networks)", "erf", True):
+    trials = erf_trials(n)
+    if toggle_control(f"Compute the effective field (mean |gradient| over {trials} random networks)", "erf", True):
         erf = effective_field(n, stack, depth)
         centre = (row["n"] - 1) // 2
-        width = mass_width(erf[(n - 1) // 2])
+        width = mass_width(erf.sum(0))
         cols = st.columns(2)
         cols[0].plotly_chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),
                              key="erf_figure", config={"displaylogo": False})
         cols[1].plotly_chart(cached_profile_figure(n, stack, depth), key="erf_profile", config={"displaylogo": False})
-        cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: 95% of the gradient along the "
-                         f"centre row lies within **{width}** pixels, against r = **{row['r']}**"
+        cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: 95% of the gradient (summed over "
+                         f"the rows) lies within **{width}** columns, against r = **{row['r']}**"
                          + (f" (the input is only {n} wide)." if row["r"] > n else "."))
-        st.caption("Orange: mean |∂ output / ∂ input| over 4 Kaiming-initialised networks with ReLUs and max "
-                   "pooling, each with 4 channels and a random input" + (", normalised to 1 at the peak." if not photo
-                                                                         else ", blended over the photo."))
+        st.caption(f"Mean |∂ output / ∂ input| over {trials} Kaiming-initialised networks with ReLUs and max "
+                   "pooling, each with 4 channels and a random input: " +
+                   ("orange cells, 1 at the peak." if not photo else
+                    "the photo is lit where it is large (smoothed: max pooling leaves a speckled map)."))
 
 # --- Dilation -------------------------------------------------------------------------------------
 st.header("Dilation: a wider field for the same cost")

@@ -101,7 +101,7 @@ def test_presets(name):
 
 
     if name == "alexnet":
-        assert "95% of the gradient along the centre row lies within" in text(at)
+        assert "95% of the gradient (summed over the rows) lies within" in text(at)
 
 
 def test_edit_a_copy_of_a_preset():
