@@ -137,18 +137,15 @@ if batch_ok:
     st.plotly_chart(cached.running_figure(n, c, h, w, seed, steps, momentum, gamma, beta, channel),
                     key="bn_running", config={"displaylogo": False})
     rm, rv = ours["running_mean"][-1], ours["running_var"][-1]
-    st.markdown(f"After {steps} steps with momentum {momentum:g}, for each channel: the last batch's variance both "
-                f"ways (m = {m}), and what the layer stores.")
+    st.markdown(f"After {steps} steps with momentum {momentum:g} (m = {m} values per channel and batch):")
     st.dataframe([{"channel": j, "running_mean": r4(rm[j]), "population mean": CHANNEL_MEANS[j],
-                   "last σ²_B (÷m)": r4(ours["batch_var"][-1, j]),
-                   "last σ²_B·m/(m−1) (÷(m−1))": r4(ours["batch_var"][-1, j] * m / (m - 1)),
                    "running_var": r4(rv[j]), "population variance": CHANNEL_STDS[j] ** 2,
-                   "σ²_B averaged over the steps": r4(ours["batch_var"][:, j].mean()),
-                   "× m/(m−1)": r4(ours["batch_var"][:, j].mean() * m / (m - 1))} for j in range(c)],
+                   "σ²_B (÷m) averaged over the steps": r4(ours["batch_var"][:, j].mean()),
+                   "the same × m/(m−1)": r4(ours["batch_var"][:, j].mean() * m / (m - 1))} for j in range(c)],
                  hide_index=True)
     st.markdown(f"On average σ²_B is (m−1)/m = {(m - 1) / m:.3g} of the population variance; the last two columns "
-                "show it (noisily, over the steps), and m/(m−1) undoes it. Try N = 2, H = W = 1 (m = 2): σ²_B is then "
-                "half the variance on average.")
+                "show it (noisily, over the steps), and m/(m−1) undoes it."
+                + (" Try N = 2, H = W = 1 (m = 2): σ²_B is then half the variance on average." if m > 4 else ""))
     gap = np.abs(ours["y_train"] - ours["y_eval"]).max(axis=(0, 2, 3))
     st.markdown("**The same batch (the first one) in both modes.** `model.train()` normalises it with its own "
                 "statistics, `model.eval()` with the running estimates. Max |y_train − y_eval| per channel: "

@@ -167,3 +167,62 @@ def test_momentum_extremes():
 def test_errors_say_what_is_wrong(call, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")):
         call()
+
+
+# --- The lesson's data, figures and training demo ------------------------------------------------
+
+from convviz import batchnorm_figures as bf                       # noqa: E402
+from convviz.bn_training_demo import SmallCNN, compare, gratings  # noqa: E402
+
+
+@pytest.mark.parametrize("kind, count", [("batch", 3 * 2 * 5), ("layer", 4 * 2 * 5), ("instance", 2 * 5),
+                                         ("group", 2 * 2 * 5)])
+def test_norm_masks_cover_the_right_axes(kind, count):
+    mask = bf.norm_mask(kind, (3, 4, 2, 5), sample=1, channel=3, groups=2)
+    assert mask.sum() == count and mask[1, 3].all()
+    if kind == "batch":
+        assert mask[:, 3].all() and not mask[:, :3].any()
+    if kind == "group":                                          # channels 2 and 3 of sample 1
+        assert mask[1, 2:].all() and not mask[0].any() and not mask[1, :2].any()
+    with pytest.raises(ValueError, match="must divide"):
+        bf.norm_mask("group", (3, 4, 2, 5), 0, 0, groups=3)
+
+
+def test_running_history_matches_torch_and_figures_read_top_down():
+    ours = bf.running_history(2, 3, 2, 3, seed=5, steps=4, momentum=0.3, gamma=1.5, beta=-0.5)
+    theirs = bf.torch_history(2, 3, 2, 3, seed=5, steps=4, momentum=0.3, gamma=1.5, beta=-0.5)
+    np.testing.assert_allclose(ours["running_mean"][-1], theirs["running_mean"], atol=ATOL)
+    np.testing.assert_allclose(ours["running_var"][-1], theirs["running_var"], atol=ATOL)
+    np.testing.assert_allclose(ours["y_train"], theirs["y_train"], atol=ATOL)
+    np.testing.assert_allclose(ours["y_eval"], theirs["y_eval"], atol=ATOL)
+    x = bf.lesson_batch(2, 3, 2, 3, 5)
+    fig = bf.tensor_figure(x, channel=1)
+    assert fig.layout.yaxis.autorange == "reversed"
+    z = np.array(fig.data[0].z, dtype=float)                     # blocks: 2·(2+1)−1 rows, 3·(3+1)−1 columns
+    assert z.shape == (5, 11) and np.nansum(z) == 2 * 2 * 3
+    assert bf.norm_contrast_figure(x.shape, 1, 3).layout.yaxis4.autorange == "reversed"
+    y, _, _ = batch_norm_train(x, -1.0, 2.0)
+    assert len(bf.histogram_figure(x, y, -1.0, 2.0).data) == 6
+
+
+def test_fold_example_agrees_three_ways():
+    ex = bf.fold_example(seed=3, gamma=0.7, beta=0.2)
+    np.testing.assert_allclose(ex["folded"], ex["conv_then_bn"], atol=ATOL)
+    np.testing.assert_allclose(ex["folded"], ex["torch"], atol=ATOL)
+
+
+def test_training_demo_on_a_tiny_setting():
+    x, labels = gratings(16, seed=0)
+    assert x.shape == (16, 1, 12, 12) and set(labels.tolist()) <= {0, 1, 2, 3}
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in SmallCNN(True).modules())
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in SmallCNN(False).modules())
+    threads = torch.get_num_threads()
+    first = compare((0.01, 0.1), steps=3, batch_size=8, seed=1)
+    assert torch.get_num_threads() == threads                    # restored after the one-thread run
+    again = compare((0.01, 0.1), steps=3, batch_size=8, seed=1)
+    assert [(r.batch_norm, r.lr) for r in first["runs"]] == [(False, 0.01), (True, 0.01), (False, 0.1), (True, 0.1)]
+    for a, b in zip(first["runs"], again["runs"]):
+        assert len(a.losses) == 3 and np.all(np.isfinite(a.losses)) and a.losses == b.losses   # seeded
+    assert 0 <= first["runs"][0].test_accuracy <= 1
+    with pytest.raises(ValueError, match="batch_size"):
+        compare((0.01, 0.1), steps=3, batch_size=1)
