@@ -236,9 +236,12 @@ def transposed_size_latex(axis: str, n: int, k: int, s: int, p: int, a: int, d: 
     out = transposed_output_size(n, k, s, p, a, d)
     text = (rf"{axis}' = ({axis}-1)s - 2p + d(k-1) + \text{{output\_padding}} + 1"
             rf" = ({n}-1)\cdot{s} - 2\cdot{p} + {d}\cdot({k}-1) + {a} + 1 = {out}")
-    if d == 1 and a == 0:
-        text += rf"\quad\text{{(note 003: }} s({axis}_{{in}}-1) + k - 2p = {s}\cdot{n - 1} + {k} - {2 * p}\text{{)}}"
     return text
+
+
+def note_003_latex(axis: str, n: int, k: int, s: int, p: int) -> str:
+    """Note 003's form, H_out = s(H_in - 1) + k - 2p (dilation 1, no output_padding)."""
+    return rf"{axis}_{{out}} = s({axis}_{{in}}-1) + k - 2p = {s}\cdot({n}-1) + {k} - 2\cdot{p} = {s * (n - 1) + k - 2 * p}"
 
 
 def conv_transpose2d_torch(x, w, bias=None, stride=1, padding=0, output_padding=0, dilation=1) -> np.ndarray:

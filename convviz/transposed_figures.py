@@ -35,6 +35,13 @@ def _rect(refs, r0, c0, r1, c1, color=STAMP, width=3, fill=None, dash=None):
     return shape
 
 
+def _lift_titles(fig, size=14):
+    """Subplot titles sit where the top x tick labels are: move them up above the ticks."""
+    for ann in fig.layout.annotations:
+        ann.font = dict(size=size)
+        ann.yshift = 22
+
+
 def _grid_axes(fig, row, col, n_rows, n_cols):
     refs = _refs(fig, row, col)
     small = max(n_rows, n_cols) <= MAX_CELLS_WITH_TEXT
@@ -63,7 +70,8 @@ def scatter_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, acti
     hf, wf = running.shape[1:]
     t0 = min(max(int(active), 0), h * wd - 1)
 
-    fig = make_subplots(rows=2, cols=2, row_heights=[0.35, 0.65], vertical_spacing=0.1, horizontal_spacing=0.06,
+    fig = make_subplots(rows=2, cols=2, row_heights=[0.4, 0.6], column_widths=[0.38, 0.62], vertical_spacing=0.12,
+                        horizontal_spacing=0.06,
                         subplot_titles=["input x (cell being scattered in magenta)", "kernel w",
                                         "this step: x[i, j] · w", "running sum (uncropped), stamp in magenta"])
     zmax_x = max(1.0, float(np.abs(x).max()))
@@ -80,8 +88,7 @@ def scatter_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, acti
     step_r, step_c = (1, 1) if show else (max(1, hf // 8), max(1, wf // 8))
     fig.update_xaxes(row=2, col=2, tickvals=list(range(0, wf, step_c)), ticktext=[str(q - pw) for q in range(0, wf, step_c)])
     fig.update_yaxes(row=2, col=2, tickvals=list(range(0, hf, step_r)), ticktext=[str(q - ph) for q in range(0, hf, step_r)])
-    for ann in fig.layout.annotations:
-        ann.font = dict(size=14)
+    _lift_titles(fig)
 
     static = []
     for q in list(range(ph)) + list(range(ph + ho, hf)):
@@ -105,7 +112,7 @@ def scatter_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, acti
         frames.append(dict(name=str(t), traces=[2, 3], layout=dict(shapes=shapes_for(t)), data=[
             dict(type="heatmap", z=compact(products[t]), text=number_text(products[t]).tolist()),
             dict(type="heatmap", z=compact(running[t]), text=number_text(running[t]).tolist() if show else None)]))
-        steps.append(dict(label=f"({i}, {j}): x = {x[i, j]:g}", method="animate", args=[[str(t)], go_to]))
+        steps.append(dict(label=f"({i}, {j})", method="animate", args=[[str(t)], go_to]))
     play = dict(method="animate", args=[None, dict(mode="immediate", fromcurrent=True,
                                                    frame=dict(duration=800, redraw=True), transition=dict(duration=0))])
     cell = 40 if max(hf, wf) <= 10 else 26 if max(hf, wf) <= 18 else 14
@@ -145,8 +152,7 @@ def direct_figure(eq: DirectEquivalent, x_shape, stride=1) -> go.Figure:
     fig.add_trace(grid_trace(eq.output, show_text=max(eq.output.shape) <= MAX_CELLS_WITH_TEXT), row=1, col=3)
     for c, shape in [(1, (hp, wp)), (2, eq.kernel.shape), (3, eq.output.shape)]:
         _grid_axes(fig, 1, c, *shape)
-    for ann in fig.layout.annotations:
-        ann.font = dict(size=14)
+    _lift_titles(fig)
     big = max(hp, wp)
     fig.update_layout(font=FONT, showlegend=False, plot_bgcolor="#d9d9d9",
                       height=int(min(700, 140 + (34 if big <= 12 else 22 if big <= 20 else 12) * big)),
@@ -184,8 +190,7 @@ def panels_figure(panels: list[tuple[str, np.ndarray]], cols: int = 3, colorscal
         _grid_axes(fig, r + 1, c + 1, *z.shape)
         fig.update_xaxes(row=r + 1, col=c + 1, showticklabels=False)
         fig.update_yaxes(row=r + 1, col=c + 1, showticklabels=False)
-    for ann in fig.layout.annotations:
-        ann.font = dict(size=13)
+    _lift_titles(fig, 13)
     fig.update_layout(font=FONT, showlegend=False, height=380 * rows, margin=dict(l=10, r=10, t=60, b=10))
     return fig
 
@@ -211,8 +216,7 @@ def pixel_shuffle_figure(x: np.ndarray, r: int, out: np.ndarray) -> go.Figure:
                              text=number_text(out[0]), texttemplate="%{text}", xgap=1, ygap=1,
                              hovertemplate="row %{y}, col %{x}<extra></extra>"), row=1, col=n + 1)
     _grid_axes(fig, 1, n + 1, *out.shape[-2:])
-    for ann in fig.layout.annotations:
-        ann.font = dict(size=13)
+    _lift_titles(fig, 13)
     fig.update_layout(font=FONT, showlegend=False, height=300, margin=dict(l=10, r=10, t=60, b=10))
     return fig
 

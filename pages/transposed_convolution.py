@@ -8,7 +8,8 @@ from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.torch_check import max_abs_difference
 from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matrix_1d, conv_transpose2d,
                                 conv_transpose2d_torch, direct_equivalent, overlap_counts_2d,
-                                strided_conv_input_gradient, transposed_output_shape, transposed_size_latex)
+                                note_003_latex, strided_conv_input_gradient, transposed_output_shape,
+                                transposed_size_latex)
 from convviz.transposed_figures import matrix_figure, pixel_shuffle_figure
 from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
 from convviz.ui.cached import small_grid
@@ -64,6 +65,9 @@ for axis, n in [("H", h), ("W", w)]:
     except ValueError as error:
         sizes_ok = False
         show_problem(ValueError(f"{'Height' if axis == 'H' else 'Width'}: {error}"))
+if sizes_ok and d == 1 and a == 0:
+    st.markdown("Without dilation and output_padding this is note 003's formula:")
+    st.latex(note_003_latex("H", h, k, s, p))
 try:
     x, kernel = transposed_arrays(*view)
 except ValueError as error:          # a named 3×3 filter with another kernel size
@@ -145,13 +149,13 @@ else:
                "the sections below still work.", icon=":material/arrow_upward:")
 
 st.subheader("Note 000's 1-D derivation, next to its matrix")
-n1, f1, s1 = 6, 3, s
+n1, f1, s1 = 6, 3, 1          # the note's case: stride 1, no padding
 w1 = np.array([1.0, 2.0, 3.0])
 A = conv_matrix_1d(n1, w1, stride=s1)
 labels = np.where(A == 0, "", np.vectorize(lambda v: f"w{int(v)}" if v else "")(A))
-st.markdown(f"A 1-D cross-correlation of length n = {n1} with w = (w1, w2, w3), stride {s1}: row j of A holds the "
-            "weights that output j reads. Aᵀ has the same weights down its columns: input k is *sent* to the outputs j "
-            "with w_{k−j+1} (stride 1), exactly the last line of the derivation:")
+st.markdown(f"A 1-D cross-correlation of length n = {n1} with f = {f1} weights w = (w1, w2, w3), stride 1: row j of A "
+            "holds the weights that output j reads, $(Ax)_j = \\sum_i w_i x_{j+i-1}$. Aᵀ has the same weights down its "
+            "columns: input k is *sent* to every output j with weight $w_{k-j+1}$, which is the last line of the derivation:")
 st.latex(r"y^\top A x = \sum_{j=1}^{n-f+1} y_j \sum_{i=1}^{f} w_i x_{j+i-1}"
          r" = \sum_{k=1}^{n} x_k \sum_{j=\max(1,\,k-f+1)}^{\min(n-f+1,\,k)} w_{k-j+1}\, y_j = (A^\top y)^\top x")
 cols = st.columns(2)
@@ -168,9 +172,9 @@ st.header("Checkerboard artifacts")
 st.markdown("When the stride does not divide the kernel size, neighbouring outputs receive different numbers of "
             "stamps. A constant input with a constant kernel makes this visible: the output *is* the count.")
 row = st.columns(4)
-cb_k = int_control("Kernel size k", "cb_k", 1, 7, 3, container=row[0])
-cb_s = int_control("Stride s", "cb_s", 1, 4, 2, container=row[1])
-cb_n = int_control("Input size n", "cb_n", 2, 8, 4, container=row[2])
+cb_k = int_control("Checkerboard kernel size k", "cb_k", 1, 7, 3, container=row[0])
+cb_s = int_control("Checkerboard stride s", "cb_s", 1, 4, 2, container=row[1])
+cb_n = int_control("Checkerboard input size n", "cb_n", 2, 8, 4, container=row[2])
 cb_input = choice_control("Input for the remedies", "cb_input", {"constant": "Constant 1", "smooth": "Smooth bump"},
                           "constant", container=row[3])
 bars, grid = cached_overlap_figures(cb_n, cb_k, cb_s)

@@ -1,0 +1,90 @@
+"""The transposed-convolution page in Chromium: it renders with no exception box, changing the
+stride changes the printed numbers and the link, a bad link shows messages, and the scatter
+figure's own slider moves without a script run. Screenshots go to tests/browser/screenshots/."""
+
+import ast
+
+import numpy as np
+from playwright.sync_api import expect
+
+from convviz.examples import input_values, kernel_values
+from convviz.serve import wait_for_app
+from convviz.transposed import conv_transpose2d
+
+X, W = input_values("random", 1, 3, 3, 0)[0], kernel_values("random", 1, 3, 3, 0)[0]
+CODE_OUTPUT = "[data-testid='stCode'] code"
+
+
+def open_page(page, url):
+    # The shared 2-core test machine runs other jobs: a first run of this page took 20 s there,
+    # so every wait below may take up to 90 s before it counts as a failure.
+    page.set_default_timeout(90_000)
+    expect.set_options(timeout=90_000)
+    page.goto(url)
+    # A cold server imports torch and plotly on its first run, and the app can report notRunning
+    # before that run starts: wait for the page's last heading first, then for the run to end.
+    page.get_by_role("heading", name="Pixel shuffle: channels to space").wait_for()
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+
+
+def printed_transposed_output(page):
+    """The list printed under the conv_transpose2d code (the code block after it)."""
+    page.locator(CODE_OUTPUT, has_text="conv_transpose2d").first.wait_for()    # code blocks are drawn lazily
+    page.locator(CODE_OUTPUT).nth(1).wait_for()
+    blocks = page.locator(CODE_OUTPUT).all_inner_texts()
+    i = next(n for n, text in enumerate(blocks) if "conv_transpose2d" in text)
+    return np.array(ast.literal_eval(blocks[i + 1]))
+
+
+def test_page_renders_and_a_control_changes_the_numbers(page, app_url, screenshots):
+    open_page(page, f"{app_url}/transposed_convolution")
+    title = page.locator("h1").first
+    assert title.is_visible() and title.inner_text().startswith("Transposed convolution")
+    np.testing.assert_allclose(printed_transposed_output(page), conv_transpose2d(X, W, stride=2))
+    screenshots.save(page, "transposed_convolution.png")
+
+    box = page.get_by_label("Stride s", exact=True)
+    box.fill("3")
+    box.press("Enter")
+    expected = conv_transpose2d(X, W, stride=3)
+    # Wait for the new numbers: the printed output gets the stride-3 height (7 rows instead of 5).
+    page.wait_for_function(
+        "n => Array.from(document.querySelectorAll(\"[data-testid='stCode'] code\")).some("
+        "e => e.innerText.startsWith('[[') && JSON.parse(e.innerText).length === n)", arg=expected.shape[0])
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    np.testing.assert_allclose(printed_transposed_output(page), expected)
+    assert "tc_s=3" in page.url
+    screenshots.save(page, "transposed_convolution_stride3.png")
+
+
+def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
+    open_page(page, f"{app_url}/transposed_convolution?tc_k=-3&tc_h=abc&tc_op=3&tc_s=2")
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_contain_text("output_padding must be smaller than the stride or the dilation")
+    body = main.inner_text()
+    assert "tc_k='-3' is outside" in body and "tc_h='abc' is not a number" in body
+    expect(page.get_by_label("output_padding", exact=True)).to_have_value("3")      # nothing entered is lost
+    screenshots.save(page, "transposed_convolution_bad_link.png")
+
+
+def test_note_000_preset_and_the_scatter_slider_runs_in_the_browser(page, app_url, screenshots):
+    open_page(page, f"{app_url}/transposed_convolution?tc_preset=note000")
+    np.testing.assert_allclose(printed_transposed_output(page), [[0, 0, 0, 1], [0, 0, 2, 3], [0, 2, 0, 3], [4, 6, 6, 9]])
+    label = page.locator("[data-testid='stPlotlyChart'] .slider-container text.slider-label",
+                         has_text="scattering input cell").first
+    before = label.text_content()
+    assert "(0, 0)" in before
+    runs = page.evaluate("window.__runs = 0; new MutationObserver(() => window.__runs++).observe("
+                         "document.querySelector('[data-testid=stApp]'), {attributes: true, "
+                         "attributeFilter: ['data-test-script-state']}); 0")
+    rail = page.locator("[data-testid='stPlotlyChart'] .slider-rail-touch-rect").first
+    rail.scroll_into_view_if_needed()
+    bb = rail.bounding_box()
+    page.mouse.click(bb["x"] + bb["width"] * 0.95, bb["y"] + bb["height"] / 2)
+    page.wait_for_function("t => !Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] text.slider-label\"))"
+                           ".some(e => e.textContent === t)", arg=before)
+    expect(label).to_contain_text("(1, 1)")
+    assert page.evaluate("window.__runs") == runs == 0, "moving the figure's slider must not rerun the script"
+    screenshots.save(page, "transposed_convolution_note000.png")
