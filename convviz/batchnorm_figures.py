@@ -136,6 +136,40 @@ def fold_example(seed: int, gamma: float = 1.0, beta: float = 0.0, eps: float = 
                 conv_then_bn=conv_then_bn, folded=folded, torch=torch_out)
 
 
+def torch_snippet(n: int, c: int, h: int, w: int, seed: int, steps: int, momentum: float,
+                  gamma: float = 1.0, beta: float = 0.0) -> str:
+    """Standalone torch code that redraws the stream of batches and prints the running statistics
+    (the page shows it; tests/test_batchnorm_page.py runs it and compares with the page)."""
+    return f"""import numpy as np
+import torch
+
+N, C, H, W, SEED = {n}, {c}, {h}, {w}, {seed}
+means = np.array({list(CHANNEL_MEANS[:c])})[None, :, None, None]   # (1, C, 1, 1)
+stds = np.array({list(CHANNEL_STDS[:c])})[None, :, None, None]
+
+def batch(k):  # training step k's batch, one decimal
+    rng = np.random.default_rng(SEED + k)
+    return torch.from_numpy(np.round(rng.normal(means, stds, (N, C, H, W)), 1))   # (N, C, H, W)
+
+bn = torch.nn.BatchNorm2d(C, eps=1e-5, momentum={momentum:g}, dtype=torch.float64)   # torch: new batch weighs momentum
+with torch.no_grad():
+    bn.weight.fill_({gamma:g})   # gamma
+    bn.bias.fill_({beta:g})     # beta
+    for k in range({steps}):     # train mode: normalise with the batch's statistics, update the running ones
+        bn(batch(k))
+    bn.eval()                     # eval mode: normalise with the running statistics
+    y_eval = bn(batch(0))
+print("running_mean =", bn.running_mean.numpy().round(6).tolist())
+print("running_var  =", bn.running_var.numpy().round(6).tolist())
+"""
+
+
+def snippet_output(history: dict) -> str:
+    """What torch_snippet prints, from convviz's own running_history."""
+    return (f"running_mean = {np.round(history['running_mean'][-1], 6).tolist()}\n"
+            f"running_var  = {np.round(history['running_var'][-1], 6).tolist()}")
+
+
 # --- Figures ----------------------------------------------------------------------------------
 
 def _blocks(values: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from convviz.batchnorm_figures import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS
+from convviz.batchnorm_figures import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output, torch_snippet
 from convviz.torch_check import max_abs_difference
 from convviz.ui import cached_batchnorm as cached
 from convviz.ui.layout import lesson_header, show_problem
@@ -155,7 +155,10 @@ if batch_ok:
                 "changes the outputs by this much.")
     check = max(max_abs_difference(ours[k] if k.startswith("y") else ours[k][-1], theirs[k]) for k in theirs)
     st.markdown(f"`torch.nn.BatchNorm2d(momentum={momentum:g})` in float64, fed the same {steps} batches, gives the "
-                f"same running statistics and both outputs: max |difference| = **{check:.1e}**.")
+                f"same running statistics and both outputs: max |difference| = **{check:.1e}**. This code reproduces "
+                "the running statistics; running it prints:")
+    st.code(torch_snippet(n, c, h, w, seed, steps, momentum, gamma, beta), language="python")
+    st.code(snippet_output(ours), language="text")
 
 # --- Folding ------------------------------------------------------------------------------------
 st.header("Folding BN into the convolution")

@@ -52,6 +52,24 @@ def test_default_view_numbers_match_convviz_and_torch():
     assert len(at.dataframe[-1].value) == 4
 
 
+def test_the_code_shown_prints_what_the_page_prints():
+    """STYLE F: run the torch code on the page and compare its output with the text under it."""
+    import contextlib
+    import io
+
+    at = page(n="3", c="2", h="2", w="3", seed="11", steps="7", momentum="0.3", gamma="1.5", beta="-0.5")
+    assert_clean(at)
+    code, printed = at.code[0].value, at.code[1].value
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, {})
+    lines = out.getvalue().strip().splitlines()
+    expected = printed.splitlines()
+    assert [line.split("=")[0] for line in lines] == [line.split("=")[0] for line in expected]
+    for got, want in zip(lines, expected):
+        np.testing.assert_allclose(eval(got.split("=")[1]), eval(want.split("=")[1]), atol=2e-6)
+
+
 def test_changing_controls_changes_the_numbers():
     at = page()
     at.number_input(key="n").set_value(2).run()
