@@ -13,7 +13,7 @@ from convviz.ui.params import choice_control, int_control
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
 DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
-METHODS = {"nearest": "Nearest neighbour", "bicubic": "Bicubic (PIL)", "srcnn": "SRCNN", "subpixel": "Sub-pixel net (efficient)"}
+METHODS = {"nearest": "Nearest", "bicubic": "Bicubic", "srcnn": "SRCNN", "subpixel": "Sub-pixel net"}   # short: panel titles
 
 lesson_header(
     "Super-resolution",

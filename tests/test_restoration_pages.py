@@ -228,7 +228,7 @@ def test_sr_default_sample_scores_on_y():
     at = page(SR)
     assert_clean(at)
     body = text_of(at)
-    assert "PSNR on Y" in body and "| Bicubic (PIL) |" in body and "| Nearest neighbour |" in body
+    assert "PSNR on Y" in body and "| Bicubic |" in body and "| Nearest |" in body
     if restore.weights_path("srcnn_x3").exists():
         assert "| SRCNN |" in body
     assert at.get("download_button")
@@ -289,4 +289,4 @@ def test_sr_missing_weights_leave_the_baselines(monkeypatch, tmp_path):
     at = page(SR, sr_src="camera")
     assert_clean(at)
     assert "srcnn_x3.safetensors` is missing" in messages(at, "warning")
-    assert "| Bicubic (PIL) |" in text_of(at)
+    assert "| Bicubic |" in text_of(at)
