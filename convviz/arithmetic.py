@@ -113,8 +113,8 @@ def transposed_output_size(n: int, k: int, stride: int = 1, padding: int = 0, ou
     if output_padding >= stride and output_padding >= dilation:
         raise ValueError(
             f"output_padding must be smaller than the stride or the dilation (got output_padding {output_padding}, "
-            f"stride {stride}, dilation {dilation}): it only picks one of the {stride} input sizes a stride-{stride} "
-            f"convolution maps to the same output, so 0 … {max(stride, dilation) - 1} are the choices.")
+            f"stride {stride}, dilation {dilation}). It only says which of the input sizes that a stride-{stride} "
+            f"convolution maps to the same output was meant; torch allows 0 … {max(stride, dilation) - 1} here.")
     out = (n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1
     if out < 1:
         raise ValueError(

@@ -37,15 +37,16 @@ with st.container(border=True):
     pattern = choice_control("Input values", "tc_input", INPUT_PATTERNS, "random", container=top[1], disabled=fixed)
     kernel_name = choice_control("Kernel", "tc_kernel", KERNEL_CHOICES, "random", container=top[2], disabled=fixed)
     seed = int_control("Random seed", "tc_seed", 0, 9999, 0, container=top[3], disabled=fixed)
-    row = st.columns(7)
+    row = st.columns(4)
     h = int_control("Input height H", "tc_h", 1, 8, 3, container=row[0], disabled=fixed)
     w = int_control("Input width W", "tc_w", 1, 8, 3, container=row[1], disabled=fixed)
     k = int_control("Kernel size k", "tc_k", 1, 7, 3, container=row[2], disabled=fixed)
     s = int_control("Stride s", "tc_s", 1, 4, 2, container=row[3], disabled=fixed)
-    p = int_control("Padding p", "tc_p", 0, 6, 0, container=row[4], disabled=fixed)
-    a = int_control("output_padding", "tc_op", 0, 3, 0, container=row[5], disabled=fixed,
+    row = st.columns(4)
+    p = int_control("Padding p", "tc_p", 0, 6, 0, container=row[0], disabled=fixed)
+    a = int_control("output_padding", "tc_op", 0, 3, 0, container=row[1], disabled=fixed,
                     help="Extra rows/columns at the bottom/right; must be smaller than the stride or the dilation.")
-    d = int_control("Dilation d", "tc_d", 1, 3, 1, container=row[6], disabled=fixed)
+    d = int_control("Dilation d", "tc_d", 1, 3, 1, container=row[2], disabled=fixed)
 
 if fixed:
     st.info("Note 000's example: input [[0, 1], [2, 3]], kernel [[0, 1], [2, 3]], stride 2, no padding. "
@@ -58,13 +59,18 @@ st.header("Output size")
 st.markdown("Each input cell's stamp starts s cells after the previous one and spans d(k−1)+1 cells; "
             "the padding p **crops** p cells from each side (the opposite of a convolution's padding), and "
             "`output_padding` adds cells at the bottom/right.")
-sizes_ok = True
+problems = {}
 for axis, n in [("H", h), ("W", w)]:
     try:
         st.latex(transposed_size_latex(axis, n, k, s, p, a, d))
     except ValueError as error:
-        sizes_ok = False
-        show_problem(ValueError(f"{'Height' if axis == 'H' else 'Width'}: {error}"))
+        problems[axis] = str(error)
+sizes_ok = not problems
+if len(set(problems.values())) == 1 and len(problems) == 2:      # the same reason on both axes: say it once
+    show_problem(ValueError(problems["H"]))
+else:
+    for axis, message in problems.items():
+        show_problem(ValueError(f"{'Height' if axis == 'H' else 'Width'}: {message}"))
 if sizes_ok and d == 1 and a == 0:
     st.markdown("Without dilation and output_padding this is note 003's formula:")
     st.latex(note_003_latex("H", h, k, s, p))
