@@ -197,13 +197,22 @@ def decode_image(data: bytes, name: str = "The file", *, max_pixels: int = MAX_P
     if _orientation(image) not in (None, 1):
         notices.append(f"The camera stored this photo rotated or mirrored (EXIF orientation {_orientation(image)}); "
                        f"it is shown upright.")
-    pixels = _to_array(upright, notices)
-    height, width = pixels.shape[:2]
+    width, height = upright.size
     if min(width, height) < MIN_SIDE:
         raise ValueError(f"{name} is {width}×{height} pixels; both sides must be at least {MIN_SIDE} pixels "
                          f"for the networks to have something to work on.")
     target = fit_size(width, height, max_pixels)
-    if (width, height) != target:
+    if min(target) < MIN_SIDE:
+        raise ValueError(f"{name} is {width}×{height} pixels: so long and thin that fitting it into "
+                         f"{max_pixels / 1e6:g} MP would leave a side under {MIN_SIDE} pixels. Crop it first.")
+    if target != (width, height):             # shrink while still 8-bit: a 48 MP photo never becomes float64
+        if upright.mode in ("P", "PA"):
+            upright = upright.convert("RGBA" if "transparency" in upright.info or upright.mode == "PA" else "RGB")
+        if upright.mode in ("1", "L", "LA", "RGB", "RGBA", "CMYK"):
+            upright = upright.convert("L" if upright.mode == "1" else upright.mode).resize(
+                target, Image.LANCZOS, reducing_gap=3.0)
+    pixels = _to_array(upright, notices)
+    if (pixels.shape[1], pixels.shape[0]) != target:  # 16-bit and float modes: resized as arrays
         pixels = resize(pixels, target)
     w0, h0 = _upright_size(stored, image)
     if (w0, h0) != target:          # resized here, or decoded at a reduced scale by JPEG draft()

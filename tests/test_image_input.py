@@ -238,3 +238,15 @@ def test_samples_load_from_scikit_image(name):
 def test_unknown_sample():
     with pytest.raises(ValueError, match="camera"):
         sample_image("lena")
+
+
+def test_long_thin_image_that_cannot_be_shrunk_is_refused():
+    with pytest.raises(ValueError, match="long and thin"):
+        decode_image(png(Image.new("L", (20_000, 9), 50)), "strip.png", max_pixels=100_000)
+
+
+def test_large_16_bit_png_is_downscaled_as_floats():
+    values = np.full((100, 120), 65535, np.uint16)
+    out = decode_image(png(Image.fromarray(values)), max_pixels=3_000)
+    assert out.pixels.shape[0] * out.pixels.shape[1] <= 3_000
+    np.testing.assert_allclose(out.pixels, 1.0, atol=1e-6)

@@ -192,6 +192,27 @@ def test_denoise_odd_uploads_work_with_a_notice(kind):
 
 
 @needs_denoiser
+def test_results_are_keyed_on_the_image_bytes_and_the_settings(monkeypatch):
+    """A new upload gets a new result (same size, different pixels); zooming does not rerun the network."""
+    calls = []
+    real = restore.denoise
+    monkeypatch.setattr(restore, "denoise", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = np.asarray(photo(36, 44), dtype=np.uint8)
+    at = upload(page(DENOISE, dn_src="upload", noise="add", seed="4321"), "dn_upload", save(Image.fromarray(first)), "a.png")
+    psnr_a = at.metric[0].value
+    assert len(calls) == 1
+    at.number_input(key="zx").set_value(20).run()
+    at.number_input(key="zs").set_value(16).run()
+    assert len(calls) == 1                                        # zoom changes: cached result reused
+    second = first.copy()
+    second[::2] = 255 - second[::2]                               # same size, other content
+    upload(at, "dn_upload", save(Image.fromarray(second)), "a.png")
+    assert len(calls) == 2 and at.metric[0].value != psnr_a
+    at.number_input(key="sigma").set_value(10).run()
+    assert len(calls) == 3                                        # a setting the network sees: rerun
+
+
+@needs_denoiser
 def test_denoise_own_photo_is_taken_as_already_noisy():
     noisy = np.asarray(photo(), dtype=np.float64) + np.random.default_rng(0).normal(0, 15, (40, 48, 3))
     at = upload(page(DENOISE, dn_src="upload"), "dn_upload", save(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))))
