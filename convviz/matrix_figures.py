@@ -46,8 +46,10 @@ def _rect(x0, x1, y0, y1, colour, width=3, fill=None) -> dict:
 
 def _block_lines(n_rows, n_cols, block, outer) -> list[dict]:
     """Thin lines between Toeplitz blocks (every block[0] rows / block[1] columns), thick ones
-    between channel blocks; inner lines are left out when there would be too many to read."""
+    between channel blocks; inner lines are left out when there would be too many to read, and
+    drawn fainter on a large matrix so that its few non-zeros stay visible."""
     shapes = []
+    large = n_rows * n_cols > HEATMAP_CELLS
     for size, count, vertical in [(block[0], n_rows, False), (block[1], n_cols, True)]:
         outer_size = outer[1] if vertical else outer[0]
         for k in range(1, count // size + (count % size > 0)):
@@ -56,6 +58,8 @@ def _block_lines(n_rows, n_cols, block, outer) -> list[dict]:
             if not thick and count // size > 64:
                 continue
             line = dict(color="#111" if thick else "#555", width=4 if thick else 2)
+            if large:
+                line = dict(color="#333" if thick else "#b0b0b0", width=2 if thick else 1)
             shapes.append(dict(type="line", x0=at, x1=at, y0=-0.5, y1=n_rows - 0.5, line=line) if vertical else
                           dict(type="line", x0=-0.5, x1=n_cols - 0.5, y0=at, y1=at, line=line))
     return shapes
@@ -179,9 +183,10 @@ def channel_grids_figure(values, title: str, *, window=None, window_colour=ROW_C
     fig.update_xaxes(tickvals=ticks if w <= 16 else None, ticktext=[str(t % (w + 1)) for t in ticks] if w <= 16 else None,
                      constrain="domain")
     fig.update_yaxes(scaleanchor="x", constrain="domain", dtick=1 if h <= 16 else None)
+    fig.update_yaxes(range=[h - 0.5, -0.5])
     for ch in range(c if c > 1 else 0):
-        fig.add_annotation(x=ch * (w + 1) + (w - 1) / 2, y=h - 0.5, yshift=-14, text=f"channel {ch}",
-                           showarrow=False, yanchor="top", font=dict(size=13))
+        fig.add_annotation(x=ch * (w + 1) + (w - 1) / 2, y=0, yref="paper", yshift=-4, text=f"channel {ch}",
+                           showarrow=False, yanchor="top", font=dict(size=13), xref="x")
     cell = 40 if max(h, w) <= 8 else 24 if max(h, w) <= 16 else 12
     fig.update_layout(title=dict(text=title, font=FONT), font=FONT, shapes=shapes,
                       height=height or min(560, 130 + cell * h + (24 if c > 1 else 0)),

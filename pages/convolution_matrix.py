@@ -179,8 +179,10 @@ if problem is None:
         + ("With stride 1 the blocks repeat along diagonals (block Toeplitz) and each block is Toeplitz: **doubly block Toeplitz**."
            if s == 1 else f"With stride {s} each block row moves {s} blocks to the right, and inside a block each row moves {s} "
            "columns: Toeplitz rows sampled every s-th (a strided Toeplitz matrix)."))
-    table = {f"input row {r}": ["T" + str(v) if v >= 0 else "0" for v in layout[:, r]] for r in range(min(h, 16))}
-    st.dataframe(table, hide_index=False, height=min(400, 38 + 35 * min(ho, 16)))
+    table = [{"": f"output row {i}", **{f"input row {r}": f"T{v}" if v >= 0 else "0" for r, v in enumerate(layout[i, :16])}}
+             for i in range(min(ho, 16))]
+    st.markdown("Which block sits where (first 16 block rows and columns):")
+    st.dataframe(table, hide_index=True, height=min(420, 38 + 35 * min(ho, 16)))
     if c * c_out > 1:
         st.markdown(f"With channels (note 001: *a CNN layer is one big matrix*), A is a {c_out}×{c} grid of such matrices: "
                     "block (o, c) is built from the kernel slice w[o, c] alone, and output channel o sums its row of blocks "
