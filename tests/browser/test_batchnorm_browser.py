@@ -12,6 +12,8 @@ TINY = "demo_steps=10"
 
 def open_page(page, url):
     page.goto(url)
+    # a fresh server may rerun the first request through app.py's navigation: wait for the title, then the run
+    page.get_by_role("heading", name="Batch normalization", level=1).wait_for(timeout=120_000)
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
 
@@ -22,7 +24,7 @@ def main_text(page):
 
 def test_batchnorm_page_renders(page, app_url, screenshots):
     open_page(page, f"{app_url}/batch_normalization?{TINY}")
-    assert page.get_by_role("heading", name="Batch normalization").first.is_visible()
+    assert page.get_by_role("heading", name="Batch normalization", level=1).is_visible()
     _, mean, var = batch_norm_train(lesson_batch(4, 4, 4, 4, 0), 1.0, 0.0)
     assert f"**{mean[0]:.4g}**".strip("*") in main_text(page)
     assert page.locator(".js-plotly-plot").count() >= 6
