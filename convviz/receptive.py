@@ -388,6 +388,14 @@ def effective_receptive_field(n: int, layers, trials: int = 4, channels: int = 4
     return (total / trials).double().numpy()
 
 
+def effective_field_cost(n: int, layers, trials: int = 4, channels: int = 4) -> int:
+    """Multiply-adds effective_receptive_field spends: forward and two backward convolutions per conv."""
+    table = receptive_field_table(n, layers)
+    per_trial = sum(row["n"] ** 2 * channels ** 2 * layer.kernel_size ** 2
+                    for layer, row in zip(layers, table[1:]) if layer.kind == "conv")
+    return 3 * trials * per_trial
+
+
 def mass_width(profile: np.ndarray, mass: float = 0.95) -> int:
     """The narrowest centred run of a 1-D non-negative profile that holds `mass` of its sum."""
     profile = np.asarray(profile, dtype=np.float64)

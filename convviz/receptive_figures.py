@@ -17,6 +17,7 @@ FIELD = "#e4007c"          # magenta: the receptive field (as the window on the 
 BORDER = "#1f1f1f"
 PADDING = "#bdbdbd"
 GRID_MAX = 32              # up to this n the input is drawn as cells; above, as a photo
+PHOTO_MAX = 256            # photo pixels per side sent to the browser, whatever n is
 
 
 def _rect(lo_r, hi_r, lo_c, hi_c, **line) -> dict:
@@ -32,11 +33,17 @@ def _cell_kinds(n: int, rows: tuple[int, int], cols: tuple[int, int], lo_r, hi_r
     return inside_input.astype(int) + 2 * inside_field.astype(int)
 
 
+def draws_photo(n: int, row: dict, unit: tuple[int, int]) -> bool:
+    """Cells for small inputs and fields; a photo once either is too big to draw cell by cell."""
+    (lo_r, hi_r), (lo_c, hi_c) = field_bounds(row, unit[0]), field_bounds(row, unit[1])
+    return n > GRID_MAX or max(hi_r, hi_c, n) - min(lo_r, lo_c, 0) > 2 * GRID_MAX
+
+
 def field_figure(n: int, row: dict, unit: tuple[int, int], image: np.ndarray | None = None,
                  erf: np.ndarray | None = None, height: int = 560) -> go.Figure:
     """The input (cells when image is None, else the image) with the field of output `unit` = (row, col)
     of a table `row`: magenta box of size r centred at start + i·j; cells past the border are padding.
-    `erf` (n, n), if given, is blended over the image in orange."""
+    `image` may be smaller than n×n (it is stretched); `erf` (n, n), if given, lights the image."""
     (lo_r, hi_r), (lo_c, hi_c) = field_bounds(row, unit[0]), field_bounds(row, unit[1])
     rows = (min(0, int(np.floor(lo_r))), max(n, int(np.ceil(hi_r))))
     cols = (min(0, int(np.floor(lo_c))), max(n, int(np.ceil(hi_c))))
@@ -59,16 +66,21 @@ def field_figure(n: int, row: dict, unit: tuple[int, int], image: np.ndarray | N
                                  textfont=dict(size=10 if n > 12 else 12),
                                  hovertemplate="row %{y}, col %{x}: %{customdata}<extra></extra>"))
     else:
-        picture = np.asarray(image, dtype=np.float64)
+        picture = np.asarray(image, dtype=np.float64)       # (m, m, 3), m ≤ n: drawn stretched over n pixels
         if picture.ndim == 2:
             picture = np.repeat(picture[..., None], 3, axis=2)
+        m = picture.shape[0]
         if erf is not None:                 # a spotlight: the photo stays bright where the gradient is large
             from scipy.ndimage import gaussian_filter
+            from skimage.transform import resize
 
             smooth = gaussian_filter(erf, sigma=max(1.0, n / 64))   # max pooling leaves a speckled map
-            light = np.clip(smooth / (np.percentile(smooth, 99.5) or 1.0), 0, 1)[..., None] ** 0.5
-            picture = picture * (0.12 + 0.88 * light)
-        fig.add_trace(go.Image(source=png_data_uri(picture), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip"))
+            smooth = resize(smooth, (m, m), anti_aliasing=True) if m != n else smooth
+            light = np.clip(smooth / (np.percentile(smooth, 99.5) or 1.0), 0, 1)[..., None]
+            picture = picture * (0.08 + 0.92 * light)
+        scale = n / m                       # input pixels per photo pixel
+        fig.add_trace(go.Image(source=png_data_uri(picture), x0=-0.5 + scale / 2, y0=-0.5 + scale / 2,
+                               dx=scale, dy=scale, hoverinfo="skip"))
     fig.add_shape(_rect(0, n, 0, n, color=BORDER, width=2, dash="dash"))
     fig.add_shape(_rect(lo_r, hi_r, lo_c, hi_c, color=FIELD, width=4))
     if image is None:

@@ -3,15 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from convviz.receptive import (PRESETS, describe, field_bounds, format_stack, formula_lines, mass_width, parse_stack,
+from convviz.receptive import (PRESETS, describe, effective_field_cost, field_bounds, format_stack, formula_lines, mass_width, parse_stack,
                                receptive_field_table, stack_from_rows, stack_rows)
-from convviz.receptive_figures import GRID_MAX
+from convviz.receptive_figures import draws_photo
 from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, cached_profile_figure,
                                          dilation_comparison, effective_field, erf_trials)
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
 
 DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5
+ERF_BUDGET = 3e8                         # multiply-adds (VGG-16 at 224: 2.4e8, a few seconds here)
 PRESET_NAMES = {"custom": "Your own stack", "note002": "Note 002's worked example (n = 5)",
                 "alexnet": "AlexNet (227 × 227)", "vgg16": "VGG-16 (224 × 224)",
                 "resnet50": "ResNet-50 v1, TF-slim (224 × 224)"}
@@ -150,7 +151,7 @@ else:
         f"and columns {lo_c:g} … {hi_c - 1:g} (pixel i spans i to i+1, so its centre is i + 0.5)." +
         (f" It runs past the border ({', '.join(past)} pixels): there it reads the zero **padding** (grey)."
          if past else " It lies inside the input."))
-    photo = n > GRID_MAX
+    photo = draws_photo(n, row, (i, jj))
     st.plotly_chart(cached_field_figure(n, stack, depth, (i, jj), photo, False), key="field_figure",
                     config={"displaylogo": False})
     st.caption("Magenta box: the receptive field (× its centre); dashed: the input's border. "
@@ -163,9 +164,16 @@ else:
                 "and ReLUs the gradient is spread like a Gaussian: the middle of the field matters far more "
                 "than its edge, so the **effective** field is much smaller than r.")
     trials = erf_trials(n)
-    if toggle_control(f"Compute the effective field (mean |gradient| over {trials} random networks)", "erf", True):
+    cost = effective_field_cost(n, layers[:depth], trials)
+    show_erf = toggle_control(f"Compute the effective field (mean |gradient| over {trials} random networks)", "erf",
+                              True)
+    if show_erf and cost > ERF_BUDGET:
+        st.info(f"This stack would take {cost / 1e9:,.1f} billion multiply-adds to average here (the limit is "
+                f"{ERF_BUDGET / 1e9:.1f}); try a smaller input or smaller kernels.", icon=":material/hourglass:")
+    elif show_erf:
         erf = effective_field(n, stack, depth)
         centre = (row["n"] - 1) // 2
+        photo = draws_photo(n, row, (centre, centre))
         width = mass_width(erf.sum(0))
         cols = st.columns(2)
         cols[0].plotly_chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),

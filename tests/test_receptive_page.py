@@ -145,3 +145,11 @@ def test_dilation_comparison():
     rows = frame(at, "weights per channel pair")
     assert list(rows["r"]) == [17, 61]
     assert list(rows["weights per channel pair"]) == [100, 100]
+
+
+def test_a_big_input_draws_a_photo_and_skips_a_costly_effective_field():
+    at = clean(page(stack=",".join(["c3s2p1"] * 10), n="1024"))
+    assert not at.error
+    assert "astronaut" in "\n".join(c.value for c in at.caption)
+    assert "billion multiply-adds" in at.info[0].value
+    assert list(table(at)["check"][1:]).count("cut by the border") == 2     # r 1023 and 2047: wider than 1024

@@ -11,7 +11,7 @@ import streamlit as st
 
 from convviz.receptive import (check_size, dilation_stacks, effective_receptive_field, empirical_receptive_fields,
                                parse_stack, path_counts, receptive_field_table)
-from convviz.receptive_figures import field_figure, path_count_figure, profile_figure
+from convviz.receptive_figures import PHOTO_MAX, field_figure, path_count_figure, profile_figure
 
 
 
@@ -35,12 +35,16 @@ def effective_field(n: int, stack: str, depth: int) -> np.ndarray:
     return effective_receptive_field(n, parse_stack(stack)[:depth], trials=erf_trials(n))
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
 def input_photo(n: int) -> np.ndarray:
-    """scikit-image's astronaut (free to redistribute), resized to n×n, float RGB in [0, 1]."""
+    """scikit-image's astronaut (free to redistribute) for an n×n input, at most PHOTO_MAX pixels a side."""
+    return _photo(min(n, PHOTO_MAX))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _photo(size: int) -> np.ndarray:
     from skimage import data, transform
 
-    img = transform.resize(data.astronaut()[:, 56:456], (n, n), anti_aliasing=True)   # crop the width to the face
+    img = transform.resize(data.astronaut()[:, 56:456], (size, size), anti_aliasing=True)   # 400 columns: the face
     img.setflags(write=False)
     return img
 

@@ -21,7 +21,7 @@ def test_default_view(page, app_url, screenshots):
     assert "n = 2 features per side, j = 4, r = 7 and start = 0.5" in text
     assert "all 2 layers agree" in text
     assert page.locator("[data-testid='stPlotlyChart']").first.is_visible()
-    screenshots.save(page, "receptive_fields.png")
+    screenshots.save(page, "receptive_fields_default.png")
 
 
 def test_changing_n_updates_numbers_and_link(page, app_url, screenshots):
