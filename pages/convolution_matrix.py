@@ -6,8 +6,8 @@ import streamlit as st
 from convviz.conv import cross_correlate2d, output_shape
 from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.matrix import (MAX_MATRIX_ENTRIES, block_layout, circulant_matrix, circular_conv_torch, circular_convolve_fft,
-                            conv_matrix_shape, dft_diagonalisation_gap, human_bytes, matched_eigenvalues,
-                            output_padding_for, sparsity, transpose_apply, unfold_torch)
+                            conv_matrix_1d, conv_matrix_shape, dft_diagonalisation_gap, human_bytes,
+                            matched_eigenvalues, output_padding_for, sparsity, transpose_apply, unfold_torch)
 from convviz.matrix_figures import channel_grids_figure, eigenvalue_figure, is_clickable, matrix_figure
 from convviz.torch_check import conv2d_torch, max_abs_difference
 from convviz.transposed import conv_transpose2d_torch
@@ -181,6 +181,14 @@ if problem is None:
            "columns: Toeplitz rows sampled every s-th (a strided Toeplitz matrix)."))
     table = [{"": f"output row {i}", **{f"input row {r}": f"T{v}" if v >= 0 else "0" for r, v in enumerate(layout[i, :16])}}
              for i in range(min(ho, 16))]
+    st.markdown(f"The blocks of the kernel slice w[0, 0]: note 000's 1-D banded matrices, one per kernel row "
+                f"(`conv_matrix_1d(W, w[0, 0, a], stride, padding)`), each {wo}×{w}:")
+    t_cols = st.columns(min(kh, 4))
+    for a_row in range(min(kh, 4)):
+        t_mat = conv_matrix_1d(w, kernel[0, 0, a_row], s, p, d)
+        t_cols[a_row].plotly_chart(
+            matrix_figure(t_mat, f"T{a_row} (kernel row {a_row})", structure=conv_matrix_1d(w, np.ones(kw), s, p, d) != 0),
+            key=f"mx_fig_t{a_row}", config={"displaylogo": False})
     st.markdown("Which block sits where (first 16 block rows and columns):")
     st.dataframe(table, hide_index=True, height=min(420, 38 + 35 * min(ho, 16)))
     if c * c_out > 1:
