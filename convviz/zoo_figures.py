@@ -94,6 +94,19 @@ def outline_cells(fig: go.Figure, cells, colour: str = HIGHLIGHT) -> go.Figure:
     return fig
 
 
+def outline_window(fig: go.Figure, row0: int, col0: int, kh: int, kw: int, colour: str = HIGHLIGHT) -> go.Figure:
+    """Draw one box around the kh×kw cells starting at (row0, col0), clipped to nothing outside the grid."""
+    fig.add_shape(type="rect", x0=col0 - 0.5, x1=col0 + kw - 0.5, y0=row0 - 0.5, y1=row0 + kh - 0.5,
+                  line=dict(color=colour, width=4))
+    return fig
+
+
+def decimals_text(z) -> np.ndarray:
+    """Cell labels with up to 4 significant digits (24.75 stays 24.75, not 24.8)."""
+    z = np.asarray(z, dtype=np.float64)
+    return np.vectorize(lambda v: f"{v:.4g}", otypes=[object])(z)
+
+
 def tiled_kernels(w_positions: np.ndarray) -> np.ndarray:
     """Kernels (H', W', kh, kw) laid side by side with one blank (NaN) cell between them: one
     picture of every position's kernel."""

@@ -229,7 +229,8 @@ else:
                     f"{pex['x'].size}** input cells get a gradient; a cell that wins in several overlapping windows "
                     f"gets their sum. The gradient adds up to {pex['grad'].sum():g}, one per output.")
     else:
-        st.markdown(f"Every output hands 1/{pl_k * pl_k} to each cell of its window ({hit} of {pex['x'].size} cells "
+        st.markdown(f"The magenta box is the first window and the output it makes. "
+                    f"Every output hands 1/{pl_k * pl_k} to each cell of its window ({hit} of {pex['x'].size} cells "
                     f"are in some window). The gradient adds up to {pex['grad'].sum():.4g}"
                     + (f", less than {n_out} because the shares of the padding cells are dropped." if pl_p and
                        pex['grad'].sum() < n_out - 1e-9 else f", one per output."))
@@ -259,7 +260,8 @@ else:
     cols = st.columns(2)
     cols[0].plotly_chart(lc_fig, key="lc_tiles")
     cols[1].plotly_chart(conv_fig, key="conv_tiles")
-    st.markdown("Kernels from input channel 0 to output channel 0, one tile per output position.")
+    st.markdown("Kernels from input channel 0 to output channel 0, one tile per output position "
+                "(red positive, blue negative weights).")
     st.markdown(
         f"**Counts** for a {lc_size}×{lc_size}×{lc_cin} input and a {ho}×{wo}×{lc_cout} output:\n\n"
         f"| layer | parameters | MACs |\n|---|---:|---:|\n"

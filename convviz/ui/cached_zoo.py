@@ -10,8 +10,8 @@ import streamlit as st
 
 from convviz import zoo
 from convviz.figures import grid_figure
-from convviz.zoo_figures import (channel_grid, connection_figure, outline_cells, receptive_figure, taps_figure,
-                                 tiled_kernels_figure)
+from convviz.zoo_figures import (channel_grid, connection_figure, decimals_text, outline_cells, outline_window,
+                                 receptive_figure, taps_figure, tiled_kernels_figure)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -61,10 +61,16 @@ def pooling_view(op: str, kernel_size: int, stride: int, padding: int, size: int
     ex = zoo.pooling_example(op, kernel_size, stride, padding, size, seed)
     x_fig = grid_figure(ex["x"], title="input x", colorscale="Greys")
     g_fig = grid_figure(ex["grad"], title="gradient dL/dx (dL/dy = 1 everywhere)", colorscale="Greens")
-    if ex["winners"] is not None:
+    y_fig = grid_figure(ex["y"], title=f"{op} pooled y", colorscale="Greys", text=decimals_text(ex["y"]))
+    if ex["winners"] is not None:                      # max: every window's winner
         outline_cells(x_fig, ex["winners"].reshape(-1, 2))
         outline_cells(g_fig, ex["winners"].reshape(-1, 2))
-    y_fig = grid_figure(ex["y"], title=f"{op} pooled y", colorscale="Greys")
+    else:                                              # average: the first window and its output
+        for fig in (x_fig, g_fig):
+            outline_window(fig, -padding, -padding, kernel_size, kernel_size)
+            fig.update_xaxes(autorange=False, range=[-0.5 - padding, size - 0.5 + padding])   # show the padding
+            fig.update_yaxes(autorange=False, range=[size - 0.5 + padding, -0.5 - padding])
+        outline_cells(y_fig, [(0, 0)])
     return ex, x_fig, y_fig, g_fig
 
 
