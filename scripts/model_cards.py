@@ -150,12 +150,15 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
              + (" (low-resolution)" if name.startswith("subpixel") else ""), "",
              "## Training", "", f"- data and recipe: {card['data']}",
              f"- shipped weights: step {meta.get('step')} (best validation PSNR so far, {meta.get('val_psnr')} dB), "
-             f"after {float(meta.get('train_seconds', 0)) / 60:.1f} min of training",
+             f"after {float(meta.get('train_seconds', 0)) / 60:.1f} wall-clock min of training on one thread of a shared "
+             "2-core box (other work ran beside it, so CPU time is lower than wall time)",
              f"- hardware: {'; '.join(hardware)}; seeded (--seed 0)",
              f"- learning rate: Adam, set per invocation by scripts/train_all.sh (see the lr column below)", "",
              "## Where training stands", "",
              f"- checkpoint `runs/{name}/checkpoint.pt` (git-ignored): step {last.get('step', '?')}, "
-             f"{last.get('train_seconds', 0) / 60:.1f} min trained, best val {last.get('best_val', float('nan')):.3f} dB "
+             f"{last.get('train_seconds', 0) / 60:.1f} wall-clock min trained"
+             + (f" ({last['cpu_seconds'] / 60:.1f} CPU min recorded since CPU time was logged)" if "cpu_seconds" in last else "")
+             + f", best val {last.get('best_val', float('nan')):.3f} dB "
              f"at step {last.get('best_step', '?')}, saved {last.get('utc', '?')}",
              f"- resume exactly from it: `{card['train_cmd']}` (or `ROUNDS=forever scripts/train_all.sh` for all models); "
              "without the checkpoint the same command starts again from step 0 with the same seed",
