@@ -176,8 +176,9 @@ else:
                 f"after {float(info['train_seconds'] or 0) / 60:.1f} min of training, validation PSNR "
                 f"{float(info['val_psnr'] or 0):.2f} dB (8 held-out Train400 images, mean over σ = 15, 25, 50). "
                 f"Training continues, so these numbers are from an early checkpoint.")
-    with st.expander("Model card: measured quality and learning curve"):
-        for heading in ("Measured quality", "Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
+    st.markdown(cached.measured_quality(info))
+    with st.expander("Model card: learning curve and where training stands"):
+        for heading in ("Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
             text = model_card_section(info["card"], heading)
             if text:
                 st.markdown(f"**{heading}**\n\n{text}")

@@ -1,12 +1,14 @@
 """Lesson: SRCNN and an efficient sub-pixel net against nearest and bicubic upscaling (issue 5)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from convviz import restore
 from convviz.baselines import downscale, sr_scores
 from convviz.device import compute_device, device_description
 from convviz.image_input import MIN_SIDE, fit_size, resize
-from convviz.restoration_figures import crop_figure, model_card_section, panel_figure, zoom_box
+from convviz.restoration_figures import crop_figure, panel_figure, zoom_box
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control
@@ -129,12 +131,11 @@ for method in ("srcnn", "subpixel"):
         if info is None:
             st.markdown(f"- **{name}**: weights not shipped yet.")
             continue
-        card = model_card_section(info["card"], "Measured quality")
+        has_card = Path(info["card"]).exists()
         st.markdown(f"- **{name}**: {info['params']:,} parameters, {info['macs_per_pixel']:,.0f} multiply-adds per "
                     f"output pixel; shipped at training step {info['step']} after "
                     f"{float(info['train_seconds'] or 0) / 60:.1f} min, validation PSNR {float(info['val_psnr'] or 0):.2f} dB "
-                    f"(an early checkpoint: training continues)."
-                    + ("" if card or info["card_summary"] else " No model card yet."))
-        if card:
+                    f"(an early checkpoint: training continues)." + ("" if has_card else " No model card yet."))
+        if has_card:
             with st.expander(f"{name}: measured quality (model card)"):
-                st.markdown(card)
+                st.markdown(cached.measured_quality(info))

@@ -21,7 +21,6 @@ from convviz.image_input import SAMPLES, UPLOAD_TYPES, Decoded, decode_image, en
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control
 
-UPLOAD_LIMIT_MB = 20   # .streamlit/config.toml: server.maxUploadSize (said on the pages)
 
 
 def digest(data: bytes) -> str:
@@ -49,7 +48,8 @@ def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, conta
                             help="Samples are scikit-image's photos, free to redistribute.")
     if source != "upload":
         return ("sample", source), Decoded(_sample(source), [], "sample", (0, 0)), SAMPLES[source]
-    box.caption(f"PNG, JPEG, BMP, TIFF, WebP or GIF, up to {UPLOAD_LIMIT_MB} MB. Images over "
+    limit_mb = st.get_option("server.maxUploadSize")      # .streamlit/config.toml
+    box.caption(f"PNG, JPEG, BMP, TIFF, WebP or GIF, up to {limit_mb} MB. Images over "
                 f"{max_pixels / 1e6:g} megapixels are downscaled first. The link holds the settings, "
                 f"not your image: whoever opens it must upload the image again.")
     upload = box.file_uploader("Upload an image", type=UPLOAD_TYPES, key=f"{prefix}_upload")
@@ -141,6 +141,16 @@ def weights_problem(name: str) -> str | None:
 def model_info(name: str, mtime: float) -> dict:
     """restore.model_info, re-read when the weights file changes (mtime is part of the key)."""
     return restore.model_info(name)
+
+
+def measured_quality(info: dict) -> str:
+    """The model card's "Measured quality" section, or a plain sentence when it has no numbers yet."""
+    from convviz.restoration_figures import model_card_section
+    text = model_card_section(info["card"], "Measured quality")
+    if "|" in text:
+        return text
+    return (f"Benchmark numbers for {info['name']} are **not measured yet**: the model card's table is filled by "
+            f"`python -m convviz.evaluate`. Until then the only number is the validation PSNR above.")
 
 
 def info_for(name: str) -> dict | None:
