@@ -18,6 +18,15 @@ def open_page(page, url):
     assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
 
 
+def save(page, screenshots, name):
+    """Screenshot once every figure has drawn (plotly loads lazily; slow on a busy machine)."""
+    page.wait_for_function(
+        "() => { const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];"
+        " return charts.length >= 6 && charts.every(c => c.querySelector('.main-svg'))"
+        " && !document.querySelector('[data-testid=stSkeleton]'); }", timeout=120_000)
+    screenshots.save(page, name)
+
+
 def main_text(page):
     return page.locator("[data-testid='stMain']").inner_text()
 
@@ -28,7 +37,7 @@ def test_batchnorm_page_renders(page, app_url, screenshots):
     _, mean, var = batch_norm_train(lesson_batch(4, 4, 4, 4, 0), 1.0, 0.0)
     assert f"**{mean[0]:.4g}**".strip("*") in main_text(page)
     assert page.locator(".js-plotly-plot").count() >= 6
-    screenshots.save(page, "batch_normalization.png")
+    save(page, screenshots, "batch_normalization.png")
 
 
 def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots):
@@ -42,7 +51,7 @@ def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots)
     assert f"{mean[0]:.4g}" in main_text(page)
     assert "n=2" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
-    screenshots.save(page, "batch_normalization_n2.png")
+    save(page, screenshots, "batch_normalization_n2.png")
 
 
 def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
@@ -52,4 +61,4 @@ def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
     assert "n='abc' is not a number" in body
     assert "gamma='9' is outside" in body
     assert "G must divide C = 3" in body
-    screenshots.save(page, "batch_normalization_bad_link.png")
+    save(page, screenshots, "batch_normalization_bad_link.png")
