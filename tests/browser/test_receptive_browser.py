@@ -52,3 +52,10 @@ def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
     open_page(page, f"{app_url}/receptive_fields?stack=c3s2,c3s2,c3s2")
     assert "Layer 2 (conv 2, conv k3 s2 p0) gets 2 features" in body(page)
     screenshots.save(page, "receptive_fields_impossible.png")
+
+
+def test_resnet_field_is_wider_than_the_image(page, app_url, screenshots):
+    open_page(page, f"{app_url}/receptive_fields?preset=resnet50")
+    text = body(page)
+    assert "r = 483" in text and "all 50 layers agree" in text and "runs past the border" in text
+    screenshots.save(page, "receptive_fields_resnet50.png")
