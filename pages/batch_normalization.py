@@ -208,7 +208,11 @@ else:
                    "last training loss": r4(run.losses[-1]) if run.losses else float("nan"),
                    "held-out loss (eval mode)": r4(run.test_loss), "held-out accuracy": f"{run.test_accuracy:.0%}",
                    "diverged": run.diverged} for run in demo["runs"]], hide_index=True)
-    st.markdown("Thin lines: the loss at each step; thick lines: its average over 10 steps. The held-out set is "
+    st.markdown("Without BN the loss can sit at ln 4 (guessing among 4 classes) for a long time: how large each "
+                "layer's activations and gradients are depends on all the weights before it. With BN every conv's "
+                "output is brought back to mean β and variance γ² per channel at every step, so no layer's signal blows up "
+                "or fades as the weights change, and a larger learning rate is usable (note 002: \"allows higher learning rate\"). "
+                "Thin lines: the loss at each step; thick lines: its average over 10 steps. The held-out set is "
                 "scored in **eval mode**, so the BN net uses its running statistics there. Try other seeds: at the "
                 "larger rate the BN net sometimes ends on a spike, and its held-out loss is then far worse than its "
                 "training loss, because the running statistics (momentum 0.1) lag behind weights that just changed. "
