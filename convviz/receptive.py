@@ -101,8 +101,9 @@ def receptive_field_table(n: int, layers) -> list[dict]:
         try:
             n_out = _n_out(prev["n"], layer)
         except ValueError as error:
-            raise ValueError(f"Layer {index} ({layer.label(index)}, {describe(layer)}) gets {prev['n']} features "
-                             f"and its output would be empty: {error}") from None
+            what = describe(layer) if layer.name is None else f"{layer.name}: {describe(layer)}"
+            raise ValueError(f"Layer {index} ({what}) gets {prev['n']} features and its output would be empty. "
+                             f"{error}") from None
         rows.append(dict(name=layer.label(index), n=n_out, j=_j_out(prev["j"], layer),
                          r=_r_out(prev["r"], prev["j"], layer), start=_start_out(prev["start"], prev["j"], layer)))
     return rows

@@ -135,7 +135,7 @@ def test_bad_links_give_a_message(query, messages):
 def test_impossible_stack_names_the_layer():
     at = clean(page(stack="c3s2,c3s2,c3s2"))
     assert len(at.error) == 1
-    assert at.error[0].value.startswith("Layer 2 (conv 2, conv k3 s2 p0) gets 2 features")
+    assert at.error[0].value.startswith("Layer 2 (conv k3 s2 p0) gets 2 features")
     at = clean(page(stack="c3s2p1,c9", n="5"))
     assert "Layer 2" in at.error[0].value and "no window fits" in at.error[0].value
 

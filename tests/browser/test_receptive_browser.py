@@ -50,7 +50,7 @@ def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
     text = body(page)
     assert "stack='garbage' cannot be read" in text and "k='-1' is outside" in text and "n='abc' is not" in text
     open_page(page, f"{app_url}/receptive_fields?stack=c3s2,c3s2,c3s2")
-    assert "Layer 2 (conv 2, conv k3 s2 p0) gets 2 features" in body(page)
+    assert "Layer 2 (conv k3 s2 p0) gets 2 features" in body(page)
     screenshots.save(page, "receptive_fields_impossible.png")
 
 
