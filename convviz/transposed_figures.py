@@ -39,7 +39,7 @@ def _lift_titles(fig, size=14):
     """Subplot titles sit where the top x tick labels are: move them up above the ticks."""
     for ann in fig.layout.annotations:
         ann.font = dict(size=size)
-        ann.yshift = 22
+        ann.yshift = 30
 
 
 def _grid_axes(fig, row, col, n_rows, n_cols):
@@ -178,13 +178,14 @@ def overlap_figures(counts_1d: np.ndarray, counts_2d: np.ndarray) -> tuple[go.Fi
 
 
 def panels_figure(panels: list[tuple[str, np.ndarray]], cols: int = 3, colorscale="Viridis") -> go.Figure:
-    """Several grids side by side, each on its own colour range (titles carry the numbers)."""
+    """Several grids side by side, each on its own colour range; whole-number grids show their values."""
     rows = (len(panels) + cols - 1) // cols
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[t for t, _ in panels], horizontal_spacing=0.05,
                         vertical_spacing=0.12 if rows > 1 else 0.05)
     for n, (_, z) in enumerate(panels):
         r, c = divmod(n, cols)
-        trace = grid_trace(z, colorscale=colorscale, show_text=max(z.shape) <= 12)
+        whole = bool(np.all(z == np.round(z)))              # counts read well as numbers; real values do not
+        trace = grid_trace(z, colorscale=colorscale, show_text=whole and max(z.shape) <= 14)
         trace.update(zmin=float(z.min()), zmax=float(z.max()) if z.max() > z.min() else float(z.min()) + 1)
         fig.add_trace(trace, row=r + 1, col=c + 1)
         _grid_axes(fig, r + 1, c + 1, *z.shape)
