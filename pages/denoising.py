@@ -22,6 +22,29 @@ lesson_header(
     "Compare it with four classical filters on exactly the same input, and look inside its layers.",
 )
 
+# --- The model (drawn at the end, or alone while there is no image) ------------------------------
+def model_section() -> None:
+    """The model card summary and its measured numbers (shown with or without an image)."""
+    st.header("The model and how good it is")
+    info = cached.info_for(NET)
+    if info is None:
+        st.warning(cached.weights_problem(NET) or f"{NET} could not be loaded.", icon=":material/block:")
+    else:
+        st.markdown(info["card_summary"])
+        st.markdown(f"**{info['params']:,} parameters**, {info['macs_per_pixel']:,.0f} multiply-adds per pixel "
+                    f"({info['gmacs_per_megapixel']:.1f} GMAC per megapixel). Shipped weights: step {info['step']}, "
+                    f"after {float(info['train_seconds'] or 0) / 60:.1f} min of training, validation PSNR "
+                    f"{float(info['val_psnr'] or 0):.2f} dB (8 held-out Train400 images, mean over σ = 15, 25, 50). "
+                    f"Training continues, so these numbers are from an early checkpoint.")
+        st.markdown(cached.measured_quality(info))
+        with st.expander("Model card: learning curve and where training stands"):
+            for heading in ("Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
+                text = model_card_section(info["card"], heading)
+                if text:
+                    st.markdown(f"**{heading}**\n\n{text}")
+            st.caption(f"From {info['card'].rsplit('/', 1)[-1]} in assets/models/.")
+
+
 # --- Input ----------------------------------------------------------------------------------------
 with st.container(border=True):
     chosen = cached.choose_image("dn", MAX_PIXELS)
@@ -41,6 +64,7 @@ with st.container(border=True):
         own_sigma = int_control("σ given to the network", "sigma_net", 0, 75, 15, container=row[2]) if own else None
 
 if chosen is None:
+    model_section()
     st.stop()
 key, image, label = chosen
 for notice in image.notices:
@@ -165,21 +189,4 @@ else:
     except (ValueError, RuntimeError) as error:
         show_problem(error)
 
-# --- The model ------------------------------------------------------------------------------------
-st.header("The model and how good it is")
-if info is None:
-    st.warning(missing or f"{NET} is not available.", icon=":material/block:")
-else:
-    st.markdown(info["card_summary"])
-    st.markdown(f"**{info['params']:,} parameters**, {info['macs_per_pixel']:,.0f} multiply-adds per pixel "
-                f"({info['gmacs_per_megapixel']:.1f} GMAC per megapixel). Shipped weights: step {info['step']}, "
-                f"after {float(info['train_seconds'] or 0) / 60:.1f} min of training, validation PSNR "
-                f"{float(info['val_psnr'] or 0):.2f} dB (8 held-out Train400 images, mean over σ = 15, 25, 50). "
-                f"Training continues, so these numbers are from an early checkpoint.")
-    st.markdown(cached.measured_quality(info))
-    with st.expander("Model card: learning curve and where training stands"):
-        for heading in ("Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
-            text = model_card_section(info["card"], heading)
-            if text:
-                st.markdown(f"**{heading}**\n\n{text}")
-        st.caption(f"From {info['card'].rsplit('/', 1)[-1]} in assets/models/.")
+model_section()

@@ -25,6 +25,28 @@ lesson_header(
     "efficient net works at low resolution and turns s² channels into an s×s block of pixels at the end (pixel shuffle).",
 )
 
+# --- The models (drawn at the end, or alone while there is no image) -----------------------------
+def model_section() -> None:
+    """The model card summary and its measured numbers (shown with or without an image)."""
+    st.header("The models and how good they are")
+    st.markdown("Both networks see only the luminance Y; the colour channels Cb and Cr are upscaled with bicubic, "
+                "because the eye is far less sensitive to colour detail.")
+    for method in ("srcnn", "subpixel"):
+        for s, name in restore.SR_MODELS[method].items():
+            info = cached.info_for(name)
+            if info is None:
+                st.markdown(f"- **{name}**: weights not shipped yet.")
+                continue
+            has_card = Path(info["card"]).exists()
+            st.markdown(f"- **{name}**: {info['params']:,} parameters, {info['macs_per_pixel']:,.0f} multiply-adds per "
+                        f"output pixel; shipped at training step {info['step']} after "
+                        f"{float(info['train_seconds'] or 0) / 60:.1f} min, validation PSNR {float(info['val_psnr'] or 0):.2f} dB "
+                        f"(an early checkpoint: training continues)." + ("" if has_card else " No model card yet."))
+            if has_card:
+                with st.expander(f"{name}: measured quality (model card)"):
+                    st.markdown(cached.measured_quality(info))
+
+
 # --- Input ----------------------------------------------------------------------------------------
 with st.container(border=True):
     chosen = cached.choose_image("sr", MAX_PIXELS, default="astronaut")
@@ -36,6 +58,7 @@ with st.container(border=True):
         "direct": "Upscale the image itself (no ground truth, no PSNR)"}, "auto", container=row[1])
 
 if chosen is None:
+    model_section()
     st.stop()
 key, image, label = chosen
 for notice in image.notices:
@@ -121,21 +144,4 @@ if best:
                        data=cached.png_bytes(low_key + (best,), out), file_name=f"{stem}_x{scale}.png",
                        mime="image/png", on_click="ignore", icon=":material/download:", key="download")
 
-# --- The models -----------------------------------------------------------------------------------
-st.header("The models and how good they are")
-st.markdown("Both networks see only the luminance Y; the colour channels Cb and Cr are upscaled with bicubic, "
-            "because the eye is far less sensitive to colour detail.")
-for method in ("srcnn", "subpixel"):
-    for s, name in restore.SR_MODELS[method].items():
-        info = cached.info_for(name)
-        if info is None:
-            st.markdown(f"- **{name}**: weights not shipped yet.")
-            continue
-        has_card = Path(info["card"]).exists()
-        st.markdown(f"- **{name}**: {info['params']:,} parameters, {info['macs_per_pixel']:,.0f} multiply-adds per "
-                    f"output pixel; shipped at training step {info['step']} after "
-                    f"{float(info['train_seconds'] or 0) / 60:.1f} min, validation PSNR {float(info['val_psnr'] or 0):.2f} dB "
-                    f"(an early checkpoint: training continues)." + ("" if has_card else " No model card yet."))
-        if has_card:
-            with st.expander(f"{name}: measured quality (model card)"):
-                st.markdown(cached.measured_quality(info))
+model_section()

@@ -179,6 +179,7 @@ def test_denoise_bad_first_upload_gives_a_message(kind):
     assert_clean(at)
     assert words in messages(at, "error")
     assert not at.metric
+    assert "parameters" in text_of(at)                            # the model section is still there
 
 
 @needs_denoiser
