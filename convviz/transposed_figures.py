@@ -118,7 +118,7 @@ def scatter_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, acti
     cell = 40 if max(hf, wf) <= 10 else 26 if max(hf, wf) <= 18 else 14
     fig.update_layout(
         font=FONT, showlegend=False, plot_bgcolor="#eeeeee", shapes=shapes_for(t0),
-        height=int(max(560, min(1100, 260 + cell * hf / 0.65))), margin=dict(l=20, r=20, t=40, b=110),
+        height=int(max(580, min(1100, 280 + cell * hf / 0.65))), margin=dict(l=20, r=20, t=75, b=110),
         sliders=[dict(active=t0, steps=steps, x=0.12, len=0.88, y=-0.03, yanchor="top", pad=dict(t=10),
                       currentvalue=dict(prefix="scattering input cell ", font=dict(size=15)))],
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.03, xanchor="left", yanchor="top",
@@ -156,7 +156,7 @@ def direct_figure(eq: DirectEquivalent, x_shape, stride=1) -> go.Figure:
     big = max(hp, wp)
     fig.update_layout(font=FONT, showlegend=False, plot_bgcolor="#d9d9d9",
                       height=int(min(700, 140 + (34 if big <= 12 else 22 if big <= 20 else 12) * big)),
-                      margin=dict(l=20, r=20, t=70, b=10))
+                      margin=dict(l=20, r=20, t=85, b=10))
     return fig
 
 
@@ -192,7 +192,7 @@ def panels_figure(panels: list[tuple[str, np.ndarray]], cols: int = 3, colorscal
         fig.update_xaxes(row=r + 1, col=c + 1, showticklabels=False)
         fig.update_yaxes(row=r + 1, col=c + 1, showticklabels=False)
     _lift_titles(fig, 13)
-    fig.update_layout(font=FONT, showlegend=False, height=380 * rows, margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_layout(font=FONT, showlegend=False, height=380 * rows, margin=dict(l=10, r=10, t=80, b=10))
     return fig
 
 
@@ -218,7 +218,7 @@ def pixel_shuffle_figure(x: np.ndarray, r: int, out: np.ndarray) -> go.Figure:
                              hovertemplate="row %{y}, col %{x}<extra></extra>"), row=1, col=n + 1)
     _grid_axes(fig, 1, n + 1, *out.shape[-2:])
     _lift_titles(fig, 13)
-    fig.update_layout(font=FONT, showlegend=False, height=300, margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_layout(font=FONT, showlegend=False, height=320, margin=dict(l=10, r=10, t=85, b=10))
     return fig
 
 

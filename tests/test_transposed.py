@@ -230,3 +230,22 @@ def test_bad_shapes_and_unchanged_inputs():
     conv_transpose2d(x, w, bias=1, stride=2, padding=1, output_padding=1)
     direct_equivalent(x, w, bias=1, stride=2, padding=1, output_padding=1)
     assert np.array_equal(x, x0) and np.array_equal(w, w0)
+
+
+def test_other_figures_draw_row_zero_on_top():
+    from convviz.transposed_figures import direct_figure, matrix_figure, overlap_figures, panels_figure, pixel_shuffle_figure
+    from convviz.upsample import checkerboard_remedies, pixel_shuffle
+
+    x = np.arange(6.0).reshape(2, 3)
+    figs = [direct_figure(direct_equivalent(x, np.ones((3, 3)), stride=2, padding=1, output_padding=1), x.shape, 2),
+            overlap_figures(overlap_counts(4, 3, 2), overlap_counts_2d((4, 4), (3, 3), (2, 2)))[1],
+            panels_figure(checkerboard_remedies("constant", 4, 3, 2)),
+            pixel_shuffle_figure(np.arange(16.0).reshape(4, 2, 2), 2, pixel_shuffle(np.arange(16.0).reshape(4, 2, 2), 2)),
+            matrix_figure(conv_matrix_1d(6, [1, 2, 3]), "A")]
+    for fig in figs:
+        spec = fig.to_dict()
+        axes = [ax for key, ax in spec["layout"].items() if key.startswith("yaxis")]
+        assert axes and all(ax.get("autorange") == "reversed" for ax in axes)
+    # The shuffled grid's cell (0, 1) came from channel 1: its colour index is 1 and its label is x[1, 0, 0].
+    shuffled = figs[3].data[-1]
+    assert shuffled.z[0][1] == 1 and shuffled.text[0][1] == "4"
