@@ -127,3 +127,19 @@ def test_groups_that_do_not_divide_channels_and_equal_learning_rates():
     errors = " ".join(e.value for e in at.error)
     assert "G must divide C = 3" in errors and "two different learning rates" in errors
     assert at.number_input(key="g").value == 2            # what was entered stays, with the message beside it
+
+
+def test_training_demo_is_cached_per_settings(monkeypatch):
+    """A rerun that changes nothing, or changes only a control outside the demo, trains nothing."""
+    import convviz.ui.cached_batchnorm as cached
+
+    calls = []
+    real = cached.compare
+    monkeypatch.setattr(cached, "compare", lambda *a, **k: calls.append(a) or real(*a, **k))
+    at = page(demo_seed="97")
+    assert_clean(at)
+    at.run()
+    at.slider(key="gamma").set_value(0.5).run()
+    assert len(calls) == 1
+    at.number_input(key="demo_seed").set_value(96).run()
+    assert len(calls) == 2
