@@ -168,3 +168,11 @@ def upsample_torch(x, scale, mode: str = "nearest", align_corners: bool = False)
     kw = dict(align_corners=align_corners) if mode == "bilinear" else {}
     y = F.interpolate(t, scale_factor=scale, mode=mode, **kw)[0].numpy()
     return y[0] if x.ndim == 2 else y
+
+
+def pixel_shuffle_torch(x, r: int) -> np.ndarray:
+    """F.pixel_shuffle in float64 on x (C·r², H, W), for the page's check."""
+    import torch
+    import torch.nn.functional as F
+
+    return F.pixel_shuffle(torch.from_numpy(np.asarray(x, dtype=np.float64)), int(r)).numpy()

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from convviz.conv import cross_correlate2d
 from convviz.transposed_snippets import upsample_snippet
-from convviz.upsample import (checkerboard_remedies, icnr, interior_spread, pixel_shuffle, pixel_unshuffle,
-                              remedy_border, subpixel_conv, upsample, upsample_torch)
+from convviz.upsample import (checkerboard_remedies, icnr, interior_spread, pixel_shuffle, pixel_shuffle_torch,
+                              pixel_unshuffle, remedy_border, subpixel_conv, upsample, upsample_torch)
 
 SCALES = st.sampled_from([1, 2, 3, 4, 1.5, 2.5, 0.5, 1.7])
 
@@ -107,3 +107,8 @@ def test_snippet_prints_the_page_numbers(mode, ac):
 def test_errors_say_why(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_pixel_shuffle_torch_helper():
+    x = np.arange(18.0).reshape(2 * 9, 1, 1)
+    np.testing.assert_array_equal(pixel_shuffle_torch(x, 3), pixel_shuffle(x, 3))
