@@ -17,7 +17,8 @@ and every odd but usable input is converted, with a notice:
     palette / RGBA / LA with transparent pixels -> composited on white
     EXIF orientation tag          -> rotated upright (ImageOps.exif_transpose)
     animated GIF / WebP, multi-page TIFF -> the first frame
-    more than `max_pixels`        -> downscaled (Lanczos) to fit, with the new size
+    more than `max_pixels`        -> downscaled (Lanczos) to fit, with the new size; or, with
+                                     large="crop", its centre piece of that many pixels at full resolution
 
 `encode_png(image)` writes a result back: grayscale as 8-bit "L", colour as 8-bit "RGB", same size.
 Tested input by input in tests/test_image_input.py.
@@ -98,7 +99,7 @@ def _first_frame(image: Image.Image, notices: list[str]) -> None:
         notices.append(f"This {image.format} {kind} has {frames} frames; only the first one is used.")
 
 
-def _load(image: Image.Image, name: str, max_pixels: int) -> Image.Image:
+def _load(image: Image.Image, name: str, max_pixels: int | None) -> Image.Image:
     """Decode the pixels (JPEG at a reduced scale when that still gives at least max_pixels)."""
     if image.format == "JPEG" and max_pixels:
         width, height = image.size
@@ -181,14 +182,23 @@ def resize(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return np.clip(np.asarray(out, dtype=np.float64), 0.0, 1.0)
 
 
-def decode_image(data: bytes, name: str = "The file", *, max_pixels: int = MAX_PIXELS) -> Decoded:
-    """Uploaded bytes -> Decoded (pixels in [0, 1], notices). ValueError with a page-ready message."""
+LARGE = {"shrink": "Shrink the whole image", "crop": "Cut out the centre at full resolution"}
+
+
+def decode_image(data: bytes, name: str = "The file", *, max_pixels: int = MAX_PIXELS, large: str = "shrink") -> Decoded:
+    """Uploaded bytes -> Decoded (pixels in [0, 1], notices). ValueError with a page-ready message.
+
+    large: what happens above max_pixels, "shrink" (the whole image, Lanczos) or "crop" (the centre
+    piece with the shrunk size, every pixel as stored: a photo's real noise survives).
+    """
+    if large not in LARGE:
+        raise ValueError(f"large must be one of {', '.join(LARGE)}, got {large!r}")
     notices: list[str] = []
     image = _open(data, name)
     fmt = image.format or ""
     _first_frame(image, notices)
     stored = image.size
-    image = _load(image, name, max_pixels)
+    image = _load(image, name, max_pixels if large == "shrink" else None)
     try:
         upright = ImageOps.exif_transpose(image)
     except Exception:                         # a broken EXIF block: keep the pixels as stored
@@ -205,7 +215,10 @@ def decode_image(data: bytes, name: str = "The file", *, max_pixels: int = MAX_P
     if min(target) < MIN_SIDE:
         raise ValueError(f"{name} is {width}×{height} pixels: so long and thin that fitting it into "
                          f"{max_pixels / 1e6:g} MP would leave a side under {MIN_SIDE} pixels. Crop it first.")
-    if target != (width, height):             # shrink while still 8-bit: a 48 MP photo never becomes float64
+    if target != (width, height) and large == "crop":
+        left, top = (width - target[0]) // 2, (height - target[1]) // 2
+        upright = upright.crop((left, top, left + target[0], top + target[1]))
+    elif target != (width, height):           # shrink while still 8-bit: a 48 MP photo never becomes float64
         if upright.mode in ("P", "PA"):
             upright = upright.convert("RGBA" if "transparency" in upright.info or upright.mode == "PA" else "RGB")
         if upright.mode in ("1", "L", "LA", "RGB", "RGBA", "CMYK"):
@@ -215,10 +228,15 @@ def decode_image(data: bytes, name: str = "The file", *, max_pixels: int = MAX_P
     if (pixels.shape[1], pixels.shape[0]) != target:  # 16-bit and float modes: resized as arrays
         pixels = resize(pixels, target)
     w0, h0 = _upright_size(stored, image)
-    if (w0, h0) != target:          # resized here, or decoded at a reduced scale by JPEG draft()
+    if (w0, h0) != target and large == "crop":
+        notices.append(f"The image is {w0}×{h0} pixels ({megapixels(w0, h0)}); its centre {target[0]}×{target[1]} "
+                       f"piece is used at full resolution (this page's limit is {max_pixels / 1e6:g} MP), and the "
+                       f"result has that size.")
+    elif (w0, h0) != target:          # resized here, or decoded at a reduced scale by JPEG draft()
         notices.append(f"The image is {w0}×{h0} pixels ({megapixels(w0, h0)}); it was downscaled to "
                        f"{target[0]}×{target[1]} to stay under this page's limit of {max_pixels / 1e6:g} MP, "
-                       f"and the result has that size.")
+                       f"and the result has that size. Shrinking also averages away noise: choose "
+                       f"*{LARGE['crop']}* to see the network on the photo's own pixels.")
     if pixels.ndim == 3 and np.array_equal(pixels[..., 0], pixels[..., 1]) and np.array_equal(pixels[..., 1], pixels[..., 2]):
         pixels = pixels[..., 0]               # an RGB file with R = G = B is grayscale: one plane, 3x faster
         notices.append("The colour channels are identical, so the image is treated as grayscale.")

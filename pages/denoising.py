@@ -47,7 +47,7 @@ def model_section() -> None:
 
 # --- Input ----------------------------------------------------------------------------------------
 with st.container(border=True):
-    chosen = cached.choose_image("dn", MAX_PIXELS)
+    chosen = cached.choose_image("dn", MAX_PIXELS, crop_option=True)
     row = st.columns(3)
     noise = choice_control("Noise", "noise", {"add": "Add noise (clean image known)",
                                               "real": "Already noisy (σ estimated)"},

@@ -250,3 +250,15 @@ def test_large_16_bit_png_is_downscaled_as_floats():
     out = decode_image(png(Image.fromarray(values)), max_pixels=3_000)
     assert out.pixels.shape[0] * out.pixels.shape[1] <= 3_000
     np.testing.assert_allclose(out.pixels, 1.0, atol=1e-6)
+
+
+def test_large_image_centre_crop_keeps_full_resolution_pixels():
+    g = np.random.default_rng(2).integers(0, 256, (200, 300), dtype=np.uint8)
+    out = decode_image(png(Image.fromarray(g)), max_pixels=6_000, large="crop")
+    h, w = out.pixels.shape
+    assert h * w <= 6_000
+    top, left = (200 - h) // 2, (300 - w) // 2
+    np.testing.assert_array_equal(out.pixels, g[top:top + h, left:left + w] / 255.0)
+    assert any("centre" in n and "full resolution" in n for n in out.notices)
+    with pytest.raises(ValueError, match="shrink"):
+        decode_image(png(Image.fromarray(g)), large="zoom")

@@ -16,6 +16,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from convviz import restore
+from convviz.image_input import fit_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DENOISE, SR = "pages/denoising.py", "pages/super_resolution.py"
@@ -212,6 +213,15 @@ def test_results_are_keyed_on_the_image_bytes_and_the_settings(monkeypatch):
     assert len(calls) == 2 and at.metric[0].value != psnr_a
     at.number_input(key="sigma").set_value(10).run()
     assert len(calls) == 3                                        # a setting the network sees: rerun
+
+
+@needs_denoiser
+def test_denoise_large_photo_can_be_cut_instead_of_shrunk():
+    at = upload(page(DENOISE, dn_src="upload", large="crop"), "dn_upload", save(photo(600, 1000, gray=True)), "big.png")
+    assert_clean(at)
+    assert "centre" in messages(at, "info") and "full resolution" in messages(at, "info")
+    w, h = fit_size(1000, 600, 500_000)                           # the page's CPU limit (0.5 MP)
+    assert f"**big.png**, {w}×{h} pixels" in text_of(at)
 
 
 @needs_denoiser

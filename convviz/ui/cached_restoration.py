@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 
 from convviz import baselines, restore
-from convviz.image_input import SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
+from convviz.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control
 
@@ -28,8 +28,8 @@ def digest(data: bytes) -> str:
 
 
 @st.cache_data(max_entries=16, show_spinner="Reading the image…")
-def _decode(data_digest: str, _data: bytes, name: str, max_pixels: int) -> Decoded:
-    return decode_image(_data, name, max_pixels=max_pixels)
+def _decode(data_digest: str, _data: bytes, name: str, max_pixels: int, large: str) -> Decoded:
+    return decode_image(_data, name, max_pixels=max_pixels, large=large)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -37,10 +37,12 @@ def _sample(name: str) -> np.ndarray:
     return sample_image(name)
 
 
-def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, container=None):
+def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, container=None, crop_option: bool = False):
     """Sample or upload -> (key, Decoded, label), or None while there is no usable upload.
 
     A bad upload gets its message and the last good upload of this page stays in use.
+    crop_option: offer (URL parameter `large`) to cut out the centre of a large upload at full
+    resolution instead of shrinking it.
     """
     box = container or st
     options = {**SAMPLES, "upload": "Your own image (upload)"}
@@ -53,15 +55,20 @@ def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, conta
                 f"{max_pixels / 1e6:g} megapixels are downscaled first. The link holds the settings, "
                 f"not your image: whoever opens it must upload the image again.")
     upload = box.file_uploader("Upload an image", type=UPLOAD_TYPES, key=f"{prefix}_upload")
+    large = "shrink"
+    if crop_option:
+        large = choice_control(f"An image over {max_pixels / 1e6:g} MP", "large", LARGE, "shrink", container=box,
+                               horizontal=True, help="Shrinking averages noise away; a full-resolution piece keeps "
+                                                     "the photo's own noise for the network to remove.")
     good_key = f"{prefix}_last_good"
     if upload is None:
         st.session_state.pop(good_key, None)
         box.info("Upload an image to start, or pick a sample above.", icon=":material/upload:")
         return None
     data = upload.getvalue()
-    key = ("upload", digest(data), max_pixels)
+    key = ("upload", digest(data), max_pixels, large)
     try:
-        decoded = _decode(key[1], data, upload.name, max_pixels)
+        decoded = _decode(key[1], data, upload.name, max_pixels, large)
     except ValueError as error:
         show_problem(error, box)
         last = st.session_state.get(good_key)
