@@ -88,9 +88,11 @@ def cost_bars_figure(standard_macs: int, depthwise_macs: int, pointwise_macs: in
 
 
 def outline_cells(fig: go.Figure, cells, colour: str = HIGHLIGHT) -> go.Figure:
-    """Draw a thick box around each (row, col) of a grid figure."""
-    for r, c in {tuple(map(int, rc)) for rc in cells}:
-        fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color=colour, width=3))
+    """Draw a thick box around each (row, col) of a grid figure (all at once: add_shape per cell
+    re-validates the figure and took 10 s for 144 cells)."""
+    boxes = [dict(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color=colour, width=3))
+             for r, c in sorted({tuple(map(int, rc)) for rc in cells})]
+    fig.update_layout(shapes=list(fig.layout.shapes) + boxes)
     return fig
 
 

@@ -66,7 +66,7 @@ def test_pointwise_controls():
     at.number_input(key="pw_cout").set_value(1).run()
     assert_clean(at)
     ex = zoo.pointwise_example(4, 1, 0)
-    assert f"y[0, 0, 0] = " in text_of(at) and f"**{ex['y'][0, 0, 0]:g}**" in text_of(at)
+    assert "y[0, 0, 0] = " in text_of(at) and f"**{ex['y'][0, 0, 0]:g}**" in text_of(at)
     assert "5 parameters" in text_of(at)                                   # 4 weights + 1 bias
 
 
