@@ -16,6 +16,10 @@ from convviz.ui.cached_matrix import matrix_arrays
 def open_page(page, url):
     page.goto(url)
     wait_for_app(page)
+    # A deep link on a fresh server runs twice (require_app_navigation reruns it under app.py): wait for
+    # the last section, not only for the first idle state. Long: two cores shared with training jobs.
+    page.get_by_text("Wrap-around padding").first.wait_for(timeout=60_000)
+    wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
 
 
