@@ -138,6 +138,7 @@ def test_impossible_stack_names_the_layer():
     assert at.error[0].value.startswith("Layer 2 (conv k3 s2 p0) gets 2 features")
     at = clean(page(stack="c3s2p1,c9", n="5"))
     assert "Layer 2" in at.error[0].value and "no window fits" in at.error[0].value
+    assert list(frame(at, "weights per channel pair")["r"]) == [7, 15]       # the dilation section still works
 
 
 def test_dilation_comparison():

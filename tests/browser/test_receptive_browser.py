@@ -59,3 +59,24 @@ def test_resnet_field_is_wider_than_the_image(page, app_url, screenshots):
     text = body(page)
     assert "r = 483" in text and "all 50 layers agree" in text and "runs past the border" in text
     screenshots.save(page, "receptive_fields_resnet50.png")
+
+
+def test_editing_a_cell_of_the_stack(page, app_url, screenshots):
+    """Type into the data editor (a canvas grid): row 2's stride 2 -> 1 gives n 3, j 2, r 7, and the link follows."""
+    open_page(page, f"{app_url}/receptive_fields")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # Header, 2 rows and the empty "add" row have equal heights; s is the 4th of 6 columns (index, kind, k, s,
+    # p, d), its centre 58% of the way across (measured on receptive_fields_default.png).
+    page.mouse.dblclick(box["x"] + box["width"] * 0.58, box["y"] + box["height"] * 2.5 / 4)
+    cell = page.locator("#portal input.gdg-input")            # the grid's overlay editor for that cell
+    assert cell.input_value() == "2"
+    cell.fill("1")
+    cell.press("Enter")
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText"
+                           ".includes('n = 3 features per side, j = 2, r = 7')")
+    wait_for_app(page)
+    assert "stack=c3s2p1%2Cc3p1" in page.url or "stack=c3s2p1,c3p1" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshots.save(page, "receptive_fields_edited.png")
