@@ -170,6 +170,10 @@ else:
                 + f" The numpy block against `F.conv2d(groups=C)` then a 1×1 `F.conv2d` on a random "
                 f"{check_size}×{check_size}×{check_cin} input with {check_cout} output channels: "
                 f"max |difference| = **{dex['torch_gap']:.1e}**.")
+    with st.expander("The same counts in PyTorch (forward hooks on the meta device)"):
+        st.code(zoo.cost_snippet(ds_cin, ds_cout, ds_k, ds_size, ds_stride, ds_padding), language="python")
+        st.markdown("Running it prints:")
+        st.code(f"{std['params']} {std['macs']} {dsc['params']} {dsc['macs']}", language="text")
 
 # --- Spatially separable --------------------------------------------------------------------
 st.header("Spatially separable convolution: a kernel as column × row", anchor="separable")

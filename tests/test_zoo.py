@@ -74,6 +74,14 @@ def test_depthwise_separable_cost(c_in, c_out, k, n, bias):
         assert cost["params_ratio"] == pytest.approx(1 / c_out + 1 / k**2, rel=1e-12)
 
 
+@pytest.mark.parametrize("args", [(32, 64, 3, 112, 1, 1), (3, 5, 5, 9, 2, 0), (1024, 1024, 11, 1024, 4, 5)])
+def test_cost_snippet_prints_the_calculators_numbers(args, capsys):
+    exec(zoo.cost_snippet(*args), {})
+    printed = [int(v) for v in capsys.readouterr().out.split()]
+    cost = zoo.depthwise_separable_cost(*args)
+    assert printed == [cost["standard"]["params"], cost["standard"]["macs"], cost["params"], cost["macs"]]
+
+
 def test_mobilenet_ratio_is_about_one_ninth():
     """MobileNet (Howard et al. 2017, sec. 3.1): 3×3 depthwise separable convs cost 8 to 9 times less."""
     r = zoo.depthwise_separable_cost(512, 512, 3, 14, padding=1)["ratio"]

@@ -105,8 +105,11 @@ def test_depthwise_separable_controls_and_big_layers():
     at.number_input(key="ds_cin").set_value(1024).run()
     at.number_input(key="ds_cout").set_value(1024).run()
     assert_clean(at)
-    r = zoo.depthwise_separable_cost(1024, 1024, 5, 112, 1, 1)["ratio"]
-    assert f"**{r:.4f}** = 1/C_out + 1/k² = 1/1024 + 1/25" in text_of(at)
+    cost = zoo.depthwise_separable_cost(1024, 1024, 5, 112, 1, 1)
+    assert f"**{cost['ratio']:.4f}** = 1/C_out + 1/k² = 1/1024 + 1/25" in text_of(at)
+    # the code shown is the code that was checked (tests/test_zoo.py runs it), and its printed line matches
+    assert at.code[0].value == zoo.cost_snippet(1024, 1024, 5, 112, 1, 1)
+    assert at.code[1].value == f"{cost['standard']['params']} {cost['standard']['macs']} {cost['params']} {cost['macs']}"
     assert max(torch_gaps(at)) < 1e-10
 
 
