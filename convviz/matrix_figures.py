@@ -130,8 +130,6 @@ def matrix_figure(a, title: str = "", *, block=None, outer=None, row: int | None
         rgb[downsample_max_abs(structure.astype(np.float64), factor) == 0] = (217, 217, 217)   # structural zeros
         fig.add_trace(go.Image(source=_png(rgb), x0=(factor - 1) / 2, dx=factor, y0=(factor - 1) / 2, dy=factor,
                                hoverinfo="skip"))
-        fig.update_xaxes(range=[-0.5, n_cols - 0.5])
-        fig.update_yaxes(range=[n_rows - 0.5, -0.5])
         title += f" (picture: every {factor}×{factor} block shows its largest |entry|)" if factor > 1 else ""
     shapes = []
     if block is not None:
@@ -141,8 +139,12 @@ def matrix_figure(a, title: str = "", *, block=None, outer=None, row: int | None
     if col is not None and 0 <= col < n_cols:
         shapes.append(_rect(col - 0.5, col + 0.5, -0.5, n_rows - 0.5, col_colour))
     style_grid_axes(fig)
-    fig.update_yaxes(scaleanchor="x", constrain="domain", dtick=1 if n_rows <= 24 else None)
-    fig.update_xaxes(constrain="domain", dtick=1 if n_cols <= 24 else None)
+    big_cells = max(n_rows, n_cols) <= 48                                  # a tick per cell only where cells are big
+    fig.update_yaxes(scaleanchor="x", constrain="domain", dtick=1 if n_rows <= 24 and big_cells else None)
+    fig.update_xaxes(constrain="domain", dtick=1 if n_cols <= 24 and big_cells else None)
+    # Fixed ranges: autorange would pad for the click markers' size and show a row that is not there.
+    fig.update_xaxes(autorange=False, range=[-0.5, n_cols - 0.5])
+    fig.update_yaxes(autorange=False, range=[n_rows - 0.5, -0.5])
     cell = 34 if n_cols <= 20 else 22
     auto_h = 120 + min(560, cell * n_rows) if n_rows * 2 >= n_cols else 120 + min(560, 1100 * n_rows // max(n_cols, 1))
     fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=height or max(220, auto_h),
@@ -183,7 +185,8 @@ def channel_grids_figure(values, title: str, *, window=None, window_colour=ROW_C
     fig.update_xaxes(tickvals=ticks if w <= 16 else None, ticktext=[str(t % (w + 1)) for t in ticks] if w <= 16 else None,
                      constrain="domain")
     fig.update_yaxes(scaleanchor="x", constrain="domain", dtick=1 if h <= 16 else None)
-    fig.update_yaxes(range=[h - 0.5, -0.5])
+    fig.update_yaxes(autorange=False, range=[h - 0.5, -0.5])
+    fig.update_xaxes(autorange=False, range=[-0.5, z.shape[1] - 0.5])
     for ch in range(c if c > 1 else 0):
         fig.add_annotation(x=ch * (w + 1) + (w - 1) / 2, y=0, yref="paper", yshift=-4, text=f"channel {ch}",
                            showarrow=False, yanchor="top", font=dict(size=13), xref="x")
