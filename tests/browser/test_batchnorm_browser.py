@@ -50,6 +50,12 @@ def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots)
     _, mean, _ = batch_norm_train(lesson_batch(2, 4, 4, 4, 0), 1.0, 0.0)
     assert f"{mean[0]:.4g}" in main_text(page)
     assert "n=2" in page.url
+    # the γ slider: one step right with the keyboard, and the histograms' titles follow it into the link
+    page.get_by_role("slider").nth(0).focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url("**gamma=1.1**")
+    page.get_by_text("≈ γ² = 1.21", exact=False).first.wait_for()
+    wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0
     save(page, screenshots, "batch_normalization_n2.png")
 
