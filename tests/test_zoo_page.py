@@ -108,7 +108,7 @@ def test_depthwise_separable_controls_and_big_layers():
     cost = zoo.depthwise_separable_cost(1024, 1024, 5, 112, 1, 1)
     assert f"**{cost['ratio']:.4f}** = 1/C_out + 1/k² = 1/1024 + 1/25" in text_of(at)
     # the code shown is the code that was checked (tests/test_zoo.py runs it), and its printed line matches
-    assert at.code[0].value == zoo.cost_snippet(1024, 1024, 5, 112, 1, 1)
+    assert at.code[0].value == zoo.cost_snippet(1024, 1024, 5, 112, 1, 1).strip()   # st.code drops the last newline
     assert at.code[1].value == f"{cost['standard']['params']} {cost['standard']['macs']} {cost['params']} {cost['macs']}"
     assert max(torch_gaps(at)) < 1e-10
 
