@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from convviz.receptive import (PRESETS, describe, effective_field_cost, field_bounds, format_stack, formula_lines,
+from convviz.receptive import (PRESETS, autograd_snippet, describe, effective_field_cost, field_bounds, format_stack, formula_lines,
                                mass_width, parse_stack, receptive_field_table, stack_from_rows, stack_rows)
 from convviz.receptive_figures import draws_photo
 from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, cached_profile_figure,
@@ -123,6 +123,8 @@ if table is not None:
         st.markdown(f"**Autograd check.** The stack is built in torch on {where} with positive weights and "
                     f"average pooling (max pooling would cut gradients); the gradient of each layer's centre unit "
                     f"w.r.t. the input is non-zero over exactly r pixels: {verdict}.")
+        with st.expander("The same check in PyTorch (for the last layer)"):
+            st.code(autograd_snippet(size or n, layers), language="python")
         with st.expander("The formulas with your numbers"):
             st.markdown("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in·s, r_out = r_in + (k_eff−1)·j_in, "
                         "start_out = start_in + ((k_eff−1)/2 − p)·j_in, with k_eff = d(k−1)+1 and the input at "

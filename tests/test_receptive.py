@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from convviz.receptive import (PRESETS, Layer, check_size, dilation_stacks, effective_receptive_field,
+from convviz.receptive import (PRESETS, Layer, autograd_snippet, check_size, dilation_stacks, effective_receptive_field,
                                empirical_receptive_field, empirical_receptive_fields, field_bounds, format_stack,
                                formula_lines, gradient_maps, mass_width, parse_stack, path_counts,
                                receptive_field_table, stack_from_rows, stack_rows)
@@ -140,6 +140,15 @@ def test_a_mixed_stack_on_the_smallest_input_that_holds_its_field():
     n = check_size(8, layers)
     assert n == 27
     assert empirical_receptive_field(n, layers) == receptive_field_table(n, layers)[-1]["r"] == 21
+
+
+@pytest.mark.parametrize("text", ["c3s2p1,c3s2p1", "c3s2p1,p2s2,c3d2p2", "p3s2p1,c5p2d3", ""])
+def test_autograd_snippet_prints_r(text, capsys):
+    """The code the page shows runs and prints the table's r (style F: the code behind the view, executed)."""
+    layers = parse_stack(text)
+    n = check_size(5, layers)
+    exec(autograd_snippet(n, layers), {})
+    assert capsys.readouterr().out == f"r = {receptive_field_table(n, layers)[-1]['r']}\n"
 
 
 # --- The effective field ----------------------------------------------------------------------------

@@ -58,6 +58,13 @@ def test_default_is_note_002_checked_by_autograd():
     assert "stack" not in at.query_params                              # the default stays out of the link
 
 
+
+def test_the_code_on_the_page_prints_the_tables_r(capsys):
+    at = clean(page(stack="c3s2p1,p2s2,c3d2p2", n="12"))
+    exec(at.code[0].value, {})
+    assert capsys.readouterr().out == f"r = {numbers(at)[-1][2]}\n" == "r = 21\n"
+
+
 def test_changing_n_and_editing_the_stack():
     at = clean(page())
     at.number_input(key="n").set_value(9).run()
