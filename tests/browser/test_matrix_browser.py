@@ -23,6 +23,17 @@ def open_page(page, url):
     assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
 
 
+def save(page, screenshots, name):
+    """screenshots.save once every chart has drawn: charts off screen draw only when the viewport reaches them."""
+    size = page.viewport_size
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12000)})
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+                           ".every(c => c.querySelector('.main-svg'))", timeout=60_000)
+    page.set_viewport_size(size)
+    screenshots.save(page, name)
+
+
 def ax_printed(page):
     """A x as printed under the torch code (the second code block)."""
     return np.array(ast.literal_eval(page.locator("[data-testid='stCode'] code").nth(1).inner_text()))
@@ -38,7 +49,7 @@ def test_default_view_then_a_control_changes_the_numbers(page, app_url, screensh
     open_page(page, f"{app_url}/convolution_matrix")
     assert page.get_by_role("heading", name="Convolution as a matrix").first.is_visible()
     np.testing.assert_allclose(ax_printed(page), expected())
-    screenshots.save(page, "matrix_default.png")
+    save(page, screenshots, "matrix_default.png")
     box = page.get_by_label("Padding p", exact=True)
     box.fill("1")
     box.press("Enter")
@@ -49,14 +60,14 @@ def test_default_view_then_a_control_changes_the_numbers(page, app_url, screensh
     np.testing.assert_allclose(ax_printed(page), expected(p=1))
     assert "mx_p=1" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
-    screenshots.save(page, "matrix_padding1.png")
+    save(page, screenshots, "matrix_padding1.png")
 
 
 def test_preset_with_symbols_and_a_selected_cell(page, app_url, screenshots):
     open_page(page, f"{app_url}/convolution_matrix?mx_preset=note001&mx_labels=symbols&mx_row=1&mx_col=6")
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "A[1, 6] =" in body and "with weight w[0, 0, 1, 1]" in body
-    screenshots.save(page, "matrix_note001_symbols.png")
+    save(page, screenshots, "matrix_note001_symbols.png")
 
 
 def test_clicking_an_input_cell_selects_its_column(page, app_url):
@@ -74,9 +85,9 @@ def test_clicking_an_input_cell_selects_its_column(page, app_url):
 def test_multichannel_and_too_large_views(page, app_url, screenshots):
     open_page(page, f"{app_url}/convolution_matrix?mx_preset=cnn")
     assert "channel blocks" in page.locator("[data-testid='stMain']").inner_text()
-    screenshots.save(page, "matrix_cnn.png")
+    save(page, screenshots, "matrix_cnn.png")
     open_page(page, f"{app_url}/convolution_matrix?mx_h=24&mx_w=24&mx_p=1&mx_s=2")
-    screenshots.save(page, "matrix_large_picture.png")
+    save(page, screenshots, "matrix_large_picture.png")
     open_page(page, f"{app_url}/convolution_matrix?mx_c=3&mx_co=3&mx_h=32&mx_w=32&mx_s=abc")
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "this page builds at most 1,000,000" in body and "mx_s='abc' is not a number" in body
