@@ -52,8 +52,8 @@ def field_figure(n: int, row: dict, unit: tuple[int, int], image: np.ndarray | N
         kinds = _cell_kinds(n, rows, cols, lo_r, hi_r, lo_c, hi_c)
         names = np.array(["padding", "input", "padding, in the field", "input, in the field"])
         if erf is None:
-            scale = [[0, "#e6e6e6"], [0.25, "#e6e6e6"], [0.25, "#ffffff"], [0.5, "#ffffff"],
-                     [0.5, "#e3c9d6"], [0.75, "#e3c9d6"], [0.75, "#f4a6cf"], [1, "#f4a6cf"]]
+            scale = [[0, "#d4d4d4"], [0.25, "#d4d4d4"], [0.25, "#f4f4f4"], [0.5, "#f4f4f4"],   # padding, input,
+                     [0.5, "#dbb7ca"], [0.75, "#dbb7ca"], [0.75, "#f4a6cf"], [1, "#f4a6cf"]]   # both in the field
             z, text, zmax = kinds, None, 3
         else:                               # the input cells coloured by the effective field, 0 to 1
             z = np.full(kinds.shape, np.nan)
