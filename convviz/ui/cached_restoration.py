@@ -51,8 +51,9 @@ def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, conta
     if source != "upload":
         return ("sample", source), Decoded(_sample(source), [], "sample", (0, 0)), SAMPLES[source]
     limit_mb = st.get_option("server.maxUploadSize")      # .streamlit/config.toml
+    over = "are shrunk, or cut to their centre (your choice below)" if crop_option else "are shrunk first"
     box.caption(f"PNG, JPEG, BMP, TIFF, WebP or GIF, up to {limit_mb} MB. Images over "
-                f"{max_pixels / 1e6:g} megapixels are downscaled first. The link holds the settings, "
+                f"{max_pixels / 1e6:g} megapixels {over}. The link holds the settings, "
                 f"not your image: whoever opens it must upload the image again.")
     upload = box.file_uploader("Upload an image", type=UPLOAD_TYPES, key=f"{prefix}_upload")
     large = "shrink"
