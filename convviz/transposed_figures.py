@@ -230,3 +230,13 @@ def matrix_figure(a: np.ndarray, title: str, labels: np.ndarray | None = None) -
     fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=min(520, 110 + 40 * a.shape[0]),
                       margin=dict(l=30, r=10, t=70, b=10), plot_bgcolor="#d9d9d9")
     return fig
+
+
+def exact_grid_figure(z, title: str) -> go.Figure:
+    """A small grid whose labels keep up to 4 decimals (5.6875, not 5.69; 2 above 8 cells), for upsampling."""
+    from convviz.figures import grid_figure
+
+    z = np.asarray(z, dtype=np.float64)
+    places = 4 if max(z.shape) <= 8 else 2                   # bigger grids have narrower cells
+    labels = np.vectorize(lambda v: f"{v:.{places}f}".rstrip("0").rstrip("."))(z)
+    return grid_figure(z, title=title, text=labels)

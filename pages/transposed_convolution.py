@@ -10,7 +10,7 @@ from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matr
                                 conv_transpose2d_torch, direct_equivalent, overlap_counts_2d,
                                 note_003_latex, strided_conv_input_gradient, transposed_output_shape,
                                 transposed_size_latex)
-from convviz.transposed_figures import matrix_figure, pixel_shuffle_figure
+from convviz.transposed_figures import exact_grid_figure, matrix_figure, pixel_shuffle_figure
 from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
 from convviz.ui.cached import small_grid
 from convviz.ui.cached_transposed import (cached_direct_figure, cached_overlap_figures, cached_remedies,
@@ -234,9 +234,8 @@ ux = np.array([[6.0, 8.0], [3.0, 4.0]]) if up_input == "note000" else \
 ac = up_ac and up_mode == "bilinear"
 uy = upsample(ux, up_scale, up_mode, ac)
 cols = st.columns([1, 2])
-cols[0].plotly_chart(small_grid(tuple(map(tuple, ux)), "input"), key="up_in")
-cols[1].plotly_chart(small_grid(tuple(map(tuple, uy)), f"{up_mode} ×{up_scale}" + (", align_corners" if ac else "")),
-                     key="up_out")
+cols[0].plotly_chart(exact_grid_figure(ux, "input"), key="up_in")
+cols[1].plotly_chart(exact_grid_figure(uy, f"{up_mode} ×{up_scale}" + (", align_corners" if ac else "")), key="up_out")
 if up_input == "note000" and up_mode == "bilinear" and up_scale == 2 and not ac:
     st.markdown("These are note 000's numbers: rows [6, 6.5, 7.5, 8], [5.25, 5.6875, 6.5625, 7], "
                 "[3.75, 4.0625, 4.6875, 5], [3, 3.25, 3.75, 4].")

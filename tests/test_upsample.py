@@ -112,3 +112,11 @@ def test_errors_say_why(call, words):
 def test_pixel_shuffle_torch_helper():
     x = np.arange(18.0).reshape(2 * 9, 1, 1)
     np.testing.assert_array_equal(pixel_shuffle_torch(x, 3), pixel_shuffle(x, 3))
+
+
+def test_upsampling_grid_keeps_note_000_digits():
+    from convviz.transposed_figures import exact_grid_figure
+
+    fig = exact_grid_figure(upsample([[6, 8], [3, 4]], 2, "bilinear"), "bilinear ×2")
+    assert list(fig.data[0].text[1]) == ["5.25", "5.6875", "6.5625", "7"]
+    assert fig.to_dict()["layout"]["yaxis"]["autorange"] == "reversed"
