@@ -23,7 +23,7 @@ import numpy as np
 from convviz.arithmetic import output_padding_to_invert
 from convviz.conv import as_pair, output_shape
 
-MAX_MATRIX_ENTRIES = 1_000_000   # the page builds A densely: 8 MB of float64 at most
+MAX_MATRIX_ENTRIES = 1024 * 1024   # the page builds A densely: 8.4 MB of float64 at most (a 32×32 same-padded input)
 
 
 def _shapes(input_shape, w):

@@ -119,7 +119,7 @@ def test_impossible_and_too_large_views_say_why():
     assert "Wrap-around padding" in "\n".join(h.value for h in at.header)      # the circulant still works
     at = page(mx_c="3", mx_co="3", mx_h="32", mx_w="32", mx_p="4")
     assert_clean(at)
-    assert any("this page builds at most 1,000,000" in e.value for e in at.error)
+    assert any("this page builds at most 1,048,576" in e.value for e in at.error)
     assert [m.value for m in at.metric][2].endswith("MB")                      # storage counted without building A
 
 

@@ -90,5 +90,5 @@ def test_multichannel_and_too_large_views(page, app_url, screenshots):
     save(page, screenshots, "matrix_large_picture.png")
     open_page(page, f"{app_url}/convolution_matrix?mx_c=3&mx_co=3&mx_h=32&mx_w=32&mx_s=abc")
     body = page.locator("[data-testid='stMain']").inner_text()
-    assert "this page builds at most 1,000,000" in body and "mx_s='abc' is not a number" in body
+    assert "this page builds at most 1,048,576" in body and "mx_s='abc' is not a number" in body
     assert "Wrap-around padding" in body                                   # the rest of the page still works
