@@ -238,3 +238,32 @@ def test_circulant_is_the_toeplitz_matrix_plus_the_wrapped_corner():
 def test_human_bytes():
     assert [human_bytes(v) for v in (72, 512, 4500, 8_000_000, 82_497_700_000_000)] == \
         ["72 B", "512 B", "4.5 kB", "8.0 MB", "82.5 TB"]
+
+
+# --- Figures ----------------------------------------------------------------------------------
+
+
+def test_small_matrix_is_a_clickable_heatmap_with_values_and_row_0_on_top():
+    from convviz.matrix_figures import matrix_figure
+
+    a = conv_matrix((4, 4), np.arange(1.0, 10.0).reshape(3, 3))
+    fig = matrix_figure(a, block=(2, 4), outer=(4, 16), row=1, col=6, structure=dependency_pattern((4, 4), (3, 3)))
+    heat, clicks = fig.data
+    assert heat.type == "heatmap" and clicks.type == "scatter" and len(clicks.x) == a.size
+    assert list(fig.layout.yaxis.range) == [3.5, -0.5]                      # row 0 at the top, no padding
+    assert heat.text[0][0] == "1" and heat.text[0][3] == ""                 # structural zeros are blank
+    assert np.isnan(np.asarray(heat.z, dtype=float)[0, 3])                  # and drawn as background
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(lines) == 1 + 3                                               # 2 block rows, 4 block columns
+
+
+def test_large_matrix_is_a_downsampled_picture_that_keeps_the_pattern():
+    from convviz.matrix_figures import downsample_max_abs, matrix_figure
+
+    z = np.zeros((5, 5))
+    z[0, 1], z[1, 0], z[4, 4] = -3.0, 2.0, 1.0
+    np.testing.assert_array_equal(downsample_max_abs(z, 2), [[-3, 0, 0], [0, 0, 0], [0, 0, 1]])
+    a = conv_matrix((24, 24), np.ones((3, 3)), padding=1)                    # 576 × 576
+    fig = matrix_figure(a, block=(24, 24), outer=a.shape)
+    assert [t.type for t in fig.data] == ["image"]
+    assert fig.data[0].source.startswith("data:image/png;base64,")
