@@ -136,6 +136,12 @@ def field_bounds(row: dict, i: int) -> tuple[float, float]:
     return centre - row["r"] / 2, centre + row["r"] / 2
 
 
+def centre_fits(row: dict, n: int) -> bool:
+    """Whether the centre unit's field of a table row lies inside an n-pixel input (no padding in it)."""
+    lo, hi = field_bounds(row, (row["n"] - 1) // 2)
+    return lo >= 0 and hi <= n
+
+
 def describe(layer: Layer) -> str:
     """'conv k3 s2 p1' (d only when it is not 1)."""
     text = f"{layer.kind} k{layer.kernel_size} s{layer.stride} p{layer.padding}"
@@ -378,8 +384,7 @@ def check_size(n: int, layers, most: int = 1024) -> int | None:
             table = receptive_field_table(size, layers)
         except ValueError:
             continue
-        if all(0 <= lo and hi <= size for lo, hi in
-               (field_bounds(row, (row["n"] - 1) // 2) for row in table[1:])):
+        if all(centre_fits(row, size) for row in table[1:]):
             return size
     return None
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from convviz.receptive import (PRESETS, autograd_snippet, describe, effective_field_cost, field_bounds, format_stack, formula_lines,
+from convviz.receptive import (PRESETS, autograd_snippet, centre_fits, describe, effective_field_cost, field_bounds, format_stack, formula_lines,
                                mass_width, parse_stack, receptive_field_table, stack_from_rows, stack_rows)
 from convviz.receptive_figures import draws_photo
 from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, cached_profile_figure,
@@ -94,8 +94,10 @@ except ValueError as error:
                 "section at the bottom still works.")
 
 if table is not None:
-    size, widths = autograd_check(n, stack)
-    checks = [""] + ["✓" if w == row["r"] else ("✗" if size else "cut by the border") for w, row in zip(widths, table[1:])]
+    size, fits, widths = autograd_check(n, stack)
+    big = receptive_field_table(size, layers)           # r and j do not depend on n; the centre units do
+    checks = [""] + ["✓" if w == row["r"] else "✗" if centre_fits(b, size) else "cut by the border"
+                     for w, row, b in zip(widths, table[1:], big[1:])]
     st.dataframe(
         [{"layer": i, "name": row["name"], "settings": "" if i == 0 else describe(layers[i - 1]),
           "n": row["n"], "j": row["j"], "r": row["r"], "start": row["start"],
@@ -116,15 +118,26 @@ if table is not None:
         st.markdown(f"After the last layer: **n = {last['n']}** features per side, **j = {last['j']}**, "
                     f"**r = {last['r']}** and **start = {last['start']:g}**: feature i sees the {last['r']} input "
                     f"pixels centred at {last['start']:g} + i·{last['j']}.")
-        where = "this input" if size == n else f"a {size}×{size} input (r does not depend on n, and there every " \
-                                               "centre unit's field fits inside)" if size else f"this input"
-        verdict = (f"**all {len(widths)} layers agree** ✓" if all(c == "✓" for c in checks[1:])
-                   else "some fields run past the border, where autograd sees only the part inside")
+        if size == n:
+            where = "this input"
+        elif fits:
+            where = f"a {size}×{size} input (r does not depend on n, and there every centre unit's field fits inside)"
+        else:
+            where = f"a {size}×{size} input, the largest tried (r does not depend on n)"
+        wrong = [str(i) for i, c in enumerate(checks) if c == "✗"]
+        cut = [str(i) for i, c in enumerate(checks) if c == "cut by the border"]
+        if wrong:
+            verdict = f"**the formulas disagree at layer {', '.join(wrong)}** ✗"
+        elif cut:
+            verdict = (f"the layers whose field fits agree; at layer {', '.join(cut)} the centre unit's field runs "
+                       "past the border, so autograd sees only the part inside")
+        else:
+            verdict = f"**all {len(widths)} layers agree** ✓"
         st.markdown(f"**Autograd check.** The stack is built in torch on {where} with positive weights and "
-                    f"average pooling (max pooling would cut gradients); the gradient of each layer's centre unit "
-                    f"w.r.t. the input is non-zero over exactly r pixels: {verdict}.")
+                    f"average pooling (max pooling would cut gradients), and the width over which the gradient of "
+                    f"each layer's centre unit w.r.t. the input is non-zero is compared with r: {verdict}.")
         with st.expander("The same check in PyTorch (for the last layer)"):
-            st.code(autograd_snippet(size or n, layers), language="python")
+            st.code(autograd_snippet(size, layers), language="python")
         with st.expander("The formulas with your numbers"):
             st.markdown("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in·s, r_out = r_in + (k_eff−1)·j_in, "
                         "start_out = start_in + ((k_eff−1)/2 − p)·j_in, with k_eff = d(k−1)+1 and the input at "

@@ -20,13 +20,17 @@ def erf_trials(n: int) -> int:
     return 32 if n <= 32 else 8 if n <= 96 else 4
 
 
+CHECK_MAX = 1024         # the largest input the autograd check tries
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def autograd_check(n: int, stack: str) -> tuple[int | None, list[int]]:
-    """(the input size used, the autograd width after every layer). The size is the smallest ≥ n on
-    which every centre unit sees its whole field; None (and the widths at n) when there is none ≤ 1024."""
+def autograd_check(n: int, stack: str) -> tuple[int, bool, list[int]]:
+    """(input size used, whether every centre unit's field fits in it, autograd width after every layer).
+    The size is the smallest ≥ n on which every field fits, or CHECK_MAX when none up to it does."""
     layers = parse_stack(stack)
-    size = check_size(n, layers)
-    return size, empirical_receptive_fields(size or n, layers, dims=1)
+    size = check_size(n, layers, most=CHECK_MAX)
+    used = size or max(n, CHECK_MAX)
+    return used, size is not None, empirical_receptive_fields(used, layers, dims=1)
 
 
 @st.cache_resource(max_entries=32, show_spinner="Averaging the gradient over random networks…")
