@@ -204,8 +204,9 @@ if problem is None:
     at_y = a_mat.T @ y.ravel()                                                         # (C·H·W,)
     gap_t = max_abs_difference(at_y, conv_transpose2d_torch(y, kernel, None, s, p, op, d).ravel())
     st.markdown(
-        f"The same numbers, rows and columns swapped: Aᵀ maps a {c_out}×{ho}×{wo} input back to {c}×{h}×{w}. Each of its rows "
-        "(an input cell of the convolution) adds up the outputs that cell fed: that is the scatter of the *Transposed "
+        f"The same numbers, rows and columns swapped: Aᵀ maps a {c_out}×{ho}×{wo} input back to {c}×{h}×{w}. Row j of Aᵀ "
+        "(input cell j of the convolution) gathers the values at exactly the outputs that cell fed, each times its weight; "
+        "read by columns, each output value stamps the kernel onto the input grid: the scatter of the *Transposed "
         f"convolution* page, with the kernel in torch's transposed layout and `output_padding={op}` to land on {h}×{w}. "
         f"Here it is applied to y = A x: max |Aᵀ y − `F.conv_transpose2d`| (float64) = **{gap_t:.1e}**, and "
         f"max |Aᵀ y − convviz's conv_transpose2d| = **{max_abs_difference(at_y, back.ravel()):.1e}**. "
@@ -266,6 +267,6 @@ st.markdown(
     f"**{max_abs_difference(circular_conv_torch(signal, kernel_1d), c_mat @ signal):.1e}**.\n"
     "- C is a true convolution (kernel flipped), the signal-processing convention; torch's cross-correlation with "
     "circular padding is the same with the kernel reversed, and its eigenvalues are the complex conjugates (the same set).\n"
-    "- Zero padding breaks the wrap: the Toeplitz matrix of the sections above is *not* diagonalised by the DFT; "
-    "it differs from C only in the corner entries that wrap around.")
+    "- Zero padding instead of wrapping drops the corner entries that wrap around (top right of C): the matrix is then "
+    "Toeplitz but not circulant, and the DFT no longer diagonalises it exactly.")
 st.code(repr(np.round(c_mat @ signal, 10).tolist()), language="text")
