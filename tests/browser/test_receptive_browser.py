@@ -20,7 +20,9 @@ def test_default_view(page, app_url, screenshots):
     text = body(page)
     assert "n = 2 features per side, j = 4, r = 7 and start = 0.5" in text
     assert "all 2 layers agree" in text
-    assert page.locator("[data-testid='stPlotlyChart']").first.is_visible()
+    chart = page.locator("[data-testid='stPlotlyChart']").first      # the field figure
+    chart.scroll_into_view_if_needed()
+    chart.locator(".main-svg").first.wait_for(state="visible")          # plotly has drawn it
     screenshots.save(page, "receptive_fields_default.png")
 
 
