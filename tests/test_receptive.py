@@ -253,3 +253,25 @@ def test_layer_checks():
 def test_empty_stack():
     assert receptive_field_table(7, []) == [dict(name="input", n=7, j=1, r=1, start=0.5)]
     assert empirical_receptive_field(7, []) == 1
+
+
+# --- Figures --------------------------------------------------------------------------------------
+
+
+def test_field_figure_draws_the_field_where_the_table_says():
+    from convviz.receptive_figures import draws_photo, field_figure
+
+    n, layers = PRESETS["note002"]
+    row = receptive_field_table(n, layers)[-1]                  # r 7 centred at 0.5: pixels -3 … 3
+    fig = field_figure(n, row, (0, 0))
+    field = fig.layout.shapes[1]
+    assert (field.x0, field.x1, field.y0, field.y1) == (-3.5, 3.5, -3.5, 3.5)
+    assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # row 0 at the top
+    kinds = fig.data[0].z                                        # rows -3 … 4, columns -3 … 4
+    assert kinds[3][3] == 3 and kinds[0][0] == 2 and kinds[7][7] == 1 and kinds[7][0] == 0
+    assert not draws_photo(n, row, (0, 0))
+    n, layers = PRESETS["vgg16"]
+    row = receptive_field_table(n, layers)[-1]
+    assert draws_photo(n, row, (3, 3))
+    photo = field_figure(n, row, (3, 3), image=np.zeros((112, 112, 3)))   # half resolution, stretched
+    assert (photo.data[0].x0, photo.data[0].dx) == (0.5, 2.0)
