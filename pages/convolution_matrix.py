@@ -94,8 +94,8 @@ else:
     cols[3].metric("sparse A (CSR)", human_bytes(info.csr_bytes))
     cols[4].metric("the kernel itself", human_bytes(info.kernel_bytes))
     big = sparsity((64, 224, 224), (64, 64, 3, 3), 1, 1, 1)
-    st.markdown(f"Each row holds at most C·kh·kw = {c * kh * kw} weights, whatever the image size, so A is almost all zeros "
-                f"and **nobody builds it**: a 64→64-channel 3×3 layer on a 224×224 image has a "
+    st.markdown(f"Each row holds at most C·kh·kw = {c * kh * kw} weights, whatever the image size, so for real images A is "
+                f"almost all zeros and **nobody builds it**: a 64→64-channel 3×3 layer on a 224×224 image has a "
                 f"{big.rows:,} × {big.cols:,} matrix, {human_bytes(big.dense_bytes)} dense and {human_bytes(big.csr_bytes)} "
                 f"sparse, for {human_bytes(big.kernel_bytes)} of weights. The matrix is a way to *think*; the sliding window "
                 "(or im2col below) is how it is computed.")
