@@ -24,14 +24,16 @@ def open_page(page, url):
 
 
 def save(page, screenshots, name):
-    """screenshots.save once every chart has drawn: charts off screen draw only when the viewport reaches them."""
+    """screenshots.save once every chart has drawn at the tall size (charts draw only when in view; a resize
+    redraws them, which on a loaded machine can take longer than the helper's short pause)."""
     size = page.viewport_size
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12000)})
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
                            ".every(c => c.querySelector('.main-svg'))", timeout=60_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")   # drawn, not queued
+    screenshots.save(page, name)           # same (tall) size: no new layout that could blank the charts
     page.set_viewport_size(size)
-    screenshots.save(page, name)
 
 
 def ax_printed(page):
