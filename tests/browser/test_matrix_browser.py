@@ -31,6 +31,9 @@ def save(page, screenshots, name):
     page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12000)})
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
                            ".every(c => c.querySelector('.main-svg'))", timeout=60_000)
+    # Widgets still loading their code show grey skeletons: wait until none is left.
+    page.wait_for_function("() => !document.querySelector('[data-testid^=stSkeleton]')", timeout=60_000)
+    wait_for_app(page)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")   # drawn, not queued
     screenshots.save(page, name)           # same (tall) size: no new layout that could blank the charts
     page.set_viewport_size(size)
