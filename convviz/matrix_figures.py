@@ -36,7 +36,7 @@ def is_clickable(shape) -> bool:
 def _click_targets(xs, ys, size: int) -> go.Scatter:
     """One nearly transparent marker per cell: plotly heatmaps cannot be clicked (notes §4)."""
     return go.Scatter(x=xs, y=ys, mode="markers", hoverinfo="none", showlegend=False,
-                      marker=dict(size=size, opacity=0.01, color="black"))
+                      marker=dict(size=size, opacity=0.01, color="#d9d9d9"))   # the grid background
 
 
 def _rect(x0, x1, y0, y1, colour, width=3, fill=None) -> dict:
