@@ -7,7 +7,9 @@
 Each run lives in `<out>/<name>/` (default runs/, which git ignores): `checkpoint.pt` (model,
 optimizer, step, RNG states, training seconds so far), `log.csv` (step, seconds, lr, loss,
 validation PSNR) and `best.safetensors`. Running the same command again resumes exactly where the
-checkpoint stopped. The best weights so far (by validation PSNR) are also copied to
+checkpoint stopped. With no checkpoint (a new machine: runs/ is not in git) it warm-starts from the
+shipped weights `<ship>/<name>.safetensors` (assets/models/ with `--ship none`) when they exist (`--init none` starts from scratch;
+`--init PATH` names another file this project trained). The best weights so far (by validation PSNR) are also copied to
 `<ship>/<name>.safetensors` (default assets/models/).
 
 Data: Train400 (180x180 grayscale BSD crops); the last 8 images (sorted) are held out for the
@@ -27,7 +29,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from safetensors.torch import save_file
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
 
 from convviz import imaging
 from convviz.models import build
@@ -151,6 +154,33 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def warm_start_path(args, name: str):
+    """The weights file to warm-start from, or None. Published anchor weights are refused."""
+    if args.init == "none":
+        return None
+    if args.init == "shipped":
+        shipped = REPO / "assets" / "models" if str(args.ship) in ("", "none") else args.ship
+        path = shipped / f"{name}.safetensors"
+        return path if path.exists() else None
+    path = Path(args.init)
+    if "anchors" in path.resolve().parts:
+        raise SystemExit("refusing to start from ../shared/anchors: those weights are only a yardstick")
+    if not path.exists():
+        raise SystemExit(f"--init {path}: no such file")
+    return path
+
+
+def warm_start(model: torch.nn.Module, path: Path, arch: str, device: torch.device) -> dict:
+    """Load this project's safetensors into `model`; the training state its metadata records."""
+    with safe_open(str(path), framework="pt") as f:
+        meta = dict(f.metadata() or {})
+    if meta.get("arch") != arch or json.loads(meta.get("config", "{}")) != model.config():
+        raise SystemExit(f"{path} holds {meta.get('arch')} {meta.get('config')}, not {arch} {model.config()}")
+    model.load_state_dict(load_file(str(path), device=str(device)))
+    return {"step": int(meta.get("step", 0)), "train_seconds": float(meta.get("train_seconds", 0)),
+            "best_val": float(meta.get("val_psnr", -1)), "best_step": int(meta.get("step", 0))}
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m convviz.train", description=__doc__.split("\n")[0])
     parser.add_argument("task", choices=["denoise", "sr"])
@@ -169,6 +199,8 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads on CPU")
     parser.add_argument("--val-every", type=int, default=None, help="steps between validations")
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
+    parser.add_argument("--init", default="shipped", help="weights to start from when there is no "
+                        "checkpoint: 'shipped' (<ship>/<name>.safetensors if present), 'none', or a path")
     args = parser.parse_args(argv)
     args.arch = args.arch or ("ffdnet" if args.task == "denoise" else "subpixel")
     if (args.task == "denoise") != (args.arch == "ffdnet"):
@@ -209,6 +241,11 @@ def main(argv=None) -> None:
         gen.set_state(ckpt["torch_rng"])
         state = ckpt["state"]
         print(f"resumed {name} at step {state['step']} ({state['train_seconds'] / 60:.1f} min trained)")
+    else:
+        init = warm_start_path(args, name)
+        if init is not None:
+            state.update(warm_start(model, init, args.arch, device))
+            print(f"warm start of {name} from {init} (step {state['step']}, val PSNR {state['best_val']:.3f})")
     if args.lr is not None:
         for group in optimizer.param_groups:
             group["lr"] = args.lr

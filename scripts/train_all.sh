@@ -7,6 +7,7 @@
 # can be stopped (kill its PID, then the trainer's: it saves on SIGTERM) and started again at will.
 # The denoiser gets the largest share; every model gets some training in the first rounds.
 # SHIP=none keeps the shipped weights in assets/models untouched (best weights stay in runs/).
+# With no checkpoint (runs/ is not in git) each model warm-starts from its shipped weights.
 # ROUNDS picks the rounds (default "1 2 3 4"); "forever" repeats a low-learning-rate round until killed.
 set -u
 cd "$(dirname "$0")/.."
@@ -32,6 +33,8 @@ for r in $ROUNDS; do
     2) round 25 2 1e-3 ;;
     3) round 25 2 1e-3 ;;
     4) round 12 1.5 2.5e-4 ;;
+    5) train 90 1e-3 denoise; train 15 2.5e-4 sr --arch subpixel --scale 3
+       train 20 2.5e-4 sr --arch srcnn --scale 3 ;;   # 2026-11-28: the targets still missed
     forever) while true; do round 30 3 2.5e-4; done ;;
   esac
 done

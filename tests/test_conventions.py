@@ -33,7 +33,10 @@ def test_every_page_file_is_a_registered_lesson_and_back():
 
 
 def test_published_weights_are_never_used_by_the_app():
-    """../shared/anchors/ is for benchmarks only: only the evaluation script may name it."""
+    """../shared/anchors/ is for benchmarks only: only the evaluation script may load it; the
+    training script names it only to refuse a warm start from it."""
     users = [str(p.relative_to(ROOT)) for p in list((ROOT / "convviz").rglob("*.py")) + list((ROOT / "pages").glob("*.py"))
-             + [ROOT / "app.py"] if "anchors" in p.read_text() and p.name != "evaluate.py"]
+             + [ROOT / "app.py"] if "anchors" in p.read_text() and p.name not in ("evaluate.py", "train.py")]
     assert users == []
+    train_lines = [line.strip() for line in (ROOT / "convviz" / "train.py").read_text().splitlines() if "anchors" in line]
+    assert all(line.startswith(("if \"anchors\" in path", "raise SystemExit(\"refusing")) for line in train_lines), train_lines

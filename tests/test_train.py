@@ -1,0 +1,48 @@
+"""The training script: argument rules and the warm start from this project's own weights."""
+import argparse
+from pathlib import Path
+
+import pytest
+import torch
+
+from convviz.models import build
+from convviz.train import parse_args, save_weights, warm_start, warm_start_path
+
+torch.set_num_threads(1)
+
+
+def test_arch_must_fit_task():
+    with pytest.raises(SystemExit):
+        parse_args(["denoise", "--arch", "srcnn"])
+    assert parse_args(["sr", "--scale", "3"]).arch == "subpixel"
+
+
+def test_warm_start_restores_weights_and_state(tmp_path):
+    model = build("subpixel", scale=2)
+    save_weights(model, tmp_path / "subpixel_x2.safetensors",
+                 {"arch": "subpixel", "config": __import__("json").dumps(model.config()),
+                  "step": 1234, "val_psnr": "30.5", "train_seconds": "99"})
+    fresh = build("subpixel", scale=2)
+    with torch.no_grad():
+        for p in fresh.parameters():
+            p.zero_()
+    state = warm_start(fresh, tmp_path / "subpixel_x2.safetensors", "subpixel", torch.device("cpu"))
+    assert state == {"step": 1234, "train_seconds": 99.0, "best_val": 30.5, "best_step": 1234}
+    for a, b in zip(model.state_dict().values(), fresh.state_dict().values()):
+        assert torch.equal(a, b)
+    with pytest.raises(SystemExit, match="not subpixel"):
+        warm_start(build("subpixel", scale=3), tmp_path / "subpixel_x2.safetensors", "subpixel",
+                   torch.device("cpu"))
+
+
+def test_warm_start_path_choices(tmp_path):
+    args = argparse.Namespace(init="shipped", ship=tmp_path)
+    assert warm_start_path(args, "subpixel_x2") is None          # nothing shipped there
+    (tmp_path / "subpixel_x2.safetensors").write_bytes(b"")
+    assert warm_start_path(args, "subpixel_x2") == tmp_path / "subpixel_x2.safetensors"
+    assert warm_start_path(argparse.Namespace(init="none", ship=tmp_path), "subpixel_x2") is None
+    anchors = tmp_path / "shared" / "anchors"
+    anchors.mkdir(parents=True)
+    (anchors / "dncnn.safetensors").write_bytes(b"")
+    with pytest.raises(SystemExit, match="anchors"):
+        warm_start_path(argparse.Namespace(init=str(anchors / "dncnn.safetensors"), ship=tmp_path), "x")
