@@ -1,7 +1,5 @@
 """Lesson: batch normalization for conv layers (note 002, "Batch Normalization")."""
 
-import math
-
 import numpy as np
 import streamlit as st
 
@@ -9,7 +7,7 @@ from convviz.batchnorm_figures import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS,
 from convviz.torch_check import max_abs_difference
 from convviz.ui import cached_batchnorm as cached
 from convviz.ui.layout import lesson_header, show_problem
-from convviz.ui.params import choice_control, int_control
+from convviz.ui.params import choice_control, int_control, slider_control
 
 lesson_header(
     "Batch normalization",
@@ -18,28 +16,6 @@ lesson_header(
     "scale γ and shift β. Training uses the current batch's statistics; a deployed net uses running averages, "
     "which turns BN into a fixed multiply-and-add that can be folded into the convolution before it.",
 )
-
-
-def float_slider(label, key, min_value, max_value, default, step, container=None, help=None) -> float:
-    """A slider bound to the URL parameter `key`; a bad value in the link is named under it.
-
-    Streamlit drops a bad bound value silently (streamlit-notes §2), so the raw value is read first.
-    """
-    box = container or st
-    raw = None if key in st.session_state else st.query_params.get(key)
-    problem = None
-    if raw is not None:
-        try:
-            v = float(raw)
-            if not math.isfinite(v) or not min_value <= v <= max_value:
-                problem = f"is outside {min_value:g}–{max_value:g}"
-        except ValueError:
-            problem = "is not a number"
-    value = box.slider(label, float(min_value), float(max_value), float(default), step=float(step), key=key,
-                       bind="query-params", help=help)
-    if problem:
-        box.warning(f"The link's {key}={raw!r} {problem}; showing {key}={value:g} instead.", icon=":material/warning:")
-    return round(float(value), 6)
 
 
 def r4(value) -> float:
@@ -57,8 +33,8 @@ with st.container(border=True):
     seed = int_control("Random seed", "seed", 0, 9999, 0, container=row[4])
     row = st.columns([1, 2, 2])
     channel = int_control("Channel to follow", "ch", 0, MAX_CHANNELS - 1, 0, container=row[0])
-    gamma = float_slider("γ, the learned scale (all channels here)", "gamma", -3.0, 3.0, 1.0, 0.1, container=row[1])
-    beta = float_slider("β, the learned shift (all channels here)", "beta", -5.0, 5.0, 0.0, 0.1, container=row[2])
+    gamma = slider_control("γ, the learned scale (all channels here)", "gamma", -3.0, 3.0, 1.0, step=0.1, container=row[1])
+    beta = slider_control("β, the learned shift (all channels here)", "beta", -5.0, 5.0, 0.0, step=0.1, container=row[2])
 if channel >= c:
     st.warning(f"Channel {channel} does not exist with C = {c}; following channel {c - 1}.", icon=":material/warning:")
     channel = c - 1
@@ -130,7 +106,7 @@ st.markdown("The m/(m−1) factor is note 002's inference formula, Var[x] = m/(m
             "and is too small on average; the running estimate is kept unbiased. Each batch below is a fresh draw "
             "from the same channel distributions (seed, seed+1, …).")
 row = st.columns(2)
-momentum = float_slider("momentum (weight of the newest batch)", "momentum", 0.0, 1.0, 0.1, 0.01, container=row[0])
+momentum = slider_control("momentum (weight of the newest batch)", "momentum", 0.0, 1.0, 0.1, step=0.01, container=row[0])
 steps = int_control("Training steps", "steps", 1, 300, 30, container=row[1])
 if batch_ok:
     ours, theirs = cached.histories(n, c, h, w, seed, steps, momentum, gamma, beta)

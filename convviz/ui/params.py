@@ -107,6 +107,32 @@ def float_control(label: str, key: str, min_value: float, max_value: float, defa
     return float(value)
 
 
+def slider_control(label: str, key: str, min_value: float, max_value: float, default: float, *, step: float,
+                   container=None, help: str | None = None, disabled: bool = False) -> float:
+    """A slider over [min_value, max_value] bound to the URL parameter `key`.
+
+    A value from the link is snapped to the slider's grid (min_value + k*step) so that the slider
+    can show it; floats are rounded to 6 decimals so that the URL stays readable.
+    """
+    box = container or st
+    as_int = all(float(v).is_integer() for v in (min_value, max_value, default, step))
+    cast = int if as_int else float
+    check = parse_int(int(min_value), int(max_value)) if as_int else parse_float(min_value, max_value)
+
+    def parse(raw: str):
+        value = check(raw)
+        snapped = min_value + round((value - min_value) / step) * step
+        return cast(round(min(max_value, snapped), 6))
+
+    problem = _seed_from_url(key, parse, cast(default))
+    value = box.slider(label, cast(min_value), cast(max_value), step=cast(step), key=key, help=help,
+                       disabled=disabled)
+    value = cast(round(value, 6))
+    _write_url(key, value, cast(default))
+    _warn(box, problem)
+    return value
+
+
 def choice_control(label: str, key: str, options: dict[str, str], default: str, *, container=None,
                    help: str | None = None, horizontal: bool = False, disabled: bool = False) -> str:
     """Pick one of `options` (URL value -> label shown); the URL holds the short value."""
