@@ -3,6 +3,8 @@ new numbers and a new link, a bad link shows messages. The training demo runs on
 (demo_steps=10) so that the tests stay fast; the screenshots land in tests/browser/screenshots/.
 """
 
+from playwright.sync_api import expect
+
 from convviz.batchnorm import batch_norm_train
 from convviz.batchnorm_figures import lesson_batch
 from convviz.serve import wait_for_app
@@ -51,9 +53,12 @@ def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots)
     assert f"{mean[0]:.4g}" in main_text(page)
     assert "n=2" in page.url
     # the γ slider: one step right with the keyboard, and the histograms' titles follow it into the link
-    page.get_by_role("slider").nth(0).focus()
+    gamma = page.get_by_role("slider").nth(0)
+    expect(gamma).to_have_value("1")
+    gamma.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_url("**gamma=1.1**")
+    expect(gamma).to_have_value("1.1")
+    page.wait_for_url("**gamma=1.1**", timeout=60_000)
     page.get_by_text("≈ γ² = 1.21", exact=False).first.wait_for()
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0
