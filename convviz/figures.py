@@ -118,3 +118,28 @@ def image_figure(img, title: str = "", height: int = 360) -> go.Figure:
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_layout(title=dict(text=title, font=FONT), height=height, margin=dict(l=5, r=5, t=45, b=5))
     return fig
+
+
+def enlarged(fig: go.Figure, factor: float = 1.3, max_height: int = 900) -> go.Figure:
+    """A copy of `fig` for a projector: every font `factor` times larger and black, taller up to `max_height`.
+
+    The copy keeps a FramedFigure's frames; the original (often a cached, shared figure) is untouched.
+    """
+    out = FramedFigure(fig, raw_frames=fig.raw_frames) if isinstance(fig, FramedFigure) else go.Figure(fig)
+    grow = lambda size, default=FONT["size"]: round((size or default) * factor)      # noqa: E731
+    layout = out.layout
+    out.update_layout(font=dict(size=grow(layout.font.size), color="#000000"))
+    if layout.title.text:
+        layout.title.font.size = grow(layout.title.font.size)
+    if layout.height:
+        layout.height = min(max_height, max(layout.height, int(layout.height * factor)))
+    for note in layout.annotations:
+        note.font.size = grow(note.font.size)
+    for trace in out.data:
+        if getattr(trace, "textfont", None) is not None and trace.textfont.size:
+            trace.textfont.size = grow(trace.textfont.size)
+    for slider in layout.sliders:
+        slider.currentvalue.font.size = grow(slider.currentvalue.font.size)
+    for menu in layout.updatemenus:
+        menu.font.size = grow(menu.font.size)
+    return out

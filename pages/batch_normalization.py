@@ -8,6 +8,7 @@ from convviz.torch_check import max_abs_difference
 from convviz.ui import cached_batchnorm as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control
+from convviz.ui.present import chart, presenting
 
 lesson_header(
     "Batch normalization",
@@ -56,7 +57,7 @@ st.markdown(
     f"variance per channel**, taken over the orange cells: all N samples and all H·W positions of that channel, "
     f"m = N·H·W = {n}·{h}·{w} = **{m}** values.")
 tensor_fig, contrast_fig = cached.tensor_figures(n, c, h, w, seed, channel, 1)
-st.plotly_chart(tensor_fig, key="bn_tensor", config={"displaylogo": False})
+chart(tensor_fig, key="bn_tensor")
 if batch_ok:
     st.markdown(f"Channel {channel}: μ_B = (sum of the {m} orange values) / {m} = **{mean[channel]:.4g}**, "
                 f"σ²_B = (sum of squared deviations) / {m} = **{var[channel]:.4g}** (its population: mean "
@@ -133,8 +134,9 @@ if batch_ok:
     st.markdown(f"`torch.nn.BatchNorm2d(momentum={momentum:g})` in float64, fed the same {steps} batches, gives the "
                 f"same running statistics and both outputs: max |difference| = **{check:.1e}**. This code reproduces "
                 "the running statistics; running it prints:")
-    st.code(torch_snippet(n, c, h, w, seed, steps, momentum, gamma, beta), language="python")
-    st.code(snippet_output(ours), language="text")
+    if not presenting():
+        st.code(torch_snippet(n, c, h, w, seed, steps, momentum, gamma, beta), language="python")
+        st.code(snippet_output(ours), language="text")
 
 # --- Folding ------------------------------------------------------------------------------------
 st.header("Folding BN into the convolution")

@@ -8,10 +8,14 @@ from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.explain import floor_explanation, output_size_latex
 from convviz.filters import CLASSIC_FILTERS
 from convviz.snippets import conv2d_snippet
+from convviz.step_scenes import window_scene, window_scenes
 from convviz.torch_check import conv2d_torch, max_abs_difference
 from convviz.ui.cached import filter_figures, lesson_arrays, small_grid, window_figure
+from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, float_control, int_control, step_control
+from convviz.ui.present import chart, presenting
+from convviz.ui.stepping import play_interval
 from convviz.window import window_step
 
 lesson_header(
@@ -83,12 +87,16 @@ if sizes_ok:
                 "(grey cells are padding zeros); under it the products, and on the right the sum that becomes the magenta output cell. "
                 "Orange rows or columns are never read." + (" The kernel drawn is the **flipped** one." if flip else ""))
 
-    @st.fragment
+    code = conv2d_snippet(x, kernel, bias, stride, padding, dilation, flip=flip)
+
+    @st.fragment(run_every=play_interval("pos"))
     def window_steps():
-        """The step control, figure and product table: ◀ / ▶ rerun only this part of the page."""
-        pos = step_control("Output cell for the table below (reading order)", "pos", y.size)
+        """The step control, figure and product table: ◀ / ▶ and autoplay rerun only this part of the page."""
+        pos = step_control("Output cell for the table below (reading order)", "pos", y.size, player=True)
         fig = window_figure(view, bias, stride, padding, dilation, flip, pos)
-        st.plotly_chart(fig, key="window_figure", config={"displaylogo": False})
+        chart(fig, key="window_figure")
+        export_buttons("convolution_window", lambda: window_scene(x, kernel, bias, stride, padding, dilation, flip, pos),
+                       lambda: window_scenes(x, kernel, bias, stride, padding, dilation, flip), code, steps=y.size)
         i, j = divmod(pos, y.shape[1])
         step = window_step(x, used_kernel, i, j, bias=bias, stride=stride, padding=padding, dilation=dilation)
         st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum.")
@@ -131,8 +139,9 @@ if sizes_ok:
     gap = max_abs_difference(y, conv2d_torch(x, used_kernel, bias, stride, padding, dilation))
     st.markdown(f"`F.conv2d` in float64 gives the output above with max |difference| = **{gap:.1e}**. "
                 "This code reproduces the view; running it prints the output:")
-    st.code(conv2d_snippet(x, kernel, bias, stride, padding, dilation, flip=flip), language="python")
-    st.code(repr(y.tolist()), language="text")
+    if not presenting():                      # on a projector: the .py download above instead
+        st.code(code, language="python")
+        st.code(repr(y.tolist()), language="text")
 else:
     st.warning("Fix the settings above to see the sliding window; the sections below still work.", icon=":material/arrow_upward:")
 

@@ -15,6 +15,7 @@ from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_circulant_fi
                                       cached_matrix_figure, cached_pattern, circulant_arrays, matrix_arrays)
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control
+from convviz.ui.present import chart, presenting
 
 lesson_header(
     "Convolution as a matrix",
@@ -123,10 +124,9 @@ if problem is None:
 
     fig_a = cached_matrix_figure(view, s, p, d, sel_row, sel_col, labels == "symbols")
     if is_clickable(a_mat.shape):
-        st.plotly_chart(fig_a, key="mx_click_a", on_select="rerun", selection_mode="points",
-                        config={"displaylogo": False})
+        chart(fig_a, key="mx_click_a", on_select="rerun", selection_mode="points")
     else:
-        st.plotly_chart(fig_a, key="mx_fig_a", config={"displaylogo": False})
+        chart(fig_a, key="mx_fig_a")
     value = a_mat[sel_row, sel_col]
     linked = pattern_a[sel_row, sel_col]
     st.markdown(
@@ -160,15 +160,17 @@ if problem is None:
     st.markdown(f"max |A x − cross_correlate2d(x, w)| = **{gap_np:.1e}**; max |A x − `F.conv2d`| (float64) = "
                 f"**{gap_torch:.1e}**. Column q of A is the convolution of the q-th unit vector (note 000: A e_j = A[:, j]), "
                 "which is how this code builds A with torch:")
-    st.code(
+    code = (
         "import torch, torch.nn.functional as F\n"
         f"C, H, W = {c}, {h}, {w}\n"
         f"w = torch.tensor({kernel.tolist()}, dtype=torch.float64)\n"
         f"basis = torch.eye(C * H * W, dtype=torch.float64).view(-1, C, H, W)\n"
         f"A = F.conv2d(basis, w, stride={s}, padding={p}, dilation={d}).flatten(1).T   # ({n_rows}, {n_cols})\n"
         f"x = torch.tensor({x.tolist()}, dtype=torch.float64)\n"
-        "print((A @ x.flatten()).tolist())", language="python")
-    st.code(repr(ax.tolist()), language="text")
+        "print((A @ x.flatten()).tolist())")
+    if not presenting():
+        st.code(code, language="python")
+        st.code(repr(ax.tolist()), language="text")
 
     # --- Block structure --------------------------------------------------------------------------
     st.header("Doubly block Toeplitz")
@@ -269,4 +271,5 @@ st.markdown(
     "circular padding is the same with the kernel reversed, and its eigenvalues are the complex conjugates (the same set).\n"
     "- Zero padding instead of wrapping drops the corner entries that wrap around (top right of C): the matrix is then "
     "Toeplitz but not circulant, and the DFT no longer diagonalises it exactly.")
-st.code(repr(np.round(c_mat @ signal, 10).tolist()), language="text")
+if not presenting():
+    st.code(repr(np.round(c_mat @ signal, 10).tolist()), language="text")

@@ -10,6 +10,7 @@ from convviz.ui.cached_zoo import (dilation_view, grouped_view, locally_connecte
                                    separable_view)
 from convviz.ui.layout import ROOT, lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control
+from convviz.ui.present import presenting
 
 
 def count(n) -> str:
@@ -170,10 +171,11 @@ else:
                 + f" The numpy block against `F.conv2d(groups=C)` then a 1×1 `F.conv2d` on a random "
                 f"{check_size}×{check_size}×{check_cin} input with {check_cout} output channels: "
                 f"max |difference| = **{dex['torch_gap']:.1e}**.")
-    with st.expander("The same counts in PyTorch (forward hooks on the meta device)"):
-        st.code(zoo.cost_snippet(ds_cin, ds_cout, ds_k, ds_size, ds_stride, ds_padding), language="python")
-        st.markdown("Running it prints:")
-        st.code(f"{std['params']} {std['macs']} {dsc['params']} {dsc['macs']}", language="text")
+    if not presenting():
+        with st.expander("The same counts in PyTorch (forward hooks on the meta device)"):
+            st.code(zoo.cost_snippet(ds_cin, ds_cout, ds_k, ds_size, ds_stride, ds_padding), language="python")
+            st.markdown("Running it prints:")
+            st.code(f"{std['params']} {std['macs']} {dsc['params']} {dsc['macs']}", language="text")
 
 # --- Spatially separable --------------------------------------------------------------------
 st.header("Spatially separable convolution: a kernel as column × row", anchor="separable")

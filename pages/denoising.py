@@ -11,6 +11,7 @@ from convviz.restoration_figures import (crop_figure, feature_figure, model_card
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, toggle_control
+from convviz.ui.present import presenting
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 500_000   # the stated working-size limit
 NET = restore.DENOISER
@@ -37,12 +38,13 @@ def model_section() -> None:
                     f"{float(info['val_psnr'] or 0):.2f} dB (8 held-out Train400 images, mean over σ = 15, 25, 50). "
                     f"Training continues, so these numbers are from an early checkpoint.")
         st.markdown(cached.measured_quality(info))
-        with st.expander("Model card: learning curve and where training stands"):
-            for heading in ("Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
-                text = model_card_section(info["card"], heading)
-                if text:
-                    st.markdown(f"**{heading}**\n\n{text}")
-            st.caption(f"From {info['card'].rsplit('/', 1)[-1]} in assets/models/.")
+        if not presenting():
+            with st.expander("Model card: learning curve and where training stands"):
+                for heading in ("Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
+                    text = model_card_section(info["card"], heading)
+                    if text:
+                        st.markdown(f"**{heading}**\n\n{text}")
+                st.caption(f"From {info['card'].rsplit('/', 1)[-1]} in assets/models/.")
 
 
 # --- Input ----------------------------------------------------------------------------------------

@@ -6,10 +6,14 @@ import streamlit as st
 from convviz.receptive import (PRESETS, autograd_snippet, centre_fits, describe, effective_field_cost, field_bounds, format_stack, formula_lines,
                                mass_width, parse_stack, receptive_field_table, stack_from_rows, stack_rows)
 from convviz.receptive_figures import draws_photo
+from convviz.step_scenes import field_scene, growth_scenes
 from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, cached_profile_figure,
                                          dilation_comparison, effective_field, erf_trials)
+from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
+from convviz.ui.present import chart, presenting
+from convviz.ui.stepping import play_controls, play_interval
 
 DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5
 ERF_BUDGET = 3e8                         # multiply-adds (VGG-16 at 224: 2.4e8, a few seconds here)
@@ -136,73 +140,83 @@ if table is not None:
         st.markdown(f"**Autograd check.** The stack is built in torch on {where} with positive weights and "
                     f"average pooling (max pooling would cut gradients), and the width over which the gradient of "
                     f"each layer's centre unit w.r.t. the input is non-zero is compared with r: {verdict}.")
-        with st.expander("The same check in PyTorch (for the last layer)"):
-            st.code(autograd_snippet(size, layers), language="python")
-        with st.expander("The formulas with your numbers"):
-            st.markdown("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in·s, r_out = r_in + (k_eff−1)·j_in, "
-                        "start_out = start_in + ((k_eff−1)/2 − p)·j_in, with k_eff = d(k−1)+1 and the input at "
-                        f"n = {n}, j = 1, r = 1, start = 0.5.")
-            st.markdown("\n\n".join(formula_lines(n, layers)))
+        code = autograd_snippet(size, layers)
+        if not presenting():                  # on a projector: the .py download below instead
+            with st.expander("The same check in PyTorch (for the last layer)"):
+                st.code(code, language="python")
+            with st.expander("The formulas with your numbers"):
+                st.markdown("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in·s, r_out = r_in + (k_eff−1)·j_in, "
+                            "start_out = start_in + ((k_eff−1)/2 − p)·j_in, with k_eff = d(k−1)+1 and the input at "
+                            f"n = {n}, j = 1, r = 1, start = 0.5.")
+                st.markdown("\n\n".join(formula_lines(n, layers)))
 
         # --- The field on the input -------------------------------------------------------------------
-        st.header("The field of one output unit")
-        options = {"last": f"the last layer ({last['name']})"} | {str(i): f"{i}: {row['name']}"
-                                                                  for i, row in enumerate(table[1:], start=1)}
-        if st.session_state.get("layer", "last") not in options:       # left over from a longer stack
-            st.session_state.pop("layer", None)
-            st.query_params.pop("layer", None)
-        cols = st.columns([1, 2])
-        choice = choice_control("Layer", "layer", options, "last", container=cols[0])
-        depth = len(layers) if choice == "last" else int(choice)
-        row = table[depth]
-        with cols[1]:
-            pos = step_control(f"Output unit (reading order, {row['n']}×{row['n']} units)", "unit", row["n"] ** 2)
-        i, jj = divmod(pos, row["n"])
-        (lo_r, hi_r), (lo_c, hi_c) = field_bounds(row, i), field_bounds(row, jj)
-        past = [f"{side} {amount:g}" for side, amount in (("top", -lo_r), ("bottom", hi_r - n), ("left", -lo_c),
-                                                          ("right", hi_c - n)) if amount > 0]
-        st.markdown(
-            f"Unit **({i}, {jj})** of {row['name']}: centre start + i·j = {row['start']:g} + {i}·{row['j']} = "
-            f"**{row['start'] + i * row['j']:g}** (row) and {row['start']:g} + {jj}·{row['j']} = "
-            f"**{row['start'] + jj * row['j']:g}** (column), size r = **{row['r']}**: input rows {lo_r:g} … {hi_r - 1:g} "
-            f"and columns {lo_c:g} … {hi_c - 1:g} (pixel i spans i to i+1, so its centre is i + 0.5)." +
-            (f" It runs past the border ({', '.join(past)} pixels): there it reads the zero **padding** (grey)."
-             if past else " It lies inside the input."))
-        photo = draws_photo(n, row, (i, jj))
-        st.plotly_chart(cached_field_figure(n, stack, depth, (i, jj), photo, False), key="field_figure",
-                        config={"displaylogo": False})
-        st.caption("Magenta box: the receptive field (× its centre); dashed: the input's border. "
-                   + ("scikit-image's astronaut photo, resized to the input size." if photo else
-                      "Each cell is one input pixel; pink cells are inside the field."))
+        @st.fragment(run_every=play_interval("layer"))
+        def field_steps():
+            """The field of one unit and the effective field: ◀ / ▶ and autoplay over layers rerun only this part."""
+            st.header("The field of one output unit")
+            options = {"last": f"the last layer ({last['name']})"} | {str(i): f"{i}: {row['name']}"
+                                                                      for i, row in enumerate(table[1:], start=1)}
+            if st.session_state.get("layer", "last") not in options:       # left over from a longer stack
+                st.session_state.pop("layer", None)
+                st.query_params.pop("layer", None)
+            growth = [str(i) for i in range(1, len(layers))] + ["last"]     # the field growing, layer by layer
+            play_controls("layer", growth, arrows=True)
+            cols = st.columns([1, 2])
+            choice = choice_control("Layer", "layer", options, "last", container=cols[0])
+            depth = len(layers) if choice == "last" else int(choice)
+            row = table[depth]
+            with cols[1]:
+                pos = step_control(f"Output unit (reading order, {row['n']}×{row['n']} units)", "unit", row["n"] ** 2)
+            i, jj = divmod(pos, row["n"])
+            (lo_r, hi_r), (lo_c, hi_c) = field_bounds(row, i), field_bounds(row, jj)
+            past = [f"{side} {amount:g}" for side, amount in (("top", -lo_r), ("bottom", hi_r - n), ("left", -lo_c),
+                                                              ("right", hi_c - n)) if amount > 0]
+            st.markdown(
+                f"Unit **({i}, {jj})** of {row['name']}: centre start + i·j = {row['start']:g} + {i}·{row['j']} = "
+                f"**{row['start'] + i * row['j']:g}** (row) and {row['start']:g} + {jj}·{row['j']} = "
+                f"**{row['start'] + jj * row['j']:g}** (column), size r = **{row['r']}**: input rows {lo_r:g} … {hi_r - 1:g} "
+                f"and columns {lo_c:g} … {hi_c - 1:g} (pixel i spans i to i+1, so its centre is i + 0.5)." +
+                (f" It runs past the border ({', '.join(past)} pixels): there it reads the zero **padding** (grey)."
+                 if past else " It lies inside the input."))
+            photo = draws_photo(n, row, (i, jj))
+            chart(cached_field_figure(n, stack, depth, (i, jj), photo, False), key="field_figure")
+            st.caption("Magenta box: the receptive field (× its centre); dashed: the input's border. "
+                       + ("scikit-image's astronaut photo, resized to the input size." if photo else
+                          "Each cell is one input pixel; pink cells are inside the field."))
+            export_buttons("receptive_field", lambda: field_scene(n, layers, depth, (i, jj)),
+                           lambda: growth_scenes(n, layers), code, steps=len(layers))
 
-        # --- The effective field ----------------------------------------------------------------------
-        st.header("The effective receptive field")
-        st.markdown("r counts every pixel that *can* reach a unit. Luo et al. (2016) showed that with random weights "
-                    "and ReLUs the gradient is spread like a Gaussian: the middle of the field matters far more "
-                    "than its edge, so the **effective** field is much smaller than r.")
-        trials = erf_trials(n)
-        cost = effective_field_cost(n, layers[:depth], trials)
-        show_erf = toggle_control(f"Compute the effective field (mean |gradient| over {trials} random networks)", "erf",
-                                  True)
-        if show_erf and cost > ERF_BUDGET:
-            st.info(f"This stack would take {cost / 1e9:,.1f} billion multiply-adds to average here (the limit is "
-                    f"{ERF_BUDGET / 1e9:.1f}); try a smaller input or smaller kernels.", icon=":material/hourglass:")
-        elif show_erf:
-            erf = effective_field(n, stack, depth)
-            centre = (row["n"] - 1) // 2
-            photo = draws_photo(n, row, (centre, centre))
-            width = mass_width(erf.sum(0))
-            cols = st.columns(2)
-            cols[0].plotly_chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),
-                                 key="erf_figure", config={"displaylogo": False})
-            cols[1].plotly_chart(cached_profile_figure(n, stack, depth), key="erf_profile", config={"displaylogo": False})
-            cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: 95% of the gradient (summed over "
-                             f"the rows) lies within **{width}** columns, against r = **{row['r']}**"
-                             + (f" (the input is only {n} wide)." if row["r"] > n else "."))
-            st.caption(f"Mean |∂ output / ∂ input| over {trials} Kaiming-initialised networks with ReLUs and max "
-                       "pooling, each with 4 channels and a random input: " +
-                       ("orange cells, 1 at the peak." if not photo else
-                        "the photo is lit where it is large (smoothed: max pooling leaves a speckled map)."))
+            # --- The effective field ----------------------------------------------------------------------
+            st.header("The effective receptive field")
+            st.markdown("r counts every pixel that *can* reach a unit. Luo et al. (2016) showed that with random weights "
+                        "and ReLUs the gradient is spread like a Gaussian: the middle of the field matters far more "
+                        "than its edge, so the **effective** field is much smaller than r.")
+            trials = erf_trials(n)
+            cost = effective_field_cost(n, layers[:depth], trials)
+            show_erf = toggle_control(f"Compute the effective field (mean |gradient| over {trials} random networks)", "erf",
+                                      True)
+            if show_erf and cost > ERF_BUDGET:
+                st.info(f"This stack would take {cost / 1e9:,.1f} billion multiply-adds to average here (the limit is "
+                        f"{ERF_BUDGET / 1e9:.1f}); try a smaller input or smaller kernels.", icon=":material/hourglass:")
+            elif show_erf:
+                erf = effective_field(n, stack, depth)
+                centre = (row["n"] - 1) // 2
+                photo = draws_photo(n, row, (centre, centre))
+                width = mass_width(erf.sum(0))
+                cols = st.columns(2)
+                cols[0].plotly_chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),
+                                     key="erf_figure", config={"displaylogo": False})
+                cols[1].plotly_chart(cached_profile_figure(n, stack, depth), key="erf_profile", config={"displaylogo": False})
+                cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: 95% of the gradient (summed over "
+                                 f"the rows) lies within **{width}** columns, against r = **{row['r']}**"
+                                 + (f" (the input is only {n} wide)." if row["r"] > n else "."))
+                st.caption(f"Mean |∂ output / ∂ input| over {trials} Kaiming-initialised networks with ReLUs and max "
+                           "pooling, each with 4 channels and a random input: " +
+                           ("orange cells, 1 at the peak." if not photo else
+                            "the photo is lit where it is large (smoothed: max pooling leaves a speckled map)."))
+
+        field_steps()
 
 # --- Dilation -------------------------------------------------------------------------------------
 st.header("Dilation: a wider field for the same cost")

@@ -12,6 +12,7 @@ from convviz.restoration_figures import crop_figure, panel_figure, zoom_box
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control
+from convviz.ui.present import presenting
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
 DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
@@ -42,7 +43,7 @@ def model_section() -> None:
                         f"output pixel; shipped at training step {info['step']} after "
                         f"{float(info['train_seconds'] or 0) / 60:.1f} min, validation PSNR {float(info['val_psnr'] or 0):.2f} dB "
                         f"(an early checkpoint: training continues)." + ("" if has_card else " No model card yet."))
-            if has_card:
+            if has_card and not presenting():
                 with st.expander(f"{name}: measured quality (model card)"):
                     st.markdown(cached.measured_quality(info))
 

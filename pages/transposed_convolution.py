@@ -11,12 +11,16 @@ from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matr
                                 note_003_latex, strided_conv_input_gradient, transposed_output_shape,
                                 transposed_size_latex)
 from convviz.transposed_figures import exact_grid_figure, matrix_figure, pixel_shuffle_figure
+from convviz.step_scenes import scatter_scene, scatter_scenes
 from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
 from convviz.ui.cached import small_grid
 from convviz.ui.cached_transposed import (cached_direct_figure, cached_overlap_figures, cached_remedies,
                                           cached_scatter_figure, transposed_arrays)
+from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
+from convviz.ui.present import chart, presenting
+from convviz.ui.stepping import play_interval
 from convviz.upsample import (interior_spread, pixel_shuffle, pixel_shuffle_torch, pixel_unshuffle, remedy_border,
                               upsample, upsample_torch)
 
@@ -102,13 +106,23 @@ if sizes_ok:
     st.markdown("Press ▶ on the figure or drag its slider: the magenta input cell multiplies the kernel, the "
                 "product is **added** where the magenta box is, and the running sum grows. Grey bands are the "
                 "rows/columns the padding crops; the dotted box is the output that is kept.")
-    step = step_control("Input cell shown first (reading order)", "tc_step", h * w)
-    st.plotly_chart(cached_scatter_figure(view, s, p, a, d, step), key="scatter_figure", config={"displaylogo": False})
     y = conv_transpose2d(x, kernel, stride=s, padding=p, output_padding=a, dilation=d)
-    i, j = divmod(step, w)
-    st.markdown(f"**Input cell ({i}, {j})** = {x[i, j]:g}: it adds {x[i, j]:g} × kernel to output rows "
-                f"{i * s - p}…{i * s + d * (k - 1) - p}, columns {j * s - p}…{j * s + d * (k - 1) - p} "
-                f"(counted in the kept output). After all {h * w} cells the kept box is the output, {y.shape[0]}×{y.shape[1]}.")
+    code = conv_transpose2d_snippet(x, kernel, s, p, a, d)
+
+    @st.fragment(run_every=play_interval("tc_step"))
+    def scatter_steps():
+        """Step control, scatter figure and its sentence: ◀ / ▶ and autoplay rerun only this part."""
+        step = step_control("Input cell shown first (reading order)", "tc_step", h * w, player=True)
+        chart(cached_scatter_figure(view, s, p, a, d, step), key="scatter_figure")
+        i, j = divmod(step, w)
+        st.markdown(f"**Input cell ({i}, {j})** = {x[i, j]:g}: it adds {x[i, j]:g} × kernel to output rows "
+                    f"{i * s - p}…{i * s + d * (k - 1) - p}, columns {j * s - p}…{j * s + d * (k - 1) - p} "
+                    f"(counted in the kept output). After all {h * w} cells the kept box is the output, "
+                    f"{y.shape[0]}×{y.shape[1]}.")
+        export_buttons("transposed_scatter", lambda: scatter_scene(x, kernel, s, p, a, d, step),
+                       lambda: scatter_scenes(x, kernel, s, p, a, d), code, steps=h * w)
+
+    scatter_steps()
 
     # --- Equivalent direct convolution ----------------------------------------------------------
     st.header("The same numbers from a plain convolution")
@@ -125,12 +139,12 @@ if sizes_ok:
 
     # --- Check against torch -----------------------------------------------------------------------
     st.header("Check it with PyTorch")
-    code = conv_transpose2d_snippet(x, kernel, s, p, a, d)
     ref = conv_transpose2d_torch(x, kernel, None, s, p, a, d)
     st.markdown(f"`F.conv_transpose2d` in float64 gives the output above with max |difference| = "
                 f"**{max_abs_difference(y, ref):.1e}**. This code reproduces the view; running it prints the output:")
-    st.code(code, language="python")
-    st.code(repr(y.tolist()), language="text")
+    if not presenting():                      # on a projector: the .py download above instead
+        st.code(code, language="python")
+        st.code(repr(y.tolist()), language="text")
 
     # --- Adjoint -------------------------------------------------------------------------------
     st.header("Why \"transposed\": the adjoint")
@@ -241,8 +255,9 @@ if up_input == "note000" and up_mode == "bilinear" and up_scale == 2 and not ac:
                 "[3.75, 4.0625, 4.6875, 5], [3, 3.25, 3.75, 4].")
 uref = upsample_torch(ux, up_scale, up_mode, ac)
 st.markdown(f"`F.interpolate` in float64: max |difference| = **{max_abs_difference(uy, uref):.1e}**. The code:")
-st.code(upsample_snippet(ux, up_scale, up_mode, ac), language="python")
-st.code(repr(uy.tolist()), language="text")
+if not presenting():
+    st.code(upsample_snippet(ux, up_scale, up_mode, ac), language="python")
+    st.code(repr(uy.tolist()), language="text")
 
 st.subheader("Pixel shuffle: channels to space")
 r = max(2, up_scale)

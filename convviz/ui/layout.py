@@ -75,9 +75,16 @@ def require_app_navigation() -> None:
 
 
 def lesson_header(title: str, intuition: str) -> None:
-    """The page title and its one-sentence intuition (first call on every lesson page)."""
+    """The page title, the presentation switch and share button, and the intuition (first call on every lesson)."""
+    from convviz.ui.present import presentation_switch
+    from convviz.ui.share import share_button
+
     require_app_navigation()
-    st.title(title)
+    heading, tools = st.columns([3, 1], vertical_alignment="center")
+    with tools:
+        presentation_switch()
+        share_button()
+    heading.title(title)
     st.markdown(intuition)
 
 

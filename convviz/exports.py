@@ -1,0 +1,256 @@
+"""Pictures for slides: a view drawn as labelled number grids, saved as PNG, SVG or animated GIF.
+
+Drawn with Pillow and plain SVG text, not plotly, so exporting needs no browser (plotly's own
+image export needs kaleido and Chromium). A `Scene` is what one step of a step-by-step view
+shows: a few grids side by side, boxes on them, and a caption. Colours follow the app: values
+blue (negative), white (0), red (positive); padding grey; the current window magenta.
+Every picture has the 16:9 size asked for, whatever the grids, so it drops into a slide.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from convviz.figures import short_number
+
+MAGENTA = "#e4007c"
+NEGATIVE, ZERO, POSITIVE = np.array([33, 102, 172]), np.array([255, 255, 255]), np.array([178, 24, 43])
+PADDING = np.array([200, 200, 200])
+GAP = 0.06                    # white gap between cells, as a fraction of the cell
+PNG_SIZE = (1920, 1080)       # full-HD slide
+GIF_SIZE = (960, 540)         # a quarter of the pixels: GIFs stay small
+TEXT_CELL = 22                # cells smaller than this many pixels get no numbers
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle over grid cells r0..r1, c0..c1 (inclusive)."""
+    r0: int
+    c0: int
+    r1: int
+    c1: int
+    colour: str = MAGENTA
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One grid: values (NaN cells are padding, drawn grey; `labels` may still give them text)."""
+    title: str
+    z: np.ndarray
+    boxes: tuple[Box, ...] = ()
+    labels: np.ndarray | None = None
+    zmax: float | None = None
+    rgb: np.ndarray | None = None         # (H, W, 3) uint8 colours instead of the value colour scale
+
+
+@dataclass(frozen=True)
+class Scene:
+    panels: tuple[Panel, ...]
+    caption: str = ""
+    footer: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Layout:
+    cell: int
+    origins: list[tuple[int, int]]       # top-left pixel of each panel's grid
+    title_size: int
+    caption_y: int
+
+
+def _layout(scene: Scene, size: tuple[int, int]) -> _Layout:
+    """One row of panels, a common cell size that fits the width and the height left by the text."""
+    width, height = size
+    unit = height / 1080
+    title_size, caption_lines = round(34 * unit), 1 + len(scene.footer) if scene.caption else len(scene.footer)
+    margin, spacing = round(40 * unit), round(60 * unit)
+    top = margin + round(1.6 * title_size)
+    bottom = margin + caption_lines * round(1.5 * title_size)
+    cols = sum(p.z.shape[1] for p in scene.panels)
+    rows = max(p.z.shape[0] for p in scene.panels)
+    free_w = width - 2 * margin - spacing * (len(scene.panels) - 1)
+    cell = max(1, int(min(free_w / cols, (height - top - bottom) / rows, 120 * unit)))
+    top += (height - top - bottom - rows * cell) // 2                 # centred vertically
+    used = cols * cell + spacing * (len(scene.panels) - 1)
+    x, origins = (width - used) // 2, []
+    for p in scene.panels:
+        origins.append((x, top))
+        x += p.z.shape[1] * cell + spacing
+    return _Layout(cell, origins, title_size, top + rows * cell + round(0.6 * title_size))
+
+
+def _colours(panel: Panel) -> np.ndarray:
+    """(H, W, 3) uint8: diverging blue-white-red on ±zmax, grey where z is NaN (or the panel's own rgb)."""
+    if panel.rgb is not None:
+        return panel.rgb
+    z = np.asarray(panel.z, dtype=np.float64)
+    finite = np.abs(z[np.isfinite(z)])
+    zmax = panel.zmax or (float(finite.max()) if finite.size and finite.max() > 0 else 1.0)
+    t = np.clip(np.nan_to_num(z) / zmax, -1, 1)[..., None]                       # (H, W, 1)
+    rgb = np.where(t < 0, ZERO + (NEGATIVE - ZERO) * -t, ZERO + (POSITIVE - ZERO) * t)
+    rgb[np.isnan(z)] = PADDING
+    return rgb.round().astype(np.uint8)
+
+
+def _labels(panel: Panel) -> np.ndarray:
+    if panel.labels is not None:
+        return panel.labels
+    return np.vectorize(short_number, otypes=[object])(panel.z)
+
+
+def _text_colour(rgb) -> str:
+    return "#000000" if sum(int(v) for v in rgb) > 330 else "#ffffff"
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")   # Debian's fonts-dejavu-core
+ASCII = str.maketrans({"×": "x", "Σ": "sum", "−": "-", "⋆": "*"})
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    """DejaVu Sans (has ×, Σ, ·) where installed, else Pillow's own font."""
+    if DEJAVU.exists():
+        return ImageFont.truetype(str(DEJAVU), max(8, size))
+    return ImageFont.load_default(size=max(8, size))
+
+
+def _drawable(text: str) -> str:
+    """Text as the font can draw it: Pillow's own font has no ×, Σ or −."""
+    return text if DEJAVU.exists() else text.translate(ASCII)
+
+
+def _fitted(draw, text: str, size: int, width: float) -> ImageFont.FreeTypeFont:
+    """The largest font up to `size` in which `text` fits in `width` pixels."""
+    font = _font(size)
+    while size > 8 and draw.textlength(text, font=font) > width:
+        size = int(size * 0.9)
+        font = _font(size)
+    return font
+
+
+def render_image(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> Image.Image:
+    """The scene as an RGB image of exactly `size` pixels."""
+    lay = _layout(scene, size)
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    cell = lay.cell
+    gap = max(1, round(GAP * cell)) if cell >= 6 else 0
+    for panel, (x0, y0) in zip(scene.panels, lay.origins):
+        h, w = panel.z.shape
+        colours = _colours(panel)
+        grid = Image.fromarray(colours).resize((w * cell, h * cell), Image.NEAREST)
+        img.paste(grid, (x0, y0))
+        if gap:
+            for q in range(w + 1):
+                draw.line([(x0 + q * cell, y0), (x0 + q * cell, y0 + h * cell)], fill="white", width=gap)
+            for q in range(h + 1):
+                draw.line([(x0, y0 + q * cell), (x0 + w * cell, y0 + q * cell)], fill="white", width=gap)
+        if cell >= TEXT_CELL:
+            labels = _labels(panel)
+            longest = max((str(t) for t in labels.ravel()), key=len, default="")
+            font = _fitted(draw, _drawable(longest), int(cell * 0.38), 0.86 * cell)
+            for (r, c), text in np.ndenumerate(labels):
+                if text:
+                    draw.text((x0 + c * cell + cell / 2, y0 + r * cell + cell / 2), _drawable(str(text)), anchor="mm",
+                              font=font, fill=_text_colour(colours[r, c]))
+        title = _drawable(panel.title)
+        draw.text((x0, y0 - round(0.4 * lay.title_size)), title, anchor="ls", fill="black",
+                  font=_fitted(draw, title, lay.title_size, max(w * cell, lay.title_size * 4)))
+        for box in panel.boxes:
+            width = max(2, round(cell * 0.08))
+            rect = [x0 + box.c0 * cell, y0 + box.r0 * cell, x0 + (box.c1 + 1) * cell, y0 + (box.r1 + 1) * cell]
+            if box.dashed:
+                _dashed_rect(draw, rect, box.colour, width)
+            else:
+                draw.rectangle(rect, outline=box.colour, width=width)
+    y = lay.caption_y
+    for line in ([scene.caption] if scene.caption else []) + list(scene.footer):
+        line = _drawable(line)
+        draw.text((size[0] // 2, y), line, anchor="mt", font=_fitted(draw, line, lay.title_size, size[0] * 0.95),
+                  fill="black")
+        y += round(1.5 * lay.title_size)
+    return img
+
+
+def _dashed_rect(draw, rect, colour, width, dash=10):
+    x0, y0, x1, y1 = rect
+    for a, b, horizontal, at in ((x0, x1, True, y0), (x0, x1, True, y1), (y0, y1, False, x0), (y0, y1, False, x1)):
+        for s in range(int(a), int(b), 2 * dash):
+            e = min(s + dash, b)
+            draw.line([(s, at), (e, at)] if horizontal else [(at, s), (at, e)], fill=colour, width=width)
+
+
+def png_bytes(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> bytes:
+    buf = io.BytesIO()
+    render_image(scene, size).save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def gif_bytes(scenes, size: tuple[int, int] = GIF_SIZE, seconds_per_frame: float = 0.8) -> bytes:
+    """An animated GIF, one frame per scene, looping forever."""
+    frames = [render_image(s, size).convert("P", palette=Image.ADAPTIVE, colors=64) for s in scenes]
+    if not frames:
+        raise ValueError("An animation needs at least one step.")
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], loop=0,
+                   duration=int(seconds_per_frame * 1000), disposal=1)
+    return buf.getvalue()
+
+
+SVG_CELLS_MAX = 4096        # above this many cells a grid goes into the SVG as an embedded picture
+
+
+def svg_text(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> str:
+    """The same picture as render_image, as SVG (cells are rectangles, numbers are text)."""
+    lay = _layout(scene, size)
+    cell, gap = lay.cell, (max(1, round(GAP * lay.cell)) if lay.cell >= 6 else 0)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))     # font sizes as in the PNG
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[0]}" height="{size[1]}" '
+           f'viewBox="0 0 {size[0]} {size[1]}" font-family="DejaVu Sans, Arial, sans-serif">',
+           f'<rect width="{size[0]}" height="{size[1]}" fill="white"/>']
+    for panel, (x0, y0) in zip(scene.panels, lay.origins):
+        h, w = panel.z.shape
+        colours = _colours(panel)
+        title_size = _fitted(measure, panel.title, lay.title_size, max(w * cell, lay.title_size * 4)).size
+        out.append(f'<text x="{x0}" y="{y0 - round(0.4 * lay.title_size)}" font-size="{title_size}">'
+                   f'{escape(panel.title)}</text>')
+        if h * w > SVG_CELLS_MAX:
+            buf = io.BytesIO()
+            Image.fromarray(colours).save(buf, format="PNG")
+            data = base64.b64encode(buf.getvalue()).decode("ascii")
+            out.append(f'<image x="{x0}" y="{y0}" width="{w * cell}" height="{h * cell}" '
+                       f'style="image-rendering:pixelated" href="data:image/png;base64,{data}"/>')
+        else:
+            labels = _labels(panel) if cell >= TEXT_CELL else None
+            if labels is not None:
+                longest = max((str(t) for t in labels.ravel()), key=len, default="")
+                label_size = _fitted(measure, longest, int(cell * 0.38), 0.86 * cell).size
+            for (r, c), _ in np.ndenumerate(panel.z):
+                rgb = "#%02x%02x%02x" % tuple(colours[r, c])
+                x, y = x0 + c * cell + gap / 2, y0 + r * cell + gap / 2
+                out.append(f'<rect x="{x:g}" y="{y:g}" width="{cell - gap}" height="{cell - gap}" fill="{rgb}"/>')
+                if labels is not None and labels[r, c]:
+                    out.append(f'<text x="{x0 + c * cell + cell / 2:g}" y="{y0 + r * cell + cell / 2:g}" '
+                               f'font-size="{label_size}" text-anchor="middle" dominant-baseline="central" '
+                               f'fill="{_text_colour(colours[r, c])}">{escape(str(labels[r, c]))}</text>')
+        for box in panel.boxes:
+            width = max(2, round(cell * 0.08))
+            dash = ' stroke-dasharray="10 10"' if box.dashed else ""
+            out.append(f'<rect x="{x0 + box.c0 * cell}" y="{y0 + box.r0 * cell}" width="{(box.c1 - box.c0 + 1) * cell}" '
+                       f'height="{(box.r1 - box.r0 + 1) * cell}" fill="none" stroke="{box.colour}" '
+                       f'stroke-width="{width}"{dash}/>')
+    y = lay.caption_y
+    for line in ([scene.caption] if scene.caption else []) + list(scene.footer):
+        line_size = _fitted(measure, line, lay.title_size, size[0] * 0.95).size
+        out.append(f'<text x="{size[0] // 2}" y="{y}" font-size="{line_size}" text-anchor="middle" '
+                   f'dominant-baseline="hanging">{escape(line)}</text>')
+        y += round(1.5 * lay.title_size)
+    out.append("</svg>")
+    return "\n".join(out)

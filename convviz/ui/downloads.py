@@ -1,0 +1,33 @@
+"""Export buttons for a step-by-step view: this step as PNG and SVG, all steps as a GIF, the code as .py.
+
+The pictures are made only when a button is clicked (a callable as data), and clicking does not
+rerun the page (on_click="ignore"; streamlit-notes §8).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from convviz.exports import GIF_SIZE, PNG_SIZE, Scene, gif_bytes, png_bytes, svg_text
+from convviz.step_scenes import MAX_FRAMES
+
+
+def export_buttons(stem: str, scene: Callable[[], Scene], scenes: Callable[[], list[Scene]], code: str | None,
+                   *, steps: int, container=None) -> None:
+    """One row of download buttons; `stem` names the files (lesson_view.png, …)."""
+    cols = (container or st).columns(4)
+    common = dict(on_click="ignore", icon=":material/download:", width="stretch")
+    cols[0].download_button(f"This step, PNG {PNG_SIZE[0]}×{PNG_SIZE[1]}", data=lambda: png_bytes(scene()),
+                            file_name=f"{stem}.png", mime="image/png", key=f"{stem}_png", **common)
+    cols[1].download_button("This step, SVG", data=lambda: svg_text(scene()), file_name=f"{stem}.svg",
+                            mime="image/svg+xml", key=f"{stem}_svg", **common)
+    frames = min(steps, MAX_FRAMES)
+    cols[2].download_button(f"All {frames} steps, GIF", data=lambda: gif_bytes(scenes()), file_name=f"{stem}.gif",
+                            mime="image/gif", key=f"{stem}_gif", **common,
+                            help=f"{GIF_SIZE[0]}×{GIF_SIZE[1]}, looping" + (f"; the first {MAX_FRAMES} of {steps} steps"
+                                                                           if steps > MAX_FRAMES else ""))
+    if code is not None:
+        cols[3].download_button("PyTorch code, .py", data=code, file_name=f"{stem}.py", mime="text/x-python",
+                                key=f"{stem}_code", **common)

@@ -1,0 +1,56 @@
+"""Presentation mode: a lesson for a projector.
+
+`present=1` (or `present=true`) in a link, or the switch at the top of every lesson, turns it on:
+the sidebar collapses, the root font grows (everything sized in rem follows; streamlit-notes §7),
+text turns pure black, the chosen figures are drawn larger (`chart`), and the study material a
+page marks with `if not presenting():` (code, long derivations, model cards) is left out.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from convviz.figures import enlarged
+from convviz.ui.params import toggle_control
+
+KEY = "present"
+# Root font: 19 px on a 1280-wide screen, 23 px at 1920, at most 26 px. Captions and help text
+# are grey by default, which a projector washes out: black instead.
+PRESENT_CSS = """<style>
+html { font-size: clamp(19px, 1.2vw, 26px); }
+.stApp, .stApp p, .stApp li, [data-testid="stCaptionContainer"], [data-testid="stMetricLabel"] { color: #000 !important; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-left: 2rem; padding-right: 2rem; }
+</style>"""
+CHART_CONFIG = {"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "scale": 2}}   # the modebar camera: a sharp PNG
+
+
+def presenting() -> bool:
+    """Whether this run shows the lesson in presentation mode."""
+    return bool(st.session_state.get(KEY, False))
+
+
+def presentation_switch(container=None) -> bool:
+    """The switch (bound to `present` in the URL) and the page settings that follow from it."""
+    ss = st.session_state
+    if KEY not in ss and KEY not in st.query_params and ss.get("_present_kept"):
+        ss[KEY] = True                # a page switch dropped the URL; the mode stays on
+    present = toggle_control("Presentation mode", KEY, container=container,
+                             help="Large text and figures for a projector; code and long derivations hidden. "
+                                  "In a link: present=1.")
+    if ss.get("_present_kept") != present or "_present_applied" not in ss:
+        # only when the mode changes: a sidebar opened by hand while presenting stays open
+        st.set_page_config(initial_sidebar_state="collapsed" if present else "expanded")
+        ss["_present_applied"] = True
+    ss["_present_kept"] = present
+    if present:
+        st.html(PRESENT_CSS)
+    return present
+
+
+def chart(fig, key: str, container=None, **kwargs):
+    """st.plotly_chart, with the figure enlarged in presentation mode and a 2× PNG on the camera button."""
+    config = kwargs.pop("config", {}) | CHART_CONFIG | {"toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                                  "filename": key}}
+    return (container or st).plotly_chart(enlarged(fig) if presenting() else fig, key=key, config=config, **kwargs)

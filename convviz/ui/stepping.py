@@ -1,0 +1,81 @@
+"""Autoplay for step-by-step views: Play / Pause and a speed, on top of a URL-bound step control.
+
+The view sits in an `st.fragment(run_every=play_interval(key))` (streamlit-notes §3): while playing,
+the fragment reruns every few tenths of a second and each run moves the step on by one, wrapping
+round at the end; the step control writes it to the URL as usual. Play and Pause rerun the whole
+page, because the fragment's interval is read only then. Touching ◀ / ▶ or the slider pauses.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import streamlit as st
+
+from convviz.ui.params import choice_control
+
+SPEEDS = {"slow": 2.0, "normal": 1.0, "fast": 0.5}       # seconds per step
+SPEED_LABELS = {"slow": "slow (2 s)", "normal": "1 s", "fast": "fast (0.5 s)"}
+SPEED_KEY = "speed"                                        # one player per page: the URL's speed=
+
+
+def _playing_key(key: str) -> str:
+    return f"_{key}_playing"
+
+
+def is_playing(key: str) -> bool:
+    return bool(st.session_state.get(_playing_key(key), False))
+
+
+def pause(key: str) -> None:
+    """Stop the autoplay of step `key` (used by the step buttons: a hand on the controls wins)."""
+    st.session_state[_playing_key(key)] = False
+
+
+def play_interval(key: str) -> float | None:
+    """The `run_every` for the fragment showing step `key`: seconds per step while playing, else None."""
+    if not is_playing(key):
+        return None
+    return SPEEDS.get(st.session_state.get(SPEED_KEY, "normal"), 1.0)
+
+
+def next_value(values: Sequence, current):
+    """The value after `current` in `values`, wrapping round; an unknown current counts as the last."""
+    index = list(values).index(current) if current in values else len(values) - 1
+    return values[(index + 1) % len(values)]
+
+
+def play_controls(key: str, values: Sequence, *, container=None, arrows: bool = False) -> None:
+    """Play / Pause and the speed for the control `key` that steps through `values`
+    (with `arrows`, ◀ / ▶ buttons too, for a control that has none, such as a selectbox).
+
+    Call it before drawing that control: while playing, it first moves session state to the next value.
+    """
+    box = container or st
+    ss = st.session_state
+    if ss.pop(f"_{key}_flipped", False):
+        st.rerun()                     # a full run, so that the fragment picks up its new interval
+    if is_playing(key) and key in ss and len(values) > 1:
+        ss[key] = next_value(values, ss[key])
+
+    def flip() -> None:
+        ss[_playing_key(key)] = not is_playing(key)
+        ss[f"_{key}_flipped"] = True
+
+    def move(delta: int) -> None:
+        pause(key)
+        current = ss.get(key)
+        index = list(values).index(current) if current in values else len(values) - 1
+        ss[key] = values[max(0, min(len(values) - 1, index + delta))]
+
+    if arrows:
+        back, forward, left, right = box.columns([1, 1, 2, 4], vertical_alignment="bottom")
+        back.button("◀", key=f"{key}_prev", on_click=move, args=(-1,), help="previous step", width="stretch")
+        forward.button("▶", key=f"{key}_next", on_click=move, args=(1,), help="next step", width="stretch")
+    else:
+        left, right = box.columns([1, 3], vertical_alignment="bottom")
+    playing = is_playing(key)
+    left.button("Pause" if playing else "Play", key=f"{key}_play", on_click=flip, width="stretch",
+                icon=":material/pause:" if playing else ":material/play_arrow:", disabled=len(values) < 2,
+                help="Step through on its own; ◀ / ▶ or the slider pause it")
+    choice_control("Autoplay speed", SPEED_KEY, SPEED_LABELS, "normal", container=right, horizontal=True)
