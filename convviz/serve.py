@@ -62,6 +62,8 @@ def launch_chromium(playwright):
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
-    """Wait until the script has finished its run (never a fixed sleep)."""
+    """Wait until the script has finished its run and nothing is left as a placeholder
+    (never a fixed sleep): streamlit draws grey skeletons for elements it has not received yet."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-testid^=stSkeleton]')", timeout=timeout)
     page.wait_for_load_state("networkidle")

@@ -95,7 +95,7 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
     cols = c + 1
     flipped = " (flipped)" if flip else ""
     fig = make_subplots(
-        rows=3, cols=cols, row_heights=[0.6, 0.2, 0.2], vertical_spacing=0.09, horizontal_spacing=0.04,
+        rows=3, cols=cols, row_heights=[0.6, 0.2, 0.2], vertical_spacing=0.14, horizontal_spacing=0.04,
         subplot_titles=[f"input channel {k} (padded)" if c > 1 else "input (padded)" for k in range(c)] + ["output y"]
         + [f"kernel channel {k}{flipped}" if c > 1 else f"kernel{flipped}" for k in range(c)] + ["the sum"]
         + [f"products, channel {k}" if c > 1 else "products: window × kernel" for k in range(c)],
