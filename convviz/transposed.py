@@ -21,6 +21,7 @@ import numpy as np
 
 from convviz.arithmetic import transposed_output_size
 from convviz.conv import as_pair, cross_correlate2d, flip_kernel
+from convviz.matrix import conv_matrix_1d  # noqa: F401  (note 000's A, used beside its transpose)
 
 
 def _standardize(x, w, bias=None):
@@ -165,24 +166,6 @@ def overlap_counts_2d(size, kernel_size, stride, padding=(0, 0), dilation=(1, 1)
     (h, w), (kh, kw) = as_pair(size), as_pair(kernel_size)
     (sh, sw), (ph, pw), (dh, dw) = as_pair(stride), as_pair(padding), as_pair(dilation)
     return np.outer(overlap_counts(h, kh, sh, ph, dh), overlap_counts(w, kw, sw, pw, dw))
-
-
-def conv_matrix_1d(n: int, w, stride: int = 1, padding: int = 0, dilation: int = 1) -> np.ndarray:
-    """The matrix A of a 1-D cross-correlation (note 000's A, rows = outputs): y = A @ x.
-
-    A[j, q] = w[t] where input q (padding not counted) is tap t of output j. (o, n).
-    """
-    from convviz.arithmetic import conv_output_size
-
-    w = np.asarray(w, dtype=np.float64)
-    o = conv_output_size(n, len(w), stride, padding, dilation)
-    a = np.zeros((o, n))
-    for j in range(o):
-        for t in range(len(w)):
-            q = j * stride + t * dilation - padding
-            if 0 <= q < n:
-                a[j, q] += w[t]
-    return a
 
 
 def adjoint_check(x, y, w, stride=1, padding=0, dilation=1) -> tuple[float, float]:
