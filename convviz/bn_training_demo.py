@@ -21,6 +21,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from convviz.inference_queue import INFERENCE
+
 SIZE = 12                # image side, pixels
 CLASSES = 4              # grating orientations: 0°, 45°, 90°, 135°
 N_TRAIN = 1024
@@ -110,14 +112,17 @@ def compare(lrs: tuple[float, float], steps: int, batch_size: int = 32, seed: in
     """With and without BN at each learning rate: {"runs": [Run, ...], "seconds": wall-clock s,
     "cpu_seconds": CPU time of this thread}.
 
-    Runs in one CPU thread (the thread count is restored afterwards). The first call in a process
-    also pays about 1.5 s CPU of torch's one-time set-up (autograd, optimizer).
+    Runs in one CPU thread (the thread count is restored afterwards), one demo or network run at a
+    time across sessions (convviz.inference_queue: torch's thread count is process-wide, so two
+    demos at once could leave it at 1). The first call in a process also pays about 1.5 s CPU of
+    torch's one-time set-up (autograd, optimizer).
     """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    start, cpu_start = time.perf_counter(), time.thread_time()
-    try:
-        runs = [train_run(bn, lr, steps, batch_size, seed) for lr in lrs for bn in (False, True)]
-    finally:
-        torch.set_num_threads(threads)
+    with INFERENCE.turn():
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        start, cpu_start = time.perf_counter(), time.thread_time()
+        try:
+            runs = [train_run(bn, lr, steps, batch_size, seed) for lr in lrs for bn in (False, True)]
+        finally:
+            torch.set_num_threads(threads)
     return {"runs": runs, "seconds": time.perf_counter() - start, "cpu_seconds": time.thread_time() - cpu_start}

@@ -10,9 +10,11 @@ Images are float arrays in [0, 1], (H, W) or (H, W, 3) (uint8 is accepted and di
 Colour conventions: `denoise` runs the grayscale model on each of R, G, B with one sigma;
 `upscale` runs the model on Y (BT.601 as MATLAB's rgb2ycbcr) and PIL bicubic on Cb and Cr.
 Weights come from assets/models/<name>.safetensors, are loaded once per process
-(functools.lru_cache) and run on CUDA when present, in torch.inference_mode, tiled with overlap.
+(functools.lru_cache) and run on CUDA when present, in torch.inference_mode, tiled with overlap,
+one run at a time across all sessions (convviz.inference_queue.INFERENCE, first come first served).
 """
 import json
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from safetensors import safe_open
 from safetensors.torch import load_file
 
 from convviz import imaging
+from convviz.inference_queue import INFERENCE
 from convviz.models import build, dncnn_s_macs_per_pixel
 from convviz.tiling import tiled_apply
 
@@ -56,10 +59,18 @@ def load_weights(path: Path) -> torch.nn.Module:
     return model.eval()
 
 
+_LOADING = threading.Lock()   # two sessions asking at once still load a model once
+
+
 @lru_cache(maxsize=None)
+def _load_model(name: str) -> torch.nn.Module:
+    return load_weights(weights_path(name)).to(device())
+
+
 def load_model(name: str) -> torch.nn.Module:
     """The shipped model `name`, loaded once per process, on `device()`."""
-    return load_weights(weights_path(name)).to(device())
+    with _LOADING:
+        return _load_model(name)
 
 
 def _as_float_image(image) -> np.ndarray:
@@ -98,9 +109,9 @@ def estimate_noise_sigma(image) -> float:
 
 def _run_denoiser(planes: np.ndarray, sigma: float, tile: int) -> np.ndarray:
     """planes: (B, H, W) float -> (B, H, W) denoised, not clipped."""
-    model = load_model(DENOISER)
-    x = torch.from_numpy(planes).float()[:, None].to(device())              # (B, 1, H, W)
-    with torch.inference_mode():
+    with INFERENCE.turn(), torch.inference_mode():
+        model = load_model(DENOISER)
+        x = torch.from_numpy(planes).float()[:, None].to(device())          # (B, 1, H, W)
         y = tiled_apply(lambda t: model(t, sigma), x, tile=tile, overlap=32, align=2)
     return y[:, 0].double().cpu().numpy()                                   # (B, H, W)
 
@@ -126,16 +137,16 @@ def denoise(image, sigma=None, *, tile: int = TILE) -> np.ndarray:
 def upscale_y(y: np.ndarray, scale: int, model: str = "subpixel", *, tile: int = TILE) -> np.ndarray:
     """Super-resolve a luminance plane (H, W) in Y/255 units -> (sH, sW), not clipped."""
     name = _sr_name(model, scale)
-    net = load_model(name)
     H, W = y.shape
     if model == "srcnn":   # SRCNN works on the bicubic-upscaled plane
         x = torch.from_numpy(imaging.pil_bicubic(y, (scale * H, scale * W))).float()[None, None]
-        fn, s, overlap = net, 1, 16
+        s = 1
     else:
         x = torch.from_numpy(y).float()[None, None]                           # (1, 1, H, W)
-        fn, s, overlap = net, scale, 16
-    with torch.inference_mode():
-        out = tiled_apply(fn, x.to(device()), tile=tile, overlap=overlap, scale=s)   # (1, 1, sH, sW)
+        s = scale
+    with INFERENCE.turn(), torch.inference_mode():
+        net = load_model(name)
+        out = tiled_apply(net, x.to(device()), tile=tile, overlap=16, scale=s)   # (1, 1, sH, sW)
     return out[0, 0].double().cpu().numpy()
 
 
@@ -175,10 +186,10 @@ def feature_maps(image, layer: int, sigma=None) -> np.ndarray:
         image = image.mean(axis=-1)
     if sigma is None:
         sigma = estimate_noise_sigma(image)
-    model = load_model(DENOISER)
-    x = torch.from_numpy(image).float()[None, None].to(device())              # (1, 1, H, W)
-    with torch.inference_mode():
-        return model.feature_maps(x, float(sigma), layer)[0].cpu().numpy()    # (width, H', W')
+    x = torch.from_numpy(image).float()[None, None]                           # (1, 1, H, W)
+    with INFERENCE.turn(), torch.inference_mode():
+        model = load_model(DENOISER)
+        return model.feature_maps(x.to(device()), float(sigma), layer)[0].cpu().numpy()   # (width, H', W')
 
 
 def model_info(name: str = DENOISER) -> dict:
