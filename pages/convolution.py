@@ -138,7 +138,8 @@ if sizes_ok:
     st.header("Check it with PyTorch")
     gap = max_abs_difference(y, conv2d_torch(x, used_kernel, bias, stride, padding, dilation))
     st.markdown(f"`F.conv2d` in float64 gives the output above with max |difference| = **{gap:.1e}**. "
-                "This code reproduces the view; running it prints the output:")
+                + ("The code is the *PyTorch code, .py* download above." if presenting() else
+                   "This code reproduces the view; running it prints the output:"))
     if not presenting():                      # on a projector: the .py download above instead
         st.code(code, language="python")
         st.code(repr(y.tolist()), language="text")

@@ -161,9 +161,10 @@ if table is not None:
                 st.session_state.pop("layer", None)
                 st.query_params.pop("layer", None)
             growth = [str(i) for i in range(1, len(layers))] + ["last"]     # the field growing, layer by layer
-            play_controls("layer", growth, arrows=True)
             cols = st.columns([1, 2])
-            choice = choice_control("Layer", "layer", options, "last", container=cols[0])
+            layer_box = cols[0].container()
+            play_controls("layer", growth, container=cols[0], arrows=True)   # drawn under the layer, run first
+            choice = choice_control("Layer", "layer", options, "last", container=layer_box)
             depth = len(layers) if choice == "last" else int(choice)
             row = table[depth]
             with cols[1]:

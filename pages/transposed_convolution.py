@@ -141,7 +141,9 @@ if sizes_ok:
     st.header("Check it with PyTorch")
     ref = conv_transpose2d_torch(x, kernel, None, s, p, a, d)
     st.markdown(f"`F.conv_transpose2d` in float64 gives the output above with max |difference| = "
-                f"**{max_abs_difference(y, ref):.1e}**. This code reproduces the view; running it prints the output:")
+                f"**{max_abs_difference(y, ref):.1e}**. " + ("The code is the *PyTorch code, .py* download above."
+                                                             if presenting() else
+                                                             "This code reproduces the view; running it prints the output:"))
     if not presenting():                      # on a projector: the .py download above instead
         st.code(code, language="python")
         st.code(repr(y.tolist()), language="text")

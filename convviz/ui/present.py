@@ -15,12 +15,13 @@ from convviz.ui.params import toggle_control
 
 KEY = "present"
 # Root font: 19 px on a 1280-wide screen, 23 px at 1920, at most 26 px. Captions and help text
-# are grey by default, which a projector washes out: black instead.
+# are grey by default, which a projector washes out: black instead. The top padding clears the
+# (now taller) header, which would otherwise cover the switch.
 PRESENT_CSS = """<style>
 html { font-size: clamp(19px, 1.2vw, 26px); }
 .stApp, .stApp p, .stApp li, [data-testid="stCaptionContainer"], [data-testid="stMetricLabel"] { color: #000 !important; }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-left: 2rem; padding-right: 2rem; }
 </style>"""
 CHART_CONFIG = {"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}   # the modebar camera: a sharp PNG

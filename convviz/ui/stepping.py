@@ -68,10 +68,11 @@ def play_controls(key: str, values: Sequence, *, container=None, arrows: bool = 
         index = list(values).index(current) if current in values else len(values) - 1
         ss[key] = values[max(0, min(len(values) - 1, index + delta))]
 
-    if arrows:
-        back, forward, left, right = box.columns([1, 1, 2, 4], vertical_alignment="bottom")
+    if arrows:                    # ◀ ▶ Play in one row, the speed under them (fits a narrow column)
+        back, forward, left = box.columns([1, 1, 2], vertical_alignment="bottom")
         back.button("◀", key=f"{key}_prev", on_click=move, args=(-1,), help="previous step", width="stretch")
         forward.button("▶", key=f"{key}_next", on_click=move, args=(1,), help="next step", width="stretch")
+        right = box
     else:
         left, right = box.columns([1, 3], vertical_alignment="bottom")
     playing = is_playing(key)

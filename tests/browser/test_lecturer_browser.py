@@ -1,0 +1,98 @@
+"""Lecturer mode in Chromium: a deep link opens a lesson in presentation mode, ▶ steps through
+and the step lands in the link, the exported PNG and GIF download as valid images of their
+stated size, the share dialog shows the link and its QR code, and every lesson is screenshot
+in presentation mode at 1920×1080 and 1280×720 (tests/browser/screenshots/present_*.png).
+"""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from convviz.exports import GIF_SIZE, PNG_SIZE
+from convviz.serve import wait_for_app
+from convviz.ui.layout import LESSONS
+
+LESSON_PAGES = [lesson.page[:-3] for lesson in LESSONS if lesson.available]
+SIZES = [(1920, 1080), (1280, 720)]
+
+
+def open_page(page, url):
+    # The shared 2-core machine also trains models: a cold page run can take 20 s or more there.
+    page.set_default_timeout(90_000)
+    expect.set_options(timeout=90_000)
+    page.goto(url)
+    page.locator("h1").first.wait_for()
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+
+
+def root_font_px(page) -> float:
+    return float(page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)"))
+
+
+def test_deep_link_in_presentation_mode_steps_and_exports(page, app_url, screenshots, tmp_path):
+    open_page(page, f"{app_url}/convolution?present=1&pos=3")
+    toggle = page.get_by_role("switch", name="Presentation mode")
+    expect(toggle).to_be_checked()
+    assert root_font_px(page) >= 19, "presentation mode enlarges the root font"
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")
+    assert page.locator("[data-testid='stCode']").count() == 0, "code blocks are hidden in presentation mode"
+
+    page.get_by_role("button", name="▶", exact=True).click()
+    page.wait_for_url(re.compile(r"pos=4"))
+    wait_for_app(page)
+    assert "present=true" in page.url
+
+    with page.expect_download() as png_download:
+        page.get_by_role("button", name=re.compile("This step, PNG")).click()
+    png = Image.open(png_download.value.path())
+    assert png.format == "PNG" and png.size == PNG_SIZE
+
+    with page.expect_download() as gif_download:
+        page.get_by_role("button", name=re.compile("steps, GIF")).click()
+    gif = Image.open(gif_download.value.path())
+    assert gif.format == "GIF" and gif.size == GIF_SIZE and gif.n_frames == 9     # 3×3 output of a 5×5 input
+    screenshots.save(page, "present_convolution_step.png")
+
+
+def test_autoplay_moves_the_step_and_pause_stops_it(page, app_url):
+    open_page(page, f"{app_url}/transposed_convolution?tc_preset=note000&speed=fast")
+    page.get_by_role("button", name=re.compile("Play")).first.click()
+    page.wait_for_url(re.compile(r"tc_step=2"))            # two ticks of 0.5 s
+    page.get_by_role("button", name=re.compile("Pause")).first.click()
+    wait_for_app(page)
+    stopped = page.url
+    page.wait_for_timeout(1500)                            # three ticks' worth: the step must not move
+    assert page.url == stopped
+
+
+def test_share_dialog_shows_the_link_and_a_qr_code(page, app_url):
+    open_page(page, f"{app_url}/receptive_fields?preset=note002&layer=1")
+    page.get_by_role("button", name=re.compile("Share this view")).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator("code")).to_contain_text("/receptive_fields?preset=note002&layer=1")
+    assert app_url in dialog.locator("code").inner_text()
+    qr = dialog.locator("img").first
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.naturalWidth") > 100
+
+
+@pytest.mark.parametrize("name", LESSON_PAGES)
+def test_every_lesson_in_presentation_mode(browser, app_url, screenshots, name):
+    for width, height in SIZES:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        try:
+            open_page(page, f"{app_url}/{name}?present=1")
+            expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
+            # the page must not be wider than the screen (nothing clipped off to the right)
+            overflow = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name} is {overflow} px wider than a {width}-pixel screen"
+            page.screenshot(path=str(screenshots / f"present_{name}_{width}x{height}.png"))   # what the room sees
+            screenshots.save(page, f"present_{name}_{width}x{height}_full.png")
+        finally:
+            context.close()
