@@ -64,9 +64,11 @@ def test_autoplay_moves_the_step_and_pause_stops_it(page, app_url):
     page.get_by_role("button", name=re.compile("Play")).first.click()
     page.wait_for_url(re.compile(r"tc_step=2"))            # two ticks of 0.5 s
     page.get_by_role("button", name=re.compile("Pause")).first.click()
+    expect(page.get_by_role("button", name=re.compile("Play")).first).to_be_visible()
     wait_for_app(page)
+    page.wait_for_timeout(700)                             # a tick already on its way when Pause was clicked
     stopped = page.url
-    page.wait_for_timeout(1500)                            # three ticks' worth: the step must not move
+    page.wait_for_timeout(1500)                            # three ticks' worth: the step must not move now
     assert page.url == stopped
 
 
