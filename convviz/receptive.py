@@ -155,6 +155,11 @@ LIMITS = dict(kernel_size=64, stride=16, padding=64, dilation=32)   # keeps a li
 MAX_LAYERS = 64
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """A token for an error message, cut short if a link carries thousands of characters."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def parse_stack(text: str) -> list[Layer]:
     """'c3s2p1,p2s2,c3d2p2' -> layers. c = conv, p = pool, then k; optional s, p, d (default 1, 0, 1).
 
@@ -170,8 +175,12 @@ def parse_stack(text: str) -> list[Layer]:
     for index, token in enumerate(tokens, start=1):
         match = _TOKEN.fullmatch(token)
         if not match:
-            raise ValueError(f"Layer {index}: {token!r} is not a layer. Write c (conv) or p (pool), the kernel size, "
+            raise ValueError(f"Layer {index}: {_short(token)!r} is not a layer. Write c (conv) or p (pool), the kernel size, "
                              f"then optional s<stride> p<padding> d<dilation>, e.g. c3s2p1 or p2s2.")
+        longest = max(len(d) for d in re.findall(r"\d+", token))
+        if longest > 18:                      # int() refuses 4300+ digits; no limit is near 18 digits anyway
+            raise ValueError(f"Layer {index}: {_short(token)!r} has a {longest}-digit number; at most "
+                             f"{', '.join(f'{field} {most}' for field, most in LIMITS.items())} are allowed here.")
         kind = "conv" if match[1] == "c" else "pool"
         values = dict(kernel_size=int(match[2]), stride=1, padding=0, dilation=1)
         names = dict(s="stride", p="padding", d="dilation")
@@ -179,11 +188,11 @@ def parse_stack(text: str) -> list[Layer]:
             values[names[letter]] = int(number)
         for field, most in LIMITS.items():
             if values[field] > most:
-                raise ValueError(f"Layer {index}: {token!r} has {field} {values[field]}; at most {most} is allowed here.")
+                raise ValueError(f"Layer {index}: {_short(token)!r} has {field} {values[field]}; at most {most} is allowed here.")
         try:
             layers.append(Layer(kind, **values))
         except ValueError as error:
-            raise ValueError(f"Layer {index}: {token!r}: {error}") from None
+            raise ValueError(f"Layer {index}: {_short(token)!r}: {error}") from None
     return layers
 
 

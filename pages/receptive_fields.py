@@ -48,7 +48,8 @@ with st.container(border=True):
         try:
             layers = parse_stack(raw)
         except ValueError as error:
-            st.warning(f"The link's stack={raw!r} cannot be read. {error} Showing note 002's stack instead.",
+            shown = raw if len(raw) <= 40 else raw[:37] + "..."      # a link may carry thousands of characters
+            st.warning(f"The link's stack={shown!r} cannot be read. {error} Showing note 002's stack instead.",
                        icon=":material/warning:")
             layers = parse_stack(DEFAULT_STACK)
         stack = format_stack(layers)

@@ -221,12 +221,15 @@ def test_format_parse_round_trip(layers):
     ("p2p2", ["Layer 1", "at most half"]),
     ("c999999999999", ["Layer 1", "kernel_size 999999999999", "at most 64"]),
     (",".join(["c1"] * 65), ["65 layers"]),
+    ("c" + "9" * 10_000, ["Layer 1", "10000-digit number", "kernel_size 64"]),   # a link's 10k characters
+    ("c3s" + "1" * 19, ["Layer 1", "19-digit number"]),
 ])
 def test_parse_errors_name_the_bad_token(text, words):
     with pytest.raises(ValueError) as info:
         parse_stack(text)
     for word in words:
         assert word in str(info.value)
+    assert len(str(info.value)) < 300                 # the token is named, not pasted whole
 
 
 def test_table_names_the_first_empty_layer():
