@@ -180,22 +180,17 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
             frames.append(dict(name=name, data=data, traces=product_traces + [caption_trace],
                                layout=dict(shapes=shapes_for(i, j))))
             steps.append(dict(label=f"({i},{j})", method="animate", args=[[name], go_to]))
-    play = dict(method="animate", args=[None, dict(mode="immediate", fromcurrent=True,
-                                                   frame=dict(duration=700, redraw=True), transition=dict(duration=0))])
-    pause = dict(method="animate", args=[[None], go_to])
+    # No play button in the figure: the page's Play (server side) moves the step and the link.
     cell = 44 if max(hp, wp) <= 8 else 30 if max(hp, wp) <= 14 else 16 if max(hp, wp) <= 24 else 11
     fig.update_layout(
         font=FONT, showlegend=False, plot_bgcolor="#eeeeee",
         height=int(max(560, min(1000, 200 + cell * hp / 0.6))),
         margin=dict(l=20, r=20, t=40, b=110),
         shapes=shapes_for(i0, j0),
-        sliders=[dict(active=i0 * wo + j0, steps=steps, x=0.16, len=0.84, y=-0.03, yanchor="top",
+        sliders=[dict(active=i0 * wo + j0, steps=steps, x=0.0, len=1.0, y=-0.03, yanchor="top",
                       currentvalue=dict(prefix="output cell (row, col): ", font=dict(size=15, color="#222")),
                       # beyond 16 positions the step labels would overlap: hide them, keep the current value
                       font=dict(color="#666" if len(steps) <= 16 else "rgba(0,0,0,0)"), pad=dict(t=10))],
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.03, xanchor="left", yanchor="top",
-                          pad=dict(t=10), showactive=False,
-                          buttons=[dict(label="▶", **play), dict(label="❚❚", **pause)])],
     )
     # The frames are plain dicts built here; plotly's per-object validation of hundreds of
     # frames costs seconds, so they join the figure unvalidated (see FramedFigure).

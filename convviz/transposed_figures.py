@@ -113,17 +113,13 @@ def scatter_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, acti
             dict(type="heatmap", z=compact(products[t]), text=number_text(products[t]).tolist()),
             dict(type="heatmap", z=compact(running[t]), text=number_text(running[t]).tolist() if show else None)]))
         steps.append(dict(label=f"({i}, {j})", method="animate", args=[[str(t)], go_to]))
-    play = dict(method="animate", args=[None, dict(mode="immediate", fromcurrent=True,
-                                                   frame=dict(duration=800, redraw=True), transition=dict(duration=0))])
+    # No play button in the figure: the page's Play (server side) moves the step and the link.
     cell = 40 if max(hf, wf) <= 10 else 26 if max(hf, wf) <= 18 else 14
     fig.update_layout(
         font=FONT, showlegend=False, plot_bgcolor="#eeeeee", shapes=shapes_for(t0),
         height=int(max(580, min(1100, 280 + cell * hf / 0.65))), margin=dict(l=20, r=20, t=75, b=110),
-        sliders=[dict(active=t0, steps=steps, x=0.12, len=0.88, y=-0.03, yanchor="top", pad=dict(t=10),
+        sliders=[dict(active=t0, steps=steps, x=0.0, len=1.0, y=-0.03, yanchor="top", pad=dict(t=10),
                       currentvalue=dict(prefix="scattering input cell ", font=dict(size=15)))],
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.03, xanchor="left", yanchor="top",
-                          pad=dict(t=10), showactive=False,
-                          buttons=[dict(label="▶", **play), dict(label="❚❚", method="animate", args=[[None], go_to])])],
     )
     return FramedFigure(fig, raw_frames=frames)
 

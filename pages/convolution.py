@@ -83,7 +83,8 @@ st.header("The sliding window, step by step")
 if sizes_ok:
     used_kernel = flip_kernel(kernel) if flip else kernel
     y = cross_correlate2d(x, used_kernel, bias, stride, padding, dilation)
-    st.markdown("Press ▶ on the figure or drag its slider: the magenta window moves over the padded input "
+    st.markdown("Step with ◀ / ▶ or Play (the step goes into the link), or drag the slider under the figure to scrub "
+                "instantly: the magenta window moves over the padded input "
                 "(grey cells are padding zeros); under it the products, and on the right the sum that becomes the magenta output cell. "
                 "Orange rows or columns are never read." + (" The kernel drawn is the **flipped** one." if flip else ""))
 

@@ -103,7 +103,8 @@ else:
 if sizes_ok:
     # --- Scatter view -------------------------------------------------------------------------
     st.header("The scatter view, step by step")
-    st.markdown("Press ▶ on the figure or drag its slider: the magenta input cell multiplies the kernel, the "
+    st.markdown("Step with ◀ / ▶ or Play (the step goes into the link), or drag the slider under the figure to scrub "
+                "instantly: the magenta input cell multiplies the kernel, the "
                 "product is **added** where the magenta box is, and the running sum grows. Grey bands are the "
                 "rows/columns the padding crops; the dotted box is the output that is kept.")
     y = conv_transpose2d(x, kernel, stride=s, padding=p, output_padding=a, dilation=d)
