@@ -12,6 +12,7 @@ Turns are granted in arrival order (a ticket queue, not a bare lock, whose waite
 the OS). A thread that already holds a turn may take it again (nested calls do not deadlock).
 Results are cached per exact input by convviz/ui/cached_restoration.py, so a second student
 with the same image and settings waits for the first run and gets its result, without a run.
+Uploads are decoded one at a time too (DECODING, a queue of its own), which bounds memory.
 Tested with threads in tests/test_inference_queue.py.
 """
 
@@ -74,3 +75,4 @@ class FairQueue:
 
 
 INFERENCE = FairQueue(slots=1)   # one run uses every core (CPU) or the whole GPU
+DECODING = FairQueue(slots=1)    # one upload decoded at a time (convviz.image_input: 0.5 GB for 40 MP)

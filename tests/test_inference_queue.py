@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from convviz import bn_training_demo, restore
-from convviz.inference_queue import INFERENCE, FairQueue
+from convviz.image_input import decode_image, encode_png
+from convviz.inference_queue import DECODING, INFERENCE, FairQueue
 
 
 def wait_until(condition, what: str, limit: float = 60.0) -> None:
@@ -105,18 +106,19 @@ shipped = pytest.mark.skipif(not all(restore.weights_path(n).exists() for n in (
 IMAGE = np.linspace(0, 1, 24 * 32).reshape(24, 32)
 
 
-@pytest.mark.parametrize("run", [
-    pytest.param(lambda: restore.denoise(IMAGE, 25), marks=shipped, id="denoise"),
-    pytest.param(lambda: restore.upscale(IMAGE, 2), marks=shipped, id="upscale"),
-    pytest.param(lambda: restore.feature_maps(IMAGE, 1, 25), marks=shipped, id="feature_maps"),
-    pytest.param(lambda: bn_training_demo.compare((0.01, 0.1), steps=1, batch_size=8), id="bn_training_demo"),
+@pytest.mark.parametrize("queue, run", [
+    pytest.param(INFERENCE, lambda: restore.denoise(IMAGE, 25), marks=shipped, id="denoise"),
+    pytest.param(INFERENCE, lambda: restore.upscale(IMAGE, 2), marks=shipped, id="upscale"),
+    pytest.param(INFERENCE, lambda: restore.feature_maps(IMAGE, 1, 25), marks=shipped, id="feature_maps"),
+    pytest.param(INFERENCE, lambda: bn_training_demo.compare((0.01, 0.1), steps=1, batch_size=8), id="bn_training_demo"),
+    pytest.param(DECODING, lambda: decode_image(encode_png(IMAGE)), id="decode_upload"),
 ])
-def test_every_network_run_waits_for_its_turn(run):
+def test_every_network_run_and_decode_waits_for_its_turn(queue, run):
     """While another session holds the turn, a run queues and does not start; then it finishes."""
     done = threading.Event()
-    with INFERENCE.turn():
+    with queue.turn():
         thread = start(lambda: (run(), done.set()))
-        wait_until(lambda: INFERENCE.waiting == 1, "the run to queue")
+        wait_until(lambda: queue.waiting == 1, "the run to queue")
         assert not done.is_set()
     thread.join(120)
-    assert done.is_set() and INFERENCE.waiting == 0 and INFERENCE.running == 0
+    assert done.is_set() and queue.waiting == 0 and queue.running == 0
