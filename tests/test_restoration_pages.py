@@ -5,6 +5,7 @@ Uploads go in through the real file_uploader widget (streamlit-notes §5). Image
 samples are computed once per process (st.cache_data is shared by the AppTests of a process).
 """
 
+import functools
 import io
 import struct
 import zlib
@@ -16,7 +17,7 @@ import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from convviz import restore
+from convviz import baselines, restore
 from convviz.image_input import fit_size
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -325,3 +326,71 @@ def test_sr_missing_weights_leave_the_baselines(monkeypatch, tmp_path):
     assert_clean(at)
     assert "srcnn_x3.safetensors` is missing" in messages(at, "warning")
     assert "| Bicubic |" in text_of(at)
+
+
+# --- Every upload kind through the super-resolution page too (issue 12) ---------------------------
+
+@pytest.mark.parametrize("kind", list(BAD_UPLOADS))
+def test_sr_bad_first_upload_gives_a_message(kind):
+    data, words = BAD_UPLOADS[kind]
+    at = upload(page(SR, sr_src="upload"), "sr_upload", data)
+    assert_clean(at)
+    assert words in messages(at, "error")
+    assert "| Bicubic |" not in text_of(at) and "parameters" in text_of(at)   # no result, the model section stays
+
+
+@pytest.mark.parametrize("kind", list(ODD_UPLOADS))
+def test_sr_odd_uploads_work_with_a_notice(kind):
+    make, words = ODD_UPLOADS[kind]
+    at = upload(page(SR, sr_src="upload", scale="2"), "sr_upload", make())
+    assert_clean(at)
+    assert not at.error
+    assert words in messages(at, "info"), messages(at, "info")
+    assert "is upscaled ×2" in text_of(at) and at.get("download_button")
+
+
+# --- A huge upload is shrunk or cut before any network sees it; the network runs in bounded tiles --
+
+@functools.cache
+def huge_png() -> bytes:
+    """2400×1800 (4.3 MP) grayscale (one network pass, not three): over every page's limit, GPU or not."""
+    return save(photo(1800, 2400, gray=True))
+
+
+@pytest.fixture
+def network_inputs(monkeypatch):
+    """Records the pixels of every image a page hands to the networks, and of every tile the nets run on."""
+    seen = {"images": [], "tiles": []}
+    for name in ("denoise", "upscale"):
+        real = getattr(restore, name)
+        monkeypatch.setattr(restore, name, lambda image, *a, _real=real, **k: (
+            seen["images"].append(image.shape[0] * image.shape[1]), _real(image, *a, **k))[1])
+    real_tiled = restore.tiled_apply
+    monkeypatch.setattr(restore, "tiled_apply", lambda fn, x, **k: real_tiled(
+        lambda t: (seen["tiles"].append(t.shape[-2] * t.shape[-1]), fn(t))[1], x, **k))
+    return seen
+
+
+def assert_bounded(seen, limit):
+    assert seen["images"] and max(seen["images"]) <= limit, (seen["images"], limit)
+    biggest_tile = (restore.TILE + 2 * 32) ** 2                   # a tile and its overlap on both sides
+    assert max(seen["tiles"]) <= biggest_tile, max(seen["tiles"])
+
+
+@needs_denoiser
+@pytest.mark.parametrize("large", ["shrink", "crop"])
+def test_denoise_huge_upload_is_made_small_before_the_network(network_inputs, large, monkeypatch):
+    monkeypatch.setattr(baselines, "classical_denoise", lambda noisy, method, sigma: noisy)   # seconds each at 0.5 MP; not under test
+    at = upload(page(DENOISE, dn_src="upload", large=large), "dn_upload", huge_png(), "huge.png")
+    assert_clean(at)
+    assert "2400×1800" in messages(at, "info")
+    assert_bounded(network_inputs, 4_000_000 if torch.cuda.is_available() else 500_000)   # the page's MAX_PIXELS
+
+
+@pytest.mark.parametrize("mode", ["direct", "known"])
+def test_sr_huge_upload_is_made_small_before_the_network(network_inputs, mode):
+    at = upload(page(SR, sr_src="upload", scale="2", mode=mode), "sr_upload", huge_png(), "huge.png")
+    assert_clean(at)
+    assert "2400×1800" in messages(at, "info")
+    cuda = torch.cuda.is_available()
+    assert_bounded(network_inputs, (1_000_000 if cuda else 160_000) if mode == "direct" else (4_000_000 if cuda else 1_000_000) // 4)
