@@ -23,17 +23,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerURL(str):
+    """The base URL of a running server, with the server's process id as `.pid`."""
+    pid: int
+
+
 @contextmanager
-def running_app(timeout: float = 90.0):
-    """Yield the base URL of a fresh app server; stop it afterwards."""
+def running_app(timeout: float = 90.0, log_path=None):
+    """Yield the base URL (a ServerURL) of a fresh app server; stop it afterwards.
+
+    The server's output goes to log_path (default: .streamlit-test-server.log in the repository)."""
     port = free_port()
-    log = open(ROOT / ".streamlit-test-server.log", "w")
+    log = open(log_path or ROOT / ".streamlit-test-server.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}"
+    url = ServerURL(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout   # first start imports torch and plotly: seconds on 2 cores
         while True:
