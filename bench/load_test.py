@@ -1,6 +1,6 @@
 """A lecture hall at once: concurrent Chromium sessions against one app server (issue 12).
 
-    python bench/load_test.py [--sessions 20] [--uploads 5] [--pages 4] [--limit 900]
+    python bench/load_test.py [--sessions 20] [--uploads 5] [--pages 4] [--limit 900] [--pin]
 
 Loopback only and bounded in count and time: one server (convviz.serve.running_app), one
 Chromium, `--sessions` browser contexts started together. Every session first opens the same
@@ -14,6 +14,10 @@ the "Network PSNR" metric is shown too). Errors, which must be 0: JavaScript pag
 streamlit exception boxes (`stException`), timeouts, and tracebacks in the server's log.
 Peak memory is the server's VmHWM from /proc/<pid>/status. The server starts cold (only the
 home page has been served once), as on the morning of a lecture.
+
+On one machine the 20 browsers draw their pages on the server's cores. `--pin` puts the server on
+CPU 0 and this script, Playwright and Chromium on CPU 1 (with 2 cores), which is closer to a class
+whose browsers run on their own laptops: the server then has one core to itself.
 """
 
 from __future__ import annotations
@@ -175,11 +179,16 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=4, help="lesson pages per session, the shared link included")
     parser.add_argument("--action-timeout", type=float, default=300, help="seconds one action may take")
     parser.add_argument("--limit", type=float, default=900, help="seconds the whole run may take")
+    parser.add_argument("--pin", action="store_true", help="server on CPU 0, browsers on CPU 1")
     args = parser.parse_args()
+    if args.pin:
+        os.sched_setaffinity(0, {0})                  # the server, started next, inherits CPU 0
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     log = Path(tempfile.gettempdir()) / "convviz-load-test-server.log"
     with tempfile.TemporaryDirectory() as tmp, running_app(log_path=log) as url:
+        if args.pin:
+            os.sched_setaffinity(0, {1})              # Playwright and Chromium, started from here, inherit CPU 1
         sessions, wall, sampled, (server_cpu, machine_cpu) = asyncio.run(load(url, args, Path(tmp)))
         hwm = rss_kb(url.pid, "VmHWM")
         rss_end = rss_kb(url.pid, "VmRSS")
@@ -187,7 +196,8 @@ def main() -> None:
     errors = [e for s in sessions for e in s.errors] + ([f"{tracebacks} traceback(s) in {log}"] if tracebacks else [])
     pages = [t for s in sessions for t in s.times["page"]]
     uploads = [t for s in sessions for t in s.times["upload"]]
-    print(f"machine: {len(os.sched_getaffinity(0))} cores, {cpu}; python {platform.python_version()}")
+    print(f"machine: {os.cpu_count()} cores, {cpu}; python {platform.python_version()}"
+          + ("; server pinned to CPU 0, browsers to CPU 1" if args.pin else "; server and browsers share all cores"))
     print(f"{args.sessions} sessions × {args.pages} pages, {args.uploads} denoise uploads; wall {wall:.0f} s; "
           f"CPU used: server {server_cpu:.0f} s, whole machine {machine_cpu:.0f} s of {wall * os.cpu_count():.0f} s "
           f"(the rest of it is mostly Chromium drawing the pages)\n")
