@@ -133,6 +133,12 @@ def enlarged(fig: go.Figure, factor: float = 1.3, max_height: int = 900) -> go.F
         layout.title.font.size = grow(layout.title.font.size)
     if layout.height:
         layout.height = min(max_height, max(layout.height, int(layout.height * factor)))
+    for side in ("t", "l"):          # room for the larger title and tick labels (a title above top ticks)
+        if getattr(layout.margin, side) is not None:
+            setattr(layout.margin, side, round(getattr(layout.margin, side) * factor))
+    black = dict(tickfont_color="#000000", title_font_color="#000000")   # grey ticks wash out on a projector
+    out.update_xaxes(**black)
+    out.update_yaxes(**black)
     for note in layout.annotations:
         note.font.size = grow(note.font.size)
     for trace in out.data:

@@ -67,7 +67,7 @@ st.subheader("Layer, instance and group norm average other cells")
 groups = int_control("Groups G (group norm)", "g", 1, MAX_CHANNELS, 2, container=st.columns(4)[0])
 try:
     _, contrast_fig = cached.tensor_figures(n, c, h, w, seed, channel, groups)
-    st.plotly_chart(contrast_fig, key="bn_contrast", config={"displaylogo": False})
+    chart(contrast_fig, key="bn_contrast")
     st.markdown(f"Orange: the values that share statistics with sample 0, channel {channel}. Only **batch** norm "
                 "mixes samples, so only batch norm behaves differently in training and at inference, and only it "
                 "needs a batch of more than one value per channel. Group norm with G = 1 is layer norm; with G = C it "
@@ -80,8 +80,7 @@ st.header("Each channel before and after")
 if batch_ok:
     st.latex(r"\hat x = \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y = \gamma\,\hat x + \beta"
              r"\qquad(\epsilon = 10^{-5},\ \text{per channel})")
-    st.plotly_chart(cached.histogram_figure(n, c, h, w, seed, gamma, beta), key="bn_hist",
-                    config={"displaylogo": False})
+    chart(cached.histogram_figure(n, c, h, w, seed, gamma, beta), key="bn_hist")
     st.markdown(f"The dashed line is each histogram's mean. After BN every channel has mean β = {beta:g} and "
                 f"variance γ²·σ²/(σ²+ε) ≈ γ² = {gamma ** 2:g}, whatever it started from; the shape of the "
                 "histogram does not change (BN is a per-channel shift and scale). In a real layer each channel "
@@ -111,8 +110,8 @@ momentum = slider_control("momentum (weight of the newest batch)", "momentum", 0
 steps = int_control("Training steps", "steps", 1, 300, 30, container=row[1])
 if batch_ok:
     ours, theirs = cached.histories(n, c, h, w, seed, steps, momentum, gamma, beta)
-    st.plotly_chart(cached.running_figure(n, c, h, w, seed, steps, momentum, gamma, beta, channel),
-                    key="bn_running", config={"displaylogo": False})
+    chart(cached.running_figure(n, c, h, w, seed, steps, momentum, gamma, beta, channel),
+                    key="bn_running")
     rm, rv = ours["running_mean"][-1], ours["running_var"][-1]
     st.markdown(f"After {steps} steps with momentum {momentum:g} (m = {m} values per channel and batch):")
     st.dataframe([{"channel": j, "running_mean": r4(rm[j]), "population mean": CHANNEL_MEANS[j],
@@ -153,8 +152,8 @@ st.latex(r"w'[o] = s[o]\,w[o], \qquad b'[o] = s[o]\,\big(b[o] - \text{running\_m
 ex = cached.fold_example(seed, gamma, beta)
 conv_fig, folded_fig = cached.fold_figures(seed, gamma, beta)
 cols = st.columns(2)
-cols[0].plotly_chart(conv_fig, key="bn_fold_conv", config={"displaylogo": False})
-cols[1].plotly_chart(folded_fig, key="bn_fold_folded", config={"displaylogo": False})
+chart(conv_fig, key="bn_fold_conv", container=cols[0])
+chart(folded_fig, key="bn_fold_folded", container=cols[1])
 st.dataframe([{"output channel o": o, "b": r4(ex["b"][o]), "γ": r4(ex["gamma"][o]), "β": r4(ex["beta"][o]),
                "running_mean": r4(ex["running_mean"][o]), "running_var": r4(ex["running_var"][o]),
                "s = γ/√(var+ε)": r4(ex["scale"][o]), "b'": r4(ex["b_folded"][o])} for o in range(2)], hide_index=True)
@@ -181,7 +180,7 @@ if lrs[0] == lrs[1]:
     show_problem(ValueError("Pick two different learning rates to compare."))
 else:
     demo = cached.training_demo(*lrs, demo_steps, demo_seed)
-    st.plotly_chart(cached.loss_figure(*lrs, demo_steps, demo_seed), key="bn_losses", config={"displaylogo": False})
+    chart(cached.loss_figure(*lrs, demo_steps, demo_seed), key="bn_losses")
     st.dataframe([{"learning rate": run.lr, "BN": "with BN" if run.batch_norm else "without BN",
                    "last training loss": r4(run.losses[-1]) if run.losses else float("nan"),
                    "held-out loss (eval mode)": r4(run.test_loss), "held-out accuracy": f"{run.test_accuracy:.0%}",

@@ -122,10 +122,10 @@ if sizes_ok:
     cv = convolve2d(x, kernel, bias, stride, padding, dilation)
     cols = st.columns(4)
     first = lambda a: a[0] if a.ndim == 3 else a                              # noqa: E731 (channel 0 of the kernel)
-    cols[0].plotly_chart(small_grid(tuple(map(tuple, first(kernel))), "kernel w (channel 0)"), key="k_plain")
-    cols[1].plotly_chart(small_grid(tuple(map(tuple, first(flip_kernel(kernel)))), "flipped w (channel 0)"), key="k_flip")
-    cols[2].plotly_chart(small_grid(tuple(map(tuple, xc)), "cross-correlation"), key="y_xcorr")
-    cols[3].plotly_chart(small_grid(tuple(map(tuple, cv)), "true convolution"), key="y_conv")
+    chart(small_grid(tuple(map(tuple, first(kernel))), "kernel w (channel 0)"), key="k_plain", container=cols[0])
+    chart(small_grid(tuple(map(tuple, first(flip_kernel(kernel)))), "flipped w (channel 0)"), key="k_flip", container=cols[1])
+    chart(small_grid(tuple(map(tuple, xc)), "cross-correlation"), key="y_xcorr", container=cols[2])
+    chart(small_grid(tuple(map(tuple, cv)), "true convolution"), key="y_conv", container=cols[3])
     differ = int(np.sum(~np.isclose(xc, cv)))
     if differ:
         st.markdown(f"The two outputs differ in **{differ} of {xc.size}** cells.")
@@ -156,15 +156,15 @@ with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and ave
                 "`Conv2d`, it does **not** flip the kernel: these numbers are cross-correlations.")
     cols = st.columns(3)
     for ch in range(3):
-        cols[ch].plotly_chart(small_grid(tuple(map(tuple, ex["channel_maps"][ch])), f"X{ch} ⋆ W{ch}"), key=f"ex_map{ch}")
+        chart(small_grid(tuple(map(tuple, ex["channel_maps"][ch])), f"X{ch} ⋆ W{ch}"), key=f"ex_map{ch}", container=cols[ch])
     for ch, i, j, printed, true in ex["typos"]:
         st.warning(f"Typo in the note: X{ch} ⋆ W{ch} at row {i}, column {j} is printed as {printed:g}; "
                    f"the true value (checked with torch) is **{true:g}**. The note's Y is right: it used {true:g}.",
                    icon=":material/edit:")
     cols = st.columns(3)
-    cols[0].plotly_chart(small_grid(tuple(map(tuple, ex["y"])), "Y = ReLU(sum + 2)"), key="ex_y")
-    cols[1].plotly_chart(small_grid(tuple(map(tuple, ex["max_pool"])), "2×2 max pooling"), key="ex_max")
-    cols[2].plotly_chart(small_grid(tuple(map(tuple, ex["avg_pool"])), "2×2 average pooling"), key="ex_avg")
+    chart(small_grid(tuple(map(tuple, ex["y"])), "Y = ReLU(sum + 2)"), key="ex_y", container=cols[0])
+    chart(small_grid(tuple(map(tuple, ex["max_pool"])), "2×2 max pooling"), key="ex_max", container=cols[1])
+    chart(small_grid(tuple(map(tuple, ex["avg_pool"])), "2×2 average pooling"), key="ex_avg", container=cols[2])
     st.markdown("Average pooling as the note writes it: 21/4, 7/2, 5/4, 27/4.")
 
 # --- Classic filters ------------------------------------------------------------------------
@@ -174,6 +174,6 @@ st.markdown(CLASSIC_FILTERS[filter_name][2] + " Applied as a cross-correlation w
             "signed responses are shown with grey as 0.")
 kernel_fig, photo_fig, filtered_fig = filter_figures(filter_name)
 cols = st.columns([1, 2, 2])
-cols[0].plotly_chart(kernel_fig, key="filter_kernel")
-cols[1].plotly_chart(photo_fig, key="filter_photo")
-cols[2].plotly_chart(filtered_fig, key="filter_result")
+chart(kernel_fig, key="filter_kernel", container=cols[0])
+chart(photo_fig, key="filter_photo", container=cols[1])
+chart(filtered_fig, key="filter_result", container=cols[2])

@@ -140,14 +140,14 @@ if problem is None:
     window = pattern_a[sel_row].reshape(c, h, w)                                       # (C, H, W) inputs read
     touched = pattern_a[:, sel_col].reshape(c_out, ho, wo)                             # (C_out, H', W') outputs fed
     grids = st.columns(2)
-    grids[0].plotly_chart(
+    chart(
         channel_grids_figure(x, f"input x: magenta = output ({o_}, {i_}, {j_})'s window, green = input cell",
                              window=window, mark=(c_, r_, q_)),
-        key="mx_click_x", on_select="rerun", selection_mode="points", config={"displaylogo": False})
-    grids[1].plotly_chart(
+        key="mx_click_x", on_select="rerun", selection_mode="points", container=grids[0])
+    chart(
         channel_grids_figure(y, f"output y = A x: green = fed by input ({c_}, {r_}, {q_}), magenta = output cell",
                              window=touched, window_colour="#1a9850", mark=(o_, i_, j_), mark_colour="#d6007e"),
-        key="mx_click_y", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+        key="mx_click_y", on_select="rerun", selection_mode="points", container=grids[1])
     st.markdown(f"Output ({o_}, {i_}, {j_}) reads **{int(window.sum())}** input cells (its row of A has that many "
                 f"structural non-zeros); input ({c_}, {r_}, {q_}) feeds **{int(touched.sum())}** outputs (its column). "
                 "Cells near the border feed fewer outputs: with stride or dilation some inputs feed none (an empty column).")
@@ -188,9 +188,9 @@ if problem is None:
     t_cols = st.columns(min(kh, 4))
     for a_row in range(min(kh, 4)):
         t_mat = conv_matrix_1d(w, kernel[0, 0, a_row], s, p, d)
-        t_cols[a_row].plotly_chart(
+        chart(
             matrix_figure(t_mat, f"T{a_row} (kernel row {a_row})", structure=conv_matrix_1d(w, np.ones(kw), s, p, d) != 0),
-            key=f"mx_fig_t{a_row}", config={"displaylogo": False})
+            key=f"mx_fig_t{a_row}", container=t_cols[a_row])
     st.markdown("Which block sits where (first 16 block rows and columns):")
     st.dataframe(table, hide_index=True, height=min(420, 38 + 35 * min(ho, 16)))
     if c * c_out > 1:
@@ -214,8 +214,7 @@ if problem is None:
         f"max |Aᵀ y − convviz's conv_transpose2d| = **{max_abs_difference(at_y, back.ravel()):.1e}**. "
         "Note 000: if input j affects output i in the convolution, then input i affects output j in the transposed one. "
         "Aᵀ is not the inverse: Aᵀ A x ≠ x.")
-    st.plotly_chart(cached_matrix_figure(view, s, p, d, sel_row, sel_col, labels == "symbols", True), key="mx_fig_at",
-                    config={"displaylogo": False})
+    chart(cached_matrix_figure(view, s, p, d, sel_row, sel_col, labels == "symbols", True), key="mx_fig_at")
 
     # --- im2col ------------------------------------------------------------------------------------
     st.header("im2col: the convolution as one matrix product")
@@ -233,10 +232,9 @@ if problem is None:
         f"{cols_x.size:,} numbers for an input of {x.size:,} (each input cell is copied into every window that reads it, up "
         f"to kh·kw = {kh * kw} times). Column {i_ * wo + j_} (magenta) is output ({i_}, {j_})'s window, the same numbers as "
         f"row {sel_row}'s non-zeros of A.")
-    st.plotly_chart(matrix_figure(cols_x, f"im2col(x): {cols_x.shape[0]} × {cols_x.shape[1]} (rows = (c, a, b), "
+    chart(matrix_figure(cols_x, f"im2col(x): {cols_x.shape[0]} × {cols_x.shape[1]} (rows = (c, a, b), "
                                           "columns = windows)", col=i_ * wo + j_,
-                                 col_colour="#d6007e", structure=np.ones(cols_x.shape, dtype=bool)), key="mx_fig_cols",
-                    config={"displaylogo": False})
+                                 col_colour="#d6007e", structure=np.ones(cols_x.shape, dtype=bool)), key="mx_fig_cols")
 else:
     st.warning("Fix the settings above to see the matrix; the circulant section below still works.",
                icon=":material/arrow_upward:")
@@ -258,8 +256,8 @@ computed, dft, eig_gap = matched_eigenvalues(n_c, kernel_1d)
 fft_y = circular_convolve_fft(signal, kernel_1d)
 st.markdown(f"Kernel w = {kernel_1d.astype(int).tolist()}, signal x = {signal.astype(int).tolist()}.")
 cols = st.columns([3, 2])
-cols[0].plotly_chart(cached_circulant_figure(n_c, k_c, seed_c), key="mx_fig_circ", config={"displaylogo": False})
-cols[1].plotly_chart(eigenvalue_figure(computed, dft), key="mx_fig_eig", config={"displaylogo": False})
+chart(cached_circulant_figure(n_c, k_c, seed_c), key="mx_fig_circ", container=cols[0])
+chart(eigenvalue_figure(computed, dft), key="mx_fig_eig", container=cols[1])
 c_mat = circulant_matrix(n_c, kernel_1d)
 st.markdown(
     f"- Eigenvalues of C (numpy) vs the DFT of the zero-padded kernel: max distance **{eig_gap:.1e}**; "

@@ -10,7 +10,7 @@ from convviz.ui.cached_zoo import (dilation_view, grouped_view, locally_connecte
                                    separable_view)
 from convviz.ui.layout import ROOT, lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import presenting
+from convviz.ui.present import chart, presenting
 
 
 def count(n) -> str:
@@ -46,11 +46,11 @@ pw_seed = int_control("Random seed", "pw_seed", 0, 9999, 0, container=cols[2])
 ex, inputs, weights, outputs = pointwise_view(pw_cin, pw_cout, pw_seed)
 cols = st.columns(max(pw_cin, pw_cout) + 1)
 for c, fig in enumerate(inputs):
-    cols[c].plotly_chart(fig, key=f"pw_in{c}")
-cols[-1].plotly_chart(weights, key="pw_w")
+    chart(fig, key=f"pw_in{c}", container=cols[c])
+chart(weights, key="pw_w", container=cols[-1])
 cols = st.columns(max(pw_cin, pw_cout) + 1)
 for o, fig in enumerate(outputs):
-    cols[o].plotly_chart(fig, key=f"pw_out{o}")
+    chart(fig, key=f"pw_out{o}", container=cols[o])
 terms = lambda o: " + ".join(f"({ex['w'][o, c]:g})·({ex['x'][c, 0, 0]:g})" for c in range(pw_cin))  # noqa: E731
 st.markdown("Pixel (0, 0) (magenta boxes), one output channel per row of w:\n\n" + "\n".join(
     f"- y[{o}, 0, 0] = {terms(o)} = **{ex['y'][o, 0, 0]:g}**" for o in range(pw_cout)))
@@ -75,8 +75,8 @@ dl_schedule = choice_control("Dilation per layer", "dl_schedule",
                              {"same": "d in every layer", "double": "1, 2, 4, … (doubling)"}, "same", container=cols[3])
 dilations, curves, measured, taps_fig, rf_fig = dilation_view(dl_k, dl_d, dl_layers, dl_schedule)
 cols = st.columns([2, 3])
-cols[0].plotly_chart(taps_fig, key="dl_taps")
-cols[1].plotly_chart(rf_fig, key="dl_rf")
+chart(taps_fig, key="dl_taps", container=cols[0])
+chart(rf_fig, key="dl_rf", container=cols[1])
 span = dl_d * (dl_k - 1) + 1
 rf, rf_plain = list(curves.values())[0][-1], list(curves.values())[1][-1]
 st.markdown(f"**Counts:** one layer has {dl_k}² = {dl_k * dl_k} weights per channel pair whatever d is, and spans "
@@ -111,7 +111,7 @@ else:
     conn_fig, gex = grouped_view(gr_cin, gr_cout, gr_groups, gr_k)
     full = zoo.conv_cost(gr_cin, gr_cout, gr_k, 32, padding=gr_k // 2)
     cols = st.columns([3, 2])
-    cols[0].plotly_chart(conn_fig, key="gr_conn")
+    chart(conn_fig, key="gr_conn", container=cols[0])
     cols[1].markdown(
         f"**Counts** (on a 32×32 input, padding {gr_k // 2}):\n\n"
         f"| | groups = {gr_groups} | groups = 1 |\n|---|---:|---:|\n"
@@ -160,7 +160,7 @@ else:
         f"MACs ratio separable / standard = **{dsc['ratio']:.4f}** = 1/C_out + 1/k² = 1/{ds_cout} + 1/{ds_k * ds_k} "
         f"= {1 / ds_cout + 1 / ds_k ** 2:.4f}, i.e. **{1 / dsc['ratio']:.1f}× fewer** MACs. "
         f"Parameters ratio {dsc['params_ratio']:.4f} (the biases make it differ slightly).")
-    cols[1].plotly_chart(cost_bars_figure(std["macs"], dw["macs"], pw["macs"], ds_k), key="ds_bars")
+    chart(cost_bars_figure(std["macs"], dw["macs"], pw["macs"], ds_k), key="ds_bars", container=cols[1])
     check_size = min(ds_size, 12)      # fits: a size above 12 leaves room for any k <= 11
     check_cin, check_cout = min(ds_cin, 64), min(ds_cout, 64)   # torch's float64 depthwise is slow for 1,000 groups
     dex = zoo.depthwise_separable_example(check_cin, check_cout, ds_k, ds_stride, ds_padding, size=check_size)
@@ -190,10 +190,10 @@ ss_seed = int_control("Random seed (random kernel)", "ss_seed", 0, 9999, 0, cont
                       disabled=ss_kernel != "random")
 sex, w_fig, col_fig, row_fig, res_fig = separable_view(ss_kernel, ss_seed)
 cols = st.columns([3, 1.3, 3, 3])
-cols[0].plotly_chart(w_fig, key="ss_w")
-cols[1].plotly_chart(col_fig, key="ss_col")
-cols[2].plotly_chart(row_fig, key="ss_row")
-cols[3].plotly_chart(res_fig, key="ss_res")
+chart(w_fig, key="ss_w", container=cols[0])
+chart(col_fig, key="ss_col", container=cols[1])
+chart(row_fig, key="ss_row", container=cols[2])
+chart(res_fig, key="ss_res", container=cols[3])
 kh, kw = sex["w"].shape
 res = float(abs(sex["residual"]).max())
 sv = ", ".join("0" if s < 1e-12 * sex["singular_values"][0] else f"{s:.3g}" for s in sex["singular_values"])
@@ -226,9 +226,9 @@ except ValueError as error:
     show_problem(error)
 else:
     cols = st.columns([pl_size, max(pex["y"].shape[0], 3), pl_size])
-    cols[0].plotly_chart(x_fig, key="pl_x")
-    cols[1].plotly_chart(y_fig, key="pl_y")
-    cols[2].plotly_chart(g_fig, key="pl_g")
+    chart(x_fig, key="pl_x", container=cols[0])
+    chart(y_fig, key="pl_y", container=cols[1])
+    chart(g_fig, key="pl_g", container=cols[2])
     hit, n_out = int((pex["grad"] != 0).sum()), pex["y"].size
     if pl_op == "max":
         st.markdown(f"The magenta boxes are the winners. With dL/dy = 1 at all {n_out} outputs, only **{hit} of "
@@ -264,8 +264,8 @@ else:
     conv = zoo.conv_cost(lc_cin, lc_cout, lc_k, lc_size)
     fc = zoo.fully_connected_cost(lc_cin, lc_cout, lc_size, (ho, wo))
     cols = st.columns(2)
-    cols[0].plotly_chart(lc_fig, key="lc_tiles")
-    cols[1].plotly_chart(conv_fig, key="conv_tiles")
+    chart(lc_fig, key="lc_tiles", container=cols[0])
+    chart(conv_fig, key="conv_tiles", container=cols[1])
     st.markdown("Kernels from input channel 0 to output channel 0, one tile per output position "
                 "(red positive, blue negative weights).")
     st.markdown(

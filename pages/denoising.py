@@ -11,7 +11,7 @@ from convviz.restoration_figures import (crop_figure, feature_figure, model_card
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, toggle_control
-from convviz.ui.present import presenting
+from convviz.ui.present import chart, presenting
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 500_000   # the stated working-size limit
 NET = restore.DENOISER
@@ -125,8 +125,8 @@ if result is not None:
     panels += [("denoised by the network", result), ("predicted noise (grey = 0)", residual_image(residual, max(net_sigma, 5)))]
 cols = st.columns(len(panels))
 for col, (title, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
-    col.plotly_chart(panel_figure(img, title, box, len(panels)), key=f"panel_{title}")
-    col.plotly_chart(crop_figure(img, box, f"zoom: {title}", len(panels)), key=f"crop_{title}")
+    chart(panel_figure(img, title, box, len(panels)), key=f"panel_{title}", container=col)
+    chart(crop_figure(img, box, f"zoom: {title}", len(panels)), key=f"crop_{title}", container=col)
 st.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged below each "
            "panel without smoothing; the full panels may be shown reduced, which hides noise.")
 
@@ -167,7 +167,7 @@ else:
     st.markdown("\n".join(["| method | time (s) |", "|---|---|"] + [f"| {t} | {v[1]:.2f} |" for t, v in methods.items()]))
 cols = st.columns(len(methods))
 for col, (title, (img, _)) in zip(cols, methods.items()):
-    col.plotly_chart(crop_figure(img, box, title, len(methods)), key=f"method_{title}")
+    chart(crop_figure(img, box, title, len(methods)), key=f"method_{title}", container=col)
 
 # --- Feature maps ---------------------------------------------------------------------------------
 st.header("What the layers see")
@@ -185,7 +185,7 @@ else:
     try:
         maps = cached.feature_maps(noisy_key, layer, net_sigma, noisy)
         fig, dead = feature_figure(maps, f"layer {layer}: {maps.shape[0]} channels of {maps.shape[2]}×{maps.shape[1]}")
-        st.plotly_chart(fig, key="features")
+        chart(fig, key="features")
         if dead:
             st.markdown(f"{dead} of {maps.shape[0]} channels are zero everywhere on this image: their ReLU never opens.")
     except (ValueError, RuntimeError) as error:

@@ -207,9 +207,9 @@ if table is not None:
                 photo = draws_photo(n, row, (centre, centre))
                 width = mass_width(erf.sum(0))
                 cols = st.columns(2)
-                cols[0].plotly_chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),
-                                     key="erf_figure", config={"displaylogo": False})
-                cols[1].plotly_chart(cached_profile_figure(n, stack, depth), key="erf_profile", config={"displaylogo": False})
+                chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),
+                                     key="erf_figure", container=cols[0])
+                chart(cached_profile_figure(n, stack, depth), key="erf_profile", container=cols[1])
                 cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: 95% of the gradient (summed over "
                                  f"the rows) lies within **{width}** columns, against r = **{row['r']}**"
                                  + (f" (the input is only {n} wide)." if row["r"] > n else "."))
@@ -230,7 +230,7 @@ depth_d = int_control("Layers", "depth", 1, 6, 3, container=cols[1])
 stacks, tables, counts_fig = dilation_comparison(depth_d, k)
 st.dataframe([{"stack": name, "layers": format_stack(layers_d), "weights per channel pair": depth_d * k * k,
                "r": tables[name][-1]["r"]} for name, layers_d in stacks.items()], hide_index=True, key="dilation_table")
-st.plotly_chart(counts_fig, key="dilation_figure", config={"displaylogo": False})
+chart(counts_fig, key="dilation_figure")
 st.caption("Each cell: how many paths join that input cell to the centre output (the gradient with every weight 1). "
            + ("Doubling d leaves no holes in the field; with k = 3, d = 1, 3, 9, … would reach every cell exactly once."
               if k == 3 else "Doubling d leaves no holes in the field."))

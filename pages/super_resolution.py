@@ -12,7 +12,7 @@ from convviz.restoration_figures import crop_figure, panel_figure, zoom_box
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import presenting
+from convviz.ui.present import chart, presenting
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
 DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
@@ -121,8 +121,8 @@ box = zoom_box(out_w, out_h, zx, zy, zs)
 panels = ([("ground truth", truth)] if truth is not None else []) + [(t, img) for t, (img, _) in results.items()]
 cols = st.columns(len(panels))
 for col, (title, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
-    col.plotly_chart(panel_figure(img, title, box, len(panels)), key=f"panel_{title}")
-    col.plotly_chart(crop_figure(img, box, f"zoom: {title}", len(panels)), key=f"crop_{title}")
+    chart(panel_figure(img, title, box, len(panels)), key=f"panel_{title}", container=col)
+    chart(crop_figure(img, box, f"zoom: {title}", len(panels)), key=f"crop_{title}", container=col)
 st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged under each panel without smoothing: "
            "nearest shows the blocks, bicubic the blur, the networks what they add.")
 

@@ -134,7 +134,7 @@ if sizes_ok:
         f"**d(k−1)−p = {border}**" + (" (negative: crop that many cells instead)" if border < 0 else "")
         + f", add **a = {a}** more rows/columns at the bottom/right, and slide the kernel **flipped by 180°** with "
         "stride 1. Their extra-row parameter a = (i + 2p − k) mod s is exactly torch's `output_padding`.")
-    st.plotly_chart(cached_direct_figure(view, s, p, a, d), key="direct_figure", config={"displaylogo": False})
+    chart(cached_direct_figure(view, s, p, a, d), key="direct_figure")
     st.markdown(f"Grey cells are inserted or border zeros. Scatter view vs direct convolution: max |difference| = "
                 f"**{max_abs_difference(y, eq.output):.1e}**.")
 
@@ -182,8 +182,8 @@ st.markdown(f"A 1-D cross-correlation of length n = {n1} with f = {f1} weights w
 st.latex(r"y^\top A x = \sum_{j=1}^{n-f+1} y_j \sum_{i=1}^{f} w_i x_{j+i-1}"
          r" = \sum_{k=1}^{n} x_k \sum_{j=\max(1,\,k-f+1)}^{\min(n-f+1,\,k)} w_{k-j+1}\, y_j = (A^\top y)^\top x")
 cols = st.columns(2)
-cols[0].plotly_chart(matrix_figure(A, f"A ({A.shape[0]}×{A.shape[1]}): the convolution", labels), key="adj_A")
-cols[1].plotly_chart(matrix_figure(A.T, f"Aᵀ ({A.shape[1]}×{A.shape[0]}): the transposed convolution", labels.T), key="adj_AT")
+chart(matrix_figure(A, f"A ({A.shape[0]}×{A.shape[1]}): the convolution", labels), key="adj_A", container=cols[0])
+chart(matrix_figure(A.T, f"Aᵀ ({A.shape[1]}×{A.shape[0]}): the transposed convolution", labels.T), key="adj_AT", container=cols[1])
 y1 = np.arange(1.0, A.shape[0] + 1)
 a1 = output_padding_to_invert(n1, f1, s1)
 scatter_1d = conv_transpose2d(y1[None], w1[None], stride=(1, s1), output_padding=(0, a1))[0]
@@ -202,8 +202,8 @@ cb_input = choice_control("Input for the remedies", "cb_input", {"constant": "Co
                           "constant", container=row[3])
 bars, grid = cached_overlap_figures(cb_n, cb_k, cb_s)
 cols = st.columns(2)
-cols[0].plotly_chart(bars, key="overlap_bars")
-cols[1].plotly_chart(grid, key="overlap_grid")
+chart(bars, key="overlap_bars", container=cols[0])
+chart(grid, key="overlap_grid", container=cols[1])
 counts = overlap_counts_2d((cb_n, cb_n), (cb_k, cb_k), (cb_s, cb_s))
 constant_out = conv_transpose2d(np.ones((cb_n, cb_n)), np.ones((cb_k, cb_k)), stride=cb_s)
 even = cb_k % cb_s == 0
@@ -219,11 +219,11 @@ st.markdown(f"Backpropagation through `conv2d(x, ones({cb_k}×{cb_k}), stride={c
             f"(torch autograd, loss = sum of the outputs) **is** a transposed convolution of the upstream gradient: "
             f"max |gradient − counts| = **{max_abs_difference(grad, counts):.1e}**. Discriminators and encoders "
             "with such strides pass checkerboards back into what they train.")
-st.plotly_chart(small_grid(tuple(map(tuple, grad)), "∂ sum(conv(x)) / ∂x"), key="grad_grid")
+chart(small_grid(tuple(map(tuple, grad)), "∂ sum(conv(x)) / ∂x"), key="grad_grid")
 
 st.subheader("Remedies, side by side with the same input")
 panels, remedies_fig = cached_remedies(cb_input, cb_n, cb_k, cb_s)
-st.plotly_chart(remedies_fig, key="remedies")
+chart(remedies_fig, key="remedies")
 st.markdown("Each panel has its own colour range. Resize-then-convolve (Odena et al. 2016) and sub-pixel convolution "
             "with ICNR (Aitken et al. 2017: all s² sub-pixel filters start equal, so the layer starts as nearest "
             "upsampling + convolution) have no uneven overlap. A randomly initialised sub-pixel layer starts with a "
@@ -251,8 +251,8 @@ ux = np.array([[6.0, 8.0], [3.0, 4.0]]) if up_input == "note000" else \
 ac = up_ac and up_mode == "bilinear"
 uy = upsample(ux, up_scale, up_mode, ac)
 cols = st.columns([1, 2])
-cols[0].plotly_chart(exact_grid_figure(ux, "input"), key="up_in")
-cols[1].plotly_chart(exact_grid_figure(uy, f"{up_mode} ×{up_scale}" + (", align_corners" if ac else "")), key="up_out")
+chart(exact_grid_figure(ux, "input"), key="up_in", container=cols[0])
+chart(exact_grid_figure(uy, f"{up_mode} ×{up_scale}" + (", align_corners" if ac else "")), key="up_out", container=cols[1])
 if up_input == "note000" and up_mode == "bilinear" and up_scale == 2 and not ac:
     st.markdown("These are note 000's numbers: rows [6, 6.5, 7.5, 8], [5.25, 5.6875, 6.5625, 7], "
                 "[3.75, 4.0625, 4.6875, 5], [3, 3.25, 3.75, 4].")
@@ -271,4 +271,4 @@ st.markdown(f"`pixel_shuffle(x, {r})` turns {r * r} channels of 2×2 into one {2
             "so each number tells where it came from. `F.pixel_shuffle` in float64 agrees: max |difference| = "
             f"**{max_abs_difference(shuffled, pixel_shuffle_torch(px, r)):.1e}**; `pixel_unshuffle` undoes it: "
             f"max |unshuffle(shuffle(x)) − x| = **{max_abs_difference(pixel_unshuffle(shuffled, r), px):.1e}**.")
-st.plotly_chart(pixel_shuffle_figure(px, r, shuffled), key="shuffle")
+chart(pixel_shuffle_figure(px, r, shuffled), key="shuffle")

@@ -95,3 +95,21 @@ def test_share_dialog_holds_the_link_with_every_parameter():
     at.button(key="share_view").click().run()
     links = [c.value for c in at.code if c.value.startswith("http")]
     assert links == ["http://localhost:8501/?present=true&pos=3"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_figure_is_enlarged_while_presenting_and_exports_a_sharp_png(path):
+    """Every plotly figure on the page goes through convviz.ui.present.chart: black, larger text
+    while presenting; the modebar camera gives a 2× PNG named after the figure, in both modes."""
+    import json
+
+    presenting_at, plain_at = page(path, present="1"), page(path)
+    shown = [json.loads(c.proto.spec)["layout"].get("font", {}) for c in presenting_at.get("plotly_chart")]
+    plain = [json.loads(c.proto.spec)["layout"].get("font", {}) for c in plain_at.get("plotly_chart")]
+    assert shown and len(shown) == len(plain)
+    for big, small in zip(shown, plain):
+        assert big["color"] == "#000000"
+        assert big["size"] > small.get("size", 12)
+    for c in presenting_at.get("plotly_chart") + plain_at.get("plotly_chart"):
+        options = json.loads(c.proto.config)["toImageButtonOptions"]
+        assert options["format"] == "png" and options["scale"] == 2 and options["filename"]

@@ -82,3 +82,17 @@ def test_image_figure_sends_the_image_as_png_with_row_zero_first():
     source = image_figure(img).to_dict()["data"][0]["source"]
     decoded = np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
     assert decoded.shape == (4, 6) and decoded[0].min() == 255 and decoded[1:].max() == 0
+
+
+def test_enlarged_figure_for_a_projector_leaves_the_original_alone():
+    from convviz.figures import enlarged
+
+    fig = grid_figure(np.arange(12.0).reshape(3, 4), "a grid")
+    big = enlarged(fig, factor=1.5)
+    assert big.layout.font.size == round(fig.layout.font.size * 1.5) and big.layout.font.color == "#000000"
+    assert big.layout.title.font.size == round(fig.layout.title.font.size * 1.5)
+    assert big.data[0].textfont.size == round(fig.data[0].textfont.size * 1.5)
+    assert big.layout.margin.t == round(fig.layout.margin.t * 1.5)      # the title clears the top tick labels
+    assert big.layout.height == round(fig.layout.height * 1.5)
+    assert big.layout.xaxis.tickfont.color == big.layout.yaxis.title.font.color == "#000000"
+    assert fig.layout.font.color is None and fig.layout.xaxis.tickfont.color is None   # a copy, not an edit
