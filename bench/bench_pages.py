@@ -59,8 +59,8 @@ def main() -> None:
     args = parser.parse_args()
     pages = ["app.py"] + [f"pages/{lesson.page}" for lesson in LESSONS if lesson.available]
     print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}")
-    print(f"| page | first run (s) | rerun median (ms) | rerun p90 (ms) |")
-    print(f"|---|---|---|---|")
+    print("| page | first run (s) | rerun median (ms) | rerun p90 (ms) |")
+    print("|---|---|---|---|")
     for path in pages:
         r = time_page(path, args.runs)
         print(f"| `{r['page']}` | {r['first_s']:.2f} | {r['rerun_ms']:.1f} | {r['rerun_p90_ms']:.1f} |")

@@ -206,7 +206,7 @@ def main() -> None:
     for name, values in (("lesson page, link to rendered result", pages), ("denoise upload to PSNR shown", uploads)):
         if values:
             print(f"| {name} | {len(values)} | {statistics.median(values):.1f} | {p95(values):.1f} | {max(values):.1f} |")
-    print(f"\n| errors (page errors, exception boxes, timeouts, server tracebacks) | server peak RSS (VmHWM) | RSS at the end |")
+    print("\n| errors (page errors, exception boxes, timeouts, server tracebacks) | server peak RSS (VmHWM) | RSS at the end |")
     print("|---|---|---|")
     print(f"| {len(errors)} | {max(hwm, sampled) / 1024:.0f} MiB | {rss_end / 1024:.0f} MiB |")
     for error in errors:

@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from convviz.arithmetic import unreached_positions
-from convviz.conv import as_pair, cross_correlate2d, flip_kernel, standardize
+from convviz.conv import as_pair, cross_correlate2d, standardize
 from convviz.figures import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text, short_number
-from convviz.window import padded_input
+from convviz.window import one_map_view, padded_input
 
 WINDOW = "#e4007c"      # magenta: the window and the output cell it produces
 UNREACHED = "rgba(255,165,0,0.45)"
@@ -80,12 +80,11 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
     convolution: the kernel drawn is the flipped one, the kernel the window really multiplies by.
     `active` is the output cell (in reading order) shown first.
     """
-    xs, ws, bs, _ = standardize(x, w, bias)
-    kernel = flip_kernel(ws[0]) if flip else ws[0]                        # (C, kh, kw)
-    (sh, sw), (ph, pw), (dh, dw) = as_pair(stride), as_pair(padding), as_pair(dilation)
+    view = one_map_view(x, w, bias, stride, padding, dilation, flip)
+    xs, kernel, y, b0 = view.x, view.kernel, view.y, view.bias            # (C, H, W), (C, kh, kw), (H', W')
+    (sh, sw), (ph, pw), (dh, dw) = view.stride, view.padding, view.dilation
     c, h, wd = xs.shape
     kh, kw = kernel.shape[1:]
-    y = cross_correlate2d(xs, kernel, bias=bs[0], stride=stride, padding=padding, dilation=dilation)
     windows = window_values(xs, kernel, stride, padding, dilation)        # (H', W', C, kh, kw)
     products = windows * kernel                                           # (H', W', C, kh, kw)
     ho, wo = y.shape
@@ -118,7 +117,7 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
                                  zmax=max(1.0, float(np.abs(products).max()))), row=3, col=k + 1)
     fig.add_trace(grid_trace(y, name="output", show_text=max(y.shape) <= text_limit), row=1, col=cols)
     caption_trace = len(fig.data)
-    fig.add_trace(go.Scatter(x=[0], y=[0], mode="text", text=[step_caption(windows[i0, j0], kernel, bs[0], i0, j0)],
+    fig.add_trace(go.Scatter(x=[0], y=[0], mode="text", text=[step_caption(windows[i0, j0], kernel, b0, i0, j0)],
                              textposition="bottom right", cliponaxis=False, textfont=dict(size=16, color="#222"),
                              hoverinfo="skip"), row=2, col=cols)
     fig.update_xaxes(row=2, col=cols, visible=False, range=[0, 1])
@@ -176,7 +175,7 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
             name = f"{i},{j}"
             data = [dict(type="heatmap", z=products[i, j, k].tolist(), text=number_text(products[i, j, k]).tolist())
                     for k in range(c)]
-            data.append(dict(type="scatter", text=[step_caption(windows[i, j], kernel, bs[0], i, j)]))
+            data.append(dict(type="scatter", text=[step_caption(windows[i, j], kernel, b0, i, j)]))
             frames.append(dict(name=name, data=data, traces=product_traces + [caption_trace],
                                layout=dict(shapes=shapes_for(i, j))))
             steps.append(dict(label=f"({i},{j})", method="animate", args=[[name], go_to]))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from convviz.conv import as_pair, cross_correlate2d, flip_kernel, standardize
+from convviz.conv import cross_correlate2d, standardize
 from convviz.exports import Box, Panel, Scene
 from convviz.figures import short_number
 from convviz.receptive import describe, field_bounds, receptive_field_table
-from convviz.transposed import scatter_steps, transposed_output_shape
-from convviz.window import padded_input
+from convviz.transposed import scatter_geometry, scatter_steps
+from convviz.window import one_map_view, padded_input
 
 MAX_FRAMES = 120      # a GIF of more steps would be megabytes; the first MAX_FRAMES are kept
 KEPT = "#222222"
@@ -32,12 +32,11 @@ def frame_steps(count: int) -> range:
 # --- Sliding window ----------------------------------------------------------------------------
 def window_scene(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=False, pos=0) -> Scene:
     """Output cell `pos` (reading order): the window on each padded input channel, the kernel, the output."""
-    xs, ws, bs, _ = standardize(x, w, bias)
-    kernel = flip_kernel(ws[0]) if flip else ws[0]                        # (C, kh, kw)
-    (sh, sw), (ph, pw), (dh, dw) = as_pair(stride), as_pair(padding), as_pair(dilation)
+    view = one_map_view(x, w, bias, stride, padding, dilation, flip)
+    xs, kernel, y, b0 = view.x, view.kernel, view.y, view.bias            # (C, H, W), (C, kh, kw), (H', W')
+    (sh, sw), (ph, pw), (dh, dw) = view.stride, view.padding, view.dilation
     c, h, wd = xs.shape
     kh, kw = kernel.shape[1:]
-    y = cross_correlate2d(xs, kernel, bias=bs[0], stride=stride, padding=padding, dilation=dilation)
     i, j = divmod(min(max(int(pos), 0), y.size - 1), y.shape[1])
     xp = padded_input(xs, (ph, pw))                                       # (C, Hp, Wp)
     inside = np.zeros(xp.shape[1:], bool)
@@ -57,8 +56,8 @@ def window_scene(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=False, po
         panels.append(Panel(f"kernel {k}" if c > 1 else ("kernel (flipped)" if flip else "kernel"), kernel[k]))
     panels.append(Panel("output y", y, (Box(i, j, i, j),)))
     taps = xp[:, r0:r0 + (kh - 1) * dh + 1:dh, c0:c0 + (kw - 1) * dw + 1:dw]   # (C, kh, kw)
-    total = float((taps * kernel).sum() + bs[0])
-    plus_bias = f" + bias {short_number(bs[0])}" if bs[0] else ""
+    total = float((taps * kernel).sum() + b0)
+    plus_bias = f" + bias {short_number(b0)}" if b0 else ""
     return Scene(tuple(panels), f"y[{i}, {j}] = Σ window × kernel{plus_bias} = {short_number(total)}",
                  (f"stride {sh}×{sw}, padding {ph}×{pw}, dilation {dh}×{dw}", ))
 
@@ -72,12 +71,8 @@ def window_scenes(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=False) -
 # --- Transposed scatter ------------------------------------------------------------------------
 def scatter_scene(x, w, stride=1, padding=0, output_padding=0, dilation=1, t=0) -> Scene:
     """Input cell `t` times the kernel, added into the running sum (uncropped; dashed: the output kept)."""
-    x = np.asarray(x, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    (sh, sw), (ph, pw), (dh, dw) = as_pair(stride), as_pair(padding), as_pair(dilation)
-    h, wd = x.shape
-    kh, kw = w.shape
-    ho, wo = transposed_output_shape((h, wd), (kh, kw), stride, padding, output_padding, dilation)
+    x, w, (sh, sw), (ph, pw), (dh, dw), (ho, wo) = scatter_geometry(x, w, stride, padding, output_padding, dilation)
+    (h, wd), (kh, kw) = x.shape, w.shape
     stamps, running = scatter_steps(x, w, stride, padding, output_padding, dilation)   # (H·W, Hf, Wf)
     t = min(max(int(t), 0), h * wd - 1)
     i, j = divmod(t, wd)

@@ -78,6 +78,15 @@ def conv_transpose2d(x, w, bias=None, stride=1, padding=0, output_padding=0, dil
     return y[0] if squeeze else y
 
 
+def scatter_geometry(x, w, stride=1, padding=0, output_padding=0, dilation=1):
+    """x (H, W) and w (kh, kw) as float64, stride, padding and dilation as (rows, columns) pairs,
+    and the output shape (H', W'): what every scatter view starts from."""
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    out = transposed_output_shape(x.shape, w.shape, stride, padding, output_padding, dilation)
+    return x, w, as_pair(stride), as_pair(padding), as_pair(dilation), out
+
+
 def scatter_steps(x, w, stride=1, padding=0, output_padding=0, dilation=1):
     """Note 000's accumulation, one input cell at a time (single channel, x (H, W), w (kh, kw)).
 
@@ -86,12 +95,8 @@ def scatter_steps(x, w, stride=1, padding=0, output_padding=0, dilation=1):
     Hf = (H-1)s + d(k-1) + 1 (+ rows that output_padding adds past the padding). Cropping p
     from each side of running[-1] gives conv_transpose2d.
     """
-    x = np.asarray(x, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    (sh, sw), (ph, pw), (dh, dw) = as_pair(stride), as_pair(padding), as_pair(dilation)
-    h, wd = x.shape
-    kh, kw = w.shape
-    ho, wo = transposed_output_shape((h, wd), (kh, kw), stride, padding, output_padding, dilation)
+    x, w, (sh, sw), (ph, pw), (dh, dw), (ho, wo) = scatter_geometry(x, w, stride, padding, output_padding, dilation)
+    (h, wd), (kh, kw) = x.shape, w.shape
     hf = max((h - 1) * sh + (kh - 1) * dh + 1, ph + ho)
     wf = max((wd - 1) * sw + (kw - 1) * dw + 1, pw + wo)
     stamps = np.zeros((h * wd, hf, wf))

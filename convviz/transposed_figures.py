@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from convviz.conv import as_pair
 from convviz.figures import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text
-from convviz.transposed import DirectEquivalent, scatter_steps, transposed_output_shape
+from convviz.transposed import DirectEquivalent, scatter_geometry, scatter_steps
 
 STAMP = "#e4007c"        # magenta: the input cell being scattered and where its stamp lands
 KEPT = "#222222"         # outline of the output that survives the padding crop
@@ -60,12 +60,8 @@ def scatter_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, acti
     padding p crops away; the black box is the output H'×W' that is kept. Axis numbers count
     output rows/columns from the kept box (cropped ones are negative or ≥ H').
     """
-    x = np.asarray(x, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    (sh, sw), (ph, pw), (dh, dw) = as_pair(stride), as_pair(padding), as_pair(dilation)
-    h, wd = x.shape
-    kh, kw = w.shape
-    ho, wo = transposed_output_shape((h, wd), (kh, kw), stride, padding, output_padding, dilation)
+    x, w, (sh, sw), (ph, pw), (dh, dw), (ho, wo) = scatter_geometry(x, w, stride, padding, output_padding, dilation)
+    (h, wd), (kh, kw) = x.shape, w.shape
     stamps, running = scatter_steps(x, w, stride, padding, output_padding, dilation)   # (H·W, Hf, Wf)
     hf, wf = running.shape[1:]
     t0 = min(max(int(active), 0), h * wd - 1)

@@ -153,8 +153,8 @@ def checkerboard_remedies(kind: str, n: int, k: int, s: int, seed: int = 0) -> l
         (f"transposed conv k={k_even}, s={s} (s divides k)", conv_transpose2d(x, np.ones((k_even, k_even)), stride=s)),
         (f"nearest ×{s}, then conv {k}×{k}", cross_correlate2d(upsample(x, s, "nearest"), np.ones((k, k)))),
         (f"bilinear ×{s}, then conv {k}×{k}", cross_correlate2d(upsample(x, s, "bilinear"), np.ones((k, k)))),
-        (f"sub-pixel conv, random init", subpixel_conv(x[None], w_random, s, padding=pad)[0]),
-        (f"sub-pixel conv, ICNR init", subpixel_conv(x[None], icnr(w0, s), s, padding=pad)[0]),
+        ("sub-pixel conv, random init", subpixel_conv(x[None], w_random, s, padding=pad)[0]),
+        ("sub-pixel conv, ICNR init", subpixel_conv(x[None], icnr(w0, s), s, padding=pad)[0]),
     ]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convviz.conv import as_pair, flip_kernel, output_shape, standardize
+from convviz.conv import as_pair, cross_correlate2d, flip_kernel, output_shape, standardize
 
 
 @dataclass(frozen=True)
@@ -88,3 +88,24 @@ def all_window_steps(x, w, out_channel=0, bias=None, stride=1, padding=0, dilati
     xs, ws, _, _ = standardize(x, flip_kernel(w) if flip else w, bias)
     ho, wo = output_shape(xs.shape[1:], ws.shape[2:], stride, padding, dilation)
     return [window_step(x, w, i, j, out_channel, bias, stride, padding, dilation, flip) for i in range(ho) for j in range(wo)]
+
+
+@dataclass(frozen=True)
+class OneMapView:
+    """What the step-by-step views draw for one output map: x (C, H, W), the kernel as it
+    multiplies (flipped in convolution mode, (C, kh, kw)), its bias, the settings as pairs, and y."""
+    x: np.ndarray
+    kernel: np.ndarray
+    bias: float
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
+    y: np.ndarray
+
+
+def one_map_view(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=False) -> OneMapView:
+    """x (H, W) or (C, H, W), w (kh, kw) or (C, kh, kw) for the first output map, ready to draw."""
+    xs, ws, bs, _ = standardize(x, w, bias)
+    kernel = flip_kernel(ws[0]) if flip else ws[0]
+    y = cross_correlate2d(xs, kernel, bias=bs[0], stride=stride, padding=padding, dilation=dilation)
+    return OneMapView(xs, kernel, float(bs[0]), as_pair(stride), as_pair(padding), as_pair(dilation), y)

@@ -239,7 +239,7 @@ else:
                     f"Every output hands 1/{pl_k * pl_k} to each cell of its window ({hit} of {pex['x'].size} cells "
                     f"are in some window). The gradient adds up to {pex['grad'].sum():.4g}"
                     + (f", less than {n_out} because the shares of the padding cells are dropped." if pl_p and
-                       pex['grad'].sum() < n_out - 1e-9 else f", one per output."))
+                       pex['grad'].sum() < n_out - 1e-9 else ", one per output."))
     torch_line(pex["torch_gap"], f"the gradient against autograd through `F.{pl_op}_pool2d`")
 
 # --- Locally connected ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from convviz.device import compute_device, device_description
 from convviz.image_input import MIN_SIDE, fit_size, resize
 from convviz.restoration_figures import crop_figure, panel_figure, zoom_box
 from convviz.ui import cached_restoration as cached
-from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.layout import lesson_header
 from convviz.ui.params import choice_control, int_control
 from convviz.ui.present import chart, presenting
 
@@ -108,7 +108,7 @@ for title, problem in problems.items():
     st.warning(f"**{title}:** {problem}", icon=":material/block:")
 nets = [t for t in (METHODS["subpixel"], METHODS["srcnn"]) if t in results]
 if nets:
-    st.markdown(f":material/timer: " + ", ".join(f"{t}: **{results[t][1]:.2f} s**" for t in nets)
+    st.markdown(":material/timer: " + ", ".join(f"{t}: **{results[t][1]:.2f} s**" for t in nets)
                 + f" on {device_description()}.")
 
 st.header(f"×{scale} side by side")

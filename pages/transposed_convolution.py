@@ -93,7 +93,7 @@ except ValueError as error:
     sources = []
     show_problem(error)
 if sources:
-    st.dataframe([{"conv input size": n, f"conv output (= this H)": h,
+    st.dataframe([{"conv input size": n, "conv output (= this H)": h,
                    "output_padding a = (n + 2p − d(k−1) − 1) mod s": output_padding_to_invert(n, k, s, p, d),
                    "your setting": "◀ shown" if output_padding_to_invert(n, k, s, p, d) == a else ""}
                   for n in sources], hide_index=True)

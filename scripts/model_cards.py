@@ -153,7 +153,7 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
              f"after {float(meta.get('train_seconds', 0)) / 60:.1f} wall-clock min of training on one thread of a shared "
              "2-core box (other work ran beside it, so CPU time is lower than wall time)",
              f"- hardware: {'; '.join(hardware)}; seeded (--seed 0)",
-             f"- learning rate: Adam, set per invocation by scripts/train_all.sh (see the lr column below)", "",
+             "- learning rate: Adam, set per invocation by scripts/train_all.sh (see the lr column below)", "",
              "## Where training stands", "",
              f"- checkpoint `runs/{name}/checkpoint.pt` (git-ignored): step {last.get('step', '?')}, "
              f"{last.get('train_seconds', 0) / 60:.1f} wall-clock min trained"

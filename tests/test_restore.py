@@ -6,7 +6,6 @@ with the reason, only when a file is absent. None of them reads ../shared.
 import numpy as np
 import pytest
 import torch
-from PIL import Image
 from skimage import data
 
 from convviz import imaging, restore

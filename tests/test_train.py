@@ -1,6 +1,5 @@
 """The training script: argument rules and the warm start from this project's own weights."""
 import argparse
-from pathlib import Path
 
 import pytest
 import torch

@@ -4,7 +4,6 @@ stated size, the share dialog shows the link and its QR code, and every lesson i
 in presentation mode at 1920×1080 and 1280×720 (tests/browser/screenshots/present_*.png).
 """
 
-import io
 import re
 
 import pytest

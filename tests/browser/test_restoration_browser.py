@@ -6,7 +6,6 @@ Waits are generous (120 s) because the network runs on the CPU of a shared 2-cor
 training job is running too; they wait for text to appear, never for a fixed time.
 """
 
-import io
 
 import numpy as np
 import pytest
