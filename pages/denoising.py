@@ -4,10 +4,9 @@ import numpy as np
 import streamlit as st
 
 from convviz import restore
-from convviz.baselines import DENOISERS, denoise_scores
+from convviz.baselines import DENOISERS
 from convviz.device import compute_device, device_description
-from convviz.restoration_figures import (crop_figure, feature_figure, model_card_section, panel_figure,
-                                         residual_image, zoom_box)
+from convviz.restoration_figures import (model_card_section, residual_image, zoom_box)
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, toggle_control
@@ -101,14 +100,15 @@ if missing:
 else:
     try:
         result, seconds = cached.denoised(noisy_key, net_sigma, noisy)
+        result_key = noisy_key + (net_sigma, "denoised")
     except (ValueError, RuntimeError) as error:
         show_problem(ValueError(f"The network could not run on this image: {error}"))
 if result is not None:
     st.markdown(f":material/timer: Denoised in **{seconds:.2f} s** on {device_description()}"
                 + (" (the grayscale network runs once on each of R, G and B)." if clean.ndim == 3 else "."))
     if noise == "add":
-        noisy_psnr, noisy_ssim = denoise_scores(clean, np.clip(noisy, 0, 1))
-        net_psnr, net_ssim = denoise_scores(clean, result)
+        noisy_psnr, noisy_ssim = cached.denoise_scores(noisy_key, clean, np.clip(noisy, 0, 1))
+        net_psnr, net_ssim = cached.denoise_scores(result_key, clean, result)
         metric = st.columns(2)
         metric[0].metric("Network PSNR", f"{net_psnr:.2f} dB", f"{net_psnr - noisy_psnr:+.2f} dB vs noisy")
         metric[1].metric("Network SSIM", f"{net_ssim:.3f}", f"{net_ssim - noisy_ssim:+.3f} vs noisy")
@@ -119,14 +119,14 @@ zy = int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom
 zs = int_control("Zoom box side (pixels)", "zs", 16, 256, 64, container=zoom[2])
 box = zoom_box(clean.shape[1], clean.shape[0], zx, zy, zs)
 
-panels = ([("clean (original)", clean)] if noise == "add" else []) + [("noisy input", noisy)]
+panels = ([("clean (original)", key, clean)] if noise == "add" else []) + [("noisy input", noisy_key, noisy)]
 if result is not None:
-    residual = noisy - result
-    panels += [("denoised by the network", result), ("predicted noise (grey = 0)", residual_image(residual, max(net_sigma, 5)))]
+    residual = residual_image(noisy - result, max(net_sigma, 5))
+    panels += [("denoised by the network", result_key, result), ("predicted noise (grey = 0)", result_key + ("residual",), residual)]
 cols = st.columns(len(panels))
-for col, (title, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
-    chart(panel_figure(img, title, box, len(panels)), key=f"panel_{title}", container=col)
-    chart(crop_figure(img, box, f"zoom: {title}", len(panels)), key=f"crop_{title}", container=col)
+for col, (title, image_key, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
+    chart(cached.panel(image_key, title, box, len(panels), img), key=f"panel_{title}", container=col)
+    chart(cached.zoom(image_key, f"zoom: {title}", box, len(panels), img), key=f"crop_{title}", container=col)
 st.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged below each "
            "panel without smoothing; the full panels may be shown reduced, which hides noise.")
 
@@ -144,18 +144,18 @@ st.header("Against classical filters")
 st.markdown("The same noisy input, each filter set from the same σ: a Gaussian blur and a median filter "
             "(local averages that also blur edges), total variation (flat regions, sharp edges) and "
             "non-local means (averages similar patches from anywhere nearby).")
-methods = {}
+methods, method_keys = {}, {}
 if result is not None:
-    methods["Network (" + NET + ")"] = (result, seconds)
+    methods["Network (" + NET + ")"], method_keys["Network (" + NET + ")"] = (result, seconds), result_key
 for name, title in DENOISERS.items():
-    methods[title] = cached.classical(noisy_key, name, net_sigma, noisy)
+    methods[title], method_keys[title] = cached.classical(noisy_key, name, net_sigma, noisy), noisy_key + (net_sigma, name)
 if noise == "add":
-    noisy_psnr, noisy_ssim = denoise_scores(clean, np.clip(noisy, 0, 1))
+    noisy_psnr, noisy_ssim = cached.denoise_scores(noisy_key, clean, np.clip(noisy, 0, 1))
     rows = ["| method | PSNR (dB) | SSIM | time (s) |", "|---|---|---|---|",
             f"| noisy input | {noisy_psnr:.2f} | {noisy_ssim:.3f} | |"]
     scores = {}
     for title, (img, t) in methods.items():
-        scores[title] = denoise_scores(clean, img)
+        scores[title] = cached.denoise_scores(method_keys[title], clean, img)
         rows.append(f"| {title} | {scores[title][0]:.2f} | {scores[title][1]:.3f} | {t:.2f} |")
     best = max(scores, key=lambda k: scores[k][0])
     st.markdown("\n".join(rows))
@@ -167,7 +167,7 @@ else:
     st.markdown("\n".join(["| method | time (s) |", "|---|---|"] + [f"| {t} | {v[1]:.2f} |" for t, v in methods.items()]))
 cols = st.columns(len(methods))
 for col, (title, (img, _)) in zip(cols, methods.items()):
-    chart(crop_figure(img, box, title, len(methods)), key=f"method_{title}", container=col)
+    chart(cached.zoom(method_keys[title], title, box, len(methods), img), key=f"method_{title}", container=col)
 
 # --- Feature maps ---------------------------------------------------------------------------------
 st.header("What the layers see")
@@ -183,11 +183,10 @@ else:
                 f"and texture detectors; deeper layers respond more and more to the noise itself."
                 + (" Colour images are averaged to gray first." if clean.ndim == 3 else ""))
     try:
-        maps = cached.feature_maps(noisy_key, layer, net_sigma, noisy)
-        fig, dead = feature_figure(maps, f"layer {layer}: {maps.shape[0]} channels of {maps.shape[2]}×{maps.shape[1]}")
+        fig, dead, shape = cached.feature_view(noisy_key, layer, net_sigma, noisy)
         chart(fig, key="features")
         if dead:
-            st.markdown(f"{dead} of {maps.shape[0]} channels are zero everywhere on this image: their ReLU never opens.")
+            st.markdown(f"{dead} of {shape[0]} channels are zero everywhere on this image: their ReLU never opens.")
     except (ValueError, RuntimeError) as error:
         show_problem(error)
 

@@ -5,10 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from convviz import restore
-from convviz.baselines import downscale, sr_scores
 from convviz.device import compute_device, device_description
 from convviz.image_input import MIN_SIDE, fit_size, resize
-from convviz.restoration_figures import crop_figure, panel_figure, zoom_box
+from convviz.restoration_figures import zoom_box
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header
 from convviz.ui.params import choice_control, int_control
@@ -73,7 +72,7 @@ if mode == "known" and min(height, width) // scale < MIN_SIDE:
                f"{MIN_SIDE} pixels on a side); it is upscaled as it is instead.", icon=":material/warning:")
     mode = "direct"
 if mode == "known":
-    truth, low = downscale(pixels, scale)
+    truth, low = cached.low_resolution(key, scale, pixels)
     st.markdown(f"**{label}** ({width}×{height}) is cropped to a multiple of {scale}, shrunk by {scale} with PIL bicubic "
                 f"to **{low.shape[1]}×{low.shape[0]}**, and each method upscales that back to "
                 f"{truth.shape[1]}×{truth.shape[0]}; the original is the ground truth.")
@@ -118,18 +117,19 @@ zx = int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[
 zy = int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1])
 zs = int_control("Zoom box side (output pixels)", "zs", 16, 256, 64, container=zoom[2])
 box = zoom_box(out_w, out_h, zx, zy, zs)
-panels = ([("ground truth", truth)] if truth is not None else []) + [(t, img) for t, (img, _) in results.items()]
+panels = (([("ground truth", low_key + ("truth",), truth)] if truth is not None else [])
+          + [(t, low_key + (t,), img) for t, (img, _) in results.items()])
 cols = st.columns(len(panels))
-for col, (title, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
-    chart(panel_figure(img, title, box, len(panels)), key=f"panel_{title}", container=col)
-    chart(crop_figure(img, box, f"zoom: {title}", len(panels)), key=f"crop_{title}", container=col)
+for col, (title, image_key, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
+    chart(cached.panel(image_key, title, box, len(panels), img), key=f"panel_{title}", container=col)
+    chart(cached.zoom(image_key, f"zoom: {title}", box, len(panels), img), key=f"crop_{title}", container=col)
 st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged under each panel without smoothing: "
            "nearest shows the blocks, bicubic the blur, the networks what they add.")
 
 if truth is not None and results:
     rows = ["| method | PSNR on Y (dB) | SSIM on Y | time (s) |", "|---|---|---|---|"]
     for title, (img, seconds) in results.items():
-        p, s = sr_scores(truth, img, scale)
+        p, s = cached.sr_scores(low_key + (title,), scale, truth, img)
         rows.append(f"| {title} | {p:.2f} | {s:.3f} | {seconds:.2f} |")
     st.markdown("\n".join(rows))
     st.caption(f"PSNR and SSIM on the luminance Y (BT.601, as MATLAB's rgb2ycbcr) with {scale} border pixels shaved: "

@@ -5,7 +5,9 @@ so no function here hashes an image. Each takes `key`, a tuple naming the image 
 BLAKE2 digest of the uploaded bytes, or the sample's name, plus every setting that produced
 the array), and the array itself as an unhashed `_image`. A new upload has a new digest and so
 never gets an old result; a control that does not change `key` does not rerun the network.
-Models are loaded once per process by convviz.restore (functools.lru_cache).
+Models are loaded once per process by convviz.restore (functools.lru_cache). Figures are
+cached as resources (shared, never mutated) under the same keys, so moving the zoom box redraws
+only the zooms, and a rerun that changed nothing sends the figures it already had.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 import streamlit as st
 
 from convviz import baselines, restore
+from convviz.restoration_figures import crop_figure, feature_figure, panel_figure
 from convviz.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control
@@ -104,9 +107,12 @@ def classical(key: tuple, method: str, sigma: float, _noisy: np.ndarray) -> tupl
     return out, time.perf_counter() - t0
 
 
-@st.cache_data(max_entries=16, show_spinner="Computing the feature maps…")
-def feature_maps(key: tuple, layer: int, sigma: float, _noisy: np.ndarray) -> np.ndarray:
-    return restore.feature_maps(_noisy, layer, sigma)
+@st.cache_resource(max_entries=16, show_spinner="Computing the feature maps…")
+def feature_view(key: tuple, layer: int, sigma: float, _noisy: np.ndarray):
+    """(figure of the channels after `layer`, how many are zero everywhere, the maps' shape (C, H, W))."""
+    maps = restore.feature_maps(_noisy, layer, sigma)
+    fig, dead = feature_figure(maps, f"layer {layer}: {maps.shape[0]} channels of {maps.shape[2]}×{maps.shape[1]}")
+    return fig, dead, maps.shape
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -129,7 +135,37 @@ def upscaled(key: tuple, method: str, scale: int, _low: np.ndarray) -> tuple[np.
     return out, time.perf_counter() - t0
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def low_resolution(key: tuple, scale: int, _image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ground truth cropped to a multiple of scale, the bicubic-downscaled input): baselines.downscale."""
+    return baselines.downscale(_image, scale)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sr_scores(key: tuple, scale: int, _truth: np.ndarray, _estimate: np.ndarray) -> tuple[float, float]:
+    """baselines.sr_scores (PSNR and SSIM on Y, `scale` border pixels shaved) of the image named by key."""
+    return baselines.sr_scores(_truth, _estimate, scale)
+
+
 # --- Shared ----------------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def denoise_scores(key: tuple, _clean: np.ndarray, _estimate: np.ndarray) -> tuple[float, float]:
+    """baselines.denoise_scores (PSNR, SSIM) of the image named by key against the clean one."""
+    return baselines.denoise_scores(_clean, _estimate)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def panel(key: tuple, title: str, box: tuple, columns: int, _image: np.ndarray):
+    """restoration_figures.panel_figure of the image named by key, the zoom box drawn on it."""
+    return panel_figure(_image, title, box, columns)
+
+
+@st.cache_resource(max_entries=96, show_spinner=False)
+def zoom(key: tuple, title: str, box: tuple, columns: int, _image: np.ndarray):
+    """restoration_figures.crop_figure: the zoom box of the image named by key, enlarged without smoothing."""
+    return crop_figure(_image, box, title, columns)
+
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def png_bytes(key: tuple, _image: np.ndarray) -> bytes:
