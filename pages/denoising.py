@@ -9,7 +9,7 @@ from convviz.device import compute_device, device_description
 from convviz.restoration_figures import (model_card_section, residual_image, zoom_box)
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
-from convviz.ui.params import choice_control, int_control, toggle_control
+from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
 from convviz.ui.present import chart, presenting
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 500_000   # the stated working-size limit
@@ -55,7 +55,7 @@ with st.container(border=True):
                            "real" if st.session_state.get("dn_src") == "upload" else "add", container=row[0],
                            help="A photo of your own is taken as already noisy; add noise to score against it.")
     if noise == "add":
-        sigma = int_control("Noise level σ to add (0–75, on 0–255)", "sigma", 0, 75, 25, container=row[1])
+        sigma = slider_control("Noise level σ to add (0–75, on 0–255)", "sigma", 0, 75, 25, step=1, container=row[1])
         seed = int_control("Noise seed", "seed", 0, 9999, 0, container=row[2],
                            help="The same seed gives the same noise, so a link shows the same picture.")
     else:

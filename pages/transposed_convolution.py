@@ -18,7 +18,7 @@ from convviz.ui.cached_transposed import (cached_direct_figure, cached_overlap_f
                                           cached_scatter_figure, transposed_arrays)
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
-from convviz.ui.params import choice_control, int_control, step_control, toggle_control
+from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
 from convviz.ui.present import chart, presenting
 from convviz.ui.stepping import play_interval
 from convviz.upsample import (interior_spread, pixel_shuffle, pixel_shuffle_torch, pixel_unshuffle, remedy_border,
@@ -195,8 +195,8 @@ st.header("Checkerboard artifacts")
 st.markdown("When the stride does not divide the kernel size, neighbouring outputs receive different numbers of "
             "stamps. A constant input with a constant kernel makes this visible: the output *is* the count.")
 row = st.columns(4)
-cb_k = int_control("Checkerboard kernel size k", "cb_k", 1, 7, 3, container=row[0])
-cb_s = int_control("Checkerboard stride s", "cb_s", 1, 4, 2, container=row[1])
+cb_k = slider_control("Checkerboard kernel size k", "cb_k", 1, 7, 3, step=1, container=row[0])
+cb_s = slider_control("Checkerboard stride s", "cb_s", 1, 4, 2, step=1, container=row[1])
 cb_n = int_control("Checkerboard input size n", "cb_n", 2, 8, 4, container=row[2])
 cb_input = choice_control("Input for the remedies", "cb_input", {"constant": "Constant 1", "smooth": "Smooth bump"},
                           "constant", container=row[3])

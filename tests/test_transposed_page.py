@@ -77,8 +77,9 @@ def test_link_reopens_the_view():
                  up_scale="3", up_ac="true", cb_k="4", cb_s="2")
     at = page(**query)
     assert_clean(at)
-    for key in ["tc_h", "tc_w", "tc_k", "tc_s", "tc_p", "tc_op", "tc_d", "tc_seed", "up_scale", "cb_k", "cb_s"]:
+    for key in ["tc_h", "tc_w", "tc_k", "tc_s", "tc_p", "tc_op", "tc_d", "tc_seed", "up_scale"]:
         assert at.number_input(key=key).value == int(query[key])
+    assert (at.slider(key="cb_k").value, at.slider(key="cb_s").value) == (4, 2)
     x, w = default_arrays(seed=7, h=4, w=2, k=2)
     assert transposed_output(at) == repr(conv_transpose2d(x, w, stride=3, padding=1, output_padding=1, dilation=2).tolist())
     assert at.code[-1].value == repr(upsample([[6, 8], [3, 4]], 3, "bilinear", align_corners=True).tolist())
@@ -134,7 +135,7 @@ def test_impossible_settings_say_why_and_keep_what_was_entered(query, words):
     for key, value in query.items():                                          # nothing entered is lost
         widget = at.number_input(key=key) if key != "tc_kernel" else at.selectbox(key=key)
         assert str(widget.value) == value
-    assert at.number_input(key="cb_k").value == 4
+    assert at.slider(key="cb_k").value == 4
     assert len(at.get("plotly_chart")) >= 6          # the 1-D matrix, checkerboard and upsampling sections still draw
     assert "Fix the settings above" in " ".join(w.value for w in at.warning)
 
