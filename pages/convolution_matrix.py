@@ -6,12 +6,13 @@ import streamlit as st
 from convviz.conv import cross_correlate2d, output_shape
 from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.matrix import (MAX_MATRIX_ENTRIES, block_layout, circulant_matrix, circular_conv_torch, circular_convolve_fft,
-                            conv_matrix_1d, conv_matrix_shape, dft_diagonalisation_gap, human_bytes,
+                            conv_matrix_shape, dft_diagonalisation_gap, human_bytes,
                             matched_eigenvalues, output_padding_for, sparsity, transpose_apply, unfold_torch)
-from convviz.matrix_figures import channel_grids_figure, eigenvalue_figure, is_clickable, matrix_figure
+from convviz.matrix_figures import eigenvalue_figure, is_clickable
 from convviz.torch_check import conv2d_torch, max_abs_difference
 from convviz.transposed import conv_transpose2d_torch
-from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_circulant_figure, cached_im2col, cached_matrix,
+from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_block_figures, cached_circulant_figure,
+                                      cached_grid_figures, cached_im2col, cached_im2col_figure, cached_matrix,
                                       cached_matrix_figure, cached_pattern, circulant_arrays, matrix_arrays)
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control
@@ -140,14 +141,9 @@ if problem is None:
     window = pattern_a[sel_row].reshape(c, h, w)                                       # (C, H, W) inputs read
     touched = pattern_a[:, sel_col].reshape(c_out, ho, wo)                             # (C_out, H', W') outputs fed
     grids = st.columns(2)
-    chart(
-        channel_grids_figure(x, f"input x: magenta = output ({o_}, {i_}, {j_})'s window, green = input cell",
-                             window=window, mark=(c_, r_, q_)),
-        key="mx_click_x", on_select="rerun", selection_mode="points", container=grids[0])
-    chart(
-        channel_grids_figure(y, f"output y = A x: green = fed by input ({c_}, {r_}, {q_}), magenta = output cell",
-                             window=touched, window_colour="#1a9850", mark=(o_, i_, j_), mark_colour="#d6007e"),
-        key="mx_click_y", on_select="rerun", selection_mode="points", container=grids[1])
+    x_fig, y_fig = cached_grid_figures(view, s, p, d, sel_row, sel_col)
+    chart(x_fig, key="mx_click_x", on_select="rerun", selection_mode="points", container=grids[0])
+    chart(y_fig, key="mx_click_y", on_select="rerun", selection_mode="points", container=grids[1])
     st.markdown(f"Output ({o_}, {i_}, {j_}) reads **{int(window.sum())}** input cells (its row of A has that many "
                 f"structural non-zeros); input ({c_}, {r_}, {q_}) feeds **{int(touched.sum())}** outputs (its column). "
                 "Cells near the border feed fewer outputs: with stride or dilation some inputs feed none (an empty column).")
@@ -186,11 +182,8 @@ if problem is None:
     st.markdown(f"The blocks of the kernel slice w[0, 0]: note 000's 1-D banded matrices, one per kernel row "
                 f"(`conv_matrix_1d(W, w[0, 0, a], stride, padding)`), each {wo}×{w}:")
     t_cols = st.columns(min(kh, 4))
-    for a_row in range(min(kh, 4)):
-        t_mat = conv_matrix_1d(w, kernel[0, 0, a_row], s, p, d)
-        chart(
-            matrix_figure(t_mat, f"T{a_row} (kernel row {a_row})", structure=conv_matrix_1d(w, np.ones(kw), s, p, d) != 0),
-            key=f"mx_fig_t{a_row}", container=t_cols[a_row])
+    for a_row, t_fig in enumerate(cached_block_figures(view, s, p, d)):
+        chart(t_fig, key=f"mx_fig_t{a_row}", container=t_cols[a_row])
     st.markdown("Which block sits where (first 16 block rows and columns):")
     st.dataframe(table, hide_index=True, height=min(420, 38 + 35 * min(ho, 16)))
     if c * c_out > 1:
@@ -232,9 +225,7 @@ if problem is None:
         f"{cols_x.size:,} numbers for an input of {x.size:,} (each input cell is copied into every window that reads it, up "
         f"to kh·kw = {kh * kw} times). Column {i_ * wo + j_} (magenta) is output ({i_}, {j_})'s window, the same numbers as "
         f"row {sel_row}'s non-zeros of A.")
-    chart(matrix_figure(cols_x, f"im2col(x): {cols_x.shape[0]} × {cols_x.shape[1]} (rows = (c, a, b), "
-                                          "columns = windows)", col=i_ * wo + j_,
-                                 col_colour="#d6007e", structure=np.ones(cols_x.shape, dtype=bool)), key="mx_fig_cols")
+    chart(cached_im2col_figure(view, s, p, d, i_ * wo + j_), key="mx_fig_cols")
 else:
     st.warning("Fix the settings above to see the matrix; the circulant section below still works.",
                icon=":material/arrow_upward:")

@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from convviz import zoo
-from convviz.zoo_figures import cost_bars_figure
+from convviz.ui import cached_zoo
 from convviz.ui.cached_zoo import (dilation_view, grouped_view, locally_connected_view, pointwise_view, pooling_view,
                                    separable_view)
 from convviz.ui.layout import ROOT, lesson_header, show_problem
@@ -160,10 +160,10 @@ else:
         f"MACs ratio separable / standard = **{dsc['ratio']:.4f}** = 1/C_out + 1/k² = 1/{ds_cout} + 1/{ds_k * ds_k} "
         f"= {1 / ds_cout + 1 / ds_k ** 2:.4f}, i.e. **{1 / dsc['ratio']:.1f}× fewer** MACs. "
         f"Parameters ratio {dsc['params_ratio']:.4f} (the biases make it differ slightly).")
-    chart(cost_bars_figure(std["macs"], dw["macs"], pw["macs"], ds_k), key="ds_bars", container=cols[1])
+    chart(cached_zoo.cost_bars(std["macs"], dw["macs"], pw["macs"], ds_k), key="ds_bars", container=cols[1])
     check_size = min(ds_size, 12)      # fits: a size above 12 leaves room for any k <= 11
     check_cin, check_cout = min(ds_cin, 64), min(ds_cout, 64)   # torch's float64 depthwise is slow for 1,000 groups
-    dex = zoo.depthwise_separable_example(check_cin, check_cout, ds_k, ds_stride, ds_padding, size=check_size)
+    dex = cached_zoo.depthwise_separable_check(check_cin, check_cout, ds_k, ds_stride, ds_padding, check_size)
     torch_params = zoo.depthwise_separable_params_torch(ds_cin, ds_cout, ds_k)
     st.markdown(f":material/check_circle: **Check against PyTorch:** `nn.Conv2d({ds_cin}, {ds_cin}, {ds_k}, "
                 f"groups={ds_cin})` then `nn.Conv2d({ds_cin}, {ds_cout}, 1)` have {count(torch_params)} parameters"

@@ -10,12 +10,12 @@ from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matr
                                 conv_transpose2d_torch, direct_equivalent, overlap_counts_2d,
                                 note_003_latex, strided_conv_input_gradient, transposed_output_shape,
                                 transposed_size_latex)
-from convviz.transposed_figures import exact_grid_figure, matrix_figure, pixel_shuffle_figure
 from convviz.step_scenes import scatter_scene, scatter_scenes
 from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
 from convviz.ui.cached import small_grid
-from convviz.ui.cached_transposed import (cached_direct_figure, cached_overlap_figures, cached_remedies,
-                                          cached_scatter_figure, transposed_arrays)
+from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_direct_figure, cached_exact_grid,
+                                          cached_overlap_figures, cached_pixel_shuffle_figure, cached_remedies,
+                                          cached_scatter_figure, pixel_shuffle_example, transposed_arrays)
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
@@ -175,15 +175,15 @@ st.subheader("Note 000's 1-D derivation, next to its matrix")
 n1, f1, s1 = 6, 3, 1          # the note's case: stride 1, no padding
 w1 = np.array([1.0, 2.0, 3.0])
 A = conv_matrix_1d(n1, w1, stride=s1)
-labels = np.where(A == 0, "", np.vectorize(lambda v: f"w{int(v)}" if v else "")(A))
 st.markdown(f"A 1-D cross-correlation of length n = {n1} with f = {f1} weights w = (w1, w2, w3), stride 1: row j of A "
             "holds the weights that output j reads, $(Ax)_j = \\sum_i w_i x_{j+i-1}$. Aᵀ has the same weights down its "
             "columns: input k is *sent* to every output j with weight $w_{k-j+1}$, which is the last line of the derivation:")
 st.latex(r"y^\top A x = \sum_{j=1}^{n-f+1} y_j \sum_{i=1}^{f} w_i x_{j+i-1}"
          r" = \sum_{k=1}^{n} x_k \sum_{j=\max(1,\,k-f+1)}^{\min(n-f+1,\,k)} w_{k-j+1}\, y_j = (A^\top y)^\top x")
 cols = st.columns(2)
-chart(matrix_figure(A, f"A ({A.shape[0]}×{A.shape[1]}): the convolution", labels), key="adj_A", container=cols[0])
-chart(matrix_figure(A.T, f"Aᵀ ({A.shape[1]}×{A.shape[0]}): the transposed convolution", labels.T), key="adj_AT", container=cols[1])
+a_fig, at_fig = cached_adjoint_figures(n1)
+chart(a_fig, key="adj_A", container=cols[0])
+chart(at_fig, key="adj_AT", container=cols[1])
 y1 = np.arange(1.0, A.shape[0] + 1)
 a1 = output_padding_to_invert(n1, f1, s1)
 scatter_1d = conv_transpose2d(y1[None], w1[None], stride=(1, s1), output_padding=(0, a1))[0]
@@ -251,8 +251,9 @@ ux = np.array([[6.0, 8.0], [3.0, 4.0]]) if up_input == "note000" else \
 ac = up_ac and up_mode == "bilinear"
 uy = upsample(ux, up_scale, up_mode, ac)
 cols = st.columns([1, 2])
-chart(exact_grid_figure(ux, "input"), key="up_in", container=cols[0])
-chart(exact_grid_figure(uy, f"{up_mode} ×{up_scale}" + (", align_corners" if ac else "")), key="up_out", container=cols[1])
+chart(cached_exact_grid(tuple(map(tuple, ux)), "input"), key="up_in", container=cols[0])
+chart(cached_exact_grid(tuple(map(tuple, uy)), f"{up_mode} ×{up_scale}" + (", align_corners" if ac else "")), key="up_out",
+      container=cols[1])
 if up_input == "note000" and up_mode == "bilinear" and up_scale == 2 and not ac:
     st.markdown("These are note 000's numbers: rows [6, 6.5, 7.5, 8], [5.25, 5.6875, 6.5625, 7], "
                 "[3.75, 4.0625, 4.6875, 5], [3, 3.25, 3.75, 4].")
@@ -264,11 +265,11 @@ if not presenting():
 
 st.subheader("Pixel shuffle: channels to space")
 r = max(2, up_scale)
-px = np.stack([10 * c + np.arange(4.0).reshape(2, 2) for c in range(r * r)])     # (r², 2, 2)
+px = pixel_shuffle_example(r)                                                      # (r², 2, 2)
 shuffled = pixel_shuffle(px, r)                                                    # (1, 2r, 2r)
 st.markdown(f"`pixel_shuffle(x, {r})` turns {r * r} channels of 2×2 into one {2 * r}×{2 * r} map: channel "
             f"c = i·{r} + j fills the cells at offset (i, j) of every {r}×{r} block. Channel c holds 10c + position, "
             "so each number tells where it came from. `F.pixel_shuffle` in float64 agrees: max |difference| = "
             f"**{max_abs_difference(shuffled, pixel_shuffle_torch(px, r)):.1e}**; `pixel_unshuffle` undoes it: "
             f"max |unshuffle(shuffle(x)) − x| = **{max_abs_difference(pixel_unshuffle(shuffled, r), px):.1e}**.")
-chart(pixel_shuffle_figure(px, r, shuffled), key="shuffle")
+chart(cached_pixel_shuffle_figure(r), key="shuffle")

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from convviz.conv import output_shape
+from convviz.conv import cross_correlate2d, output_shape
 from convviz.examples import input_values, kernel_values
-from convviz.matrix import circulant_matrix, conv_matrix, dependency_pattern, im2col, tap_index
-from convviz.matrix_figures import COL_COLOUR, ROW_COLOUR, matrix_figure
+from convviz.matrix import circulant_matrix, conv_matrix, conv_matrix_1d, dependency_pattern, im2col, tap_index
+from convviz.matrix_figures import COL_COLOUR, ROW_COLOUR, channel_grids_figure, matrix_figure
 
 PRESETS = {
     "none": "Your own settings",
@@ -95,3 +95,37 @@ def cached_circulant_figure(n: int, k: int, seed: int):
     c = circulant_matrix(n, kernel)
     structure = circulant_matrix(n, np.ones(k)) != 0
     return matrix_figure(c, f"C: {n} × {n} circulant (first column = kernel, zero-padded)", structure=structure)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_grid_figures(view: tuple, stride: int, padding: int, dilation: int, row: int, col: int):
+    """(input x with output `row`'s window and input cell `col` marked, output y with what cell `col` feeds)."""
+    x, w = matrix_arrays(*view)
+    y = cross_correlate2d(x, w, stride=stride, padding=padding, dilation=dilation)      # (C_out, H', W')
+    pattern = cached_pattern(view, stride, padding, dilation)
+    o, i, j = np.unravel_index(row, y.shape)
+    c, r, q = np.unravel_index(col, x.shape)
+    return (channel_grids_figure(x, f"input x: magenta = output ({o}, {i}, {j})'s window, green = input cell",
+                                 window=pattern[row].reshape(x.shape), mark=(c, r, q)),
+            channel_grids_figure(y, f"output y = A x: green = fed by input ({c}, {r}, {q}), magenta = output cell",
+                                 window=pattern[:, col].reshape(y.shape), window_colour="#1a9850", mark=(o, i, j),
+                                 mark_colour="#d6007e"))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_block_figures(view: tuple, stride: int, padding: int, dilation: int) -> list:
+    """The Toeplitz blocks T_a of kernel slice w[0, 0] (note 000's 1-D banded matrices), first 4 kernel rows."""
+    x, w = matrix_arrays(*view)
+    width, kw = x.shape[2], w.shape[3]
+    structure = conv_matrix_1d(width, np.ones(kw), stride, padding, dilation) != 0
+    return [matrix_figure(conv_matrix_1d(width, w[0, 0, a], stride, padding, dilation), f"T{a} (kernel row {a})",
+                          structure=structure) for a in range(min(w.shape[2], 4))]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_im2col_figure(view: tuple, stride: int, padding: int, dilation: int, column: int):
+    """im2col(x) with window `column` (an output cell, reading order within a map) highlighted."""
+    cols_x = cached_im2col(view, stride, padding, dilation)
+    return matrix_figure(cols_x, f"im2col(x): {cols_x.shape[0]} × {cols_x.shape[1]} (rows = (c, a, b), "
+                                 "columns = windows)", col=column, col_colour="#d6007e",
+                         structure=np.ones(cols_x.shape, dtype=bool))

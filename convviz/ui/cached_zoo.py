@@ -10,7 +10,7 @@ import streamlit as st
 
 from convviz import zoo
 from convviz.figures import grid_figure
-from convviz.zoo_figures import (channel_grid, connection_figure, decimals_text, outline_cells, outline_window,
+from convviz.zoo_figures import (channel_grid, connection_figure, cost_bars_figure, decimals_text, outline_cells, outline_window,
                                  receptive_figure, taps_figure, tiled_kernels_figure)
 
 
@@ -83,3 +83,15 @@ def locally_connected_view(in_channels: int, out_channels: int, kernel_size: int
     conv = tiled_kernels_figure(zoo.shared_weights(ex["w_conv"], (ho, wo))[:, :, 0, 0],
                                 f"convolution: one kernel, shared by all {ho}×{wo} positions")
     return ex, lc, conv
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def depthwise_separable_check(in_channels: int, out_channels: int, kernel_size: int, stride: int, padding: int,
+                              size: int):
+    """zoo.depthwise_separable_example: the numpy block against torch on a random input (tens of ms)."""
+    return zoo.depthwise_separable_example(in_channels, out_channels, kernel_size, stride, padding, size=size)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cost_bars(standard_macs: int, depthwise_macs: int, pointwise_macs: int, kernel_size: int):
+    return cost_bars_figure(standard_macs, depthwise_macs, pointwise_macs, kernel_size)
