@@ -120,12 +120,25 @@ def image_figure(img, title: str = "", height: int = 360) -> go.Figure:
     return fig
 
 
-def enlarged(fig: go.Figure, factor: float = 1.3, max_height: int = 900) -> go.Figure:
-    """A copy of `fig` for a projector: every font `factor` times larger and black, taller up to `max_height`.
+def _thicker_frame(frame: dict, factor: float) -> dict:
+    """An animation frame (a plain dict) whose layout shapes have `factor` times wider outlines; a copy."""
+    shapes = frame.get("layout", {}).get("shapes")
+    if not shapes:
+        return frame
+    wider = [{**shape, "line": {**shape["line"], "width": shape["line"]["width"] * factor}}
+             if shape.get("line", {}).get("width") else shape for shape in shapes]
+    return {**frame, "layout": {**frame["layout"], "shapes": wider}}
 
-    The copy keeps a FramedFigure's frames; the original (often a cached, shared figure) is untouched.
+
+def enlarged(fig: go.Figure, factor: float = 1.3, max_height: int = 900) -> go.Figure:
+    """A copy of `fig` for a projector: every font `factor` times larger and black, outlines `factor` times
+    wider, taller up to `max_height`.
+
+    The copy keeps a FramedFigure's frames (their outlines widened too); the original (often a cached,
+    shared figure) is untouched.
     """
-    out = FramedFigure(fig, raw_frames=fig.raw_frames) if isinstance(fig, FramedFigure) else go.Figure(fig)
+    frames = [_thicker_frame(frame, factor) for frame in fig.raw_frames] if isinstance(fig, FramedFigure) else None
+    out = FramedFigure(fig, raw_frames=frames) if frames is not None else go.Figure(fig)
     grow = lambda size, default=FONT["size"]: round((size or default) * factor)      # noqa: E731
     layout = out.layout
     out.update_layout(font=dict(size=grow(layout.font.size), color="#000000"))
@@ -141,6 +154,9 @@ def enlarged(fig: go.Figure, factor: float = 1.3, max_height: int = 900) -> go.F
     out.update_yaxes(**black)
     for note in layout.annotations:
         note.font.size = grow(note.font.size)
+    for shape in layout.shapes:                      # window and cell outlines: thicker, to be seen from the back
+        if shape.line.width:
+            shape.line.width = shape.line.width * factor
     for trace in out.data:
         if getattr(trace, "textfont", None) is not None and trace.textfont.size:
             trace.textfont.size = grow(trace.textfont.size)

@@ -8,7 +8,7 @@ from convviz.torch_check import max_abs_difference
 from convviz.ui import cached_batchnorm as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.present import chart, presenting, settings_box
 
 lesson_header(
     "Batch normalization",
@@ -25,7 +25,7 @@ def r4(value) -> float:
 
 
 # --- Controls -------------------------------------------------------------------------------
-with st.container(border=True):
+with settings_box():
     row = st.columns(5)
     n = int_control("Batch size N", "n", 1, 8, 4, container=row[0])
     c = int_control("Channels C", "c", 1, MAX_CHANNELS, 4, container=row[1])

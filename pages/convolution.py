@@ -14,7 +14,7 @@ from convviz.ui.cached import filter_figures, lesson_arrays, small_grid, window_
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, float_control, int_control, step_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.stepping import play_interval
 from convviz.window import window_step
 
@@ -26,7 +26,7 @@ lesson_header(
 )
 
 # --- Controls -------------------------------------------------------------------------------
-with st.container(border=True):
+with settings_box():
     top = st.columns(4)
     preset = choice_control("Preset", "preset", {"none": "Your own settings", "ex71": "Exercise 7.1 (note 004)"},
                             "none", container=top[0])

@@ -16,7 +16,7 @@ from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_block_figure
                                       cached_matrix_figure, cached_pattern, circulant_arrays, matrix_arrays)
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.present import chart, presenting, settings_box
 
 lesson_header(
     "Convolution as a matrix",
@@ -37,7 +37,7 @@ def take_click(chart_key: str, apply) -> None:
 
 
 # --- Controls -------------------------------------------------------------------------------
-with st.container(border=True):
+with settings_box():
     top = st.columns(4)
     preset = choice_control("Preset", "mx_preset", PRESETS, "none", container=top[0])
     fixed = preset != "none"

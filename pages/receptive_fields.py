@@ -12,7 +12,7 @@ from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, ca
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.stepping import play_controls, play_interval
 
 DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5
@@ -39,7 +39,7 @@ lesson_header(
 )
 
 # --- The stack ----------------------------------------------------------------------------------
-with st.container(border=True):
+with settings_box():
     top = st.columns(2)
     preset = choice_control("Preset", "preset", PRESET_NAMES, "custom", container=top[0])
     if preset == "custom":

@@ -19,7 +19,7 @@ from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_direct_
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.stepping import play_interval
 from convviz.upsample import (interior_spread, pixel_shuffle, pixel_shuffle_torch, pixel_unshuffle, remedy_border,
                               upsample, upsample_torch)
@@ -32,7 +32,7 @@ lesson_header(
 )
 
 # --- Controls -------------------------------------------------------------------------------
-with st.container(border=True):
+with settings_box():
     top = st.columns(4)
     preset = choice_control("Preset", "tc_preset", {"none": "Your own settings",
                                                    "note000": "Note 000: 2×2 input, 2×2 kernel, stride 2"},

@@ -96,3 +96,16 @@ def test_enlarged_figure_for_a_projector_leaves_the_original_alone():
     assert big.layout.height == round(fig.layout.height * 1.5)
     assert big.layout.xaxis.tickfont.color == big.layout.yaxis.title.font.color == "#000000"
     assert fig.layout.font.color is None and fig.layout.xaxis.tickfont.color is None   # a copy, not an edit
+
+
+def test_enlarged_step_figure_widens_the_window_outline_in_every_frame():
+    from convviz.figures import enlarged
+
+    fig = sliding_window_figure(np.arange(25.0).reshape(5, 5), np.ones((3, 3)), active=1)
+    big = enlarged(fig, factor=2)
+    widths = lambda shapes: [s["line"]["width"] for s in shapes if s.get("line", {}).get("width")]  # noqa: E731
+    assert widths(big.layout.to_plotly_json()["shapes"]) == [2 * w for w in widths(fig.layout.to_plotly_json()["shapes"])]
+    for small_frame, big_frame in zip(fig.raw_frames, big.raw_frames, strict=True):
+        small, wide = widths(small_frame["layout"]["shapes"]), widths(big_frame["layout"]["shapes"])
+        assert small and wide == [2 * w for w in small]
+    assert fig.raw_frames[0] is not big.raw_frames[0]            # the cached original keeps its outlines

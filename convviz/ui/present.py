@@ -2,8 +2,9 @@
 
 `present=1` (or `present=true`) in a link, or the switch at the top of every lesson, turns it on:
 the sidebar collapses, the root font grows (everything sized in rem follows; streamlit-notes §7),
-text turns pure black, the chosen figures are drawn larger (`chart`), and the study material a
-page marks with `if not presenting():` (code, long derivations, model cards) is left out.
+text turns pure black, every figure is drawn larger with wider outlines (`chart`), a lesson's settings
+fold into an expander (`settings_box`) so the picture comes first, and the study material a page marks
+with `if not presenting():` (code, long derivations, model cards) is left out.
 """
 
 from __future__ import annotations
@@ -48,6 +49,15 @@ def presentation_switch(container=None) -> bool:
     if present:
         st.html(PRESENT_CSS)
     return present
+
+
+def settings_box():
+    """The box that holds a lesson's settings: a bordered container, or while presenting a folded
+    "Settings" expander, so that the first screen on a projector shows the picture, not the controls.
+    The controls still run (and keep the URL) when folded."""
+    if presenting():
+        return st.expander("Settings", icon=":material/tune:", expanded=False)
+    return st.container(border=True)
 
 
 def chart(fig, key: str, container=None, **kwargs):

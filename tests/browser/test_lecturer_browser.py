@@ -97,3 +97,27 @@ def test_every_lesson_in_presentation_mode(browser, app_url, screenshots, name):
             screenshots.save(page, f"present_{name}_{width}x{height}_full.png")
         finally:
             context.close()
+
+
+def chart_boxes(page) -> list[tuple[int, int, int, int]]:
+    """Rounded (x, y, width, height) of every plotly chart, y from the page title (clicking scrolls the page)."""
+    boxes = page.locator("[data-testid='stPlotlyChart']").evaluate_all(
+        "els => { const top = document.querySelector('h1').getBoundingClientRect().y;"
+        "         return els.map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y - top, r.width, r.height]; }); }")
+    return [tuple(round(v) for v in box) for box in boxes]
+
+
+@pytest.mark.parametrize("path, key, start", [("convolution", "pos", 3), ("transposed_convolution", "tc_step", 1),
+                                              ("receptive_fields", "layer", 3)])
+def test_stepping_while_presenting_does_not_move_the_figures(page, app_url, path, key, start):
+    """A projector audience loses its place when the figure jumps: ▶ changes the numbers, not the layout."""
+    extra = "&tc_preset=note000" if path == "transposed_convolution" else "&preset=vgg16" if path == "receptive_fields" else ""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{app_url}/{path}?present=1&{key}={start}{extra}")
+    page.wait_for_timeout(500)
+    before = chart_boxes(page)[:2]
+    page.get_by_role("button", name="▶", exact=True).first.click()
+    page.wait_for_url(re.compile(rf"{key}={start + 1}"))
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    assert chart_boxes(page)[:2] == before
