@@ -22,3 +22,7 @@ def test_classroom_settings():
     assert server["maxMessageSize"] < 200                      # bounded below streamlit's default
     assert server["maxCacheDataSize"].endswith(("mb", "gb"))
     assert server["runOnSave"] is False and server["fileWatcherType"] == "none"
+
+
+def test_no_traceback_ever_reaches_the_browser():
+    assert SETTINGS["client"]["showErrorDetails"] in ("type", "none")
