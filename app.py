@@ -4,19 +4,23 @@ import streamlit as st
 
 from convviz.device import device_description
 from convviz.ui.layout import LESSONS, SECTIONS, navigation
+from convviz.ui.share import share_button
 
 st.set_page_config(page_title="ConvViz: convolution arithmetic", page_icon=":material/grid_on:", layout="wide")
 
 
 def home() -> None:
-    st.title("ConvViz")
+    heading, tools = st.columns([3, 1], vertical_alignment="center")
+    heading.title("ConvViz")
+    share_button(tools)       # the home page's link and QR code: the whole app, for the room
     st.markdown(
         "**See and check the arithmetic of convolutional networks.** Every number on these pages is "
         "computed by the `convviz` package and tested against PyTorch in float64: output sizes, sliding "
         "windows, transposed convolutions, receptive fields, the matrices behind them, batch norm, and "
         "small denoising and super-resolution networks trained by this project."
     )
-    st.markdown("Every view lives in its link: copy the address bar to share exactly what you see.")
+    st.markdown("Every view lives in its link: copy the address bar, or use **Share this view** on any page "
+                "for the link and a QR code, to share exactly what you see.")
     st.markdown(f":material/memory: **Compute device for the models:** {device_description()}.")
     st.subheader("Lessons")
     for section in SECTIONS:

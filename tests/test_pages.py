@@ -36,6 +36,9 @@ def test_home_lists_every_lesson_and_the_device():
     for lesson in LESSONS:
         assert lesson.title in body
     assert "Compute device" in body
+    at.button(key="share_view").click().run()             # the home page's link and QR code
+    assert_clean(at)
+    assert any("localhost:8501" in c.value for c in at.code)
 
 
 @pytest.mark.parametrize("path", PAGES)
