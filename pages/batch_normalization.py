@@ -6,6 +6,7 @@ import streamlit as st
 from convviz.batchnorm_figures import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output, torch_snippet
 from convviz.torch_check import max_abs_difference
 from convviz.ui import cached_batchnorm as cached
+from convviz.ui.downloads import code_download
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control
 from convviz.ui.present import chart, presenting, settings_box
@@ -133,9 +134,11 @@ if batch_ok:
     st.markdown(f"`torch.nn.BatchNorm2d(momentum={momentum:g})` in float64, fed the same {steps} batches, gives the "
                 f"same running statistics and both outputs: max |difference| = **{check:.1e}**. This code reproduces "
                 "the running statistics; running it prints:")
+    snippet = torch_snippet(n, c, h, w, seed, steps, momentum, gamma, beta)
     if not presenting():
-        st.code(torch_snippet(n, c, h, w, seed, steps, momentum, gamma, beta), language="python")
+        st.code(snippet, language="python")
         st.code(snippet_output(ours), language="text")
+    code_download(snippet, "batch_norm_running_statistics")
 
 # --- Folding ------------------------------------------------------------------------------------
 st.header("Folding BN into the convolution")

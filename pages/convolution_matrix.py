@@ -14,6 +14,7 @@ from convviz.transposed import conv_transpose2d_torch
 from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_block_figures, cached_circulant_figure,
                                       cached_grid_figures, cached_im2col, cached_im2col_figure, cached_matrix,
                                       cached_matrix_figure, cached_pattern, circulant_arrays, matrix_arrays)
+from convviz.ui.downloads import code_download
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control
 from convviz.ui.present import chart, presenting, settings_box
@@ -167,6 +168,7 @@ if problem is None:
     if not presenting():
         st.code(code, language="python")
         st.code(repr(ax.tolist()), language="text")
+    code_download(code, "conv_matrix")
 
     # --- Block structure --------------------------------------------------------------------------
     st.header("Doubly block Toeplitz")

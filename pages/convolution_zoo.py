@@ -8,6 +8,7 @@ from convviz import zoo
 from convviz.ui import cached_zoo
 from convviz.ui.cached_zoo import (dilation_view, grouped_view, locally_connected_view, pointwise_view, pooling_view,
                                    separable_view)
+from convviz.ui.downloads import code_download
 from convviz.ui.layout import ROOT, lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control
 from convviz.ui.present import chart, presenting
@@ -171,9 +172,11 @@ else:
                 + f" The numpy block against `F.conv2d(groups=C)` then a 1×1 `F.conv2d` on a random "
                 f"{check_size}×{check_size}×{check_cin} input with {check_cout} output channels: "
                 f"max |difference| = **{dex['torch_gap']:.1e}**.")
+    cost_code = zoo.cost_snippet(ds_cin, ds_cout, ds_k, ds_size, ds_stride, ds_padding)
+    code_download(cost_code, "depthwise_separable_cost")
     if not presenting():
         with st.expander("The same counts in PyTorch (forward hooks on the meta device)"):
-            st.code(zoo.cost_snippet(ds_cin, ds_cout, ds_k, ds_size, ds_stride, ds_padding), language="python")
+            st.code(cost_code, language="python")
             st.markdown("Running it prints:")
             st.code(f"{std['params']} {std['macs']} {dsc['params']} {dsc['macs']}", language="text")
 

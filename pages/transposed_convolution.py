@@ -16,7 +16,7 @@ from convviz.ui.cached import small_grid
 from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_direct_figure, cached_exact_grid,
                                           cached_overlap_figures, cached_pixel_shuffle_figure, cached_remedies,
                                           cached_scatter_figure, pixel_shuffle_example, transposed_arrays)
-from convviz.ui.downloads import export_buttons
+from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
@@ -259,9 +259,11 @@ if up_input == "note000" and up_mode == "bilinear" and up_scale == 2 and not ac:
                 "[3.75, 4.0625, 4.6875, 5], [3, 3.25, 3.75, 4].")
 uref = upsample_torch(ux, up_scale, up_mode, ac)
 st.markdown(f"`F.interpolate` in float64: max |difference| = **{max_abs_difference(uy, uref):.1e}**. The code:")
+up_code = upsample_snippet(ux, up_scale, up_mode, ac)
 if not presenting():
-    st.code(upsample_snippet(ux, up_scale, up_mode, ac), language="python")
+    st.code(up_code, language="python")
     st.code(repr(uy.tolist()), language="text")
+code_download(up_code, "upsample")
 
 st.subheader("Pixel shuffle: channels to space")
 r = max(2, up_scale)

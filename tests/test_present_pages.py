@@ -118,3 +118,15 @@ def test_every_figure_is_enlarged_while_presenting_and_exports_a_sharp_png(path)
     for c in presenting_at.get("plotly_chart") + plain_at.get("plotly_chart"):
         options = json.loads(c.proto.config)["toImageButtonOptions"]
         assert options["format"] == "png" and options["scale"] == 2 and options["filename"]
+
+
+@pytest.mark.parametrize("path, stem", [("pages/batch_normalization.py", "batch_norm_running_statistics"),
+                                        ("pages/convolution_matrix.py", "conv_matrix"),
+                                        ("pages/convolution_zoo.py", "depthwise_separable_cost"),
+                                        ("pages/transposed_convolution.py", "upsample")])
+def test_the_code_is_a_download_while_presenting(path, stem):
+    """Code blocks are hidden on a projector; the same code stays one click away as a .py file."""
+    at = page(path, present="1")
+    assert not at.exception
+    button = [b.proto for b in at.get("download_button") if b.proto.id.endswith(f"-{stem}_code")]
+    assert len(button) == 1 and button[0].label == "PyTorch code, .py" and button[0].url.endswith(".py")

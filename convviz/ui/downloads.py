@@ -29,5 +29,10 @@ def export_buttons(stem: str, scene: Callable[[], Scene], scenes: Callable[[], l
                             help=f"{GIF_SIZE[0]}×{GIF_SIZE[1]}, looping" + (f"; the first {MAX_FRAMES} of {steps} steps"
                                                                            if steps > MAX_FRAMES else ""))
     if code is not None:
-        cols[3].download_button("PyTorch code, .py", data=code, file_name=f"{stem}.py", mime="text/x-python",
-                                key=f"{stem}_code", **common)
+        code_download(code, stem, cols[3], width="stretch")
+
+
+def code_download(code: str, stem: str, container=None, **kwargs) -> None:
+    """The view's PyTorch code as `<stem>.py` (kept while presenting, when the code block itself is hidden)."""
+    (container or st).download_button("PyTorch code, .py", data=code, file_name=f"{stem}.py", mime="text/x-python",
+                                      key=f"{stem}_code", on_click="ignore", icon=":material/download:", **kwargs)
