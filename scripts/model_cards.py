@@ -91,6 +91,10 @@ def curve_table(rows: list, keep: int = 14) -> list:
         mark = " (best)" if r is best else ""
         lines.append(f"| {r['step']} | {r['minutes']:.1f} | {r['lr']} | {r['loss']:.3g} | {r['val']:.3f}{mark} | "
                      f"{r['extra'].replace(';', ', ')} |")
+    if rows[0]["step"] > 200:       # a run that warm-started from the shipped weights (runs/ is not in git)
+        lines += ["", f"The log starts at step {rows[0]['step']}: the run that wrote it warm-started from the shipped weights, "
+                      "and the log of the steps before it stayed on an earlier machine; their curve is in this "
+                      "card's git history (`git log -p assets/models/<name>.md`)."]
     return lines
 
 
