@@ -130,3 +130,13 @@ def test_the_code_is_a_download_while_presenting(path, stem):
     assert not at.exception
     button = [b.proto for b in at.get("download_button") if b.proto.id.endswith(f"-{stem}_code")]
     assert len(button) == 1 and button[0].label == "PyTorch code, .py" and button[0].url.endswith(".py")
+
+
+def test_a_bad_value_in_a_presentation_link_is_announced_above_the_folded_settings():
+    at = page("pages/convolution.py", present="1", sh="abc")
+    assert not at.exception
+    assert at.number_input(key="sh").value == 1                       # the default, kept
+    assert any("The link's sh=" in w.value for w in at.warning)       # its own message, inside Settings
+    assert any("1 setting(s) in this link could not be used" in w.value for w in at.warning)
+    clean = page("pages/convolution.py", present="1")
+    assert not any("could not be used" in w.value for w in clean.warning)

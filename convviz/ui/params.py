@@ -50,9 +50,16 @@ def _write_url(key: str, value: Any, default: Any) -> None:
         st.query_params[key] = str(value).lower() if isinstance(value, bool) else str(value)
 
 
+# This run's messages about unusable link values, collected while a folded settings box is open
+# (convviz.ui.present.settings_box), which then says above the fold that there are some.
+LINK_PROBLEMS = "_link_problems"
+
+
 def _warn(box, problem: str | None) -> None:
     if problem:
         box.warning(problem, icon=":material/warning:")
+        if LINK_PROBLEMS in st.session_state:
+            st.session_state[LINK_PROBLEMS].append(problem)
 
 
 def parse_int(min_value: int, max_value: int) -> Callable[[str], int]:

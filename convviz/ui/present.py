@@ -9,10 +9,12 @@ with `if not presenting():` (code, long derivations, model cards) is left out.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import streamlit as st
 
 from convviz.figures import enlarged
-from convviz.ui.params import toggle_control
+from convviz.ui.params import LINK_PROBLEMS, toggle_control
 
 KEY = "present"
 # Root font: 19 px on a 1280-wide screen, 23 px at 1920, at most 26 px. Captions and help text
@@ -51,13 +53,26 @@ def presentation_switch(container=None) -> bool:
     return present
 
 
+@contextmanager
 def settings_box():
     """The box that holds a lesson's settings: a bordered container, or while presenting a folded
     "Settings" expander, so that the first screen on a projector shows the picture, not the controls.
-    The controls still run (and keep the URL) when folded."""
-    if presenting():
-        return st.expander("Settings", icon=":material/tune:", expanded=False)
-    return st.container(border=True)
+    The controls still run (and keep the URL) when folded; a link value they could not use is
+    announced above the fold, its own message waiting inside."""
+    if not presenting():
+        with st.container(border=True):
+            yield
+        return
+    notice = st.empty()
+    st.session_state[LINK_PROBLEMS] = []
+    try:
+        with st.expander("Settings", icon=":material/tune:", expanded=False):
+            yield
+    finally:                                   # st.stop() inside the box ends the collecting too
+        problems = st.session_state.pop(LINK_PROBLEMS, [])
+    if problems:
+        notice.warning(f"{len(problems)} setting(s) in this link could not be used and show their defaults: "
+                       "open **Settings** to see which.", icon=":material/warning:")
 
 
 def chart(fig, key: str, container=None, **kwargs):
