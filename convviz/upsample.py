@@ -83,6 +83,11 @@ def pixel_shuffle(x, r: int) -> np.ndarray:
     return out.reshape(c, h * r, w * r)
 
 
+def pixel_shuffle_example(r: int) -> np.ndarray:
+    """(r², 2, 2): channel c holds 10c + position, so every shuffled number tells where it came from."""
+    return np.stack([10 * c + np.arange(4.0).reshape(2, 2) for c in range(r * r)])
+
+
 def pixel_unshuffle(x, r: int) -> np.ndarray:
     """(C, H·r, W·r) -> (C·r², H, W), the inverse of pixel_shuffle; x (H, W) counts as one channel."""
     x = np.asarray(x, dtype=np.float64)

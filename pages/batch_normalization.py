@@ -111,8 +111,7 @@ momentum = slider_control("momentum (weight of the newest batch)", "momentum", 0
 steps = int_control("Training steps", "steps", 1, 300, 30, container=row[1])
 if batch_ok:
     ours, theirs = cached.histories(n, c, h, w, seed, steps, momentum, gamma, beta)
-    chart(cached.running_figure(n, c, h, w, seed, steps, momentum, gamma, beta, channel),
-                    key="bn_running")
+    chart(cached.running_figure(n, c, h, w, seed, steps, momentum, gamma, beta, channel), key="bn_running")
     rm, rv = ours["running_mean"][-1], ours["running_var"][-1]
     st.markdown(f"After {steps} steps with momentum {momentum:g} (m = {m} values per channel and batch):")
     st.dataframe([{"channel": j, "running_mean": r4(rm[j]), "population mean": CHANNEL_MEANS[j],

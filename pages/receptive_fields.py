@@ -208,7 +208,7 @@ if table is not None:
                 width = mass_width(erf.sum(0))
                 cols = st.columns(2)
                 chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),
-                                     key="erf_figure", container=cols[0])
+                      key="erf_figure", container=cols[0])
                 chart(cached_profile_figure(n, stack, depth), key="erf_profile", container=cols[1])
                 cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: 95% of the gradient (summed over "
                                  f"the rows) lies within **{width}** columns, against r = **{row['r']}**"

@@ -15,14 +15,14 @@ from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snipp
 from convviz.ui.cached import small_grid
 from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_direct_figure, cached_exact_grid,
                                           cached_overlap_figures, cached_pixel_shuffle_figure, cached_remedies,
-                                          cached_scatter_figure, pixel_shuffle_example, transposed_arrays)
+                                          cached_scatter_figure, transposed_arrays)
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.stepping import play_interval
-from convviz.upsample import (interior_spread, pixel_shuffle, pixel_shuffle_torch, pixel_unshuffle, remedy_border,
-                              upsample, upsample_torch)
+from convviz.upsample import (interior_spread, pixel_shuffle, pixel_shuffle_example, pixel_shuffle_torch, pixel_unshuffle,
+                              remedy_border, upsample, upsample_torch)
 
 lesson_header(
     "Transposed convolution",
@@ -181,7 +181,7 @@ st.markdown(f"A 1-D cross-correlation of length n = {n1} with f = {f1} weights w
 st.latex(r"y^\top A x = \sum_{j=1}^{n-f+1} y_j \sum_{i=1}^{f} w_i x_{j+i-1}"
          r" = \sum_{k=1}^{n} x_k \sum_{j=\max(1,\,k-f+1)}^{\min(n-f+1,\,k)} w_{k-j+1}\, y_j = (A^\top y)^\top x")
 cols = st.columns(2)
-a_fig, at_fig = cached_adjoint_figures(n1)
+a_fig, at_fig = cached_adjoint_figures(n1, tuple(w1), s1)
 chart(a_fig, key="adj_A", container=cols[0])
 chart(at_fig, key="adj_AT", container=cols[1])
 y1 = np.arange(1.0, A.shape[0] + 1)
@@ -252,8 +252,8 @@ ac = up_ac and up_mode == "bilinear"
 uy = upsample(ux, up_scale, up_mode, ac)
 cols = st.columns([1, 2])
 chart(cached_exact_grid(tuple(map(tuple, ux)), "input"), key="up_in", container=cols[0])
-chart(cached_exact_grid(tuple(map(tuple, uy)), f"{up_mode} ×{up_scale}" + (", align_corners" if ac else "")), key="up_out",
-      container=cols[1])
+up_title = f"{up_mode} ×{up_scale}" + (", align_corners" if ac else "")
+chart(cached_exact_grid(tuple(map(tuple, uy)), up_title), key="up_out", container=cols[1])
 if up_input == "note000" and up_mode == "bilinear" and up_scale == 2 and not ac:
     st.markdown("These are note 000's numbers: rows [6, 6.5, 7.5, 8], [5.25, 5.6875, 6.5625, 7], "
                 "[3.75, 4.0625, 4.6875, 5], [3, 3.25, 3.75, 4].")

@@ -120,3 +120,16 @@ def test_upsampling_grid_keeps_note_000_digits():
     fig = exact_grid_figure(upsample([[6, 8], [3, 4]], 2, "bilinear"), "bilinear ×2")
     assert list(fig.data[0].text[1]) == ["5.25", "5.6875", "6.5625", "7"]
     assert fig.to_dict()["layout"]["yaxis"]["autorange"] == "reversed"
+
+
+@pytest.mark.parametrize("r", [2, 3])
+def test_pixel_shuffle_example_numbers_name_their_source(r):
+    """Channel c = i·r + j lands at offset (i, j) of every r×r block: the number there is 10c + position."""
+    from convviz.upsample import pixel_shuffle_example
+
+    x = pixel_shuffle_example(r)
+    assert x.shape == (r * r, 2, 2) and x[1].tolist() == [[10, 11], [12, 13]]
+    y = F.pixel_shuffle(torch.from_numpy(x)[None], r)[0, 0].numpy()
+    for i in range(r):
+        for j in range(r):
+            assert y[i, j] == 10 * (i * r + j) and y[r + i, r + j] == 10 * (i * r + j) + 3

@@ -19,8 +19,8 @@ import numpy as np
 import streamlit as st
 
 from convviz import baselines, restore
-from convviz.restoration_figures import crop_figure, feature_figure, panel_figure
 from convviz.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
+from convviz.restoration_figures import crop_figure, feature_figure, panel_figure
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control
 

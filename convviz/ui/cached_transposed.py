@@ -10,7 +10,7 @@ from convviz.matrix import conv_matrix_1d
 from convviz.transposed import direct_equivalent, overlap_counts, overlap_counts_2d
 from convviz.transposed_figures import (direct_figure, exact_grid_figure, matrix_figure, overlap_figures, panels_figure,
                                        pixel_shuffle_figure, scatter_figure)
-from convviz.upsample import checkerboard_remedies, pixel_shuffle
+from convviz.upsample import checkerboard_remedies, pixel_shuffle, pixel_shuffle_example
 
 # Note 000, "Transposed convolution": input [[0, 1], [2, 3]], kernel [[0, 1], [2, 3]], stride 2.
 NOTE_000 = dict(x=np.array([[0.0, 1.0], [2.0, 3.0]]), w=np.array([[0.0, 1.0], [2.0, 3.0]]))
@@ -48,9 +48,10 @@ def cached_remedies(kind: str, n: int, k: int, s: int):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def cached_adjoint_figures(n: int):
-    """Figures of note 000's A (n-3+1 × n, weights w1 w2 w3, stride 1) and of Aᵀ, cells labelled w1..w3."""
-    a = conv_matrix_1d(n, np.array([1.0, 2.0, 3.0]), stride=1)
+def cached_adjoint_figures(n: int, weights: tuple, stride: int):
+    """Figures of the 1-D convolution matrix A (conv_matrix_1d) and of Aᵀ; with weights (1, 2, …)
+    each cell is labelled by its weight's name, w1, w2, …"""
+    a = conv_matrix_1d(n, np.array(weights, dtype=np.float64), stride=stride)
     labels = np.where(a == 0, "", np.vectorize(lambda v: f"w{int(v)}" if v else "")(a))
     return (matrix_figure(a, f"A ({a.shape[0]}×{a.shape[1]}): the convolution", labels),
             matrix_figure(a.T, f"Aᵀ ({a.shape[1]}×{a.shape[0]}): the transposed convolution", labels.T))
@@ -67,8 +68,3 @@ def cached_pixel_shuffle_figure(r: int):
     """The pixel-shuffle picture for r² channels of 2×2, channel c holding 10c + position."""
     x = pixel_shuffle_example(r)
     return pixel_shuffle_figure(x, r, pixel_shuffle(x, r))
-
-
-def pixel_shuffle_example(r: int) -> np.ndarray:
-    """(r², 2, 2): channel c holds 10c + position, so every shuffled number tells where it came from."""
-    return np.stack([10 * c + np.arange(4.0).reshape(2, 2) for c in range(r * r)])

@@ -10,8 +10,8 @@ import streamlit as st
 
 from convviz import zoo
 from convviz.figures import grid_figure
-from convviz.zoo_figures import (channel_grid, connection_figure, cost_bars_figure, decimals_text, outline_cells, outline_window,
-                                 receptive_figure, taps_figure, tiled_kernels_figure)
+from convviz.zoo_figures import (channel_grid, connection_figure, cost_bars_figure, decimals_text, outline_cells,
+                                 outline_window, receptive_figure, taps_figure, tiled_kernels_figure)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
