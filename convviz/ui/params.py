@@ -141,7 +141,8 @@ def slider_control(label: str, key: str, min_value: float, max_value: float, def
 
 
 def choice_control(label: str, key: str, options: dict[str, str], default: str, *, container=None,
-                   help: str | None = None, horizontal: bool = False, disabled: bool = False) -> str:
+                   help: str | None = None, horizontal: bool = False, disabled: bool = False,
+                   on_change=None) -> str:
     """Pick one of `options` (URL value -> label shown); the URL holds the short value."""
     box = container or st
     values = list(options)
@@ -153,11 +154,13 @@ def choice_control(label: str, key: str, options: dict[str, str], default: str, 
 
     problem = _seed_from_url(key, parse, default)
     if horizontal:
-        value = box.segmented_control(label, values, format_func=options.get, key=key, help=help, disabled=disabled)
+        value = box.segmented_control(label, values, format_func=options.get, key=key, help=help, disabled=disabled,
+                                     on_change=on_change)
         if value is None:                 # a segmented control can be clicked off: keep the default then
             value = default
     else:
-        value = box.selectbox(label, values, format_func=options.get, key=key, help=help, disabled=disabled)
+        value = box.selectbox(label, values, format_func=options.get, key=key, help=help, disabled=disabled,
+                              on_change=on_change)
     _write_url(key, value, default)
     _warn(box, problem)
     return value
@@ -186,7 +189,7 @@ def step_control(label: str, key: str, count: int, *, container=None, player: bo
     `player=True`, Play / Pause and a speed come under it (convviz.ui.stepping; the caller puts
     the view in a fragment with run_every=play_interval(key)).
     """
-    from convviz.ui.stepping import pause, play_controls     # stepping builds on this module
+    from convviz.ui.stepping import go_to, pause, play_controls     # stepping builds on this module
 
     box = container or st
     last = count - 1
@@ -200,13 +203,12 @@ def step_control(label: str, key: str, count: int, *, container=None, player: bo
     if player:                                     # drawn below the slider, run first (it may move the step)
         play_controls(key, list(range(count)), container=box.container())
 
-    def move(delta: int) -> None:
-        pause(key)
-        st.session_state[key] = max(0, min(last, int(st.session_state.get(key, 0)) + delta))
-
+    current = st.session_state[key]                # ◀ / ▶ go to a step fixed now (a repeated click is harmless)
     prev_col, slider_col, next_col = row.columns([1, 10, 1], vertical_alignment="bottom")
-    prev_col.button("◀", key=f"{key}_prev", on_click=move, args=(-1,), help="previous step", width="stretch")
-    next_col.button("▶", key=f"{key}_next", on_click=move, args=(1,), help="next step", width="stretch")
+    prev_col.button("◀", key=f"{key}_prev", on_click=go_to, args=(key, max(0, current - 1)), help="previous step",
+                    width="stretch")
+    next_col.button("▶", key=f"{key}_next", on_click=go_to, args=(key, min(last, current + 1)), help="next step",
+                    width="stretch")
     value = slider_col.slider(label, 0, last, key=key, on_change=pause, args=(key,))
     _write_url(key, value, 0)
     _warn(box, problem)

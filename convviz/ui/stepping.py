@@ -3,7 +3,13 @@
 The view sits in an `st.fragment(run_every=play_interval(key))` (streamlit-notes §3): while playing,
 the fragment reruns every few tenths of a second and each run moves the step on by one, wrapping
 round at the end; the step control writes it to the URL as usual. Play and Pause rerun the whole
-page, because the fragment's interval is read only then. Touching ◀ / ▶ or the slider pauses.
+page, because the fragment's interval is read only then: their callback calls `st.rerun()`, which
+(Streamlit ≥ 1.63) makes the click one full run. Touching ◀ / ▶ or the slider pauses, the same way.
+
+Every callback here sets a value chosen when the button was drawn ("playing: off", "step: 4") rather
+than toggling or adding one. Streamlit can deliver one click twice when an autoplay tick is on its way
+at the same moment (seen in Chromium: Pause ran twice and so played on); a callback that sets a value
+is harmless when repeated.
 """
 
 from __future__ import annotations
@@ -27,9 +33,22 @@ def is_playing(key: str) -> bool:
     return bool(st.session_state.get(_playing_key(key), False))
 
 
+def set_playing(key: str, playing: bool) -> None:
+    """Start or stop the autoplay of step `key`; a callback: the whole page reruns to apply the interval."""
+    if is_playing(key) != playing:
+        st.session_state[_playing_key(key)] = playing
+        st.rerun()
+
+
 def pause(key: str) -> None:
-    """Stop the autoplay of step `key` (used by the step buttons: a hand on the controls wins)."""
-    st.session_state[_playing_key(key)] = False
+    """Stop the autoplay of step `key` (a callback of the step controls: a hand on the controls wins)."""
+    set_playing(key, False)
+
+
+def go_to(key: str, value) -> None:
+    """Show step `value` of control `key` and pause (the callback of ◀ / ▶; repeating it changes nothing)."""
+    st.session_state[key] = value
+    pause(key)
 
 
 def play_interval(key: str) -> float | None:
@@ -53,30 +72,29 @@ def play_controls(key: str, values: Sequence, *, container=None, arrows: bool = 
     """
     box = container or st
     ss = st.session_state
-    if ss.pop(f"_{key}_flipped", False):
-        st.rerun()                     # a full run, so that the fragment picks up its new interval
     if is_playing(key) and key in ss and len(values) > 1:
         ss[key] = next_value(values, ss[key])
 
-    def flip() -> None:
-        ss[_playing_key(key)] = not is_playing(key)
-        ss[f"_{key}_flipped"] = True
-
-    def move(delta: int) -> None:
-        pause(key)
-        current = ss.get(key)
-        index = list(values).index(current) if current in values else len(values) - 1
-        ss[key] = values[max(0, min(len(values) - 1, index + delta))]
-
     if arrows:                    # ◀ ▶ Play in one row, the speed under them (fits a narrow column)
+        current = ss[key] if key in ss else st.query_params.get(key)   # not yet seeded on a link's first run
+        index = list(values).index(current) if current in values else len(values) - 1
         back, forward, left = box.columns([1, 1, 2], vertical_alignment="bottom")
-        back.button("◀", key=f"{key}_prev", on_click=move, args=(-1,), help="previous step", width="stretch")
-        forward.button("▶", key=f"{key}_next", on_click=move, args=(1,), help="next step", width="stretch")
+        back.button("◀", key=f"{key}_prev", on_click=go_to, args=(key, values[max(0, index - 1)]),
+                    help="previous step", width="stretch")
+        forward.button("▶", key=f"{key}_next", on_click=go_to, args=(key, values[min(len(values) - 1, index + 1)]),
+                       help="next step", width="stretch")
         right = box
     else:
         left, right = box.columns([1, 3], vertical_alignment="bottom")
     playing = is_playing(key)
-    left.button("Pause" if playing else "Play", key=f"{key}_play", on_click=flip, width="stretch",
+    left.button("Pause" if playing else "Play", key=f"{key}_play", on_click=set_playing, args=(key, not playing),
+                width="stretch",
                 icon=":material/pause:" if playing else ":material/play_arrow:", disabled=len(values) < 2,
                 help="Step through on its own; ◀ / ▶ or the slider pause it")
-    choice_control("Autoplay speed", SPEED_KEY, SPEED_LABELS, "normal", container=right, horizontal=True)
+
+    def new_speed() -> None:
+        if is_playing(key):
+            st.rerun()                 # the fragment's interval changes only on a full run
+
+    choice_control("Autoplay speed", SPEED_KEY, SPEED_LABELS, "normal", container=right, horizontal=True,
+                   on_change=new_speed)

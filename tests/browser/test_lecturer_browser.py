@@ -71,6 +71,22 @@ def test_autoplay_moves_the_step_and_pause_stops_it(page, app_url):
     assert page.url == stopped
 
 
+def test_a_hand_on_the_step_buttons_pauses_the_autoplay(page, app_url):
+    open_page(page, f"{app_url}/convolution?speed=slow")
+    page.get_by_role("button", name=re.compile("Play")).first.click()
+    expect(page.get_by_role("button", name=re.compile("Pause")).first).to_be_visible()
+    page.get_by_text("fast (0.5 s)").click()               # a new speed while playing takes effect at once
+    page.wait_for_url(re.compile(r"speed=fast"))
+    page.wait_for_url(re.compile(r"pos=3"))                # 0.5 s ticks: well before the slow 2 s ones would get there
+    page.get_by_role("button", name="◀", exact=True).click()
+    expect(page.get_by_role("button", name=re.compile("Play")).first).to_be_visible()
+    wait_for_app(page)
+    page.wait_for_timeout(700)
+    stopped = page.url
+    page.wait_for_timeout(1500)
+    assert page.url == stopped
+
+
 def test_share_dialog_shows_the_link_and_a_qr_code(page, app_url):
     open_page(page, f"{app_url}/receptive_fields?preset=note002&layer=1")
     page.get_by_role("button", name=re.compile("Share this view")).click()
