@@ -171,12 +171,27 @@ def warm_start_path(args, name: str):
 
 
 def warm_start(model: torch.nn.Module, path: Path, arch: str, device: torch.device) -> dict:
-    """Load this project's safetensors into `model`; the training state its metadata records."""
+    """Load this project's safetensors into `model`; the training state its metadata records.
+
+    Weights of the same architecture trained for another scale are accepted when their shapes fit
+    (SRCNN: the scale only labels the bicubic input it saw). That is a new model started from them:
+    step 0, no best validation yet (the old one was measured at the other scale).
+    """
     with safe_open(str(path), framework="pt") as f:
         meta = dict(f.metadata() or {})
-    if meta.get("arch") != arch or json.loads(meta.get("config", "{}")) != model.config():
-        raise SystemExit(f"{path} holds {meta.get('arch')} {meta.get('config')}, not {arch} {model.config()}")
-    model.load_state_dict(load_file(str(path), device=str(device)))
+    stored = json.loads(meta.get("config", "{}"))
+    wanted = model.config()
+    without_scale = ({k: v for k, v in stored.items() if k != "scale"}, {k: v for k, v in wanted.items() if k != "scale"})
+    same = meta.get("arch") == arch and stored == wanted
+    other_scale = meta.get("arch") == arch and not same and without_scale[0] == without_scale[1]
+    state = load_file(str(path), device=str(device))
+    shapes_fit = all(k in state and state[k].shape == v.shape for k, v in model.state_dict().items())
+    if not (same or (other_scale and shapes_fit)):
+        raise SystemExit(f"{path} holds {meta.get('arch')} {meta.get('config')}, not {arch} {wanted}")
+    model.load_state_dict(state)
+    if other_scale:
+        print(f"warm start from {path} (trained for scale {stored.get('scale')}): a new model from step 0")
+        return {"step": 0, "train_seconds": 0.0, "best_val": -1.0, "best_step": 0}
     return {"step": int(meta.get("step", 0)), "train_seconds": float(meta.get("train_seconds", 0)),
             "best_val": float(meta.get("val_psnr", -1)), "best_step": int(meta.get("step", 0))}
 

@@ -8,16 +8,18 @@
 # The denoiser gets the largest share; every model gets some training in the first rounds.
 # SHIP=none keeps the shipped weights in assets/models untouched (best weights stay in runs/).
 # With no checkpoint (runs/ is not in git) each model warm-starts from its shipped weights.
+# THREADS sets torch's CPU threads (default 1, leaving a core for other work).
 # ROUNDS picks the rounds (default "1 2 3 4"); "forever" repeats a low-learning-rate round until killed.
 set -u
 cd "$(dirname "$0")/.."
 SHIP=${SHIP:-assets/models}
 ROUNDS=${ROUNDS:-"1 2 3 4"}
+THREADS=${THREADS:-1}
 
 train() {  # train <minutes> <lr> <task args...>
   local minutes=$1 lr=$2; shift 2
   echo "== $(date -u +%H:%M:%S) train $* --minutes $minutes --lr $lr"
-  python -m convviz.train "$@" --minutes "$minutes" --lr "$lr" --ship "$SHIP" --threads 1
+  python -m convviz.train "$@" --minutes "$minutes" --lr "$lr" --ship "$SHIP" --threads "$THREADS"
 }
 
 round() {  # round <denoise minutes, 0 = skip> <sr minutes> <lr>
@@ -35,6 +37,7 @@ for r in $ROUNDS; do
     4) round 12 1.5 2.5e-4 ;;
     5) train 90 1e-3 denoise; train 15 2.5e-4 sr --arch subpixel --scale 3
        train 20 2.5e-4 sr --arch srcnn --scale 3 ;;   # 2026-11-28: the targets still missed
+    anneal) train 55 5e-5 denoise ;;                 # 2026-11-28: a lower rate before shipping
     forever) while true; do round 30 3 2.5e-4; done ;;
   esac
 done

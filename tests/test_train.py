@@ -34,6 +34,22 @@ def test_warm_start_restores_weights_and_state(tmp_path):
                    torch.device("cpu"))
 
 
+def test_srcnn_warm_starts_another_scale_as_a_new_model(tmp_path):
+    """SRCNN's weights do not depend on the scale: x3 weights start an x2 model, at step 0."""
+    model = build("srcnn", scale=3)
+    save_weights(model, tmp_path / "srcnn_x3.safetensors",
+                 {"arch": "srcnn", "config": __import__("json").dumps(model.config()),
+                  "step": 500, "val_psnr": "26.6", "train_seconds": "60"})
+    x2 = build("srcnn", scale=2)
+    state = warm_start(x2, tmp_path / "srcnn_x3.safetensors", "srcnn", torch.device("cpu"))
+    assert state == {"step": 0, "train_seconds": 0.0, "best_val": -1.0, "best_step": 0}
+    assert x2.config()["scale"] == 2
+    for a, b in zip(model.state_dict().values(), x2.state_dict().values()):
+        assert torch.equal(a, b)
+    with pytest.raises(SystemExit, match="not srcnn"):           # a different width is refused
+        warm_start(build("srcnn", scale=2, n1=32), tmp_path / "srcnn_x3.safetensors", "srcnn", torch.device("cpu"))
+
+
 def test_warm_start_path_choices(tmp_path):
     args = argparse.Namespace(init="shipped", ship=tmp_path)
     assert warm_start_path(args, "subpixel_x2") is None          # nothing shipped there
