@@ -30,7 +30,7 @@ from convviz.tiling import tiled_apply
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "assets" / "models"
 DENOISER = "ffdnet_gray"
-SR_MODELS = {"subpixel": {2: "subpixel_x2", 3: "subpixel_x3", 4: "subpixel_x4"}, "srcnn": {3: "srcnn_x3"}}
+SR_MODELS = {"subpixel": {2: "subpixel_x2", 3: "subpixel_x3", 4: "subpixel_x4"}, "srcnn": {s: f"srcnn_x{s}" for s in (2, 3, 4)}}
 TILE = 512   # input pixels per tile side: about 64 MB of activations for the denoiser in float32
 
 
@@ -159,7 +159,7 @@ def _sr_name(model: str, scale: int) -> str:
 
 
 def upscale(image, scale: int, model: str = "subpixel", *, tile: int = TILE) -> np.ndarray:
-    """Super-resolve by `scale` in {2, 3, 4} ("srcnn": 3 only).
+    """Super-resolve by `scale` in {2, 3, 4} with `model` "subpixel" or "srcnn" (one set of weights per scale).
 
     image: (H, W) or (H, W, 3) float in [0, 1]. Returns (sH, sW) or (sH, sW, 3), float64 in [0, 1].
     Gray images go through Y = (16 + 219 g)/255; colour: the net on Y, PIL bicubic on Cb, Cr.

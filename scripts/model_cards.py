@@ -39,17 +39,21 @@ CARDS = {
         "train_cmd": "python -m convviz.train denoise --minutes M [--lr LR]",
         "eval_keys": ("denoise", "BSD68", "Set12"),
     },
-    "srcnn_x3": {
-        "title": "SRCNN 9-1-5, x3 (luminance)",
+}
+for s in (2, 3, 4):
+    CARDS[f"srcnn_x{s}"] = {
+        "title": f"SRCNN 9-1-5, x{s} (luminance)",
         "summary": "The classic three-layer super-resolution net of Dong et al. (2014): 9x9 conv to 64 "
                    "channels, 1x1 to 32, 5x5 to 1, on the bicubic-upscaled luminance. Zero 'same' padding "
                    "keeps the size (the paper uses 'valid' convolutions). Kept for teaching.",
         "module": "convviz/models/srcnn.py (class SRCNN, n1=64, n2=32)",
-        "data": TRAIN_SR + " Input = PIL bicubic upscale (float mode) of the LR luminance.",
-        "train_cmd": "python -m convviz.train sr --arch srcnn --scale 3 --minutes M [--lr LR]",
-        "eval_keys": ("sr", "srcnn", 3),
-    },
-}
+        "data": TRAIN_SR + " Input = PIL bicubic upscale (float mode) of the LR luminance."
+                + ("" if s == 3 else " Warm-started from srcnn_x3's weights (SRCNN's weights do not depend on"
+                   " the scale), then trained at this scale from step 0."),
+        "train_cmd": f"python -m convviz.train sr --arch srcnn --scale {s} --minutes M [--lr LR]"
+                     + ("" if s == 3 else " [--init assets/models/srcnn_x3.safetensors on the first run]"),
+        "eval_keys": ("sr", "srcnn", s),
+    }
 for s in (2, 3, 4):
     CARDS[f"subpixel_x{s}"] = {
         "title": f"Sub-pixel (ESPCN-style) super-resolution, x{s} (luminance)",
