@@ -154,6 +154,16 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def drop_log_rows_after(log_path: Path, step: int) -> int:
+    """Remove log rows past `step`: a run killed (SIGKILL) after its last checkpoint logged steps that
+    the resumed run will train again. Returns how many rows went."""
+    lines = log_path.read_text().splitlines(keepends=True)
+    kept = lines[:1] + [line for line in lines[1:] if int(line.split(",", 1)[0]) <= step]
+    if len(kept) < len(lines):
+        log_path.write_text("".join(kept))
+    return len(lines) - len(kept)
+
+
 def warm_start_path(args, name: str):
     """The weights file to warm-start from, or None. Published anchor weights are refused."""
     if args.init == "none":
@@ -214,6 +224,8 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads on CPU")
     parser.add_argument("--val-every", type=int, default=None, help="steps between validations")
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
+    parser.add_argument("--max-steps", type=int, default=None, help="stop this invocation after so many "
+                        "steps even if minutes remain (for tests and exact comparisons)")
     parser.add_argument("--init", default="shipped", help="weights to start from when there is no "
                         "checkpoint: 'shipped' (<ship>/<name>.safetensors if present), 'none', or a path")
     args = parser.parse_args(argv)
@@ -285,6 +297,7 @@ def main(argv=None) -> None:
     log_path = run_dir / "log.csv"
     if not log_path.exists():
         log_path.write_text("step,train_seconds,lr,loss,val_psnr,extra\n")
+    drop_log_rows_after(log_path, state["step"])
 
     def validate_and_ship():
         """Validation PSNR, a log line, and the weights when they are the best so far."""
@@ -316,7 +329,8 @@ def main(argv=None) -> None:
     started = last_checkpoint = time.time()
     losses = []
     model.train()
-    while time.time() - started < budget and not stop["now"]:
+    max_steps = args.max_steps if args.max_steps is not None else float("inf")
+    while time.time() - started < budget and not stop["now"] and state["step"] - start_step < max_steps:
         t0, c0 = time.time(), time.process_time()
         inputs, target = data.batch(rng, gen, batch_size)
         inputs = [t.to(device) if torch.is_tensor(t) else t for t in inputs]
