@@ -158,9 +158,9 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
              + (" (low-resolution)" if name.startswith("subpixel") else ""), "",
              "## Training", "", f"- data and recipe: {card['data']}",
              f"- shipped weights: step {meta.get('step')} (best validation PSNR so far, {meta.get('val_psnr')} dB), "
-             f"after {float(meta.get('train_seconds', 0)) / 60:.1f} wall-clock min of training on one thread of a shared "
-             "2-core box (other work ran beside it, so CPU time is lower than wall time)",
-             f"- hardware: {'; '.join(hardware)}; seeded (--seed 0)",
+             f"after {float(meta.get('train_seconds', 0)) / 60:.1f} wall-clock min of training on a shared 2-core box "
+             "(other work ran beside it, so wall time is the upper bound)",
+             f"- hardware, over the invocations that trained it: {'; '.join(hardware)}; seeded (--seed 0)",
              "- learning rate: Adam, set per invocation by scripts/train_all.sh (see the lr column below)", "",
              "## Where training stands", "",
              f"- checkpoint `runs/{name}/checkpoint.pt` (git-ignored): step {last.get('step', '?')}, "
