@@ -22,3 +22,16 @@ def max_abs_difference(a, b) -> float:
     """max |a - b| (inf when the shapes differ)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return float(np.abs(a - b).max()) if a.shape == b.shape else float("inf")
+
+
+def conv_backward_torch(x, w, upstream, stride=1, padding=0, dilation=1, flip=False) -> dict:
+    """Autograd's ∂L/∂x, ∂L/∂w, ∂L/∂b for L = Σ upstream · conv(x, w) + b, float64, convviz's shapes."""
+    xs, ws, bs, squeeze = standardize(x, w)
+    xt = torch.from_numpy(xs).requires_grad_()
+    wt = torch.from_numpy(ws).requires_grad_()
+    bt = torch.from_numpy(bs).requires_grad_()
+    kernel = wt.flip(-1, -2) if flip else wt
+    y = F.conv2d(xt[None], kernel, bt, stride=as_pair(stride), padding=as_pair(padding), dilation=as_pair(dilation))[0]
+    (y * torch.from_numpy(np.asarray(upstream, dtype=np.float64)).reshape(y.shape)).sum().backward()
+    return {"grad_input": xt.grad.numpy().reshape(np.shape(x)), "grad_weight": wt.grad.numpy().reshape(np.shape(w)),
+            "grad_bias": bt.grad.numpy()[0] if squeeze else bt.grad.numpy()}

@@ -1,4 +1,4 @@
-"""Lesson: what a convolution layer computes (notes 003 and 004)."""
+"""Lesson: what a convolution layer computes, forward and backward (notes 003 and 004)."""
 
 import numpy as np
 import streamlit as st
@@ -10,7 +10,7 @@ from convviz.filters import CLASSIC_FILTERS
 from convviz.snippets import conv2d_snippet
 from convviz.step_scenes import window_scene, window_scenes
 from convviz.torch_check import conv2d_torch, max_abs_difference
-from convviz.ui.cached import filter_figures, lesson_arrays, small_grid, window_figure
+from convviz.ui.cached import backward_pass, filter_figures, lesson_arrays, small_grid, window_figure
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, float_control, int_control, step_control
@@ -144,6 +144,34 @@ if sizes_ok:
     if not presenting():                      # on a projector: the .py download above instead
         st.code(code, language="python")
         st.code(repr(y.tolist()), language="text")
+
+    # --- Backward pass ------------------------------------------------------------------------
+    st.header("Backward pass: where the gradient goes (note 003)")
+    st.markdown(
+        "Training needs the gradient of the loss L with respect to the input (to pass on to the layer below), "
+        "the kernel and the bias, given δ = ∂L/∂y from the layer above. Each output cell sends its δ back along "
+        "the window it read: to every input cell under it (times the weight) and to every weight (times the input cell).")
+    upstream = choice_control("Upstream gradient δ = ∂L/∂y", "grad",
+                              {"ones": "δ = 1 everywhere (L = sum of the outputs)", "random": "random δ (from the seed)"},
+                              "ones", horizontal=True)
+    back = backward_pass(view, stride, padding, dilation, flip, upstream)
+    st.latex(r"\frac{\partial L}{\partial x} = \operatorname{conv\_transpose}(\delta, w)\qquad"
+             r"\frac{\partial L}{\partial w_{a,b}} = \sum_{i,j} \delta_{i,j}\, x^{\text{pad}}_{i s + a d,\; j s + b d}\qquad"
+             r"\frac{\partial L}{\partial b} = \sum_{i,j} \delta_{i,j}")
+    cols = st.columns(3)
+    chart(small_grid(tuple(map(tuple, back["delta"])), "δ = ∂L/∂y"), key="grad_delta", container=cols[0])
+    chart(small_grid(tuple(map(tuple, first(back["grad_input"]))), "∂L/∂x (channel 0)"), key="grad_x", container=cols[1])
+    chart(small_grid(tuple(map(tuple, first(back["grad_weight"]))), "∂L/∂w (channel 0)"), key="grad_w", container=cols[2])
+    st.markdown(
+        f"∂L/∂b = Σ δ = **{back['grad_bias']:g}**. With δ = 1 everywhere, ∂L/∂x at an input cell is the sum of the "
+        "weights that read it (corner cells are read by fewest; cells no window reaches get 0), and ∂L/∂w at a "
+        "weight is the sum of the input cells it touched. "
+        "For stride 1, ∂L/∂x is δ padded \"full\" and convolved with the rotated kernel rot180(w) (note 003, item 1).")
+    st.markdown(f"Torch autograd (`loss.backward()` in float64) gives the same three gradients: "
+                f"max |difference| = **{back['gap']:.1e}**.")
+    st.caption("Note 003 writes the forward pass as a true convolution, z = w * x (choose *True convolution* above). "
+               "Then ∂L/∂w[m, n] = Σ δ[i, j] x[i−m, j−n], which is rot180(x ⋆ δ): the note's \"cross-correlation of "
+               "z with δ\" holds with δ sliding over z, not the other way round. Its items 1 and 3 are right as printed.")
 else:
     st.warning("Fix the settings above to see the sliding window; the sections below still work.", icon=":material/arrow_upward:")
 

@@ -149,3 +149,25 @@ def test_every_classic_filter(name):
     at = page(CONV)
     at.selectbox(key="filter").set_value(name).run()
     assert_clean(at)
+
+
+def autograd_gap(at) -> float:
+    line = next(m.value for m in at.markdown if m.value.startswith("Torch autograd"))
+    return float(line.split("**")[1])
+
+
+def test_backward_pass_section_default_and_changed():
+    """Note 003's backward pass: δ = 1 gives ∂L/∂b = number of outputs; every setting agrees with autograd."""
+    at = page(CONV)
+    assert_clean(at)
+    assert "∂L/∂b = Σ δ = **9**" in text_of(at)
+    assert autograd_gap(at) < 1e-10
+    at.number_input(key="sh").set_value(2).run()                           # stride 2: 2×3 = 6 outputs
+    assert_clean(at)
+    assert "∂L/∂b = Σ δ = **6**" in text_of(at) and autograd_gap(at) < 1e-10
+    at = page(CONV, grad="random", op="conv", sh="2")                       # segmented controls: set by the link
+    assert_clean(at)
+    assert autograd_gap(at) < 1e-10 and "∂L/∂b = Σ δ = **6**" not in text_of(at)
+    at = page(CONV, c="3", h="9", w="8", kh="2", kw="4", sh="3", sw="2", ph="1", dh="2", grad="random", seed="4")
+    assert_clean(at)
+    assert autograd_gap(at) < 1e-10

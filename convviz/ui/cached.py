@@ -9,10 +9,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from convviz.backprop import conv_backward
+from convviz.conv import cross_correlate2d
 from convviz.examples import EXERCISE_7_1, input_values, kernel_values
 from convviz.figures import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
 from convviz.sliding_window_figure import sliding_window_figure
+from convviz.torch_check import conv_backward_torch, max_abs_difference
 
 
 def lesson_arrays(preset: str, pattern: str, kernel: str, seed: int, c: int, h: int, w: int, kh: int, kw: int):
@@ -45,3 +48,18 @@ def filter_figures(name: str):
     return (grid_figure(written, title=title),
             image_figure(photo, "camera (scikit-image sample)"),
             image_figure(filtered, f"after {label}"))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def backward_pass(view: tuple, stride: tuple, padding: tuple, dilation: tuple, flip: bool, upstream: str) -> dict:
+    """Note 003's three gradients for the view's layer, autograd's, and the largest gap between them.
+
+    upstream: "ones" (δ = 1 everywhere, L = Σ y) or "random" (δ seeded by the view's seed).
+    """
+    x, w = lesson_arrays(*view)
+    y_shape = cross_correlate2d(x, w, stride=stride, padding=padding, dilation=dilation).shape
+    delta = np.ones(y_shape) if upstream == "ones" else np.round(np.random.default_rng(view[3] + 1).normal(size=y_shape), 1)
+    ours = conv_backward(x, w, delta, stride, padding, dilation, flip=flip)
+    autograd = conv_backward_torch(x, w, delta, stride, padding, dilation, flip=flip)
+    gap = max(max_abs_difference(ours[k], autograd[k]) for k in ours)
+    return {"delta": delta, **ours, "gap": gap}

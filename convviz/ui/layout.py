@@ -33,7 +33,7 @@ SECTIONS = ["Arithmetic", "Upsampling", "Matrices", "Normalization", "Restoratio
 LESSONS = [
     Lesson("Arithmetic", "Convolution", "convolution.py",
            "What a conv layer computes: sliding window, output size, stride, padding, dilation, "
-           "cross-correlation vs convolution, pooling, classic filters.", ":material/grid_on:"),
+           "cross-correlation vs convolution, the backward pass, pooling, classic filters.", ":material/grid_on:"),
     Lesson("Arithmetic", "Receptive fields", "receptive_fields.py",
            "n, j, r and start through a layer stack, proved against autograd.", ":material/center_focus_strong:"),
     Lesson("Arithmetic", "Convolution zoo", "convolution_zoo.py",
