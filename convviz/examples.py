@@ -6,6 +6,8 @@ numbers. Exercise 7.1 is note 004's worked example (Tarokh, Duke ECE685).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from convviz.filters import CLASSIC_FILTERS
@@ -15,6 +17,7 @@ INPUT_PATTERNS = {
     "ramp": "Ramp (row + column)",
     "edge": "Vertical edge (0 | 1)",
     "checker": "Checkerboard",
+    "square": "Square of ones in the middle",
 }
 
 KERNEL_CHOICES = {
@@ -36,6 +39,8 @@ def input_values(pattern: str, channels: int, height: int, width: int, seed: int
         base = (c >= width // 2).astype(np.float64)
     elif pattern == "checker":
         base = ((r + c) % 2).astype(np.float64)
+    elif pattern == "square":                                         # a one-cell zero border (at least)
+        base = ((r >= 1) & (r < max(height - 1, 1)) & (c >= 1) & (c < max(width - 1, 1))).astype(np.float64)
     else:
         raise ValueError(f"Unknown input pattern {pattern!r}; choose one of {', '.join(INPUT_PATTERNS)}.")
     return np.stack([base + k for k in range(channels)])              # channel k is the pattern + k
@@ -98,3 +103,37 @@ def exercise_7_1() -> dict:
              for c, i, j in zip(*np.nonzero(maps != ex["printed_channel_maps"]))]
     return dict(channel_maps=maps, pre_activation=pre, y=y,
                 max_pool=max_pool2d(y, 2), avg_pool=avg_pool2d(y, 2), typos=typos)
+
+
+@dataclass(frozen=True)
+class ConvPreset:
+    """A worked example of the notes: fixed input (C, H, W), kernel (C, kh, kw) and layer settings."""
+    label: str
+    x: np.ndarray
+    w: np.ndarray
+    bias: float
+    stride: int
+    padding: int
+    info: str
+
+
+CONV_PRESETS = {
+    "ex71": ConvPreset(
+        "Exercise 7.1 (note 004)", EXERCISE_7_1["x"], EXERCISE_7_1["w"], EXERCISE_7_1["bias"],
+        EXERCISE_7_1["stride"], EXERCISE_7_1["padding"],
+        "Exercise 7.1 (note 004): a 3-channel 4×4 input, a 3×3×3 kernel, zero padding 1, stride 1, bias 2."),
+    "note002_flip": ConvPreset(
+        "Note 002: a 5×5 input and a 2×2 kernel",
+        np.array([[[2, 3, 6, 9, 3], [0, 1, 0, 1, 5], [6, 0, 4, 1, 2], [0, 4, 2, 1, 1], [1, 3, 1, 0, 0]]], dtype=np.float64),
+        np.array([[[0, 1], [1, 0]]], dtype=np.float64), 0.0, 1, 0,
+        "Note 002's slide (convolution vs cross-correlation): a 5×5 input and the 2×2 kernel [[0, 1], [1, 0]], "
+        "no padding, stride 1, so the output is 4×4. The kernel is the same after a 180° turn, so convolution and "
+        "cross-correlation give the same numbers here; the slide prints no result, these are checked with torch."),
+    "note002_laplacian": ConvPreset(
+        "Note 002: the Laplacian of a square",
+        input_values("square", 1, 5, 5), CLASSIC_FILTERS["laplacian"][1][None].astype(np.float64), 0.0, 1, 0,
+        "Note 002's slide: a 3×3 square of ones on a 5×5 zero background, and the Laplacian kernel "
+        "[[0, 1, 0], [1, −4, 1], [0, 1, 0]], no padding. The output is 0 where the image is flat and negative at the "
+        "square's edge and corners: an edge detector. (With padding 1 under *Your own settings*, input *Square of "
+        "ones*, kernel *Laplacian*, the ring outside the square lights up too.)"),
+}

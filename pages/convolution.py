@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from convviz.conv import convolve2d, cross_correlate2d, flip_kernel
-from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
+from convviz.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.explain import floor_explanation, output_size_latex
 from convviz.filters import CLASSIC_FILTERS
 from convviz.snippets import conv2d_snippet
@@ -28,9 +28,10 @@ lesson_header(
 # --- Controls -------------------------------------------------------------------------------
 with settings_box():
     top = st.columns(4)
-    preset = choice_control("Preset", "preset", {"none": "Your own settings", "ex71": "Exercise 7.1 (note 004)"},
+    preset = choice_control("Preset", "preset", {"none": "Your own settings",
+                                                 **{k: p.label for k, p in CONV_PRESETS.items()}},
                             "none", container=top[0])
-    fixed = preset == "ex71"
+    fixed = preset != "none"
     pattern = choice_control("Input values", "input", INPUT_PATTERNS, "random", container=top[1], disabled=fixed)
     kernel_name = choice_control("Kernel", "kernel", KERNEL_CHOICES, "random", container=top[2], disabled=fixed)
     seed = int_control("Random seed", "seed", 0, 9999, 0, container=top[3], disabled=fixed)
@@ -53,9 +54,13 @@ with settings_box():
                                             "conv": "True convolution (kernel flipped)"}, "xcorr", horizontal=True)
 
 if fixed:
-    st.info("Exercise 7.1 (note 004): a 3-channel 4×4 input, a 3×3×3 kernel, zero padding 1, stride 1, bias 2. "
-            "The size controls are set by the preset; choose *Your own settings* to change them.")
-    c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, bias = 3, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2.0
+    example = CONV_PRESETS[preset]
+    st.info(example.info + " The size controls are set by the preset; choose *Your own settings* to change them.")
+    (c, h, w), (kh, kw) = example.x.shape, example.w.shape[-2:]
+    sh = sw = example.stride
+    ph = pw = example.padding
+    dh = dw = 1
+    bias = example.bias
 flip = op == "conv"
 view = (preset, pattern, kernel_name, seed, c, h, w, kh, kw)
 stride, padding, dilation = (sh, sw), (ph, pw), (dh, dw)
@@ -177,7 +182,7 @@ else:
 
 # --- Exercise 7.1 ---------------------------------------------------------------------------
 st.header("Worked example: Exercise 7.1 (note 004)")
-with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and average pooling", expanded=fixed):
+with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and average pooling", expanded=preset == "ex71"):
     ex = exercise_7_1()
     st.markdown("Each channel is cross-correlated with its own 3×3 slice of the kernel; the three maps are "
                 "added, the bias 2 is added, and ReLU clips negatives to 0. The note writes `*` but, like "

@@ -57,3 +57,32 @@ def test_every_kernel_choice_builds(name):
 def test_named_filter_with_wrong_size_says_why():
     with pytest.raises(ValueError, match="3×3"):
         kernel_values("sobel_x", 1, 5, 5)
+
+
+def test_note_002_slide_examples_agree_with_torch():
+    """Note 002's two slides print no result: the app's values are torch's (float64)."""
+    from convviz.conv import convolve2d, cross_correlate2d
+    from convviz.examples import CONV_PRESETS
+
+    flip = CONV_PRESETS["note002_flip"]
+    expected = [[3, 7, 9, 4], [7, 0, 5, 6], [0, 8, 3, 3], [5, 5, 2, 1]]
+    np.testing.assert_array_equal(cross_correlate2d(flip.x, flip.w), expected)
+    np.testing.assert_array_equal(convolve2d(flip.x, flip.w), expected)          # the kernel is 180°-symmetric
+    torch_y = F.conv2d(torch.from_numpy(flip.x)[None], torch.from_numpy(flip.w)[None])[0, 0]
+    np.testing.assert_array_equal(torch_y.numpy(), expected)
+
+    lap = CONV_PRESETS["note002_laplacian"]
+    np.testing.assert_array_equal(lap.x[0], np.pad(np.ones((3, 3)), 1))
+    y = F.conv2d(torch.from_numpy(lap.x)[None], torch.from_numpy(lap.w)[None])[0, 0].numpy()
+    np.testing.assert_array_equal(y, [[-2, -1, -2], [-1, 0, -1], [-2, -1, -2]])
+    np.testing.assert_array_equal(cross_correlate2d(lap.x, lap.w), y)
+    same = F.conv2d(torch.from_numpy(lap.x)[None], torch.from_numpy(lap.w)[None], padding=1)[0, 0].numpy()
+    np.testing.assert_array_equal(cross_correlate2d(lap.x, lap.w, padding=1), same)
+    assert same[0, 2] == 1 and same[0, 0] == 0                                    # the ring outside the square
+
+
+def test_square_pattern_keeps_a_zero_border():
+    x = input_values("square", 2, 4, 6)
+    np.testing.assert_array_equal(x[0], np.pad(np.ones((2, 4)), 1))
+    np.testing.assert_array_equal(x[1], x[0] + 1)
+    assert input_values("square", 1, 1, 1).shape == (1, 1, 1)

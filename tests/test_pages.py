@@ -171,3 +171,19 @@ def test_backward_pass_section_default_and_changed():
     at = page(CONV, c="3", h="9", w="8", kh="2", kw="4", sh="3", sw="2", ph="1", dh="2", grad="random", seed="4")
     assert_clean(at)
     assert autograd_gap(at) < 1e-10
+
+
+@pytest.mark.parametrize("preset, output", [
+    ("note002_flip", [[3.0, 7.0, 9.0, 4.0], [7.0, 0.0, 5.0, 6.0], [0.0, 8.0, 3.0, 3.0], [5.0, 5.0, 2.0, 1.0]]),
+    ("note002_laplacian", [[-2.0, -1.0, -2.0], [-1.0, 0.0, -1.0], [-2.0, -1.0, -2.0]]),
+])
+def test_note_002_presets(preset, output):
+    at = page(CONV, preset=preset)
+    assert_clean(at)
+    assert at.code[-1].value == repr(output)
+    assert "Note 002" in " ".join(i.value for i in at.info)
+    assert at.number_input(key="h").disabled
+    at = page(CONV, preset=preset, op="conv")
+    assert_clean(at)
+    if preset == "note002_flip":                                  # 180°-symmetric kernel: the same numbers
+        assert at.code[-1].value == repr(output)

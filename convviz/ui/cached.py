@@ -11,7 +11,7 @@ import streamlit as st
 
 from convviz.backprop import conv_backward
 from convviz.conv import cross_correlate2d
-from convviz.examples import EXERCISE_7_1, input_values, kernel_values
+from convviz.examples import CONV_PRESETS, input_values, kernel_values
 from convviz.figures import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
 from convviz.sliding_window_figure import sliding_window_figure
@@ -20,8 +20,8 @@ from convviz.torch_check import conv_backward_torch, max_abs_difference
 
 def lesson_arrays(preset: str, pattern: str, kernel: str, seed: int, c: int, h: int, w: int, kh: int, kw: int):
     """The input (C, H, W) and kernel (C, kh, kw) a view shows (cheap; not cached)."""
-    if preset == "ex71":
-        return EXERCISE_7_1["x"], EXERCISE_7_1["w"]
+    if preset in CONV_PRESETS:
+        return CONV_PRESETS[preset].x, CONV_PRESETS[preset].w
     return input_values(pattern, c, h, w, seed), kernel_values(kernel, c, kh, kw, seed)
 
 
