@@ -28,6 +28,13 @@ CLASSIC_FILTERS: dict[str, tuple[str, np.ndarray, str]] = {
                 "Below minus above: bright where intensity rises downwards (horizontal edges)."),
     "laplacian": ("Laplacian", np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=np.float64),
                   "Sum of the 4 neighbours minus 4× the centre: a discrete second derivative, zero on flat areas."),
+    "centre5": ("Identity 5×5 (1 in the centre)", np.pad(np.ones((1, 1)), 2),
+                "A single 1 in the centre: each output is the pixel itself, so the image comes back unchanged. "
+                "This is the kernel behind note 004's 'Original' picture."),
+    "original5": ("Note 004's 'Original' as printed (I₅)", np.eye(5),
+                  "Note 004 prints the 5×5 identity *matrix* as the 'Original' kernel. As a kernel it adds five pixels "
+                  "along a diagonal: a diagonal smear, 5× brighter (mostly white once clipped to the display range). "
+                  "The kernel that leaves the image unchanged is *Identity 5×5 (1 in the centre)*."),
 }
 
 

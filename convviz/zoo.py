@@ -71,6 +71,22 @@ def depthwise_separable_cost(in_channels, out_channels, kernel_size, input_size,
             "ratio": macs / standard["macs"], "params_ratio": params / standard["params"]}
 
 
+def note_002_cost_expressions(in_channels: int, out_channels: int, kernel_size: int, output_size) -> dict:
+    """Note 002's depthwise slide, evaluated as printed (N×M output, C in, O out, K×K kernel):
+
+        standard:  (N·M·C)·[(K·K·C)·O]        separable:  C·(N·M)·[C·(K·K·1) + (1·1·C)·O]
+
+    Read as multiply-accumulate counts, both carry one factor C too many (the true counts are
+    N·M·K²·C·O and N·M·(C·K² + C·O), see depthwise_separable_cost); their ratio is still
+    1/O + 1/K². Returns {"standard", "separable", "ratio"}.
+    """
+    c, o, k = in_channels, out_channels, kernel_size
+    n, m = (output_size, output_size) if np.ndim(output_size) == 0 else output_size
+    standard = (n * m * c) * ((k * k * c) * o)
+    separable = c * (n * m) * (c * (k * k * 1) + (1 * 1 * c) * o)
+    return {"standard": standard, "separable": separable, "ratio": separable / standard}
+
+
 def locally_connected_cost(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0,
                            bias=True) -> dict:
     """A locally connected (unshared) layer: a separate kernel at each of the H'·W' positions.

@@ -107,6 +107,11 @@ if problem is None:
     a_mat = cached_matrix(view, s, p, d)
     pattern_a = cached_pattern(view, s, p, d)
     y = cross_correlate2d(x, kernel, stride=s, padding=p, dilation=d)                 # (C_out, H', W')
+    if preset == "note001":
+        st.warning("Typo in note 001's matrix (printed as Aᵀ): its first column ends with w₃,₀, w₃,₁, w₃,₂, but a 3×3 kernel "
+                   "has no row 3. Output 0's window covers input rows 0–2 only, so those entries (row 0 of A, input cells "
+                   f"(3, 0), (3, 1), (3, 2)) are **{', '.join(f'{v:g}' for v in a_mat[0, 12:15])}**; the check of A x "
+                   "against `F.conv2d` is below.", icon=":material/edit:")
 
     # --- The matrix and the two grids -----------------------------------------------------------
     st.header("Rows are windows, columns are input cells")

@@ -161,6 +161,12 @@ else:
         f"MACs ratio separable / standard = **{dsc['ratio']:.4f}** = 1/C_out + 1/k² = 1/{ds_cout} + 1/{ds_k * ds_k} "
         f"= {1 / ds_cout + 1 / ds_k ** 2:.4f}, i.e. **{1 / dsc['ratio']:.1f}× fewer** MACs. "
         f"Parameters ratio {dsc['params_ratio']:.4f} (the biases make it differ slightly).")
+    note = zoo.note_002_cost_expressions(ds_cin, ds_cout, ds_k, (ho, wo))
+    cols[0].caption(
+        f"Note 002's slide writes the costs as (N·M·C)·[(K·K·C)·O] and C·(N·M)·[C·(K·K·1) + (1·1·C)·O]. With these "
+        f"numbers they give {count(note['standard'])} and {count(note['separable'])}: as MAC counts each has one "
+        f"factor C = {ds_cin} too many (the table's counts are checked with PyTorch below), but the ratio "
+        f"{note['ratio']:.4f} is the same.")
     chart(cached_zoo.cost_bars(std["macs"], dw["macs"], pw["macs"], ds_k), key="ds_bars", container=cols[1])
     check_size = min(ds_size, 12)      # fits: a size above 12 leaves room for any k <= 11
     check_cin, check_cout = min(ds_cin, 64), min(ds_cout, 64)   # torch's float64 depthwise is slow for 1,000 groups

@@ -180,6 +180,8 @@ st.markdown(f"A 1-D cross-correlation of length n = {n1} with f = {f1} weights w
             "columns: input k is *sent* to every output j with weight $w_{k-j+1}$, which is the last line of the derivation:")
 st.latex(r"y^\top A x = \sum_{j=1}^{n-f+1} y_j \sum_{i=1}^{f} w_i x_{j+i-1}"
          r" = \sum_{k=1}^{n} x_k \sum_{j=\max(1,\,k-f+1)}^{\min(n-f+1,\,k)} w_{k-j+1}\, y_j = (A^\top y)^\top x")
+st.caption("The note's last line starts the inner sum at j = 1: that holds only if w_i is read as 0 for i > f. "
+           "The line before it keeps the bound k − f + 1 ≤ j, and so does the formula above.")
 cols = st.columns(2)
 a_fig, at_fig = cached_adjoint_figures(n1, tuple(w1), s1)
 chart(a_fig, key="adj_A", container=cols[0])

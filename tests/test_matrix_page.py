@@ -88,6 +88,8 @@ def test_presets_and_symbols():
     assert_clean(at)
     assert at.number_input(key="mx_h").disabled
     assert "4 \\times 16" in at.latex[0].value or "4×16" in text_of(at) or "{4 \\times 16}" in at.latex[0].value
+    typo = " ".join(w.value for w in at.warning)
+    assert "Typo in note 001" in typo and "are **0, 0, 0**" in typo
     at = page(mx_preset="cnn")
     assert_clean(at)
     assert "channel blocks" in text_of(at) and "one big matrix" in text_of(at)

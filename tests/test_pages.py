@@ -144,7 +144,7 @@ def test_large_multichannel_dilated_view():
     assert not at.error
 
 
-@pytest.mark.parametrize("name", ["box3", "mean5", "gaussian5", "sharpen", "sobel_y", "laplacian"])
+@pytest.mark.parametrize("name", ["box3", "mean5", "gaussian5", "sharpen", "sobel_y", "laplacian", "centre5", "original5"])
 def test_every_classic_filter(name):
     at = page(CONV)
     at.selectbox(key="filter").set_value(name).run()

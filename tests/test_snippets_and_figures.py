@@ -109,3 +109,16 @@ def test_enlarged_step_figure_widens_the_window_outline_in_every_frame():
         small, wide = widths(small_frame["layout"]["shapes"]), widths(big_frame["layout"]["shapes"])
         assert small and wide == [2 * w for w in small]
     assert fig.raw_frames[0] is not big.raw_frames[0]            # the cached original keeps its outlines
+
+
+def test_note_004_original_kernel_is_not_the_identity():
+    """Note 004 prints I₅ as the 'Original' kernel; the identity kernel is a centred 1 (torch agrees)."""
+    import torch
+    import torch.nn.functional as F
+
+    ramp = np.add.outer(np.arange(5.0), np.arange(5.0))                 # r + c
+    np.testing.assert_array_equal(apply_filter(ramp, CLASSIC_FILTERS["centre5"][1]), ramp)
+    smeared = apply_filter(ramp, CLASSIC_FILTERS["original5"][1])
+    assert smeared[2, 2] == 20 and ramp[2, 2] == 4                       # 0+2+4+6+8 along the diagonal
+    torch_out = F.conv2d(torch.from_numpy(ramp)[None, None], torch.from_numpy(np.eye(5))[None, None], padding=2)
+    np.testing.assert_array_equal(smeared, torch_out[0, 0].numpy())

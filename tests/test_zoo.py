@@ -285,3 +285,16 @@ def test_functions_do_not_change_their_inputs():
     zoo.max_pool2d_backward(x[0], np.ones((3, 3)), 2)
     zoo.spatially_separable(w[0])
     assert np.array_equal(x, x0) and np.array_equal(w, w0)
+
+
+@pytest.mark.parametrize("c_in, c_out, k, n, stride", [(32, 64, 3, 112, 1), (3, 16, 5, 30, 2), (1, 1, 1, 1, 1)])
+def test_note_002_cost_expressions_carry_one_factor_c_too_many(c_in, c_out, k, n, stride):
+    """Note 002's depthwise slide as printed is C × the true MAC counts; the ratio 1/O + 1/K² survives."""
+    true = zoo.depthwise_separable_cost(c_in, c_out, k, n, stride, padding=k // 2)
+    note = zoo.note_002_cost_expressions(c_in, c_out, k, true["output_size"])
+    assert note["standard"] == c_in * true["standard"]["macs"]
+    assert note["separable"] == c_in * true["macs"]
+    assert note["ratio"] == pytest.approx(true["ratio"], rel=1e-12)
+    if (c_in, c_out, k, n) == (32, 64, 3, 112):
+        assert (note["standard"], note["separable"]) == (7_398_752_256, 937_689_088)
+        assert (true["standard"]["macs"], true["macs"]) == (231_211_008, 29_302_784)
