@@ -107,6 +107,19 @@ def conv_matrix_1d(n: int, w, stride: int = 1, padding: int = 0, dilation: int =
     return conv_matrix((1, n), w[None], stride=(1, stride), padding=(0, padding), dilation=(1, dilation))
 
 
+def full_convolution_matrix(n: int, h) -> np.ndarray:
+    """Note 002's Toeplitz matrix of the full 1-D convolution y = h * x: (n + m − 1) × n, T[i, j] = h[i − j].
+
+    Column j is h shifted down by j (h_1 on the diagonal, h_m at the bottom of the band), so
+    T @ x == np.convolve(h, x) ("full" mode) == cross-correlation with the reversed h and m − 1
+    zeros padded on each side. Convolution commutes: full_convolution_matrix(m, x) @ h gives the same y.
+    """
+    h = np.asarray(h, dtype=np.float64)
+    if h.ndim != 1 or h.size < 1:
+        raise ValueError(f"h must be a non-empty 1-D kernel, got shape {h.shape}.")
+    return conv_matrix_1d(n, h[::-1], padding=h.size - 1)
+
+
 def circulant_matrix(n: int, w) -> np.ndarray:
     """The n×n circulant matrix of circular ("wrap") convolution with w: C[i, q] = w_pad[(i - q) mod n].
 

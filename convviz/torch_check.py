@@ -35,3 +35,10 @@ def conv_backward_torch(x, w, upstream, stride=1, padding=0, dilation=1, flip=Fa
     (y * torch.from_numpy(np.asarray(upstream, dtype=np.float64)).reshape(y.shape)).sum().backward()
     return {"grad_input": xt.grad.numpy().reshape(np.shape(x)), "grad_weight": wt.grad.numpy().reshape(np.shape(w)),
             "grad_bias": bt.grad.numpy()[0] if squeeze else bt.grad.numpy()}
+
+
+def full_convolution_torch(x, h) -> np.ndarray:
+    """The full 1-D convolution h * x by F.conv1d (a cross-correlation): kernel reversed, m − 1 zeros each side."""
+    h = np.asarray(h, dtype=np.float64)
+    xt = torch.from_numpy(np.asarray(x, dtype=np.float64))[None, None]
+    return F.conv1d(xt, torch.from_numpy(h[::-1].copy())[None, None], padding=h.size - 1)[0, 0].numpy()

@@ -267,3 +267,23 @@ def test_large_matrix_is_a_downsampled_picture_that_keeps_the_pattern():
     fig = matrix_figure(a, block=(24, 24), outer=a.shape)
     assert [t.type for t in fig.data] == ["image"]
     assert fig.data[0].source.startswith("data:image/png;base64,")
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 12), m=st.integers(1, 6), seed=st.integers(0, 2**16))
+def test_full_convolution_matrix_is_note_002s_toeplitz(n, m, seed):
+    """(n+m−1)×n, h₁ on the diagonal, T x = np.convolve(h, x) = F.conv1d(x, reversed h, padding m−1); commutes."""
+    from convviz.matrix import full_convolution_matrix
+    from convviz.torch_check import full_convolution_torch
+
+    rng = np.random.default_rng(seed)
+    h, x = rng.normal(size=m), rng.normal(size=n)
+    t = full_convolution_matrix(n, h)
+    assert t.shape == (n + m - 1, n)
+    np.testing.assert_array_equal(np.diag(t), np.full(min(n, n + m - 1), h[0]))
+    for j in range(n):
+        np.testing.assert_array_equal(t[j:j + m, j], h)
+        assert not t[:j, j].any() and not t[j + m:, j].any()
+    np.testing.assert_allclose(t @ x, np.convolve(h, x), atol=1e-12)
+    np.testing.assert_allclose(t @ x, full_convolution_torch(x, h), atol=1e-12)
+    np.testing.assert_allclose(full_convolution_matrix(m, x) @ h, t @ x, atol=1e-12)   # K * I = I * K

@@ -130,3 +130,20 @@ def test_large_matrix_is_a_picture_and_kernel_longer_than_signal_is_clamped():
     assert_clean(at)
     assert not at.error
     assert any("longer than the signal" in w.value for w in at.warning)
+
+
+def test_full_convolution_section_uses_the_circulant_kernel():
+    """Note 002's full-convolution Toeplitz matrix: T x printed, np.convolve, torch and commutativity gaps."""
+    from convviz.matrix import full_convolution_matrix
+    from convviz.ui.cached_matrix import circulant_arrays
+
+    at = page(mx_n="6", mx_k="3", mx_seed1="2")
+    assert_clean(at)
+    signal, kernel = circulant_arrays(6, 3, 2)
+    y = full_convolution_matrix(6, kernel) @ signal
+    body = text_of(at)
+    assert f"T x = {np.round(y, 10).tolist()}" in body
+    assert "is 8 × 6" in body
+    line = next(m.value for m in at.markdown if m.value.startswith("- T x ="))
+    gaps = [float(part.split("**")[0]) for part in line.split("= **")[1:] + line.split("by **")[1:]]
+    assert gaps and max(gaps) < 1e-10

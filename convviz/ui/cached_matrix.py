@@ -11,7 +11,8 @@ import streamlit as st
 
 from convviz.conv import cross_correlate2d, output_shape
 from convviz.examples import input_values, kernel_values
-from convviz.matrix import circulant_matrix, conv_matrix, conv_matrix_1d, dependency_pattern, im2col, tap_index
+from convviz.matrix import (circulant_matrix, conv_matrix, conv_matrix_1d, dependency_pattern, full_convolution_matrix, im2col,
+                            tap_index)
 from convviz.matrix_figures import COL_COLOUR, ROW_COLOUR, channel_grids_figure, matrix_figure
 
 PRESETS = {
@@ -95,6 +96,14 @@ def cached_circulant_figure(n: int, k: int, seed: int):
     c = circulant_matrix(n, kernel)
     structure = circulant_matrix(n, np.ones(k)) != 0
     return matrix_figure(c, f"C: {n} × {n} circulant (first column = kernel, zero-padded)", structure=structure)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_full_convolution_figure(n: int, k: int, seed: int):
+    _, kernel = circulant_arrays(n, k, seed)
+    t = full_convolution_matrix(n, kernel)
+    return matrix_figure(t, f"T: {n + k - 1} × {n} Toeplitz (full convolution, h₁ on the diagonal)",
+                         structure=full_convolution_matrix(n, np.ones(k)) != 0)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
