@@ -72,6 +72,11 @@ def launch_chromium(playwright):
 def wait_for_app(page, timeout: float = 60_000) -> None:
     """Wait until the script has finished its run and nothing is left as a placeholder
     (never a fixed sleep): streamlit draws grey skeletons for elements it has not received yet."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    # On a cold server the app first reports notRunning with an empty page (the navigation's run, before the
+    # page's own): wait for a finished run that drew something into the main block.
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+        " && document.querySelector('[data-testid=stMain] [data-testid=stElementContainer]') !== null",
+        timeout=timeout)
     page.wait_for_function("() => !document.querySelector('[data-testid^=stSkeleton]')", timeout=timeout)
     page.wait_for_load_state("networkidle")
