@@ -285,8 +285,14 @@ def _note002() -> tuple[int, list[Layer]]:
     return 5, [Layer("conv", 3, 2, 1, name="conv1"), Layer("conv", 3, 2, 1, name="conv2")]
 
 
+def _note004() -> tuple[int, list[Layer]]:
+    """Note 004, "Pooling Layers": a 100×100 image, a 3×3 conv without padding (98), then 2×2 pooling (49)."""
+    return 100, [Layer("conv", 3, name="conv"), Layer("pool", 2, 2, name="pool")]
+
+
 PRESETS: dict[str, tuple[int, list[Layer]]] = {
     "note002": _note002(),
+    "note004": _note004(),
     "alexnet": _alexnet(),
     "vgg16": _vgg16(),
     "resnet50": _resnet50(),

@@ -18,10 +18,13 @@ from convviz.ui.stepping import play_controls, play_interval
 DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5
 ERF_BUDGET = 3e8                         # multiply-adds (VGG-16 at 224: 2.4e8, a few seconds here)
 PRESET_NAMES = {"custom": "Your own stack", "note002": "Note 002's worked example (n = 5)",
+                "note004": "Note 004's conv then pool (100 → 98 → 49)",
                 "alexnet": "AlexNet (227 × 227)", "vgg16": "VGG-16 (224 × 224)",
                 "resnet50": "ResNet-50 v1, TF-slim (224 × 224)"}
 PRESET_NOTES = {
     "note002": "Note 002's worked example: a 5-pixel input and two convs with k 3, p 1, s 2.",
+    "note004": "Note 004's pooling example: a (3, 100, 100) image, a 3×3 conv without padding gives 98 × 98, and "
+               "2×2 pooling with stride 2 gives 49 × 49. (The channels stay 3 when the layer has 3 kernels.)",
     "alexnet": "AlexNet's original sizes (227 input, conv1 11×11 stride 4). google-research/receptive_field "
                "publishes r = 195, j = 32 for pool5.",
     "vgg16": "VGG-16: thirteen 3×3 convs with padding 1, a 2×2 stride-2 pool after each block. Published: "

@@ -278,3 +278,16 @@ def test_field_figure_draws_the_field_where_the_table_says():
     assert draws_photo(n, row, (3, 3))
     photo = field_figure(n, row, (3, 3), image=np.zeros((112, 112, 3)))   # half resolution, stretched
     assert (photo.data[0].x0, photo.data[0].dx) == (0.5, 2.0)
+
+
+def test_note_004_conv_then_pool():
+    """Note 004: (3, 100, 100) -> 3×3 conv, no padding -> 98 -> 2×2 pool -> 49 (torch agrees)."""
+    import torch
+    import torch.nn.functional as F
+
+    n, layers = PRESETS["note004"]
+    table = receptive_field_table(n, layers)
+    assert [numbers(row) for row in table] == [(100, 1, 1, 0.5), (98, 1, 3, 1.5), (49, 2, 4, 2.0)]
+    x = torch.zeros(1, 3, 100, 100, dtype=torch.float64)
+    y = F.max_pool2d(F.conv2d(x, torch.zeros(3, 3, 3, 3, dtype=torch.float64)), 2)
+    assert tuple(y.shape) == (1, 3, 49, 49)

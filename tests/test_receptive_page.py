@@ -111,6 +111,13 @@ def test_presets(name):
         assert "95% of the gradient (summed over the rows) lies within" in text(at)
 
 
+def test_note_004_preset():
+    at = clean(page(preset="note004"))
+    assert not at.error
+    assert numbers(at) == [(100, 1, 1, 0.5), (98, 1, 3, 1.5), (49, 2, 4, 2.0)]
+    assert set(table(at)["check"][1:]) == {"✓"}
+
+
 def test_edit_a_copy_of_a_preset():
     at = clean(page(preset="vgg16", erf="false"))
     at.button(key="edit_copy").click().run()
