@@ -285,6 +285,12 @@ else:
         f"{count(lc_cost['macs'])} |\n"
         f"| fully connected (every input to every output) | {count(fc['params'])} | {count(fc['macs'])} |\n")
     torch_line(lex["torch_gap"], "the layer (numpy) against an `F.unfold` + per-position matrix product reference")
+    photo_fc = zoo.fully_connected_cost(3, 1000, 1024, 1)
+    photo_conv = zoo.conv_cost(3, 64, 3, 1024, padding=1)
+    st.markdown(f"Why images need convolutions (note 004's footnote): a dense layer from a 3×1024×1024 photo to just "
+                f"1,000 outputs has **{count(photo_fc['params'])}** parameters, {photo_fc['params'] * 4 / 1e9:.1f} GB of "
+                f"float32 before training starts (the note rounds to 3 billion and 12 GB). A 3×3 convolution from 3 to 64 "
+                f"channels on the same photo has {count(photo_conv['params'])}.")
     st.markdown(f"Weight sharing is the only difference: with the convolution's kernel copied to every position, "
                 f"the locally connected layer equals `cross_correlate2d` to **{lex['shared_gap']:.1e}**.")
 

@@ -298,3 +298,11 @@ def test_note_002_cost_expressions_carry_one_factor_c_too_many(c_in, c_out, k, n
     if (c_in, c_out, k, n) == (32, 64, 3, 112):
         assert (note["standard"], note["separable"]) == (7_398_752_256, 937_689_088)
         assert (true["standard"]["macs"], true["macs"]) == (231_211_008, 29_302_784)
+
+
+def test_note_004_footnote_dense_layer_on_a_photo():
+    """Note 004: 3×1024×1024 -> 1000 outputs is ~3 billion parameters, ~12 GB of float32 (nn.Linear agrees)."""
+    fc = zoo.fully_connected_cost(3, 1000, 1024, 1)
+    layer = torch.nn.Linear(3 * 1024 * 1024, 1000, device="meta")
+    assert fc["params"] == sum(p.numel() for p in layer.parameters()) == 3_145_729_000
+    assert round(fc["params"] * 4 / 1e9, 1) == 12.6
