@@ -242,3 +242,23 @@ def conv_transpose2d_torch(x, w, bias=None, stride=1, padding=0, output_padding=
                            stride=as_pair(stride), padding=as_pair(padding), output_padding=as_pair(output_padding),
                            dilation=as_pair(dilation))[0].numpy()                      # (C_out, H', W')
     return y[0] if squeeze else y
+
+
+def trans_conv_note_000(y, w, b) -> np.ndarray:
+    """Note 000's `trans_conv` loop as printed (torch, float64): every input cell Y[:, k, i, j] stamps
+    w[k] (all output channels) into X[:, :, i:i+f1, j:j+f2]; then the bias b[o] is added once per
+    output channel. y (C_in, m, n), w (C_in, C_out, f1, f2), b (C_out,) -> (C_out, m+f1-1, n+f2-1).
+    Stride 1, no padding: F.conv_transpose2d's defaults."""
+    import torch
+
+    Y = torch.from_numpy(np.asarray(y, dtype=np.float64))[None]                   # (batch = 1, C_in, m, n)
+    w = torch.from_numpy(np.asarray(w, dtype=np.float64))
+    b = torch.from_numpy(np.asarray(b, dtype=np.float64))
+    c_in, c_out, f1, f2 = w.shape
+    batch, c_in, m, n = Y.shape
+    X = torch.zeros(batch, c_out, m + f1 - 1, n + f2 - 1, dtype=torch.float64)
+    for k in range(c_in):
+        for i in range(Y.shape[2]):
+            for j in range(Y.shape[3]):
+                X[:, :, i:i + f1, j:j + f2] += Y[:, k, i, j].view(-1, 1, 1, 1) * w[k, :, :, :].unsqueeze(0)
+    return (X + b.view(1, -1, 1, 1))[0].numpy()

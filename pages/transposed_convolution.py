@@ -13,9 +13,9 @@ from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matr
 from convviz.step_scenes import scatter_scene, scatter_scenes
 from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
 from convviz.ui.cached import small_grid
-from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_direct_figure, cached_exact_grid,
-                                          cached_overlap_figures, cached_pixel_shuffle_figure, cached_remedies,
-                                          cached_scatter_figure, transposed_arrays)
+from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_channel_example, cached_direct_figure,
+                                          cached_exact_grid, cached_overlap_figures, cached_pixel_shuffle_figure,
+                                          cached_remedies, cached_scatter_figure, transposed_arrays)
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
@@ -191,6 +191,31 @@ a1 = output_padding_to_invert(n1, f1, s1)
 scatter_1d = conv_transpose2d(y1[None], w1[None], stride=(1, s1), output_padding=(0, a1))[0]
 st.markdown(f"With w = (1, 2, 3) and y = {y1.astype(int).tolist()}: Aᵀy = {(A.T @ y1).astype(int).tolist()}, "
             f"and the scatter (conv_transpose) gives {scatter_1d.astype(int).tolist()}.")
+
+st.subheader("Channels and bias: note 000's formal definition")
+st.markdown("With channels the kernel is C_in × C_out × f₁ × f₂ (the layout of `nn.ConvTranspose2d`): each input cell of "
+            "channel k stamps its own kernel w[k, o] into **every** output channel o, and each output channel gets its "
+            "bias b[o] once. Stride 1 and no padding, as in the note, so an m × n input gives (m + f₁ − 1) × (n + f₂ − 1). "
+            "The input size and kernel size are the ones set above.")
+row = st.columns(3)
+c_in = int_control("Input channels C_in", "tc_cin", 1, 3, 2, container=row[0])
+c_out = int_control("Output channels C_out", "tc_cout", 1, 3, 2, container=row[1])
+ex = cached_channel_example(c_in, c_out, h, w, k, seed)
+st.markdown(f"Input {c_in}×{h}×{w}, kernel {c_in}×{c_out}×{k}×{k}, bias b = {ex['b'].astype(int).tolist()} → output "
+            f"{c_out}×{h + k - 1}×{w + k - 1}.")
+cols = st.columns(max(c_in, c_out))
+for ch in range(c_in):
+    chart(small_grid(tuple(map(tuple, ex["y"][ch])), f"input channel {ch}"), key=f"tc_ch_in{ch}", container=cols[ch])
+with st.expander(f"The {c_in * c_out} kernels w[k, o] (row k = input channel, column o = output channel)"):
+    for ch in range(c_in):
+        cols = st.columns(max(c_in, c_out))
+        for o in range(c_out):
+            chart(small_grid(tuple(map(tuple, ex["w"][ch, o])), f"w[{ch}, {o}]"), key=f"tc_ch_w{ch}{o}", container=cols[o])
+cols = st.columns(max(c_in, c_out))
+for o in range(c_out):
+    chart(small_grid(tuple(map(tuple, ex["x"][o])), f"output channel {o}"), key=f"tc_ch_out{o}", container=cols[o])
+st.markdown(f"Note 000's `trans_conv` loop, run as printed (torch, float64), differs from these outputs by "
+            f"**{ex['note_gap']:.1e}**; `F.conv_transpose2d` by **{ex['torch_gap']:.1e}**.")
 
 # --- Checkerboard --------------------------------------------------------------------------------
 st.header("Checkerboard artifacts")

@@ -249,3 +249,20 @@ def test_other_figures_draw_row_zero_on_top():
     # The shuffled grid's cell (0, 1) came from channel 1: its colour index is 1 and its label is x[1, 0, 0].
     shuffled = figs[3].data[-1]
     assert shuffled.z[0][1] == 1 and shuffled.text[0][1] == "4"
+
+
+@settings(max_examples=25, deadline=None)
+@given(c_in=st.integers(1, 3), c_out=st.integers(1, 3), m=st.integers(1, 5), n=st.integers(1, 5),
+       f1=st.integers(1, 4), f2=st.integers(1, 4), seed=st.integers(0, 2**16))
+def test_note_000_trans_conv_loop_equals_ours_and_torch(c_in, c_out, m, n, f1, f2, seed):
+    """Note 000's formal definition: its printed loop, conv_transpose2d and F.conv_transpose2d agree,
+    output (C_out, m+f1-1, n+f2-1)."""
+    from convviz.transposed import trans_conv_note_000
+
+    rng = np.random.default_rng(seed)
+    y, w, b = rng.normal(size=(c_in, m, n)), rng.normal(size=(c_in, c_out, f1, f2)), rng.normal(size=c_out)
+    note = trans_conv_note_000(y, w, b)
+    assert note.shape == (c_out, m + f1 - 1, n + f2 - 1)
+    np.testing.assert_allclose(conv_transpose2d(y, w, b), note, atol=1e-12)
+    torch_x = F.conv_transpose2d(torch.from_numpy(y)[None], torch.from_numpy(w), torch.from_numpy(b))[0].numpy()
+    np.testing.assert_allclose(note, torch_x, atol=1e-12)

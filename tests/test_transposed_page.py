@@ -155,3 +155,19 @@ def test_largest_view():
               up_scale="4", up_input="random", cb_input="smooth")
     assert_clean(at)
     assert not at.error
+
+
+def test_channels_and_bias_section():
+    """Note 000's formal definition: C_in × C_out kernels, a bias per output channel, checked twice."""
+    from convviz.ui.cached_transposed import cached_channel_example
+
+    at = page(tc_cin="3", tc_cout="2", tc_h="4", tc_w="2", tc_k="3", tc_seed="7")
+    assert_clean(at)
+    ex = cached_channel_example(3, 2, 4, 2, 3, 7)
+    body = text_of(at)
+    assert f"bias b = {ex['b'].astype(int).tolist()} → output 2×6×4." in body
+    assert "`trans_conv` loop, run as printed (torch, float64), differs from these outputs by **0.0e+00**" in body
+    assert "`F.conv_transpose2d` by **0.0e+00**" in body
+    at = page(tc_cin="9", tc_cout="abc")
+    assert_clean(at)
+    assert "tc_cin" in " ".join(w.value for w in at.warning)

@@ -7,7 +7,8 @@ import streamlit as st
 
 from convviz.examples import input_values, kernel_values
 from convviz.matrix import conv_matrix_1d
-from convviz.transposed import direct_equivalent, overlap_counts, overlap_counts_2d
+from convviz.transposed import (conv_transpose2d, conv_transpose2d_torch, direct_equivalent, overlap_counts,
+                                overlap_counts_2d, trans_conv_note_000)
 from convviz.transposed_figures import (direct_figure, exact_grid_figure, matrix_figure, overlap_figures, panels_figure,
                                        pixel_shuffle_figure, scatter_figure)
 from convviz.upsample import checkerboard_remedies, pixel_shuffle, pixel_shuffle_example
@@ -68,3 +69,17 @@ def cached_pixel_shuffle_figure(r: int):
     """The pixel-shuffle picture for r² channels of 2×2, channel c holding 10c + position."""
     x = pixel_shuffle_example(r)
     return pixel_shuffle_figure(x, r, pixel_shuffle(x, r))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_channel_example(c_in: int, c_out: int, h: int, w: int, k: int, seed: int) -> dict:
+    """Note 000's formal definition with channels and bias: seeded small integers, the output by
+    conv_transpose2d, and its gaps to the note's loop and to F.conv_transpose2d."""
+    rng = np.random.default_rng(seed + 3000)
+    y = rng.integers(0, 5, size=(c_in, h, w)).astype(np.float64)
+    kernel = rng.integers(-2, 3, size=(c_in, c_out, k, k)).astype(np.float64)
+    bias = rng.integers(-3, 4, size=c_out).astype(np.float64)
+    x = conv_transpose2d(y, kernel, bias)
+    return {"y": y, "w": kernel, "b": bias, "x": x,
+            "note_gap": float(np.abs(trans_conv_note_000(y, kernel, bias) - x).max()),
+            "torch_gap": float(np.abs(conv_transpose2d_torch(y, kernel, bias) - x).max())}
