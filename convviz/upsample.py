@@ -163,6 +163,40 @@ def checkerboard_remedies(kind: str, n: int, k: int, s: int, seed: int = 0) -> l
     ]
 
 
+def bed_of_nails(x, scale: int) -> np.ndarray:
+    """Note 003's "bed of nails" upsampling: each value at the top-left of its scale×scale block, zeros
+    elsewhere. out[i·s, j·s] = x[i, j]. The same as a stride-s transposed convolution whose s×s kernel
+    is a single 1 at (0, 0)."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.zeros((x.shape[0] * scale, x.shape[1] * scale))
+    out[::scale, ::scale] = x
+    return out
+
+
+def max_unpool2d(pooled, winners, output_shape) -> np.ndarray:
+    """Note 003's max unpooling: each pooled value goes back to where its window's maximum was
+    (`winners`, (H', W', 2) rows and columns, as convviz.zoo.max_pool2d_winners gives), zeros elsewhere."""
+    out = np.zeros(output_shape)
+    for (i, j), value in np.ndenumerate(np.asarray(pooled, dtype=np.float64)):
+        out[tuple(winners[i, j])] = value
+    return out
+
+
+def fixed_unpooling_torch(x, encoder_input, scale: int) -> tuple[np.ndarray, np.ndarray]:
+    """(bed of nails of x by F.conv_transpose2d with a one-hot kernel, max unpooling of encoder_input's
+    scale×scale max pool by F.max_pool2d(return_indices=True) and F.max_unpool2d), float64."""
+    import torch
+    import torch.nn.functional as F
+
+    kernel = torch.zeros(1, 1, scale, scale, dtype=torch.float64)
+    kernel[0, 0, 0, 0] = 1.0
+    nails = F.conv_transpose2d(torch.from_numpy(np.asarray(x, dtype=np.float64))[None, None], kernel, stride=scale)
+    z = torch.from_numpy(np.asarray(encoder_input, dtype=np.float64))[None, None]
+    pooled, indices = F.max_pool2d(z, scale, return_indices=True)
+    unpooled = F.max_unpool2d(pooled, indices, scale, output_size=z.shape[-2:])
+    return nails[0, 0].numpy(), unpooled[0, 0].numpy()
+
+
 def upsample_torch(x, scale, mode: str = "nearest", align_corners: bool = False) -> np.ndarray:
     """F.interpolate in float64 on x (H, W) or (C, H, W), for the page's check."""
     import torch

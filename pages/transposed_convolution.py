@@ -15,7 +15,7 @@ from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snipp
 from convviz.ui.cached import small_grid
 from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_channel_example, cached_direct_figure,
                                           cached_exact_grid, cached_overlap_figures, cached_pixel_shuffle_figure,
-                                          cached_remedies, cached_scatter_figure, transposed_arrays)
+                                          cached_remedies, cached_scatter_figure, cached_unpooling, transposed_arrays)
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
@@ -291,6 +291,23 @@ if not presenting():
     st.code(up_code, language="python")
     st.code(repr(uy.tolist()), language="text")
 code_download(up_code, "upsample")
+
+st.subheader("Bed of nails and max unpooling (note 003)")
+un_s = max(2, up_scale)
+un = cached_unpooling(tuple(map(tuple, ux)), un_s, seed)
+nails, encoder_input, pooled, unpooled = un["nails"], un["encoder_input"], un["pooled"], un["unpooled"]
+st.markdown(f"Two more fixed ways to go up by {un_s} (the scale above, at least 2). **Bed of nails** puts each value at "
+            f"the top-left of its {un_s}×{un_s} block and zeros elsewhere: a stride-{un_s} transposed convolution whose "
+            "kernel is a single 1. **Max unpooling** pairs with a max pool earlier in the network (the encoder of an "
+            "FCN or U-Net): the pool remembers *where* each maximum was, and unpooling puts the value back there.")
+cols = st.columns([2, 2, 1, 2])
+chart(cached_exact_grid(tuple(map(tuple, nails)), f"bed of nails ×{un_s} of the input above"), key="un_nails",
+      container=cols[0])
+chart(cached_exact_grid(tuple(map(tuple, encoder_input)), "encoder feature map"), key="un_enc", container=cols[1])
+chart(cached_exact_grid(tuple(map(tuple, pooled)), f"{un_s}×{un_s} max pool"), key="un_pool", container=cols[2])
+chart(cached_exact_grid(tuple(map(tuple, unpooled)), "max unpooled"), key="un_unpool", container=cols[3])
+st.markdown(f"`F.conv_transpose2d` with the one-hot kernel: max |difference| = **{un['nails_gap']:.1e}**; "
+            f"`F.max_pool2d(return_indices=True)` then `F.max_unpool2d`: max |difference| = **{un['unpool_gap']:.1e}**.")
 
 st.subheader("Pixel shuffle: channels to space")
 r = max(2, up_scale)

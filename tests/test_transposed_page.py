@@ -171,3 +171,12 @@ def test_channels_and_bias_section():
     at = page(tc_cin="9", tc_cout="abc")
     assert_clean(at)
     assert "tc_cin" in " ".join(w.value for w in at.warning)
+
+
+def test_bed_of_nails_and_max_unpooling_section():
+    at = page(up_scale="3")
+    assert_clean(at)
+    body = text_of(at)
+    assert "go up by 3" in body
+    assert "one-hot kernel: max |difference| = **0.0e+00**" in body
+    assert "`F.max_unpool2d`: max |difference| = **0.0e+00**" in body

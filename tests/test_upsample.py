@@ -133,3 +133,25 @@ def test_pixel_shuffle_example_numbers_name_their_source(r):
     for i in range(r):
         for j in range(r):
             assert y[i, j] == 10 * (i * r + j) and y[r + i, r + j] == 10 * (i * r + j) + 3
+
+
+@settings(max_examples=30, deadline=None)
+@given(h=st.integers(1, 4), w=st.integers(1, 4), scale=st.integers(2, 4), seed=st.integers(0, 2**16))
+def test_bed_of_nails_and_max_unpooling_equal_torch(h, w, scale, seed):
+    """Note 003's fixed unpooling: bed of nails = one-hot-kernel transposed conv; max unpooling puts each
+    max back where the pool found it (F.max_unpool2d, ties to the first in reading order)."""
+    from convviz.pooling import max_pool2d
+    from convviz.upsample import bed_of_nails, fixed_unpooling_torch, max_unpool2d
+    from convviz.zoo import max_pool2d_winners
+
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 10, (h, w)).astype(np.float64)
+    z = rng.integers(0, 4, (h * scale, w * scale)).astype(np.float64)            # small range: many ties
+    nails = bed_of_nails(x, scale)
+    assert nails.shape == (h * scale, w * scale) and nails[::scale, ::scale].tolist() == x.tolist()
+    assert nails.sum() == x.sum()
+    unpooled = max_unpool2d(max_pool2d(z, scale), max_pool2d_winners(z, scale), z.shape)
+    torch_nails, torch_unpooled = fixed_unpooling_torch(x, z, scale)
+    np.testing.assert_array_equal(nails, torch_nails)
+    np.testing.assert_array_equal(unpooled, torch_unpooled)
+    assert np.count_nonzero(unpooled) <= h * w

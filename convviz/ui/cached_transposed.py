@@ -7,11 +7,14 @@ import streamlit as st
 
 from convviz.examples import input_values, kernel_values
 from convviz.matrix import conv_matrix_1d
+from convviz.pooling import max_pool2d
 from convviz.transposed import (conv_transpose2d, conv_transpose2d_torch, direct_equivalent, overlap_counts,
                                 overlap_counts_2d, trans_conv_note_000)
 from convviz.transposed_figures import (direct_figure, exact_grid_figure, matrix_figure, overlap_figures, panels_figure,
                                        pixel_shuffle_figure, scatter_figure)
-from convviz.upsample import checkerboard_remedies, pixel_shuffle, pixel_shuffle_example
+from convviz.upsample import (bed_of_nails, checkerboard_remedies, fixed_unpooling_torch, max_unpool2d, pixel_shuffle,
+                              pixel_shuffle_example)
+from convviz.zoo import max_pool2d_winners
 
 # Note 000, "Transposed convolution": input [[0, 1], [2, 3]], kernel [[0, 1], [2, 3]], stride 2.
 NOTE_000 = dict(x=np.array([[0.0, 1.0], [2.0, 3.0]]), w=np.array([[0.0, 1.0], [2.0, 3.0]]))
@@ -83,3 +86,16 @@ def cached_channel_example(c_in: int, c_out: int, h: int, w: int, k: int, seed: 
     return {"y": y, "w": kernel, "b": bias, "x": x,
             "note_gap": float(np.abs(trans_conv_note_000(y, kernel, bias) - x).max()),
             "torch_gap": float(np.abs(conv_transpose2d_torch(y, kernel, bias) - x).max())}
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_unpooling(x: tuple, scale: int, seed: int) -> dict:
+    """Bed of nails of x, and max unpooling of a seeded (2s)×(2s) encoder map, with their torch gaps."""
+    x = np.array(x, dtype=np.float64)
+    encoder_input = np.random.default_rng(seed + 4000).integers(0, 10, (2 * scale, 2 * scale)).astype(np.float64)
+    nails = bed_of_nails(x, scale)
+    pooled = max_pool2d(encoder_input, scale)
+    unpooled = max_unpool2d(pooled, max_pool2d_winners(encoder_input, scale), encoder_input.shape)
+    torch_nails, torch_unpooled = fixed_unpooling_torch(x, encoder_input, scale)
+    return {"nails": nails, "encoder_input": encoder_input, "pooled": pooled, "unpooled": unpooled,
+            "nails_gap": float(np.abs(nails - torch_nails).max()), "unpool_gap": float(np.abs(unpooled - torch_unpooled).max())}
