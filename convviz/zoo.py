@@ -464,6 +464,8 @@ def locally_connected_example(in_channels: int, out_channels: int, kernel_size: 
 
     torch_gap: against the F.unfold reference; shared_gap: the layer with the conv's kernel
     copied to every position against the convolution itself (equal: sharing is the only change).
+    conv_shift_gap / lc_shift_gap: max |f(shift x) − shift f(x)| over the columns both cover, for a
+    shift of one column (0 for the convolution: shift equivariance; None when the output is 1 wide).
     """
     rng = np.random.default_rng(seed)
     ho, wo = output_shape((size, size), (kernel_size, kernel_size))
@@ -473,9 +475,17 @@ def locally_connected_example(in_channels: int, out_channels: int, kernel_size: 
     w_conv = rng.standard_normal((out_channels, in_channels, kernel_size, kernel_size))
     y = locally_connected2d(x, w_lc, b_lc)
     shared = locally_connected2d(x, shared_weights(w_conv, (ho, wo)))
+    # Shift equivariance (note 002): move the input one column right (a zero column comes in at the left).
+    # Away from the border the convolution's output moves with it; the locally connected layer's does not.
+    x_shifted = np.zeros_like(x)
+    x_shifted[:, :, 1:] = x[:, :, :-1]
+    shift_gap = lambda layer: (float(np.abs(layer(x_shifted)[:, :, 1:] - layer(x)[:, :, :-1]).max())  # noqa: E731
+                               if wo > 1 else None)
     return {"w_lc": w_lc, "w_conv": w_conv, "y": y,
             "torch_gap": float(np.abs(y - locally_connected2d_torch(x, w_lc, b_lc)).max()),
-            "shared_gap": float(np.abs(shared - cross_correlate2d(x, w_conv)).max())}
+            "shared_gap": float(np.abs(shared - cross_correlate2d(x, w_conv)).max()),
+            "conv_shift_gap": shift_gap(lambda v: cross_correlate2d(v, w_conv)),
+            "lc_shift_gap": shift_gap(lambda v: locally_connected2d(v, w_lc))}
 
 
 SEPARABLE_KERNELS = {

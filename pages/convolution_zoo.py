@@ -293,6 +293,11 @@ else:
                 f"channels on the same photo has {count(photo_conv['params'])}.")
     st.markdown(f"Weight sharing is the only difference: with the convolution's kernel copied to every position, "
                 f"the locally connected layer equals `cross_correlate2d` to **{lex['shared_gap']:.1e}**.")
+    if lex["conv_shift_gap"] is not None:
+        st.markdown(f"**Shift equivariance** (note 002: f(g(x)) = g(f(x)) for a shift g): move the input one column to "
+                    f"the right. The convolution's output moves one column too: max |conv(shifted x) − shifted conv(x)| "
+                    f"= **{lex['conv_shift_gap']:.1e}** over the columns both cover. The locally connected layer's "
+                    f"does not: **{lex['lc_shift_gap']:.3g}**, because the shifted pattern meets different kernels.")
 
 # --- Pixel shuffle --------------------------------------------------------------------------
 st.header("Pixel shuffle (sub-pixel convolution)", anchor="shuffle")

@@ -306,3 +306,12 @@ def test_note_004_footnote_dense_layer_on_a_photo():
     layer = torch.nn.Linear(3 * 1024 * 1024, 1000, device="meta")
     assert fc["params"] == sum(p.numel() for p in layer.parameters()) == 3_145_729_000
     assert round(fc["params"] * 4 / 1e9, 1) == 12.6
+
+
+@pytest.mark.parametrize("c_in, c_out, k, size", [(1, 1, 3, 6), (2, 3, 2, 5), (1, 2, 1, 4)])
+def test_convolution_is_shift_equivariant_and_locally_connected_is_not(c_in, c_out, k, size):
+    """Note 002: conv(shift x) = shift conv(x) away from the border; weight sharing is what buys it."""
+    ex = zoo.locally_connected_example(c_in, c_out, k, size, seed=3)
+    assert ex["conv_shift_gap"] < 1e-12
+    assert ex["lc_shift_gap"] > 1e-3
+    assert zoo.locally_connected_example(1, 1, 3, 3)["conv_shift_gap"] is None      # a 1-wide output: nothing to compare

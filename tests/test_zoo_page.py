@@ -54,6 +54,7 @@ def test_default_view_has_every_section_and_its_numbers():
     ds = zoo.depthwise_separable_cost(32, 64, 3, 112, 1, 1)
     assert f"**{ds['params']:,}**" in body and f"**{ds['ratio']:.4f}**" in body
     assert "**3,145,729,000** parameters, 12.6 GB" in body and "64 channels on the same photo has 1,792" in body
+    assert "**Shift equivariance**" in body and "= **0.0e+00** over the columns both cover" in body
     note_line = " ".join(c.value for c in at.caption)                   # note 002's expressions, one C too many
     assert "give 7,398,752,256 and 937,689,088" in note_line and f"ratio {ds['ratio']:.4f}" in note_line
     assert "column [1, 2, 1]ᵀ · row [1, 0, -1]" in body and "residual is exactly 0" in body
