@@ -1,4 +1,4 @@
-"""Max and average pooling with torch's semantics (F.max_pool2d, F.avg_pool2d).
+"""Max and average pooling with torch's semantics (F.max_pool2d, F.avg_pool2d), and striding.
 
     o = floor((n + 2p - k) / s) + 1,  stride s defaults to the kernel size k.
 
@@ -45,4 +45,14 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0) -> np.ndarray:
     """y[c, i, j] = mean of the k_h×k_w window, padded zeros included in the count."""
     win, flat = _windows(x, kernel_size, stride, padding, 0.0)
     y = win.mean(axis=(-2, -1))
+    return y[0] if flat else y
+
+
+def central_sample_pool2d(x, kernel_size, stride=None, padding=0) -> np.ndarray:
+    """Note 001's third pooling, "striding": y[c, i, j] = the window's central sample,
+    x_pad[c, i·s_h + (k_h − 1)//2, j·s_w + (k_w − 1)//2] (the upper-left of the middle four for an even k).
+    The same as a stride-s convolution whose kernel is a single 1 at the centre."""
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    win, flat = _windows(x, kernel_size, stride, padding, 0.0)
+    y = win[..., (kh - 1) // 2, (kw - 1) // 2]
     return y[0] if flat else y

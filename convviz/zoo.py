@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from convviz.conv import as_pair, cross_correlate2d, output_shape
-from convviz.pooling import avg_pool2d, max_pool2d
+from convviz.pooling import avg_pool2d, central_sample_pool2d, max_pool2d
 
 
 # --- Costs ---------------------------------------------------------------------------------
@@ -286,6 +286,25 @@ def avg_pool2d_backward(x, grad_output, kernel_size, stride=None, padding=0) -> 
     return grad
 
 
+def central_sample_backward(x, grad_output, kernel_size, stride=None, padding=0) -> np.ndarray:
+    """dL/dx for y = central_sample_pool2d(x): each output's gradient goes to the one cell it sampled
+    (nothing when that cell is padding)."""
+    x = np.asarray(x, dtype=np.float64)
+    g = np.asarray(grad_output, dtype=np.float64)
+    y = central_sample_pool2d(x, kernel_size, stride, padding)
+    if g.shape != y.shape:
+        raise ValueError(f"grad_output must have the output's shape {y.shape}, got {g.shape}.")
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    sh, sw = as_pair(kernel_size if stride is None else stride, "stride")
+    ph, pw = as_pair(padding, "padding")
+    grad = np.zeros_like(x)
+    for (i, j), value in np.ndenumerate(g):
+        r, c = i * sh - ph + (kh - 1) // 2, j * sw - pw + (kw - 1) // 2
+        if 0 <= r < x.shape[0] and 0 <= c < x.shape[1]:
+            grad[r, c] += value
+    return grad
+
+
 # --- Locally connected layer ----------------------------------------------------------------
 
 def locally_connected2d(x, w, bias=None, stride=1, padding=0) -> np.ndarray:
@@ -336,10 +355,17 @@ def conv_params_torch(in_channels, out_channels, kernel_size, groups=1, bias=Tru
 
 
 def pool_backward_torch(x, grad_output, op: str, kernel_size, stride=None, padding=0) -> np.ndarray:
-    """dL/dx by autograd for F.max_pool2d / F.avg_pool2d on a 2-D x, with L = Σ grad_output·y."""
+    """dL/dx by autograd for F.max_pool2d / F.avg_pool2d (or, op "stride", a strided conv with a one-hot
+    centre kernel) on a 2-D x, with L = Σ grad_output·y."""
     xt = _t(x)[None, None].requires_grad_(True)                         # (1, 1, H, W)
-    pool = {"max": F.max_pool2d, "avg": F.avg_pool2d}[op]
-    y = pool(xt, kernel_size, stride=stride, padding=padding)            # (1, 1, H', W')
+    if op == "stride":                                                   # a one-hot centre kernel, strided
+        kh, kw = as_pair(kernel_size, "kernel_size")
+        one_hot = torch.zeros(1, 1, kh, kw, dtype=torch.float64)
+        one_hot[0, 0, (kh - 1) // 2, (kw - 1) // 2] = 1.0
+        y = F.conv2d(xt, one_hot, stride=kernel_size if stride is None else stride, padding=padding)
+    else:
+        pool = {"max": F.max_pool2d, "avg": F.avg_pool2d}[op]
+        y = pool(xt, kernel_size, stride=stride, padding=padding)        # (1, 1, H', W')
     y.backward(_t(grad_output)[None, None])
     return xt.grad[0, 0].numpy()
 
@@ -446,11 +472,12 @@ def pooling_example(op: str, kernel_size: int, stride: int, padding: int, size: 
     Returns x, y, grad (dL/dx with dL/dy = 1), winners (max only) and torch's max |difference|
     of the gradient (autograd).
     """
-    if op not in ("max", "avg"):
-        raise ValueError(f"Unknown pooling {op!r}: choose max or avg.")
+    if op not in ("max", "avg", "stride"):
+        raise ValueError(f"Unknown pooling {op!r}: choose max, avg or stride.")
     rng = np.random.default_rng(seed)
     x = rng.permutation(size * size).reshape(size, size).astype(np.float64)
-    pool, backward = (max_pool2d, max_pool2d_backward) if op == "max" else (avg_pool2d, avg_pool2d_backward)
+    pool, backward = {"max": (max_pool2d, max_pool2d_backward), "avg": (avg_pool2d, avg_pool2d_backward),
+                      "stride": (central_sample_pool2d, central_sample_backward)}[op]
     y = pool(x, kernel_size, stride, padding)
     ones = np.ones_like(y)
     grad = backward(x, ones, kernel_size, stride, padding)

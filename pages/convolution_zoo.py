@@ -221,9 +221,12 @@ st.header("Max and average pooling, forward and backward", anchor="pooling")
 st.markdown("Pooling has no weights: **max** pooling keeps the largest value of each window, **average** pooling its "
             "mean. Backward, max pooling sends each output's gradient to **the one input that won** (the others "
             "get 0), while average pooling **shares it equally**, 1/k² to every cell of the window. Where windows "
-            "overlap, the gradients add up.")
+            "overlap, the gradients add up. Note 001 lists a third window transformation, **striding**: keep the "
+            "central sample.")
 cols = st.columns(3) + st.columns(3)
-pl_op = choice_control("Pooling", "pl_op", {"max": "Max", "avg": "Average"}, "max", container=cols[0], horizontal=True)
+pl_op = choice_control("Pooling", "pl_op", {"max": "Max", "avg": "Average", "stride": "Central sample"}, "max",
+                       container=cols[0], horizontal=True,
+                       help="Note 001's three window transformations: max, average, and the central sample (striding).")
 pl_k = int_control("Window k", "pl_k", 1, 5, 2, container=cols[1])
 pl_s = int_control("Stride s", "pl_s", 1, 5, 2, container=cols[2])
 pl_p = int_control("Padding p", "pl_p", 0, 2, 0, container=cols[3])
@@ -243,13 +246,19 @@ else:
         st.markdown(f"The magenta boxes are the winners. With dL/dy = 1 at all {n_out} outputs, only **{hit} of "
                     f"{pex['x'].size}** input cells get a gradient; a cell that wins in several overlapping windows "
                     f"gets their sum. The gradient adds up to {pex['grad'].sum():g}, one per output.")
+    elif pl_op == "stride":
+        st.markdown(f"**Striding** (note 001) keeps each window's central sample and drops the rest: a stride-{pl_s} "
+                    f"convolution whose {pl_k}×{pl_k} kernel is a single 1 at the centre. The magenta boxes are the "
+                    f"sampled cells; only they get a gradient (**{hit} of {pex['x'].size}** cells), one per output "
+                    + ("that samples inside the image." if pl_p else "."))
     else:
         st.markdown(f"The magenta box is the first window and the output it makes. "
                     f"Every output hands 1/{pl_k * pl_k} to each cell of its window ({hit} of {pex['x'].size} cells "
                     f"are in some window). The gradient adds up to {pex['grad'].sum():.4g}"
                     + (f", less than {n_out} because the shares of the padding cells are dropped." if pl_p and
                        pex['grad'].sum() < n_out - 1e-9 else ", one per output."))
-    torch_line(pex["torch_gap"], f"the gradient against autograd through `F.{pl_op}_pool2d`")
+    torch_line(pex["torch_gap"], "the gradient against autograd through "
+               + ("`F.conv2d` with the one-hot kernel" if pl_op == "stride" else f"`F.{pl_op}_pool2d`"))
 
 # --- Locally connected ----------------------------------------------------------------------
 st.header("Locally connected layer: convolution without weight sharing", anchor="local")

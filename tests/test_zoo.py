@@ -315,3 +315,20 @@ def test_convolution_is_shift_equivariant_and_locally_connected_is_not(c_in, c_o
     assert ex["conv_shift_gap"] < 1e-12
     assert ex["lc_shift_gap"] > 1e-3
     assert zoo.locally_connected_example(1, 1, 3, 3)["conv_shift_gap"] is None      # a 1-wide output: nothing to compare
+
+
+@settings(max_examples=40, deadline=None)
+@given(size=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 4), p=st.integers(0, 2), seed=st.integers(0, 999))
+def test_striding_is_a_one_hot_strided_convolution(size, k, s, p, seed):
+    """Note 001's 'striding' pooling: the central sample of each window; forward and backward equal torch."""
+    from convviz.pooling import central_sample_pool2d
+
+    assume(2 * p <= k and size + 2 * p >= k)
+    ex = zoo.pooling_example("stride", k, s, p, size, seed)
+    one_hot = torch.zeros(1, 1, k, k, dtype=torch.float64)
+    one_hot[0, 0, (k - 1) // 2, (k - 1) // 2] = 1.0
+    y = F.conv2d(torch.from_numpy(ex["x"])[None, None], one_hot, stride=s, padding=p)[0, 0].numpy()
+    np.testing.assert_array_equal(central_sample_pool2d(ex["x"], k, s, p), y)
+    np.testing.assert_array_equal(ex["y"], y)
+    assert ex["torch_gap"] == 0.0
+    assert set(np.unique(ex["grad"])) <= {0.0, 1.0}                        # distinct windows, distinct centres

@@ -213,3 +213,10 @@ def test_zoo_opens_from_the_navigation_with_the_pixel_shuffle_link():
     assert not at.error
     if (ROOT / "pages" / "transposed_convolution.py").exists():
         assert any("transposed_convolution" in str(link.proto.page) for link in at.get("page_link"))
+
+
+def test_striding_pooling():
+    at = page(pl_op="stride", pl_k="3", pl_s="2", pl_p="1", pl_size="7")
+    assert_clean(at)
+    assert "**Striding** (note 001)" in text_of(at)
+    assert max(torch_gaps(at)) < 1e-10

@@ -6,6 +6,7 @@ shared resources, which the page only reads.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from convviz import zoo
@@ -65,6 +66,10 @@ def pooling_view(op: str, kernel_size: int, stride: int, padding: int, size: int
     if ex["winners"] is not None:                      # max: every window's winner
         outline_cells(x_fig, ex["winners"].reshape(-1, 2))
         outline_cells(g_fig, ex["winners"].reshape(-1, 2))
+    elif op == "stride":                               # striding: the sampled centre cells
+        sampled = np.argwhere(ex["grad"] != 0)
+        outline_cells(x_fig, sampled)
+        outline_cells(g_fig, sampled)
     else:                                              # average: the first window and its output
         for fig in (x_fig, g_fig):
             outline_window(fig, -padding, -padding, kernel_size, kernel_size)
