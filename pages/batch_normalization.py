@@ -114,12 +114,15 @@ if batch_ok:
     chart(cached.running_figure(n, c, h, w, seed, steps, momentum, gamma, beta, channel), key="bn_running")
     rm, rv = ours["running_mean"][-1], ours["running_var"][-1]
     st.markdown(f"After {steps} steps with momentum {momentum:g} (m = {m} values per channel and batch):")
-    st.dataframe([{"channel": j, "running_mean": r4(rm[j]), "population mean": CHANNEL_MEANS[j],
+    st.dataframe([{"channel": j, "running_mean": r4(rm[j]), "μ_B averaged over the steps (note 002's E_B[μ_B])":
+                   r4(ours["batch_mean"][:, j].mean()), "population mean": CHANNEL_MEANS[j],
                    "running_var": r4(rv[j]), "population variance": CHANNEL_STDS[j] ** 2,
                    "σ²_B (÷m) averaged over the steps": r4(ours["batch_var"][:, j].mean()),
                    "the same × m/(m−1)": r4(ours["batch_var"][:, j].mean() * m / (m - 1))} for j in range(c)],
                  hide_index=True)
-    st.markdown(f"On average σ²_B is (m−1)/m = {(m - 1) / m:.3g} of the population variance; the last two columns "
+    st.markdown(f"Note 002 estimates E[x] as the plain average of the batch means, E_B[μ_B]; torch's running mean "
+                "is an exponential moving average that weights recent batches more, so the two differ a little. "
+                f"On average σ²_B is (m−1)/m = {(m - 1) / m:.3g} of the population variance; the last two columns "
                 "show it (noisily, over the steps), and m/(m−1) undoes it."
                 + (" Try N = 2, H = W = 1 (m = 2): σ²_B is then half the variance on average." if m > 4 else ""))
     gap = np.abs(ours["y_train"] - ours["y_eval"]).max(axis=(0, 2, 3))

@@ -48,6 +48,11 @@ def test_default_view_numbers_match_convviz_and_torch():
     # torch checks: running statistics and both outputs, and folding, to float64 rounding
     gaps = [float(g) for g in __import__("re").findall(r"max \|difference\| = \*\*([0-9.e+-]+)\*\*", body)]
     assert len(gaps) == 2 and max(gaps) < 1e-12
+    # note 002's E_B[μ_B] beside torch's running mean: the mean of the first 30 batches' μ_B (default steps)
+    running = next(d.value for d in at.dataframe if "μ_B averaged over the steps (note 002's E_B[μ_B])" in d.value.columns)
+    batch_means = [batch_norm_train(lesson_batch(4, 4, 4, 4, step), 1.0, 0.0)[1] for step in range(30)]
+    expected = __import__("numpy").mean(batch_means, axis=0)
+    assert list(running["μ_B averaged over the steps (note 002's E_B[μ_B])"]) == [round(float(v), 4) for v in expected]
     # the demo ran (tiny) and its table has the four runs
     assert len(at.dataframe[-1].value) == 4
 
