@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [f"pages/{lesson.page}" for lesson in LESSONS if lesson.available]
 STEP_VIEWS = {"pages/convolution.py": "pos", "pages/transposed_convolution.py": "tc_step"}
 # expanders that stay while presenting: Exercise 7.1 is a worked example a lecturer shows
-KEPT_EXPANDERS = {"pages/convolution.py": 1}
+KEPT_EXPANDERS = {"pages/convolution.py": 1, "pages/transposed_convolution.py": 1}   # Exercise 7.1; note 000's kernels
 # lessons whose settings box folds into a "Settings" expander (the restoration pages keep the upload in view)
 SETTINGS_FOLDED = {f"pages/{name}.py" for name in ["convolution", "receptive_fields", "transposed_convolution",
                                                    "convolution_matrix", "batch_normalization"]}
