@@ -258,14 +258,19 @@ def max_pool2d_winners(x, kernel_size, stride=None, padding=0) -> np.ndarray:
     return win
 
 
+def _float_pair(x, grad_output, output_shape) -> tuple[np.ndarray, np.ndarray]:
+    """x and grad_output as float64, once grad_output is known to have the pooled output's shape."""
+    g = np.asarray(grad_output, dtype=np.float64)
+    if g.shape != tuple(output_shape):
+        raise ValueError(f"grad_output must have the output's shape {tuple(output_shape)}, got {g.shape}.")
+    return np.asarray(x, dtype=np.float64), g
+
+
 def max_pool2d_backward(x, grad_output, kernel_size, stride=None, padding=0) -> np.ndarray:
     """dL/dx for y = max_pool2d(x): each output's gradient goes to its window's maximum, and
     gradients of overlapping windows that pick the same cell add up. x (H, W), grad_output (H', W')."""
-    x = np.asarray(x, dtype=np.float64)
-    g = np.asarray(grad_output, dtype=np.float64)
     win = max_pool2d_winners(x, kernel_size, stride, padding)            # (H', W', 2)
-    if g.shape != win.shape[:2]:
-        raise ValueError(f"grad_output must have the output's shape {win.shape[:2]}, got {g.shape}.")
+    x, g = _float_pair(x, grad_output, win.shape[:2])
     grad = np.zeros_like(x)
     np.add.at(grad, (win[..., 0], win[..., 1]), g)
     return grad
@@ -274,11 +279,7 @@ def max_pool2d_backward(x, grad_output, kernel_size, stride=None, padding=0) -> 
 def avg_pool2d_backward(x, grad_output, kernel_size, stride=None, padding=0) -> np.ndarray:
     """dL/dx for y = avg_pool2d(x): each output's gradient is shared equally, 1/(kh·kw) per cell of
     its window (padding cells count in the mean and take their share, which is dropped)."""
-    x = np.asarray(x, dtype=np.float64)
-    g = np.asarray(grad_output, dtype=np.float64)
-    y = avg_pool2d(x, kernel_size, stride, padding)
-    if g.shape != y.shape:
-        raise ValueError(f"grad_output must have the output's shape {y.shape}, got {g.shape}.")
+    x, g = _float_pair(x, grad_output, avg_pool2d(x, kernel_size, stride, padding).shape)
     kh, kw = as_pair(kernel_size, "kernel_size")
     grad = np.zeros_like(x)
     for i, j, rows, cols in _pool_windows(x.shape, kernel_size, stride, padding):
@@ -289,11 +290,7 @@ def avg_pool2d_backward(x, grad_output, kernel_size, stride=None, padding=0) -> 
 def central_sample_backward(x, grad_output, kernel_size, stride=None, padding=0) -> np.ndarray:
     """dL/dx for y = central_sample_pool2d(x): each output's gradient goes to the one cell it sampled
     (nothing when that cell is padding)."""
-    x = np.asarray(x, dtype=np.float64)
-    g = np.asarray(grad_output, dtype=np.float64)
-    y = central_sample_pool2d(x, kernel_size, stride, padding)
-    if g.shape != y.shape:
-        raise ValueError(f"grad_output must have the output's shape {y.shape}, got {g.shape}.")
+    x, g = _float_pair(x, grad_output, central_sample_pool2d(x, kernel_size, stride, padding).shape)
     kh, kw = as_pair(kernel_size, "kernel_size")
     sh, sw = as_pair(kernel_size if stride is None else stride, "stride")
     ph, pw = as_pair(padding, "padding")
