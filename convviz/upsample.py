@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from convviz.conv import cross_correlate2d
+from convviz.transposed import insert_zeros
 
 MODES = ("nearest", "bilinear")
 
@@ -167,10 +168,7 @@ def bed_of_nails(x, scale: int) -> np.ndarray:
     """Note 003's "bed of nails" upsampling: each value at the top-left of its scale×scale block, zeros
     elsewhere. out[i·s, j·s] = x[i, j]. The same as a stride-s transposed convolution whose s×s kernel
     is a single 1 at (0, 0)."""
-    x = np.asarray(x, dtype=np.float64)
-    out = np.zeros((x.shape[0] * scale, x.shape[1] * scale))
-    out[::scale, ::scale] = x
-    return out
+    return np.pad(insert_zeros(x, scale), ((0, scale - 1), (0, scale - 1)))   # the last block's zeros too
 
 
 def max_unpool2d(pooled, winners, output_shape) -> np.ndarray:

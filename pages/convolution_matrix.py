@@ -6,13 +6,13 @@ import streamlit as st
 from convviz.conv import cross_correlate2d, output_shape
 from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.matrix import (MAX_MATRIX_ENTRIES, block_layout, circulant_matrix, circular_conv_torch, circular_convolve_fft,
-                            conv_matrix_shape, dft_diagonalisation_gap, full_convolution_matrix, human_bytes,
+                            conv_matrix_shape, dft_diagonalisation_gap, human_bytes,
                             matched_eigenvalues, output_padding_for, sparsity, transpose_apply, unfold_torch)
 from convviz.matrix_figures import eigenvalue_figure, is_clickable
-from convviz.torch_check import conv2d_torch, full_convolution_torch, max_abs_difference
+from convviz.torch_check import conv2d_torch, max_abs_difference
 from convviz.transposed import conv_transpose2d_torch
 from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_block_figures, cached_circulant_figure,
-                                      cached_full_convolution_figure, cached_grid_figures, cached_im2col,
+                                      cached_full_convolution, cached_grid_figures, cached_im2col,
                                       cached_im2col_figure, cached_matrix, cached_matrix_figure, cached_pattern,
                                       circulant_arrays, matrix_arrays)
 from convviz.ui.downloads import code_download
@@ -272,17 +272,15 @@ if not presenting():
     st.code(repr(np.round(c_mat @ signal, 10).tolist()), language="text")
 
 st.subheader("Without wrapping: note 002's full-convolution matrix")
-t_mat = full_convolution_matrix(n_c, kernel_1d)
-full_y = t_mat @ signal
+full = cached_full_convolution(n_c, k_c, seed_c)
 st.markdown(f"Pad with m − 1 = {k_c - 1} zeros on each side instead, and keep every partial overlap: y = h * x has "
             f"n + m − 1 = {n_c + k_c - 1} entries, and its matrix T is {n_c + k_c - 1} × {n_c}, with h₁ on the diagonal "
             "and each column the kernel shifted down one more row (note 002's Toeplitz matrix, h = the kernel above).")
-chart(cached_full_convolution_figure(n_c, k_c, seed_c), key="mx_fig_full")
+chart(full["figure"], key="mx_fig_full")
 st.markdown(
-    f"- T x = {np.round(full_y, 10).tolist()}; `np.convolve(h, x)` differs by "
-    f"**{max_abs_difference(np.convolve(kernel_1d, signal), full_y):.1e}**, and torch (`F.conv1d`, kernel reversed, "
-    f"padding m − 1) by **{max_abs_difference(full_convolution_torch(signal, kernel_1d), full_y):.1e}**.\n"
+    f"- T x = {np.round(full['y'], 10).tolist()}; `np.convolve(h, x)` differs by **{full['numpy_gap']:.1e}**, and torch "
+    f"(`F.conv1d`, kernel reversed, padding m − 1) by **{full['torch_gap']:.1e}**.\n"
     f"- Convolution commutes (note 002: K * I = I * K): the {n_c + k_c - 1} × {k_c} matrix of x applied to h gives the "
-    f"same y, max |T_x h − T_h x| = **{max_abs_difference(full_convolution_matrix(k_c, signal) @ kernel_1d, full_y):.1e}**.\n"
-    f"- Cross-correlation does not: x ⋆ h = {np.round(np.correlate(signal, kernel_1d, 'full'), 10).tolist()} but "
-    f"h ⋆ x = {np.round(np.correlate(kernel_1d, signal, 'full'), 10).tolist()}, the same numbers in reverse order.")
+    f"same y, max |T_x h − T_h x| = **{full['commute_gap']:.1e}**.\n"
+    f"- Cross-correlation does not: x ⋆ h = {np.round(full['x_corr_h'], 10).tolist()} but "
+    f"h ⋆ x = {np.round(full['h_corr_x'], 10).tolist()}, the same numbers in reverse order.")

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from convviz.backprop import conv_backward
-from convviz.conv import cross_correlate2d
+from convviz.conv import output_shape
 from convviz.examples import CONV_PRESETS, input_values, kernel_values
 from convviz.figures import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
@@ -57,7 +57,7 @@ def backward_pass(view: tuple, stride: tuple, padding: tuple, dilation: tuple, f
     upstream: "ones" (δ = 1 everywhere, L = Σ y) or "random" (δ seeded by the view's seed).
     """
     x, w = lesson_arrays(*view)
-    y_shape = cross_correlate2d(x, w, stride=stride, padding=padding, dilation=dilation).shape
+    y_shape = output_shape(x.shape[-2:], w.shape[-2:], stride, padding, dilation)
     delta = np.ones(y_shape) if upstream == "ones" else np.round(np.random.default_rng(view[3] + 1).normal(size=y_shape), 1)
     ours = conv_backward(x, w, delta, stride, padding, dilation, flip=flip)
     autograd = conv_backward_torch(x, w, delta, stride, padding, dilation, flip=flip)

@@ -14,6 +14,7 @@ from convviz.examples import input_values, kernel_values
 from convviz.matrix import (circulant_matrix, conv_matrix, conv_matrix_1d, dependency_pattern, full_convolution_matrix, im2col,
                             tap_index)
 from convviz.matrix_figures import COL_COLOUR, ROW_COLOUR, channel_grids_figure, matrix_figure
+from convviz.torch_check import full_convolution_torch, max_abs_difference
 
 PRESETS = {
     "none": "Your own settings",
@@ -99,11 +100,19 @@ def cached_circulant_figure(n: int, k: int, seed: int):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def cached_full_convolution_figure(n: int, k: int, seed: int):
-    _, kernel = circulant_arrays(n, k, seed)
+def cached_full_convolution(n: int, k: int, seed: int) -> dict:
+    """Note 002's full-convolution matrix T of the circulant section's kernel h, applied to its signal x:
+    the figure, y = T x, its gaps to np.convolve, F.conv1d and the commuted product T_x h, and x ⋆ h, h ⋆ x."""
+    signal, kernel = circulant_arrays(n, k, seed)
     t = full_convolution_matrix(n, kernel)
-    return matrix_figure(t, f"T: {n + k - 1} × {n} Toeplitz (full convolution, h₁ on the diagonal)",
-                         structure=full_convolution_matrix(n, np.ones(k)) != 0)
+    y = t @ signal
+    figure = matrix_figure(t, f"T: {n + k - 1} × {n} Toeplitz (full convolution, h₁ on the diagonal)",
+                           structure=full_convolution_matrix(n, np.ones(k)) != 0)
+    return {"figure": figure, "y": y,
+            "numpy_gap": max_abs_difference(np.convolve(kernel, signal), y),
+            "torch_gap": max_abs_difference(full_convolution_torch(signal, kernel), y),
+            "commute_gap": max_abs_difference(full_convolution_matrix(k, signal) @ kernel, y),
+            "x_corr_h": np.correlate(signal, kernel, "full"), "h_corr_x": np.correlate(kernel, signal, "full")}
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -62,7 +62,8 @@ def pooling_view(op: str, kernel_size: int, stride: int, padding: int, size: int
     ex = zoo.pooling_example(op, kernel_size, stride, padding, size, seed)
     x_fig = grid_figure(ex["x"], title="input x", colorscale="Greys")
     g_fig = grid_figure(ex["grad"], title="gradient dL/dx (dL/dy = 1 everywhere)", colorscale="Greens")
-    y_fig = grid_figure(ex["y"], title=f"{op} pooled y", colorscale="Greys", text=decimals_text(ex["y"]))
+    pooled_name = {"stride": "central sample"}.get(op, op)
+    y_fig = grid_figure(ex["y"], title=f"{pooled_name} pooled y", colorscale="Greys", text=decimals_text(ex["y"]))
     if ex["winners"] is not None:                      # max: every window's winner
         outline_cells(x_fig, ex["winners"].reshape(-1, 2))
         outline_cells(g_fig, ex["winners"].reshape(-1, 2))
