@@ -12,6 +12,9 @@ shipped weights `<ship>/<name>.safetensors` (assets/models/ with `--ship none`) 
 `--init PATH` names another file this project trained). The best weights so far (by validation PSNR) are also copied to
 `<ship>/<name>.safetensors` (default assets/models/).
 
+`--precision bf16` autocasts the forward pass to bfloat16 (float32 weights, Adam state and validation): about
+2x the steps per minute on CPUs with AVX512-BF16 and on GPUs.
+
 Data: Train400 (180x180 grayscale BSD crops); the last 8 images (sorted) are held out for the
 validation PSNR. Denoising: random 64x64 crops with flips/rot90, noise sigma ~ U[0, 55] per patch
 (0-255 scale), loss = MSE. Super-resolution on luminance: LR = PIL bicubic downscale of the whole
@@ -226,6 +229,9 @@ def parse_args(argv=None):
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument("--max-steps", type=int, default=None, help="stop this invocation after so many "
                         "steps even if minutes remain (for tests and exact comparisons)")
+    parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+                        help="bf16: autocast the forward pass to bfloat16 (float32 weights, optimizer and "
+                        "validation); about 2x faster on CPUs with AVX512-BF16 and on GPUs")
     parser.add_argument("--init", default="shipped", help="weights to start from when there is no "
                         "checkpoint: 'shipped' (<ship>/<name>.safetensors if present), 'none', or a path")
     args = parser.parse_args(argv)
@@ -290,6 +296,8 @@ def main(argv=None) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
 
     hardware = f"{device.type}: {torch.cuda.get_device_name() if device.type == 'cuda' else cpu_name()}, {args.threads} thread(s)"
+    if args.precision != "fp32":
+        hardware += f", {args.precision} autocast"
     with open(run_dir / "sessions.jsonl", "a") as f:
         f.write(json.dumps({"event": "start", "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                             "step": state["step"], "lr": lr, "minutes": args.minutes, "hardware": hardware,
@@ -334,7 +342,9 @@ def main(argv=None) -> None:
         t0, c0 = time.time(), time.process_time()
         inputs, target = data.batch(rng, gen, batch_size)
         inputs = [t.to(device) if torch.is_tensor(t) else t for t in inputs]
-        loss = torch.nn.functional.mse_loss(model(*inputs), target.to(device))
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16"):
+            output = model(*inputs)
+        loss = torch.nn.functional.mse_loss(output.float(), target.to(device))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -161,7 +161,8 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
              f"after {float(meta.get('train_seconds', 0)) / 60:.1f} wall-clock min of training on a shared 2-core box "
              "(other work ran beside it, so wall time is the upper bound)",
              f"- hardware, over the invocations that trained it: {'; '.join(hardware)}; seeded (--seed 0)",
-             "- learning rate: Adam, set per invocation by scripts/train_all.sh (see the lr column below)", "",
+             "- learning rate and precision: Adam, set per invocation (scripts/train_all.sh, or by hand; each "
+             f"invocation's arguments are in runs/{name}/sessions.jsonl; see the lr column below)", "",
              "## Where training stands", "",
              f"- checkpoint `runs/{name}/checkpoint.pt` (git-ignored): step {last.get('step', '?')}, "
              f"{last.get('train_seconds', 0) / 60:.1f} wall-clock min trained"

@@ -76,3 +76,21 @@ def test_the_denoiser_validates_at_three_noise_levels(data_dir, tmp_path):
     assert set(extra) == {"val_psnr_s15", "val_psnr_s25", "val_psnr_s50"}
     levels = [float(extra[k]) for k in ("val_psnr_s15", "val_psnr_s25", "val_psnr_s50")]
     assert float(row[4]) == pytest.approx(np.mean(levels), abs=2e-3)
+
+
+def test_bf16_autocast_trains_float32_weights_close_to_a_float32_run(data_dir, tmp_path):
+    """`--precision bf16` autocasts only the forward pass: the weights, the optimizer and the
+    validation stay float32, and one step lands near the float32 step from the same seed."""
+    train(data_dir, tmp_path / "fp32", "--max-steps", "1")
+    train(data_dir, tmp_path / "bf16", "--max-steps", "1", "--precision", "bf16")
+    fp32 = torch.load(tmp_path / "fp32" / "subpixel_x2" / "checkpoint.pt", weights_only=False)
+    bf16 = torch.load(tmp_path / "bf16" / "subpixel_x2" / "checkpoint.pt", weights_only=False)
+    assert all(t.dtype == torch.float32 for t in bf16["model"].values())
+    for name, tensor in fp32["model"].items():
+        # Adam's first step moves each weight by about lr (1e-3): bf16 changes the sign of a few tiny updates only
+        assert (tensor - bf16["model"][name]).abs().max() <= 2.5e-3, name
+    losses = [float((tmp_path / run / "subpixel_x2" / "log.csv").read_text().splitlines()[1].split(",")[3])
+              for run in ("fp32", "bf16")]
+    assert losses[1] == pytest.approx(losses[0], rel=0.02)
+    start = json.loads((tmp_path / "bf16" / "subpixel_x2" / "sessions.jsonl").read_text().splitlines()[0])
+    assert start["hardware"].endswith("bf16 autocast")
