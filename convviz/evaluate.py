@@ -185,7 +185,7 @@ def markdown(report: dict) -> str:
     times = report.get("times")
     if times:
         lines += ["", f"CPU time per BSD68 image (481x321, median over all sigmas, {report['threads']} thread(s)): "
-                      f"ours blind {times['blind']:.3f} s (estimate_sigma + net), ours sigma given "
+                      f"ours blind {times['blind']:.3f} s (noise estimate + net), ours sigma given "
                       f"{times['given']:.3f} s" + (f", DnCNN-S {times['dncnn_s']:.3f} s; ratio ours blind / DnCNN-S = "
                                                     f"{times['blind'] / times['dncnn_s']:.2f}" if "dncnn_s" in times else "") + "."]
     lines += ["", f"MACs per pixel: ours {report['macs']['ffdnet_gray']:.0f} "

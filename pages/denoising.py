@@ -61,7 +61,7 @@ with st.container(border=True):
     else:
         sigma, seed = 0, 0
         own = toggle_control("Set σ myself", "own_sigma", container=row[1],
-                             help="Otherwise σ is estimated from the image (wavelet MAD estimate).")
+                             help="Otherwise σ is estimated from the image (the finest wavelet band's flattest blocks).")
         own_sigma = int_control("σ given to the network", "sigma_net", 0, 75, 15, container=row[2]) if own else None
 
 if chosen is None:

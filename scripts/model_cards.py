@@ -30,7 +30,8 @@ CARDS = {
                    "resolution: pixel_unshuffle(2) turns the image into 4 sub-images, a noise-level map "
                    "(sigma/255) is appended, 12 conv3x3 layers (64 channels, ReLU) predict the noise, and "
                    "pixel_shuffle puts it back: denoised = noisy - predicted noise. Blind use estimates "
-                   "sigma with a wavelet MAD estimator (`restore.estimate_noise_sigma`).",
+                   "sigma from the flattest 16x16 blocks of the finest wavelet band (`convviz/noise_level.py`, "
+                   "`restore.estimate_noise_sigma`).",
         "module": "convviz/models/ffdnet.py (class FFDNet, depth=12, width=64)",
         "data": "Train400 (400 grayscale 180x180 BSD crops, ../shared/data/Train400), the last 8 held out "
                 "for validation. Random 64x64 crops, 8 dihedral flips/rotations, batch 32, "
