@@ -172,9 +172,9 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
              f"at step {last.get('best_step', '?')}, saved {last.get('utc', '?')}",
              f"- resume exactly from it: `{card['train_cmd']}` (or `ROUNDS=forever scripts/train_all.sh` for all models); "
              "without the checkpoint the same command starts again from step 0 with the same seed",
-             "- after this card was written the schedule went on in the background with "
-             "`SHIP=none ROUNDS=forever nohup scripts/train_all.sh >> runs/train_all.log 2>&1 &` (learning rate "
-             "2.5e-4, best weights kept in `runs/<name>/best.safetensors`, not shipped); to ship them: "
+             "- training may go on in the background after this card is written, with `--ship none` (best weights "
+             f"kept in `runs/{name}/best.safetensors`; every invocation is listed in `runs/{name}/sessions.jsonl`); "
+             "to ship them: "
              f"`cp runs/{name}/best.safetensors assets/models/{name}.safetensors`, then "
              "`python -m convviz.evaluate` and `python scripts/model_cards.py`",
              "- targets not yet met are listed in docs/benchmarks.md; more training (or a GPU) is the next step", "",
