@@ -2,7 +2,7 @@
 
     python bench/bench_train_step.py [--runs 20] [--threads 2] [--batch-size 32]
 
-One step is what `convviz.train` does per batch: the FFDNet-style net (depth 12, width 64) on
+One step is `convviz.train.training_step`, what the trainer does per batch: the FFDNet-style net (depth 12, width 64) on
 64x64 patches, forward (autocast or not), MSE, backward, gradient clipping, Adam. Random
 inputs stand in for the data (loading is not what is measured). The two precisions alternate
 in rounds so that a noisy machine slows both alike; the medians and their ratio are printed.
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from convviz.models import build  # noqa: E402
-from convviz.train import cpu_name  # noqa: E402
+from convviz.train import cpu_name, training_step  # noqa: E402
 
 
 def make_step(batch_size: int, device: torch.device):
@@ -35,15 +35,7 @@ def make_step(batch_size: int, device: torch.device):
     noisy = clean + torch.randn_like(clean) * sigma.view(-1, 1, 1, 1) / 255
 
     def step(bf16: bool) -> None:
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-            output = model(noisy, sigma)
-        loss = torch.nn.functional.mse_loss(output.float(), clean)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
+        training_step(model, optimizer, [noisy, sigma], clean, bf16=bf16)     # .item() waits for the device
     return step
 
 

@@ -32,10 +32,13 @@ def finest_diagonal_band(plane: np.ndarray) -> np.ndarray:
     return correlate1d(correlate1d(plane, DB2_HIGH, axis=0), DB2_HIGH, axis=1)[2:-2:2, 2:-2:2]
 
 
+def _median_sigma(hh: np.ndarray) -> float:
+    return float(np.median(np.abs(hh)) / 0.6745) if hh.size else 0.0
+
+
 def wavelet_mad_sigma(plane: np.ndarray) -> float:
     """median(|HH|) / 0.6745, on the scale of `plane` (0 for an image too small to have a band)."""
-    hh = finest_diagonal_band(plane)
-    return float(np.median(np.abs(hh)) / 0.6745) if hh.size else 0.0
+    return _median_sigma(finest_diagonal_band(plane))
 
 
 def blockwise_sigma(plane: np.ndarray) -> float:
@@ -43,15 +46,13 @@ def blockwise_sigma(plane: np.ndarray) -> float:
     hh = finest_diagonal_band(plane)
     clipped = maximum_filter(((plane == 0) | (plane == 1)).astype(np.uint8), size=4)[2:-2:2, 2:-2:2]
     rows, cols = hh.shape[0] // BLOCK, hh.shape[1] // BLOCK
-    if rows * cols == 0:
-        return wavelet_mad_sigma(plane)
 
     def blocks(a):                                      # (rows * cols, BLOCK * BLOCK)
         a = a[:rows * BLOCK, :cols * BLOCK].reshape(rows, BLOCK, cols, BLOCK)
         return a.transpose(0, 2, 1, 3).reshape(rows * cols, BLOCK * BLOCK)
 
     usable = blocks(clipped).mean(axis=1) <= 0.02
-    if usable.sum() < MIN_BLOCKS:
-        return wavelet_mad_sigma(plane)
+    if usable.sum() < MIN_BLOCKS:                       # too small, or mostly clipped
+        return _median_sigma(hh)
     rms = np.sqrt(np.mean(blocks(hh)[usable] ** 2, axis=1))
     return float(np.percentile(rms, PERCENTILE) / FLAT_BLOCK_QUANTILE)

@@ -138,6 +138,21 @@ class SRData:
         return {"val_psnr": float(np.mean(scores)), "val_bicubic": float(np.mean(bicubic))}
 
 
+def training_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, inputs: list, target: torch.Tensor,
+                  bf16: bool = False) -> float:
+    """One step: forward (bfloat16 autocast if `bf16`), MSE in float32, backward, gradient norm
+    clipped at 1, optimizer step. Returns the loss."""
+    device_type = target.device.type
+    with torch.autocast(device_type, dtype=torch.bfloat16, enabled=bf16):
+        output = model(*inputs)
+    loss = torch.nn.functional.mse_loss(output.float(), target)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
+
+
 def save_weights(model: torch.nn.Module, path: Path, metadata: dict) -> None:
     """float32 safetensors with the architecture and its config in the metadata."""
     tensors = {k: v.detach().float().cpu().contiguous() for k, v in model.state_dict().items()}
@@ -342,14 +357,7 @@ def main(argv=None) -> None:
         t0, c0 = time.time(), time.process_time()
         inputs, target = data.batch(rng, gen, batch_size)
         inputs = [t.to(device) if torch.is_tensor(t) else t for t in inputs]
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16"):
-            output = model(*inputs)
-        loss = torch.nn.functional.mse_loss(output.float(), target.to(device))
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        losses.append(loss.item())
+        losses.append(training_step(model, optimizer, inputs, target.to(device), bf16=args.precision == "bf16"))
         state["step"] += 1
         state["train_seconds"] += time.time() - t0                    # wall clock: includes waiting for a core
         state["cpu_seconds"] = state.get("cpu_seconds", 0.0) + time.process_time() - c0
