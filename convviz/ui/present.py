@@ -44,8 +44,10 @@ def presentation_switch(container=None) -> bool:
                              help="Large text and figures for a projector; code and long derivations hidden. "
                                   "In a link: present=1.")
     if ss.get("_present_kept") != present or "_present_applied" not in ss:
-        # only when the mode changes: a sidebar opened by hand while presenting stays open
-        st.set_page_config(initial_sidebar_state="collapsed" if present else "expanded")
+        # only when the mode changes: a sidebar opened by hand while presenting stays open. On the first
+        # run "auto" lets a phone start with the sidebar shut (it would cover the lesson) and a laptop open.
+        leaving = "_present_applied" in ss
+        st.set_page_config(initial_sidebar_state="collapsed" if present else ("expanded" if leaving else "auto"))
         ss["_present_applied"] = True
     ss["_present_kept"] = present
     if present:
