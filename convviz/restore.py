@@ -1,6 +1,7 @@
 """The app's restoration API: denoise and upscale numpy images with the project's own nets.
 
     denoise(image, sigma=None) -> np.ndarray        # FFDNet-style blind denoiser, sigma on 0-255 scale
+    denoise(image, sigma, ensemble=4)               # the same, averaged over 4 rotations (self_ensemble.py)
     estimate_noise_sigma(image) -> float            # the blind part: noise level from flat wavelet blocks
     upscale(image, scale, model="subpixel") -> np.ndarray   # x2, x3, x4 on luminance
     model_info(name) -> dict                        # params, MACs, device, model-card summary
@@ -26,6 +27,7 @@ from safetensors.torch import load_file
 from convviz import imaging, noise_level
 from convviz.inference_queue import INFERENCE
 from convviz.models import build, dncnn_s_macs_per_pixel
+from convviz.self_ensemble import self_ensemble
 from convviz.tiling import tiled_apply
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "assets" / "models"
@@ -95,21 +97,23 @@ def estimate_noise_sigma(image) -> float:
     return float(255.0 * np.mean([noise_level.blockwise_sigma(plane) for plane in planes]))
 
 
-def _run_denoiser(planes: np.ndarray, sigma: float, tile: int) -> np.ndarray:
-    """planes: (B, H, W) float -> (B, H, W) denoised, not clipped."""
+def _run_denoiser(planes: np.ndarray, sigma: float, tile: int, ensemble: int = 1) -> np.ndarray:
+    """planes: (B, H, W) float -> (B, H, W) denoised, not clipped; `ensemble` rotated copies averaged."""
     with INFERENCE.turn(), torch.inference_mode():
         model = load_model(DENOISER)
         x = torch.from_numpy(planes).float()[:, None].to(device())          # (B, 1, H, W)
-        y = tiled_apply(lambda t: model(t, sigma), x, tile=tile, overlap=32, align=2)
+        y = self_ensemble(lambda v: tiled_apply(lambda t: model(t, sigma), v, tile=tile, overlap=32, align=2),
+                          x, ensemble)
     return y[:, 0].double().cpu().numpy()                                   # (B, H, W)
 
 
-def denoise(image, sigma=None, *, tile: int = TILE) -> np.ndarray:
+def denoise(image, sigma=None, *, ensemble: int = 1, tile: int = TILE) -> np.ndarray:
     """Remove additive Gaussian noise of level `sigma` (0-255 scale; None: estimate it).
 
     image: (H, W) or (H, W, 3) float; values outside [0, 1] (unclipped noise) are allowed.
     Returns the same shape, float64, clipped to [0, 1]. Colour: the grayscale model on each of
-    R, G and B, with one sigma for all three.
+    R, G and B, with one sigma for all three. ensemble: 1 (one pass), or 2, 4, 8 rotated/flipped
+    copies averaged (`self_ensemble.ENSEMBLES`; about 0.1 dB better with 4, at 4 times the time).
     """
     image = _as_float_image(image)
     if sigma is None:
@@ -117,7 +121,7 @@ def denoise(image, sigma=None, *, tile: int = TILE) -> np.ndarray:
     if not 0 <= float(sigma) <= 255:
         raise ValueError(f"sigma is on the 0-255 scale, got {sigma}")
     planes = image[None] if image.ndim == 2 else np.moveaxis(image, -1, 0)   # (C, H, W)
-    out = _run_denoiser(np.ascontiguousarray(planes), float(sigma), tile)
+    out = _run_denoiser(np.ascontiguousarray(planes), float(sigma), tile, ensemble)
     out = out[0] if image.ndim == 2 else np.moveaxis(out, 0, -1)
     return np.clip(out, 0.0, 1.0)
 

@@ -172,6 +172,22 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def cpu_has_native_bf16(cpuinfo: str | None = None) -> bool:
+    """Does the CPU compute in bfloat16 itself (AVX512-BF16 or AMX-BF16 in /proc/cpuinfo's flags)? Without
+    it torch emulates bf16 and `--precision bf16` is much slower than float32 (17x on an AVX2-only EPYC,
+    docs/benchmarks.md), not about 2x faster."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return False
+    flags = set()
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.split(":", 1)[1].split())
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
 def drop_log_rows_after(log_path: Path, step: int) -> int:
     """Remove log rows past `step`: a run killed (SIGKILL) after its last checkpoint logged steps that
     the resumed run will train again. Returns how many rows went."""
@@ -311,6 +327,9 @@ def main(argv=None) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
 
     hardware = f"{device.type}: {torch.cuda.get_device_name() if device.type == 'cuda' else cpu_name()}, {args.threads} thread(s)"
+    if args.precision == "bf16" and device.type == "cpu" and not cpu_has_native_bf16():
+        print("warning: this CPU has no AVX512-BF16 or AMX-BF16, so bf16 autocast is emulated and much slower than "
+              "float32 here (17x in docs/benchmarks.md); use --precision fp32", file=sys.stderr, flush=True)
     if args.precision != "fp32":
         hardware += f", {args.precision} autocast"
     with open(run_dir / "sessions.jsonl", "a") as f:

@@ -63,6 +63,10 @@ with st.container(border=True):
         own = toggle_control("Set σ myself", "own_sigma", container=row[1],
                              help="Otherwise σ is estimated from the image (the finest wavelet band's flattest blocks).")
         own_sigma = int_control("σ given to the network", "sigma_net", 0, 75, 15, container=row[2]) if own else None
+    ensemble = 4 if toggle_control(
+        "Self-ensemble: average 4 rotations", "ensemble",
+        help="Runs the network on the image turned by 0, 90, 180 and 270 degrees, turns each result back and "
+             "averages them: about 0.1 dB better on the benchmarks, at 4 times the time.") else 1
 
 if chosen is None:
     model_section()
@@ -82,7 +86,7 @@ else:
     estimate = cached.estimated_sigma(key, clean)
     net_sigma = float(own_sigma) if own_sigma is not None else estimate
     st.markdown(f"**{label}**, {clean.shape[1]}×{clean.shape[0]} pixels: the estimated noise level is "
-                f"**σ ≈ {estimate:.1f}** (median of the finest wavelet band / 0.6745); the network is told "
+                f"**σ ≈ {estimate:.1f}** (from the flattest blocks of the finest wavelet band); the network is told "
                 f"σ = {net_sigma:.1f}. There is no clean image, so no PSNR: judge in the zoom below.")
     if net_sigma < 2:
         st.warning("This image looks almost noise-free, so the network will change very little. Switch "
@@ -99,13 +103,14 @@ if missing:
     st.error(missing, icon=":material/block:")
 else:
     try:
-        result, seconds = cached.denoised(noisy_key, net_sigma, noisy)
-        result_key = noisy_key + (net_sigma, "denoised")
+        result, seconds = cached.denoised(noisy_key, net_sigma, noisy, ensemble)
+        result_key = noisy_key + (net_sigma, ensemble, "denoised")
     except (ValueError, RuntimeError) as error:
         show_problem(ValueError(f"The network could not run on this image: {error}"))
 if result is not None:
-    st.markdown(f":material/timer: Denoised in **{seconds:.2f} s** on {device_description()}"
-                + (" (the grayscale network runs once on each of R, G and B)." if clean.ndim == 3 else "."))
+    runs = f"{ensemble} times (once per rotation)" if ensemble > 1 else "once"
+    st.markdown(f":material/timer: Denoised in **{seconds:.2f} s** on {device_description()}: the network ran "
+                + (f"{runs} on each of R, G and B." if clean.ndim == 3 else f"{runs}."))
     if noise == "add":
         noisy_psnr, noisy_ssim = cached.denoise_scores(noisy_key, clean, np.clip(noisy, 0, 1))
         net_psnr, net_ssim = cached.denoise_scores(result_key, clean, result)
@@ -135,7 +140,7 @@ if result is not None:
     stem = label.rsplit(".", 1)[0] if key[0] == "upload" else key[1]
     st.download_button(f"Download the denoised image (PNG, {result.shape[1]}×{result.shape[0]}, "
                        f"{'grayscale' if result.ndim == 2 else 'RGB'})",
-                       data=cached.png_bytes(noisy_key + (net_sigma, "denoised"), result),
+                       data=cached.png_bytes(result_key, result),
                        file_name=f"{stem}_denoised.png", mime="image/png", on_click="ignore",
                        icon=":material/download:", key="download")
 

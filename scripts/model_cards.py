@@ -5,6 +5,10 @@
 Reads the weights' metadata (step, validation PSNR, training seconds, hardware),
 runs/<name>/log.csv and sessions.jsonl (the learning curve and where training stands) and
 assets/models/evaluation.json (written by `python -m convviz.evaluate`).
+
+runs/ is not in git, so a new machine starts without it. The card is then the only record of the
+earlier training: the learning-curve rows and hardware of the card being replaced are carried over
+(rows for steps the local log does not cover), so that rewriting the cards never loses history.
 """
 import json
 import sys
@@ -85,22 +89,76 @@ def read_sessions(name: str) -> list:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def curve_table(rows: list, keep: int = 14) -> list:
-    if not rows:
+CURVE_HEADING = "## Learning curve (validation on the 8 held-out Train400 images)"
+HARDWARE_LINE = "- hardware, over the invocations that trained it: "
+
+
+def previous_card(name: str) -> str:
+    path = restore.weights_path(name).with_suffix(".md")
+    return path.read_text() if path.exists() else ""
+
+
+def card_curve_rows(card_text: str) -> list:
+    """The learning-curve rows of an existing card, in read_log's format."""
+    if CURVE_HEADING not in card_text:
+        return []
+    rows = []
+    for line in card_text.split(CURVE_HEADING, 1)[1].split("\n## ", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0].isdigit():
+            rows.append({"step": int(cells[0]), "minutes": float(cells[1]), "lr": cells[2], "loss": float(cells[3]),
+                         "val": float(cells[4].split()[0]), "extra": cells[5].replace(", ", ";"), "carried": True})
+    return rows
+
+
+def card_hardware(card_text: str) -> list:
+    for line in card_text.splitlines():
+        if line.startswith(HARDWARE_LINE):
+            return [h.strip() for h in line[len(HARDWARE_LINE):].split(";") if h.strip() and "seed" not in h]
+    return []
+
+
+def curve_table(rows: list, keep: int = 14, carried: list = ()) -> list:
+    """Up to `keep` rows of the local log (evenly spaced, the last and the best always), after the
+    carried-over rows of the previous card for steps before the log starts (all of them)."""
+    first_logged = rows[0]["step"] if rows else float("inf")
+    carried = [r for r in carried if r["step"] < first_logged]
+    if not rows and not carried:
         return ["(no training log found under runs/)"]
-    best = max(rows, key=lambda r: r["val"])
-    picked = sorted({id(r): r for r in rows[:: max(1, len(rows) // keep)] + [rows[-1], best]}.values(),
-                    key=lambda r: r["step"])
+    best = max(rows + carried, key=lambda r: r["val"])
+    sampled = rows[:: max(1, len(rows) // keep)] + rows[-1:] if rows else []
+    picked = sorted({id(r): r for r in carried + sampled + [best]}.values(), key=lambda r: r["step"])
     lines = ["| step | training min | lr | train loss (MSE) | val PSNR dB | detail |", "|---|---|---|---|---|---|"]
     for r in picked:
         mark = " (best)" if r is best else ""
         lines.append(f"| {r['step']} | {r['minutes']:.1f} | {r['lr']} | {r['loss']:.3g} | {r['val']:.3f}{mark} | "
                      f"{r['extra'].replace(';', ', ')} |")
-    if rows[0]["step"] > 200:       # a run that warm-started from the shipped weights (runs/ is not in git)
-        lines += ["", f"The log starts at step {rows[0]['step']}: the run that wrote it warm-started from the shipped weights, "
+    if carried and rows:
+        lines += ["", f"Rows before step {rows[0]['step']} are carried over from the previous card: they were logged on "
+                      "an earlier machine, whose runs/ is gone (the full tables are in this card's git history, "
+                      "`git log -p assets/models/<name>.md`); from that step on they come from runs/<name>/log.csv."]
+    elif carried:
+        lines += ["", "These rows are carried over from the previous card: no training log of this model is on this "
+                      "machine (runs/ is not in git)."]
+    elif picked[0]["step"] > 200:   # a run that warm-started from the shipped weights (runs/ is not in git)
+        lines += ["", f"The log starts at step {picked[0]['step']}: the run that wrote it warm-started from the shipped weights, "
                       "and the log of the steps before it stayed on an earlier machine; their curve is in this "
                       "card's git history (`git log -p assets/models/<name>.md`)."]
     return lines
+
+
+def seeds_used(sessions: list) -> str:
+    seeds = set()
+    for s in sessions:
+        argv = s.get("argv") or []
+        if s["event"] == "start":
+            seeds.add(argv[argv.index("--seed") + 1] if "--seed" in argv[:-1] else "0")
+    here = f"this machine's invocations: {', '.join(f'--seed {x}' for x in sorted(seeds))}; " if seeds else ""
+    return here + "earlier machines' invocations: this card's git history"
+
+
+def score(entry: dict | None) -> str:
+    return "-" if entry is None else f"{entry['psnr']:.2f} / {entry['ssim']:.4f}"
 
 
 def results_table(card: dict, evaluation: dict) -> list:
@@ -110,21 +168,23 @@ def results_table(card: dict, evaluation: dict) -> list:
             f"{evaluation['threads']} thread(s)" + (" (quick subset)" if evaluation["quick"] else "") + ".", ""]
     kind = card["eval_keys"][0]
     if kind == "denoise":
-        lines = ["| set | sigma | blind (sigma estimated) PSNR / SSIM | sigma given PSNR / SSIM | "
-                 "DnCNN-S same inputs | target (BSD68) |", "|---|---|---|---|---|---|"]
+        lines = ["| set | sigma | blind (sigma estimated) PSNR / SSIM | blind, x4 self-ensemble PSNR / SSIM | "
+                 "sigma given PSNR / SSIM | DnCNN-S same inputs | target (BSD68) |", "|---|---|---|---|---|---|---|"]
         targets = {"15": 31.30, "25": 28.90, "50": 25.90}
         for key, r in evaluation["denoise"].items():
             set_name, sigma = key.split("/")
             d = r.get("dncnn_s")
-            lines.append(f"| {set_name} ({r['blind']['images']} images) | {sigma} | {r['blind']['psnr']:.2f} / "
-                         f"{r['blind']['ssim']:.4f} | {r['given']['psnr']:.2f} / {r['given']['ssim']:.4f} | "
+            lines.append(f"| {set_name} ({r['blind']['images']} images) | {sigma} | {score(r['blind'])} | "
+                         f"{score(r.get('blind_x4'))} | {score(r['given'])} | "
                          f"{'-' if d is None else format(d['psnr'], '.2f')} | "
                          f"{targets[sigma] if set_name == 'BSD68' else '-'} |")
         t = evaluation.get("times", {})
         if "dncnn_s" in t:
             lines += ["", f"Median CPU time per BSD68 image (481x321), {evaluation['threads']} thread(s): blind "
                           f"{t['blind']:.3f} s (estimate + net), sigma given {t['given']:.3f} s, DnCNN-S "
-                          f"{t['dncnn_s']:.3f} s (ratio blind / DnCNN-S {t['blind'] / t['dncnn_s']:.2f})."]
+                          f"{t['dncnn_s']:.3f} s (ratio blind / DnCNN-S {t['blind'] / t['dncnn_s']:.2f})"
+                          + (f"; blind x4 self-ensemble {t['blind_x4']:.3f} s (ratio {t['blind_x4'] / t['dncnn_s']:.2f})"
+                             if "blind_x4" in t else "") + "."]
         return head + lines
     _, model, scale = card["eval_keys"]
     lines = ["| set | PIL bicubic PSNR / SSIM | this model PSNR / SSIM | gain dB |", "|---|---|---|---|"]
@@ -142,7 +202,9 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
     params = sum(p.numel() for p in model.parameters())
     macs = model.macs_per_pixel()
     sessions = read_sessions(name)
-    hardware = sorted({s["hardware"] for s in sessions if s["event"] == "start"}) or [meta.get("hardware", "?")]
+    before = previous_card(name)
+    hardware = sorted({s["hardware"] for s in sessions if s["event"] == "start"} | set(card_hardware(before))) \
+        or [meta.get("hardware", "?")]
     checkpoint = REPO / "runs" / name / "checkpoint.pt"
     last = {}
     if checkpoint.exists():
@@ -161,17 +223,21 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
              f"- shipped weights: step {meta.get('step')} (best validation PSNR so far, {meta.get('val_psnr')} dB), "
              f"after {float(meta.get('train_seconds', 0)) / 60:.1f} wall-clock min of training on a shared 2-core box "
              "(other work ran beside it, so wall time is the upper bound)",
-             f"- hardware, over the invocations that trained it: {'; '.join(hardware)}; seeded (--seed 0)",
+             f"{HARDWARE_LINE}{'; '.join(hardware)}; seeded ({seeds_used(sessions)})",
              "- learning rate and precision: Adam, set per invocation (scripts/train_all.sh, or by hand; each "
              f"invocation's arguments are in runs/{name}/sessions.jsonl; see the lr column below)", "",
              "## Where training stands", "",
-             f"- checkpoint `runs/{name}/checkpoint.pt` (git-ignored): step {last.get('step', '?')}, "
-             f"{last.get('train_seconds', 0) / 60:.1f} wall-clock min trained"
-             + (f" ({last['cpu_seconds'] / 60:.1f} CPU min recorded since CPU time was logged)" if "cpu_seconds" in last else "")
-             + f", best val {last.get('best_val', float('nan')):.3f} dB "
-             f"at step {last.get('best_step', '?')}, saved {last.get('utc', '?')}",
-             f"- resume exactly from it: `{card['train_cmd']}` (or `ROUNDS=forever scripts/train_all.sh` for all models); "
-             "without the checkpoint the same command starts again from step 0 with the same seed",
+             (f"- checkpoint `runs/{name}/checkpoint.pt` (git-ignored): step {last.get('step', '?')}, "
+              f"{last.get('train_seconds', 0) / 60:.1f} wall-clock min trained"
+              + (f" ({last['cpu_seconds'] / 60:.1f} CPU min recorded since CPU time was logged)" if "cpu_seconds" in last else "")
+              + f", best val {last.get('best_val', float('nan')):.3f} dB "
+              f"at step {last.get('best_step', '?')}, saved {last.get('utc', '?')}") if last else
+             (f"- no checkpoint on the machine that wrote this card (runs/ is not in git): training goes on from the "
+              f"shipped weights (step {meta.get('step')}), with a fresh Adam state"),
+             f"- resume: `{card['train_cmd']}` (or `ROUNDS=forever scripts/train_all.sh` for all models) continues "
+             "exactly from the checkpoint; without one it warm-starts from the shipped weights (`--init none`: from "
+             "scratch). After a warm start, begin with a small learning rate (5e-5): Adam's first steps, with no "
+             "moment estimates yet, move every weight by about lr",
              "- training may go on in the background after this card is written, with `--ship none` (best weights "
              f"kept in `runs/{name}/best.safetensors`; every invocation is listed in `runs/{name}/sessions.jsonl`); "
              "to ship them: "
@@ -179,7 +245,7 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
              "`python -m convviz.evaluate` and `python scripts/model_cards.py`",
              "- targets not yet met are listed in docs/benchmarks.md; more training (or a GPU) is the next step", "",
              "## Measured quality", ""] + results_table(card, evaluation) + [
-             "", "## Learning curve (validation on the 8 held-out Train400 images)", ""] + curve_table(read_log(name)) + [
+             "", CURVE_HEADING, ""] + curve_table(read_log(name), carried=card_curve_rows(before)) + [
              "", "## Reproduce", "",
              "```", card["train_cmd"].replace(" [--lr LR]", "").replace("M", "30") + "   # repeat; resumes",
              "python -m convviz.evaluate", "python scripts/model_cards.py", "```", ""]

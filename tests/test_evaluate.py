@@ -70,7 +70,9 @@ def test_sr_pair_crops_and_downscales_with_pil(tmp_path):
 def test_denoising_protocol_on_tiny_set(tmp_path, monkeypatch):
     """With the identity as 'denoiser' the protocol's PSNR is that of the clipped noisy image."""
     files = write_gray_set(tmp_path / "gray", [(20, 24), (18, 16)])
-    monkeypatch.setattr(evaluate.restore, "denoise", lambda image, sigma=None: np.clip(image, 0, 1))
+    calls = []
+    monkeypatch.setattr(evaluate.restore, "denoise",
+                        lambda image, sigma=None, ensemble=1: calls.append((sigma, ensemble)) or np.clip(image, 0, 1))
     result = evaluate.evaluate_denoising({"tiny": files}, use_anchor=False)
     expected = []
     for i, path in enumerate(files):
@@ -78,8 +80,10 @@ def test_denoising_protocol_on_tiny_set(tmp_path, monkeypatch):
         noisy = clean + (torch.randn(clean.shape, generator=torch.Generator().manual_seed(i)) * 25 / 255).double()
         mse = torch.mean((noisy.clamp(0, 1) - clean) ** 2)
         expected.append(float(10 * torch.log10(1 / mse)))
-    assert result["tiny/25"]["given"]["psnr"] == pytest.approx(np.mean(expected), abs=1e-9)
+    for row in ("blind", "blind_x4", "given"):
+        assert result["tiny/25"][row]["psnr"] == pytest.approx(np.mean(expected), abs=1e-9)
     assert set(result) == {"tiny/15", "tiny/25", "tiny/50"}
+    assert set(calls) == {(None, 1), (None, evaluate.ENSEMBLE), (15, 1), (25, 1), (50, 1)}
 
 
 def test_write_benchmarks_keeps_the_rest(tmp_path):
@@ -101,3 +105,23 @@ def test_pil_bicubic_reproduces_published_set5(scale):
         hr, lr = evaluate.sr_pair(path, scale)
         scores.append(imaging.psnr(imaging.rgb_to_y(imaging.to_float(hr)), evaluate.bicubic_y(lr, scale), shave=scale))
     assert np.mean(scores) == pytest.approx(evaluate.SET5_BICUBIC[scale], abs=0.05)
+
+
+def fake_report(blind: float, blind_x4: float) -> dict:
+    entry = lambda psnr: {"psnr": psnr, "ssim": 0.8, "images": 68, "median_seconds": 0.1}   # noqa: E731
+    return {"date": "d", "machine": "m", "torch": "t", "threads": 2, "commit": "c", "quick": False,
+            "command": "python -m convviz.evaluate --threads 2", "models": {},
+            "denoise": {f"BSD68/{s}": {"blind": entry(evaluate.DENOISE_TARGET[s] + blind),
+                                       "blind_x4": entry(evaluate.DENOISE_TARGET[s] + blind_x4),
+                                       "given": entry(30.0), "dncnn_s": entry(31.0)} for s in evaluate.SIGMAS},
+            "sr": {}, "times": {"blind": 0.2, "blind_x4": 0.8, "given": 0.2, "dncnn_s": 1.8},
+            "macs": {"ffdnet_gray": 93456.0, "dncnn_s": 554112.0}}
+
+
+def test_markdown_reports_both_blind_rows_and_their_verdicts():
+    text = evaluate.markdown(fake_report(blind=-0.05, blind_x4=+0.02))
+    assert "ours, blind, x4 self-ensemble" in text
+    assert "- BSD68 sigma 25, blind, one pass >= 28.9: 28.85 (**not met**)" in text
+    assert "- BSD68 sigma 25, blind, x4 self-ensemble >= 28.9: 28.92 (met)" in text
+    assert "- CPU time per BSD68 image, blind, x4 self-ensemble, <= DnCNN-S's: 0.800 s vs 1.800 s (met)" in text
+    assert "with the x4 self-ensemble 373824 (0.675)" in text

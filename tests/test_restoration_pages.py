@@ -159,6 +159,23 @@ def test_denoise_real_noise_mode_estimates_sigma():
 
 
 @needs_denoiser
+def test_denoise_self_ensemble_toggle(monkeypatch):
+    """The toggle runs restore.denoise with ensemble=4, says so, keeps it in the URL, and a link reopens it."""
+    calls = []
+    real = restore.denoise
+    monkeypatch.setattr(restore, "denoise", lambda *a, **k: calls.append(k.get("ensemble", 1)) or real(*a, **k))
+    at = page(DENOISE, dn_src="text", seed="77")
+    assert "the network ran once." in text_of(at) and calls == [1]
+    at.toggle(key="ensemble").set_value(True).run()
+    assert_clean(at)
+    assert calls == [1, 4] and "ran 4 times (once per rotation)" in text_of(at)
+    assert at.query_params["ensemble"] in ("true", ["true"])
+    reopened = page(DENOISE, dn_src="text", seed="77", ensemble="true")
+    assert reopened.toggle(key="ensemble").value and "4 times" in text_of(reopened)
+    assert calls == [1, 4]                                        # same image and settings: the cached result
+
+
+@needs_denoiser
 def test_denoise_upload_then_every_bad_upload_keeps_the_good_result():
     at = page(DENOISE, dn_src="upload", noise="add")
     assert_clean(at)

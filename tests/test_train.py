@@ -61,3 +61,12 @@ def test_warm_start_path_choices(tmp_path):
     (anchors / "dncnn.safetensors").write_bytes(b"")
     with pytest.raises(SystemExit, match="anchors"):
         warm_start_path(argparse.Namespace(init=str(anchors / "dncnn.safetensors"), ship=tmp_path), "x")
+
+
+def test_native_bf16_is_read_from_the_cpu_flags():
+    from convviz.train import cpu_has_native_bf16
+    assert cpu_has_native_bf16("processor : 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile\n")
+    assert cpu_has_native_bf16("flags : sse amx_bf16 amx_tile\n")
+    assert not cpu_has_native_bf16("flags\t\t: fpu sse avx avx2 fma\n")   # an AVX2-only EPYC: bf16 is emulated
+    assert not cpu_has_native_bf16("")
+    assert isinstance(cpu_has_native_bf16(), bool)

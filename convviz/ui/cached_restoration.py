@@ -93,10 +93,10 @@ def noisy_input(key: tuple, noise: str, sigma: int, seed: int, _image: np.ndarra
 
 
 @st.cache_data(max_entries=16, show_spinner="Denoising with the network…")
-def denoised(key: tuple, sigma: float, _noisy: np.ndarray) -> tuple[np.ndarray, float]:
-    """(restore.denoise(noisy, sigma), seconds taken)."""
+def denoised(key: tuple, sigma: float, _noisy: np.ndarray, ensemble: int = 1) -> tuple[np.ndarray, float]:
+    """(restore.denoise(noisy, sigma, ensemble=ensemble), seconds taken)."""
     t0 = time.perf_counter()
-    out = restore.denoise(_noisy, sigma)
+    out = restore.denoise(_noisy, sigma, ensemble=ensemble)
     return out, time.perf_counter() - t0
 
 
