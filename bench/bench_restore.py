@@ -7,7 +7,8 @@ Each row runs the public API the pages call (`restore.denoise` on a grayscale im
 one untimed warm-up (model load, allocator), then the median of `--runs` timed calls. Time
 per megapixel is per megapixel of *output* (denoise: the image itself; SR: s² times the input).
 A colour image costs 3x the denoise row (one pass per channel); the SR rows hardly change
-(the net sees Y only; Cb and Cr are PIL bicubic). Missing weights are reported, not fatal.
+(the net sees Y only; Cb and Cr are PIL bicubic). The self-ensemble row is `restore.denoise(img, 25,
+ensemble=4)`: four passes, so four times the MACs. Missing weights are reported, not fatal.
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ def timed(fn, runs: int) -> float:
 
 
 def cases(size: int):
-    """(label, weights name, function of the image, output pixels per input pixel)."""
-    yield "denoise (FFDNet-style, σ=25)", restore.DENOISER, lambda img: restore.denoise(img, 25), 1
+    """(label, weights name, function of the image, output pixels per input pixel, network passes)."""
+    yield "denoise (FFDNet-style, σ=25)", restore.DENOISER, lambda img: restore.denoise(img, 25), 1, 1
+    yield "denoise, ×4 self-ensemble (σ=25)", restore.DENOISER, lambda img: restore.denoise(img, 25, ensemble=4), 1, 4
     for model, scales in restore.SR_MODELS.items():
         for s, name in scales.items():
-            yield f"upscale ×{s} ({model})", name, (lambda img, s=s, m=model: restore.upscale(img, s, model=m)), s * s
+            yield f"upscale ×{s} ({model})", name, (lambda img, s=s, m=model: restore.upscale(img, s, model=m)), s * s, 1
 
 
 def main() -> None:
@@ -64,7 +66,7 @@ def main() -> None:
     print(f"Device: {where}; torch {torch.__version__}; median of {args.runs} runs after one warm-up.\n")
     print("| operation | weights | input | output | median s | s per output MP | MACs per output pixel |")
     print("|---|---|---|---|---|---|---|")
-    for label, name, fn, ratio in cases(args.size):
+    for label, name, fn, ratio, passes in cases(args.size):
         side = args.size if ratio == 1 else args.size // int(ratio ** 0.5)
         image = rng.random((side, side))
         out_side = side * int(ratio ** 0.5)
@@ -72,7 +74,7 @@ def main() -> None:
             print(f"| {label} | {name} (missing) | {side}² | {out_side}² | | | |")
             continue
         seconds = timed(lambda: fn(image), args.runs)
-        macs = restore.model_info(name)["macs_per_pixel"]
+        macs = passes * restore.model_info(name)["macs_per_pixel"]
         print(f"| {label} | {name} | {side}² | {out_side}² | {seconds:.3f} | {seconds / (out_side ** 2 / 1e6):.2f} | {macs:,.0f} |")
 
 
