@@ -7,6 +7,8 @@ training job is running too; they wait for text to appear, never for a fixed tim
 """
 
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -59,6 +61,20 @@ def test_denoise_upload_result_psnr_and_download(page, app_url, screenshots, tmp
     result = Image.open(info.value.path())
     assert result.format == "PNG" and result.size == (200, 160) and result.mode == "RGB"
     screenshots.save(page, "restoration_denoise_upload.png")
+
+
+def test_denoise_self_ensemble_toggle_goes_into_the_link(page, app_url, screenshots):
+    open_page(page, f"{app_url}/denoising?dn_src=text&seed=5")
+    page.get_by_text("Network PSNR").wait_for(timeout=NETWORK_TIMEOUT)
+    metric = page.locator("[data-testid='stMetric']").first.locator("[data-testid='stMetricValue']")
+    one_pass = metric.inner_text()
+    page.get_by_text("Self-ensemble: average 4 rotations", exact=True).click()   # the label: the switch input is hidden
+    page.get_by_text("4 times (once per rotation)").wait_for(timeout=NETWORK_TIMEOUT)
+    page.wait_for_url(re.compile(r"ensemble=true"))
+    wait_for_app(page, timeout=NETWORK_TIMEOUT)
+    assert_no_exception(page)
+    assert metric.inner_text() != one_pass                      # the averaged result, scored again
+    screenshots.save(page, "restoration_denoise_ensemble.png")
 
 
 def test_denoise_bad_file_shows_a_message(page, app_url, screenshots, tmp_path):
