@@ -1,6 +1,6 @@
 """Inference time per megapixel of the shipped restoration nets, through convviz.restore.
 
-    python bench/bench_restore.py [--runs 5] [--size 512] [--threads N] [--device cpu|cuda]
+    python bench/bench_restore.py [--runs 5] [--size 512] [--threads N]    # on CUDA when torch sees a GPU
 
 Each row runs the public API the pages call (`restore.denoise` on a grayscale image,
 `restore.upscale` on a grayscale low-resolution image) on a seeded random-texture image:

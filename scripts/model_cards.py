@@ -243,7 +243,8 @@ def write_card(name: str, card: dict, evaluation: dict) -> None:
              "to ship them: "
              f"`cp runs/{name}/best.safetensors assets/models/{name}.safetensors`, then "
              "`python -m convviz.evaluate` and `python scripts/model_cards.py`",
-             "- targets not yet met are listed in docs/benchmarks.md; more training (or a GPU) is the next step", "",
+             "- the targets of issue 4, each marked met or not, are in docs/benchmarks.md (Restoration models); the single pass"
+             " still trails the x4 self-ensemble by about 0.1 dB, so more training (or a GPU) still pays", "",
              "## Measured quality", ""] + results_table(card, evaluation) + [
              "", CURVE_HEADING, ""] + curve_table(read_log(name), carried=card_curve_rows(before)) + [
              "", "## Reproduce", "",
