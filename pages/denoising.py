@@ -151,7 +151,8 @@ st.markdown("The same noisy input, each filter set from the same σ: a Gaussian 
             "non-local means (averages similar patches from anywhere nearby).")
 methods, method_keys = {}, {}
 if result is not None:
-    methods["Network (" + NET + ")"], method_keys["Network (" + NET + ")"] = (result, seconds), result_key
+    network = f"Network ({NET}" + (f" ×{ensemble})" if ensemble > 1 else ")")   # short: it titles a zoom panel too
+    methods[network], method_keys[network] = (result, seconds), result_key
 for name, title in DENOISERS.items():
     methods[title], method_keys[title] = cached.classical(noisy_key, name, net_sigma, noisy), noisy_key + (net_sigma, name)
 if noise == "add":

@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from convviz import restore  # noqa: E402
+from convviz.evaluate import DENOISE_TARGET, fmt  # noqa: E402
 from convviz.models import dncnn_s_macs_per_pixel  # noqa: E402
 
 TRAIN_SR = ("Train400 (400 grayscale 180x180 BSD crops, ../shared/data/Train400), the last 8 held out for "
@@ -107,7 +108,7 @@ def card_curve_rows(card_text: str) -> list:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 6 and cells[0].isdigit():
             rows.append({"step": int(cells[0]), "minutes": float(cells[1]), "lr": cells[2], "loss": float(cells[3]),
-                         "val": float(cells[4].split()[0]), "extra": cells[5].replace(", ", ";"), "carried": True})
+                         "val": float(cells[4].split()[0]), "extra": cells[5].replace(", ", ";")})
     return rows
 
 
@@ -157,10 +158,6 @@ def seeds_used(sessions: list) -> str:
     return here + "earlier machines' invocations: this card's git history"
 
 
-def score(entry: dict | None) -> str:
-    return "-" if entry is None else f"{entry['psnr']:.2f} / {entry['ssim']:.4f}"
-
-
 def results_table(card: dict, evaluation: dict) -> list:
     if not evaluation:
         return ["(run `python -m convviz.evaluate` to fill this table)"]
@@ -170,14 +167,13 @@ def results_table(card: dict, evaluation: dict) -> list:
     if kind == "denoise":
         lines = ["| set | sigma | blind (sigma estimated) PSNR / SSIM | blind, x4 self-ensemble PSNR / SSIM | "
                  "sigma given PSNR / SSIM | DnCNN-S same inputs | target (BSD68) |", "|---|---|---|---|---|---|---|"]
-        targets = {"15": 31.30, "25": 28.90, "50": 25.90}
         for key, r in evaluation["denoise"].items():
             set_name, sigma = key.split("/")
             d = r.get("dncnn_s")
-            lines.append(f"| {set_name} ({r['blind']['images']} images) | {sigma} | {score(r['blind'])} | "
-                         f"{score(r.get('blind_x4'))} | {score(r['given'])} | "
+            lines.append(f"| {set_name} ({r['blind']['images']} images) | {sigma} | {fmt(r['blind'])} | "
+                         f"{fmt(r.get('blind_x4'))} | {fmt(r['given'])} | "
                          f"{'-' if d is None else format(d['psnr'], '.2f')} | "
-                         f"{targets[sigma] if set_name == 'BSD68' else '-'} |")
+                         f"{DENOISE_TARGET[int(sigma)] if set_name == 'BSD68' else '-'} |")
         t = evaluation.get("times", {})
         if "dncnn_s" in t:
             lines += ["", f"Median CPU time per BSD68 image (481x321), {evaluation['threads']} thread(s): blind "
@@ -191,8 +187,8 @@ def results_table(card: dict, evaluation: dict) -> list:
     for key, r in evaluation["sr"].items():
         set_name, s = key.split("/")
         if int(s) == scale and model in r:
-            lines.append(f"| {set_name} x{s} | {r['bicubic']['psnr']:.2f} / {r['bicubic']['ssim']:.4f} | "
-                         f"{r[model]['psnr']:.2f} / {r[model]['ssim']:.4f} | {r[model]['psnr'] - r['bicubic']['psnr']:+.2f} |")
+            lines.append(f"| {set_name} x{s} | {fmt(r['bicubic'])} | {fmt(r[model])} | "
+                         f"{r[model]['psnr'] - r['bicubic']['psnr']:+.2f} |")
     return head + lines + ["", "Y PSNR (BT.601 as MATLAB rgb2ycbcr), border of s pixels shaved, LR by PIL bicubic."]
 
 

@@ -169,6 +169,7 @@ def test_denoise_self_ensemble_toggle(monkeypatch):
     at.toggle(key="ensemble").set_value(True).run()
     assert_clean(at)
     assert calls == [1, 4] and "ran 4 times (once per rotation)" in text_of(at)
+    assert "| Network (ffdnet_gray ×4) |" in text_of(at)                     # the scores table says which run it was
     assert at.query_params["ensemble"] in ("true", ["true"])
     reopened = page(DENOISE, dn_src="text", seed="77", ensemble="true")
     assert reopened.toggle(key="ensemble").value and "4 times" in text_of(reopened)
