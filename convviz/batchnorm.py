@@ -144,3 +144,14 @@ def fold_into_conv(w, b, gamma, beta, running_mean, running_var, eps=1e-5):
         raise ValueError("running_var + eps must be positive in every channel.")
     scale = g / np.sqrt(rv + eps)                                     # (Cout,)
     return w * scale[:, None, None, None], scale * (bias - rm) + be   # (Cout, Cin, kh, kw), (Cout,)
+
+
+def groups_dividing(c: int, wanted: int) -> int:
+    """The largest G ≤ wanted that divides C (group norm needs C % G == 0); 1 always qualifies.
+
+    >>> groups_dividing(3, 2), groups_dividing(8, 6), groups_dividing(4, 9)
+    (1, 4, 4)
+    """
+    if c < 1 or wanted < 1:
+        raise ValueError(f"C and G must be at least 1, got C = {c}, G = {wanted}.")
+    return max(g for g in range(1, min(c, wanted) + 1) if c % g == 0)

@@ -5,8 +5,11 @@ Text only (LaTeX and markdown strings); the numbers come from convviz.arithmetic
 
 from __future__ import annotations
 
+import numpy as np
+
 from convviz.arithmetic import (
     input_sizes_with_same_output,
+    output_padding_to_invert,
     output_size_terms,
     unreached_input_positions,
     unreached_positions,
@@ -50,3 +53,25 @@ def floor_explanation(axis: str, n: int, k: int, s: int, p: int, d: int) -> str:
         parts.append(f"Input sizes {', '.join(map(str, ties))} all give {axis}' = {t['output']}: "
                      f"from the output size alone you cannot tell which input it came from.")
     return " ".join(parts)
+
+
+def output_padding_sentence(i: int, k: int, s: int, p: int, d: int, a: int) -> str:
+    """Markdown: Dumoulin & Visin's a = (i + 2p − d(k−1) − 1) mod s filled in for a convolution with input size i.
+
+    `a` is the output_padding set on the page; `i` is the transposed convolution's output size (with that a).
+    """
+    wanted = output_padding_to_invert(i, k, s, p, d)
+    filled = f"a = ({i} + 2·{p} − {d}·({k}−1) − 1) mod {s} = **{wanted}**"
+    if wanted == a:
+        return f"Here i = {i}: {filled}, the `output_padding` set above."
+    return (f"Here i = {i} gives {filled}, not the {a} set above: `output_padding` {a} ≥ stride {s} (allowed because "
+            f"a < d = {d}) makes a size that no stride-{s} convolution maps back from.")
+
+
+def adjoint_sum_sentence(A, y) -> str:
+    """Note 000's adjoint identity yᵀ(Ax) = Σ_j (Aᵀy)_j x_j, evaluated with x = (1, 2, …, n)."""
+    A, y = np.asarray(A, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    x = np.arange(1.0, A.shape[1] + 1)
+    left, right = float(y @ (A @ x)), float(sum((A.T @ y)[j] * x[j] for j in range(A.shape[1])))
+    return (f"With x = (1, …, {A.shape[1]}) and the y below: yᵀAx = {left:g} and "
+            f"Σ_j (Aᵀy)_j x_j = {right:g}.")

@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from convviz.batchnorm import groups_dividing
 from convviz.batchnorm_figures import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output, torch_snippet
 from convviz.torch_check import max_abs_difference
 from convviz.ui import cached_batchnorm as cached
@@ -65,7 +66,12 @@ if batch_ok:
                 f"{CHANNEL_MEANS[channel]:g}, variance {CHANNEL_STDS[channel] ** 2:g}).")
 
 st.subheader("Layer, instance and group norm average other cells")
-groups = int_control("Groups G (group norm)", "g", 1, MAX_CHANNELS, 2, container=st.columns(4)[0])
+group_box = st.columns(4)[0]
+wanted_groups = int_control("Groups G (group norm)", "g", 1, MAX_CHANNELS, 2, container=group_box)
+groups = groups_dividing(c, wanted_groups)
+if groups != wanted_groups:
+    group_box.info(f"G = {wanted_groups} does not divide C = {c}: showing G = {groups}, the largest divisor of "
+                   f"{c} not above {wanted_groups}.", icon=":material/info:")
 try:
     _, contrast_fig = cached.tensor_figures(n, c, h, w, seed, channel, groups)
     chart(contrast_fig, key="bn_contrast")

@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from convviz.arithmetic import output_padding_to_invert
+from convviz.explain import adjoint_sum_sentence, output_padding_sentence
 from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.torch_check import max_abs_difference
 from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matrix_1d, conv_transpose2d,
@@ -17,7 +18,7 @@ from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_channel
                                           cached_exact_grid, cached_overlap_figures, cached_pixel_shuffle_figure,
                                           cached_remedies, cached_scatter_figure, cached_unpooling, transposed_arrays)
 from convviz.ui.downloads import code_download, export_buttons
-from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.layout import course_note, lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.stepping import play_interval
@@ -133,7 +134,9 @@ if sizes_ok:
         f"Dumoulin & Visin: insert **s−1 = {s - 1}** zeros between neighbouring inputs, pad the border by "
         f"**d(k−1)−p = {border}**" + (" (negative: crop that many cells instead)" if border < 0 else "")
         + f", add **a = {a}** more rows/columns at the bottom/right, and slide the kernel **flipped by 180°** with "
-        "stride 1. Their extra-row parameter a = (i + 2p − k) mod s is exactly torch's `output_padding`.")
+        "stride 1. Their extra-row parameter, with dilation, is a = (i + 2p − d(k−1) − 1) mod s for a convolution "
+        "with input size i (their (i + 2p − k) mod s is the case d = 1): exactly the `output_padding` that maps that "
+        "convolution's output back to i. " + output_padding_sentence(eq.output.shape[0], k, s, p, d, a))
     chart(cached_direct_figure(view, s, p, a, d), key="direct_figure")
     st.markdown(f"Grey cells are inserted or border zeros. Scatter view vs direct convolution: max |difference| = "
                 f"**{max_abs_difference(y, eq.output):.1e}**.")
@@ -175,18 +178,20 @@ st.subheader("Note 000's 1-D derivation, next to its matrix")
 n1, f1, s1 = 6, 3, 1          # the note's case: stride 1, no padding
 w1 = np.array([1.0, 2.0, 3.0])
 A = conv_matrix_1d(n1, w1, stride=s1)
+y1 = np.arange(1.0, A.shape[0] + 1)
 st.markdown(f"A 1-D cross-correlation of length n = {n1} with f = {f1} weights w = (w1, w2, w3), stride 1: row j of A "
             "holds the weights that output j reads, $(Ax)_j = \\sum_i w_i x_{j+i-1}$. Aᵀ has the same weights down its "
             "columns: input k is *sent* to every output j with weight $w_{k-j+1}$, which is the last line of the derivation:")
 st.latex(r"y^\top A x = \sum_{j=1}^{n-f+1} y_j \sum_{i=1}^{f} w_i x_{j+i-1}"
          r" = \sum_{k=1}^{n} x_k \sum_{j=\max(1,\,k-f+1)}^{\min(n-f+1,\,k)} w_{k-j+1}\, y_j = (A^\top y)^\top x")
-st.caption("The note's last line starts the inner sum at j = 1: that holds only if w_i is read as 0 for i > f. "
-           "The line before it keeps the bound k − f + 1 ≤ j, and so does the formula above.")
+course_note("Note 000 writes the adjoint step as $y^\\top A x = \\sum_{i=1}^n (\\text{something})_j\\, x_j$: the sum "
+            "must run over the same index as $x_j$, $\\sum_{j=1}^n (A^\\top y)_j\\, x_j$. " + adjoint_sum_sentence(A, y1) +
+            " Its last line also starts the inner sum at j = 1, which holds only if w_i is read as 0 for i > f; the "
+            "line before it keeps the bound k − f + 1 ≤ j, and so does the formula above.")
 cols = st.columns(2)
 a_fig, at_fig = cached_adjoint_figures(n1, tuple(w1), s1)
 chart(a_fig, key="adj_A", container=cols[0])
 chart(at_fig, key="adj_AT", container=cols[1])
-y1 = np.arange(1.0, A.shape[0] + 1)
 a1 = output_padding_to_invert(n1, f1, s1)
 scatter_1d = conv_transpose2d(y1[None], w1[None], stride=(1, s1), output_padding=(0, a1))[0]
 st.markdown(f"With w = (1, 2, 3) and y = {y1.astype(int).tolist()}: Aᵀy = {(A.T @ y1).astype(int).tolist()}, "

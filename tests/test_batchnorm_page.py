@@ -130,8 +130,33 @@ def test_groups_that_do_not_divide_channels_and_equal_learning_rates():
     at = page(c="3", g="2", lr1="0.1", lr2="0.1")
     assert_clean(at)
     errors = " ".join(e.value for e in at.error)
-    assert "G must divide C = 3" in errors and "two different learning rates" in errors
+    assert "two different learning rates" in errors and "G must divide" not in errors
+    infos = " ".join(i.value for i in at.info)
+    assert "G = 2 does not divide C = 3: showing G = 1" in infos
     assert at.number_input(key="g").value == 2            # what was entered stays, with the message beside it
+
+
+@pytest.mark.parametrize("c, g, shown", [("3", None, 1), ("4", "3", 2), ("2", "3", 2), ("4", None, 2)])
+def test_group_norm_default_is_valid_for_every_channel_count(c, g, shown):
+    """The README's /batch_normalization?n=2&c=3 opened with a red error: G = 2 (the default) does not divide 3."""
+    at = page(c=c, **({"g": g} if g else {}))
+    assert_clean(at)
+    assert not at.error
+    if str(shown) != (g or "2"):
+        assert f"showing G = {shown}" in " ".join(i.value for i in at.info)
+
+
+def test_groups_dividing_matches_torch_group_norm():
+    """torch's GroupNorm accepts exactly the G that divide C; groups_dividing returns the largest such G ≤ wanted."""
+    import torch
+    from convviz.batchnorm import groups_dividing
+    for c in range(1, 9):
+        for wanted in range(1, 10):
+            g = groups_dividing(c, wanted)
+            torch.nn.GroupNorm(g, c)(torch.zeros(1, c, 2, 2))          # accepted
+            for bigger in range(g + 1, min(c, wanted) + 1):
+                with pytest.raises(ValueError):
+                    torch.nn.GroupNorm(bigger, c)
 
 
 def test_training_demo_is_cached_per_settings(monkeypatch):

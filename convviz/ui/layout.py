@@ -91,3 +91,8 @@ def lesson_header(title: str, intuition: str) -> None:
 def show_problem(error: Exception, container=None) -> None:
     """A ValueError from convviz, shown as a plain message (never a traceback)."""
     (container or st).error(str(error), icon=":material/block:")
+
+
+def course_note(text: str, container=None) -> None:
+    """A "From the course notes" callout: where a note's printed example or wording is wrong, say what is right."""
+    (container or st).info(f"**From the course notes.** {text}", icon=":material/edit_note:")
