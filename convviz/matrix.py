@@ -339,3 +339,117 @@ def unfold_torch(x, kernel_size, stride=1, padding=0, dilation=1) -> np.ndarray:
     xt = torch.from_numpy(x if x.ndim == 3 else x[None])[None]                     # (1, C, H, W)
     return F.unfold(xt, as_pair(kernel_size), dilation=as_pair(dilation), padding=as_pair(padding),
                     stride=as_pair(stride))[0].numpy()
+
+
+# --- Structure of A (note 001, "CNNs") ----------------------------------------------------------
+
+
+def _blocks(a, block) -> np.ndarray:
+    """A (R·br, C·bc) as (R, C, br, bc) blocks; raises if the block size does not tile A."""
+    a = np.asarray(a)
+    br, bc = int(block[0]), int(block[1])
+    if br < 1 or bc < 1 or a.shape[0] % br or a.shape[1] % bc:
+        raise ValueError(f"Blocks of {br}×{bc} do not tile a {a.shape[0]}×{a.shape[1]} matrix.")
+    return a.reshape(a.shape[0] // br, br, a.shape[1] // bc, bc).transpose(0, 2, 1, 3)
+
+
+def is_doubly_block_toeplitz(a, block, outer=None) -> bool:
+    """Block Toeplitz with Toeplitz blocks: every block (W'×W) is Toeplitz and block (i, r) == block (i+1, r+1).
+
+    outer = (rows, cols) of a channel block (H'W' × HW): then each of the C_out × C channel blocks
+    is checked on its own (a CNN layer's A is a grid of doubly block Toeplitz matrices, note 001).
+    """
+    for channel_block in _blocks(a, outer or np.shape(a)).reshape(-1, *(outer or np.shape(a))):
+        b = _blocks(channel_block, block)                                 # (H', H, W', W)
+        if not np.array_equal(b[1:, 1:], b[:-1, :-1]):                    # constant along block diagonals
+            return False
+        if not all(is_toeplitz(t) for t in b.reshape(-1, *b.shape[2:])):
+            return False
+    return True
+
+
+def is_block_diagonal(a, block) -> bool:
+    """Every block (i, r) with i ≠ r is zero (block = (rows, cols) of one block)."""
+    b = _blocks(a, block)                                                 # (R, C, br, bc)
+    off = ~np.eye(b.shape[0], b.shape[1], dtype=bool)
+    return not bool(np.any(b[off]))
+
+
+# --- Note 004's conv layer: output size by padding, parameter count -------------------------------
+
+
+def same_full_valid_sizes(n: int, k: int) -> dict[str, int]:
+    """Output length of a stride-1 convolution of n cells with a k-tap kernel, by padding scheme.
+
+    valid (p = 0): n − k + 1; same (torch padding="same"): n; full (p = k − 1): n + k − 1.
+    Only "same" keeps H × W, the map R^{C_in×H×W} → R^{C_out×H×W} of note 004's eq. (3).
+    """
+    out = {"valid": n - k + 1, "same": n, "full": n + k - 1}
+    if out["valid"] < 1:
+        del out["valid"]
+    return out
+
+
+def conv_layer_parameters(in_channels: int, out_channels: int, kh: int, kw: int) -> int:
+    """(1 + C_in·kh·kw)·C_out: the weights plus one bias per output channel (note 004; nn.Conv2d's count)."""
+    return (1 + in_channels * kh * kw) * out_channels
+
+
+def per_position_bias_parameters(in_channels: int, out_channels: int, kh: int, kw: int, ho: int, wo: int) -> int:
+    """C_in·kh·kw·C_out + C_out·H'·W': the count if the bias were b_{f,i,j}, one per output cell (note 004's eq. (2))."""
+    return in_channels * kh * kw * out_channels + out_channels * ho * wo
+
+
+def free_entries(input_shape, kernel_shape, stride=1, padding=0, dilation=1) -> int:
+    """How many different weights fill A: the distinct kernel entries that appear in it (C_out·C·kh·kw when
+    every tap reaches the input). All other entries of A are copies of these or structural zeros."""
+    idx = tap_index(input_shape, kernel_shape, stride, padding, dilation)
+    return int(np.unique(idx[idx >= 0]).size)
+
+
+# --- Note 002's formulas, summed exactly as printed -------------------------------------------------
+
+
+def convolution_sum(image, kernel) -> np.ndarray:
+    """s(i, j) = Σ_m Σ_n I(m, n) K(i − m, j − n) (note 002, true convolution), everywhere it can be non-zero:
+    (H + kh − 1) × (W + kw − 1), i.e. "full"."""
+    img, ker = np.asarray(image, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
+    out = np.zeros((img.shape[0] + ker.shape[0] - 1, img.shape[1] + ker.shape[1] - 1))
+    for i, j in np.ndindex(out.shape):
+        for m, n in np.ndindex(img.shape):
+            if 0 <= i - m < ker.shape[0] and 0 <= j - n < ker.shape[1]:
+                out[i, j] += img[m, n] * ker[i - m, j - n]
+    return out
+
+
+def convolution_sum_commuted(image, kernel) -> np.ndarray:
+    """s(i, j) = Σ_m Σ_n I(i − m, j − n) K(m, n) (note 002, "Commutative property"), full size."""
+    img, ker = np.asarray(image, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
+    out = np.zeros((img.shape[0] + ker.shape[0] - 1, img.shape[1] + ker.shape[1] - 1))
+    for i, j in np.ndindex(out.shape):
+        for m, n in np.ndindex(ker.shape):
+            if 0 <= i - m < img.shape[0] and 0 <= j - n < img.shape[1]:
+                out[i, j] += img[i - m, j - n] * ker[m, n]
+    return out
+
+
+def cross_correlation_sum(image, kernel) -> np.ndarray:
+    """s(i, j) = Σ_m Σ_n I(i + m, j + n) K(m, n) (note 002, "cross correlation"), where the kernel fits:
+    (H − kh + 1) × (W − kw + 1), what F.conv2d computes."""
+    img, ker = np.asarray(image, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
+    out = np.zeros((img.shape[0] - ker.shape[0] + 1, img.shape[1] - ker.shape[1] + 1))
+    for i, j in np.ndindex(out.shape):
+        for m, n in np.ndindex(ker.shape):
+            out[i, j] += img[i + m, j + n] * ker[m, n]
+    return out
+
+
+NOTE002_IMAGE = np.array([[2, 3, 6, 9, 3], [0, 1, 0, 1, 5], [6, 0, 4, 1, 2], [0, 4, 2, 1, 1], [1, 3, 1, 0, 0]],
+                         dtype=np.float64)   # note 002, "Multi-dimension convolution", the worked example
+NOTE002_KERNEL = np.array([[0, 1], [1, 0]], dtype=np.float64)
+
+
+def valid_part(full, kernel_shape) -> np.ndarray:
+    """The cells of a full convolution where the kernel lies wholly inside the image."""
+    kh, kw = kernel_shape
+    return np.asarray(full)[kh - 1 : full.shape[0] - kh + 1, kw - 1 : full.shape[1] - kw + 1]

@@ -287,3 +287,100 @@ def test_full_convolution_matrix_is_note_002s_toeplitz(n, m, seed):
     np.testing.assert_allclose(t @ x, np.convolve(h, x), atol=1e-12)
     np.testing.assert_allclose(t @ x, full_convolution_torch(x, h), atol=1e-12)
     np.testing.assert_allclose(full_convolution_matrix(m, x) @ h, t @ x, atol=1e-12)   # K * I = I * K
+
+
+# --- Structure (note 001's "block diagonal" is doubly block Toeplitz), note 004's layer, note 002's sums ---
+
+from convviz.matrix import (NOTE002_IMAGE, NOTE002_KERNEL, conv_layer_parameters, convolution_sum,  # noqa: E402
+                            convolution_sum_commuted, cross_correlation_sum, free_entries, is_block_diagonal,
+                            is_doubly_block_toeplitz, per_position_bias_parameters, same_full_valid_sizes, valid_part)
+
+
+def test_note001_matrix_is_doubly_block_toeplitz_not_block_diagonal():
+    """Note 001 ("CNNs"): "equivalent to a fully-connected network with the block diagonal structure".
+    Its own 4×16 matrix (4×4 input, 3×3 kernel) is block Toeplitz with Toeplitz 2×4 blocks, and not block diagonal."""
+    a = conv_matrix((4, 4), np.arange(1.0, 10.0).reshape(3, 3))
+    assert is_doubly_block_toeplitz(a, (2, 4))
+    assert not is_block_diagonal(a, (2, 4))
+    b = a.reshape(2, 2, 4, 4).transpose(0, 2, 1, 3)                  # (block row, block col, 2, 4)
+    assert np.count_nonzero(np.abs(b).sum(axis=(2, 3))) == 6          # 3 non-zero blocks per block row
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 6), st.integers(1, 6), st.integers(1, 4), st.integers(1, 4),
+       st.integers(0, 2), st.integers(0, 10_000))
+def test_every_stride1_conv_matrix_is_doubly_block_toeplitz(c, co, h, w, kh, kw, p, seed):
+    assume(h + 2 * p >= kh and w + 2 * p >= kw)
+    wt = np.random.default_rng(seed).standard_normal((co, c, kh, kw))
+    a = conv_matrix((c, h, w), wt, 1, p)
+    ho, wo = h + 2 * p - kh + 1, w + 2 * p - kw + 1
+    assert is_doubly_block_toeplitz(a, (wo, w), (ho * wo, h * w))
+    # Block diagonal exactly when output row i reads input row i only (block_layout off its diagonal is empty):
+    # with kh = 1 and no padding; never when the kernel spans two rows of a taller input.
+    layout = block_layout(h, kh, 1, p)
+    diagonal = is_block_diagonal(a[: ho * wo, : h * w], (wo, w))
+    assert diagonal == bool((layout[~np.eye(*layout.shape, dtype=bool)] < 0).all())
+    if kh == 1 and p == 0:
+        assert diagonal
+    if kh > 1 and h > 1:
+        assert not diagonal
+
+
+def test_structure_checks_can_fail():
+    rng = np.random.default_rng(0)
+    assert not is_doubly_block_toeplitz(rng.standard_normal((4, 16)), (2, 4))
+    a = conv_matrix((4, 4), rng.standard_normal((3, 3)))
+    a[1, 2] += 1.0                                                    # one entry off breaks a Toeplitz block
+    assert not is_doubly_block_toeplitz(a, (2, 4))
+    assert is_block_diagonal(np.kron(np.eye(2), np.ones((2, 3))), (2, 3))
+    with pytest.raises(ValueError, match="do not tile"):
+        is_block_diagonal(np.ones((4, 16)), (3, 4))
+
+
+@pytest.mark.parametrize("k", range(1, 8))
+def test_same_and_full_padding_sizes_against_torch(k):
+    """Note 004 eq. (3) keeps H × W: that is "same" padding; "full" padding (p = k − 1) gives H + k − 1."""
+    x = torch.zeros(1, 1, 9, 9, dtype=torch.float64)
+    wt = torch.zeros(1, 1, k, k, dtype=torch.float64)
+    sizes = same_full_valid_sizes(9, k)
+    assert F.conv2d(x, wt, padding="same").shape[-1] == sizes["same"] == 9
+    assert F.conv2d(x, wt, padding=k - 1).shape[-1] == sizes["full"] == 9 + k - 1
+    assert F.conv2d(x, wt).shape[-1] == sizes["valid"]
+    assert "valid" not in same_full_valid_sizes(2, 3)
+
+
+@pytest.mark.parametrize("c_in, c_out, kh, kw", [(2, 2, 3, 3), (1, 1, 3, 3), (3, 64, 3, 3), (64, 64, 3, 3), (3, 5, 2, 4)])
+def test_parameter_count_is_nn_conv2d(c_in, c_out, kh, kw):
+    """Note 004: (1 + C_in H_ker W_ker) C_out, one bias per output channel (nn.Conv2d's bias is (C_out,))."""
+    layer = torch.nn.Conv2d(c_in, c_out, (kh, kw))
+    assert layer.bias.shape == (c_out,)
+    assert conv_layer_parameters(c_in, c_out, kh, kw) == sum(t.numel() for t in layer.parameters())
+    assert per_position_bias_parameters(c_in, c_out, kh, kw, 4, 4) == layer.weight.numel() + c_out * 16
+
+
+def test_free_entries_of_a_is_the_rank_of_its_jacobian_in_w():
+    """A depends on the weights through C_out·C·kh·kw free numbers: the rank of ∂A/∂w (torch autograd)."""
+    shape, kshape = (2, 4, 4), (2, 2, 3, 3)
+    basis = torch.eye(32, dtype=torch.float64).view(32, 2, 4, 4)
+    jac = torch.autograd.functional.jacobian(lambda wt: F.conv2d(basis, wt).flatten(1).T,
+                                             torch.zeros(kshape, dtype=torch.float64))     # (8, 32, 2, 2, 3, 3)
+    assert free_entries(shape, kshape) == int(torch.linalg.matrix_rank(jac.reshape(8 * 32, 36))) == 36
+    assert free_entries((1, 1), (3, 3), padding=1) == 1               # a 1×1 input meets only the centre tap
+
+
+def test_note002_formulas_as_printed():
+    """Note 002 ("Multi-dimension convolution"): Σ I(m, n)K(i−m, j−n) and its commuted form Σ I(i−m, j−n)K(m, n) are
+    the same true convolution; Σ I(i+m, j+n)K(m, n), also written K ∗ I there, is cross-correlation (F.conv2d)."""
+    rng = np.random.default_rng(3)
+    img, ker = rng.standard_normal((5, 6)), rng.standard_normal((2, 3))
+    full = convolution_sum(img, ker)
+    np.testing.assert_allclose(convolution_sum_commuted(img, ker), full, atol=1e-12)
+    flipped = torch.from_numpy(ker[::-1, ::-1].copy())[None, None]
+    np.testing.assert_allclose(full, F.conv2d(T(img)[None, None], flipped, padding=(1, 2))[0, 0], atol=1e-12)
+    np.testing.assert_allclose(cross_correlation_sum(img, ker), F.conv2d(T(img)[None, None], T(ker)[None, None])[0, 0],
+                               atol=1e-12)
+    assert np.abs(cross_correlation_sum(img, ker) - valid_part(full, ker.shape)).max() > 0.1   # not the same
+    # The note's worked example: [[0, 1], [1, 0]] is unchanged by a 180° flip, so both give the same 4×4.
+    xc = cross_correlation_sum(NOTE002_IMAGE, NOTE002_KERNEL)
+    np.testing.assert_array_equal(xc, valid_part(convolution_sum(NOTE002_IMAGE, NOTE002_KERNEL), (2, 2)))
+    np.testing.assert_array_equal(xc, [[3, 7, 9, 4], [7, 0, 5, 6], [0, 8, 3, 3], [5, 5, 2, 1]])
