@@ -416,18 +416,14 @@ def effective_receptive_field(n: int, layers, trials: int = 4, channels: int = 4
         out = np.zeros((n, n))
         out[(n - 1) // 2, (n - 1) // 2] = 1.0
         return out
-    gen = torch.Generator().manual_seed(seed)
     c_out = (table[-1]["n"] - 1) // 2
     last_conv = max((i for i, layer in enumerate(layers) if layer.kind == "conv"), default=-1)
     total = torch.zeros(n, n)
-    for _ in range(trials):
-        x = torch.randn(1, channels, n, n, generator=gen, requires_grad=True)
+    for x, weights in random_networks(n, layers, trials, channels, seed):
+        x.requires_grad_(True)
         y = x
-        for i, layer in enumerate(layers):
+        for i, (layer, w) in enumerate(zip(layers, weights)):
             if layer.kind == "conv":
-                fan_in = channels * layer.kernel_size ** 2
-                w = torch.randn(channels, channels, layer.kernel_size, layer.kernel_size,
-                                generator=gen) * (2.0 / fan_in) ** 0.5
                 y = _apply(y, layer, w)                       # (1, C, n_i, n_i)
                 if i != last_conv:
                     y = torch.relu(y)
@@ -438,6 +434,23 @@ def effective_receptive_field(n: int, layers, trials: int = 4, channels: int = 4
     return (total / trials).double().numpy()
 
 
+def random_networks(n: int, layers, trials: int = 4, channels: int = 4, seed: int = 0):
+    """The draws behind effective_receptive_field: `trials` pairs (input (1, C, n, n), one weight per
+    layer: Kaiming normal (C, C, k, k) with std sqrt(2 / fan_in) for a conv, None for a pool), float32."""
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(trials):
+        x = torch.randn(1, channels, n, n, generator=gen)
+        weights = []
+        for layer in layers:
+            if layer.kind == "conv":
+                fan_in = channels * layer.kernel_size ** 2
+                weights.append(torch.randn(channels, channels, layer.kernel_size, layer.kernel_size,
+                                           generator=gen) * (2.0 / fan_in) ** 0.5)
+            else:
+                weights.append(None)
+        yield x, weights
+
+
 def effective_field_cost(n: int, layers, trials: int = 4, channels: int = 4) -> int:
     """Multiply-adds effective_receptive_field spends: forward and two backward convolutions per conv."""
     table = receptive_field_table(n, layers)
@@ -446,17 +459,80 @@ def effective_field_cost(n: int, layers, trials: int = 4, channels: int = 4) -> 
     return 3 * trials * per_trial
 
 
-def mass_width(profile: np.ndarray, mass: float = 0.95) -> int:
-    """The narrowest centred run of a 1-D non-negative profile that holds `mass` of its sum."""
-    profile = np.asarray(profile, dtype=np.float64)
-    total = profile.sum()
-    if total <= 0:
-        return 0
-    centre = int(np.argmax(profile))
-    for half in range(len(profile)):
-        if profile[max(0, centre - half):centre + half + 1].sum() >= mass * total:
-            return min(2 * half + 1, len(profile))
-    return len(profile)
+def narrowest_window(profile, mass: float = 0.95) -> tuple[int, int]:
+    """(first column, width) of the narrowest run of contiguous entries of a non-negative 1-D profile
+    holding at least `mass` of its sum, placed anywhere (not centred on the peak); the leftmost run
+    when several tie, and (0, 0) for an all-zero profile. The run never reaches past the profile's
+    non-zero support, since that run holds all of it.
+    """
+    p = np.asarray(profile, dtype=np.float64)
+    if p.ndim != 1 or not np.all(np.isfinite(p)) or np.any(p < 0):
+        raise ValueError("The profile must be a 1-D array of finite, non-negative numbers.")
+    if not 0 < mass <= 1:
+        raise ValueError(f"The mass must be in (0, 1] (got {mass!r}).")
+    prefix = np.concatenate(([0.0], np.cumsum(p)))            # prefix[b] - prefix[a] = p[a:b].sum()
+    if prefix[-1] <= 0:
+        return 0, 0
+    need = mass * prefix[-1]
+    for width in range(1, p.size + 1):
+        hits = np.flatnonzero(prefix[width:] - prefix[:-width] >= need)
+        if hits.size:
+            return int(hits[0]), width
+    return 0, p.size                                          # not reached: the whole profile holds it all
+
+
+def default_trials(n: int) -> int:
+    """Random networks to average for an n-pixel input: many when cheap, 4 for photo-sized inputs."""
+    return 32 if n <= 32 else 8 if n <= 96 else 4
+
+
+def effective_field_marginal(n: int, layers, trials: int | None = None, field: np.ndarray | None = None) -> np.ndarray:
+    """The effective field's 1-D marginal (n,): effective_receptive_field summed over the input rows,
+    i.e. mean over random networks of sum over rows and channels of |d centre output / d input|
+    (Luo et al. 2016). `field` is that (n, n) map when the caller has it already (the page caches it).
+    """
+    if field is None:
+        field = effective_receptive_field(n, layers, trials=default_trials(n) if trials is None else trials)
+    return np.asarray(field, dtype=np.float64).sum(0)
+
+
+def effective_field_window(n: int, layers, mass: float = 0.95, trials: int | None = None,
+                           field: np.ndarray | None = None) -> tuple[int, int]:
+    """(first column, width) of the narrowest contiguous run of input columns holding `mass` of the
+    effective field's marginal (see narrowest_window and effective_field_marginal)."""
+    return narrowest_window(effective_field_marginal(n, layers, trials, field), mass)
+
+
+def effective_field_width(n: int, layers, mass: float = 0.95, trials: int | None = None,
+                          field: np.ndarray | None = None) -> int:
+    """Effective field width: the fewest contiguous input columns holding `mass` of the gradient of the
+    centre output unit (the marginal of Luo et al. 2016's effective field, placed anywhere). The
+    gradient is zero outside the theoretical field (note 002), so this is never more than r.
+    """
+    return effective_field_window(n, layers, mass, trials, field)[1]
+
+
+def effective_width_text(width: int, start: int, r: int, n: int, mass: float = 0.95) -> str:
+    """The page's sentence on the effective width, worded from the numbers: "much smaller" only when
+    the width is at most half of r."""
+    columns = f"column {start}" if width == 1 else f"columns {start} … {start + width - 1}"
+    text = (f"{mass:.0%} of the gradient (summed over the rows) lies in **{width}** contiguous input "
+            f"{'column' if width == 1 else 'columns'} ({columns}), against r = **{r}**")
+    seen = min(r, n)
+    if width >= r:
+        text += ": here the effective field is as wide as the theoretical one"
+    elif 2 * width <= r:
+        text += f": {width}/{r} = {_percent(width, r)} of r, so the effective field is much smaller than r"
+    else:
+        text += f": {width}/{r} = {_percent(width, r)} of r"
+    if r > n:
+        text += f" (the input is only {n} wide, so at most {seen} columns of the field are in it)"
+    return text + "."
+
+
+def _percent(part: int, whole: int) -> str:
+    """part/whole as a whole percentage rounded down (never shows 100% for less than all)."""
+    return f"{100 * part // whole}%"
 
 
 def dilation_stacks(depth: int, kernel_size: int = 3) -> dict[str, list[Layer]]:

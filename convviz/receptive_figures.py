@@ -108,9 +108,11 @@ def _finish(fig: go.Figure, rows, cols, height: int) -> go.Figure:
     return fig
 
 
-def profile_figure(erf: np.ndarray, row: dict, unit: int, height: int = 300) -> go.Figure:
+def profile_figure(erf: np.ndarray, row: dict, unit: int, height: int = 300,
+                   window: tuple[int, int] | None = None) -> go.Figure:
     """The effective field summed over the rows (normalised to 1 at its peak) against the theoretical
-    field, a flat box of width r: most of the gradient comes from the middle of the box."""
+    field, a flat box of width r: most of the gradient comes from the middle of the box. `window`
+    (first column, width) shades the narrowest run of columns holding 95% of it."""
     n = erf.shape[0]
     line = erf.sum(0) if erf.ndim == 2 else erf
     line = line / (line.max() or 1.0)
@@ -118,6 +120,11 @@ def profile_figure(erf: np.ndarray, row: dict, unit: int, height: int = 300) -> 
     fig = go.Figure()
     fig.add_shape(type="rect", x0=lo - 0.5, x1=hi - 0.5, y0=0, y1=1, line=dict(color=FIELD, width=2),
                   fillcolor="rgba(228,0,124,0.08)")
+    if window is not None and window[1] > 0:
+        fig.add_shape(type="rect", x0=window[0] - 0.5, x1=window[0] + window[1] - 0.5, y0=0, y1=1.05,
+                      line=dict(width=0), fillcolor="rgba(255,140,0,0.18)")
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color="rgba(255,140,0,0.35)", width=8),
+                                 name=f"95% of it: {window[1]} columns"))
     fig.add_trace(go.Scatter(x=np.arange(n), y=line, mode="lines", line=dict(color="rgb(255,140,0)", width=3),
                              name="effective field (mean |gradient|, summed over rows)"))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=FIELD, width=2),

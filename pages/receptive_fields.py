@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from convviz.receptive import (PRESETS, autograd_snippet, centre_fits, describe, effective_field_cost, field_bounds, format_stack, formula_lines,
-                               mass_width, parse_stack, receptive_field_table, stack_from_rows, stack_rows)
+                               effective_width_text, parse_stack, receptive_field_table, stack_from_rows, stack_rows)
 from convviz.receptive_figures import draws_photo
 from convviz.step_scenes import field_scene, growth_scenes
 from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, cached_profile_figure,
-                                         dilation_comparison, effective_field, erf_trials)
+                                         dilation_comparison, effective_window, erf_trials)
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
@@ -196,7 +196,8 @@ if table is not None:
             st.header("The effective receptive field")
             st.markdown("r counts every pixel that *can* reach a unit. Luo et al. (2016) showed that with random weights "
                         "and ReLUs the gradient is spread like a Gaussian: the middle of the field matters far more "
-                        "than its edge, so the **effective** field is much smaller than r.")
+                        "than its edge, so the **effective** field (the fewest contiguous columns holding 95% "
+                        "of the gradient) can be much narrower than r.")
             trials = erf_trials(n)
             cost = effective_field_cost(n, layers[:depth], trials)
             show_erf = toggle_control(f"Compute the effective field (mean |gradient| over {trials} random networks)", "erf",
@@ -205,17 +206,15 @@ if table is not None:
                 st.info(f"This stack would take {cost / 1e9:,.1f} billion multiply-adds to average here (the limit is "
                         f"{ERF_BUDGET / 1e9:.1f}); try a smaller input or smaller kernels.", icon=":material/hourglass:")
             elif show_erf:
-                erf = effective_field(n, stack, depth)
                 centre = (row["n"] - 1) // 2
                 photo = draws_photo(n, row, (centre, centre))
-                width = mass_width(erf.sum(0))
+                start, width = effective_window(n, stack, depth)
                 cols = st.columns(2)
                 chart(cached_field_figure(n, stack, depth, (centre, centre), photo, True),
                       key="erf_figure", container=cols[0])
                 chart(cached_profile_figure(n, stack, depth), key="erf_profile", container=cols[1])
-                cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: 95% of the gradient (summed over "
-                                 f"the rows) lies within **{width}** columns, against r = **{row['r']}**"
-                                 + (f" (the input is only {n} wide)." if row["r"] > n else "."))
+                cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: "
+                                 + effective_width_text(width, start, row["r"], n))
                 st.caption(f"Mean |∂ output / ∂ input| over {trials} Kaiming-initialised networks with ReLUs and max "
                            "pooling, each with 4 channels and a random input: " +
                            ("orange cells, 1 at the peak." if not photo else

@@ -6,10 +6,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from convviz.receptive import (PRESETS, Layer, autograd_snippet, check_size, dilation_stacks, effective_receptive_field,
-                               empirical_receptive_field, empirical_receptive_fields, field_bounds, format_stack,
-                               formula_lines, gradient_maps, mass_width, parse_stack, path_counts,
-                               receptive_field_table, stack_from_rows, stack_rows)
+from convviz.receptive import (PRESETS, Layer, autograd_snippet, check_size, dilation_stacks, effective_field_marginal,
+                               effective_field_width, effective_field_window, effective_receptive_field,
+                               effective_width_text, empirical_receptive_field, empirical_receptive_fields,
+                               field_bounds, format_stack, formula_lines, gradient_maps, narrowest_window, parse_stack,
+                               path_counts, random_networks, receptive_field_table, stack_from_rows, stack_rows)
 
 
 def numbers(row):
@@ -163,7 +164,7 @@ def test_effective_field_is_a_blob_inside_the_theoretical_field():
     support = np.flatnonzero(erf.sum(0) > 0)
     assert support[0] >= lo and support[-1] + 1 <= hi
     assert np.unravel_index(np.argmax(erf), erf.shape) == pytest.approx((16, 16), abs=1)
-    assert mass_width(erf[16]) < row["r"]
+    assert effective_field_width(n, layers, trials=3, field=erf) < row["r"]
     again = effective_receptive_field(n, layers, trials=3)
     np.testing.assert_array_equal(erf, again)                # seeded
 
@@ -173,10 +174,133 @@ def test_effective_field_of_an_empty_stack_is_the_pixel_itself():
     assert erf[2, 2] == 1 and erf.sum() == 1
 
 
-def test_mass_width():
-    assert mass_width(np.array([0, 0, 1, 0, 0.0])) == 1
-    assert mass_width(np.ones(9)) == 9
-    assert mass_width(np.zeros(4)) == 0
+def brute_force_window(profile, mass=0.95):
+    """Every (start, width), narrowest first then leftmost; direct sums, no prefix sums."""
+    profile = np.asarray(profile, dtype=np.float64)
+    total = profile.sum()
+    if total <= 0:
+        return 0, 0
+    for width in range(1, profile.size + 1):
+        for start in range(profile.size - width + 1):
+            if profile[start:start + width].sum() >= mass * total:
+                return start, width
+
+
+def test_narrowest_window_examples():
+    assert narrowest_window(np.array([0, 0, 1, 0, 0.0])) == (2, 1)
+    assert narrowest_window(np.ones(9)) == (0, 9)
+    assert narrowest_window(np.zeros(4)) == (0, 0)
+    # the reviewer's case: an off-centre peak. Grown around the argmax (column 1) it took 5 columns; 3 hold it all
+    assert narrowest_window(np.array([0, 4.637, 4.485, 4.494, 0])) == (1, 3)
+    assert narrowest_window(np.array([0, 10, 1, 1, 1, 1, 0.0]), mass=0.5) == (1, 1)
+    assert narrowest_window(np.array([1, 1, 1, 1.0]), mass=0.5) == (0, 2)
+    with pytest.raises(ValueError, match="non-negative"):
+        narrowest_window(np.array([1, -1.0]))
+    with pytest.raises(ValueError, match="mass"):
+        narrowest_window(np.ones(3), mass=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=30), st.sampled_from([0.5, 0.9, 0.95, 1.0]))
+def test_narrowest_window_is_the_brute_force_minimum(values, mass):
+    """Whole numbers: every sum is exact, so the two searches must agree to the column."""
+    assert narrowest_window(np.array(values, dtype=np.float64), mass) == brute_force_window(values, mass)
+
+
+def marginal_torch(n, layers, trials, channels=4, seed=0):
+    """An independent twin of effective_field_marginal: nn modules in float64, the same draws, backward()."""
+    import torch
+    import torch.nn as nn
+
+    if not layers:
+        out = np.zeros(n)
+        out[(n - 1) // 2] = 1.0
+        return out
+    last_conv = max(i for i, layer in enumerate(layers) if layer.kind == "conv") if any(
+        layer.kind == "conv" for layer in layers) else -1
+    total = np.zeros(n)
+    for x, weights in random_networks(n, layers, trials, channels, seed):
+        modules = []
+        for i, (layer, w) in enumerate(zip(layers, weights)):
+            if layer.kind == "conv":
+                conv = nn.Conv2d(channels, channels, layer.kernel_size, layer.stride, layer.padding, layer.dilation,
+                                 bias=False).double()
+                with torch.no_grad():
+                    conv.weight.copy_(w.double())
+                modules.append(conv)
+                if i != last_conv:
+                    modules.append(nn.ReLU())
+            else:
+                modules.append(nn.MaxPool2d(layer.kernel_size, layer.stride, layer.padding))
+        x64 = x.double().requires_grad_(True)
+        y = nn.Sequential(*modules)(x64)
+        c = (y.shape[-1] - 1) // 2
+        y[0, :, c, c].sum().backward()
+        total += x64.grad[0].abs().sum(dim=(0, 1)).numpy()       # channels, then rows: (n,) over the columns
+    return total / trials
+
+
+STACKS = st.lists(st.builds(Layer, st.just("conv"), st.integers(1, 4), st.integers(1, 2), st.integers(0, 2),
+                            st.integers(1, 3))
+                  | st.builds(Layer, st.just("pool"), st.integers(2, 3), st.integers(1, 2), st.integers(0, 1)),
+                  min_size=1, max_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(STACKS, st.integers(5, 40), st.sampled_from([0.5, 0.9, 0.95]))
+def test_effective_field_width_on_random_stacks(layers, n, mass):
+    """Strides, dilation and pooling: the marginal matches torch autograd (nn modules, float64), its
+    support lies inside the centre unit's theoretical field, and the width is the brute-force minimum, ≤ r."""
+    try:
+        row = receptive_field_table(n, layers)[-1]
+    except ValueError:
+        assume(False)
+    marginal = effective_field_marginal(n, layers, trials=2)
+    np.testing.assert_allclose(marginal, marginal_torch(n, layers, trials=2), rtol=1e-4, atol=1e-6)
+    lo, hi = field_bounds(row, (row["n"] - 1) // 2)
+    support = np.flatnonzero(marginal > 0)
+    if support.size:
+        assert support[0] >= lo and support[-1] + 1 <= hi
+    start, width = effective_field_window(n, layers, mass, trials=2)
+    assert (start, width) == brute_force_window(marginal, mass)
+    assert width <= row["r"] and width <= n
+    assert effective_field_width(n, layers, mass, trials=2) == width
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_effective_field_width_of_every_preset_is_at_most_r(name):
+    """Every layer of the small presets and of AlexNet and VGG-16; ResNet-50 at its block ends."""
+    n, layers = PRESETS[name]
+    depths = range(1, len(layers) + 1)
+    if name == "resnet50":
+        depths = [i + 1 for i, layer in enumerate(layers) if layer.name.endswith("unit1/conv1")] + [len(layers)]
+    table = receptive_field_table(n, layers)
+    for depth in depths:
+        field = effective_receptive_field(n, layers[:depth], trials=1)
+        width = effective_field_width(n, layers[:depth], field=field)
+        assert 1 <= width <= table[depth]["r"], (name, depth)
+        assert effective_field_window(n, layers[:depth], field=field) == brute_force_window(field.sum(0))
+
+
+def test_the_reviewers_cases_are_now_within_r():
+    """Note 002 layer 1 (r = 3) read 5 and VGG-16 pool1 (r = 6) read 7 when the window grew around the peak."""
+    n, layers = PRESETS["note002"]
+    assert effective_field_window(n, layers[:1]) == (1, 3)
+    n, layers = PRESETS["vgg16"]
+    assert effective_field_window(n, layers[:3]) == (108, 6)
+    np.testing.assert_allclose(effective_field_marginal(5, PRESETS["note002"][1][:1], trials=32),
+                               marginal_torch(5, PRESETS["note002"][1][:1], trials=32), rtol=1e-5)
+
+
+def test_effective_width_text_follows_the_numbers():
+    assert "much smaller" not in effective_width_text(3, 1, 3, 5)
+    assert "as wide as the theoretical one" in effective_width_text(3, 1, 3, 5)
+    assert "much smaller" in effective_width_text(10, 0, 20, 40) and "10/20 = 50% of r" in effective_width_text(10, 0, 20, 40)
+    text = effective_width_text(134, 46, 195, 227)
+    assert "**134** contiguous input columns (columns 46 … 179)" in text and "68% of r" in text
+    assert "much smaller" not in text
+    assert "99% of r" in effective_width_text(199, 0, 200, 300)          # rounded down, never 100% for less
+    assert "only 5 wide" in effective_width_text(4, 0, 7, 5)
 
 
 # --- Dilation -------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from convviz.receptive import PRESETS, parse_stack, receptive_field_table
+from convviz.receptive import PRESETS, effective_field_window, parse_stack, receptive_field_table
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages/receptive_fields.py")
@@ -108,7 +108,20 @@ def test_presets(name):
 
 
     if name == "alexnet":
-        assert "95% of the gradient (summed over the rows) lies within" in text(at)
+        start, width = effective_field_window(n, layers, trials=4)          # the page averages 4 networks at 227
+        assert f"95% of the gradient (summed over the rows) lies in **{width}** contiguous input columns " \
+               f"(columns {start} … {start + width - 1}), against r = **195**" in text(at)
+        assert width <= 195
+
+
+def test_effective_width_is_within_r_and_worded_from_the_numbers():
+    """The reviewer's case: note 002's layer 1 (r = 3) read '95% within 5 columns'. Now 3, and no "much smaller"."""
+    at = clean(page(layer="1"))
+    start, width = effective_field_window(5, parse_stack("c3s2p1"), trials=32)
+    assert (start, width) == (1, 3)
+    assert "lies in **3** contiguous input columns (columns 1 … 3), against r = **3**: here the effective field " \
+           "is as wide as the theoretical one." in text(at)
+    assert "much smaller than r" not in text(at)
 
 
 def test_note_004_preset():

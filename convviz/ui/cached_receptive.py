@@ -9,15 +9,16 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from convviz.receptive import (check_size, dilation_stacks, effective_receptive_field, empirical_receptive_fields,
-                               parse_stack, path_counts, receptive_field_table)
+from convviz.receptive import (check_size, default_trials, dilation_stacks, effective_field_window,
+                               effective_receptive_field, empirical_receptive_fields, parse_stack, path_counts,
+                               receptive_field_table)
 from convviz.receptive_figures import PHOTO_MAX, field_figure, path_count_figure, profile_figure
 
 
 
 def erf_trials(n: int) -> int:
     """Random networks to average: many for small inputs (cheap), 4 for photos (enough to show the blob)."""
-    return 32 if n <= 32 else 8 if n <= 96 else 4
+    return default_trials(n)
 
 
 CHECK_MAX = 1024         # the largest input the autograd check tries
@@ -37,6 +38,13 @@ def autograd_check(n: int, stack: str) -> tuple[int, bool, list[int]]:
 def effective_field(n: int, stack: str, depth: int) -> np.ndarray:
     """The effective field of the first `depth` layers' centre unit, (n, n)."""
     return effective_receptive_field(n, parse_stack(stack)[:depth], trials=erf_trials(n))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def effective_window(n: int, stack: str, depth: int, mass: float = 0.95) -> tuple[int, int]:
+    """(first column, width) of the narrowest run of columns holding `mass` of the cached effective field."""
+    layers = parse_stack(stack)[:depth]
+    return effective_field_window(n, layers, mass, erf_trials(n), field=effective_field(n, stack, depth))
 
 
 def input_photo(n: int) -> np.ndarray:
@@ -63,7 +71,8 @@ def cached_field_figure(n: int, stack: str, depth: int, unit: tuple[int, int], p
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_profile_figure(n: int, stack: str, depth: int):
     row = receptive_field_table(n, parse_stack(stack)[:depth])[-1]
-    return profile_figure(effective_field(n, stack, depth), row, (row["n"] - 1) // 2)
+    return profile_figure(effective_field(n, stack, depth), row, (row["n"] - 1) // 2,
+                          window=effective_window(n, stack, depth))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
