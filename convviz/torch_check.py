@@ -42,3 +42,19 @@ def full_convolution_torch(x, h) -> np.ndarray:
     h = np.asarray(h, dtype=np.float64)
     xt = torch.from_numpy(np.asarray(x, dtype=np.float64))[None, None]
     return F.conv1d(xt, torch.from_numpy(h[::-1].copy())[None, None], padding=h.size - 1)[0, 0].numpy()
+
+
+def convolve2d_torch(x, w, bias=None, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """True convolution by torch alone: F.conv2d with torch.flip(w, dims=(-2, -1)), float64, convviz's shapes."""
+    xs, ws, bs, squeeze = standardize(x, w, bias)
+    flipped = torch.flip(torch.from_numpy(ws), dims=(-2, -1))
+    y = F.conv2d(torch.from_numpy(xs)[None], flipped, torch.from_numpy(bs),
+                 stride=as_pair(stride), padding=as_pair(padding), dilation=as_pair(dilation))[0].numpy()
+    return y[0] if squeeze else y
+
+
+def filter_torch(image, kernel) -> np.ndarray:
+    """A 2-D image cross-correlated with a 2-D kernel by F.conv2d, "same" zero padding k // 2, float64."""
+    k = np.asarray(kernel, dtype=np.float64)
+    xt = torch.from_numpy(np.asarray(image, dtype=np.float64))[None, None]
+    return F.conv2d(xt, torch.from_numpy(k)[None, None], padding=(k.shape[0] // 2, k.shape[1] // 2))[0, 0].numpy()
