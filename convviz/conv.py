@@ -4,7 +4,9 @@ Deep-learning "convolution" layers (torch.nn.Conv2d, F.conv2d) compute cross-cor
 
     y[o, i, j] = b[o] + sum_c sum_a sum_b  w[o, c, a, b] · x_pad[c, i·s_h + a·d_h, j·s_w + b·d_w]
 
-True convolution flips the kernel in both spatial axes first (note 004, eq. 2 and Ex. 7.1).
+True convolution flips the kernel in both spatial axes first: s(i, j) = Σ_mn I(i − m, j − n) K(m, n)
+(note 002, "Multi-dimension convolution"), i.e. cross-correlation with the kernel rotated by 180°
+(note 003). Note 004's eq. 2 and Ex. 7.1 write * but compute a cross-correlation (no flip).
 Shapes use torch's letters: x (C, H, W), w (C_out, C, kh, kw). Equal to F.conv2d in float64
 to 1e-10 (tests/test_conv.py).
 """

@@ -21,7 +21,7 @@ CLASSIC_FILTERS: dict[str, tuple[str, np.ndarray, str]] = {
     "mean5": ("Mean blur 5×5 (note 004)", np.full((5, 5), 1 / 25), "Note 004's 'Mean' kernel, 1/25 everywhere: a stronger blur."),
     "gaussian5": ("Gaussian 5×5 (note 004)", _GAUSS_5 / 273, "Note 004's 1/273 kernel: a blur that weighs near pixels more."),
     "sharpen": ("Sharpen", np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=np.float64),
-                "The centre minus its 4 neighbours, plus the pixel itself: edges get stronger."),
+                "5× the centre minus its 4 neighbours (5c − Σn): the pixel plus 4c − Σn, the negative Laplacian, so edges get stronger."),
     "sobel_x": ("Sobel x (note 004 'Horizontal')", np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64),
                 "Right minus left: bright where intensity rises to the right (vertical edges)."),
     "sobel_y": ("Sobel y (note 004 'Vertical')", np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=np.float64),
@@ -65,6 +65,24 @@ def sample_photo(size: int = 256) -> np.ndarray:
         img = transform.resize(img, (size, size), anti_aliasing=True)
     img.setflags(write=False)
     return img
+
+
+def constant_image_check(kernel: np.ndarray, level: float = 0.5, size: int = 12) -> dict:
+    """What a kernel does to a constant image (note 004, Ex. 1.1: entries summing to 1 keep the brightness).
+
+    A size × size image of `level` filtered by apply_filter: where the window lies inside the image
+    every output is level · Σ kernel, so it equals `level` exactly when the entries sum to 1; at the
+    border the zero padding changes it. Returns sum, interior (min, max), border (min, max), unchanged.
+    """
+    kernel = np.asarray(kernel, dtype=np.float64)
+    kh, kw = kernel.shape
+    out = apply_filter(np.full((size, size), float(level)), kernel)            # (size, size)
+    inner = np.zeros(out.shape, dtype=bool)
+    inner[kh // 2 : size - (kh - 1 - kh // 2), kw // 2 : size - (kw - 1 - kw // 2)] = True
+    return {"sum": float(kernel.sum()), "level": float(level),
+            "interior": (float(out[inner].min()), float(out[inner].max())),
+            "border": (float(out[~inner].min()), float(out[~inner].max())),
+            "unchanged": bool(np.allclose(out[inner], level, rtol=0, atol=1e-12))}
 
 
 def display_range(filtered: np.ndarray, kernel: np.ndarray) -> np.ndarray:
