@@ -3,16 +3,18 @@
 import numpy as np
 import streamlit as st
 
+from convviz.backprop import stated_sentences
 from convviz.conv import convolve2d, cross_correlate2d, flip_kernel
 from convviz.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.explain import floor_explanation, output_size_latex
 from convviz.filters import CLASSIC_FILTERS
 from convviz.snippets import conv2d_snippet
 from convviz.step_scenes import window_scene, window_scenes
-from convviz.torch_check import conv2d_torch, max_abs_difference
-from convviz.ui.cached import backward_pass, filter_figures, lesson_arrays, small_grid, window_figure
+from convviz.torch_check import conv2d_torch, convolve2d_torch, max_abs_difference
+from convviz.ui.cached import (backward_pass, constant_image, filter_figures, lesson_arrays, note_003_caption,
+                               small_grid, window_figure)
 from convviz.ui.downloads import export_buttons
-from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.layout import course_note, lesson_header, show_problem
 from convviz.ui.params import choice_control, float_control, int_control, step_control
 from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.stepping import play_interval
@@ -137,8 +139,9 @@ if sizes_ok:
     else:
         st.markdown("The two outputs are **equal** here: this kernel looks the same after a 180° flip "
                     "(or the input hides the difference). Try a random kernel or Sobel.")
-    identity_gap = max_abs_difference(cv, cross_correlate2d(x, flip_kernel(kernel), bias, stride, padding, dilation))
-    st.markdown(f"Convolution = cross-correlation with the flipped kernel: max |difference| = **{identity_gap:.1e}**.")
+    identity_gap = max_abs_difference(cv, convolve2d_torch(x, kernel, bias, stride, padding, dilation))
+    st.markdown("True convolution = cross-correlation with the flipped kernel, checked against torch "
+                f"(`F.conv2d` with `torch.flip(w, dims=(-2, -1))`): max |difference| = **{identity_gap:.1e}**.")
 
     # --- Check against torch and the code -------------------------------------------------------
     st.header("Check it with PyTorch")
@@ -160,23 +163,18 @@ if sizes_ok:
                               {"ones": "δ = 1 everywhere (L = sum of the outputs)", "random": "random δ (from the seed)"},
                               "ones", horizontal=True)
     back = backward_pass(view, stride, padding, dilation, flip, upstream)
-    st.latex(r"\frac{\partial L}{\partial x} = \operatorname{conv\_transpose}(\delta, w)\qquad"
-             r"\frac{\partial L}{\partial w_{a,b}} = \sum_{i,j} \delta_{i,j}\, x^{\text{pad}}_{i s + a d,\; j s + b d}\qquad"
-             r"\frac{\partial L}{\partial b} = \sum_{i,j} \delta_{i,j}")
+    said = stated_sentences(flip)
     cols = st.columns(3)
     chart(small_grid(tuple(map(tuple, back["delta"])), "δ = ∂L/∂y"), key="grad_delta", container=cols[0])
     chart(small_grid(tuple(map(tuple, first(back["grad_input"]))), "∂L/∂x (channel 0)"), key="grad_x", container=cols[1])
     chart(small_grid(tuple(map(tuple, first(back["grad_weight"]))), "∂L/∂w (channel 0)"), key="grad_w", container=cols[2])
-    st.markdown(
-        f"∂L/∂b = Σ δ = **{back['grad_bias']:g}**. With δ = 1 everywhere, ∂L/∂x at an input cell is the sum of the "
-        "weights that read it (corner cells are read by fewest; cells no window reaches get 0), and ∂L/∂w at a "
-        "weight is the sum of the input cells it touched. "
-        "For stride 1, ∂L/∂x is δ padded \"full\" and convolved with the rotated kernel rot180(w) (note 003, item 1).")
-    st.markdown(f"Torch autograd (`loss.backward()` in float64) gives the same three gradients: "
-                f"max |difference| = **{back['gap']:.1e}**.")
-    st.caption("Note 003 writes the forward pass as a true convolution, z = w * x (choose *True convolution* above). "
-               "Then ∂L/∂w[m, n] = Σ δ[i, j] x[i−m, j−n], which is rot180(x ⋆ δ): the note's \"cross-correlation of "
-               "z with δ\" holds with δ sliding over z, not the other way round. Its items 1 and 3 are right as printed.")
+    st.markdown(said["forward"] + "".join(f"\n- {said[k]}" for k in ("input", "weight", "bias"))
+                + f" Here ∂L/∂b = Σ δ = **{back['grad_bias']:g}**.")
+    st.markdown("With δ = 1 everywhere, ∂L/∂x at an input cell is the sum of the weights that read it (corner cells "
+                "are read by fewest), and ∂L/∂w at a weight is the sum of the input cells it touched.")
+    st.markdown(f"Torch autograd (`loss.backward()` in float64) against the three gradients computed as the sentences "
+                f"say: max |difference| = **{back['gap']:.1e}**.")
+    st.caption(note_003_caption(back))
 else:
     st.warning("Fix the settings above to see the sliding window; the sections below still work.", icon=":material/arrow_upward:")
 
@@ -205,6 +203,12 @@ st.header("Classic filters on a photo (note 004, Example 1.1)")
 filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
 st.markdown(CLASSIC_FILTERS[filter_name][2] + " Applied as a cross-correlation with \"same\" zero padding; "
             "signed responses are shown with grey as 0.")
+flat = constant_image(filter_name)
+st.markdown(f"Entries sum to **{flat['sum']:.6g}**: a constant image of brightness {flat['level']:g} gives "
+            f"**{flat['interior'][1]:.6g}** wherever the window lies inside it ({flat['sum']:.6g} × {flat['level']:g}); "
+            "at the border the zero padding changes it.")
+course_note("Note 004 says kernels whose entries sum to 1 leave \"the expected value of the brightness of each pixel "
+            "... 0\"; it means **unchanged**: a constant image maps to itself away from the border (checked above).")
 kernel_fig, photo_fig, filtered_fig = filter_figures(filter_name)
 cols = st.columns([1, 2, 2])
 chart(kernel_fig, key="filter_kernel", container=cols[0])

@@ -187,3 +187,34 @@ def test_note_002_presets(preset, output):
     assert_clean(at)
     if preset == "note002_flip":                                  # 180°-symmetric kernel: the same numbers
         assert at.code[-1].value == repr(output)
+
+
+def test_backward_sentences_follow_the_operation():
+    """The Backward pass sentences name the selected forward pass and the gradients they state match autograd."""
+    at = page(CONV, grad="random")
+    assert_clean(at)
+    body = text_of(at)
+    assert "cross-correlation y = w ⋆ x" in body and "**convolved with w**" in body and autograd_gap(at) < 1e-10
+    assert "choose *True convolution* above" in " ".join(c.value for c in at.caption)
+    at = page(CONV, grad="random", op="conv", sh="2", dw="2", h="8", w="9")
+    assert_clean(at)
+    body = text_of(at)
+    assert "true convolution y = w * x" in body and "**cross-correlated with w as stored**" in body
+    assert autograd_gap(at) < 1e-10
+    caption = next(c.value for c in at.caption if c.value.startswith("Note 003"))
+    assert "**z sliding over δ**" in caption and float(caption.split("= **")[1].split("**")[0]) < 1e-10
+    at = page(CONV, grad="random", op="conv", seed="3")                    # stride 1: the other reading is shown too
+    caption = next(c.value for c in at.caption if c.value.startswith("Note 003"))
+    gaps = [float(part.split("**")[0]) for part in caption.split("= **")[1:]]
+    assert gaps[0] < 1e-10 and gaps[1] > 0.1
+
+
+def test_identity_check_and_constant_image_statement():
+    at = page(CONV, kernel="sobel_x", input="edge", filter="box3")
+    assert_clean(at)
+    line = next(m.value for m in at.markdown if m.value.startswith("True convolution = cross-correlation"))
+    assert "torch.flip" in line and float(line.split("**")[1]) < 1e-10
+    assert "Entries sum to **1**" in text_of(at) and "gives **0.5**" in text_of(at)
+    assert any(i.value.startswith("**From the course notes.** Note 004") for i in at.info)
+    at = page(CONV, filter="original5")
+    assert "Entries sum to **5**" in text_of(at) and "gives **2.5**" in text_of(at)
