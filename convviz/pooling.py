@@ -1,9 +1,12 @@
-"""Max and average pooling with torch's semantics (F.max_pool2d, F.avg_pool2d), and striding.
+"""Max, average, Lp and weighted-average pooling with torch's semantics, and striding.
 
     o = floor((n + 2p - k) / s) + 1,  stride s defaults to the kernel size k.
 
 Max pooling pads with -inf (padding never wins); average pooling pads with zeros and
 divides by k_h·k_w (torch's count_include_pad=True). torch only allows p <= k/2.
+Note 002 lists two more: L2-norm pooling (lp_pool2d, as F.lp_pool2d: no padding) and a
+weighted average "based on the distance from the central voxel" (weighted_avg_pool2d with
+gaussian_pool_weights, equal to a depthwise F.conv2d with the fixed kernel).
 x is (H, W) or (C, H, W); checked in tests/test_pooling.py.
 """
 
@@ -55,4 +58,53 @@ def central_sample_pool2d(x, kernel_size, stride=None, padding=0) -> np.ndarray:
     kh, kw = as_pair(kernel_size, "kernel_size")
     win, flat = _windows(x, kernel_size, stride, padding, 0.0)
     y = win[..., (kh - 1) // 2, (kw - 1) // 2]
+    return y[0] if flat else y
+
+
+def lp_pool2d(x, p: float, kernel_size, stride=None) -> np.ndarray:
+    """Note 002's "L2 Norm" pooling for p = 2, any p > 0 as torch's F.lp_pool2d (no padding, stride
+    defaults to k):  y[c, i, j] = (Σ_window x^p)^(1/p)   (a sum, not a mean: p = 1 is sum pooling).
+
+    p = inf gives max |x| (torch's special case). Inputs torch leaves undefined give what torch gives:
+    for negative x and a non-integer p, x^p is not real and the output is nan; for an odd integer
+    p ≥ 3 a window whose sum of x^p is negative is nan too (its real 1/p-th root is not taken).
+    On x ≥ 0 every p gives a real number; the page only pools x ≥ 0.
+    """
+    p = float(p)
+    if not p > 0:
+        raise ValueError(f"The power p of Lp pooling must be positive, got {p:g}.")
+    if p == np.inf:
+        return max_pool2d(np.abs(np.asarray(x, dtype=np.float64)), kernel_size, stride)
+    win, flat = _windows(x, kernel_size, stride, 0, 0.0)
+    with np.errstate(invalid="ignore"):                  # nan where torch gives nan (see above)
+        y = np.power(np.power(win, p).sum(axis=(-2, -1)), 1.0 / p)
+    return y[0] if flat else y
+
+
+def gaussian_pool_weights(kernel_size, sigma: float) -> np.ndarray:
+    """Note 002's weighted average "based on the distance from the central voxel": a Gaussian of the
+    distance d from the window's centre, w[a, b] ∝ exp(−d² / (2σ²)), normalised so Σ w = 1."""
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    if not sigma > 0:
+        raise ValueError(f"sigma must be positive, got {sigma:g}.")
+    a, b = np.arange(kh) - (kh - 1) / 2, np.arange(kw) - (kw - 1) / 2
+    w = np.exp(-(a[:, None] ** 2 + b[None, :] ** 2) / (2.0 * sigma**2))
+    return w / w.sum()
+
+
+def weighted_avg_pool2d(x, weights, stride=None, padding=0) -> np.ndarray:
+    """Weighted-average pooling with a fixed kh×kw kernel w (Σ w = 1), stride defaulting to k:
+
+        y[c, i, j] = Σ_{a,b} w[a, b] · x_pad[c, i·s_h + a, j·s_w + b]
+
+    the same in every channel: F.conv2d(x, w repeated per channel, stride, padding, groups=C)
+    (depthwise). Zero padding, at most half the window (as the other pools).
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 2 or w.size == 0:
+        raise ValueError(f"weights must be a 2-D (kh, kw) kernel, got shape {w.shape}.")
+    if not np.all(np.isfinite(w)) or abs(w.sum() - 1.0) > 1e-9:
+        raise ValueError(f"The weights of a weighted average must sum to 1, got {w.sum():g}.")
+    win, flat = _windows(x, w.shape, stride, padding, 0.0)
+    y = np.einsum("chwab,ab->chw", win, w)
     return y[0] if flat else y
