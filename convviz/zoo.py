@@ -13,12 +13,16 @@ functions at the bottom are the references the page's "check against torch" line
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from convviz.conv import as_pair, cross_correlate2d, output_shape
-from convviz.pooling import avg_pool2d, central_sample_pool2d, max_pool2d
+from convviz.pooling import (avg_pool2d, central_sample_pool2d, gaussian_pool_weights, lp_pool2d, max_pool2d,
+                             weighted_avg_pool2d)
 
 
 # --- Costs ---------------------------------------------------------------------------------
@@ -69,6 +73,25 @@ def depthwise_separable_cost(in_channels, out_channels, kernel_size, input_size,
     return {"params": params, "macs": macs, "output_size": pointwise["output_size"],
             "depthwise": depthwise, "pointwise": pointwise, "standard": standard,
             "ratio": macs / standard["macs"], "params_ratio": params / standard["params"]}
+
+
+def separable_savings(out_channels: int, kernel_size) -> float:
+    """How many times fewer MACs a depthwise separable block needs than the k×k conv it replaces
+    (note 002): standard / separable = 1 / (1/C_out + 1/(kh·kw)). Below kh·kw, approaching it as
+    C_out grows; the same for every input size, stride and padding."""
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    if out_channels < 1:
+        raise ValueError(f"out_channels must be at least 1, got {out_channels}.")
+    return 1.0 / (1.0 / out_channels + 1.0 / (kh * kw))
+
+
+def separable_out_channels_for(savings: float, kernel_size) -> int | None:
+    """The smallest C_out whose separable_savings reaches `savings` (exact, in fractions):
+    1/C_out ≤ 1/savings − 1/(kh·kw); None when savings ≥ kh·kw (never reached). MobileNet's "8 to 9
+    times" for 3×3 kernels needs C_out ≥ 72."""
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    room = Fraction(1) / Fraction(savings) - Fraction(1, kh * kw)
+    return None if room <= 0 else math.ceil(1 / room)
 
 
 def note_002_cost_expressions(in_channels: int, out_channels: int, kernel_size: int, output_size) -> dict:
@@ -302,6 +325,38 @@ def central_sample_backward(x, grad_output, kernel_size, stride=None, padding=0)
     return grad
 
 
+def lp_pool2d_backward(x, grad_output, p: float, kernel_size, stride=None) -> np.ndarray:
+    """dL/dx for y = lp_pool2d(x, p) on x ≥ 0: with S = Σ_window x^p, ∂y/∂x = x^(p−1) · S^(1/p − 1),
+    added over the windows a cell is in; 0 for a window with S = 0 (torch's rule). p ≥ 1, finite."""
+    p = float(p)
+    if not 1 <= p < np.inf:
+        raise ValueError(f"The Lp pooling gradient is shown for 1 ≤ p < inf, got p = {p:g}.")
+    x, g = _float_pair(x, grad_output, lp_pool2d(x, p, kernel_size, stride).shape)
+    if (x < 0).any():
+        raise ValueError("lp_pool2d_backward takes x ≥ 0 (x^p is not real for negative x and non-integer p).")
+    grad = np.zeros_like(x)
+    for i, j, rows, cols in _pool_windows(x.shape, kernel_size, stride, 0):
+        block = x[rows.start:rows.stop, cols.start:cols.stop]
+        total = np.power(block, p).sum()
+        if total > 0:
+            grad[rows.start:rows.stop, cols.start:cols.stop] += g[i, j] * np.power(block, p - 1) * total ** (1 / p - 1)
+    return grad
+
+
+def weighted_avg_pool2d_backward(x, grad_output, weights, stride=None, padding=0) -> np.ndarray:
+    """dL/dx for y = weighted_avg_pool2d(x, w): each output hands g·w[a, b] to cell (a, b) of its
+    window (shares that fall on padding are dropped); overlapping windows add up."""
+    w = np.asarray(weights, dtype=np.float64)
+    x, g = _float_pair(x, grad_output, weighted_avg_pool2d(x, w, stride, padding).shape)
+    kh, kw = w.shape
+    sh, sw = as_pair((kh, kw) if stride is None else stride, "stride")
+    ph, pw = as_pair(padding, "padding")
+    grad = np.zeros((x.shape[0] + 2 * ph, x.shape[1] + 2 * pw))
+    for (i, j), value in np.ndenumerate(g):
+        grad[i * sh:i * sh + kh, j * sw:j * sw + kw] += value * w
+    return grad[ph:ph + x.shape[0], pw:pw + x.shape[1]]
+
+
 # --- Locally connected layer ----------------------------------------------------------------
 
 def locally_connected2d(x, w, bias=None, stride=1, padding=0) -> np.ndarray:
@@ -365,6 +420,33 @@ def pool_backward_torch(x, grad_output, op: str, kernel_size, stride=None, paddi
         y = pool(xt, kernel_size, stride=stride, padding=padding)        # (1, 1, H', W')
     y.backward(_t(grad_output)[None, None])
     return xt.grad[0, 0].numpy()
+
+
+def lp_pool2d_torch(x, p: float, kernel_size, stride=None, grad_output=None):
+    """F.lp_pool2d in float64 on a 2-D x: the output, and with grad_output also dL/dx by autograd."""
+    xt = _t(x)[None, None].requires_grad_(grad_output is not None)
+    y = F.lp_pool2d(xt, p, kernel_size, stride=stride)                  # (1, 1, H', W')
+    if grad_output is None:
+        return y[0, 0].detach().numpy()
+    y.backward(_t(grad_output)[None, None])
+    return y[0, 0].detach().numpy(), xt.grad[0, 0].numpy()
+
+
+def weighted_avg_pool2d_torch(x, weights, stride=None, padding=0, grad_output=None):
+    """The fixed-kernel pool as a depthwise F.conv2d (the kernel once per channel, groups = C) on x
+    (H, W) or (C, H, W); with grad_output (2-D x only) also dL/dx by autograd."""
+    x = np.asarray(x, dtype=np.float64)
+    flat = x.ndim == 2
+    xt = _t(x[None] if flat else x)[None].requires_grad_(grad_output is not None)      # (1, C, H, W)
+    w = _t(weights)
+    c = xt.shape[1]
+    y = F.conv2d(xt, w[None, None].repeat(c, 1, 1, 1), stride=as_pair(w.shape if stride is None else stride),
+                 padding=as_pair(padding), groups=c)[0]                 # (C, H', W')
+    y = y[0] if flat else y
+    if grad_output is None:
+        return y.detach().numpy()
+    y.backward(_t(grad_output))
+    return y.detach().numpy(), xt.grad[0, 0].numpy()
 
 
 def locally_connected2d_torch(x, w, bias=None, stride=1, padding=0) -> np.ndarray:
@@ -463,24 +545,63 @@ def depthwise_separable_example(in_channels: int, out_channels: int, kernel_size
     return {"y": y, "torch_gap": float(np.abs(y - ref).max())}
 
 
-def pooling_example(op: str, kernel_size: int, stride: int, padding: int, size: int, seed: int = 0) -> dict:
-    """Pool a size×size input of distinct whole numbers (no ties), pass a gradient of ones back.
+POOLINGS = {"max": "Max", "avg": "Average", "stride": "Central sample", "lp": "Lp norm", "wavg": "Weighted average"}
 
-    Returns x, y, grad (dL/dx with dL/dy = 1), winners (max only) and torch's max |difference|
-    of the gradient (autograd).
+
+def pooling_example(op: str, kernel_size: int, stride: int, padding: int, size: int, seed: int = 0,
+                    p_norm: float = 2.0, sigma: float = 1.0) -> dict:
+    """Pool a size×size input of distinct whole numbers 0..size²−1 (no ties, x ≥ 0), pass a gradient
+    of ones back. op is a key of POOLINGS; "lp" uses p_norm (no padding, as F.lp_pool2d), "wavg"
+    the Gaussian weights of gaussian_pool_weights(k, sigma).
+
+    Returns x, y, grad (dL/dx with dL/dy = 1), winners (max only), weights (wavg only), and torch's
+    max |difference| of the output (forward_gap) and of the gradient by autograd (torch_gap).
     """
-    if op not in ("max", "avg", "stride"):
-        raise ValueError(f"Unknown pooling {op!r}: choose max, avg or stride.")
+    if op not in POOLINGS:
+        raise ValueError(f"Unknown pooling {op!r}: choose one of {', '.join(POOLINGS)}.")
+    if op == "lp" and padding:
+        raise ValueError(f"Lp pooling takes no padding (torch's F.lp_pool2d has none); got padding {padding}.")
     rng = np.random.default_rng(seed)
     x = rng.permutation(size * size).reshape(size, size).astype(np.float64)
-    pool, backward = {"max": (max_pool2d, max_pool2d_backward), "avg": (avg_pool2d, avg_pool2d_backward),
-                      "stride": (central_sample_pool2d, central_sample_backward)}[op]
-    y = pool(x, kernel_size, stride, padding)
-    ones = np.ones_like(y)
-    grad = backward(x, ones, kernel_size, stride, padding)
-    ref = pool_backward_torch(x, ones, op, kernel_size, stride, padding)
-    return {"x": x, "y": y, "grad": grad, "torch_gap": float(np.abs(grad - ref).max()),
+    weights = gaussian_pool_weights(kernel_size, sigma) if op == "wavg" else None
+    if op == "lp":
+        y = lp_pool2d(x, p_norm, kernel_size, stride)
+        grad = lp_pool2d_backward(x, np.ones_like(y), p_norm, kernel_size, stride)
+        y_ref, ref = lp_pool2d_torch(x, p_norm, kernel_size, stride, grad_output=np.ones_like(y))
+    elif op == "wavg":
+        y = weighted_avg_pool2d(x, weights, stride, padding)
+        grad = weighted_avg_pool2d_backward(x, np.ones_like(y), weights, stride, padding)
+        y_ref, ref = weighted_avg_pool2d_torch(x, weights, stride, padding, grad_output=np.ones_like(y))
+    else:
+        pool, backward = {"max": (max_pool2d, max_pool2d_backward), "avg": (avg_pool2d, avg_pool2d_backward),
+                          "stride": (central_sample_pool2d, central_sample_backward)}[op]
+        y = pool(x, kernel_size, stride, padding)
+        grad = backward(x, np.ones_like(y), kernel_size, stride, padding)
+        ref = pool_backward_torch(x, np.ones_like(y), op, kernel_size, stride, padding)
+        if op == "stride":                                               # a strided one-hot convolution
+            one_hot = np.zeros((1, 1, kernel_size, kernel_size))
+            one_hot[0, 0, (kernel_size - 1) // 2, (kernel_size - 1) // 2] = 1.0
+            y_ref = conv2d_torch(x[None], one_hot, stride=stride, padding=padding)[0]
+        else:
+            y_ref = {"max": F.max_pool2d, "avg": F.avg_pool2d}[op](_t(x)[None, None], kernel_size, stride,
+                                                                  padding)[0, 0].numpy()
+    return {"x": x, "y": y, "grad": grad, "weights": weights,
+            "forward_gap": float(np.abs(y - y_ref).max()), "torch_gap": float(np.abs(grad - ref).max()),
             "winners": max_pool2d_winners(x, kernel_size, stride, padding) if op == "max" else None}
+
+
+def first_pool_window(x, kernel_size, padding=0) -> np.ndarray:
+    """The k×k window output (0, 0) pools: x zero-padded by p, rows and columns 0..k−1 (for the page's
+    worked example; padding cells show as 0)."""
+    kh, kw = as_pair(kernel_size, "kernel_size")
+    ph, pw = as_pair(padding, "padding")
+    return np.pad(np.asarray(x, dtype=np.float64), ((ph, ph), (pw, pw)))[:kh, :kw]
+
+
+def lp_window_norms(window, ps=(1.0, 2.0, 4.0, np.inf)) -> dict:
+    """{p: lp_pool2d of the whole window}: (Σ x^p)^(1/p) for each p, falling towards max |x| as p grows."""
+    window = np.asarray(window, dtype=np.float64)
+    return {float(p): float(lp_pool2d(window, p, window.shape)[0, 0]) for p in ps}
 
 
 def locally_connected_example(in_channels: int, out_channels: int, kernel_size: int, size: int, seed: int = 0) -> dict:
@@ -547,5 +668,6 @@ def separable_example(name: str, seed: int = 0, size: int = 8) -> dict:
 __all__ = ["cost_snippet", "conv_cost", "depthwise_separable_cost", "spatially_separable", "locally_connected_cost",
            "fully_connected_cost", "pointwise_conv2d", "grouped_conv2d", "depthwise_conv2d", "group_connections",
            "dilated_taps", "receptive_field_sizes", "dilation_schedule", "separable_conv2d",
-           "max_pool2d_winners", "max_pool2d_backward", "avg_pool2d_backward", "locally_connected2d",
+           "max_pool2d_winners", "max_pool2d_backward", "avg_pool2d_backward", "lp_pool2d_backward",
+           "weighted_avg_pool2d_backward", "separable_savings", "separable_out_channels_for", "first_pool_window", "lp_window_norms", "locally_connected2d",
            "shared_weights"]

@@ -88,6 +88,46 @@ def test_mobilenet_ratio_is_about_one_ninth():
     assert 1 / 9 < r < 1 / 8
 
 
+@pytest.mark.parametrize("c_in, c_out, k, n, s, p", [(32, 64, 3, 112, 1, 1), (32, 32, 3, 20, 2, 0), (8, 512, 3, 14, 1, 1),
+                                                      (3, 72, 3, 9, 1, 1), (3, 71, 3, 9, 1, 1), (16, 5, 5, 11, 3, 2)])
+def test_separable_savings_is_the_torch_mac_ratio(c_in, c_out, k, n, s, p, capsys):
+    """The page's "1/(1/C_out + 1/k²) times fewer MACs": torch's MACs (forward hooks, cost_snippet) divided."""
+    exec(zoo.cost_snippet(c_in, c_out, k, n, s, p), {})
+    _, std_macs, _, sep_macs = (int(v) for v in capsys.readouterr().out.split())
+    assert zoo.separable_savings(c_out, k) == pytest.approx(std_macs / sep_macs, rel=1e-14)
+    assert zoo.separable_savings(c_out, k) < k * k
+
+
+def test_separable_savings_numbers_the_page_states():
+    """7.89× for the default 64 output channels (not "8 to 9"); MobileNet's 8 to 9 times needs C_out >= 72."""
+    assert f"{zoo.separable_savings(64, 3):.2f}" == "7.89"
+    assert zoo.separable_out_channels_for(8, 3) == 72
+    assert zoo.separable_savings(72, 3) >= 8 > zoo.separable_savings(71, 3)
+    assert zoo.separable_out_channels_for(9, 3) is None                    # k² itself is never reached
+    for k, target in [(3, 7.5), (5, 20), (7, 48.9)]:
+        c = zoo.separable_out_channels_for(target, k)
+        assert zoo.separable_savings(c, k) >= target > zoo.separable_savings(c - 1, k)
+
+
+def test_grouped_conv_divides_weights_and_macs_by_g_but_not_biases():
+    """The page: "The weights and the MACs drop by the factor g (the C_out biases stay)"; torch's counts."""
+    for c_in, c_out, g, k in [(8, 8, 2, 3), (16, 32, 4, 5), (6, 9, 3, 1)]:
+        grouped, full = zoo.conv_cost(c_in, c_out, k, 12, groups=g), zoo.conv_cost(c_in, c_out, k, 12)
+        assert full["macs"] == g * grouped["macs"]
+        weights = lambda groups: zoo.conv_params_torch(c_in, c_out, k, groups=groups, bias=False)  # noqa: E731
+        assert weights(1) == g * weights(g)
+        assert zoo.conv_params_torch(c_in, c_out, k, groups=g) - weights(g) == c_out
+
+
+def test_locally_connected_has_h_w_times_the_convolutions_parameters():
+    """The page: "H'·W' times as many weights" (a bias per output value, so parameters too)."""
+    for c_in, c_out, k, n in [(1, 1, 3, 6), (3, 4, 2, 7)]:
+        lc, conv = zoo.locally_connected_cost(c_in, c_out, k, n), zoo.conv_cost(c_in, c_out, k, n)
+        ho, wo = lc["output_size"]
+        assert lc["params"] == ho * wo * conv["params"] == ho * wo * zoo.conv_params_torch(c_in, c_out, k)
+        assert lc["macs"] == conv["macs"]
+
+
 def test_depthwise_separable_numerics_match_torch():
     ex = zoo.depthwise_separable_example(5, 7, 3, stride=2, padding=1, size=9, seed=3)
     assert ex["y"].shape == (7, 5, 5) and ex["torch_gap"] < 1e-12
@@ -240,6 +280,69 @@ def test_pooling_example_overlapping_windows_add_up():
     assert ex["torch_gap"] == 0 and ex["grad"].sum() == ex["y"].size and ex["grad"].max() > 1
     with pytest.raises(ValueError, match="at most half"):
         zoo.pooling_example("avg", 2, 2, 2, 6)
+
+
+# --- Lp and weighted-average pooling, backward and the page's example -----------------------
+
+@settings(max_examples=60, deadline=None)
+@given(pool_cases(), st.sampled_from([1.0, 1.5, 2.0, 3.0, 4.5]), st.booleans())
+def test_lp_pool_backward_equals_autograd(case, p, zeros):
+    """∂y/∂x = x^(p−1)·y^(1−p) per window (0 where Σ x^p = 0), summed over windows, on x >= 0."""
+    x, k, s, _ = case
+    x = np.abs(x)
+    if zeros:
+        x[: k, : k] = 0.0                                                  # an all-zero window: torch gives 0
+    g = np.random.default_rng(2).standard_normal(zoo.lp_pool2d(x, p, k, s).shape)
+    y_ref, ref = zoo.lp_pool2d_torch(x, p, k, s, grad_output=g)
+    np.testing.assert_allclose(zoo.lp_pool2d(x, p, k, s), y_ref, rtol=1e-12)
+    np.testing.assert_allclose(zoo.lp_pool2d_backward(x, g, p, k, s), ref, rtol=1e-10, atol=1e-12)
+
+
+def test_lp_pool_backward_p1_gives_one_to_every_cell():
+    """The page: p = 1 (the sum) hands 1 to every cell of a window."""
+    x = np.arange(1.0, 17.0).reshape(4, 4)
+    np.testing.assert_array_equal(zoo.lp_pool2d_backward(x, np.ones((2, 2)), 1.0, 2), np.ones((4, 4)))
+    with pytest.raises(ValueError, match="x ≥ 0"):
+        zoo.lp_pool2d_backward(-x, np.ones((2, 2)), 2.0, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pool_cases(), st.floats(0.2, 5.0))
+def test_weighted_average_pool_backward_equals_autograd(case, sigma):
+    x, k, s, p = case
+    w = zoo.gaussian_pool_weights(k, sigma)
+    g = np.random.default_rng(3).standard_normal(zoo.weighted_avg_pool2d(x, w, s, p).shape)
+    y_ref, ref = zoo.weighted_avg_pool2d_torch(x, w, s, p, grad_output=g)
+    np.testing.assert_allclose(zoo.weighted_avg_pool2d(x, w, s, p), y_ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(zoo.weighted_avg_pool2d_backward(x, g, w, s, p), ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("op, k, s, p, size, kw", [
+    ("lp", 2, 2, 0, 6, dict(p_norm=2.0)), ("lp", 3, 1, 0, 7, dict(p_norm=3.5)), ("lp", 1, 1, 0, 3, dict(p_norm=1.0)),
+    ("wavg", 3, 1, 1, 6, dict(sigma=1.0)), ("wavg", 5, 2, 2, 9, dict(sigma=0.3)), ("wavg", 2, 2, 0, 5, {}),
+    ("max", 2, 2, 0, 6, {}), ("avg", 3, 1, 1, 6, {}), ("stride", 3, 2, 1, 7, {})])
+def test_pooling_example_forward_and_backward_checks(op, k, s, p, size, kw):
+    ex = zoo.pooling_example(op, k, s, p, size, seed=1, **kw)
+    assert ex["forward_gap"] < 1e-12 and ex["torch_gap"] < 1e-12
+    assert (ex["weights"] is not None) == (op == "wavg")
+    window = zoo.first_pool_window(ex["x"], k, p)                         # the page's worked y[0, 0]
+    if op == "lp":
+        q = kw["p_norm"]
+        assert ex["y"][0, 0] == pytest.approx(np.sum(window ** q) ** (1 / q), rel=1e-14)
+        norms = zoo.lp_window_norms(window, (1.0, 2.0, q, np.inf))
+        assert norms[np.inf] == window.max() and norms[1.0] == window.sum()
+        assert norms[q] == pytest.approx(F.lp_pool2d(t64(window)[None, None], q, k).item(), rel=1e-14)
+        ladder = [norms[key] for key in sorted(norms)]                    # falls towards the max as p grows
+        assert all(a >= b for a, b in zip(ladder, ladder[1:]))
+    elif op == "wavg":
+        assert ex["y"][0, 0] == pytest.approx(np.sum(ex["weights"] * window), rel=1e-14)
+
+
+def test_pooling_example_refuses_padding_for_lp_and_unknown_ops():
+    with pytest.raises(ValueError, match="no padding"):
+        zoo.pooling_example("lp", 3, 1, 1, 6)
+    with pytest.raises(ValueError, match="Unknown pooling"):
+        zoo.pooling_example("min", 2, 2, 0, 6)
 
 
 # --- locally connected ----------------------------------------------------------------------
