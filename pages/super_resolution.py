@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from convviz import restore
+from convviz import restore, sr_degradation
 from convviz.device import compute_device, device_description
 from convviz.image_input import MIN_SIDE, fit_size, resize
 from convviz.restoration_figures import zoom_box
@@ -56,13 +56,16 @@ with st.container(border=True):
         "auto": "Automatic: samples and large images are downscaled first",
         "known": "Downscale by s first, so the original is the ground truth (PSNR shown)",
         "direct": "Upscale the image itself (no ground truth, no PSNR)"}, "auto", container=row[1])
+    degrade = choice_control("Degradation (how the low-resolution input is made)", "sr_degrade",
+                             sr_degradation.DEGRADATIONS, "bicubic", horizontal=True,
+                             help="Used when the image is downscaled first, so that the original is the ground truth.")
 
 if chosen is None:
     model_section()
     st.stop()
 key, image, label = chosen
 for notice in image.notices:
-    st.info(notice, icon=":material/info:")
+    st.info(cached.without_crop_hint(notice), icon=":material/info:")
 pixels = image.pixels
 height, width = pixels.shape[:2]
 if mode == "auto":
@@ -72,8 +75,11 @@ if mode == "known" and min(height, width) // scale < MIN_SIDE:
                f"{MIN_SIDE} pixels on a side); it is upscaled as it is instead.", icon=":material/warning:")
     mode = "direct"
 if mode == "known":
-    truth, low = cached.low_resolution(key, scale, pixels)
-    st.markdown(f"**{label}** ({width}×{height}) is cropped to a multiple of {scale}, shrunk by {scale} with PIL bicubic "
+    truth, low = cached.low_resolution(key, scale, pixels, degrade)
+    how = ("with PIL bicubic" if degrade == "bicubic" else
+           f"by {scale}×{scale} average pooling (each low-resolution pixel is the mean of a {scale}×{scale} block, "
+           f"note 000's degradation; torch's `F.avg_pool2d(x, {scale}, stride={scale})`)")
+    st.markdown(f"**{label}** ({width}×{height}) is cropped to a multiple of {scale}, shrunk by {scale} {how} "
                 f"to **{low.shape[1]}×{low.shape[0]}**, and each method upscales that back to "
                 f"{truth.shape[1]}×{truth.shape[0]}; the original is the ground truth.")
 else:
@@ -84,8 +90,9 @@ else:
         st.info(f"Upscaling {width}×{height} by {scale} directly would be slow here; it is first reduced to "
                 f"{size[0]}×{size[1]} ({DIRECT_MAX / 1e6:g} MP limit for direct upscaling).", icon=":material/info:")
     st.markdown(f"**{label}**: {low.shape[1]}×{low.shape[0]} is upscaled ×{scale} to "
-                f"{scale * low.shape[1]}×{scale * low.shape[0]}. There is no ground truth, so no PSNR: judge in the zoom.")
-low_key = key + (mode, scale)
+                f"{scale * low.shape[1]}×{scale * low.shape[0]}. There is no ground truth, so no PSNR: judge in the zoom."
+                + (" The degradation choice does not apply: nothing is downscaled." if degrade != "bicubic" else ""))
+low_key = key + (mode, scale) + ((degrade,) if mode == "known" and degrade != "bicubic" else ())
 
 # --- Upscale with every method --------------------------------------------------------------------
 results, problems = {}, {}
@@ -127,11 +134,26 @@ st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged unde
            "nearest shows the blocks, bicubic the blur, the networks what they add.")
 
 if truth is not None and results:
+    scores = {title: cached.sr_scores(low_key + (title,), scale, truth, img) for title, (img, _) in results.items()}
+    reference = cached.bicubic_input_psnrs(key, scale, pixels, tuple((m, t) for m, t in METHODS.items() if t in results)) if degrade != "bicubic" else None
     rows = ["| method | PSNR on Y (dB) | SSIM on Y | time (s) |", "|---|---|---|---|"]
+    if reference:
+        rows = ["| method | PSNR on Y (dB) | SSIM on Y | time (s) | PSNR, bicubic-downscaled input (dB) | change (dB) |",
+                "|---|---|---|---|---|---|"]
     for title, (img, seconds) in results.items():
-        p, s = cached.sr_scores(low_key + (title,), scale, truth, img)
-        rows.append(f"| {title} | {p:.2f} | {s:.3f} | {seconds:.2f} |")
+        p, s = scores[title]
+        extra = f" {reference[title]:.2f} | {p - reference[title]:+.2f} |" if reference else ""
+        rows.append(f"| {title} | {p:.2f} | {s:.3f} | {seconds:.2f} |{extra}")
     st.markdown("\n".join(rows))
+    if reference:
+        weights = sr_degradation.bicubic_downscale_weights(scale)
+        st.markdown(sr_degradation.compare_degradations({t: scores[t][0] for t in results}, reference)
+                    + f" Why the numbers move: both networks were trained on PIL-bicubic-downscaled inputs "
+                    f"(`convviz/train.py`), so average pooling is a degradation they never saw; nearest and bicubic "
+                    f"upscaling learned nothing and only get a different input. Average pooling weights the {scale}×{scale} "
+                    f"block equally (1/{scale} per axis), while bicubic downscaling spreads {len(weights)} weights per "
+                    f"axis from {weights.min():.3f} to {weights.max():.3f} (negative at the edges) over a "
+                    f"{4 * scale}-pixel-wide window.")
     st.caption(f"PSNR and SSIM on the luminance Y (BT.601, as MATLAB's rgb2ycbcr) with {scale} border pixels shaved: "
                "the protocol of the SR papers and of `python -m convviz.evaluate`.")
 

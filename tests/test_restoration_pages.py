@@ -348,6 +348,92 @@ def test_sr_missing_weights_leave_the_baselines(monkeypatch, tmp_path):
     assert "| Bicubic |" in text_of(at)
 
 
+# --- The degradation choice: bicubic (default) or note 000's average pool ----------------------------
+
+def psnr_table(at) -> dict:
+    """{method: PSNR on Y as shown} from the page's score table."""
+    table = next(m.value for m in at.markdown if m.value.startswith("| method | PSNR on Y"))
+    return {row.split("|")[1].strip(): float(row.split("|")[2]) for row in table.splitlines()[2:]}
+
+
+def expected_psnrs(sample, scale, how):
+    """Nearest and bicubic PSNR on Y computed here, without the page, for the degraded sample."""
+    from convviz.image_input import sample_image
+    from convviz.sr_degradation import degrade
+    truth, low = degrade(sample_image(sample), scale, how)
+    return {"Nearest": baselines.sr_scores(truth, baselines.nearest_upscale(low, scale), scale)[0],
+            "Bicubic": baselines.sr_scores(truth, baselines.bicubic_upscale(low, scale), scale)[0]}
+
+
+def test_sr_default_link_keeps_bicubic_degradation():
+    at = page(SR, sr_src="camera")
+    assert_clean(at)
+    assert "sr_degrade" not in at.query_params and at.segmented_control(key="sr_degrade").value == "bicubic"
+    assert "shrunk by 3 with PIL bicubic" in text_of(at) and "average pooling" not in text_of(at)
+    shown = psnr_table(at)
+    for method, value in expected_psnrs("camera", 3, "bicubic").items():
+        assert shown[method] == pytest.approx(value, abs=0.005)
+    assert psnr_table(page(SR, sr_src="camera", sr_degrade="bicubic")) == shown     # the explicit default: same numbers
+
+
+def test_sr_average_pool_changes_every_psnr_and_round_trips_the_url():
+    at = page(SR, sr_src="camera")
+    before = psnr_table(at)
+    at.segmented_control(key="sr_degrade").set_value("average").run()
+    assert_clean(at)
+    assert at.query_params["sr_degrade"] == "average"
+    after = psnr_table(at)
+    assert set(after) == set(before) and all(after[m] != before[m] for m in before)   # every method's PSNR moved
+    for method, value in expected_psnrs("camera", 3, "average").items():
+        assert after[method] == pytest.approx(value, abs=0.005)
+    body = text_of(at)
+    assert "3×3 average pooling" in body and "F.avg_pool2d(x, 3, stride=3)" in body
+    table = next(m.value for m in at.markdown if m.value.startswith("| method | PSNR on Y"))
+    for method, value in before.items():                                # the bicubic-input column is the old table
+        assert f"| {method} | {after[method]:.2f} |" in table and f"| {value:.2f} | {after[method] - value:+.2f} |" in table
+    sentence = next(m.value for m in at.markdown if m.value.startswith("With average-pooled input"))
+    first = sentence.split(". ")[0]
+    rose = first.split("rose for ")[1].split(" fell for ")[0] if "rose for " in first else ""
+    fell = first.split("fell for ")[1] if "fell for " in first else ""
+    assert any(abs(after[m] - before[m]) > 0.02 for m in before), (before, after)
+    for method in before:
+        shown = after[method] - before[method]
+        if abs(shown) > 0.02:                                           # clear of rounding: the direction as shown
+            assert f"{method} (" in (rose if shown > 0 else fell), (method, shown, sentence)
+            assert f"{method} (" not in (fell if shown > 0 else rose), (method, shown, sentence)
+    assert "trained on PIL-bicubic-downscaled inputs" in sentence
+    reopened = page(SR, sr_src="camera", sr_degrade="average")           # the link alone brings it back
+    assert_clean(reopened)
+    assert psnr_table(reopened) == after
+    at.segmented_control(key="sr_degrade").set_value("bicubic").run()
+    assert "sr_degrade" not in at.query_params and psnr_table(at) == before
+
+
+@pytest.mark.parametrize("value", ["box", "", "AVERAGE", "average;drop"])
+def test_sr_bad_degradation_falls_back_to_bicubic(value):
+    at = page(SR, sr_src="camera", sr_degrade=value)
+    assert_clean(at)
+    assert "not one of bicubic, average" in messages(at, "warning")
+    assert "with PIL bicubic" in text_of(at)
+
+
+def test_sr_direct_mode_says_the_degradation_does_not_apply():
+    at = upload(page(SR, sr_src="upload", scale="2", sr_degrade="average"), "sr_upload", GOOD_PNG, "small.png")
+    assert_clean(at)
+    assert "does not apply" in text_of(at) and "PSNR on Y" not in text_of(at)
+
+
+def test_sr_shrink_notice_does_not_point_to_the_denoising_crop_option():
+    """Issue 24: the notice for a shrunk upload named "Cut out the centre", which only denoising offers."""
+    at = upload(page(SR, sr_src="upload", scale="2", mode="direct"), "sr_upload", save(photo(900, 1200)), "big.png")
+    assert_clean(at)
+    assert "downscaled to" in messages(at, "info") and "Cut out the centre" not in messages(at, "info")
+    den = upload(page(DENOISE, dn_src="upload"), "dn_upload", save(photo(900, 1200)), "big.png") if restore.weights_path(
+        restore.DENOISER).exists() else None
+    if den is not None:                                                  # the denoising page keeps its pointer
+        assert "Cut out the centre" in messages(den, "info")
+
+
 # --- Every upload kind through the super-resolution page too (issue 12) ---------------------------
 
 @pytest.mark.parametrize("kind", list(BAD_UPLOADS))

@@ -18,7 +18,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from convviz import baselines, restore
+from convviz import baselines, restore, sr_degradation
 from convviz.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
 from convviz.restoration_figures import crop_figure, feature_figure, panel_figure
 from convviz.ui.layout import show_problem
@@ -136,9 +136,26 @@ def upscaled(key: tuple, method: str, scale: int, _low: np.ndarray) -> tuple[np.
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def low_resolution(key: tuple, scale: int, _image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(ground truth cropped to a multiple of scale, the bicubic-downscaled input): baselines.downscale."""
-    return baselines.downscale(_image, scale)
+def low_resolution(key: tuple, scale: int, _image: np.ndarray, degrade: str = "bicubic") -> tuple[np.ndarray, np.ndarray]:
+    """(ground truth cropped to a multiple of scale, the input): sr_degradation.degrade, PIL bicubic
+    downscaling (baselines.downscale) or note 000's scale×scale average pool."""
+    return sr_degradation.degrade(_image, scale, degrade)
+
+
+def without_crop_hint(notice: str) -> str:
+    """An upload notice without its pointer to the denoising page's "cut out the centre" option,
+    which the super-resolution page does not offer (issue 24)."""
+    hint = f" Shrinking also averages away noise: choose *{LARGE['crop']}* to see the network on the photo's own pixels."
+    return notice.replace(hint, "")
+
+
+def bicubic_input_psnrs(key: tuple, scale: int, _image: np.ndarray, methods: tuple) -> dict[str, float]:
+    """{title: PSNR on Y} of each (method, title) upscaling the PIL-bicubic-downscaled input, under the
+    same cache keys as the page's default degradation (so switching back costs nothing)."""
+    truth, low = low_resolution(key, scale, _image, "bicubic")
+    low_key = key + ("known", scale)
+    return {title: sr_scores(low_key + (title,), scale, truth, upscaled(low_key, method, scale, low)[0])[0]
+            for method, title in methods}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
