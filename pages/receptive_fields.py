@@ -14,6 +14,7 @@ from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, step_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.stepping import play_controls, play_interval
+from convviz.ui.unet import unet_section
 
 DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5
 ERF_BUDGET = 3e8                         # multiply-adds (VGG-16 at 224: 2.4e8, a few seconds here)
@@ -236,3 +237,5 @@ chart(counts_fig, key="dilation_figure")
 st.caption("Each cell: how many paths join that input cell to the centre output (the gradient with every weight 1). "
            + ("Doubling d leaves no holes in the field; with k = 3, d = 1, 3, 9, … would reach every cell exactly once."
               if k == 3 else "Doubling d leaves no holes in the field."))
+
+unet_section()

@@ -181,3 +181,55 @@ def test_a_big_input_draws_a_photo_and_skips_a_costly_effective_field():
     assert "astronaut" in "\n".join(c.value for c in at.caption)
     assert "billion multiply-adds" in at.info[0].value
     assert list(table(at)["check"][1:]).count("cut by the border") == 2     # r 1023 and 2047: wider than 1024
+
+
+# --- Sizes through a U-Net --------------------------------------------------------------------------
+
+
+def unet_frame(at):
+    return frame(at, "skip")
+
+
+def test_unet_default_is_the_papers_572_to_388():
+    at = clean(page(erf="false"))
+    rows = unet_frame(at)
+    assert list(rows["size in"])[0] == 572 and list(rows["size out"])[-1] == 388
+    assert [s for s in rows["skip"] if s] == ["64 → 56", "136 → 104", "280 → 200", "568 → 392"]
+    assert "A **572 × 572** input gives a **388 × 388** output" in text(at)
+    assert "556 → 372, 572 → 388, 588 → 404" in text(at) and "2^4 = 16 apart" in text(at)
+    assert "has these sizes at all 31 steps ✓" in text(at)
+    assert any(i.value.startswith("**From the course notes.** Note 000 says U-Net uses") for i in at.info)
+
+
+def test_unet_odd_pool_gives_a_message_and_nearby_sizes():
+    at = clean(page(erf="false", un_n="570"))
+    assert len(at.error) == 1
+    assert at.error[0].value.startswith("A 570 × 570 input does not go through the valid U-Net of depth 4. "
+                                        "Down 2: the 2×2 max pool gets 279 × 279")
+    assert "Input sizes that go through (input → output): 524 → 340, 540 → 356, 556 → 372, 572 → 388" in text(at)
+
+
+def test_unet_padded_variant():
+    at = clean(page(erf="false", un_pad="padded"))
+    rows = unet_frame(at)
+    assert list(rows["size in"])[0] == 512 and list(rows["size out"])[-1] == 512
+    assert "The skips need no crop." in text(at) and "✓" in text(at)
+    at = clean(page(erf="false", un_pad="padded", un_n="520", un_depth="4"))
+    assert "divisible by 2^depth" in at.error[0].value
+    at = clean(page(erf="false", un_pad="padded", un_n="520", un_depth="3"))
+    assert not at.error and list(unet_frame(at)["size out"])[-1] == 520
+
+
+def test_unet_switching_variant_starts_from_its_default():
+    at = clean(page(erf="false"))
+    at.selectbox(key="un_pad").select("padded").run()
+    clean(at)
+    assert at.number_input(key="un_n").value == 512 and not at.error
+    assert at.query_params["un_pad"] == "padded" and "un_n" not in at.query_params
+
+
+def test_unet_bad_link_values_give_a_message():
+    at = clean(page(erf="false", un_n="abc", un_depth="9", un_pad="same"))
+    warnings = "\n".join(w.value for w in at.warning)
+    assert "un_n='abc'" in warnings and "un_depth='9' is outside 1–5" in warnings and "un_pad='same'" in warnings
+    assert list(unet_frame(at)["size out"])[-1] == 388 and not at.error
