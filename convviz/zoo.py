@@ -669,5 +669,6 @@ __all__ = ["cost_snippet", "conv_cost", "depthwise_separable_cost", "spatially_s
            "fully_connected_cost", "pointwise_conv2d", "grouped_conv2d", "depthwise_conv2d", "group_connections",
            "dilated_taps", "receptive_field_sizes", "dilation_schedule", "separable_conv2d",
            "max_pool2d_winners", "max_pool2d_backward", "avg_pool2d_backward", "lp_pool2d_backward",
-           "weighted_avg_pool2d_backward", "separable_savings", "separable_out_channels_for", "first_pool_window", "lp_window_norms", "locally_connected2d",
+           "weighted_avg_pool2d_backward", "separable_savings", "separable_out_channels_for", "first_pool_window",
+           "lp_window_norms", "locally_connected2d",
            "shared_weights"]

@@ -128,3 +128,39 @@ def tiled_kernels_figure(w_positions: np.ndarray, title: str) -> go.Figure:
     fig.update_yaxes(visible=False)
     fig.update_layout(plot_bgcolor="white", height=min(520, 90 + 22 * tiles.shape[0]), margin=dict(l=10, r=10, t=60, b=10))
     return fig
+
+
+def _terms(values, fmt, limit: int = 9) -> str | None:
+    """The worked sum's terms, or None when the window has more than `limit` cells (too long to read)."""
+    values = list(values)
+    return " + ".join(fmt(*v) if isinstance(v, tuple) else fmt(v) for v in values) if len(values) <= limit else None
+
+
+def pooling_formula_markdown(ex: dict, op: str, kernel_size: int, padding: int, p_norm: float, sigma: float,
+                             window: np.ndarray, norms: dict) -> str:
+    """The formula of Lp ("lp") or weighted-average ("wavg") pooling, worked for output (0, 0), and what
+    the gradient of ones does. window: zoo.first_pool_window; norms: {p: y[0, 0]} (lp only)."""
+    hit, n_cells, n_out, total = int((ex["grad"] != 0).sum()), ex["x"].size, ex["y"].size, ex["grad"].sum()
+    y00 = ex["y"][0, 0]
+    if op == "lp":
+        terms = _terms(window.ravel(), lambda v: f"{v:g}^{p_norm:g}")
+        worked = f"({terms})^(1/{p_norm:g})" if terms else f"(Σ of the {window.size} x^{p_norm:g})^(1/{p_norm:g})"
+        ladder = ", ".join(f"p = {'∞' if p == np.inf else f'{p:g}'}: {v:.4g}" for p, v in norms.items())
+        return (f"The magenta box is the first window. **Lp pooling:** y = (Σ x^p)^(1/p) over the window "
+                f"(torch's `F.lp_pool2d`: a sum, not a mean), here y[0, 0] = {worked} = **{y00:.6g}**. "
+                f"p = 1 gives the window's sum, p = 2 note 002's L2 norm, and as p grows y falls towards the "
+                f"window's maximum ({ladder}).\n\n"
+                f"Backward, a cell gets x^(p−1)·y^(1−p) from each window it is in: larger inputs get more, between "
+                f"the sum's equal shares (p = 1: 1 to every cell) and max pooling's winner takes all. {hit} of "
+                f"{n_cells} cells get a gradient; it adds up to {total:.4g}.")
+    w = ex["weights"]
+    terms = _terms(zip(w.ravel(), window.ravel()), lambda a, b: f"{a:.4f}·{b:g}")
+    return (f"The magenta box is the first window{' (padding cells are 0)' if padding else ''}. **Weighted average "
+            f"pooling:** y = Σ w[a, b]·x[i·s + a, j·s + b] with w[a, b] ∝ exp(−d²/(2σ²)), d the distance of cell "
+            f"(a, b) from the window's centre, and Σ w = 1 (note 002: \"based on the distance from the central "
+            f"voxel\"). Here y[0, 0] = {terms or f'Σ of the {w.size} products'} = **{y00:.6g}**. A large σ tends to "
+            f"average pooling, a small σ (odd k) to the central sample.\n\n"
+            f"Backward, each output hands w[a, b] to cell (a, b) of its window: {hit} of {n_cells} cells get a "
+            f"gradient; it adds up to {total:.4g}"
+            + (f", less than {n_out} because the shares of the padding cells are dropped." if total < n_out - 1e-9
+               else ", one per output (Σ w = 1)."))

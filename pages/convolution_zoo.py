@@ -9,8 +9,8 @@ from convviz.ui import cached_zoo
 from convviz.ui.cached_zoo import (dilation_view, grouped_view, locally_connected_view, pointwise_view, pooling_view,
                                    separable_view)
 from convviz.ui.downloads import code_download
-from convviz.ui.layout import ROOT, lesson_header, show_problem
-from convviz.ui.params import choice_control, int_control
+from convviz.ui.layout import ROOT, course_note, lesson_header, show_problem
+from convviz.ui.params import choice_control, float_control, int_control
 from convviz.ui.present import chart, presenting
 
 
@@ -93,7 +93,8 @@ st.markdown(f":material/check_circle: **Check against PyTorch:** autograd throug
 # --- Grouped convolution --------------------------------------------------------------------
 st.header("Grouped convolution: channels in separate groups", anchor="grouped")
 st.markdown("With `groups=g` the C input channels are cut into g groups of C/g, and each output channel is computed "
-            "from **its own group only**. Parameters and MACs drop by the factor g. AlexNet used g = 2 to split "
+            "from **its own group only**. The weights and the MACs drop by the factor g (the C_out biases stay). "
+            "AlexNet used g = 2 to split "
             "the work over two GPUs, ResNeXt uses many groups, and g = C is the depthwise convolution below. "
             "Both C and C_out must be divisible by g.")
 cols = st.columns(4)
@@ -133,8 +134,10 @@ st.header("Depthwise separable convolution (MobileNet)", anchor="depthwise")
 st.markdown("A k×k convolution does two jobs at once: filtering in space and mixing channels. A depthwise "
             "separable block does them one after the other: a **depthwise** k×k conv filters each channel on its "
             "own (groups = C), then a **pointwise** 1×1 conv mixes the channels. The cost falls to "
-            "1/C_out + 1/k² of the standard conv: for 3×3 kernels, 8 to 9 times fewer MACs "
-            "(Xception, MobileNet; note 002).")
+            "1/C_out + 1/k² of the standard conv, i.e. **1/(1/C_out + 1/k²) times fewer MACs**, always below k² "
+            f"(Xception, MobileNet; note 002). For 3×3 kernels: {zoo.separable_savings(32, 3):.2f}× with 32 output "
+            f"channels, {zoo.separable_savings(64, 3):.2f}× with 64, {zoo.separable_savings(512, 3):.2f}× with 512; "
+            f"MobileNet's \"8 to 9 times\" holds from C_out = {zoo.separable_out_channels_for(8, 3)} up.")
 cols = st.columns(3) + st.columns(3)    # two rows: a message under a control has room to read
 ds_cin = int_control("Input channels C", "ds_cin", 1, 1024, 32, container=cols[0])
 ds_cout = int_control("Output channels C_out", "ds_cout", 1, 1024, 64, container=cols[1])
@@ -159,14 +162,15 @@ else:
         f"| **depthwise separable total** | **{count(dsc['params'])}** | **{count(dsc['macs'])}** |\n")
     cols[0].markdown(
         f"MACs ratio separable / standard = **{dsc['ratio']:.4f}** = 1/C_out + 1/k² = 1/{ds_cout} + 1/{ds_k * ds_k} "
-        f"= {1 / ds_cout + 1 / ds_k ** 2:.4f}, i.e. **{1 / dsc['ratio']:.1f}× fewer** MACs. "
+        f"= {1 / ds_cout + 1 / ds_k ** 2:.4f}, i.e. 1/(1/C_out + 1/k²) = "
+        f"**{zoo.separable_savings(ds_cout, ds_k):.2f}× fewer** MACs. "
         f"Parameters ratio {dsc['params_ratio']:.4f} (the biases make it differ slightly).")
     note = zoo.note_002_cost_expressions(ds_cin, ds_cout, ds_k, (ho, wo))
-    cols[0].caption(
-        f"Note 002's slide writes the costs as (N·M·C)·[(K·K·C)·O] and C·(N·M)·[C·(K·K·1) + (1·1·C)·O]. With these "
-        f"numbers they give {count(note['standard'])} and {count(note['separable'])}: as MAC counts each has one "
-        f"factor C = {ds_cin} too many (the table's counts are checked with PyTorch below), but the ratio "
-        f"{note['ratio']:.4f} is the same.")
+    course_note(
+        f"Note 002's slide writes the costs as (N·M·C)·[(K·K·C)·O] and C·(N·M)·[C·(K·K·1) + (1·1·C)·O], here "
+        f"{count(note['standard'])} and {count(note['separable'])}: each has one factor C = {ds_cin} too many. The MAC "
+        f"counts are N·M·K²·C·O and N·M·(C·K² + C·O), as in the table (checked with PyTorch below); the ratio, "
+        f"{note['ratio']:.4f}, is the same.", container=cols[0])
     chart(cached_zoo.cost_bars(std["macs"], dw["macs"], pw["macs"], ds_k), key="ds_bars", container=cols[1])
     check_size = min(ds_size, 12)      # fits: a size above 12 leaves room for any k <= 11
     check_cin, check_cout = min(ds_cin, 64), min(ds_cout, 64)   # torch's float64 depthwise is slow for 1,000 groups
@@ -217,30 +221,42 @@ torch_line(sex["kernel_gap"], "column then row (numpy) against `F.conv2d` with t
            + ("" if res == 0 else " — not 0, because the split is only an approximation"))
 
 # --- Pooling --------------------------------------------------------------------------------
-st.header("Max and average pooling, forward and backward", anchor="pooling")
-st.markdown("Pooling has no weights: **max** pooling keeps the largest value of each window, **average** pooling its "
-            "mean. Backward, max pooling sends each output's gradient to **the one input that won** (the others "
+st.header("Pooling: max, average, Lp norm and weighted average, forward and backward", anchor="pooling")
+st.markdown("Pooling replaces each window by a summary (note 002): **max** pooling keeps the largest value, "
+            "**average** pooling the mean, **Lp** pooling the norm (Σ x^p)^(1/p) (p = 2: note 002's \"L2 Norm\"), "
+            "and a **weighted average** uses fixed weights that fall off with the distance from the window's "
+            "centre. Backward, max pooling sends each output's gradient to **the one input that won** (the others "
             "get 0), while average pooling **shares it equally**, 1/k² to every cell of the window. Where windows "
-            "overlap, the gradients add up. Note 001 lists a third window transformation, **striding**: keep the "
+            "overlap, the gradients add up. Note 001 lists one more window transformation, **striding**: keep the "
             "central sample.")
-cols = st.columns(3) + st.columns(3)
-pl_op = choice_control("Pooling", "pl_op", {"max": "Max", "avg": "Average", "stride": "Central sample"}, "max",
-                       container=cols[0], horizontal=True,
-                       help="Note 001's three window transformations: max, average, and the central sample (striding).")
+cols = st.columns(3) + st.columns(3) + st.columns(3)
+pl_op = choice_control("Pooling", "pl_op", zoo.POOLINGS, "max", container=cols[0], horizontal=True,
+                       help="Note 001's three window transformations (max, average, the central sample) and "
+                            "note 002's L2-norm (Lp) and weighted-average pooling.")
 pl_k = int_control("Window k", "pl_k", 1, 5, 2, container=cols[1])
 pl_s = int_control("Stride s", "pl_s", 1, 5, 2, container=cols[2])
-pl_p = int_control("Padding p", "pl_p", 0, 2, 0, container=cols[3])
+pl_p = int_control("Padding p", "pl_p", 0, 2, 0, container=cols[3], disabled=pl_op == "lp",
+                   help="Lp pooling takes none (torch's F.lp_pool2d has no padding).")
 pl_size = int_control("Input size", "pl_size", 1, 12, 6, container=cols[4])
 pl_seed = int_control("Random seed", "pl_seed", 0, 9999, 0, container=cols[5])
+pl_norm = float_control("Power p of Lp pooling", "pl_norm", 1.0, 16.0, 2.0, step=0.5, container=cols[6],
+                        disabled=pl_op != "lp")
+pl_sigma = float_control("Weighted average: Gaussian σ (cells)", "pl_sigma", 0.1, 10.0, 1.0, step=0.1,
+                         container=cols[7], disabled=pl_op != "wavg")
+if pl_op == "lp" and pl_p:
+    st.caption(f"Lp pooling has no padding (torch's `F.lp_pool2d` takes none), so padding {pl_p} is not used.")
 try:
-    pex, x_fig, y_fig, g_fig = pooling_view(pl_op, pl_k, pl_s, pl_p, pl_size, pl_seed)
+    pex, x_fig, y_fig, g_fig, w_fig = pooling_view(pl_op, pl_k, pl_s, 0 if pl_op == "lp" else pl_p, pl_size, pl_seed,
+                                                   pl_norm, pl_sigma)
 except ValueError as error:
     show_problem(error)
 else:
-    cols = st.columns([pl_size, max(pex["y"].shape[0], 3), pl_size])
+    cols = st.columns([pl_size, max(pex["y"].shape[0], 3), pl_size] + ([pl_k + 1] if w_fig else []))
     chart(x_fig, key="pl_x", container=cols[0])
     chart(y_fig, key="pl_y", container=cols[1])
     chart(g_fig, key="pl_g", container=cols[2])
+    if w_fig:
+        chart(w_fig, key="pl_w", container=cols[3])
     hit, n_out = int((pex["grad"] != 0).sum()), pex["y"].size
     if pl_op == "max":
         st.markdown(f"The magenta boxes are the winners. With dL/dy = 1 at all {n_out} outputs, only **{hit} of "
@@ -251,14 +267,19 @@ else:
                     f"convolution whose {pl_k}×{pl_k} kernel is a single 1 at the centre. The magenta boxes are the "
                     f"sampled cells; only they get a gradient (**{hit} of {pex['x'].size}** cells), one per output "
                     + ("that samples inside the image." if pl_p else "."))
-    else:
+    elif pl_op == "avg":
         st.markdown(f"The magenta box is the first window and the output it makes. "
                     f"Every output hands 1/{pl_k * pl_k} to each cell of its window ({hit} of {pex['x'].size} cells "
                     f"are in some window). The gradient adds up to {pex['grad'].sum():.4g}"
                     + (f", less than {n_out} because the shares of the padding cells are dropped." if pl_p and
                        pex['grad'].sum() < n_out - 1e-9 else ", one per output."))
-    torch_line(pex["torch_gap"], "the gradient against autograd through "
-               + ("`F.conv2d` with the one-hot kernel" if pl_op == "stride" else f"`F.{pl_op}_pool2d`"))
+    else:
+        st.markdown(cached_zoo.pooling_formula(pex, pl_op, pl_k, pl_p, pl_norm, pl_sigma))
+    reference = {"max": "`F.max_pool2d`", "avg": "`F.avg_pool2d`", "stride": "`F.conv2d` with the one-hot kernel",
+                 "lp": f"`F.lp_pool2d(x, {pl_norm:g}, {pl_k}, {pl_s})`",
+                 "wavg": f"`F.conv2d` with w as a depthwise kernel (groups = C, stride {pl_s}, padding {pl_p})"}[pl_op]
+    torch_line(pex["forward_gap"], f"the pooled y against {reference}")
+    torch_line(pex["torch_gap"], f"the gradient against autograd through {reference}")
 
 # --- Locally connected ----------------------------------------------------------------------
 st.header("Locally connected layer: convolution without weight sharing", anchor="local")

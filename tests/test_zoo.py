@@ -88,8 +88,9 @@ def test_mobilenet_ratio_is_about_one_ninth():
     assert 1 / 9 < r < 1 / 8
 
 
-@pytest.mark.parametrize("c_in, c_out, k, n, s, p", [(32, 64, 3, 112, 1, 1), (32, 32, 3, 20, 2, 0), (8, 512, 3, 14, 1, 1),
-                                                      (3, 72, 3, 9, 1, 1), (3, 71, 3, 9, 1, 1), (16, 5, 5, 11, 3, 2)])
+@pytest.mark.parametrize("c_in, c_out, k, n, s, p", [(32, 64, 3, 112, 1, 1), (32, 32, 3, 20, 2, 0),
+                                                      (8, 512, 3, 14, 1, 1), (3, 72, 3, 9, 1, 1), (3, 71, 3, 9, 1, 1),
+                                                      (16, 5, 5, 11, 3, 2)])
 def test_separable_savings_is_the_torch_mac_ratio(c_in, c_out, k, n, s, p, capsys):
     """The page's "1/(1/C_out + 1/k²) times fewer MACs": torch's MACs (forward hooks, cost_snippet) divided."""
     exec(zoo.cost_snippet(c_in, c_out, k, n, s, p), {})

@@ -14,7 +14,7 @@ from convviz import zoo
 ROOT = Path(__file__).resolve().parents[1]
 ZOO = str(ROOT / "pages" / "convolution_zoo.py")
 SECTIONS = ["1×1 convolution", "Dilated", "Grouped", "Depthwise separable", "Spatially separable",
-            "Max and average pooling", "Locally connected", "Pixel shuffle"]
+            "Pooling: max, average, Lp norm and weighted average", "Locally connected", "Pixel shuffle"]
 
 
 def page(**query):
@@ -55,8 +55,10 @@ def test_default_view_has_every_section_and_its_numbers():
     assert f"**{ds['params']:,}**" in body and f"**{ds['ratio']:.4f}**" in body
     assert "**3,145,729,000** parameters, 12.6 GB" in body and "64 channels on the same photo has 1,792" in body
     assert "**Shift equivariance**" in body and "= **0.0e+00** over the columns both cover" in body
-    note_line = " ".join(c.value for c in at.caption)                   # note 002's expressions, one C too many
-    assert "give 7,398,752,256 and 937,689,088" in note_line and f"ratio {ds['ratio']:.4f}" in note_line
+    note_line = " ".join(i.value for i in at.info)                      # note 002's expressions, one C too many
+    assert note_line.startswith("**From the course notes.** Note 002's slide")
+    assert "here 7,398,752,256 and 937,689,088" in note_line and f"the ratio, {ds['ratio']:.4f}, is the same" in note_line
+    assert ds["standard"]["macs"] * 32 == 7_398_752_256 and ds["macs"] * 32 == 937_689_088   # one factor C = 32
     assert "column [1, 2, 1]ᵀ · row [1, 0, -1]" in body and "residual is exactly 0" in body
     assert "**17** input cells" in body and "equal to the formula" in body   # 4 layers, d = 2, k = 3
     gaps = torch_gaps(at)
@@ -152,6 +154,66 @@ def test_pooling_padding_over_half_the_window():
     assert_clean(at)
     assert "at most half the pooling kernel" in problems(at)
     assert at.number_input(key="pl_p").value == 2
+
+
+def test_depthwise_savings_are_computed_not_hard_coded():
+    """The old "8 to 9 times fewer" contradicted the default's 7.9×: the intro and the result compute it."""
+    at = page()
+    body = text_of(at)
+    assert "8 to 9 times fewer" not in body
+    assert f"{zoo.separable_savings(64, 3):.2f}× with 64" in body and "**7.89× fewer** MACs" in body
+    assert f"holds from C_out = {zoo.separable_out_channels_for(8, 3)} up" in body
+    assert "(the C_out biases stay)" in body
+    at.number_input(key="ds_cout").set_value(512).run()
+    assert f"**{zoo.separable_savings(512, 3):.2f}× fewer** MACs" in text_of(at)
+
+
+def test_lp_pooling_section():
+    at = page(pl_op="lp", pl_norm="3", pl_k="3", pl_s="1")
+    assert_clean(at)
+    assert not at.error and not at.warning
+    ex = zoo.pooling_example("lp", 3, 1, 0, 6, 0, p_norm=3.0)
+    body = text_of(at)
+    assert "**Lp pooling:**" in body and f"= **{ex['y'][0, 0]:.6g}**" in body
+    assert "(4^3 + 34^3 + 30^3 + 26^3 + 20^3 + 11^3 + 28^3 + 10^3 + 9^3)^(1/3)" in body     # seed 0's first window
+    assert "against `F.lp_pool2d(x, 3, 3, 1)`" in body and "p = ∞: 34" in body
+    gaps = torch_gaps(at)
+    assert len(gaps) >= 7 and max(gaps) < 1e-10
+    assert not at.number_input(key="pl_norm").disabled and at.number_input(key="pl_p").disabled
+    assert at.number_input(key="pl_sigma").disabled
+
+
+def test_lp_pooling_ignores_padding_and_says_so():
+    at = page(pl_op="lp", pl_p="1", pl_k="2")
+    assert_clean(at)
+    assert not at.error
+    assert "so padding 1 is not used" in " ".join(c.value for c in at.caption)
+    assert "**Lp pooling:**" in text_of(at)
+
+
+def test_weighted_average_pooling_section():
+    at = page(pl_op="wavg", pl_k="3", pl_s="1", pl_p="1", pl_sigma="0.7")
+    assert_clean(at)
+    assert not at.error and not at.warning
+    ex = zoo.pooling_example("wavg", 3, 1, 1, 6, 0, sigma=0.7)
+    body = text_of(at)
+    assert "**Weighted average pooling:**" in body and f"= **{ex['y'][0, 0]:.6g}**" in body
+    assert "shares of the padding cells are dropped" in body and f"adds up to {ex['grad'].sum():.4g}" in body
+    assert "depthwise kernel (groups = C, stride 1, padding 1)" in body
+    assert max(torch_gaps(at)) < 1e-10
+    assert len(at.get("plotly_chart")) >= 16                               # the weights figure is drawn too
+    at.segmented_control(key="pl_op").set_value("avg").run()               # back to plain average
+    assert_clean(at)
+    assert "1/9 to each cell" in text_of(at)
+
+
+@pytest.mark.parametrize("query, words", [(dict(pl_op="lp", pl_norm="0"), "pl_norm='0' is outside"),
+                                          (dict(pl_op="wavg", pl_sigma="abc"), "pl_sigma='abc' is not a number")])
+def test_bad_pooling_parameters_in_the_link(query, words):
+    at = page(**query)
+    assert_clean(at)
+    assert words in problems(at)
+    assert max(torch_gaps(at)) < 1e-10
 
 
 def test_locally_connected_controls():

@@ -12,7 +12,8 @@ import streamlit as st
 from convviz import zoo
 from convviz.figures import grid_figure
 from convviz.zoo_figures import (channel_grid, connection_figure, cost_bars_figure, decimals_text, outline_cells,
-                                 outline_window, receptive_figure, taps_figure, tiled_kernels_figure)
+                                 outline_window, pooling_formula_markdown, receptive_figure, taps_figure,
+                                 tiled_kernels_figure)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -57,12 +58,15 @@ def separable_view(name: str, seed: int):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def pooling_view(op: str, kernel_size: int, stride: int, padding: int, size: int, seed: int):
-    """Input (winners outlined for max), output, and where the gradient of ones lands."""
-    ex = zoo.pooling_example(op, kernel_size, stride, padding, size, seed)
+def pooling_view(op: str, kernel_size: int, stride: int, padding: int, size: int, seed: int, p_norm: float = 2.0,
+                 sigma: float = 1.0):
+    """Input (winners outlined for max), output, where the gradient of ones lands, and (weighted
+    average only) the fixed weights; the 4th item is None for the other pools."""
+    ex = zoo.pooling_example(op, kernel_size, stride, padding, size, seed, p_norm=p_norm, sigma=sigma)
     x_fig = grid_figure(ex["x"], title="input x", colorscale="Greys")
-    g_fig = grid_figure(ex["grad"], title="gradient dL/dx (dL/dy = 1 everywhere)", colorscale="Greens")
-    pooled_name = {"stride": "central sample"}.get(op, op)
+    g_fig = grid_figure(ex["grad"], title="gradient dL/dx (dL/dy = 1 everywhere)", colorscale="Greens",
+                        text=None if op in ("max", "avg", "stride") else decimals_text(ex["grad"]))
+    pooled_name = {"stride": "central sample", "lp": f"L{p_norm:g}", "wavg": "weighted average"}.get(op, op)
     y_fig = grid_figure(ex["y"], title=f"{pooled_name} pooled y", colorscale="Greys", text=decimals_text(ex["y"]))
     if ex["winners"] is not None:                      # max: every window's winner
         outline_cells(x_fig, ex["winners"].reshape(-1, 2))
@@ -71,13 +75,24 @@ def pooling_view(op: str, kernel_size: int, stride: int, padding: int, size: int
         sampled = np.argwhere(ex["grad"] != 0)
         outline_cells(x_fig, sampled)
         outline_cells(g_fig, sampled)
-    else:                                              # average: the first window and its output
+    else:                                              # average, Lp, weighted: the first window and its output
         for fig in (x_fig, g_fig):
             outline_window(fig, -padding, -padding, kernel_size, kernel_size)
             fig.update_xaxes(autorange=False, range=[-0.5 - padding, size - 0.5 + padding])   # show the padding
             fig.update_yaxes(autorange=False, range=[size - 0.5 + padding, -0.5 - padding])
         outline_cells(y_fig, [(0, 0)])
-    return ex, x_fig, y_fig, g_fig
+    w_fig = None if ex["weights"] is None else grid_figure(
+        ex["weights"], title=f"weights w (σ = {sigma:g}, Σ w = 1)", colorscale="Blues",
+        text=decimals_text(ex["weights"]))
+    return ex, x_fig, y_fig, g_fig, w_fig
+
+
+def pooling_formula(ex: dict, op: str, kernel_size: int, padding: int, p_norm: float, sigma: float) -> str:
+    """The Lp / weighted-average formula worked for y[0, 0] (zoo_figures.pooling_formula_markdown)."""
+    padding = 0 if op == "lp" else padding
+    window = zoo.first_pool_window(ex["x"], kernel_size, padding)
+    norms = zoo.lp_window_norms(window, sorted({1.0, 2.0, float(p_norm), 4.0, np.inf})) if op == "lp" else {}
+    return pooling_formula_markdown(ex, op, kernel_size, padding, p_norm, sigma, window, norms)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
