@@ -91,11 +91,13 @@ def test_lp_pool_infinity_is_max_of_abs_as_torch():
 
 
 def test_lp_pool_special_cases_the_page_states():
-    """p = 1 is the window's sum (k² × average pooling on x >= 0); p = 2 the L2 norm; y falls towards the max as p grows."""
+    """p = 1 is the window's sum (k² × average pooling on x >= 0); p = 2 the L2 norm; y falls towards the
+    max as p grows."""
     x = np.random.default_rng(4).permutation(36).reshape(6, 6).astype(np.float64)
     np.testing.assert_allclose(lp_pool2d(x, 1, 3, 1), 9 * F.avg_pool2d(torch.from_numpy(x)[None], 3, 1)[0].numpy(),
                                rtol=1e-13)
-    np.testing.assert_allclose(lp_pool2d(x, 2, 2), torch.from_numpy(x).unfold(0, 2, 2).unfold(1, 2, 2).norm(dim=(-2, -1)))
+    blocks = torch.from_numpy(x).unfold(0, 2, 2).unfold(1, 2, 2)             # (3, 3, 2, 2): the 2×2 windows
+    np.testing.assert_allclose(lp_pool2d(x, 2, 2), blocks.norm(dim=(-2, -1)).numpy(), rtol=1e-14)
     ladder = [lp_pool2d(x, p, 3) for p in (1, 2, 4, 8, 32)] + [max_pool2d(x, 3)]
     assert all(np.all(a >= b) for a, b in zip(ladder, ladder[1:]))
     np.testing.assert_allclose(lp_pool2d(x, 100, 3), max_pool2d(x, 3), rtol=9 ** (1 / 100) - 1)   # ≤ 9^(1/p)·max
