@@ -453,3 +453,10 @@ def valid_part(full, kernel_shape) -> np.ndarray:
     """The cells of a full convolution where the kernel lies wholly inside the image."""
     kh, kw = kernel_shape
     return np.asarray(full)[kh - 1 : full.shape[0] - kh + 1, kw - 1 : full.shape[1] - kw + 1]
+
+
+def conv2d_parameter_count_torch(in_channels: int, out_channels: int, kh: int, kw: int) -> int:
+    """Parameters of torch.nn.Conv2d(C_in, C_out, (kh, kw)): weight (C_out, C_in, kh, kw) and bias (C_out,)."""
+    import torch
+
+    return sum(t.numel() for t in torch.nn.Conv2d(in_channels, out_channels, (kh, kw), device="meta").parameters())

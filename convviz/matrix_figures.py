@@ -214,3 +214,38 @@ def eigenvalue_figure(computed, dft) -> go.Figure:
     fig.update_layout(height=380, font=FONT, margin=dict(l=50, r=10, t=30, b=40),
                       legend=dict(orientation="h", y=1.12))
     return fig
+
+
+def ista_curves_figure(residual, objective) -> go.Figure:
+    """ISTA's residual ‖y − Φc‖ and objective ½‖y − Φc‖² + λ‖c‖₁ against the step (0 = codes all zero)."""
+    steps = np.arange(len(residual))
+    fig = go.Figure([
+        go.Scatter(x=steps, y=residual, mode="lines+markers", name="residual ‖y − Φc‖", marker=dict(size=5),
+                   line=dict(color=ROW_COLOUR), hovertemplate="step %{x}: %{y:.4g}<extra>residual</extra>"),
+        go.Scatter(x=steps, y=objective, mode="lines+markers", name="objective ½‖y − Φc‖² + λ‖c‖₁", marker=dict(size=5),
+                   line=dict(color=COL_COLOUR), hovertemplate="step %{x}: %{y:.4g}<extra>objective</extra>"),
+    ])
+    fig.update_xaxes(title="ISTA step (= layer)")
+    fig.update_yaxes(title="value", rangemode="tozero")
+    fig.update_layout(height=340, font=FONT, margin=dict(l=50, r=10, t=30, b=40), legend=dict(orientation="h", y=1.15))
+    return fig
+
+
+def ista_signal_figure(y, fitted, codes, c_true) -> go.Figure:
+    """Top: the signal y and Φc; below: each atom's codes c_k (bars) and the true codes (open circles)."""
+    from plotly.subplots import make_subplots
+
+    codes, c_true = np.atleast_2d(codes), np.atleast_2d(c_true)          # (K, N)
+    k = codes.shape[0]
+    fig = make_subplots(rows=1 + k, cols=1, shared_xaxes=False, vertical_spacing=0.08,
+                        subplot_titles=["signal y (black) and Φ c (magenta)"] + [f"codes c_{i} of atom {i}" for i in range(k)])
+    fig.add_trace(go.Scatter(y=y, mode="lines+markers", name="y", line=dict(color="#222")), row=1, col=1)
+    fig.add_trace(go.Scatter(y=fitted, mode="lines+markers", name="Φ c", line=dict(color=ROW_COLOUR, dash="dot")),
+                  row=1, col=1)
+    for i in range(k):
+        fig.add_trace(go.Bar(y=codes[i], name=f"c_{i}", marker_color=COL_COLOUR, showlegend=i == 0), row=2 + i, col=1)
+        fig.add_trace(go.Scatter(y=c_true[i], mode="markers", name="true codes", showlegend=i == 0,
+                                 marker=dict(symbol="circle-open", size=10, color="#444")), row=2 + i, col=1)
+    fig.update_layout(height=220 + 150 * k, font=FONT, margin=dict(l=40, r=10, t=40, b=30), bargap=0.3,
+                      legend=dict(orientation="h", y=-0.08))
+    return fig

@@ -5,19 +5,22 @@ import streamlit as st
 
 from convviz.conv import cross_correlate2d, output_shape
 from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
-from convviz.matrix import (MAX_MATRIX_ENTRIES, block_layout, circulant_matrix, circular_conv_torch, circular_convolve_fft,
-                            conv_matrix_shape, dft_diagonalisation_gap, human_bytes,
-                            matched_eigenvalues, output_padding_for, sparsity, transpose_apply, unfold_torch)
+from convviz.matrix import (MAX_MATRIX_ENTRIES, NOTE002_IMAGE, NOTE002_KERNEL, block_layout, circulant_matrix,
+                            circular_conv_torch, circular_convolve_fft, conv2d_parameter_count_torch, conv_layer_parameters,
+                            conv_matrix_shape, convolution_sum, cross_correlation_sum, dft_diagonalisation_gap,
+                            free_entries, human_bytes, is_block_diagonal, is_doubly_block_toeplitz, matched_eigenvalues,
+                            output_padding_for, per_position_bias_parameters, same_full_valid_sizes, sparsity,
+                            transpose_apply, unfold_torch, valid_part)
 from convviz.matrix_figures import eigenvalue_figure, is_clickable
 from convviz.torch_check import conv2d_torch, max_abs_difference
 from convviz.transposed import conv_transpose2d_torch
 from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_block_figures, cached_circulant_figure,
                                       cached_full_convolution, cached_grid_figures, cached_im2col,
-                                      cached_im2col_figure, cached_matrix, cached_matrix_figure, cached_pattern,
+                                      cached_im2col_figure, cached_ista, cached_matrix, cached_matrix_figure, cached_pattern,
                                       circulant_arrays, matrix_arrays)
 from convviz.ui.downloads import code_download
-from convviz.ui.layout import lesson_header, show_problem
-from convviz.ui.params import choice_control, int_control, step_control
+from convviz.ui.layout import course_note, lesson_header, show_problem
+from convviz.ui.params import choice_control, float_control, int_control, step_control
 from convviz.ui.present import chart, presenting, settings_box
 
 lesson_header(
@@ -109,10 +112,10 @@ if problem is None:
     pattern_a = cached_pattern(view, s, p, d)
     y = cross_correlate2d(x, kernel, stride=s, padding=p, dilation=d)                 # (C_out, H', W')
     if preset == "note001":
-        st.warning("Typo in note 001's matrix (printed as Aᵀ): its first column ends with w₃,₀, w₃,₁, w₃,₂, but a 3×3 kernel "
-                   "has no row 3. Output 0's window covers input rows 0–2 only, so those entries (row 0 of A, input cells "
-                   f"(3, 0), (3, 1), (3, 2)) are **{', '.join(f'{v:g}' for v in a_mat[0, 12:15])}**; the check of A x "
-                   "against `F.conv2d` is below.", icon=":material/edit:")
+        course_note("Note 001's matrix (printed as Aᵀ) ends its first column with w₃,₀, w₃,₁, w₃,₂, but a 3×3 kernel "
+                    "has no row 3. Output 0's window covers input rows 0–2 only, so those entries (row 0 of A, input cells "
+                    f"(3, 0), (3, 1), (3, 2)) are **{', '.join(f'{v:g}' for v in a_mat[0, 12:15])}**; the check of A x "
+                    "against `F.conv2d` is below.")
 
     # --- The matrix and the two grids -----------------------------------------------------------
     st.header("Rows are windows, columns are input cells")
@@ -192,13 +195,28 @@ if problem is None:
     t_cols = st.columns(min(kh, 4))
     for a_row, t_fig in enumerate(cached_block_figures(view, s, p, d)):
         chart(t_fig, key=f"mx_fig_t{a_row}", container=t_cols[a_row])
+    dbt = is_doubly_block_toeplitz(a_mat, (wo, w), (ho * wo, h * w))
+    diagonal = is_block_diagonal(a_mat[: ho * wo, : h * w], (wo, w))
+    course_note("Note 001 (*CNNs*) calls a convolution's weight matrix \"a fully-connected network with the block diagonal "
+                f"structure\"; at stride 1 it is **doubly block Toeplitz**, not block diagonal. For this A: doubly block "
+                f"Toeplitz = **{dbt}**, block diagonal = **{diagonal}** (only a kernel one row tall, without padding, gives "
+                "a block-diagonal A" + (f"; stride {s} makes the blocks strided Toeplitz)." if s > 1 else ")."))
     st.markdown("Which block sits where (first 16 block rows and columns):")
     st.dataframe(table, hide_index=True, height=min(420, 38 + 35 * min(ho, 16)))
     if c * c_out > 1:
         st.markdown(f"With channels (note 001: *a CNN layer is one big matrix*), A is a {c_out}×{c} grid of such matrices: "
                     "block (o, c) is built from the kernel slice w[o, c] alone, and output channel o sums its row of blocks "
                     "(y_o = Σ_c A_oc x_c). A fully connected layer would fill every entry; the convolution shares "
-                    f"{kernel.size} weights across all {n_rows * n_cols:,} entries.")
+                    f"{kernel.size} weights across all {n_rows * n_cols:,} entries: **{free_entries((c, h, w), kernel.shape, s, p, d)}** "
+                    f"distinct weights appear in A, plus {c_out} biases, one per output channel.")
+        sizes_h, sizes_w = same_full_valid_sizes(h, kh), same_full_valid_sizes(w, kw)
+        course_note(
+            f"Note 004's eq. (2) adds b_f,i,j, a bias per output cell; a conv layer has one bias per output channel, b_f: "
+            f"its own count (1 + C_in H_ker W_ker) C_out = (1 + {c}·{kh}·{kw})·{c_out} = "
+            f"**{conv_layer_parameters(c, c_out, kh, kw)}** is `nn.Conv2d`'s ({conv2d_parameter_count_torch(c, c_out, kh, kw)}), "
+            f"while b_f,i,j would make {per_position_bias_parameters(c, c_out, kh, kw, ho, wo)}. And the map R^(C_in×H×W) → "
+            f"R^(C_out×H×W) \"assuming full padding\" needs *same* padding ({sizes_h['same']}×{sizes_w['same']} out): "
+            f"full padding (p = k − 1) gives {sizes_h['full']}×{sizes_w['full']}.")
 
     # --- A transposed ------------------------------------------------------------------------------
     st.header("Aᵀ is the transposed convolution")
@@ -284,3 +302,56 @@ st.markdown(
     f"same y, max |T_x h − T_h x| = **{full['commute_gap']:.1e}**.\n"
     f"- Cross-correlation does not: x ⋆ h = {np.round(full['x_corr_h'], 10).tolist()} but "
     f"h ⋆ x = {np.round(full['h_corr_x'], 10).tolist()}, the same numbers in reverse order.")
+note_xc = cross_correlation_sum(NOTE002_IMAGE, NOTE002_KERNEL)
+note_gap = np.abs(note_xc - valid_part(convolution_sum(NOTE002_IMAGE, NOTE002_KERNEL), NOTE002_KERNEL.shape)).max()
+course_note("Note 002 (*Multi-dimension convolution*) writes (K ∗ I)(i, j) for the commuted convolution Σ I(i−m, j−n) K(m, n) "
+            "and, one line later, for cross-correlation Σ I(i+m, j+n) K(m, n); only the first is a convolution and commutes "
+            "(here ∗ is convolution, ⋆ cross-correlation). Its worked 5×5 example cannot tell them apart: the kernel "
+            f"[[0, 1], [1, 0]] is unchanged by a 180° flip, so both give {note_xc.astype(int).tolist()} "
+            f"(max difference {note_gap:g}).")
+
+# --- ISTA ------------------------------------------------------------------------------------
+st.header("A CNN layer is one ISTA step (note 001)")
+st.markdown(
+    "Note 001's *convolutional sparse coding*: a 1-D signal y is a sum of K short **atoms** φ_k placed by sparse, "
+    "non-negative **codes** c_k, y ≈ Φ c = Σ_k φ_k ∗ c_k. Φ is the matrix of a convolution (K input channels, one "
+    "output, padding m − 1), built like A above; Φᵀ is the transposed convolution. ISTA minimises "
+    "½‖y − Φc‖² + λ‖c‖₁ over c ≥ 0 by repeating one step, and that step **is a conv layer with a ReLU**:")
+st.latex(r"c \leftarrow \mathrm{ReLU}\big(c + \eta\,\Phi^\top(y - \Phi c) - \eta\lambda\big)"
+         r" = \mathrm{ReLU}\big(\underbrace{\eta\Phi^\top}_{W_e} y + \underbrace{(I - \eta\Phi^\top\Phi)}_{S} c"
+         r" \underbrace{- \eta\lambda}_{\text{bias}}\big), \qquad \eta = 1/\|\Phi\|_2^2")
+row = st.columns(6)
+ista_k = int_control("Atoms K", "ista_k", 1, 3, 2, container=row[0])
+ista_m = int_control("Atom length m", "ista_m", 1, 7, 3, container=row[1])
+ista_n = int_control("Code length N", "ista_n", 2, 32, 16, container=row[2])
+ista_steps = int_control("ISTA steps", "ista_steps", 1, 100, 20, container=row[3])
+ista_lambda = float_control("λ (sparsity)", "ista_lambda", 0.0, 5.0, 0.1, step=0.05, container=row[4])
+ista_seed = int_control("Random seed (ISTA)", "ista_seed", 0, 9999, 0, container=row[5])
+try:
+    ista = cached_ista(ista_k, ista_m, ista_n, ista_steps, ista_lambda, ista_seed)
+except ValueError as error:
+    show_problem(error)
+else:
+    run = ista["run"]
+    cols = st.columns(2)
+    chart(ista["phi_figure"], key="ista_fig_phi", container=cols[0])
+    chart(ista["phit_figure"], key="ista_fig_phit", container=cols[1])
+    st.markdown(
+        f"Φ is {ista['matrix'].shape[0]} × {ista['matrix'].shape[1]}: one Toeplitz block per atom, each column the atom "
+        f"shifted one cell. L = ‖Φ‖₂² = **{run.lipschitz:.6g}** (numpy SVD; `torch.linalg.matrix_norm(ord=2)`² = "
+        f"{ista['lipschitz_torch']:.6g}), so η = 1/L = **{run.eta:.6g}** and the layer's bias is −ηλ = "
+        f"**{-run.eta * ista_lambda:.4g}**. W_e = ηΦᵀ is a transposed convolution; S = I − ηΦᵀΦ is the identity minus a "
+        f"K → K convolution whose kernel (length 2m − 1 = {2 * ista_m - 1}) holds the atoms' cross-correlations.")
+    cols = st.columns([2, 3])
+    chart(ista["curves"], key="ista_fig_curves", container=cols[0])
+    chart(ista["signal"], key="ista_fig_signal", container=cols[1])
+    st.markdown(
+        f"- Residual ‖y − Φc‖: **{run.residual[0]:.4g}** (c = 0) → **{run.residual[1]:.4g}** after one step → "
+        f"**{run.residual[-1]:.4g}** after {ista_steps}; objective **{run.objective[0]:.4g}** → **{run.objective[-1]:.4g}**. "
+        "With η ≤ 1/L the objective never rises; the residual alone may (λ trades it for fewer codes).\n"
+        f"- Step {ista_steps} computed five ways; max difference from the matrix form: "
+        + "; ".join(f"{name} **{gap:.1e}**" for name, gap in ista["gaps"].items()) + ".")
+    wrong, right = ista["first_step_gaps"]
+    course_note(
+        "Note 001 writes the first step (from c = 0) as S⁺_ηλ(ηΦ*y) = S⁺_λ(Φ*y); in fact S⁺_ηλ(ηz) = η·S⁺_λ(z), so the "
+        f"two sides differ by up to **{wrong:.4g}** here (η = {run.eta:.4g}); max |S⁺_ηλ(ηΦᵀy) − η·S⁺_λ(Φᵀy)| = {right:.1e}.")

@@ -88,8 +88,8 @@ def test_presets_and_symbols():
     assert_clean(at)
     assert at.number_input(key="mx_h").disabled
     assert "4 \\times 16" in at.latex[0].value or "4×16" in text_of(at) or "{4 \\times 16}" in at.latex[0].value
-    typo = " ".join(w.value for w in at.warning)
-    assert "Typo in note 001" in typo and "are **0, 0, 0**" in typo
+    typo = " ".join(i.value for i in at.info)
+    assert "From the course notes.** Note 001's matrix" in typo and "are **0, 0, 0**" in typo
     at = page(mx_preset="cnn")
     assert_clean(at)
     assert "channel blocks" in text_of(at) and "one big matrix" in text_of(at)
@@ -147,3 +147,89 @@ def test_full_convolution_section_uses_the_circulant_kernel():
     line = next(m.value for m in at.markdown if m.value.startswith("- T x ="))
     gaps = [float(part.split("**")[0]) for part in line.split("= **")[1:] + line.split("by **")[1:]]
     assert gaps and max(gaps) < 1e-10
+
+
+# --- Note 001's ISTA step and the course-note callouts ---------------------------------------------
+
+
+def notes(at):
+    return [i.value for i in at.info if i.value.startswith("**From the course notes.**")]
+
+
+def ista_line(at):
+    return next(m.value for m in at.markdown if m.value.startswith("- Residual"))
+
+
+def test_ista_section_default_numbers_come_from_the_run():
+    from convviz.ista import dictionary_matrix, example_problem, run_ista
+
+    at = page()
+    assert_clean(at)
+    assert "A CNN layer is one ISTA step (note 001)" in [h.value for h in at.header]
+    phi, _, y = example_problem(2, 3, 16, 0)
+    run = run_ista(y, dictionary_matrix(phi, 16), 0.1, 20)
+    line = ista_line(at)
+    assert f"**{run.residual[0]:.4g}** (c = 0) → **{run.residual[1]:.4g}** after one step → **{run.residual[-1]:.4g}** " \
+           f"after 20" in line
+    assert run.residual[-1] < 0.5 * run.residual[0]                          # the residual falls on this example
+    gaps = [float(part.split("**")[0]) for part in line.split("form: ")[1].split(" **")[1:]]
+    assert len(gaps) == 4 and max(gaps) < 1e-12                              # layer, torch conv layer, torch, autograd
+    body = text_of(at)
+    assert f"η = 1/L = **{run.eta:.6g}**" in body and f"−ηλ = **{-run.eta * 0.1:.4g}**" in body
+
+
+def test_ista_controls_in_the_link_and_bad_values():
+    from convviz.ista import dictionary_matrix, example_problem, run_ista
+
+    at = page(ista_k="1", ista_m="5", ista_n="10", ista_steps="7", ista_lambda="0.5", ista_seed="3")
+    assert_clean(at)
+    phi, _, y = example_problem(1, 5, 10, 3)
+    run = run_ista(y, dictionary_matrix(phi, 10), 0.5, 7)
+    assert f"**{run.residual[-1]:.4g}** after 7; objective **{run.objective[0]:.4g}** → **{run.objective[-1]:.4g}**" \
+        in ista_line(at)
+    at = page(ista_lambda="abc", ista_steps="0", ista_k="9")
+    assert_clean(at)
+    warnings = " ".join(w.value for w in at.warning)
+    for needle in ["ista_lambda='abc' is not a number", "ista_steps='0' is outside", "ista_k='9' is outside"]:
+        assert needle in warnings, needle
+    assert "after 20" in ista_line(at)                                        # the defaults replace them
+
+
+def test_first_step_callout_states_the_scaling():
+    from convviz.ista import dictionary_matrix, example_problem, first_step_scaling_gap, lipschitz_constant
+
+    at = page()
+    phi, _, y = example_problem(2, 3, 16, 0)
+    a = dictionary_matrix(phi, 16)
+    wrong, _ = first_step_scaling_gap(y, a, 0.1, 1 / lipschitz_constant(a))
+    callout = next(n for n in notes(at) if "S⁺_ηλ(ηz) = η·S⁺_λ(z)" in n)
+    assert f"differ by up to **{wrong:.4g}**" in callout and wrong > 0.1
+
+
+def test_block_diagonal_callout_is_computed():
+    at = page(mx_preset="note001")
+    callout = next(n for n in notes(at) if "block diagonal structure" in n)
+    assert "doubly block Toeplitz = **True**, block diagonal = **False**" in callout
+    at = page(mx_kh="1", mx_s="1")                                            # a kernel one row tall is block diagonal
+    callout = next(n for n in notes(at) if "block diagonal structure" in n)
+    assert "doubly block Toeplitz = **True**, block diagonal = **True**" in callout
+    at = page(mx_s="2", mx_h="6", mx_w="6")
+    callout = next(n for n in notes(at) if "block diagonal structure" in n)
+    assert "doubly block Toeplitz = **False**" in callout and "stride 2" in callout
+
+
+def test_cnn_preset_shows_note004_bias_and_padding():
+    at = page(mx_preset="cnn")
+    assert_clean(at)
+    callout = next(n for n in notes(at) if "Note 004" in n)
+    assert "(1 + 2·3·3)·2 = **38** is `nn.Conv2d`'s (38)" in callout           # one bias per output channel
+    assert "would make 44" in callout                                        # 36 weights + 2·2·2 per-cell biases
+    assert "*same* padding (4×4 out)" in callout and "gives 6×6" in callout
+    assert "**36** distinct weights appear in A, plus 2 biases" in text_of(at)
+    assert not any("Note 004" in n for n in notes(page()))                   # one channel: no CNN-layer view
+
+
+def test_note002_star_callout_with_the_notes_example():
+    at = page()
+    callout = next(n for n in notes(at) if "Note 002" in n)
+    assert "[[3, 7, 9, 4], [7, 0, 5, 6], [0, 8, 3, 3], [5, 5, 2, 1]]" in callout and "(max difference 0)" in callout

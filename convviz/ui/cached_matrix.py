@@ -147,3 +147,32 @@ def cached_im2col_figure(view: tuple, stride: int, padding: int, dilation: int, 
     return matrix_figure(cols_x, f"im2col(x): {cols_x.shape[0]} × {cols_x.shape[1]} (rows = (c, a, b), "
                                  "columns = windows)", col=column, col_colour="#d6007e",
                          structure=np.ones(cols_x.shape, dtype=bool))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_ista(k: int, m: int, n_codes: int, steps: int, lam: float, seed: int) -> dict:
+    """Note 001's ISTA on a seeded 1-D CSC problem: Φ and Φᵀ figures, the run, its figures, and the last
+    step computed five ways (matrix, layer matrices, conv layer in torch, direct torch, autograd) with their gaps."""
+    from convviz.ista import (dictionary_matrix, example_problem, first_step_scaling_gap, ista_step_autograd,
+                              ista_step_torch, layer_step, layer_step_torch, lipschitz_torch, run_ista)
+    from convviz.matrix_figures import ista_curves_figure, ista_signal_figure
+
+    phi, c_true, y = example_problem(k, m, n_codes, seed)
+    a = dictionary_matrix(phi, n_codes)                                               # (N + m − 1, K·N)
+    run = run_ista(y, a, lam, steps)
+    before, after = run.codes[-2], run.codes[-1]
+    others = {"layer ReLU(W_e y + S c − ηλ)": layer_step(before, y, a, lam, run.eta),
+              "torch conv layer (conv_transpose1d + conv1d + bias)": layer_step_torch(before, y, phi, lam, run.eta),
+              "torch F.conv1d / F.conv_transpose1d": ista_step_torch(before, y, phi, lam, run.eta),
+              "torch autograd gradient": ista_step_autograd(before, y, a, lam, run.eta)}
+    wrong, right = first_step_scaling_gap(y, a, lam, run.eta)
+    title = f"{a.shape[0]} × {a.shape[1]} (rows = signal cells, columns = (atom, code position))"
+    return {"phi": phi, "y": y, "c_true": c_true, "matrix": a, "run": run,
+            "lipschitz_torch": lipschitz_torch(a),
+            "gaps": {name: max_abs_difference(v, after) for name, v in others.items()},
+            "first_step_gaps": (wrong, right),
+            "phi_figure": matrix_figure(a, f"Φ: {title}", block=(a.shape[0], n_codes)),
+            "phit_figure": matrix_figure(a.T, f"Φᵀ = the transposed convolution: {a.shape[1]} × {a.shape[0]}",
+                                         block=(n_codes, a.shape[0])),
+            "curves": ista_curves_figure(run.residual, run.objective),
+            "signal": ista_signal_figure(y, a @ after, after.reshape(k, n_codes), c_true)}
