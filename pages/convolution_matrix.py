@@ -305,7 +305,7 @@ st.markdown(
 note_xc = cross_correlation_sum(NOTE002_IMAGE, NOTE002_KERNEL)
 note_gap = np.abs(note_xc - valid_part(convolution_sum(NOTE002_IMAGE, NOTE002_KERNEL), NOTE002_KERNEL.shape)).max()
 course_note("Note 002 (*Multi-dimension convolution*) writes (K ∗ I)(i, j) for the commuted convolution Σ I(i−m, j−n) K(m, n) "
-            "and, one line later, for cross-correlation Σ I(i+m, j+n) K(m, n); only the first is a convolution and commutes "
+            "and, in the very next formula, for cross-correlation Σ I(i+m, j+n) K(m, n); only the first is a convolution and commutes "
             "(here ∗ is convolution, ⋆ cross-correlation). Its worked 5×5 example cannot tell them apart: the kernel "
             f"[[0, 1], [1, 0]] is unchanged by a 180° flip, so both give {note_xc.astype(int).tolist()} "
             f"(max difference {note_gap:g}).")
