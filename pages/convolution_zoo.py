@@ -229,20 +229,20 @@ st.markdown("Pooling replaces each window by a summary (note 002): **max** pooli
             "get 0), while average pooling **shares it equally**, 1/k² to every cell of the window. Where windows "
             "overlap, the gradients add up. Note 001 lists one more window transformation, **striding**: keep the "
             "central sample.")
-cols = st.columns(3) + st.columns(3) + st.columns(3)
-pl_op = choice_control("Pooling", "pl_op", zoo.POOLINGS, "max", container=cols[0], horizontal=True,
+pl_op = choice_control("Pooling", "pl_op", zoo.POOLINGS, "max", horizontal=True,
                        help="Note 001's three window transformations (max, average, the central sample) and "
                             "note 002's L2-norm (Lp) and weighted-average pooling.")
-pl_k = int_control("Window k", "pl_k", 1, 5, 2, container=cols[1])
-pl_s = int_control("Stride s", "pl_s", 1, 5, 2, container=cols[2])
-pl_p = int_control("Padding p", "pl_p", 0, 2, 0, container=cols[3], disabled=pl_op == "lp",
+cols = st.columns(4) + st.columns(3)    # two rows: a message under a control has room to read
+pl_k = int_control("Window k", "pl_k", 1, 5, 2, container=cols[0])
+pl_s = int_control("Stride s", "pl_s", 1, 5, 2, container=cols[1])
+pl_p = int_control("Padding p", "pl_p", 0, 2, 0, container=cols[2], disabled=pl_op == "lp",
                    help="Lp pooling takes none (torch's F.lp_pool2d has no padding).")
-pl_size = int_control("Input size", "pl_size", 1, 12, 6, container=cols[4])
-pl_seed = int_control("Random seed", "pl_seed", 0, 9999, 0, container=cols[5])
-pl_norm = float_control("Power p of Lp pooling", "pl_norm", 1.0, 16.0, 2.0, step=0.5, container=cols[6],
+pl_size = int_control("Input size", "pl_size", 1, 12, 6, container=cols[3])
+pl_seed = int_control("Random seed", "pl_seed", 0, 9999, 0, container=cols[4])
+pl_norm = float_control("Power p of Lp pooling", "pl_norm", 1.0, 16.0, 2.0, step=0.5, container=cols[5],
                         disabled=pl_op != "lp")
 pl_sigma = float_control("Weighted average: Gaussian σ (cells)", "pl_sigma", 0.1, 10.0, 1.0, step=0.1,
-                         container=cols[7], disabled=pl_op != "wavg")
+                         container=cols[6], disabled=pl_op != "wavg")
 if pl_op == "lp" and pl_p:
     st.caption(f"Lp pooling has no padding (torch's `F.lp_pool2d` takes none), so padding {pl_p} is not used.")
 try:
