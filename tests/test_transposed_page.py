@@ -50,7 +50,9 @@ def test_default_view_numbers():
     assert f"Input cell (0, 0)** = {x[0, 0]:g}" in body
     adjoint = [m.value for m in at.metric]
     assert adjoint[0] == adjoint[1]                                        # <conv(x), y> = <x, conv_transpose(y)>
-    assert any("starts the inner sum at j = 1" in c.value for c in at.caption)   # note 000's dropped lower bound
+    notes = " ".join(i.value for i in at.info)
+    assert "starts the inner sum at j = 1" in notes                       # note 000's dropped lower bound
+    assert "From the course notes" in notes and "(A^\\top y)_j" in notes     # and its i/j index typo
     # Note 000's bilinear example is the default of the upsampling section.
     assert at.code[-1].value == repr(upsample([[6, 8], [3, 4]], 2, "bilinear").tolist())
     assert "5.6875" in at.code[-1].value
