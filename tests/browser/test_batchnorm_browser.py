@@ -71,5 +71,5 @@ def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
     assert "momentum='1.5' is outside 0–1" in body
     assert "n='abc' is not a number" in body
     assert "gamma='9' is outside" in body
-    assert "G must divide C = 3" in body
+    assert "G = 2 does not divide C = 3: showing G = 1" in body      # the largest divisor of C not above G
     save(page, screenshots, "batch_normalization_bad_link.png")

@@ -18,7 +18,7 @@ SECTIONS = [   # (name, link, heading to scroll to, words that must be on the pa
     ("group_norm_c3", "/batch_normalization?n=2&c=3&gamma=2.5&beta=1.5", "Layer, instance and group norm average other cells",
      ["G = 2 does not divide C = 3: showing G = 1"]),
     ("effective_field_vgg", "/receptive_fields?preset=vgg16&layer=3", "The effective receptive field", ["95%"]),
-    ("unet_570", "/receptive_fields?un_n=570", "Sizes through a U-Net", ["570", "572"]),
+    ("unet_188", "/receptive_fields?un_n=188&un_depth=3", "Sizes through a U-Net", ["188", "crop"]),
     ("ista", "/convolution_matrix?ista_steps=30&ista_lambda=0.1", "A CNN layer is one ISTA step (note 001)",
      ["From the course notes"]),
     ("lp_pool", "/convolution_zoo?pl_op=lp&pl_norm=2&pl_k=3&pl_s=1",
