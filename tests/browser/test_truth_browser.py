@@ -19,9 +19,9 @@ SECTIONS = [   # (name, link, heading to scroll to, words that must be on the pa
      ["G = 2 does not divide C = 3: showing G = 1"]),
     ("effective_field_vgg", "/receptive_fields?preset=vgg16&layer=3", "The effective receptive field", ["95%"]),
     ("unet_188", "/receptive_fields?un_n=188&un_depth=3", "Sizes through a U-Net", ["188", "crop"]),
-    ("ista", "/convolution_matrix?ista_steps=30&ista_lambda=0.1", "A CNN layer is one ISTA step (note 001)",
+    ("ista", "/convolution_matrix?ista_steps=30", "A CNN layer is one ISTA step (note 001)",
      ["From the course notes"]),
-    ("lp_pool", "/convolution_zoo?pl_op=lp&pl_norm=2&pl_k=3&pl_s=1",
+    ("lp_pool", "/convolution_zoo?pl_op=lp&pl_k=3&pl_s=1",
      "Pooling: max, average, Lp norm and weighted average, forward and backward", ["lp_pool2d"]),
     ("sr_average", "/super_resolution?sr_src=camera&sr_degrade=average", "×3 side by side", ["average"]),
 ]
