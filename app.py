@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from convviz.device import device_description
+from convviz.restoration.device import device_description
 from convviz.ui.layout import LESSONS, SECTIONS, navigation
 from convviz.ui.share import share_button
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from convviz.serve import launch_chromium, running_app, wait_for_app  # noqa: E402
+from convviz.testing.serve import launch_chromium, running_app, wait_for_app  # noqa: E402
 
 OUTPUT_ROWS = "() => JSON.parse(Array.from(document.querySelectorAll('[data-testid=stCode] code')).pop().innerText).length"
 SLIDER_STEPS = "() => document.querySelectorAll('[data-testid=stPlotlyChart] .slider-label-group').length"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from convviz.models import build  # noqa: E402
+from convviz.restoration.models import build  # noqa: E402
 from convviz.train import cpu_name, training_step  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 
     python bench/load_test.py [--sessions 20] [--uploads 5] [--pages 4] [--limit 900] [--pin]
 
-Loopback only and bounded in count and time: one server (convviz.serve.running_app), one
+Loopback only and bounded in count and time: one server (convviz.testing.serve.running_app), one
 Chromium, `--sessions` browser contexts started together. Every session first opens the same
 link (the lecturer's), then `--pages - 1` more lessons through the README's deep links (each
 session starts at a different one). The first `--uploads` sessions then upload their own crop
@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
-from convviz.image_input import sample_image, to_uint8  # noqa: E402
-from convviz.serve import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from convviz.restoration.image_input import sample_image, to_uint8  # noqa: E402
+from convviz.testing.serve import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 FIRST_LINK = "/convolution?preset=ex71&pos=5"       # everybody opens the lecturer's link first
 LINKS = re.findall(r"`(/[a-z_]+\?[^`\s]+)`", (ROOT / "README.md").read_text())

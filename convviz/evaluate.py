@@ -8,7 +8,7 @@ Protocol (issue 4), everything in float64 unless said otherwise:
   structural_similarity, data_range=1, default 7x7 window) of the output clipped to [0, 1].
   "blind" = `restore.denoise(noisy)` (sigma estimated); "sigma given" = `restore.denoise(noisy, sigma)`;
   "blind x4" = `restore.denoise(noisy, ensemble=4)`: the same blind model averaged over the four
-  rotations of the input (geometric self-ensemble, convviz/self_ensemble.py), four passes.
+  rotations of the input (geometric self-ensemble, convviz/restoration/self_ensemble.py), four passes.
 - Super-resolution, Set5 and Set14 at x2, x3, x4: HR = RGB cropped to a multiple of s;
   LR = PIL Image.BICUBIC downscale of the uint8 RGB HR; PSNR on Y (BT.601, MATLAB rgb2ycbcr,
   Y/255 in [16/255, 235/255], not rounded) with s pixels shaved. Baseline: PIL bicubic upscale of
@@ -32,7 +32,9 @@ import torch
 from PIL import Image
 from skimage.metrics import structural_similarity
 
-from convviz import imaging, restore
+from convviz import restore
+
+from convviz.restoration import imaging
 from convviz.train import cpu_name
 
 REPO = Path(__file__).resolve().parents[1]
@@ -274,7 +276,7 @@ def main(argv=None) -> None:
     for name in [restore.DENOISER] + [n for m in restore.SR_MODELS.values() for n in m.values()]:
         if restore.weights_path(name).exists():
             models[name] = restore.read_metadata(restore.weights_path(name))
-    from convviz.models import dncnn_s_macs_per_pixel
+    from convviz.restoration.models import dncnn_s_macs_per_pixel
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": f"{cpu_name()} ({platform.machine()})",
               "torch": torch.__version__, "threads": args.threads, "commit": commit or "?", "quick": args.quick,

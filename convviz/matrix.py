@@ -22,6 +22,7 @@ import numpy as np
 
 from convviz.arithmetic import output_padding_to_invert
 from convviz.conv import as_pair, output_shape
+from convviz.transposed import conv_transpose2d
 
 MAX_MATRIX_ENTRIES = 1024 * 1024   # the page builds A densely: 8.4 MB of float64 at most (a 32×32 same-padded input)
 
@@ -211,8 +212,6 @@ def transpose_apply(y, w, input_shape, stride=1, padding=0, dilation=1) -> np.nd
     The conv weight (C_out, C, kh, kw) is already in torch's transposed layout (C_in', C_out'):
     the same numbers, with the roles of the channel axes swapped.
     """
-    from convviz.transposed import conv_transpose2d
-
     shape, w4, _ = _shapes(input_shape, w)
     a = output_padding_for(input_shape, w4.shape, stride, padding, dilation)
     c_out = w4.shape[0]

@@ -12,7 +12,7 @@ Colour conventions: `denoise` runs the grayscale model on each of R, G, B with o
 `upscale` runs the model on Y (BT.601 as MATLAB's rgb2ycbcr) and PIL bicubic on Cb and Cr.
 Weights come from assets/models/<name>.safetensors, are loaded once per process
 (functools.lru_cache) and run on CUDA when present, in torch.inference_mode, tiled with overlap,
-one run at a time across all sessions (convviz.inference_queue.INFERENCE, first come first served).
+one run at a time across all sessions (convviz.restoration.inference_queue.INFERENCE, first come first served).
 """
 import json
 import threading
@@ -24,11 +24,13 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import load_file
 
-from convviz import imaging, noise_level
-from convviz.inference_queue import INFERENCE
-from convviz.models import build, dncnn_s_macs_per_pixel
-from convviz.self_ensemble import self_ensemble
-from convviz.tiling import tiled_apply
+from convviz.restoration import imaging
+
+from convviz.restoration import noise_level
+from convviz.restoration.inference_queue import INFERENCE
+from convviz.restoration.models import build, dncnn_s_macs_per_pixel
+from convviz.restoration.self_ensemble import self_ensemble
+from convviz.restoration.tiling import tiled_apply
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "assets" / "models"
 DENOISER = "ffdnet_gray"

@@ -35,8 +35,8 @@ from PIL import Image
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
-from convviz import imaging
-from convviz.models import build
+from convviz.restoration import imaging
+from convviz.restoration.models import build
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "Train400"

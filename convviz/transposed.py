@@ -21,7 +21,6 @@ import numpy as np
 
 from convviz.arithmetic import transposed_output_size
 from convviz.conv import as_pair, cross_correlate2d, flip_kernel
-from convviz.matrix import conv_matrix_1d  # noqa: F401  (note 000's A, used beside its transpose)
 
 
 def _standardize(x, w, bias=None):

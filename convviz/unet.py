@@ -14,7 +14,7 @@ Every pool must see an even size (an odd one drops its last row and column and t
 line up); for the padded variant that means n divisible by 2^depth. The sizes follow the conv output
 formula n_out = ⌊(n + 2p − k)/s⌋ + 1 and the transposed-conv formula n_out = s(n − 1) + k − 2p
 (note 003), here 2(n − 1) + 2 = 2n. Checked against a torch U-Net in tests/test_unet.py
-(convviz/unet_torch.py builds it).
+(convviz/torch_ref/unet.py builds it).
 """
 
 from __future__ import annotations

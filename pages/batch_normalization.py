@@ -4,8 +4,8 @@ import numpy as np
 import streamlit as st
 
 from convviz.batchnorm import groups_dividing
-from convviz.batchnorm_figures import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output, torch_snippet
-from convviz.torch_check import max_abs_difference
+from convviz.figures.batch_normalization import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output, torch_snippet
+from convviz.torch_ref.checks import max_abs_difference
 from convviz.ui import cached_batchnorm as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import lesson_header, show_problem

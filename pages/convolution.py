@@ -5,19 +5,19 @@ import streamlit as st
 
 from convviz.backprop import stated_sentences
 from convviz.conv import convolve2d, cross_correlate2d, flip_kernel
-from convviz.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
-from convviz.explain import floor_explanation, output_size_latex
+from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
+from convviz.lessons.explain import floor_explanation, output_size_latex
 from convviz.filters import CLASSIC_FILTERS
-from convviz.snippets import conv2d_snippet
-from convviz.step_scenes import window_scene, window_scenes
-from convviz.torch_check import conv2d_torch, convolve2d_torch, max_abs_difference
+from convviz.lessons.snippets import conv2d_snippet
+from convviz.lessons.step_scenes import window_scene, window_scenes
+from convviz.torch_ref.checks import conv2d_torch, convolve2d_torch, max_abs_difference
 from convviz.ui.cached import (backward_pass, constant_image, filter_figures, lesson_arrays, note_003_caption,
                                small_grid, window_figure)
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, lesson_header, show_problem
-from convviz.ui.params import choice_control, float_control, int_control, step_control
+from convviz.ui.params import choice_control, float_control, int_control
 from convviz.ui.present import chart, presenting, settings_box
-from convviz.ui.stepping import play_interval
+from convviz.ui.stepping import play_interval, step_control
 from convviz.window import window_step
 
 lesson_header(

@@ -4,15 +4,15 @@ import numpy as np
 import streamlit as st
 
 from convviz.conv import cross_correlate2d, output_shape
-from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
+from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.matrix import (MAX_MATRIX_ENTRIES, NOTE002_IMAGE, NOTE002_KERNEL, block_layout, circulant_matrix,
                             circular_conv_torch, circular_convolve_fft, conv2d_parameter_count_torch, conv_layer_parameters,
                             conv_matrix_shape, convolution_sum, cross_correlation_sum, dft_diagonalisation_gap,
                             free_entries, human_bytes, is_block_diagonal, is_doubly_block_toeplitz, matched_eigenvalues,
                             output_padding_for, per_position_bias_parameters, same_full_valid_sizes, sparsity,
                             transpose_apply, unfold_torch, valid_part)
-from convviz.matrix_figures import eigenvalue_figure, is_clickable
-from convviz.torch_check import conv2d_torch, max_abs_difference
+from convviz.figures.convolution_matrix import eigenvalue_figure, is_clickable
+from convviz.torch_ref.checks import conv2d_torch, max_abs_difference
 from convviz.transposed import conv_transpose2d_torch
 from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_block_figures, cached_circulant_figure,
                                       cached_full_convolution, cached_grid_figures, cached_im2col,
@@ -20,7 +20,8 @@ from convviz.ui.cached_matrix import (PRESET_SIZES, PRESETS, cached_block_figure
                                       circulant_arrays, matrix_arrays)
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import course_note, lesson_header, show_problem
-from convviz.ui.params import choice_control, float_control, int_control, step_control
+from convviz.ui.stepping import step_control
+from convviz.ui.params import choice_control, float_control, int_control
 from convviz.ui.present import chart, presenting, settings_box
 
 lesson_header(

@@ -1,5 +1,5 @@
 """Lesson: the convolution zoo of note 002 (1×1, dilated, grouped, depthwise and spatially separable,
-pooling, locally connected, pixel shuffle). Compute in convviz.zoo, figures in convviz.zoo_figures."""
+pooling, locally connected, pixel shuffle). Compute in convviz.zoo, figures in convviz.figures.convolution_zoo."""
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException

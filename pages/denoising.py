@@ -4,9 +4,9 @@ import numpy as np
 import streamlit as st
 
 from convviz import restore
-from convviz.baselines import DENOISERS
-from convviz.device import compute_device, device_description
-from convviz.restoration_figures import (model_card_section, residual_image, zoom_box)
+from convviz.restoration.baselines import DENOISERS
+from convviz.restoration.device import compute_device, device_description
+from convviz.figures.restoration import (model_card_section, residual_image, zoom_box)
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, toggle_control

@@ -5,15 +5,15 @@ import streamlit as st
 
 from convviz.receptive import (PRESETS, autograd_snippet, centre_fits, describe, effective_field_cost, field_bounds, format_stack, formula_lines,
                                effective_width_text, parse_stack, receptive_field_table, stack_from_rows, stack_rows)
-from convviz.receptive_figures import draws_photo
-from convviz.step_scenes import field_scene, growth_scenes
+from convviz.figures.receptive_fields import draws_photo
+from convviz.lessons.step_scenes import field_scene, growth_scenes
 from convviz.ui.cached_receptive import (autograd_check, cached_field_figure, cached_profile_figure,
                                          dilation_comparison, effective_window, erf_trials)
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import lesson_header, show_problem
-from convviz.ui.params import choice_control, int_control, step_control, toggle_control
+from convviz.ui.params import choice_control, int_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
-from convviz.ui.stepping import play_controls, play_interval
+from convviz.ui.stepping import play_controls, play_interval, step_control
 from convviz.ui.unet import unet_section
 
 DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from convviz import restore, sr_degradation
-from convviz.device import compute_device, device_description
-from convviz.image_input import MIN_SIDE, fit_size, resize
-from convviz.restoration_figures import zoom_box
+from convviz import restore
+
+from convviz.restoration import degradation as sr_degradation
+from convviz.restoration.device import compute_device, device_description
+from convviz.restoration.image_input import MIN_SIDE, fit_size, resize
+from convviz.figures.restoration import zoom_box
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header
 from convviz.ui.params import choice_control, int_control

@@ -4,24 +4,25 @@ import numpy as np
 import streamlit as st
 
 from convviz.arithmetic import output_padding_to_invert
-from convviz.explain import adjoint_sum_sentence, output_padding_sentence
-from convviz.examples import INPUT_PATTERNS, KERNEL_CHOICES
-from convviz.torch_check import max_abs_difference
-from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matrix_1d, conv_transpose2d,
+from convviz.lessons.explain import adjoint_sum_sentence, output_padding_sentence
+from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES
+from convviz.torch_ref.checks import max_abs_difference
+from convviz.matrix import conv_matrix_1d
+from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_transpose2d,
                                 conv_transpose2d_torch, direct_equivalent, overlap_counts_2d,
                                 note_003_latex, strided_conv_input_gradient, transposed_output_shape,
                                 transposed_size_latex)
-from convviz.step_scenes import scatter_scene, scatter_scenes
-from convviz.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
+from convviz.lessons.step_scenes import scatter_scene, scatter_scenes
+from convviz.lessons.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
 from convviz.ui.cached import small_grid
 from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_channel_example, cached_direct_figure,
                                           cached_exact_grid, cached_overlap_figures, cached_pixel_shuffle_figure,
                                           cached_remedies, cached_scatter_figure, cached_unpooling, transposed_arrays)
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, lesson_header, show_problem
-from convviz.ui.params import choice_control, int_control, slider_control, step_control, toggle_control
+from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
-from convviz.ui.stepping import play_interval
+from convviz.ui.stepping import play_interval, step_control
 from convviz.upsample import (interior_spread, pixel_shuffle, pixel_shuffle_example, pixel_shuffle_torch, pixel_unshuffle,
                               remedy_border, upsample, upsample_torch)
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from convviz import restore  # noqa: E402
 from convviz.evaluate import DENOISE_TARGET, fmt  # noqa: E402
-from convviz.models import dncnn_s_macs_per_pixel  # noqa: E402
+from convviz.restoration.models import dncnn_s_macs_per_pixel  # noqa: E402
 
 TRAIN_SR = ("Train400 (400 grayscale 180x180 BSD crops, ../shared/data/Train400), the last 8 held out for "
             "validation. HR = the gray image as luminance Y = (16 + 219 g)/255; LR = PIL Image.BICUBIC "
@@ -35,9 +35,9 @@ CARDS = {
                    "resolution: pixel_unshuffle(2) turns the image into 4 sub-images, a noise-level map "
                    "(sigma/255) is appended, 12 conv3x3 layers (64 channels, ReLU) predict the noise, and "
                    "pixel_shuffle puts it back: denoised = noisy - predicted noise. Blind use estimates "
-                   "sigma from the flattest 16x16 blocks of the finest wavelet band (`convviz/noise_level.py`, "
+                   "sigma from the flattest 16x16 blocks of the finest wavelet band (`convviz/restoration/noise_level.py`, "
                    "`restore.estimate_noise_sigma`).",
-        "module": "convviz/models/ffdnet.py (class FFDNet, depth=12, width=64)",
+        "module": "convviz/restoration/models/ffdnet.py (class FFDNet, depth=12, width=64)",
         "data": "Train400 (400 grayscale 180x180 BSD crops, ../shared/data/Train400), the last 8 held out "
                 "for validation. Random 64x64 crops, 8 dihedral flips/rotations, batch 32, "
                 "sigma ~ U[0, 55] per patch, noise N(0, sigma/255) unclipped, MSE loss, Adam, gradient norm "
@@ -52,7 +52,7 @@ for s in (2, 3, 4):
         "summary": "The classic three-layer super-resolution net of Dong et al. (2014): 9x9 conv to 64 "
                    "channels, 1x1 to 32, 5x5 to 1, on the bicubic-upscaled luminance. Zero 'same' padding "
                    "keeps the size (the paper uses 'valid' convolutions). Kept for teaching.",
-        "module": "convviz/models/srcnn.py (class SRCNN, n1=64, n2=32)",
+        "module": "convviz/restoration/models/srcnn.py (class SRCNN, n1=64, n2=32)",
         "data": TRAIN_SR + " Input = PIL bicubic upscale (float mode) of the LR luminance."
                 + ("" if s == 3 else " Warm-started from srcnn_x3's weights (SRCNN's weights do not depend on"
                    " the scale), then trained at this scale from step 0."),
@@ -66,7 +66,7 @@ for s in (2, 3, 4):
         "summary": f"An efficient x{s} super-resolution net: every convolution runs on the low-resolution "
                    f"luminance (5x5 conv to 32 channels, 4 conv3x3 32->32, conv3x3 to {s * s} channels, ReLU), "
                    f"then pixel_shuffle({s}) and a bicubic skip connection: output = bicubic(LR) + learned detail.",
-        "module": f"convviz/models/subpixel.py (class SubPixelSR, scale={s}, width=32, depth=4)",
+        "module": f"convviz/restoration/models/subpixel.py (class SubPixelSR, scale={s}, width=32, depth=4)",
         "data": TRAIN_SR,
         "train_cmd": f"python -m convviz.train sr --scale {s} --minutes M [--lr LR]",
         "eval_keys": ("sr", "subpixel", s),

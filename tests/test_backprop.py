@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from convviz.backprop import conv_backward
 from convviz.conv import cross_correlate2d, flip_kernel
-from convviz.torch_check import conv_backward_torch
+from convviz.torch_ref.checks import conv_backward_torch
 
 torch.set_num_threads(1)
 

@@ -1,11 +1,15 @@
-"""convviz.baselines: classical denoisers help, scores follow their definitions, SR follows evaluate's protocol."""
+"""convviz.restoration.baselines: classical denoisers help, scores follow their definitions, SR follows evaluate's protocol."""
 
 import numpy as np
 import pytest
 from skimage import data
 
-from convviz import baselines, evaluate, imaging
-from convviz.restoration_figures import crop, feature_mosaic, model_card_section, zoom_box
+from convviz import evaluate
+
+from convviz.restoration import baselines
+
+from convviz.restoration import imaging
+from convviz.figures.restoration import crop, feature_mosaic, model_card_section, zoom_box
 
 
 def camera_crop():

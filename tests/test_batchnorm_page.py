@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz.batchnorm import batch_norm_train
-from convviz.batchnorm_figures import lesson_batch
+from convviz.figures.batch_normalization import lesson_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "batch_normalization.py")

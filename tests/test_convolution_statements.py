@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from convviz.backprop import delta_slides_over_z, note_003_weight_gradient, stated_gradients, stated_sentences
 from convviz.conv import convolve2d, cross_correlate2d, flip_kernel, output_shape
 from convviz.filters import CLASSIC_FILTERS, apply_filter, constant_image_check
-from convviz.torch_check import conv2d_torch, conv_backward_torch, convolve2d_torch, filter_torch
+from convviz.torch_ref.checks import conv2d_torch, conv_backward_torch, convolve2d_torch, filter_torch
 
 torch.set_num_threads(1)
 NAMES = {"input": "grad_input", "weight": "grad_weight", "bias": "grad_bias"}

@@ -8,7 +8,9 @@ import torch
 from PIL import Image
 from skimage.metrics import peak_signal_noise_ratio
 
-from convviz import evaluate, imaging
+from convviz import evaluate
+
+from convviz.restoration import imaging
 
 torch.set_num_threads(1)   # the CI box has 2 cores; more threads only spin against each other
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from convviz.explain import adjoint_sum_sentence, floor_explanation, output_padding_sentence, output_size_latex
+from convviz.lessons.explain import adjoint_sum_sentence, floor_explanation, output_padding_sentence, output_size_latex
 
 
 def test_formula_substitutes_numbers():
@@ -66,7 +66,7 @@ def test_adjoint_sum_sentence_matches_torch():
     import numpy as np
     import torch
     import torch.nn.functional as F
-    from convviz.transposed import conv_matrix_1d
+    from convviz.matrix import conv_matrix_1d
     w = np.array([1.0, 2.0, 3.0])
     A = conv_matrix_1d(6, w, stride=1)
     y = np.arange(1.0, A.shape[0] + 1)

@@ -1,4 +1,4 @@
-"""convviz.image_input: every bad or odd upload named in issue 5, made here with Pillow.
+"""convviz.restoration.image_input: every bad or odd upload named in issue 5, made here with Pillow.
 
 Bytes in; out comes either a ValueError whose message says what is wrong, or the right array
 and a notice. All images are tiny, so the whole file runs in about a second.
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convviz.image_input import (MAX_DECODE_PIXELS, MIN_SIDE, SAMPLES, decode_image, encode_png, fit_size,
+from convviz.restoration.image_input import (MAX_DECODE_PIXELS, MIN_SIDE, SAMPLES, decode_image, encode_png, fit_size,
                                  sample_image)
 
 

@@ -1,4 +1,4 @@
-"""convviz.inference_queue: one run at a time, in arrival order, with real threads.
+"""convviz.restoration.inference_queue: one run at a time, in arrival order, with real threads.
 
 No test measures speed: threads are ordered with events and by watching the queue's length
 (`wait_until` only guards against a hang).
@@ -10,9 +10,11 @@ import time
 import numpy as np
 import pytest
 
-from convviz import bn_training_demo, restore
-from convviz.image_input import decode_image, encode_png
-from convviz.inference_queue import DECODING, INFERENCE, FairQueue
+from convviz import restore
+
+from convviz.lessons import bn_training_demo
+from convviz.restoration.image_input import decode_image, encode_png
+from convviz.restoration.inference_queue import DECODING, INFERENCE, FairQueue
 
 
 def wait_until(condition, what: str, limit: float = 60.0) -> None:

@@ -244,7 +244,7 @@ def test_human_bytes():
 
 
 def test_small_matrix_is_a_clickable_heatmap_with_values_and_row_0_on_top():
-    from convviz.matrix_figures import matrix_figure
+    from convviz.figures.convolution_matrix import matrix_figure
 
     a = conv_matrix((4, 4), np.arange(1.0, 10.0).reshape(3, 3))
     fig = matrix_figure(a, block=(2, 4), outer=(4, 16), row=1, col=6, structure=dependency_pattern((4, 4), (3, 3)))
@@ -258,7 +258,7 @@ def test_small_matrix_is_a_clickable_heatmap_with_values_and_row_0_on_top():
 
 
 def test_large_matrix_is_a_downsampled_picture_that_keeps_the_pattern():
-    from convviz.matrix_figures import downsample_max_abs, matrix_figure
+    from convviz.figures.convolution_matrix import downsample_max_abs, matrix_figure
 
     z = np.zeros((5, 5))
     z[0, 1], z[1, 0], z[4, 4] = -3.0, 2.0, 1.0
@@ -274,7 +274,7 @@ def test_large_matrix_is_a_downsampled_picture_that_keeps_the_pattern():
 def test_full_convolution_matrix_is_note_002s_toeplitz(n, m, seed):
     """(n+m−1)×n, h₁ on the diagonal, T x = np.convolve(h, x) = F.conv1d(x, reversed h, padding m−1); commutes."""
     from convviz.matrix import full_convolution_matrix
-    from convviz.torch_check import full_convolution_torch
+    from convviz.torch_ref.checks import full_convolution_torch
 
     rng = np.random.default_rng(seed)
     h, x = rng.normal(size=m), rng.normal(size=n)

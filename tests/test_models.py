@@ -1,4 +1,4 @@
-"""Architecture checks for convviz.models: shapes on odd sizes, residual learning, MACs formulas.
+"""Architecture checks for convviz.restoration.models: shapes on odd sizes, residual learning, MACs formulas.
 
 The MACs formulas in the docstrings are compared with a count made by forward hooks on every
 Conv2d: out.numel() * (in_channels / groups) * kH * kW, divided by the output pixels.
@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from convviz.models import FFDNet, SRCNN, SubPixelSR, build, dncnn_s_macs_per_pixel
+from convviz.restoration.models import FFDNet, SRCNN, SubPixelSR, build, dncnn_s_macs_per_pixel
 
 torch.set_num_threads(1)   # the CI box has 2 cores; more threads only spin against each other
 

@@ -1,11 +1,11 @@
-"""The blind denoiser's noise-level estimate (convviz.noise_level) on pure noise, on texture and
+"""The blind denoiser's noise-level estimate (convviz.restoration.noise_level) on pure noise, on texture and
 on clipped images, against the known sigma."""
 import numpy as np
 import pytest
 from scipy.stats import chi2
 from skimage import data
 
-from convviz import noise_level
+from convviz.restoration import noise_level
 from convviz.restore import estimate_noise_sigma
 
 

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz.conv import cross_correlate2d
-from convviz.examples import input_values, kernel_values
+from convviz.lessons.examples import input_values, kernel_values
 from convviz.ui.layout import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -386,7 +386,7 @@ def test_empty_stack():
 
 
 def test_field_figure_draws_the_field_where_the_table_says():
-    from convviz.receptive_figures import draws_photo, field_figure
+    from convviz.figures.receptive_fields import draws_photo, field_figure
 
     n, layers = PRESETS["note002"]
     row = receptive_field_table(n, layers)[-1]                  # r 7 centred at 0.5: pixels -3 … 3

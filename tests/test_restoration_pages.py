@@ -17,8 +17,10 @@ import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from convviz import baselines, restore
-from convviz.image_input import fit_size
+from convviz import restore
+
+from convviz.restoration import baselines
+from convviz.restoration.image_input import fit_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DENOISE, SR = "pages/denoising.py", "pages/super_resolution.py"
@@ -358,8 +360,8 @@ def psnr_table(at) -> dict:
 
 def expected_psnrs(sample, scale, how):
     """Nearest and bicubic PSNR on Y computed here, without the page, for the degraded sample."""
-    from convviz.image_input import sample_image
-    from convviz.sr_degradation import degrade
+    from convviz.restoration.image_input import sample_image
+    from convviz.restoration.degradation import degrade
     truth, low = degrade(sample_image(sample), scale, how)
     return {"Nearest": baselines.sr_scores(truth, baselines.nearest_upscale(low, scale), scale)[0],
             "Bicubic": baselines.sr_scores(truth, baselines.bicubic_upscale(low, scale), scale)[0]}

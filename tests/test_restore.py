@@ -1,4 +1,4 @@
-"""convviz.restore and convviz.tiling: weights round trip, tiling, and the shipped models' quality.
+"""convviz.restore and convviz.restoration.tiling: weights round trip, tiling, and the shipped models' quality.
 
 Tests marked `shipped` need assets/models/*.safetensors (committed with the repo) and are skipped,
 with the reason, only when a file is absent. None of them reads ../shared.
@@ -8,9 +8,11 @@ import pytest
 import torch
 from skimage import data
 
-from convviz import imaging, restore
-from convviz.models import FFDNet, SubPixelSR, SRCNN
-from convviz.tiling import tiled_apply
+from convviz import restore
+
+from convviz.restoration import imaging
+from convviz.restoration.models import FFDNet, SubPixelSR, SRCNN
+from convviz.restoration.tiling import tiled_apply
 from convviz.train import save_weights
 
 torch.set_num_threads(1)   # the CI box has 2 cores; more threads only spin against each other

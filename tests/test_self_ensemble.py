@@ -1,12 +1,14 @@
-"""convviz.self_ensemble: the dihedral transforms, the averaged net, and the shipped denoiser with it."""
+"""convviz.restoration.self_ensemble: the dihedral transforms, the averaged net, and the shipped denoiser with it."""
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
-from convviz import imaging, restore
-from convviz.self_ensemble import ENSEMBLES, inverse_transform, self_ensemble, transform
+from convviz import restore
+
+from convviz.restoration import imaging
+from convviz.restoration.self_ensemble import ENSEMBLES, inverse_transform, self_ensemble, transform
 
 torch.set_num_threads(1)
 

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from convviz.conv import convolve2d, cross_correlate2d
-from convviz.examples import input_values, kernel_values
-from convviz.figures import grid_figure
+from convviz.lessons.examples import input_values, kernel_values
+from convviz.figures.common import grid_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
-from convviz.sliding_window_figure import sliding_window_figure
-from convviz.snippets import conv2d_snippet
+from convviz.figures.convolution import sliding_window_figure
+from convviz.lessons.snippets import conv2d_snippet
 
 
 @pytest.mark.parametrize("flip", [False, True])
@@ -75,7 +75,7 @@ def test_image_figure_sends_the_image_as_png_with_row_zero_first():
 
     from PIL import Image
 
-    from convviz.figures import image_figure
+    from convviz.figures.common import image_figure
 
     img = np.zeros((4, 6))
     img[0, :] = 1.0                                     # a white top row
@@ -85,7 +85,7 @@ def test_image_figure_sends_the_image_as_png_with_row_zero_first():
 
 
 def test_enlarged_figure_for_a_projector_leaves_the_original_alone():
-    from convviz.figures import enlarged
+    from convviz.figures.common import enlarged
 
     fig = grid_figure(np.arange(12.0).reshape(3, 4), "a grid")
     big = enlarged(fig, factor=1.5)
@@ -99,7 +99,7 @@ def test_enlarged_figure_for_a_projector_leaves_the_original_alone():
 
 
 def test_enlarged_step_figure_widens_the_window_outline_in_every_frame():
-    from convviz.figures import enlarged
+    from convviz.figures.common import enlarged
 
     fig = sliding_window_figure(np.arange(25.0).reshape(5, 5), np.ones((3, 3)), active=1)
     big = enlarged(fig, factor=2)

@@ -8,8 +8,10 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convviz import baselines, imaging
-from convviz.sr_degradation import (DEGRADATIONS, average_pool_downscale, bicubic_downscale_weights,
+from convviz.restoration import baselines
+
+from convviz.restoration import imaging
+from convviz.restoration.degradation import (DEGRADATIONS, average_pool_downscale, bicubic_downscale_weights,
                                     compare_degradations, degrade)
 
 

@@ -4,7 +4,7 @@ import argparse
 import pytest
 import torch
 
-from convviz.models import build
+from convviz.restoration.models import build
 from convviz.train import parse_args, save_weights, warm_start, warm_start_path
 
 torch.set_num_threads(1)

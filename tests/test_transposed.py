@@ -13,12 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz.arithmetic import conv_output_size, output_padding_to_invert, transposed_output_size
-from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_matrix_1d, conv_transpose2d,
+from convviz.matrix import conv_matrix_1d
+from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_transpose2d,
                                 conv_transpose2d_torch, direct_equivalent, insert_zeros, overlap_counts,
                                 overlap_counts_2d, scatter_steps, strided_conv_input_gradient, transposed_size_latex,
                                 note_003_latex)
-from convviz.transposed_figures import scatter_figure
-from convviz.transposed_snippets import conv_transpose2d_snippet
+from convviz.figures.transposed_convolution import scatter_figure
+from convviz.lessons.transposed_snippets import conv_transpose2d_snippet
 
 
 def torch_tconv(x, w, b=None, stride=1, padding=0, output_padding=0, dilation=1):
@@ -233,7 +234,7 @@ def test_bad_shapes_and_unchanged_inputs():
 
 
 def test_other_figures_draw_row_zero_on_top():
-    from convviz.transposed_figures import direct_figure, matrix_figure, overlap_figures, panels_figure, pixel_shuffle_figure
+    from convviz.figures.transposed_convolution import direct_figure, matrix_figure, overlap_figures, panels_figure, pixel_shuffle_figure
     from convviz.upsample import checkerboard_remedies, pixel_shuffle
 
     x = np.arange(6.0).reshape(2, 3)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from convviz.examples import input_values, kernel_values
+from convviz.lessons.examples import input_values, kernel_values
 from convviz.transposed import conv_transpose2d
 from convviz.upsample import upsample
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz.unet import (nearest_working, skip_crops, unet_output_size, unet_table, working_sizes, works)
-from convviz.unet_torch import unet_torch_rows
+from convviz.torch_ref.unet import unet_torch_rows
 
 
 def test_the_papers_numbers():

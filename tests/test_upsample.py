@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz.conv import cross_correlate2d
-from convviz.transposed_snippets import upsample_snippet
+from convviz.lessons.transposed_snippets import upsample_snippet
 from convviz.upsample import (checkerboard_remedies, icnr, interior_spread, pixel_shuffle, pixel_shuffle_torch,
                               pixel_unshuffle, remedy_border, subpixel_conv, upsample, upsample_torch)
 
@@ -115,7 +115,7 @@ def test_pixel_shuffle_torch_helper():
 
 
 def test_upsampling_grid_keeps_note_000_digits():
-    from convviz.transposed_figures import exact_grid_figure
+    from convviz.figures.transposed_convolution import exact_grid_figure
 
     fig = exact_grid_figure(upsample([[6, 8], [3, 4]], 2, "bilinear"), "bilinear ×2")
     assert list(fig.data[0].text[1]) == ["5.25", "5.6875", "6.5625", "7"]

@@ -44,7 +44,7 @@ def test_padding_taps_are_marked_and_zero():
 
 
 def test_caption_writes_the_sum_row_by_row():
-    from convviz.sliding_window_figure import step_caption, window_values
+    from convviz.figures.convolution import step_caption, window_values
 
     x = np.array([[2.0, 1.0], [0.0, 3.0]])
     k = np.array([[1.0, -1.0], [2.0, 1.0]])

@@ -11,11 +11,11 @@ import streamlit as st
 
 from convviz.backprop import delta_slides_over_z, note_003_weight_gradient, stated_gradients
 from convviz.conv import output_shape
-from convviz.examples import CONV_PRESETS, input_values, kernel_values
-from convviz.figures import grid_figure, image_figure
+from convviz.lessons.examples import CONV_PRESETS, input_values, kernel_values
+from convviz.figures.common import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, constant_image_check, display_range, kernel_as_written, sample_photo
-from convviz.sliding_window_figure import sliding_window_figure
-from convviz.torch_check import conv_backward_torch, max_abs_difference
+from convviz.figures.convolution import sliding_window_figure
+from convviz.torch_ref.checks import conv_backward_torch, max_abs_difference
 
 
 def lesson_arrays(preset: str, pattern: str, kernel: str, seed: int, c: int, h: int, w: int, kh: int, kw: int):

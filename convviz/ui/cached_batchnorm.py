@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from convviz import batchnorm_figures as bf
+from convviz.figures import batch_normalization as bf
 from convviz.batchnorm import batch_norm_train
-from convviz.bn_training_demo import compare
+from convviz.lessons.bn_training_demo import compare
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -10,11 +10,11 @@ import numpy as np
 import streamlit as st
 
 from convviz.conv import cross_correlate2d, output_shape
-from convviz.examples import input_values, kernel_values
+from convviz.lessons.examples import input_values, kernel_values
 from convviz.matrix import (circulant_matrix, conv_matrix, conv_matrix_1d, dependency_pattern, full_convolution_matrix, im2col,
                             tap_index)
-from convviz.matrix_figures import COL_COLOUR, ROW_COLOUR, channel_grids_figure, matrix_figure
-from convviz.torch_check import full_convolution_torch, max_abs_difference
+from convviz.figures.convolution_matrix import COL_COLOUR, ROW_COLOUR, channel_grids_figure, matrix_figure
+from convviz.torch_ref.checks import full_convolution_torch, max_abs_difference
 
 PRESETS = {
     "none": "Your own settings",
@@ -155,7 +155,7 @@ def cached_ista(k: int, m: int, n_codes: int, steps: int, lam: float, seed: int)
     step computed five ways (matrix, layer matrices, conv layer in torch, direct torch, autograd) with their gaps."""
     from convviz.ista import (dictionary_matrix, example_problem, first_step_scaling_gap, ista_step_autograd,
                               ista_step_torch, layer_step, layer_step_torch, lipschitz_torch, run_ista)
-    from convviz.matrix_figures import ista_curves_figure, ista_signal_figure
+    from convviz.figures.convolution_matrix import ista_curves_figure, ista_signal_figure
 
     phi, c_true, y = example_problem(k, m, n_codes, seed)
     a = dictionary_matrix(phi, n_codes)                                               # (N + m − 1, K·N)

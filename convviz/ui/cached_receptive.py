@@ -12,7 +12,7 @@ import streamlit as st
 from convviz.receptive import (check_size, default_trials, dilation_stacks, effective_field_window,
                                effective_receptive_field, empirical_receptive_fields, parse_stack, path_counts,
                                receptive_field_table)
-from convviz.receptive_figures import PHOTO_MAX, field_figure, path_count_figure, profile_figure
+from convviz.figures.receptive_fields import PHOTO_MAX, field_figure, path_count_figure, profile_figure
 
 
 

@@ -18,9 +18,13 @@ import time
 import numpy as np
 import streamlit as st
 
-from convviz import baselines, restore, sr_degradation
-from convviz.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
-from convviz.restoration_figures import crop_figure, feature_figure, panel_figure
+from convviz import restore
+
+from convviz.restoration import baselines
+
+from convviz.restoration import degradation as sr_degradation
+from convviz.restoration.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
+from convviz.figures.restoration import crop_figure, feature_figure, panel_figure
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control
 
@@ -206,7 +210,7 @@ def model_info(name: str, mtime: float) -> dict:
 
 def measured_quality(info: dict) -> str:
     """The model card's "Measured quality" section, or a plain sentence when it has no numbers yet."""
-    from convviz.restoration_figures import model_card_section
+    from convviz.figures.restoration import model_card_section
     text = model_card_section(info["card"], "Measured quality")
     if "|" in text:
         return text

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from convviz.examples import input_values, kernel_values
+from convviz.lessons.examples import input_values, kernel_values
 from convviz.matrix import conv_matrix_1d
 from convviz.pooling import max_pool2d
 from convviz.transposed import (conv_transpose2d, conv_transpose2d_torch, direct_equivalent, overlap_counts,
                                 overlap_counts_2d, trans_conv_note_000)
-from convviz.transposed_figures import (direct_figure, exact_grid_figure, matrix_figure, overlap_figures, panels_figure,
+from convviz.figures.transposed_convolution import (direct_figure, exact_grid_figure, matrix_figure, overlap_figures, panels_figure,
                                        pixel_shuffle_figure, scatter_figure)
 from convviz.upsample import (bed_of_nails, checkerboard_remedies, fixed_unpooling_torch, max_unpool2d, pixel_shuffle,
                               pixel_shuffle_example)

@@ -1,6 +1,6 @@
 """Cached views for the convolution zoo page: keyed on the few numbers a section shows, never on arrays.
 
-Each returns (numbers, figures) built by convviz.zoo and convviz.zoo_figures; results are
+Each returns (numbers, figures) built by convviz.zoo and convviz.figures.convolution_zoo; results are
 shared resources, which the page only reads.
 """
 
@@ -10,8 +10,8 @@ import numpy as np
 import streamlit as st
 
 from convviz import zoo
-from convviz.figures import grid_figure
-from convviz.zoo_figures import (channel_grid, connection_figure, cost_bars_figure, decimals_text, outline_cells,
+from convviz.figures.common import grid_figure
+from convviz.figures.convolution_zoo import (channel_grid, connection_figure, cost_bars_figure, decimals_text, outline_cells,
                                  outline_window, pooling_formula_markdown, receptive_figure, taps_figure,
                                  tiled_kernels_figure)
 

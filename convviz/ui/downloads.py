@@ -10,8 +10,8 @@ from typing import Callable
 
 import streamlit as st
 
-from convviz.exports import GIF_SIZE, PNG_SIZE, Scene, gif_bytes, png_bytes, svg_text
-from convviz.step_scenes import MAX_FRAMES
+from convviz.slides.exports import GIF_SIZE, PNG_SIZE, Scene, gif_bytes, png_bytes, svg_text
+from convviz.lessons.step_scenes import MAX_FRAMES
 
 
 def export_buttons(stem: str, scene: Callable[[], Scene], scenes: Callable[[], list[Scene]], code: str | None,

@@ -180,36 +180,3 @@ def toggle_control(label: str, key: str, default: bool = False, *, container=Non
     _write_url(key, bool(value), default)
     _warn(box, problem)
     return bool(value)
-
-
-def step_control(label: str, key: str, count: int, *, container=None, player: bool = False) -> int:
-    """Choose one of `count` steps with a slider and ◀ / ▶ buttons; the step is in the URL.
-
-    A step left over from a larger view (the output shrank) is clamped to the last one. With
-    `player=True`, Play / Pause and a speed come under it (convviz.ui.stepping; the caller puts
-    the view in a fragment with run_every=play_interval(key)).
-    """
-    from convviz.ui.stepping import go_to, pause, play_controls     # stepping builds on this module
-
-    box = container or st
-    last = count - 1
-    if last <= 0:
-        st.session_state.pop(key, None)
-        st.query_params.pop(key, None)
-        return 0
-    problem = _seed_from_url(key, parse_int(0, last), 0)
-    st.session_state[key] = max(0, min(last, int(st.session_state[key])))
-    row = box.container()
-    if player:                                     # drawn below the slider, run first (it may move the step)
-        play_controls(key, list(range(count)), container=box.container())
-
-    current = st.session_state[key]                # ◀ / ▶ go to a step fixed now (a repeated click is harmless)
-    prev_col, slider_col, next_col = row.columns([1, 10, 1], vertical_alignment="bottom")
-    prev_col.button("◀", key=f"{key}_prev", on_click=go_to, args=(key, max(0, current - 1)), help="previous step",
-                    width="stretch")
-    next_col.button("▶", key=f"{key}_next", on_click=go_to, args=(key, min(last, current + 1)), help="next step",
-                    width="stretch")
-    value = slider_col.slider(label, 0, last, key=key, on_change=pause, args=(key,))
-    _write_url(key, value, 0)
-    _warn(box, problem)
-    return int(value)

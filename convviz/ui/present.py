@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from convviz.figures import enlarged
+from convviz.figures.common import enlarged
 from convviz.ui.params import LINK_PROBLEMS, toggle_control
 
 KEY = "present"

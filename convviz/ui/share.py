@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from convviz.links import qr_png, view_url
+from convviz.lessons.links import qr_png, view_url
 
 FALLBACK = "http://localhost:8501/"     # AppTest and scripts have no browser address
 

@@ -17,7 +17,7 @@ MAX_N, MAX_DEPTH = 2048, 5
 @st.cache_resource(max_entries=64, show_spinner=False)
 def torch_agreement(n: int, depth: int, padded: bool) -> tuple[bool, int]:
     """(whether a tiny torch U-Net's shapes equal the table at every step, number of steps)."""
-    from convviz.unet_torch import unet_torch_rows
+    from convviz.torch_ref.unet import unet_torch_rows
 
     table = unet_table(n, depth, padded)
     return unet_torch_rows(n, depth, padded) == table, len(table)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from convviz.serve import CHROMIUM, launch_chromium, running_app
+from convviz.testing.serve import CHROMIUM, launch_chromium, running_app
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 

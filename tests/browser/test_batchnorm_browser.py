@@ -6,8 +6,8 @@ new numbers and a new link, a bad link shows messages. The training demo runs on
 from playwright.sync_api import expect
 
 from convviz.batchnorm import batch_norm_train
-from convviz.batchnorm_figures import lesson_batch
-from convviz.serve import wait_for_app
+from convviz.figures.batch_normalization import lesson_batch
+from convviz.testing.serve import wait_for_app
 
 TINY = "demo_steps=10"
 

@@ -6,7 +6,7 @@ The `page` fixture fails the test on any JavaScript error. Waits are for text, n
 import os
 from urllib.parse import quote
 
-from convviz.serve import wait_for_app
+from convviz.testing.serve import wait_for_app
 
 SLOW = 120_000   # ms: a cold model load on a shared 2-core machine
 

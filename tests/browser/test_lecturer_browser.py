@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from convviz.exports import GIF_SIZE, PNG_SIZE
-from convviz.serve import wait_for_app
+from convviz.slides.exports import GIF_SIZE, PNG_SIZE
+from convviz.testing.serve import wait_for_app
 from convviz.ui.layout import LESSONS
 
 LESSON_PAGES = [lesson.page[:-3] for lesson in LESSONS if lesson.available]

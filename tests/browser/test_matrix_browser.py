@@ -9,7 +9,7 @@ import ast
 import numpy as np
 
 from convviz.conv import cross_correlate2d
-from convviz.serve import wait_for_app
+from convviz.testing.serve import wait_for_app
 from convviz.ui.cached_matrix import matrix_arrays
 
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from convviz.conv import cross_correlate2d
-from convviz.examples import input_values, kernel_values
-from convviz.serve import wait_for_app
+from convviz.lessons.examples import input_values, kernel_values
+from convviz.testing.serve import wait_for_app
 from convviz.ui.layout import LESSONS
 
 PAGES = [("home", "")] + [(lesson.page[:-3], lesson.page[:-3]) for lesson in LESSONS if lesson.available]
@@ -116,7 +116,7 @@ def test_next_button_steps_the_window_and_the_link(page, app_url):
 
 def test_deep_link_on_a_fresh_server_gets_the_app_navigation(browser):
     """Until app.py has run once, Streamlit runs pages/*.py alone for a deep link (its v1 mode)."""
-    from convviz.serve import running_app
+    from convviz.testing.serve import running_app
 
     with running_app() as url:
         context = browser.new_context(viewport={"width": 1440, "height": 1000})

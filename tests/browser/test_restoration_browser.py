@@ -15,7 +15,7 @@ from PIL import Image
 from skimage import data
 
 from convviz import restore
-from convviz.serve import wait_for_app
+from convviz.testing.serve import wait_for_app
 
 NETWORK_TIMEOUT = 120_000   # ms: first model load plus CPU inference on a busy machine
 

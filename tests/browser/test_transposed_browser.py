@@ -7,8 +7,8 @@ import ast
 import numpy as np
 from playwright.sync_api import expect
 
-from convviz.examples import input_values, kernel_values
-from convviz.serve import wait_for_app
+from convviz.lessons.examples import input_values, kernel_values
+from convviz.testing.serve import wait_for_app
 from convviz.transposed import conv_transpose2d
 
 X, W = input_values("random", 1, 3, 3, 0)[0], kernel_values("random", 1, 3, 3, 0)[0]

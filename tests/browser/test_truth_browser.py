@@ -4,7 +4,7 @@ statement and its "From the course notes" callout, and is saved as a screenshot 
 
 import pytest
 
-from convviz.serve import wait_for_app
+from convviz.testing.serve import wait_for_app
 
 SECTIONS = [   # (name, link, heading to scroll to, words that must be on the page)
     ("backward_conv", "/convolution?op=conv&grad=random", "Backward pass: where the gradient goes (note 003)",

@@ -2,7 +2,7 @@
 numbers and the link, a bad link shows messages. Screenshots land in tests/browser/screenshots/."""
 
 from convviz import zoo
-from convviz.serve import wait_for_app
+from convviz.testing.serve import wait_for_app
 
 
 def open_zoo(page, url):

@@ -1,7 +1,7 @@
 """Figures for the transposed-convolution lesson: scatter animation, zero-insertion view,
 overlap counts, remedies side by side, upsampling grids and the pixel shuffle picture.
 
-All grids have row 0 at the top (convviz.figures). The scatter animation is played by plotly.js
+All grids have row 0 at the top (convviz.figures.common). The scatter animation is played by plotly.js
 (FramedFigure, plain-dict frames): frames replace heatmap data, so they use redraw=True.
 """
 
@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from convviz.conv import as_pair
-from convviz.figures import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text
+from convviz.figures.common import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text
 from convviz.transposed import DirectEquivalent, scatter_geometry, scatter_steps
 
 STAMP = "#e4007c"        # magenta: the input cell being scattered and where its stamp lands
@@ -226,7 +226,7 @@ def matrix_figure(a: np.ndarray, title: str, labels: np.ndarray | None = None) -
 
 def exact_grid_figure(z, title: str) -> go.Figure:
     """A small grid whose labels keep up to 4 decimals (5.6875, not 5.69; 2 above 8 cells), for upsampling."""
-    from convviz.figures import grid_figure
+    from convviz.figures.common import grid_figure
 
     z = np.asarray(z, dtype=np.float64)
     places = 4 if max(z.shape) <= 8 else 2                   # bigger grids have narrower cells

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from convviz.arithmetic import unreached_positions
 from convviz.conv import as_pair, cross_correlate2d, standardize
-from convviz.figures import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text, short_number
+from convviz.figures.common import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text, short_number
 from convviz.window import one_map_view, padded_input
 
 WINDOW = "#e4007c"      # magenta: the window and the output cell it produces

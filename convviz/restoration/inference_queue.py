@@ -75,4 +75,4 @@ class FairQueue:
 
 
 INFERENCE = FairQueue(slots=1)   # one run uses every core (CPU) or the whole GPU
-DECODING = FairQueue(slots=1)    # one upload decoded at a time (convviz.image_input: 0.5 GB for 40 MP)
+DECODING = FairQueue(slots=1)    # one upload decoded at a time (convviz.restoration.image_input: 0.5 GB for 40 MP)

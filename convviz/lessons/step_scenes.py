@@ -1,4 +1,4 @@
-"""The three step-by-step views as exportable scenes (convviz.exports), one scene per step.
+"""The three step-by-step views as exportable scenes (convviz.slides.exports), one scene per step.
 
 - sliding window: padded input, kernel and output of a convolution, at output cell `pos`;
 - transposed scatter: input, kernel, this cell's stamp and the running sum, at input cell `t`;
@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from convviz.conv import cross_correlate2d, standardize
-from convviz.exports import Box, Panel, Scene
-from convviz.figures import short_number
+from convviz.slides.exports import Box, Panel, Scene
+from convviz.figures.common import short_number
 from convviz.receptive import describe, field_bounds, receptive_field_table
 from convviz.transposed import scatter_geometry, scatter_steps
 from convviz.window import one_map_view, padded_input

@@ -15,7 +15,7 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 
-from convviz.figures import FONT, grid_trace, number_text, style_grid_axes
+from convviz.figures.common import FONT, grid_trace, number_text, style_grid_axes
 
 ROW_COLOUR = "#d6007e"       # output cell / row of A
 COL_COLOUR = "#1a9850"       # input cell / column of A

@@ -11,7 +11,7 @@ Denoising (scikit-image), each tuned by the noise level sigma (0-255 scale) and 
 Scores: `denoise_scores` is PSNR (data range 1) and SSIM (skimage.metrics, data_range=1, 7x7
 window, colour with channel_axis) on the image as shown. Super-resolution follows the protocol
 of convviz/evaluate.py: LR = PIL bicubic downscale of the uint8 image cropped to a multiple of s,
-PSNR and SSIM on Y (BT.601, convviz.imaging) with s border pixels shaved.
+PSNR and SSIM on Y (BT.601, convviz.restoration.imaging) with s border pixels shaved.
 Checked in tests/test_baselines.py.
 """
 
@@ -22,7 +22,7 @@ from skimage.filters import gaussian, median
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
 
-from convviz import imaging
+from convviz.restoration import imaging
 
 DENOISERS = {
     "gaussian": "Gaussian blur",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from convviz.conv import as_pair
-from convviz.snippets import _literal
+from convviz.lessons.snippets import _literal
 
 
 def conv_transpose2d_snippet(x, w, stride=1, padding=0, output_padding=0, dilation=1) -> str:

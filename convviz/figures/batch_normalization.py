@@ -4,7 +4,7 @@ Data: a seeded N×C×H×W batch whose channels have different means and spreads 
 normalising each channel visibly does something), a stream of such batches for the running
 statistics, a small conv for folding, and the same numbers from torch.nn.BatchNorm2d in float64.
 Figures: the tensor drawn as N rows × C columns of H×W blocks, row 0 at the top (as
-convviz.figures), with the cells that share one set of statistics highlighted, for batch, layer,
+convviz.figures.common), with the cells that share one set of statistics highlighted, for batch, layer,
 instance and group norm; histograms before and after; running statistics over steps; loss curves.
 """
 
@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from convviz.batchnorm import batch_norm_eval, batch_norm_train, fold_into_conv, update_running_stats
 from convviz.conv import cross_correlate2d
-from convviz.figures import FONT, grid_trace, style_grid_axes
+from convviz.figures.common import FONT, grid_trace, style_grid_axes
 
 # Each channel's population: mean and standard deviation (channel c uses row c).
 CHANNEL_MEANS = (3.0, -2.0, 0.5, 6.0)

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from convviz.figures import short_number
+from convviz.figures.common import short_number
 
 MAGENTA = "#e4007c"
 NEGATIVE, ZERO, POSITIVE = np.array([33, 102, 172]), np.array([255, 255, 255]), np.array([178, 24, 43])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from convviz.figures import FONT, png_data_uri, short_number
+from convviz.figures.common import FONT, png_data_uri, short_number
 from convviz.receptive import field_bounds
 
 FIELD = "#e4007c"          # magenta: the receptive field (as the window on the convolution page)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageOps
 
-from convviz.inference_queue import DECODING
+from convviz.restoration.inference_queue import DECODING
 
 MIN_SIDE = 8                    # pixels: the denoiser halves the image, SR at x4 needs a few LR pixels
 MAX_DECODE_PIXELS = 64_000_000  # refused above this (a 48 MP phone photo is fine; a decompression bomb is not)
@@ -192,7 +192,7 @@ def decode_image(data: bytes, name: str = "The file", *, max_pixels: int = MAX_P
 
     large: what happens above max_pixels, "shrink" (the whole image, Lanczos) or "crop" (the centre
     piece with the shrunk size, every pixel as stored: a photo's real noise survives).
-    One upload is decoded at a time across sessions (convviz.inference_queue.DECODING): a 19 MB
+    One upload is decoded at a time across sessions (convviz.restoration.inference_queue.DECODING): a 19 MB
     PNG of 40 MP needs about 0.5 GB while it is decoded, so memory stays bounded when many arrive.
     """
     with DECODING.turn():

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convviz.inference_queue import INFERENCE
+from convviz.restoration.inference_queue import INFERENCE
 
 SIZE = 12                # image side, pixels
 CLASSES = 4              # grating orientations: 0°, 45°, 90°, 135°
@@ -113,7 +113,7 @@ def compare(lrs: tuple[float, float], steps: int, batch_size: int = 32, seed: in
     "cpu_seconds": CPU time of this thread}.
 
     Runs in one CPU thread (the thread count is restored afterwards), one demo or network run at a
-    time across sessions (convviz.inference_queue: torch's thread count is process-wide, so two
+    time across sessions (convviz.restoration.inference_queue: torch's thread count is process-wide, so two
     demos at once could leave it at 1). The first call in a process also pays about 1.5 s CPU of
     torch's one-time set-up (autograd, optimizer).
     """

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
-from convviz.figures import image_figure
-from convviz.image_input import resize
+from convviz.figures.common import image_figure
+from convviz.restoration.image_input import resize
 
 DISPLAY_SIDE = 560   # longest side of a full panel on screen, in pixels
 CROP_DISPLAY = 280   # a crop is enlarged by whole pixels to at least about this size

@@ -6,9 +6,9 @@
 
 `build(arch, **config)` makes any of them from the name and config stored in a weights file.
 """
-from convviz.models.ffdnet import FFDNet
-from convviz.models.srcnn import SRCNN
-from convviz.models.subpixel import SubPixelSR
+from convviz.restoration.models.ffdnet import FFDNet
+from convviz.restoration.models.srcnn import SRCNN
+from convviz.restoration.models.subpixel import SubPixelSR
 
 ARCHITECTURES = {"ffdnet": FFDNet, "srcnn": SRCNN, "subpixel": SubPixelSR}
 

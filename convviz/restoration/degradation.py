@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from convviz import baselines, imaging
+from convviz.restoration import baselines
+
+from convviz.restoration import imaging
 
 DEGRADATIONS = {"bicubic": "Bicubic downscaling (PIL, as the networks were trained)",
                 "average": "r×r average pooling (note 000)"}

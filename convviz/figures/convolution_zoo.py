@@ -1,6 +1,6 @@
 """Figures for the convolution zoo page (convviz/zoo.py computes, this draws).
 
-Grids use convviz.figures.grid_figure: row 0 at the top, values on the cells.
+Grids use convviz.figures.common.grid_figure: row 0 at the top, values on the cells.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from convviz.figures import FONT, grid_figure
+from convviz.figures.common import FONT, grid_figure
 
 GROUP_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6",
                  "#9d755d", "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d"]

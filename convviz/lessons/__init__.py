@@ -1,0 +1,1 @@
+"""Lessons: one module per page (presets, worked examples, explanations, code snippets, scene builders)."""

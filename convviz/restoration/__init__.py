@@ -1,0 +1,1 @@
+"""Restoration: the denoising and super-resolution networks, inference, tiling, self-ensemble, noise level, image I/O, metrics, classical baselines."""
