@@ -1,26 +1,16 @@
 """The "Sizes through a U-Net" section of the receptive-field page: controls (un_pad, un_n, un_depth),
-the per-step table, working input sizes near the chosen one, and the agreement with a torch U-Net."""
+the per-step table, working input sizes near the chosen one, and the agreement with a torch U-Net.
+The numbers and sentences come from convviz.lessons.receptive_fields (UNetSettings)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from convviz.unet import PAPER_INPUT, nearest_working, unet_table
+from convviz.lessons import receptive_fields as lesson
+from convviz.lessons.receptive_fields import UNET_DEFAULT_N, UNET_MAX_DEPTH, UNET_MAX_N, UNET_VARIANTS, UNetSettings
+from convviz.ui.cached_receptive import torch_agreement
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, int_control
-
-VARIANTS = {"valid": "Valid 3×3 convs (the paper's)", "padded": "Padded 3×3 convs (\"same\")"}
-DEFAULT_N = {"valid": PAPER_INPUT, "padded": 512}    # each goes through at every depth 1–5
-MAX_N, MAX_DEPTH = 2048, 5
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def torch_agreement(n: int, depth: int, padded: bool) -> tuple[bool, int]:
-    """(whether a tiny torch U-Net's shapes equal the table at every step, number of steps)."""
-    from convviz.torch_ref.unet import unet_torch_rows
-
-    table = unet_table(n, depth, padded)
-    return unet_torch_rows(n, depth, padded) == table, len(table)
 
 
 def _reset_size() -> None:
@@ -37,29 +27,20 @@ def unet_section() -> None:
                 "(n → n − 2) the encoder map is larger and is centre-cropped first; with **padded** ones "
                 "(n → n) nothing is cropped. Every pool must see an even size.")
     cols = st.columns(3)
-    variant = choice_control("Convolutions", "un_pad", VARIANTS, "valid", container=cols[0], on_change=_reset_size)
-    n = int_control("Input size (pixels per side)", "un_n", 1, MAX_N, DEFAULT_N[variant], container=cols[1])
-    depth = int_control("Depth (pooling steps)", "un_depth", 1, MAX_DEPTH, 4, container=cols[2])
-    padded = variant == "padded"
-    near = nearest_working(n, depth, padded)
-    near_text = ", ".join(f"{a} → {b}" for a, b in near) or "none up to 4096"
+    variant = choice_control("Convolutions", "un_pad", UNET_VARIANTS, "valid", container=cols[0], on_change=_reset_size)
+    settings = UNetSettings(variant,
+                            int_control("Input size (pixels per side)", "un_n", 1, UNET_MAX_N, UNET_DEFAULT_N[variant],
+                                        container=cols[1]),
+                            int_control("Depth (pooling steps)", "un_depth", 1, UNET_MAX_DEPTH, 4, container=cols[2]))
     try:
-        table = unet_table(n, depth, padded)
+        table = settings.table()
     except ValueError as error:
         show_problem(error)
-        st.markdown(f"Input sizes that go through (input → output): {near_text}.")
+        st.markdown(f"Input sizes that go through (input → output): {lesson.unet_near(settings)[1]}.")
         return
     st.dataframe(table, hide_index=True, key="unet_table", height=min(600, 38 + 35 * len(table)))
-    crops = [row["skip"] for row in table if row["skip"]]
-    st.markdown(f"A **{n} × {n}** input gives a **{table[-1]['size out']} × {table[-1]['size out']}** output. "
-                + (f"Skip crops, deepest first: {', '.join(crops)}." if not padded else
-                   "The skips need no crop.")
-                + f" Input sizes that go through near {n} (input → output): {near_text}"
-                + (f"; they are 2^{depth} = {1 << depth} apart." if len(near) > 1 else "."))
-    agree, steps = torch_agreement(n, depth, padded)
-    st.markdown(f"**Torch check.** A U-Net built in torch (2 channels per map, float64) run on a {n} × {n} input "
-                + (f"has these sizes at all {steps} steps ✓." if agree else
-                   f"**disagrees with the table** ✗ ({steps} steps)."))
+    st.markdown(lesson.unet_summary(settings, table))
+    st.markdown(lesson.torch_text(settings, *torch_agreement(settings)))
     course_note("Note 000 says U-Net uses \"residual connections across each dimension reduction stage\". Its skip "
                 "connections concatenate the (cropped) encoder map with the decoder's, as note 003 says; they do "
                 "not add it.")

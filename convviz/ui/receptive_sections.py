@@ -1,0 +1,156 @@
+"""Sections of the receptive-field page that carry their own controls: the stack (preset or editor),
+the field of one unit with the effective field (a fragment), and the dilation comparison.
+
+Each reads its URL-bound controls, builds the lesson's settings object once
+(convviz.lessons.receptive_fields) and passes it to the cached builders.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from convviz.figures.receptive_fields import draws_photo
+from convviz.lessons import receptive_fields as lesson
+from convviz.lessons.receptive_fields import DEFAULT_STACK, PRESET_NAMES, PRESET_NOTES, DilationSettings, FieldSettings
+from convviz.lessons.step_scenes import field_scene, growth_scenes
+from convviz.receptive import effective_field_cost, effective_width_text, stack_rows
+from convviz.ui import cached_receptive as cached
+from convviz.ui.downloads import export_buttons
+from convviz.ui.layout import show_problem
+from convviz.ui.params import choice_control, int_control, toggle_control
+from convviz.ui.present import chart, settings_box
+from convviz.ui.stepping import play_controls, play_interval, step_control
+
+
+def _number(label, low, high, default, help):
+    return st.column_config.NumberColumn(label, min_value=low, max_value=high, step=1, default=default,
+                                         required=True, help=help)
+
+
+def _custom_stack(top) -> FieldSettings:
+    """n from its control, the stack from the link (`stack`), then the student's edits in the table."""
+    n = int_control("Input size n (pixels per side)", "n", 1, lesson.MAX_N, 5, container=top[1])
+    raw, problem = lesson.link_stack(st.query_params.get("stack", DEFAULT_STACK))
+    if problem:
+        st.warning(problem, icon=":material/warning:")
+    settings = FieldSettings.from_text(n, raw)
+    st.markdown("Edit the layers (**c**onv or **p**ool, kernel k, stride s, padding p, dilation d); "
+                "add or delete rows at the bottom and left. Kernels are square.")
+    frame = pd.DataFrame(stack_rows(settings.layers), columns=["kind", "k", "s", "p", "d"]).astype(
+        {"k": "int64", "s": "int64", "p": "int64", "d": "int64"})
+    edited = st.data_editor(
+        frame, key=f"stack_editor:{settings.stack}", num_rows="dynamic", width="content",
+        column_config={"kind": st.column_config.SelectboxColumn("kind", options=["conv", "pool"], default="conv",
+                                                                required=True),
+                       "k": _number("k", 1, 64, 3, "kernel size"), "s": _number("s", 1, 16, 1, "stride"),
+                       "p": _number("p", 0, 64, 0, "zero padding on each side"),
+                       "d": _number("d", 1, 32, 1, "dilation (a pool has 1)")})
+    try:
+        settings = FieldSettings.from_rows(n, edited.to_dict("records"))
+    except ValueError as error:
+        show_problem(ValueError(f"{error} The numbers below use the stack before this edit."))
+    if settings.stack == DEFAULT_STACK:
+        st.query_params.pop("stack", None)
+    else:
+        st.query_params["stack"] = settings.stack
+    st.caption(f"In the link: `stack={settings.stack}`")
+    return settings
+
+
+def stack_settings() -> FieldSettings:
+    """The settings box: a preset (with a button to edit a copy) or the student's own stack."""
+    with settings_box():
+        top = st.columns(2)
+        preset = choice_control("Preset", "preset", PRESET_NAMES, "custom", container=top[0])
+        if preset == "custom":
+            return _custom_stack(top)
+        settings = FieldSettings.from_preset(preset)
+        st.info(PRESET_NOTES[preset], icon=":material/info:")
+
+        def edit_copy():
+            st.session_state["preset"] = "custom"
+            st.session_state["n"] = settings.n
+            st.query_params["stack"] = settings.stack
+
+        st.button("Edit a copy of this stack", key="edit_copy", on_click=edit_copy, icon=":material/edit:")
+        return settings
+
+
+def field_steps(settings: FieldSettings, table: list[dict], code: str) -> None:
+    """The field of one unit and the effective field: ◀ / ▶ and autoplay over layers rerun only this part."""
+    n, layers = settings.n, settings.layers
+
+    @st.fragment(run_every=play_interval("layer"))       # the interval is read again on every full run
+    def steps():
+        st.header("The field of one output unit")
+        options = {"last": f"the last layer ({table[-1]['name']})"} | {str(i): f"{i}: {row['name']}"
+                                                                       for i, row in enumerate(table[1:], start=1)}
+        if st.session_state.get("layer", "last") not in options:       # left over from a longer stack
+            st.session_state.pop("layer", None)
+            st.query_params.pop("layer", None)
+        growth = [str(i) for i in range(1, len(layers))] + ["last"]     # the field growing, layer by layer
+        cols = st.columns([1, 2])
+        layer_box = cols[0].container()
+        play_controls("layer", growth, container=cols[0], arrows=True)   # drawn under the layer, run first
+        choice = choice_control("Layer", "layer", options, "last", container=layer_box)
+        depth = len(layers) if choice == "last" else int(choice)
+        row, upto = table[depth], settings.up_to(depth)
+        with cols[1]:
+            pos = step_control(f"Output unit (reading order, {row['n']}×{row['n']} units)", "unit", row["n"] ** 2)
+        unit = divmod(pos, row["n"])
+        st.markdown(lesson.unit_text(n, row, unit))
+        photo = draws_photo(n, row, unit)
+        chart(cached.field_figure(upto, unit, photo, False), key="field_figure")
+        st.caption("Magenta box: the receptive field (× its centre); dashed: the input's border. "
+                   + ("scikit-image's astronaut photo, resized to the input size." if photo else
+                      "Each cell is one input pixel; pink cells are inside the field."))
+        export_buttons("receptive_field", lambda: field_scene(n, list(layers), depth, unit),
+                       lambda: growth_scenes(n, list(layers)), code, steps=len(layers))
+        effective_section(upto, row)
+
+    steps()
+
+
+def effective_section(upto: FieldSettings, row: dict) -> None:
+    st.header("The effective receptive field")
+    st.markdown("r counts every pixel that *can* reach a unit. Luo et al. (2016) showed that with random weights "
+                "and ReLUs the gradient is spread like a Gaussian: the middle of the field matters far more "
+                "than its edge, so the **effective** field (the fewest contiguous columns holding 95% "
+                "of the gradient) can be much narrower than r.")
+    n = upto.n
+    trials = lesson.erf_trials(n)
+    cost = effective_field_cost(n, list(upto.layers), trials)
+    show_erf = toggle_control(f"Compute the effective field (mean |gradient| over {trials} random networks)", "erf",
+                              True)
+    if show_erf and cost > lesson.ERF_BUDGET:
+        st.info(f"This stack would take {cost / 1e9:,.1f} billion multiply-adds to average here (the limit is "
+                f"{lesson.ERF_BUDGET / 1e9:.1f}); try a smaller input or smaller kernels.", icon=":material/hourglass:")
+    elif show_erf:
+        centre = (row["n"] - 1) // 2
+        photo = draws_photo(n, row, (centre, centre))
+        start, width = cached.effective_window(upto)
+        cols = st.columns(2)
+        chart(cached.field_figure(upto, (centre, centre), photo, True), key="erf_figure", container=cols[0])
+        chart(cached.profile_figure(upto), key="erf_profile", container=cols[1])
+        cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: "
+                         + effective_width_text(width, start, row["r"], n))
+        st.caption(f"Mean |∂ output / ∂ input| over {trials} Kaiming-initialised networks with ReLUs and max "
+                   "pooling, each with 4 channels and a random input: " +
+                   ("orange cells, 1 at the peak." if not photo else
+                    "the photo is lit where it is large (smoothed: max pooling leaves a speckled map)."))
+
+
+def dilation_section() -> None:
+    st.header("Dilation: a wider field for the same cost")
+    st.markdown("Stacking stride-1 convs grows r by (k−1) per layer. Doubling the dilation at every layer "
+                "(d = 1, 2, 4, …) grows it exponentially, with the **same** weights and multiply-adds per output.")
+    cols = st.columns(2)
+    settings = DilationSettings(int_control("Kernel size k", "k", 2, 5, 3, container=cols[0]),
+                                int_control("Layers", "depth", 1, 6, 3, container=cols[1]))
+    stacks, tables, counts_fig = cached.dilation_comparison(settings)
+    st.dataframe(lesson.dilation_rows(settings, stacks, tables), hide_index=True, key="dilation_table")
+    chart(counts_fig, key="dilation_figure")
+    st.caption("Each cell: how many paths join that input cell to the centre output (the gradient with every weight 1). "
+               + ("Doubling d leaves no holes in the field; with k = 3, d = 1, 3, 9, … would reach every cell exactly once."
+                  if settings.kernel_size == 3 else "Doubling d leaves no holes in the field."))
