@@ -28,30 +28,53 @@ def as_pair(value, name: str = "value") -> tuple[int, int]:
     return pair
 
 
-def standardize(x, w, bias=None):
-    """Bring x, w, bias to x (C, H, W), w (C_out, C, kh, kw), bias (C_out,) float64.
-
-    Returns (x, w, bias, squeeze_channel): squeeze_channel is True when the caller gave a
-    single output map (w of shape (kh, kw) or (C, kh, kw)) and expects (H', W') back.
-    """
+def as_chw(x, channels: str = "C") -> np.ndarray:
+    """x (H, W) or (C, H, W) as (C, H, W) float64."""
     x = np.asarray(x, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
     if x.ndim == 2:
         x = x[None]                                              # (1, H, W)
     elif x.ndim != 3:
-        raise ValueError(f"x must be (H, W) or (C, H, W), got shape {x.shape}.")
-    squeeze = w.ndim in (2, 3)
+        raise ValueError(f"x must be (H, W) or ({channels}, H, W), got shape {x.shape}.")
+    return x
+
+
+def as_kernel(w, channels: int, transposed: bool = False) -> tuple[np.ndarray, bool]:
+    """w as 4-D float64, and whether the caller gave a single output map (squeeze).
+
+    Conv layout (transposed=False): (kh, kw), (C, kh, kw) or (C_out, C, kh, kw) -> (C_out, C, kh, kw).
+    Transposed layout, torch's (transposed=True): (kh, kw) or (C_in, C_out, kh, kw), kept as (C_in, C_out, kh, kw).
+    `channels` is the input's C, checked against the kernel's input-channel axis.
+    """
+    w = np.asarray(w, dtype=np.float64)
+    layouts = ("(kh, kw) or torch's transposed layout (C_in, C_out, kh, kw)" if transposed
+               else "(kh, kw), (C, kh, kw) or (C_out, C, kh, kw)")
+    squeeze = w.ndim == 2 or (w.ndim == 3 and not transposed)
     if w.ndim == 2:
-        if x.shape[0] != 1:
-            raise ValueError("A (kh, kw) kernel needs a 2-D input (H, W); give (C, kh, kw) for channels.")
+        if channels != 1:
+            raise ValueError("A (kh, kw) kernel needs a 2-D input (H, W); give "
+                             f"{'(C_in, C_out, kh, kw)' if transposed else '(C, kh, kw)'} for channels.")
         w = w[None, None]                                        # (1, 1, kh, kw)
-    elif w.ndim == 3:
+    elif w.ndim == 3 and not transposed:
         w = w[None]                                              # (1, C, kh, kw)
     elif w.ndim != 4:
-        raise ValueError(f"w must be (kh, kw), (C, kh, kw) or (C_out, C, kh, kw), got shape {w.shape}.")
-    if w.shape[1] != x.shape[0]:
-        raise ValueError(f"The kernel has {w.shape[1]} input channels but x has {x.shape[0]}.")
-    c_out = w.shape[0]
+        raise ValueError(f"w must be {layouts}, got shape {w.shape}.")
+    c_in = w.shape[0] if transposed else w.shape[1]
+    if c_in != channels:
+        where = " (its first axis)" if transposed else ""
+        raise ValueError(f"The kernel has {c_in} input channels{where} but x has {channels}.")
+    return w, squeeze
+
+
+def standardize(x, w, bias=None, transposed: bool = False):
+    """Bring x, w, bias to x (C, H, W), w 4-D (as_kernel's layouts), bias (C_out,) float64.
+
+    Returns (x, w, bias, squeeze_channel): squeeze_channel is True when the caller gave a
+    single output map (w of shape (kh, kw), or (C, kh, kw) for a conv) and expects (H', W') back.
+    transposed=True reads w in torch's transposed layout (C_in, C_out, kh, kw).
+    """
+    x = as_chw(x, "C_in" if transposed else "C")
+    w, squeeze = as_kernel(w, x.shape[0], transposed)
+    c_out = w.shape[1] if transposed else w.shape[0]
     if bias is None:
         b = np.zeros(c_out)
     else:

@@ -62,7 +62,7 @@ def seeded_noise(shape: tuple, index: int, sigma: float) -> torch.Tensor:
 
 def noisy_pair(path: Path, index: int, sigma: float):
     """(clean, noisy) float64 (H, W): clean = PNG / 255, noisy = clean + seeded noise, unclipped."""
-    clean = np.asarray(Image.open(path).convert("L"), dtype=np.float64) / 255.0
+    clean = imaging.to_float(Image.open(path).convert("L"))
     noise = seeded_noise(clean.shape, index, sigma).double().numpy()
     return clean, clean + noise
 

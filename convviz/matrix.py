@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from convviz.arithmetic import output_padding_to_invert
-from convviz.conv import as_pair, output_shape
+from convviz.conv import as_kernel, as_pair, output_shape
 from convviz.transposed import conv_transpose2d
 
 MAX_MATRIX_ENTRIES = 1024 * 1024   # the page builds A densely: 8.4 MB of float64 at most (a 32×32 same-padded input)
@@ -36,18 +36,7 @@ def _shapes(input_shape, w):
         raise ValueError(f"input_shape must be (H, W) or (C, H, W), got {tuple(input_shape)}.")
     if min(shape) < 1:
         raise ValueError(f"Every input size must be at least 1, got {shape}.")
-    w = np.asarray(w, dtype=np.float64)
-    squeeze = w.ndim in (2, 3)
-    if w.ndim == 2:
-        if shape[0] != 1:
-            raise ValueError("A (kh, kw) kernel needs a 2-D input (H, W); give (C, kh, kw) for channels.")
-        w = w[None, None]                                                # (1, 1, kh, kw)
-    elif w.ndim == 3:
-        w = w[None]                                                      # (1, C, kh, kw)
-    elif w.ndim != 4:
-        raise ValueError(f"w must be (kh, kw), (C, kh, kw) or (C_out, C, kh, kw), got shape {w.shape}.")
-    if w.shape[1] != shape[0]:
-        raise ValueError(f"The kernel has {w.shape[1]} input channels but the input has {shape[0]}.")
+    w, squeeze = as_kernel(w, shape[0])
     return shape, w, squeeze
 
 

@@ -15,17 +15,13 @@ from __future__ import annotations
 import numpy as np
 
 from convviz.arithmetic import conv_output_size
-from convviz.conv import as_pair
+from convviz.conv import as_chw, as_pair
 
 
 def _windows(x, kernel_size, stride, padding, fill) -> tuple[np.ndarray, bool]:
     """All pooling windows as an array (C, H', W', kh, kw), and whether x was 2-D."""
-    x = np.asarray(x, dtype=np.float64)
-    flat = x.ndim == 2
-    if flat:
-        x = x[None]
-    if x.ndim != 3:
-        raise ValueError(f"x must be (H, W) or (C, H, W), got shape {x.shape}.")
+    flat = np.ndim(x) == 2
+    x = as_chw(x)
     kh, kw = as_pair(kernel_size, "kernel_size")
     sh, sw = as_pair(kernel_size if stride is None else stride, "stride")
     ph, pw = as_pair(padding, "padding")

@@ -84,6 +84,19 @@ def _start_out(start_in: float, j_in: int, layer: Layer) -> float:
     return start_in + ((layer.span - 1) / 2 - layer.padding) * j_in
 
 
+def field_sizes(layers) -> list[int]:
+    """r after each layer, from r_0 = 1 and j_0 = 1 (no input size needed: r does not depend on n).
+
+    >>> field_sizes([Layer("conv", 3, dilation=d) for d in (1, 2, 4)])
+    [3, 7, 15]
+    """
+    r, j, out = 1, 1, []
+    for layer in layers:
+        r, j = _r_out(r, j, layer), _j_out(j, layer)
+        out.append(r)
+    return out
+
+
 def receptive_field_table(n: int, layers) -> list[dict]:
     """Row 0 is the input (n, j=1, r=1, start=0.5); then one row per layer (note 002).
 

@@ -80,7 +80,7 @@ def load_model(name: str) -> torch.nn.Module:
 def _as_float_image(image) -> np.ndarray:
     image = np.asarray(image)
     if image.dtype == np.uint8:
-        image = image / 255.0
+        image = imaging.to_float(image)
     if not np.issubdtype(image.dtype, np.floating):
         raise ValueError(f"image must be float in [0, 1] or uint8, got dtype {image.dtype}")
     if image.ndim == 3 and image.shape[2] == 4:

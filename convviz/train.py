@@ -87,7 +87,7 @@ class DenoiseData:
         for sigma in VAL_SIGMAS:
             scores = []
             for index, img in enumerate(self.val):
-                clean = torch.from_numpy(img / 255.0).float()[None, None]
+                clean = torch.from_numpy(imaging.to_float(img)).float()[None, None]
                 noise = torch.randn(clean.shape, generator=torch.Generator().manual_seed(index)) * sigma / 255
                 out = model((clean + noise).to(device), sigma).clamp(0, 1).cpu()
                 scores.append(imaging.psnr(clean[0, 0].numpy(), out[0, 0].numpy()))

@@ -20,32 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from convviz.arithmetic import transposed_output_size
-from convviz.conv import as_pair, cross_correlate2d, flip_kernel
-
-
-def _standardize(x, w, bias=None):
-    """x (C_in, H, W), w (C_in, C_out, kh, kw), bias (C_out,) float64, and whether to squeeze C_out."""
-    x = np.asarray(x, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    if x.ndim == 2:
-        x = x[None]                                                   # (1, H, W)
-    elif x.ndim != 3:
-        raise ValueError(f"x must be (H, W) or (C_in, H, W), got shape {x.shape}.")
-    squeeze = w.ndim == 2
-    if w.ndim == 2:
-        if x.shape[0] != 1:
-            raise ValueError("A (kh, kw) kernel needs a 2-D input (H, W); give (C_in, C_out, kh, kw) for channels.")
-        w = w[None, None]                                             # (1, 1, kh, kw)
-    elif w.ndim != 4:
-        raise ValueError(f"w must be (kh, kw) or torch's transposed layout (C_in, C_out, kh, kw), got shape {w.shape}.")
-    if w.shape[0] != x.shape[0]:
-        raise ValueError(f"The kernel has {w.shape[0]} input channels (its first axis) but x has {x.shape[0]}.")
-    c_out = w.shape[1]
-    b = np.zeros(c_out) if bias is None else np.asarray(bias, dtype=np.float64)
-    b = np.full(c_out, float(b)) if b.ndim == 0 else b.reshape(-1)
-    if b.shape != (c_out,):
-        raise ValueError(f"bias must be a number or have {c_out} entries, got shape {np.shape(bias)}.")
-    return x, w, b, squeeze
+from convviz.conv import as_pair, cross_correlate2d, flip_kernel, standardize
 
 
 def transposed_output_shape(input_hw, kernel_hw, stride=1, padding=0, output_padding=0, dilation=1) -> tuple[int, int]:
@@ -61,7 +36,7 @@ def conv_transpose2d(x, w, bias=None, stride=1, padding=0, output_padding=0, dil
     x: (H, W) with w (kh, kw) -> (H', W'); or x (C_in, H, W) with w (C_in, C_out, kh, kw) ->
     (C_out, H', W'). H' = (H-1)s - 2p + d(k-1) + output_padding + 1.
     """
-    x, w, b, squeeze = _standardize(x, w, bias)
+    x, w, b, squeeze = standardize(x, w, bias, transposed=True)
     (sh, sw), (ph, pw), (dh, dw) = as_pair(stride, "stride"), as_pair(padding, "padding"), as_pair(dilation, "dilation")
     c_in, c_out, kh, kw = w.shape
     h, wd = x.shape[1:]
@@ -131,7 +106,7 @@ def direct_equivalent(x, w, bias=None, stride=1, padding=0, output_padding=0, di
     on bottom/right (crop where negative); cross-correlate, stride 1, dilation d, with the flipped
     kernel. Dumoulin & Visin's extra-row parameter a is output_padding.
     """
-    xs, ws, b, squeeze = _standardize(x, w, bias)
+    xs, ws, b, squeeze = standardize(x, w, bias, transposed=True)
     (sh, sw), (ph, pw), (ah, aw), (dh, dw) = (as_pair(v) for v in (stride, padding, output_padding, dilation))
     kh, kw = ws.shape[2:]
     transposed_output_shape(xs.shape[1:], (kh, kw), stride, padding, output_padding, dilation)   # validates
@@ -236,7 +211,7 @@ def conv_transpose2d_torch(x, w, bias=None, stride=1, padding=0, output_padding=
     import torch
     import torch.nn.functional as F
 
-    xs, ws, bs, squeeze = _standardize(x, w, bias)
+    xs, ws, bs, squeeze = standardize(x, w, bias, transposed=True)
     y = F.conv_transpose2d(torch.from_numpy(xs)[None], torch.from_numpy(ws), torch.from_numpy(bs),
                            stride=as_pair(stride), padding=as_pair(padding), output_padding=as_pair(output_padding),
                            dilation=as_pair(dilation))[0].numpy()                      # (C_out, H', W')

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from convviz.conv import as_pair, cross_correlate2d, output_shape
 from convviz.pooling import (avg_pool2d, central_sample_pool2d, gaussian_pool_weights, lp_pool2d, max_pool2d,
                              weighted_avg_pool2d)
+from convviz.receptive import Layer, field_sizes
 
 
 # --- Costs ---------------------------------------------------------------------------------
@@ -202,13 +203,10 @@ def dilated_taps(kernel_size: int, dilation: int) -> np.ndarray:
 
 
 def receptive_field_sizes(kernel_size: int, dilations, strides=None) -> list[int]:
-    """r after each layer of a stack: r_out = r_in + d(k-1)·j_in, j_out = j_in·s (note 002), r_0 = 1, j_0 = 1."""
+    """r after each layer of a stack of k-wide convs: r_out = r_in + d(k-1)·j_in, j_out = j_in·s (note 002,
+    receptive.field_sizes), r_0 = 1, j_0 = 1."""
     strides = [1] * len(dilations) if strides is None else list(strides)
-    r, j, out = 1, 1, []
-    for d, s in zip(dilations, strides):
-        r, j = r + d * (kernel_size - 1) * j, j * s
-        out.append(r)
-    return out
+    return field_sizes([Layer("conv", kernel_size, s, dilation=d) for d, s in zip(dilations, strides)])
 
 
 def dilation_schedule(kind: str, dilation: int, layers: int) -> list[int]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from convviz.restoration.imaging import to_uint8
+
 # Diverging colours centred on zero: negative blue, positive red, zero white.
 DIVERGING = "RdBu_r"
 MAX_CELLS_WITH_TEXT = 18     # above this many rows or columns, values are left off the cells
@@ -35,6 +37,19 @@ class FramedFigure(go.Figure):
         spec = super().to_dict()
         spec["frames"] = self._raw_frames
         return spec
+
+
+def cell_rect(r0, c0, r1, c1, *, color: str, width: float = 3, fill: str | None = None, dash: str | None = None,
+              refs: tuple[str, str] | None = None) -> dict:
+    """A rectangle shape around grid cells r0..r1 × c0..c1 (both ends included; cell (r, c) spans
+    r ± 0.5, c ± 0.5), drawn above the heatmaps. refs is a subplot's (xref, yref); None for one plot."""
+    shape = dict(type="rect", **({} if refs is None else dict(xref=refs[0], yref=refs[1])),
+                 x0=c0 - 0.5, x1=c1 + 0.5, y0=r0 - 0.5, y1=r1 + 0.5, line=dict(color=color, width=width), layer="above")
+    if fill:
+        shape["fillcolor"] = fill
+    if dash:
+        shape["line"]["dash"] = dash
+    return shape
 
 
 def short_number(v: float) -> str:
@@ -102,7 +117,7 @@ def png_data_uri(img: np.ndarray) -> str:
 
     from PIL import Image
 
-    arr = np.round(np.clip(np.asarray(img, dtype=np.float64), 0, 1) * 255).astype(np.uint8)
+    arr = to_uint8(img)
     buf = io.BytesIO()
     Image.fromarray(arr).save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -13,7 +13,8 @@ from plotly.subplots import make_subplots
 
 from convviz.arithmetic import unreached_positions
 from convviz.conv import as_pair, cross_correlate2d, standardize
-from convviz.figures.common import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text, short_number
+from convviz.figures.common import (FONT, MAX_CELLS_WITH_TEXT, FramedFigure, cell_rect, grid_trace, number_text,
+                                    short_number)
 from convviz.window import one_map_view, padded_input
 
 WINDOW = "#e4007c"      # magenta: the window and the output cell it produces
@@ -54,16 +55,6 @@ def step_caption(window: np.ndarray, kernel: np.ndarray, bias: float, i: int, j:
 def _signed(v: float) -> str:
     """A factor in a product: negatives in brackets, so 2·(−1) does not read as 2·-1."""
     return f"({short_number(v)})" if v < 0 else short_number(v)
-
-
-def _rect(xref, yref, r0, c0, r1, c1, color=WINDOW, width=4, fill=None, dash=None):
-    shape = dict(type="rect", xref=xref, yref=yref, x0=c0 - 0.5, x1=c1 + 0.5, y0=r0 - 0.5, y1=r1 + 0.5,
-                 line=dict(color=color, width=width), layer="above")
-    if fill:
-        shape["fillcolor"] = fill
-    if dash:
-        shape["line"]["dash"] = dash
-    return shape
 
 
 def _cells_path(xref, yref, cells, color=WINDOW, width=3):
@@ -147,10 +138,10 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
     bad_cols = unreached_positions(wd, kw, sw, pw, dw)
     for k in range(c):
         xr, yr = refs[1, k + 1]
-        static += [_rect(xr, yr, r, 0, r, wp - 1, color=UNREACHED, width=0, fill=UNREACHED) for r in bad_rows]
-        static += [_rect(xr, yr, 0, q, hp - 1, q, color=UNREACHED, width=0, fill=UNREACHED) for q in bad_cols]
+        static += [cell_rect(r, 0, r, wp - 1, color=UNREACHED, width=0, fill=UNREACHED, refs=(xr, yr)) for r in bad_rows]
+        static += [cell_rect(0, q, hp - 1, q, color=UNREACHED, width=0, fill=UNREACHED, refs=(xr, yr)) for q in bad_cols]
         if ph or pw:
-            static.append(_rect(xr, yr, ph, pw, ph + h - 1, pw + wd - 1, color="#333333", width=2, dash="dot"))
+            static.append(cell_rect(ph, pw, ph + h - 1, pw + wd - 1, color="#333333", width=2, dash="dot", refs=(xr, yr)))
 
     def shapes_for(i, j):
         out = list(static)
@@ -158,12 +149,13 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
         for k in range(c):
             xr, yr = refs[1, k + 1]
             if dh == 1 and dw == 1:
-                out.append(_rect(xr, yr, r0, c0, r0 + kh - 1, c0 + kw - 1))
+                out.append(cell_rect(r0, c0, r0 + kh - 1, c0 + kw - 1, color=WINDOW, width=4, refs=(xr, yr)))
             else:   # dilated: a thin box around the span and an outline on each tap
-                out.append(_rect(xr, yr, r0, c0, r0 + (kh - 1) * dh, c0 + (kw - 1) * dw, width=1, dash="dot"))
+                out.append(cell_rect(r0, c0, r0 + (kh - 1) * dh, c0 + (kw - 1) * dw, color=WINDOW, width=1, dash="dot",
+                                          refs=(xr, yr)))
                 out.append(_cells_path(xr, yr, [(r0 + a * dh, c0 + b * dw) for a in range(kh) for b in range(kw)]))
         xr, yr = refs[1, cols]
-        out.append(_rect(xr, yr, i, j, i, j))
+        out.append(cell_rect(i, j, i, j, color=WINDOW, width=4, refs=(xr, yr)))
         return out
 
     # One frame per output cell. Frames carry the products grids and the sum, so they are drawn

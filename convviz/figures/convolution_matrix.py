@@ -15,7 +15,7 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 
-from convviz.figures.common import FONT, grid_trace, number_text, style_grid_axes
+from convviz.figures.common import FONT, cell_rect, grid_trace, number_text, style_grid_axes
 
 ROW_COLOUR = "#d6007e"       # output cell / row of A
 COL_COLOUR = "#1a9850"       # input cell / column of A
@@ -37,11 +37,6 @@ def _click_targets(xs, ys, size: int) -> go.Scatter:
     """One nearly transparent marker per cell: plotly heatmaps cannot be clicked (notes §4)."""
     return go.Scatter(x=xs, y=ys, mode="markers", hoverinfo="none", showlegend=False,
                       marker=dict(size=size, opacity=0.01, color="#d9d9d9"))   # the grid background
-
-
-def _rect(x0, x1, y0, y1, colour, width=3, fill=None) -> dict:
-    return dict(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line=dict(color=colour, width=width),
-                fillcolor=fill, layer="above")
 
 
 def _block_lines(n_rows, n_cols, block, outer) -> list[dict]:
@@ -135,9 +130,9 @@ def matrix_figure(a, title: str = "", *, block=None, outer=None, row: int | None
     if block is not None:
         shapes += _block_lines(n_rows, n_cols, block, outer or (n_rows, n_cols))
     if row is not None and 0 <= row < n_rows:
-        shapes.append(_rect(-0.5, n_cols - 0.5, row - 0.5, row + 0.5, row_colour))
+        shapes.append(cell_rect(row, 0, row, n_cols - 1, color=row_colour))
     if col is not None and 0 <= col < n_cols:
-        shapes.append(_rect(col - 0.5, col + 0.5, -0.5, n_rows - 0.5, col_colour))
+        shapes.append(cell_rect(0, col, n_rows - 1, col, color=col_colour))
     style_grid_axes(fig)
     big_cells = max(n_rows, n_cols) <= 48                                  # a tick per cell only where cells are big
     fig.update_yaxes(scaleanchor="x", constrain="domain", dtick=1 if n_rows <= 24 and big_cells else None)
@@ -175,11 +170,11 @@ def channel_grids_figure(values, title: str, *, window=None, window_colour=ROW_C
     if window is not None:
         for ch, r, q in zip(*np.nonzero(np.asarray(window, dtype=bool))):
             x = ch * (w + 1) + q
-            shapes.append(_rect(x - 0.5, x + 0.5, r - 0.5, r + 0.5, window_colour, 3))
+            shapes.append(cell_rect(r, x, r, x, color=window_colour))
     if mark is not None:
         ch, r, q = mark
         x = ch * (w + 1) + q
-        shapes.append(_rect(x - 0.5, x + 0.5, r - 0.5, r + 0.5, mark_colour, 5))
+        shapes.append(cell_rect(r, x, r, x, color=mark_colour, width=5))
     style_grid_axes(fig)
     ticks = [ch * (w + 1) + q for ch in range(c) for q in range(w)]
     fig.update_xaxes(tickvals=ticks if w <= 16 else None, ticktext=[str(t % (w + 1)) for t in ticks] if w <= 16 else None,

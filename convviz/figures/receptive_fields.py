@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from convviz.figures.common import FONT, png_data_uri, short_number
+from convviz.figures.common import FONT, cell_rect, png_data_uri, short_number
 from convviz.receptive import field_bounds
 
 FIELD = "#e4007c"          # magenta: the receptive field (as the window on the convolution page)
@@ -18,10 +18,6 @@ BORDER = "#1f1f1f"
 PADDING = "#bdbdbd"
 GRID_MAX = 32              # up to this n the input is drawn as cells; above, as a photo
 PHOTO_MAX = 256            # photo pixels per side sent to the browser, whatever n is
-
-
-def _rect(lo_r, hi_r, lo_c, hi_c, **line) -> dict:
-    return dict(type="rect", x0=lo_c - 0.5, x1=hi_c - 0.5, y0=lo_r - 0.5, y1=hi_r - 0.5, line=line)
 
 
 def _cell_kinds(n: int, rows: tuple[int, int], cols: tuple[int, int], lo_r, hi_r, lo_c, hi_c) -> np.ndarray:
@@ -81,8 +77,8 @@ def field_figure(n: int, row: dict, unit: tuple[int, int], image: np.ndarray | N
         scale = n / m                       # input pixels per photo pixel
         fig.add_trace(go.Image(source=png_data_uri(picture), x0=-0.5 + scale / 2, y0=-0.5 + scale / 2,
                                dx=scale, dy=scale, hoverinfo="skip"))
-    fig.add_shape(_rect(0, n, 0, n, color=BORDER, width=2, dash="dash"))
-    fig.add_shape(_rect(lo_r, hi_r, lo_c, hi_c, color=FIELD, width=4))
+    fig.add_shape(cell_rect(0, 0, n - 1, n - 1, color=BORDER, width=2, dash="dash"))
+    fig.add_shape(cell_rect(lo_r, lo_c, hi_r - 1, hi_c - 1, color=FIELD, width=4))   # the field [lo, hi)
     if image is None:
         tick = 1 if max(rows[1] - rows[0], cols[1] - cols[0]) <= 24 else None
         fig.update_xaxes(dtick=tick)

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from convviz.conv import as_pair
-from convviz.figures.common import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, grid_trace, number_text
+from convviz.figures.common import FONT, MAX_CELLS_WITH_TEXT, FramedFigure, cell_rect, grid_trace, number_text
 from convviz.transposed import DirectEquivalent, scatter_geometry, scatter_steps
 
 STAMP = "#e4007c"        # magenta: the input cell being scattered and where its stamp lands
@@ -24,15 +24,6 @@ CHANNEL_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7
 def _refs(fig, row, col):
     sp = fig.get_subplot(row, col)
     return sp.xaxis.plotly_name.replace("axis", ""), sp.yaxis.plotly_name.replace("axis", "")
-
-
-def _rect(refs, r0, c0, r1, c1, color=STAMP, width=3, fill=None, dash=None):
-    xr, yr = refs
-    shape = dict(type="rect", xref=xr, yref=yr, x0=c0 - 0.5, x1=c1 + 0.5, y0=r0 - 0.5, y1=r1 + 0.5,
-                 line=dict(color=color, width=width, dash=dash), layer="above")
-    if fill:
-        shape["fillcolor"] = fill
-    return shape
 
 
 def _lift_titles(fig, size=14):
@@ -88,15 +79,16 @@ def scatter_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, acti
 
     static = []
     for q in list(range(ph)) + list(range(ph + ho, hf)):
-        static.append(_rect(refs[2, 2], q, 0, q, wf - 1, color=CROPPED, width=0, fill=CROPPED))
+        static.append(cell_rect(q, 0, q, wf - 1, color=CROPPED, width=0, fill=CROPPED, refs=refs[2, 2]))
     for q in list(range(pw)) + list(range(pw + wo, wf)):
-        static.append(_rect(refs[2, 2], 0, q, hf - 1, q, color=CROPPED, width=0, fill=CROPPED))
-    static.append(_rect(refs[2, 2], ph, pw, ph + ho - 1, pw + wo - 1, color=KEPT, width=2, dash="dot"))
+        static.append(cell_rect(0, q, hf - 1, q, color=CROPPED, width=0, fill=CROPPED, refs=refs[2, 2]))
+    static.append(cell_rect(ph, pw, ph + ho - 1, pw + wo - 1, color=KEPT, width=2, dash="dot", refs=refs[2, 2]))
 
     def shapes_for(t):
         i, j = divmod(t, wd)
-        return static + [_rect(refs[1, 1], i, j, i, j),
-                         _rect(refs[2, 2], i * sh, j * sw, i * sh + (kh - 1) * dh, j * sw + (kw - 1) * dw)]
+        return static + [cell_rect(i, j, i, j, color=STAMP, refs=refs[1, 1]),
+                         cell_rect(i * sh, j * sw, i * sh + (kh - 1) * dh, j * sw + (kw - 1) * dw, color=STAMP,
+                                   refs=refs[2, 2])]
 
     def compact(z):
         return z.astype(np.int64).tolist() if np.all(z == np.round(z)) else np.round(z, 6).tolist()

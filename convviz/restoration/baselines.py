@@ -8,7 +8,7 @@ Denoising (scikit-image), each tuned by the noise level sigma (0-255 scale) and 
     nl_means   skimage.restoration.denoise_nl_means, 5x5 patches, search distance 6,
                h = 0.8 sigma/255, sigma given (fast mode, as in skimage's own example)
 
-Scores: `denoise_scores` is PSNR (data range 1) and SSIM (skimage.metrics, data_range=1, 7x7
+Scores: `denoise_scores` is PSNR (imaging.psnr, data range 1) and SSIM (skimage.metrics, data_range=1, 7x7
 window, colour with channel_axis) on the image as shown. Super-resolution follows the protocol
 of convviz/evaluate.py: LR = PIL bicubic downscale of the uint8 image cropped to a multiple of s,
 PSNR and SSIM on Y (BT.601, convviz.restoration.imaging) with s border pixels shaved.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from skimage.filters import gaussian, median
-from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+from skimage.metrics import structural_similarity
 from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
 
 from convviz.restoration import imaging
@@ -63,7 +63,7 @@ def denoise_scores(clean: np.ndarray, estimate: np.ndarray) -> tuple[float, floa
     estimate = np.asarray(estimate, dtype=np.float64)
     if clean.shape != estimate.shape:
         raise ValueError(f"shapes differ: clean {clean.shape}, estimate {estimate.shape}")
-    psnr = float(peak_signal_noise_ratio(clean, estimate, data_range=1.0)) if not np.array_equal(clean, estimate) else float("inf")
+    psnr = imaging.psnr(clean, estimate)
     ssim = float(structural_similarity(clean, estimate, data_range=1.0, channel_axis=_channel_axis(clean)))
     return psnr, ssim
 
@@ -76,13 +76,9 @@ def add_noise(clean: np.ndarray, sigma: float, seed: int) -> np.ndarray:
 
 # --- Super-resolution -----------------------------------------------------------------------------
 
-def _uint8(image: np.ndarray) -> np.ndarray:
-    return np.round(np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8)
-
-
 def downscale(hr: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
     """(hr cropped to a multiple of scale, lr = PIL bicubic downscale of its uint8), both float [0, 1]."""
-    hr8 = imaging.crop_to_multiple(_uint8(hr), scale)
+    hr8 = imaging.crop_to_multiple(imaging.to_uint8(hr), scale)
     lr8 = imaging.pil_bicubic(hr8, (hr8.shape[0] // scale, hr8.shape[1] // scale))
     return imaging.to_float(hr8), imaging.to_float(lr8)
 
@@ -94,7 +90,7 @@ def nearest_upscale(image: np.ndarray, scale: int) -> np.ndarray:
 
 def bicubic_upscale(image: np.ndarray, scale: int) -> np.ndarray:
     """PIL bicubic upscale of the uint8 image (the benchmark's baseline), float [0, 1]."""
-    lr8 = _uint8(image)
+    lr8 = imaging.to_uint8(image)
     return imaging.to_float(imaging.pil_bicubic(lr8, (scale * lr8.shape[0], scale * lr8.shape[1])))
 
 

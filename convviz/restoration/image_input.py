@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageOps
 
+from convviz.restoration.imaging import to_float, to_uint8
 from convviz.restoration.inference_queue import DECODING
 
 MIN_SIDE = 8                    # pixels: the denoiser halves the image, SR at x4 needs a few LR pixels
@@ -145,7 +146,7 @@ def _to_array(image: Image.Image, notices: list[str]) -> np.ndarray:
         image = _on_white(image.convert("RGBA" if mode in ("RGBA", "RGBa") else "LA"), notices)
         mode = image.mode
     if mode == "1":
-        return np.asarray(image.convert("L"), dtype=np.float64) / 255.0
+        return to_float(image.convert("L"))
     if mode.startswith("I;16") or mode == "I":
         values = np.asarray(image).astype(np.float64)
         top = 65535.0 if mode.startswith("I;16") or values.max() > 255 else 255.0
@@ -159,12 +160,12 @@ def _to_array(image: Image.Image, notices: list[str]) -> np.ndarray:
             values = (values - values.min()) / max(values.max() - values.min(), 1e-12)
         return values
     if mode == "L":
-        return np.asarray(image, dtype=np.float64) / 255.0
+        return to_float(image)
     if mode == "CMYK":
         notices.append("This is a CMYK (print) image; it is converted to RGB.")
     elif mode != "RGB":
         notices.append(f"Pillow mode {mode} is converted to RGB.")
-    return np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0
+    return to_float(image.convert("RGB"))
 
 
 def fit_size(width: int, height: int, max_pixels: int) -> tuple[int, int]:
@@ -266,11 +267,6 @@ def _upright_size(stored: tuple[int, int], image: Image.Image) -> tuple[int, int
     return (stored[1], stored[0]) if _orientation(image) in (5, 6, 7, 8) else stored
 
 
-def to_uint8(image: np.ndarray) -> np.ndarray:
-    """Float [0, 1] -> uint8, rounded (values outside are clipped)."""
-    return np.round(np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8)
-
-
 def encode_png(image: np.ndarray) -> bytes:
     """A float image in [0, 1] as PNG bytes: (H, W) -> mode L, (H, W, 3) -> mode RGB, same size."""
     arr = to_uint8(image)
@@ -299,7 +295,7 @@ def sample_image(name: str, side: int = SAMPLE_SIDE) -> np.ndarray:
         raise ValueError(f"sample must be one of {', '.join(SAMPLES)}, got {name!r}")
     from skimage import data
 
-    pixels = getattr(data, name)().astype(np.float64) / 255.0
+    pixels = to_float(getattr(data, name)())
     height, width = pixels.shape[:2]
     if max(height, width) > side:
         factor = side / max(height, width)

@@ -79,4 +79,9 @@ def pil_bicubic(image: np.ndarray, size: tuple) -> np.ndarray:
 
 def to_float(image_uint8: np.ndarray) -> np.ndarray:
     """uint8 -> float64 in [0, 1]."""
-    return image_uint8.astype(np.float64) / 255.0
+    return np.asarray(image_uint8).astype(np.float64) / 255.0
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """Float [0, 1] -> uint8, rounded (values outside are clipped)."""
+    return np.round(np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8)
