@@ -48,7 +48,6 @@ DENOISE_TARGET = {15: 31.30, 25: 28.90, 50: 25.90}
 BM3D = {15: 31.07, 25: 28.57, 50: 25.62}
 SR_TARGET = {2: 36.5, 3: 32.6, 4: 30.3}
 SET5_BICUBIC = {2: 33.66, 3: 30.39, 4: 28.42}
-SRCNN_PAPER = {2: 36.66, 3: 32.75, 4: 30.48}
 
 
 def image_files(folder: Path) -> list:

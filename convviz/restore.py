@@ -203,8 +203,3 @@ def model_info(name: str = DENOISER) -> dict:
             "gmacs_per_megapixel": macs / 1e3, "macs_vs_dncnn_s": macs / dncnn_s_macs_per_pixel(),
             "device": str(device()), "step": meta.get("step"), "val_psnr": meta.get("val_psnr"),
             "train_seconds": meta.get("train_seconds"), "card": str(card), "card_summary": summary}
-
-
-def available_models() -> list:
-    """Names of the weights files present in assets/models."""
-    return sorted(p.stem for p in MODEL_DIR.glob("*.safetensors"))

@@ -19,7 +19,6 @@ from convviz.window import one_map_view, padded_input
 
 WINDOW = "#e4007c"      # magenta: the window and the output cell it produces
 UNREACHED = "rgba(255,165,0,0.45)"
-PAD_TEXT = "#777777"
 
 
 def window_values(x, w, stride=1, padding=0, dilation=1) -> np.ndarray:

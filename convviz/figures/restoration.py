@@ -28,11 +28,6 @@ def zoom_box(width: int, height: int, cx_pct: float, cy_pct: float, side: int) -
     return max(0, min(width - w, x0)), max(0, min(height - h, y0)), w, h
 
 
-def scale_box(box: tuple[int, int, int, int], factor: int) -> tuple[int, int, int, int]:
-    """The same region in an image `factor` times larger (LR -> HR coordinates)."""
-    return tuple(v * factor for v in box)
-
-
 def crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     x0, y0, w, h = box
     return np.asarray(image)[y0:y0 + h, x0:x0 + w]
