@@ -1,11 +1,10 @@
 """Lesson: batch normalization for conv layers (note 002, "Batch Normalization")."""
 
-import numpy as np
 import streamlit as st
 
-from convviz.batchnorm import groups_dividing
-from convviz.figures.batch_normalization import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output, torch_snippet
-from convviz.torch_ref.checks import max_abs_difference
+from convviz.figures.batch_normalization import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output
+from convviz.lessons import batch_normalization as lesson
+from convviz.lessons.batch_normalization import LEARNING_RATES, BatchSettings, DemoSettings, RunningSettings
 from convviz.ui import cached_batchnorm as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import lesson_header, show_problem
@@ -21,11 +20,6 @@ lesson_header(
 )
 
 
-def r4(value) -> float:
-    """A table number: 4 decimals, and never '-0'."""
-    return round(float(value), 4) + 0.0
-
-
 # --- Controls -------------------------------------------------------------------------------
 with settings_box():
     row = st.columns(5)
@@ -35,17 +29,17 @@ with settings_box():
     w = int_control("Width W", "w", 1, 6, 4, container=row[3])
     seed = int_control("Random seed", "seed", 0, 9999, 0, container=row[4])
     row = st.columns([1, 2, 2])
-    channel = int_control("Channel to follow", "ch", 0, MAX_CHANNELS - 1, 0, container=row[0])
+    wanted_channel = int_control("Channel to follow", "ch", 0, MAX_CHANNELS - 1, 0, container=row[0])
     gamma = slider_control("γ, the learned scale (all channels here)", "gamma", -3.0, 3.0, 1.0, step=0.1, container=row[1])
     beta = slider_control("β, the learned shift (all channels here)", "beta", -5.0, 5.0, 0.0, step=0.1, container=row[2])
-if channel >= c:
-    st.warning(f"Channel {channel} does not exist with C = {c}; following channel {c - 1}.", icon=":material/warning:")
-    channel = c - 1
-m = n * h * w
-shape = (n, c, h, w)
+batch = BatchSettings(n, c, h, w, seed, gamma, beta)      # built once, passed to every cached builder below
+channel, notice = lesson.follow_channel(wanted_channel, c)
+if notice:
+    st.warning(notice, icon=":material/warning:")
+m = batch.m
 
 try:
-    x, y, mean, var = cached.batch_and_output(n, c, h, w, seed, gamma, beta)
+    x, y, mean, var = cached.batch_and_output(batch)
     batch_ok = True
 except ValueError as error:
     show_problem(error)
@@ -58,7 +52,7 @@ st.markdown(
     f"each column one channel, each block an H×W feature map. For a conv layer BN keeps **one mean and one "
     f"variance per channel**, taken over the orange cells: all N samples and all H·W positions of that channel, "
     f"m = N·H·W = {n}·{h}·{w} = **{m}** values.")
-tensor_fig, contrast_fig = cached.tensor_figures(n, c, h, w, seed, channel, 1)
+tensor_fig, _ = cached.tensor_figures(batch, channel, 1)
 chart(tensor_fig, key="bn_tensor")
 if batch_ok:
     st.markdown(f"Channel {channel}: μ_B = (sum of the {m} orange values) / {m} = **{mean[channel]:.4g}**, "
@@ -68,12 +62,11 @@ if batch_ok:
 st.subheader("Layer, instance and group norm average other cells")
 group_box = st.columns(4)[0]
 wanted_groups = int_control("Groups G (group norm)", "g", 1, MAX_CHANNELS, 2, container=group_box)
-groups = groups_dividing(c, wanted_groups)
-if groups != wanted_groups:
-    group_box.info(f"G = {wanted_groups} does not divide C = {c}: showing G = {groups}, the largest divisor of "
-                   f"{c} not above {wanted_groups}.", icon=":material/info:")
+groups, notice = lesson.shown_groups(c, wanted_groups)
+if notice:
+    group_box.info(notice, icon=":material/info:")
 try:
-    _, contrast_fig = cached.tensor_figures(n, c, h, w, seed, channel, groups)
+    _, contrast_fig = cached.tensor_figures(batch, channel, groups)
     chart(contrast_fig, key="bn_contrast")
     st.markdown(f"Orange: the values that share statistics with sample 0, channel {channel}. Only **batch** norm "
                 "mixes samples, so only batch norm behaves differently in training and at inference, and only it "
@@ -87,14 +80,12 @@ st.header("Each channel before and after")
 if batch_ok:
     st.latex(r"\hat x = \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y = \gamma\,\hat x + \beta"
              r"\qquad(\epsilon = 10^{-5},\ \text{per channel})")
-    chart(cached.histogram_figure(n, c, h, w, seed, gamma, beta), key="bn_hist")
+    chart(cached.histogram_figure(batch), key="bn_hist")
     st.markdown(f"The dashed line is each histogram's mean. After BN every channel has mean β = {beta:g} and "
                 f"variance γ²·σ²/(σ²+ε) ≈ γ² = {gamma ** 2:g}, whatever it started from; the shape of the "
                 "histogram does not change (BN is a per-channel shift and scale). In a real layer each channel "
                 "learns its own γ and β; here one value is used for all.")
-    st.dataframe([{"channel": j, "μ_B": r4(mean[j]), "σ²_B (÷m, biased)": r4(var[j]),
-                   "mean after": r4(y[:, j].mean()), "variance after": r4(y[:, j].var())} for j in range(c)],
-                 hide_index=True)
+    st.dataframe(lesson.channel_rows(c, y, mean, var), hide_index=True)
 else:
     st.warning("Make the batch larger above (N·H·W ≥ 2) to see the histograms and the sections below.",
                icon=":material/arrow_upward:")
@@ -115,34 +106,22 @@ st.markdown("The m/(m−1) factor is note 002's inference formula, Var[x] = m/(m
 row = st.columns(2)
 momentum = slider_control("momentum (weight of the newest batch)", "momentum", 0.0, 1.0, 0.1, step=0.01, container=row[0])
 steps = int_control("Training steps", "steps", 1, 300, 30, container=row[1])
+running = RunningSettings(batch, momentum, steps)
 if batch_ok:
-    ours, theirs = cached.histories(n, c, h, w, seed, steps, momentum, gamma, beta)
-    chart(cached.running_figure(n, c, h, w, seed, steps, momentum, gamma, beta, channel), key="bn_running")
-    rm, rv = ours["running_mean"][-1], ours["running_var"][-1]
+    ours, theirs = cached.histories(running)
+    chart(cached.running_figure(running, channel), key="bn_running")
     st.markdown(f"After {steps} steps with momentum {momentum:g} (m = {m} values per channel and batch):")
-    st.dataframe([{"channel": j, "running_mean": r4(rm[j]), "μ_B averaged over the steps (note 002's E_B[μ_B])":
-                   r4(ours["batch_mean"][:, j].mean()), "population mean": CHANNEL_MEANS[j],
-                   "running_var": r4(rv[j]), "population variance": CHANNEL_STDS[j] ** 2,
-                   "σ²_B (÷m) averaged over the steps": r4(ours["batch_var"][:, j].mean()),
-                   "the same × m/(m−1)": r4(ours["batch_var"][:, j].mean() * m / (m - 1))} for j in range(c)],
-                 hide_index=True)
+    st.dataframe(lesson.running_rows(running, ours), hide_index=True)
     st.markdown(f"Note 002 estimates E[x] as the plain average of the batch means, E_B[μ_B]; torch's running mean "
                 "is an exponential moving average that weights recent batches more, so the two differ a little. "
                 f"On average σ²_B is (m−1)/m = {(m - 1) / m:.3g} of the population variance; the last two columns "
                 "show it (noisily, over the steps), and m/(m−1) undoes it."
                 + (" Try N = 2, H = W = 1 (m = 2): σ²_B is then half the variance on average." if m > 4 else ""))
-    gap = np.abs(ours["y_train"] - ours["y_eval"]).max(axis=(0, 2, 3))
-    st.markdown("**The same batch (the first one) in both modes.** `model.train()` normalises it with its own "
-                "statistics, `model.eval()` with the running estimates. Max |y_train − y_eval| per channel: "
-                + ", ".join(f"channel {j}: **{gap[j]:.3g}**" for j in range(c))
-                + ". With momentum 0 the estimates never leave torch's start (0 and 1); with momentum 1 they are the "
-                "last batch only. Forgetting `model.eval()` before testing, or testing with a batch of one, "
-                "changes the outputs by this much.")
-    check = max(max_abs_difference(ours[k] if k.startswith("y") else ours[k][-1], theirs[k]) for k in theirs)
+    st.markdown(lesson.train_eval_gap_text(ours))
     st.markdown(f"`torch.nn.BatchNorm2d(momentum={momentum:g})` in float64, fed the same {steps} batches, gives the "
-                f"same running statistics and both outputs: max |difference| = **{check:.1e}**. This code reproduces "
-                "the running statistics; running it prints:")
-    snippet = torch_snippet(n, c, h, w, seed, steps, momentum, gamma, beta)
+                f"same running statistics and both outputs: max |difference| = **{lesson.torch_check(ours, theirs):.1e}**. "
+                "This code reproduces the running statistics; running it prints:")
+    snippet = lesson.torch_snippet(running)
     if not presenting():
         st.code(snippet, language="python")
         st.code(snippet_output(ours), language="text")
@@ -160,19 +139,13 @@ st.latex(r"y = \frac{\gamma}{\sqrt{\mathrm{Var}[x] + \epsilon}}\,x + \Big(\beta 
          r"\frac{\gamma\,E[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}}\Big)")
 st.markdown("so a conv with weights w and bias b, followed by it, is the conv with")
 st.latex(r"w'[o] = s[o]\,w[o], \qquad b'[o] = s[o]\,\big(b[o] - \text{running\_mean}[o]\big) + \beta[o]")
-ex = cached.fold_example(seed, gamma, beta)
-conv_fig, folded_fig = cached.fold_figures(seed, gamma, beta)
+ex = cached.fold_example(batch)
+conv_fig, folded_fig = cached.fold_figures(batch)
 cols = st.columns(2)
 chart(conv_fig, key="bn_fold_conv", container=cols[0])
 chart(folded_fig, key="bn_fold_folded", container=cols[1])
-st.dataframe([{"output channel o": o, "b": r4(ex["b"][o]), "γ": r4(ex["gamma"][o]), "β": r4(ex["beta"][o]),
-               "running_mean": r4(ex["running_mean"][o]), "running_var": r4(ex["running_var"][o]),
-               "s = γ/√(var+ε)": r4(ex["scale"][o]), "b'": r4(ex["b_folded"][o])} for o in range(2)], hide_index=True)
-fold_gap = max_abs_difference(ex["conv_then_bn"], ex["folded"])
-torch_gap = max_abs_difference(ex["torch"], ex["folded"])
-st.markdown(f"On a 2×5×5 input with padding 1: conv then BN (eval) vs the single folded conv, max |difference| = "
-            f"**{fold_gap:.1e}**; `nn.Conv2d` + `nn.BatchNorm2d(...).eval()` in torch vs the folded conv: "
-            f"**{torch_gap:.1e}**. γ and β here are the sliders' values, +0.5 and −0.5 on output channel 1.")
+st.dataframe(lesson.fold_rows(ex), hide_index=True)
+st.markdown(lesson.fold_text(ex))
 
 # --- Training demo ------------------------------------------------------------------------------
 st.header("What BN does to training")
@@ -180,22 +153,20 @@ st.markdown(
     "The same small CNN (three 3×3 convs, ReLU, global average pooling, a linear layer) learns to tell the "
     "orientation of 12×12 gratings (4 classes, generated). One copy has BatchNorm2d after each conv, the other not; "
     "both start from the same weights and see the same batches of 32, trained with SGD (momentum 0.9) at two learning rates.")
-lr_options = {v: v for v in ["0.003", "0.01", "0.03", "0.1", "0.3", "1"]}
+lr_options = {v: v for v in LEARNING_RATES}
 row = st.columns(4)
 lr_small = choice_control("Smaller learning rate", "lr1", lr_options, "0.01", container=row[0])
 lr_large = choice_control("Larger learning rate", "lr2", lr_options, "0.1", container=row[1])
 demo_steps = int_control("Steps per run", "demo_steps", 10, 600, 250, container=row[2])
 demo_seed = int_control("Demo seed", "demo_seed", 0, 99, 2, container=row[3])
-lrs = (float(lr_small), float(lr_large))
-if lrs[0] == lrs[1]:
-    show_problem(ValueError("Pick two different learning rates to compare."))
+try:
+    settings = DemoSettings(float(lr_small), float(lr_large), demo_steps, demo_seed)
+except ValueError as error:
+    show_problem(error)
 else:
-    demo = cached.training_demo(*lrs, demo_steps, demo_seed)
-    chart(cached.loss_figure(*lrs, demo_steps, demo_seed), key="bn_losses")
-    st.dataframe([{"learning rate": run.lr, "BN": "with BN" if run.batch_norm else "without BN",
-                   "last training loss": r4(run.losses[-1]) if run.losses else float("nan"),
-                   "held-out loss (eval mode)": r4(run.test_loss), "held-out accuracy": f"{run.test_accuracy:.0%}",
-                   "diverged": run.diverged} for run in demo["runs"]], hide_index=True)
+    demo = cached.training_demo(settings)
+    chart(cached.loss_figure(settings), key="bn_losses")
+    st.dataframe(lesson.demo_rows(demo), hide_index=True)
     st.markdown("Without BN the loss can sit at ln 4 (guessing among 4 classes) for a long time: how large each "
                 "layer's activations and gradients are depends on all the weights before it. With BN every conv's "
                 "output is brought back to mean β and variance γ² per channel at every step, so no layer's signal blows up "
