@@ -1,24 +1,15 @@
-"""Lesson: what a convolution layer computes, forward and backward (notes 003 and 004)."""
+"""Lesson: what a convolution layer computes, forward and backward (notes 003 and 004).
 
-import numpy as np
+The page is the list of its sections (convviz/ui/convolution_sections.py). The controls make one
+ConvLayer (convviz/lessons/convolution.py), checked once; its forward pass is computed once per
+run (cached) and handed to every section that shows it.
+"""
+
 import streamlit as st
 
-from convviz.backprop import stated_sentences
-from convviz.conv import convolve2d, cross_correlate2d, flip_kernel
-from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
-from convviz.lessons.explain import floor_explanation, output_size_latex
-from convviz.filters import CLASSIC_FILTERS
-from convviz.lessons.snippets import conv2d_snippet
-from convviz.lessons.step_scenes import window_scene, window_scenes
-from convviz.torch_ref.checks import conv2d_torch, convolve2d_torch, max_abs_difference
-from convviz.ui.cached import (backward_pass, constant_image, filter_figures, lesson_arrays, note_003_caption,
-                               small_grid, window_figure)
-from convviz.ui.downloads import export_buttons
-from convviz.ui.layout import course_note, lesson_header, show_problem
-from convviz.ui.params import choice_control, float_control, int_control
-from convviz.ui.present import chart, presenting, settings_box
-from convviz.ui.stepping import play_interval, step_control
-from convviz.window import window_step
+from convviz.ui import cached_convolution as cached
+from convviz.ui import convolution_sections as section
+from convviz.ui.layout import lesson_header
 
 lesson_header(
     "Convolution",
@@ -27,190 +18,19 @@ lesson_header(
     "**one** output number. Stride, padding and dilation decide where the window stops and which cells it reads.",
 )
 
-# --- Controls -------------------------------------------------------------------------------
-with settings_box():
-    top = st.columns(4)
-    preset = choice_control("Preset", "preset", {"none": "Your own settings",
-                                                 **{k: p.label for k, p in CONV_PRESETS.items()}},
-                            "none", container=top[0])
-    fixed = preset != "none"
-    pattern = choice_control("Input values", "input", INPUT_PATTERNS, "random", container=top[1], disabled=fixed)
-    kernel_name = choice_control("Kernel", "kernel", KERNEL_CHOICES, "random", container=top[2], disabled=fixed)
-    seed = int_control("Random seed", "seed", 0, 9999, 0, container=top[3], disabled=fixed)
-    row = st.columns(4)
-    c = int_control("Channels C", "c", 1, 3, 1, container=row[0], disabled=fixed)
-    h = int_control("Input height H", "h", 1, 32, 5, container=row[1], disabled=fixed)
-    w = int_control("Input width W", "w", 1, 32, 5, container=row[2], disabled=fixed)
-    bias = float_control("Bias b", "b", -99.0, 99.0, 0.0, container=row[3], disabled=fixed)
-    row = st.columns(4)
-    kh = int_control("Kernel height", "kh", 1, 9, 3, container=row[0], disabled=fixed)
-    kw = int_control("Kernel width", "kw", 1, 9, 3, container=row[1], disabled=fixed)
-    sh = int_control("Stride (height)", "sh", 1, 6, 1, container=row[2], disabled=fixed)
-    sw = int_control("Stride (width)", "sw", 1, 6, 1, container=row[3], disabled=fixed)
-    row = st.columns(4)
-    ph = int_control("Padding (height)", "ph", 0, 6, 0, container=row[0], disabled=fixed)
-    pw = int_control("Padding (width)", "pw", 0, 6, 0, container=row[1], disabled=fixed)
-    dh = int_control("Dilation (height)", "dh", 1, 5, 1, container=row[2], disabled=fixed)
-    dw = int_control("Dilation (width)", "dw", 1, 5, 1, container=row[3], disabled=fixed)
-    op = choice_control("Operation", "op", {"xcorr": "Cross-correlation (what Conv2d computes)",
-                                            "conv": "True convolution (kernel flipped)"}, "xcorr", horizontal=True)
+chosen = section.settings()
+layer = section.output_size(chosen)
 
-if fixed:
-    example = CONV_PRESETS[preset]
-    st.info(example.info + " The size controls are set by the preset; choose *Your own settings* to change them.")
-    (c, h, w), (kh, kw) = example.x.shape, example.w.shape[-2:]
-    sh = sw = example.stride
-    ph = pw = example.padding
-    dh = dw = 1
-    bias = example.bias
-flip = op == "conv"
-view = (preset, pattern, kernel_name, seed, c, h, w, kh, kw)
-stride, padding, dilation = (sh, sw), (ph, pw), (dh, dw)
-
-# --- Output size ----------------------------------------------------------------------------
-st.header("Output size")
-st.markdown("Each axis on its own: the window's span is d(k−1)+1 cells, and it moves s cells at a time "
-            "over the input padded by p zeros on both sides.")
-sizes_ok = True
-for column, (axis, n, k, s, p, d) in zip(st.columns(2), [("H", h, kh, sh, ph, dh), ("W", w, kw, sw, pw, dw)]):
-    try:
-        column.latex(output_size_latex(axis, n, k, s, p, d))
-        column.markdown(floor_explanation(axis, n, k, s, p, d))
-    except ValueError as error:
-        sizes_ok = False
-        show_problem(ValueError(f"{'Height' if axis == 'H' else 'Width'}: {error}"), column)
-try:
-    x, kernel = lesson_arrays(*view)
-except ValueError as error:          # a named 3×3 filter with another kernel size
-    show_problem(error)
-    sizes_ok = False
-
-# --- Sliding window -------------------------------------------------------------------------
-st.header("The sliding window, step by step")
-if sizes_ok:
-    used_kernel = flip_kernel(kernel) if flip else kernel
-    y = cross_correlate2d(x, used_kernel, bias, stride, padding, dilation)
-    st.markdown("Step with ◀ / ▶ or Play (the step goes into the link), or drag the slider under the figure to scrub "
-                "instantly: the magenta window moves over the padded input "
-                "(grey cells are padding zeros); under it the products, and on the right the sum that becomes the magenta output cell. "
-                "Orange rows or columns are never read." + (" The kernel drawn is the **flipped** one." if flip else ""))
-
-    code = conv2d_snippet(x, kernel, bias, stride, padding, dilation, flip=flip)
-
-    @st.fragment(run_every=play_interval("pos"))
-    def window_steps():
-        """The step control, figure and product table: ◀ / ▶ and autoplay rerun only this part of the page."""
-        pos = step_control("Output cell for the table below (reading order)", "pos", y.size, player=True)
-        fig = window_figure(view, bias, stride, padding, dilation, flip, pos)
-        chart(fig, key="window_figure")
-        export_buttons("convolution_window", lambda: window_scene(x, kernel, bias, stride, padding, dilation, flip, pos),
-                       lambda: window_scenes(x, kernel, bias, stride, padding, dilation, flip), code, steps=y.size)
-        i, j = divmod(pos, y.shape[1])
-        step = window_step(x, used_kernel, i, j, bias=bias, stride=stride, padding=padding, dilation=dilation)
-        st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum.")
-        st.dataframe(
-            [{"channel": t.channel, "kernel (a, b)": f"({t.a}, {t.b})",
-              "input (row, col)": "padding" if t.is_padding else f"({t.row - ph}, {t.col - pw})",
-              "x": t.x, "w": t.w, "x·w": t.product} for t in step.taps],
-            hide_index=True, height=min(400, 38 + 35 * len(step.taps)))
-        st.markdown(f"Sum of products {sum(t.product for t in step.taps):g} + bias {bias:g} = "
-                    f"**y[{i}, {j}] = {step.total:g}**")
-
-    window_steps()
-
-    # --- Cross-correlation vs convolution ------------------------------------------------------
-    st.header("Cross-correlation or convolution?")
-    st.markdown(
-        "Deep-learning \"convolution\" layers (`torch.nn.Conv2d`, `F.conv2d`) compute **cross-correlation**: "
-        "the kernel is used as stored. A **true convolution** flips the kernel by 180° first. Since the "
-        "weights are learned, the network simply learns the flipped kernel; the flip matters when you use "
-        "a kernel from a textbook.")
-    xc = cross_correlate2d(x, kernel, bias, stride, padding, dilation)
-    cv = convolve2d(x, kernel, bias, stride, padding, dilation)
-    cols = st.columns(4)
-    first = lambda a: a[0] if a.ndim == 3 else a                              # noqa: E731 (channel 0 of the kernel)
-    chart(small_grid(tuple(map(tuple, first(kernel))), "kernel w (channel 0)"), key="k_plain", container=cols[0])
-    chart(small_grid(tuple(map(tuple, first(flip_kernel(kernel)))), "flipped w (channel 0)"), key="k_flip", container=cols[1])
-    chart(small_grid(tuple(map(tuple, xc)), "cross-correlation"), key="y_xcorr", container=cols[2])
-    chart(small_grid(tuple(map(tuple, cv)), "true convolution"), key="y_conv", container=cols[3])
-    differ = int(np.sum(~np.isclose(xc, cv)))
-    if differ:
-        st.markdown(f"The two outputs differ in **{differ} of {xc.size}** cells.")
-    else:
-        st.markdown("The two outputs are **equal** here: this kernel looks the same after a 180° flip "
-                    "(or the input hides the difference). Try a random kernel or Sobel.")
-    identity_gap = max_abs_difference(cv, convolve2d_torch(x, kernel, bias, stride, padding, dilation))
-    st.markdown("True convolution = cross-correlation with the flipped kernel, checked against torch "
-                f"(`F.conv2d` with `torch.flip(w, dims=(-2, -1))`): max |difference| = **{identity_gap:.1e}**.")
-
-    # --- Check against torch and the code -------------------------------------------------------
-    st.header("Check it with PyTorch")
-    gap = max_abs_difference(y, conv2d_torch(x, used_kernel, bias, stride, padding, dilation))
-    st.markdown(f"`F.conv2d` in float64 gives the output above with max |difference| = **{gap:.1e}**. "
-                + ("The code is the *PyTorch code, .py* download above." if presenting() else
-                   "This code reproduces the view; running it prints the output:"))
-    if not presenting():                      # on a projector: the .py download above instead
-        st.code(code, language="python")
-        st.code(repr(y.tolist()), language="text")
-
-    # --- Backward pass ------------------------------------------------------------------------
-    st.header("Backward pass: where the gradient goes (note 003)")
-    st.markdown(
-        "Training needs the gradient of the loss L with respect to the input (to pass on to the layer below), "
-        "the kernel and the bias, given δ = ∂L/∂y from the layer above. Each output cell sends its δ back along "
-        "the window it read: to every input cell under it (times the weight) and to every weight (times the input cell).")
-    upstream = choice_control("Upstream gradient δ = ∂L/∂y", "grad",
-                              {"ones": "δ = 1 everywhere (L = sum of the outputs)", "random": "random δ (from the seed)"},
-                              "ones", horizontal=True)
-    back = backward_pass(view, stride, padding, dilation, flip, upstream)
-    said = stated_sentences(flip)
-    cols = st.columns(3)
-    chart(small_grid(tuple(map(tuple, back["delta"])), "δ = ∂L/∂y"), key="grad_delta", container=cols[0])
-    chart(small_grid(tuple(map(tuple, first(back["grad_input"]))), "∂L/∂x (channel 0)"), key="grad_x", container=cols[1])
-    chart(small_grid(tuple(map(tuple, first(back["grad_weight"]))), "∂L/∂w (channel 0)"), key="grad_w", container=cols[2])
-    st.markdown(said["forward"] + "".join(f"\n- {said[k]}" for k in ("input", "weight", "bias"))
-                + f" Here ∂L/∂b = Σ δ = **{back['grad_bias']:g}**.")
-    st.markdown("With δ = 1 everywhere, ∂L/∂x at an input cell is the sum of the weights that read it (corner cells "
-                "are read by fewest), and ∂L/∂w at a weight is the sum of the input cells it touched.")
-    st.markdown(f"Torch autograd (`loss.backward()` in float64) against the three gradients computed as the sentences "
-                f"say: max |difference| = **{back['gap']:.1e}**.")
-    st.caption(note_003_caption(back))
+if layer is not None:
+    result = cached.convolution(layer)
+    section.sliding_window(layer, result)
+    section.cross_correlation_or_convolution(result)
+    section.torch_check(result)
+    section.backward_pass(layer)
 else:
-    st.warning("Fix the settings above to see the sliding window; the sections below still work.", icon=":material/arrow_upward:")
+    st.header("The sliding window, step by step")
+    st.warning("Fix the settings above to see the sliding window; the sections below still work.",
+               icon=":material/arrow_upward:")
 
-# --- Exercise 7.1 ---------------------------------------------------------------------------
-st.header("Worked example: Exercise 7.1 (note 004)")
-with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and average pooling", expanded=preset == "ex71"):
-    ex = exercise_7_1()
-    st.markdown("Each channel is cross-correlated with its own 3×3 slice of the kernel; the three maps are "
-                "added, the bias 2 is added, and ReLU clips negatives to 0. The note writes `*` but, like "
-                "`Conv2d`, it does **not** flip the kernel: these numbers are cross-correlations.")
-    cols = st.columns(3)
-    for ch in range(3):
-        chart(small_grid(tuple(map(tuple, ex["channel_maps"][ch])), f"X{ch} ⋆ W{ch}"), key=f"ex_map{ch}", container=cols[ch])
-    for ch, i, j, printed, true in ex["typos"]:
-        st.warning(f"Typo in the note: X{ch} ⋆ W{ch} at row {i}, column {j} is printed as {printed:g}; "
-                   f"the true value (checked with torch) is **{true:g}**. The note's Y is right: it used {true:g}.",
-                   icon=":material/edit:")
-    cols = st.columns(3)
-    chart(small_grid(tuple(map(tuple, ex["y"])), "Y = ReLU(sum + 2)"), key="ex_y", container=cols[0])
-    chart(small_grid(tuple(map(tuple, ex["max_pool"])), "2×2 max pooling"), key="ex_max", container=cols[1])
-    chart(small_grid(tuple(map(tuple, ex["avg_pool"])), "2×2 average pooling"), key="ex_avg", container=cols[2])
-    st.markdown("Average pooling as the note writes it: 21/4, 7/2, 5/4, 27/4.")
-
-# --- Classic filters ------------------------------------------------------------------------
-st.header("Classic filters on a photo (note 004, Example 1.1)")
-filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
-st.markdown(CLASSIC_FILTERS[filter_name][2] + " Applied as a cross-correlation with \"same\" zero padding; "
-            "signed responses are shown with grey as 0.")
-flat = constant_image(filter_name)
-st.markdown(f"Entries sum to **{flat['sum']:.6g}**: a constant image of brightness {flat['level']:g} gives "
-            f"**{flat['interior'][1]:.6g}** wherever the window lies inside it ({flat['sum']:.6g} × {flat['level']:g}); "
-            "at the border the zero padding changes it.")
-course_note("Note 004 says kernels whose entries sum to 1 leave \"the expected value of the brightness of each pixel "
-            "... 0\"; it means **unchanged**: a constant image maps to itself away from the border (checked above).")
-kernel_fig, photo_fig, filtered_fig = filter_figures(filter_name)
-cols = st.columns([1, 2, 2])
-chart(kernel_fig, key="filter_kernel", container=cols[0])
-chart(photo_fig, key="filter_photo", container=cols[1])
-chart(filtered_fig, key="filter_result", container=cols[2])
+section.exercise_7_1_section(expanded=chosen["preset"] == "ex71")
+section.classic_filters()

@@ -14,7 +14,7 @@ from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_tran
                                 transposed_size_latex)
 from convviz.lessons.step_scenes import scatter_scene, scatter_scenes
 from convviz.lessons.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
-from convviz.ui.cached import small_grid
+from convviz.ui.cached_convolution import small_grid
 from convviz.ui.cached_transposed import (cached_adjoint_figures, cached_channel_example, cached_direct_figure,
                                           cached_exact_grid, cached_overlap_figures, cached_pixel_shuffle_figure,
                                           cached_remedies, cached_scatter_figure, cached_unpooling, transposed_arrays)

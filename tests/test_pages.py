@@ -218,3 +218,24 @@ def test_identity_check_and_constant_image_statement():
     assert any(i.value.startswith("**From the course notes.** Note 004") for i in at.info)
     at = page(CONV, filter="original5")
     assert "Entries sum to **5**" in text_of(at) and "gives **2.5**" in text_of(at)
+
+
+def test_the_forward_pass_is_computed_once_per_run(monkeypatch):
+    """One ConvLayer, one cross-correlation and one true convolution per run, shared by every section."""
+    import streamlit as st
+
+    import convviz.lessons.convolution as lesson
+
+    calls = []
+    for name in ("cross_correlate2d", "convolve2d"):
+        real = getattr(lesson, name)
+        monkeypatch.setattr(lesson, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = page(CONV, seed="4321")
+    assert_clean(at)
+    assert sorted(calls) == ["convolve2d", "cross_correlate2d"]
+    at.number_input(key="b").set_value(1.0).run()                      # a new layer: computed once more
+    assert sorted(calls) == ["convolve2d", "convolve2d", "cross_correlate2d", "cross_correlate2d"]
+    at.selectbox(key="filter").set_value("box3").run()                 # the same layer: the cached result
+    assert len(calls) == 4

@@ -46,6 +46,15 @@ def input_values(pattern: str, channels: int, height: int, width: int, seed: int
     return np.stack([base + k for k in range(channels)])              # channel k is the pattern + k
 
 
+def kernel_size_problem(name: str, kh: int, kw: int) -> str | None:
+    """Why kernel `name` cannot be kh × kw (a named filter has its own size), or None when it can."""
+    if name not in CLASSIC_FILTERS or CLASSIC_FILTERS[name][1].shape == (kh, kw):
+        return None
+    label, kernel, _ = CLASSIC_FILTERS[name]
+    return (f"{label} is a {kernel.shape[0]}×{kernel.shape[1]} kernel; "
+            f"set the kernel size to {kernel.shape[0]}×{kernel.shape[1]} to use it.")
+
+
 def kernel_values(name: str, channels: int, kh: int, kw: int, seed: int = 0) -> np.ndarray:
     """A kernel (C, kh, kw) for one output map. Named 3×3 filters need kh = kw = 3."""
     if name == "random":
@@ -58,11 +67,10 @@ def kernel_values(name: str, channels: int, kh: int, kw: int, seed: int = 0) -> 
         w[:, kh // 2, kw // 2] = 1.0
         return w
     if name in CLASSIC_FILTERS:
-        kernel = CLASSIC_FILTERS[name][1]
-        if kernel.shape != (kh, kw):
-            raise ValueError(f"{CLASSIC_FILTERS[name][0]} is a {kernel.shape[0]}×{kernel.shape[1]} kernel; "
-                             f"set the kernel size to {kernel.shape[0]}×{kernel.shape[1]} to use it.")
-        return np.stack([kernel] * channels)
+        problem = kernel_size_problem(name, kh, kw)
+        if problem:
+            raise ValueError(problem)
+        return np.stack([CLASSIC_FILTERS[name][1]] * channels)
     raise ValueError(f"Unknown kernel {name!r}; choose one of {', '.join(KERNEL_CHOICES)}.")
 
 

@@ -1,0 +1,55 @@
+"""Cached builders for the convolution page, keyed on its settings (a ConvLayer) or a few names, never on arrays.
+
+The numbers come from convviz.lessons.convolution; this module only caches them. Figures are
+cached as resources (shared, not copied: pages never mutate them), so a rerun that changed
+nothing in a view costs a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from convviz.figures.common import grid_figure
+from convviz.figures.convolution import sliding_window_figure
+from convviz.filters import CLASSIC_FILTERS, constant_image_check
+from convviz.lessons import convolution as lesson
+from convviz.lessons.convolution import ConvLayer, ConvolutionResult
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def convolution(layer: ConvLayer) -> ConvolutionResult:
+    """The forward pass of `layer`, both operations and their torch checks, once per setting."""
+    return lesson.convolution_result(layer)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def window_figure(layer: ConvLayer, active: int):
+    """The sliding-window animation for `layer`, output cell `active` highlighted."""
+    x, w = layer.arrays()
+    return sliding_window_figure(x, w, layer.bias, layer.stride, layer.padding, layer.dilation, flip=layer.flip,
+                                 active=active)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def small_grid(values: tuple, title: str):
+    """A small grid figure from a nested tuple of numbers."""
+    return grid_figure(np.array(values, dtype=np.float64), title=title)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def filter_figures(name: str):
+    """(kernel figure, original photo, filtered photo) for one classic filter."""
+    return lesson.filter_figures(name)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def backward_pass(layer: ConvLayer, upstream: str) -> dict:
+    """convviz.lessons.convolution.backward_pass, once per layer and upstream gradient."""
+    return lesson.backward_pass(layer, upstream)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def constant_image(name: str) -> dict:
+    """Note 004's sum-to-1 statement evaluated for one classic filter (convviz.filters.constant_image_check)."""
+    return constant_image_check(CLASSIC_FILTERS[name][1])
