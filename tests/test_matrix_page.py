@@ -7,7 +7,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from convviz.conv import cross_correlate2d
-from convviz.ui.cached_matrix import matrix_arrays
+from convviz.lessons.convolution_matrix import MatrixSettings, matrix_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "convolution_matrix.py")
@@ -33,7 +33,7 @@ def printed_ax(at):
 
 
 def expected_y(c=1, co=1, h=4, w=4, k=3, s=1, p=0, d=1):
-    x, wt = matrix_arrays("none", "random", "random", 0, c, co, h, w, k, k)
+    x, wt = matrix_arrays(MatrixSettings("none", "random", "random", 0, c, co, h, w, k, k))
     return cross_correlate2d(x, wt, stride=s, padding=p, dilation=d).ravel()
 
 
@@ -135,7 +135,7 @@ def test_large_matrix_is_a_picture_and_kernel_longer_than_signal_is_clamped():
 def test_full_convolution_section_uses_the_circulant_kernel():
     """Note 002's full-convolution Toeplitz matrix: T x printed, np.convolve, torch and commutativity gaps."""
     from convviz.matrix import full_convolution_matrix
-    from convviz.ui.cached_matrix import circulant_arrays
+    from convviz.lessons.convolution_matrix import circulant_arrays
 
     at = page(mx_n="6", mx_k="3", mx_seed1="2")
     assert_clean(at)
@@ -233,3 +233,64 @@ def test_note002_star_callout_with_the_notes_example():
     at = page()
     callout = next(n for n in notes(at) if "Note 002" in n)
     assert "[[3, 7, 9, 4], [7, 0, 5, 6], [0, 8, 3, 3], [5, 5, 2, 1]]" in callout and "(max difference 0)" in callout
+
+
+# --- The settings objects (convviz.lessons.convolution_matrix) ------------------------------------
+
+
+def test_matrix_settings_say_why_they_cannot_be_made():
+    import pytest
+
+    from convviz.lessons.convolution_matrix import MatrixSettings
+
+    with pytest.raises(ValueError, match="no window fits"):
+        MatrixSettings(h=2, kh=5)
+    with pytest.raises(ValueError, match="is a 3×3 kernel; set the kernel size to 3×3"):
+        MatrixSettings(kernel="sobel_x", kh=5)
+    with pytest.raises(ValueError, match="Unknown preset 'bogus'"):
+        MatrixSettings(preset="bogus")
+    too_big = MatrixSettings(c=3, c_out=3, h=32, w=32, padding=4)          # made: the sizes are counted, not built
+    with pytest.raises(ValueError, match="this page builds at most 1,048,576"):
+        too_big.check_buildable()
+
+
+def test_a_preset_sets_the_sizes():
+    settings = MatrixSettings.from_controls(preset="note001", c=3, c_out=2, h=30, w=9, kh=1, kw=1, stride=4,
+                                            padding=2, dilation=3)
+    assert (settings.c, settings.h, settings.w, settings.kh, settings.stride, settings.padding) == (1, 4, 4, 3, 1, 0)
+    assert settings.matrix_shape == (4, 16) and settings.fixed
+
+
+def test_settings_are_hashable_cache_keys():
+    import streamlit as st
+
+    from convviz.lessons.convolution_matrix import CirculantSettings, IstaSettings
+
+    calls = []
+
+    @st.cache_data
+    def build(settings):
+        calls.append(settings)
+        return settings.matrix_shape
+
+    for _ in range(2):
+        assert build(MatrixSettings(h=6, w=5, padding=1)) == (30, 30)
+    assert len(calls) == 1                                                  # equal settings, one cache entry
+    build(MatrixSettings(h=6, w=5, padding=1, stride=2))
+    assert len(calls) == 2
+    assert hash(MatrixSettings()) == hash(MatrixSettings())
+    assert hash(CirculantSettings.clamped(4, 7, 0)) == hash(CirculantSettings(4, 4, 0))
+    assert {IstaSettings(), IstaSettings()} == {IstaSettings()}
+
+
+def test_circulant_and_ista_settings_validate():
+    import pytest
+
+    from convviz.lessons.convolution_matrix import CirculantSettings, IstaSettings
+
+    with pytest.raises(ValueError, match="The kernel has 5 taps but the signal only 3"):
+        CirculantSettings(3, 5, 0)
+    with pytest.raises(ValueError, match="λ must be ≥ 0, got -1"):
+        IstaSettings(lam=-1)
+    with pytest.raises(ValueError, match="at least one position"):
+        IstaSettings(n=0)

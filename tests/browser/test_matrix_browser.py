@@ -10,7 +10,7 @@ import numpy as np
 
 from convviz.conv import cross_correlate2d
 from convviz.testing.serve import wait_for_app
-from convviz.ui.cached_matrix import matrix_arrays
+from convviz.lessons.convolution_matrix import MatrixSettings, matrix_arrays
 
 
 def open_page(page, url):
@@ -46,7 +46,7 @@ def ax_printed(page):
 
 def expected(**sizes):
     view = ("none", "random", "random", 0, sizes.get("c", 1), sizes.get("co", 1), sizes.get("h", 4), sizes.get("w", 4), 3, 3)
-    x, w = matrix_arrays(*view)
+    x, w = matrix_arrays(MatrixSettings(*view))
     return cross_correlate2d(x, w, stride=sizes.get("s", 1), padding=sizes.get("p", 0)).ravel()
 
 
