@@ -6,7 +6,9 @@ import streamlit as st
 from convviz import restore
 from convviz.restoration.baselines import DENOISERS
 from convviz.restoration.device import compute_device, device_description
-from convviz.figures.restoration import (model_card_section, residual_image, zoom_box)
+from convviz.figures.restoration import model_card_section, residual_image
+from convviz.lessons import denoising as lesson
+from convviz.lessons.denoising import NOISE, DenoiseSettings, ZoomSettings
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
@@ -31,12 +33,8 @@ def model_section() -> None:
         st.warning(cached.weights_problem(NET) or f"{NET} could not be loaded.", icon=":material/block:")
     else:
         st.markdown(info["card_summary"])
-        st.markdown(f"**{info['params']:,} parameters**, {info['macs_per_pixel']:,.0f} multiply-adds per pixel "
-                    f"({info['gmacs_per_megapixel']:.1f} GMAC per megapixel). Shipped weights: step {info['step']}, "
-                    f"after {float(info['train_seconds'] or 0) / 60:.1f} min of training, validation PSNR "
-                    f"{float(info['val_psnr'] or 0):.2f} dB (8 held-out Train400 images, mean over σ = 15, 25, 50). "
-                    f"Training continues, so these numbers are from an early checkpoint.")
-        st.markdown(cached.measured_quality(info))
+        st.markdown(lesson.model_text(info))
+        st.markdown(lesson.measured_quality(info))
         if not presenting():
             with st.expander("Model card: learning curve and where training stands"):
                 for heading in ("Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
@@ -50,10 +48,10 @@ def model_section() -> None:
 with st.container(border=True):
     chosen = cached.choose_image("dn", MAX_PIXELS, crop_option=True)
     row = st.columns(3)
-    noise = choice_control("Noise", "noise", {"add": "Add noise (clean image known)",
-                                              "real": "Already noisy (σ estimated)"},
-                           "real" if st.session_state.get("dn_src") == "upload" else "add", container=row[0],
+    noise = choice_control("Noise", "noise", NOISE, "real" if st.session_state.get("dn_src") == "upload" else "add",
+                           container=row[0],
                            help="A photo of your own is taken as already noisy; add noise to score against it.")
+    own_sigma = None
     if noise == "add":
         sigma = slider_control("Noise level σ to add (0–75, on 0–255)", "sigma", 0, 75, 25, step=1, container=row[1])
         seed = int_control("Noise seed", "seed", 0, 9999, 0, container=row[2],
@@ -67,6 +65,7 @@ with st.container(border=True):
         "Self-ensemble: average 4 rotations", "ensemble",
         help="Runs the network on the image turned by 0, 90, 180 and 270 degrees, turns each result back and "
              "averages them: about 0.1 dB better on the benchmarks, at 4 times the time.") else 1
+settings = DenoiseSettings(noise, sigma, seed, own_sigma, ensemble)     # built once, passed to the cached builders
 
 if chosen is None:
     model_section()
@@ -75,25 +74,13 @@ key, image, label = chosen
 for notice in image.notices:
     st.info(notice, icon=":material/info:")
 clean = image.pixels
-noisy = cached.noisy_input(key, noise, sigma, seed, clean)
-noisy_key = key + (noise, sigma, seed)
-if noise == "add":
-    net_sigma = float(sigma)
-    st.markdown(f"**{label}**, {clean.shape[1]}×{clean.shape[0]} pixels, "
-                f"{'grayscale' if clean.ndim == 2 else 'colour'}: Gaussian noise of σ = {sigma} (seed {seed}) is "
-                f"added to every pixel, and the network is told σ = {sigma}.")
-else:
-    estimate = cached.estimated_sigma(key, clean)
-    net_sigma = float(own_sigma) if own_sigma is not None else estimate
-    st.markdown(f"**{label}**, {clean.shape[1]}×{clean.shape[0]} pixels: the estimated noise level is "
-                f"**σ ≈ {estimate:.1f}** (from the flattest blocks of the finest wavelet band); the network is told "
-                f"σ = {net_sigma:.1f}. There is no clean image, so no PSNR: judge in the zoom below.")
-    if net_sigma < 2:
-        st.warning("This image looks almost noise-free, so the network will change very little. Switch "
-                   "*Noise* to *Add noise* to see it work, or set σ yourself.", icon=":material/visibility:")
-if net_sigma > 55:
-    st.warning(f"The network was trained for σ from 0 to 55; at σ = {net_sigma:.0f} it is extrapolating.",
-               icon=":material/warning:")
+noisy = cached.noisy_input(key, settings, clean)
+noisy_key = key + settings.noisy_key
+estimate = None if settings.added else cached.estimated_sigma(key, clean)
+net_sigma = settings.net_sigma(estimate)
+st.markdown(lesson.input_text(label, clean.shape, settings, estimate))
+for warning in lesson.sigma_warnings(settings, net_sigma):
+    st.warning(warning, icon=":material/warning:" if net_sigma > lesson.TRAINED_SIGMA else ":material/visibility:")
 
 # --- The network's result -------------------------------------------------------------------------
 st.header("Noisy in, noise predicted, noise subtracted")
@@ -111,7 +98,7 @@ if result is not None:
     runs = f"{ensemble} times (once per rotation)" if ensemble > 1 else "once"
     st.markdown(f":material/timer: Denoised in **{seconds:.2f} s** on {device_description()}: the network ran "
                 + (f"{runs} on each of R, G and B." if clean.ndim == 3 else f"{runs}."))
-    if noise == "add":
+    if settings.added:
         noisy_psnr, noisy_ssim = cached.denoise_scores(noisy_key, clean, np.clip(noisy, 0, 1))
         net_psnr, net_ssim = cached.denoise_scores(result_key, clean, result)
         metric = st.columns(2)
@@ -119,12 +106,11 @@ if result is not None:
         metric[1].metric("Network SSIM", f"{net_ssim:.3f}", f"{net_ssim - noisy_ssim:+.3f} vs noisy")
 
 zoom = st.columns(3)
-zx = int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0])
-zy = int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1])
-zs = int_control("Zoom box side (pixels)", "zs", 16, 256, 64, container=zoom[2])
-box = zoom_box(clean.shape[1], clean.shape[0], zx, zy, zs)
+box = ZoomSettings(int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0]),
+                   int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1]),
+                   int_control("Zoom box side (pixels)", "zs", 16, 256, 64, container=zoom[2])).box(clean.shape[1], clean.shape[0])
 
-panels = ([("clean (original)", key, clean)] if noise == "add" else []) + [("noisy input", noisy_key, noisy)]
+panels = ([("clean (original)", key, clean)] if settings.added else []) + [("noisy input", noisy_key, noisy)]
 if result is not None:
     residual = residual_image(noisy - result, max(net_sigma, 5))
     panels += [("denoised by the network", result_key, result), ("predicted noise (grey = 0)", result_key + ("residual",), residual)]
@@ -151,22 +137,15 @@ st.markdown("The same noisy input, each filter set from the same σ: a Gaussian 
             "non-local means (averages similar patches from anywhere nearby).")
 methods, method_keys = {}, {}
 if result is not None:
-    network = f"Network ({NET}" + (f" ×{ensemble})" if ensemble > 1 else ")")   # short: it titles a zoom panel too
+    network = lesson.network_title(NET, ensemble)
     methods[network], method_keys[network] = (result, seconds), result_key
 for name, title in DENOISERS.items():
     methods[title], method_keys[title] = cached.classical(noisy_key, name, net_sigma, noisy), noisy_key + (net_sigma, name)
-if noise == "add":
+if settings.added:
     noisy_psnr, noisy_ssim = cached.denoise_scores(noisy_key, clean, np.clip(noisy, 0, 1))
-    rows = ["| method | PSNR (dB) | SSIM | time (s) |", "|---|---|---|---|",
-            f"| noisy input | {noisy_psnr:.2f} | {noisy_ssim:.3f} | |"]
-    scores = {}
-    for title, (img, t) in methods.items():
-        scores[title] = cached.denoise_scores(method_keys[title], clean, img)
-        rows.append(f"| {title} | {scores[title][0]:.2f} | {scores[title][1]:.3f} | {t:.2f} |")
-    best = max(scores, key=lambda k: scores[k][0])
-    st.markdown("\n".join(rows))
-    st.markdown(f"Highest PSNR on this image: **{best}** ({scores[best][0]:.2f} dB). SSIM, which follows "
-                "structure rather than pixel error, may rank them differently.")
+    scores = {title: cached.denoise_scores(method_keys[title], clean, img) for title, (img, _) in methods.items()}
+    for text in lesson.score_table((noisy_psnr, noisy_ssim), scores, {t: v[1] for t, v in methods.items()}):
+        st.markdown(text)
     st.caption("PSNR = 10·log10(1 / MSE) on [0, 1] pixels and SSIM (7×7 window, scikit-image) against the clean "
                "image; colour images are scored on R, G and B together.")
 else:
@@ -183,11 +162,7 @@ if info is None:
 else:
     depth = int(info["config"].get("depth", 12))
     layer = int_control(f"Layer (1–{depth - 1}: each is a 3×3 convolution followed by ReLU)", "layer", 1, depth - 1, 1)
-    st.markdown(f"The network first splits the image into its 4 half-resolution sub-images (pixel unshuffle) and "
-                f"appends a map filled with σ/255. Each tile below is one of the {info['config'].get('width', 64)} "
-                f"channels after layer {layer}, scaled to its own maximum (black = 0). Early layers look like edge "
-                f"and texture detectors; deeper layers respond more and more to the noise itself."
-                + (" Colour images are averaged to gray first." if clean.ndim == 3 else ""))
+    st.markdown(lesson.feature_text(info, layer, clean.ndim == 3))
     try:
         fig, dead, shape = cached.feature_view(noisy_key, layer, net_sigma, noisy)
         chart(fig, key="features")

@@ -5,11 +5,14 @@ from pathlib import Path
 import streamlit as st
 
 from convviz import restore
+from convviz.lessons.denoising import measured_quality
 
 from convviz.restoration import degradation as sr_degradation
 from convviz.restoration.device import compute_device, device_description
-from convviz.restoration.image_input import MIN_SIDE, fit_size, resize
-from convviz.figures.restoration import zoom_box
+from convviz.restoration.image_input import fit_size, resize
+from convviz.lessons import super_resolution as lesson
+from convviz.lessons.denoising import ZoomSettings
+from convviz.lessons.super_resolution import METHODS, MODES, SCALES, SRSettings
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header
 from convviz.ui.params import choice_control, int_control
@@ -17,7 +20,6 @@ from convviz.ui.present import chart, presenting
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
 DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
-METHODS = {"nearest": "Nearest", "bicubic": "Bicubic", "srcnn": "SRCNN", "subpixel": "Sub-pixel net"}   # short: panel titles
 
 lesson_header(
     "Super-resolution",
@@ -40,50 +42,37 @@ def model_section() -> None:
                 st.markdown(f"- **{name}**: weights not shipped yet.")
                 continue
             has_card = Path(info["card"]).exists()
-            st.markdown(f"- **{name}**: {info['params']:,} parameters, {info['macs_per_pixel']:,.0f} multiply-adds per "
-                        f"output pixel; shipped at training step {info['step']} after "
-                        f"{float(info['train_seconds'] or 0) / 60:.1f} min, validation PSNR {float(info['val_psnr'] or 0):.2f} dB "
-                        f"(an early checkpoint: training continues)." + ("" if has_card else " No model card yet."))
+            st.markdown(lesson.model_line(name, info, has_card))
             if has_card and not presenting():
                 with st.expander(f"{name}: measured quality (model card)"):
-                    st.markdown(cached.measured_quality(info))
+                    st.markdown(measured_quality(info))
 
 
 # --- Input ----------------------------------------------------------------------------------------
 with st.container(border=True):
     chosen = cached.choose_image("sr", MAX_PIXELS, default="astronaut")
     row = st.columns([1, 2])
-    scale = int(choice_control("Scale s", "scale", {"2": "×2", "3": "×3", "4": "×4"}, "3", container=row[0], horizontal=True))
-    mode = choice_control("What is upscaled", "mode", {
-        "auto": "Automatic: samples and large images are downscaled first",
-        "known": "Downscale by s first, so the original is the ground truth (PSNR shown)",
-        "direct": "Upscale the image itself (no ground truth, no PSNR)"}, "auto", container=row[1])
+    scale = int(choice_control("Scale s", "scale", SCALES, "3", container=row[0], horizontal=True))
+    mode = choice_control("What is upscaled", "mode", MODES, "auto", container=row[1])
     degrade = choice_control("Degradation (how the low-resolution input is made)", "sr_degrade",
                              sr_degradation.DEGRADATIONS, "bicubic", horizontal=True,
                              help="Used when the image is downscaled first, so that the original is the ground truth.")
+settings = SRSettings(scale, mode, degrade)          # built once, passed to the cached builders
 
 if chosen is None:
     model_section()
     st.stop()
 key, image, label = chosen
 for notice in image.notices:
-    st.info(cached.without_crop_hint(notice), icon=":material/info:")
+    st.info(lesson.without_crop_hint(notice), icon=":material/info:")
 pixels = image.pixels
 height, width = pixels.shape[:2]
-if mode == "auto":
-    mode = "known" if key[0] == "sample" or width * height > DIRECT_MAX else "direct"
-if mode == "known" and min(height, width) // scale < MIN_SIDE:
-    st.warning(f"{width}×{height} pixels is too small to downscale by {scale} (the low-resolution image would be under "
-               f"{MIN_SIDE} pixels on a side); it is upscaled as it is instead.", icon=":material/warning:")
-    mode = "direct"
-if mode == "known":
+settings, warning = settings.resolve(key[0] == "sample", width, height, DIRECT_MAX)
+if warning:
+    st.warning(warning, icon=":material/warning:")
+if settings.known:
     truth, low = cached.low_resolution(key, scale, pixels, degrade)
-    how = ("with PIL bicubic" if degrade == "bicubic" else
-           f"by {scale}×{scale} average pooling (each low-resolution pixel is the mean of a {scale}×{scale} block, "
-           f"note 000's degradation; torch's `F.avg_pool2d(x, {scale}, stride={scale})`)")
-    st.markdown(f"**{label}** ({width}×{height}) is cropped to a multiple of {scale}, shrunk by {scale} {how} "
-                f"to **{low.shape[1]}×{low.shape[0]}**, and each method upscales that back to "
-                f"{truth.shape[1]}×{truth.shape[0]}; the original is the ground truth.")
+    st.markdown(lesson.known_text(label, width, height, settings, truth.shape, low.shape))
 else:
     truth, low = None, pixels
     if width * height > DIRECT_MAX:
@@ -91,23 +80,17 @@ else:
         low = resize(pixels, size)
         st.info(f"Upscaling {width}×{height} by {scale} directly would be slow here; it is first reduced to "
                 f"{size[0]}×{size[1]} ({DIRECT_MAX / 1e6:g} MP limit for direct upscaling).", icon=":material/info:")
-    st.markdown(f"**{label}**: {low.shape[1]}×{low.shape[0]} is upscaled ×{scale} to "
-                f"{scale * low.shape[1]}×{scale * low.shape[0]}. There is no ground truth, so no PSNR: judge in the zoom."
-                + (" The degradation choice does not apply: nothing is downscaled." if degrade != "bicubic" else ""))
-low_key = key + (mode, scale) + ((degrade,) if mode == "known" and degrade != "bicubic" else ())
+    st.markdown(lesson.direct_text(label, settings, low.shape))
+low_key = key + settings.low_key
 
 # --- Upscale with every method --------------------------------------------------------------------
 results, problems = {}, {}
 for method, title in METHODS.items():
-    if method in restore.SR_MODELS:
-        trained = restore.SR_MODELS[method]
-        if scale not in trained:
-            problems[title] = f"{title} is trained for ×{', ×'.join(map(str, sorted(trained)))} only."
-            continue
-        missing = cached.weights_problem(trained[scale])
-        if missing:
-            problems[title] = missing
-            continue
+    problem = lesson.untrained_problem(method, scale, restore.SR_MODELS.get(method)) or (
+        cached.weights_problem(restore.SR_MODELS[method][scale]) if method in restore.SR_MODELS else None)
+    if problem:
+        problems[title] = problem
+        continue
     try:
         results[title] = cached.upscaled(low_key, method, scale, low)
     except (ValueError, RuntimeError) as error:
@@ -122,10 +105,9 @@ if nets:
 st.header(f"×{scale} side by side")
 out_h, out_w = scale * low.shape[0], scale * low.shape[1]
 zoom = st.columns(3)
-zx = int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0])
-zy = int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1])
-zs = int_control("Zoom box side (output pixels)", "zs", 16, 256, 64, container=zoom[2])
-box = zoom_box(out_w, out_h, zx, zy, zs)
+box = ZoomSettings(int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0]),
+                   int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1]),
+                   int_control("Zoom box side (output pixels)", "zs", 16, 256, 64, container=zoom[2])).box(out_w, out_h)
 panels = (([("ground truth", low_key + ("truth",), truth)] if truth is not None else [])
           + [(t, low_key + (t,), img) for t, (img, _) in results.items()])
 cols = st.columns(len(panels))
@@ -138,24 +120,9 @@ st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged unde
 if truth is not None and results:
     scores = {title: cached.sr_scores(low_key + (title,), scale, truth, img) for title, (img, _) in results.items()}
     reference = cached.bicubic_input_psnrs(key, scale, pixels, tuple((m, t) for m, t in METHODS.items() if t in results)) if degrade != "bicubic" else None
-    rows = ["| method | PSNR on Y (dB) | SSIM on Y | time (s) |", "|---|---|---|---|"]
+    st.markdown(lesson.score_table(results, scores, reference))
     if reference:
-        rows = ["| method | PSNR on Y (dB) | SSIM on Y | time (s) | PSNR, bicubic-downscaled input (dB) | change (dB) |",
-                "|---|---|---|---|---|---|"]
-    for title, (img, seconds) in results.items():
-        p, s = scores[title]
-        extra = f" {reference[title]:.2f} | {p - reference[title]:+.2f} |" if reference else ""
-        rows.append(f"| {title} | {p:.2f} | {s:.3f} | {seconds:.2f} |{extra}")
-    st.markdown("\n".join(rows))
-    if reference:
-        weights = sr_degradation.bicubic_downscale_weights(scale)
-        st.markdown(sr_degradation.compare_degradations({t: scores[t][0] for t in results}, reference)
-                    + f" Why the numbers move: both networks were trained on PIL-bicubic-downscaled inputs "
-                    f"(`convviz/train.py`), so average pooling is a degradation they never saw; nearest and bicubic "
-                    f"upscaling learned nothing and only get a different input. Average pooling weights the {scale}×{scale} "
-                    f"block equally (1/{scale} per axis), while bicubic downscaling spreads {len(weights)} weights per "
-                    f"axis from {weights.min():.3f} to {weights.max():.3f} (negative at the edges) over a "
-                    f"{4 * scale}-pixel-wide window.")
+        st.markdown(lesson.degradation_text(scores, reference, scale))
     st.caption(f"PSNR and SSIM on the luminance Y (BT.601, as MATLAB's rgb2ycbcr) with {scale} border pixels shaved: "
                "the protocol of the SR papers and of `python -m convviz.evaluate`.")
 

@@ -25,6 +25,7 @@ from convviz.restoration import baselines
 from convviz.restoration import degradation as sr_degradation
 from convviz.restoration.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
 from convviz.figures.restoration import crop_figure, feature_figure, panel_figure
+from convviz.lessons.denoising import DenoiseSettings
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control
 
@@ -91,9 +92,11 @@ def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, conta
 # --- Denoising -------------------------------------------------------------------------------------
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def noisy_input(key: tuple, noise: str, sigma: int, seed: int, _image: np.ndarray) -> np.ndarray:
+def noisy_input(key: tuple, settings: DenoiseSettings, _image: np.ndarray) -> np.ndarray:
     """The network's input: the image with seeded noise added ("add"), or as it is ("real")."""
-    return baselines.add_noise(_image, sigma, seed) if noise == "add" else np.array(_image, dtype=np.float64)  # writable: torch.from_numpy
+    if settings.added:
+        return baselines.add_noise(_image, settings.sigma, settings.seed)
+    return np.array(_image, dtype=np.float64)                  # writable: torch.from_numpy
 
 
 @st.cache_data(max_entries=16, show_spinner="Denoising with the network…")
@@ -144,13 +147,6 @@ def low_resolution(key: tuple, scale: int, _image: np.ndarray, degrade: str = "b
     """(ground truth cropped to a multiple of scale, the input): sr_degradation.degrade, PIL bicubic
     downscaling (baselines.downscale) or note 000's scale×scale average pool."""
     return sr_degradation.degrade(_image, scale, degrade)
-
-
-def without_crop_hint(notice: str) -> str:
-    """An upload notice without its pointer to the denoising page's "cut out the centre" option,
-    which the super-resolution page does not offer (issue 24)."""
-    hint = f" Shrinking also averages away noise: choose *{LARGE['crop']}* to see the network on the photo's own pixels."
-    return notice.replace(hint, "")
 
 
 def bicubic_input_psnrs(key: tuple, scale: int, _image: np.ndarray, methods: tuple) -> dict[str, float]:
@@ -206,16 +202,6 @@ def weights_problem(name: str) -> str | None:
 def model_info(name: str, mtime: float) -> dict:
     """restore.model_info, re-read when the weights file changes (mtime is part of the key)."""
     return restore.model_info(name)
-
-
-def measured_quality(info: dict) -> str:
-    """The model card's "Measured quality" section, or a plain sentence when it has no numbers yet."""
-    from convviz.figures.restoration import model_card_section
-    text = model_card_section(info["card"], "Measured quality")
-    if "|" in text:
-        return text
-    return (f"Benchmark numbers for {info['name']} are **not measured yet**: the model card's table is filled by "
-            f"`python -m convviz.evaluate`. Until then the only number is the validation PSNR above.")
 
 
 def info_for(name: str) -> dict | None:
