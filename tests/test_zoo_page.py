@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz import zoo
+from convviz.torch_ref import zoo as zoo_torch
 
 ROOT = Path(__file__).resolve().parents[1]
 ZOO = str(ROOT / "pages" / "convolution_zoo.py")
@@ -71,7 +72,7 @@ def test_pointwise_controls():
     at.number_input(key="pw_cin").set_value(4).run()
     at.number_input(key="pw_cout").set_value(1).run()
     assert_clean(at)
-    ex = zoo.pointwise_example(4, 1, 0)
+    ex = zoo_torch.pointwise_example(4, 1, 0)
     assert "y[0, 0, 0] = " in text_of(at) and f"**{ex['y'][0, 0, 0]:g}**" in text_of(at)
     assert "5 parameters" in text_of(at)                                   # 4 weights + 1 bias
 
@@ -172,7 +173,7 @@ def test_lp_pooling_section():
     at = page(pl_op="lp", pl_norm="3", pl_k="3", pl_s="1")
     assert_clean(at)
     assert not at.error and not at.warning
-    ex = zoo.pooling_example("lp", 3, 1, 0, 6, 0, p_norm=3.0)
+    ex = zoo_torch.pooling_example("lp", 3, 1, 0, 6, 0, p_norm=3.0)
     body = text_of(at)
     assert "**Lp pooling:**" in body and f"= **{ex['y'][0, 0]:.6g}**" in body
     assert "(4^3 + 34^3 + 30^3 + 26^3 + 20^3 + 11^3 + 28^3 + 10^3 + 9^3)^(1/3)" in body     # seed 0's first window
@@ -195,7 +196,7 @@ def test_weighted_average_pooling_section():
     at = page(pl_op="wavg", pl_k="3", pl_s="1", pl_p="1", pl_sigma="0.7")
     assert_clean(at)
     assert not at.error and not at.warning
-    ex = zoo.pooling_example("wavg", 3, 1, 1, 6, 0, sigma=0.7)
+    ex = zoo_torch.pooling_example("wavg", 3, 1, 1, 6, 0, sigma=0.7)
     body = text_of(at)
     assert "**Weighted average pooling:**" in body and f"= **{ex['y'][0, 0]:.6g}**" in body
     assert "shares of the padding cells are dropped" in body and f"adds up to {ex['grad'].sum():.4g}" in body
@@ -282,3 +283,65 @@ def test_striding_pooling():
     assert_clean(at)
     assert "**Striding** (note 001)" in text_of(at)
     assert max(torch_gaps(at)) < 1e-10
+
+
+# --- The settings objects (convviz.lessons.convolution_zoo) ----------------------------------------
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda s: s.GroupedSettings(c_in=8, groups=3), "in_channels=8 is not divisible by groups=3"),
+    (lambda s: s.GroupedSettings(c_in=8, c_out=6, groups=4), "out_channels=6 is not divisible by groups=4"),
+    (lambda s: s.DepthwiseSettings(size=2, k=7, padding=0), "no window fits"),
+    (lambda s: s.PoolingSettings(k=2, padding=2), "at most half the pooling kernel"),
+    (lambda s: s.PoolingSettings(op="min"), "Unknown pooling 'min'"),
+    (lambda s: s.PoolingSettings(op="lp", padding=1), "Lp pooling takes no padding"),
+    (lambda s: s.PoolingSettings(k=5, size=3), "no window fits"),
+    (lambda s: s.LocallyConnectedSettings(k=5, size=3), "no window fits"),
+    (lambda s: s.SeparableSettings("../../etc"), "Unknown kernel '../../etc'"),
+    (lambda s: s.DilationSettings(schedule="sideways"), "Unknown dilation schedule 'sideways'"),
+    (lambda s: s.PointwiseSettings(c_in=0), "Channels must be at least 1"),
+])
+def test_zoo_settings_say_why_they_cannot_be_made(make, words):
+    from convviz.lessons import convolution_zoo
+
+    with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(".", r"\.")):
+        make(convolution_zoo)
+
+
+def test_lp_pooling_settings_drop_the_padding_control():
+    from convviz.lessons.convolution_zoo import PoolingSettings
+
+    assert PoolingSettings.from_controls("lp", 2, 2, 1, 6, 0, 3.0, 1.0).padding == 0
+    assert PoolingSettings.from_controls("avg", 2, 2, 1, 6, 0, 3.0, 1.0).padding == 1
+
+
+def test_zoo_settings_are_hashable_cache_keys():
+    import streamlit as st
+
+    from convviz.lessons import convolution_zoo as lesson
+
+    calls = []
+
+    @st.cache_data
+    def build(settings):
+        calls.append(settings)
+        return settings.cost["params"]
+
+    for _ in range(2):
+        assert build(lesson.GroupedSettings(8, 8, 2, 3)) == 296
+    assert len(calls) == 1
+    assert build(lesson.GroupedSettings(8, 8, 4, 3)) != 296 and len(calls) == 2
+    every = [lesson.PointwiseSettings(), lesson.DilationSettings(), lesson.GroupedSettings(), lesson.DepthwiseSettings(),
+             lesson.SeparableSettings(), lesson.PoolingSettings(), lesson.LocallyConnectedSettings()]
+    assert len({*every, *[type(s)() for s in every]}) == len(every)         # equal settings hash alike
+
+
+def test_each_section_builder_matches_the_compute_layer():
+    from convviz.lessons import convolution_zoo as lesson
+
+    view = lesson.grouped_lesson(lesson.GroupedSettings(16, 16, 16, 5))
+    assert view["cost"] == zoo.conv_cost(16, 16, 5, 32, padding=2, groups=16) and view["ex"]["torch_gap"] < 1e-10
+    view = lesson.dilation_lesson(lesson.DilationSettings(3, 2, 5, "double"))
+    assert view["dilations"] == [1, 2, 4, 8, 16] and view["rf"] == view["measured"] == 63
+    view = lesson.pooling_lesson(lesson.PoolingSettings("lp", 3, 1, 0, 6, 0, 3.0))
+    assert "**Lp pooling:**" in view["formula"] and view["ex"]["forward_gap"] < 1e-10
