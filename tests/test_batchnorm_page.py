@@ -173,3 +173,48 @@ def test_training_demo_is_cached_per_settings(monkeypatch):
     assert len(calls) == 1
     at.number_input(key="demo_seed").set_value(96).run()
     assert len(calls) == 2
+
+
+# --- The lesson's settings objects (convviz/lessons/batch_normalization.py) --------------------------
+
+def test_settings_are_validated_once_and_hashable():
+    from streamlit import cache_data
+
+    from convviz.lessons.batch_normalization import (BatchSettings, DemoSettings, RunningSettings, follow_channel,
+                                                     shown_groups)
+
+    batch = BatchSettings()
+    assert batch.shape == (4, 4, 4, 4) and batch.m == 64 and batch.eps == 1e-5
+    assert BatchSettings(gamma=1) == batch and hash(BatchSettings(gamma=1)) == hash(batch)
+    with pytest.raises(ValueError, match=r"Batch size N must be a whole number from 1 to 8 \(got 9\)"):
+        BatchSettings(n=9)
+    with pytest.raises(ValueError, match="Channels C must be a whole number from 1 to 4"):
+        BatchSettings(c=0)
+    with pytest.raises(ValueError, match="γ must be a number from -3 to 3"):
+        BatchSettings(gamma=float("nan"))
+    with pytest.raises(ValueError, match="momentum must be a number from 0 to 1"):
+        RunningSettings(batch, 1.5)
+    with pytest.raises(ValueError, match="Pick two different learning rates to compare."):
+        DemoSettings(0.1, 0.1)
+    with pytest.raises(ValueError, match="The learning rates must be positive"):
+        DemoSettings(0.0, 0.1)
+    assert follow_channel(3, 2) == (1, "Channel 3 does not exist with C = 2; following channel 1.")
+    assert follow_channel(1, 2) == (1, None)
+    assert shown_groups(3, 2) == (1, "G = 2 does not divide C = 3: showing G = 1, the largest divisor of 3 not above 2.")
+    assert shown_groups(4, 2) == (2, None)
+    from convviz.lessons.batch_normalization import batch_and_output
+    with pytest.raises(ValueError, match="single value"):                # the page's error, from batch_norm_train
+        batch_and_output(BatchSettings(n=1, h=1, w=1))
+
+    calls = []
+
+    @cache_data
+    def cached(settings):
+        calls.append(settings)
+        return settings
+
+    cached(RunningSettings(batch, 0.1, 30)), cached(RunningSettings(BatchSettings(), 0.1, 30))
+    cached(DemoSettings()), cached(DemoSettings())
+    assert len(calls) == 2
+    cached(RunningSettings(batch, 0.2, 30))
+    assert len(calls) == 3

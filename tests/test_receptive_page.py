@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from convviz.receptive import PRESETS, effective_field_window, parse_stack, receptive_field_table
+from convviz.receptive import PRESETS, parse_stack, receptive_field_table
+from convviz.torch_ref.receptive import effective_field_window
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages/receptive_fields.py")
@@ -233,3 +234,55 @@ def test_unet_bad_link_values_give_a_message():
     warnings = "\n".join(w.value for w in at.warning)
     assert "un_n='abc'" in warnings and "un_depth='9' is outside 1–5" in warnings and "un_pad='same'" in warnings
     assert list(unet_frame(at)["size out"])[-1] == 388 and not at.error
+
+
+# --- The lesson's settings objects (convviz/lessons/receptive_fields.py) ----------------------------
+
+def test_field_settings_are_validated_once_and_hashable():
+    from streamlit import cache_data
+
+    from convviz.lessons.receptive_fields import DilationSettings, FieldSettings, UNetSettings
+
+    default = FieldSettings()
+    assert default.stack == "c3s2p1,c3s2p1" and default.n == 5
+    same = FieldSettings.from_text(5, "c3s2p1d1,c3p1s2")                 # one stack typed two ways
+    assert same == default and hash(same) == hash(default) and same.stack == default.stack
+    assert FieldSettings.from_preset("vgg16").table()[-1]["r"] == 212  # the preset's names and published r
+    with pytest.raises(ValueError, match=r"The input size n must be a whole number from 1 to 1024 \(got 0\)"):
+        FieldSettings(0)
+    with pytest.raises(ValueError, match="Unknown preset 'lenet'"):
+        FieldSettings(preset="lenet")
+    with pytest.raises(ValueError, match="'zz' is not a layer"):
+        FieldSettings.from_text(5, "zz")
+    with pytest.raises(ValueError, match="output would be empty"):      # the table's message, as the page shows it
+        FieldSettings.from_text(2, "c5").table()
+    with pytest.raises(ValueError, match=r"The depth \(number of pooling steps\) must be a whole number from 1 to 5"):
+        UNetSettings("valid", 572, 6)
+    with pytest.raises(ValueError, match="The U-Net's convolutions are valid or padded"):
+        UNetSettings("same")
+    with pytest.raises(ValueError, match="does not go through"):
+        UNetSettings("padded", 572, 4).table()
+    with pytest.raises(ValueError, match="The kernel size k must be a whole number from 2 to 5"):
+        DilationSettings(7)
+    assert default.up_to(1) == FieldSettings.from_text(5, "c3s2p1")
+
+    calls = []
+
+    @cache_data
+    def cached(settings):
+        calls.append(settings)
+        return settings
+
+    assert cached(default) == cached(same) == default and len(calls) == 1          # one cache entry
+    cached(FieldSettings(6))
+    cached(UNetSettings()), cached(UNetSettings())
+    assert len(calls) == 3
+
+
+def test_a_link_stack_that_cannot_be_read_falls_back_with_the_pages_message():
+    from convviz.lessons.receptive_fields import link_stack
+
+    assert link_stack("p2s2") == ("p2s2", None)
+    raw, message = link_stack("c3x")
+    assert raw == "c3s2p1,c3s2p1" and message.startswith("The link's stack='c3x' cannot be read.")
+    assert message.endswith("Showing note 002's stack instead.")

@@ -502,3 +502,59 @@ def test_sr_huge_upload_is_made_small_before_the_network(network_inputs, mode):
     assert "2400×1800" in messages(at, "info")
     cuda = torch.cuda.is_available()
     assert_bounded(network_inputs, (1_000_000 if cuda else 160_000) if mode == "direct" else (4_000_000 if cuda else 1_000_000) // 4)
+
+
+# --- The lessons' settings objects (convviz/lessons/denoising.py, super_resolution.py) ---------------
+
+def test_denoise_and_zoom_settings_are_validated_once_and_hashable():
+    from streamlit import cache_data
+
+    from convviz.lessons.denoising import DenoiseSettings, ZoomSettings, sigma_warnings
+
+    real = DenoiseSettings("real", sigma=40, seed=3, own_sigma=None)
+    assert (real.sigma, real.seed) == (0, 0) and real.noisy_key == ("real", 0, 0)   # nothing is added
+    assert real == DenoiseSettings("real") and hash(real) == hash(DenoiseSettings("real"))
+    assert real.net_sigma(7.5) == 7.5 and DenoiseSettings("real", own_sigma=20).net_sigma(7.5) == 20.0
+    assert DenoiseSettings("add", 25, 1, own_sigma=20).own_sigma is None and DenoiseSettings().net_sigma() == 25.0
+    with pytest.raises(ValueError, match=r"The noise level σ must be a whole number from 0 to 75 \(got 80\)"):
+        DenoiseSettings("add", 80)
+    with pytest.raises(ValueError, match="The self-ensemble averages 1 or 4 rotations"):
+        DenoiseSettings(ensemble=2)
+    with pytest.raises(ValueError, match="Noise is add or real"):
+        DenoiseSettings("blind")
+    assert sigma_warnings(DenoiseSettings("add", 60), 60.0) == [
+        "The network was trained for σ from 0 to 55; at σ = 60 it is extrapolating."]
+    assert "almost noise-free" in sigma_warnings(real, 1.0)[0]
+    assert ZoomSettings().box(512, 512) == (224, 224, 64, 64)
+    with pytest.raises(ValueError, match="The zoom box side must be a whole number from 16 to 256"):
+        ZoomSettings(side=8)
+
+    calls = []
+
+    @cache_data
+    def cached(settings):
+        calls.append(settings)
+        return settings
+
+    cached(DenoiseSettings()), cached(DenoiseSettings("add", 25, 0, None, 1)), cached(ZoomSettings())
+    assert len(calls) == 2
+
+
+def test_sr_settings_resolve_auto_and_refuse_too_small_images():
+    from convviz.lessons.super_resolution import SRSettings, untrained_problem
+
+    s = SRSettings()
+    assert s.resolve(True, 512, 512, 160_000) == (SRSettings(3, "known"), None)          # a sample: ground truth
+    assert s.resolve(False, 300, 300, 160_000)[0].mode == "direct"                       # a small upload: as it is
+    assert s.resolve(False, 500, 500, 160_000)[0].mode == "known"                        # a large one: downscaled
+    resolved, warning = SRSettings(4, "known").resolve(False, 30, 30, 160_000)
+    assert resolved.mode == "direct" and warning.startswith("30×30 pixels is too small to downscale by 4")
+    assert SRSettings(2, "known", "average").low_key == ("known", 2, "average")
+    assert SRSettings(2, "direct", "average").low_key == ("direct", 2)
+    assert hash(SRSettings()) == hash(SRSettings(3, "auto", "bicubic"))
+    with pytest.raises(ValueError, match=r"The scale s is 2, 3 or 4 \(got 5\)"):
+        SRSettings(5)
+    with pytest.raises(ValueError, match="The degradation is one of bicubic, average"):
+        SRSettings(degrade="gaussian")
+    assert untrained_problem("srcnn", 3, {2: "a", 4: "b"}) == "SRCNN is trained for ×2, ×4 only."
+    assert untrained_problem("bicubic", 3, None) is None
