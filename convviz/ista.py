@@ -27,7 +27,8 @@ import numpy as np
 from convviz.matrix import conv_matrix
 
 
-def _atoms(phi) -> np.ndarray:
+def as_atoms(phi) -> np.ndarray:
+    """The dictionary φ as (K atoms, m taps) float64."""
     phi = np.asarray(phi, dtype=np.float64)
     if phi.ndim != 2 or phi.shape[0] < 1 or phi.shape[1] < 1:
         raise ValueError(f"The dictionary must be (K atoms, m taps), got shape {phi.shape}.")
@@ -45,7 +46,7 @@ def dictionary_matrix(phi, n_codes: int) -> np.ndarray:
            [1., 2.],
            [0., 1.]])
     """
-    phi = _atoms(phi)
+    phi = as_atoms(phi)
     if int(n_codes) < 1:
         raise ValueError(f"The codes need at least one position, got N = {n_codes}.")
     k, m = phi.shape
@@ -82,7 +83,7 @@ def gram_kernel(phi) -> np.ndarray:
 
     So S c = c − η·conv1d(c, G, padding=m − 1): the recurrent part of the layer is itself a convolution.
     """
-    phi = _atoms(phi)
+    phi = as_atoms(phi)
     k, m = phi.shape
     g = np.zeros((k, k, 2 * m - 1))
     for j in range(k):
@@ -153,55 +154,3 @@ def example_problem(k: int, m: int, n_codes: int, seed: int, noise: float = 0.05
         c_true[0, n_codes // 2] = 1.5
     y = dictionary_matrix(phi, n_codes) @ c_true.ravel() + noise * rng.standard_normal(n_codes + m - 1)
     return phi, c_true, y
-
-
-# --- torch twins (float64), for the tests and the page's agreement check -----------------------
-
-
-def _t(a):
-    import torch
-
-    return torch.as_tensor(np.ascontiguousarray(np.asarray(a, dtype=np.float64)))
-
-
-def ista_step_torch(codes, y, phi, lam: float, eta: float) -> np.ndarray:
-    """The step written directly with torch: Φc = F.conv1d(c, φ, padding=m−1), Φᵀr = F.conv_transpose1d(r, φ, ...)."""
-    import torch.nn.functional as F
-
-    phi = _atoms(phi)
-    k, m = phi.shape
-    w = _t(phi)[None]                                                  # (1, K, m): C_out = 1, C_in = K
-    c = _t(codes).view(1, k, -1)                                       # (1, K, N)
-    r = _t(y).view(1, 1, -1) - F.conv1d(c, w, padding=m - 1)           # (1, 1, n)
-    return F.relu(c + eta * F.conv_transpose1d(r, w, padding=m - 1) - eta * lam).flatten().numpy()
-
-
-def layer_step_torch(codes, y, phi, lam: float, eta: float) -> np.ndarray:
-    """The step as one conv layer: ReLU(conv_transpose1d(y, ηφ) + c − conv1d(c, ηG, padding=m−1) − ηλ)."""
-    import torch.nn.functional as F
-
-    phi = _atoms(phi)
-    k, m = phi.shape
-    c = _t(codes).view(1, k, -1)                                       # (1, K, N)
-    w_e_y = F.conv_transpose1d(_t(y).view(1, 1, -1), eta * _t(phi)[None], padding=m - 1)   # (1, K, N)
-    s_c = c - F.conv1d(c, eta * _t(gram_kernel(phi)), padding=m - 1)                    # (1, K, N)
-    bias = _t(np.full(k, -eta * lam)).view(1, k, 1)
-    return F.relu(w_e_y + s_c + bias).flatten().numpy()
-
-
-def ista_step_autograd(codes, y, phi_matrix, lam: float, eta: float) -> np.ndarray:
-    """The step as proximal gradient with the gradient of ½‖y − Φc‖² from torch autograd: ReLU(c − η∇f − ηλ)."""
-    import torch
-
-    a = _t(phi_matrix)
-    c = _t(codes).clone().requires_grad_(True)
-    f = 0.5 * ((_t(y).flatten() - a @ c) ** 2).sum()
-    (grad,) = torch.autograd.grad(f, c)
-    return torch.relu(c.detach() - eta * grad - eta * lam).numpy()
-
-
-def lipschitz_torch(phi_matrix) -> float:
-    """‖Φ‖₂² by torch.linalg.matrix_norm(ord=2)."""
-    import torch
-
-    return float(torch.linalg.matrix_norm(_t(phi_matrix), ord=2) ** 2)

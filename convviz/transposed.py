@@ -179,20 +179,6 @@ def conv_inputs_for_output(o: int, k: int, stride: int = 1, padding: int = 0, di
     return found
 
 
-def strided_conv_input_gradient(n: int, k: int, stride: int) -> np.ndarray:
-    """d/dx of sum(conv2d(x, ones k×k, stride s)) for an n×n input, by torch autograd: (n, n).
-
-    It is conv_transpose2d of the upstream gradient (all ones) with the kernel, so it carries
-    the same uneven overlap: each input cell's gradient counts the windows that read it.
-    """
-    import torch
-    import torch.nn.functional as F
-
-    x = torch.zeros(1, 1, n, n, dtype=torch.float64, requires_grad=True)
-    F.conv2d(x, torch.ones(1, 1, k, k, dtype=torch.float64), stride=stride).sum().backward()
-    return x.grad[0, 0].numpy().copy()                                 # (n, n)
-
-
 def transposed_size_latex(axis: str, n: int, k: int, s: int, p: int, a: int, d: int) -> str:
     """H' = (H-1)s - 2p + d(k-1) + a + 1 with the user's numbers (raises ValueError like torch)."""
     out = transposed_output_size(n, k, s, p, a, d)
@@ -206,33 +192,3 @@ def note_003_latex(axis: str, n: int, k: int, s: int, p: int) -> str:
     return rf"{axis}_{{out}} = s({axis}_{{in}}-1) + k - 2p = {s}\cdot({n}-1) + {k} - 2\cdot{p} = {s * (n - 1) + k - 2 * p}"
 
 
-def conv_transpose2d_torch(x, w, bias=None, stride=1, padding=0, output_padding=0, dilation=1) -> np.ndarray:
-    """F.conv_transpose2d in float64 with the same shapes as conv_transpose2d (the page's check)."""
-    import torch
-    import torch.nn.functional as F
-
-    xs, ws, bs, squeeze = standardize(x, w, bias, transposed=True)
-    y = F.conv_transpose2d(torch.from_numpy(xs)[None], torch.from_numpy(ws), torch.from_numpy(bs),
-                           stride=as_pair(stride), padding=as_pair(padding), output_padding=as_pair(output_padding),
-                           dilation=as_pair(dilation))[0].numpy()                      # (C_out, H', W')
-    return y[0] if squeeze else y
-
-
-def trans_conv_note_000(y, w, b) -> np.ndarray:
-    """Note 000's `trans_conv` loop as printed (torch, float64): every input cell Y[:, k, i, j] stamps
-    w[k] (all output channels) into X[:, :, i:i+f1, j:j+f2]; then the bias b[o] is added once per
-    output channel. y (C_in, m, n), w (C_in, C_out, f1, f2), b (C_out,) -> (C_out, m+f1-1, n+f2-1).
-    Stride 1, no padding: F.conv_transpose2d's defaults."""
-    import torch
-
-    Y = torch.from_numpy(np.asarray(y, dtype=np.float64))[None]                   # (batch = 1, C_in, m, n)
-    w = torch.from_numpy(np.asarray(w, dtype=np.float64))
-    b = torch.from_numpy(np.asarray(b, dtype=np.float64))
-    c_in, c_out, f1, f2 = w.shape
-    batch, c_in, m, n = Y.shape
-    X = torch.zeros(batch, c_out, m + f1 - 1, n + f2 - 1, dtype=torch.float64)
-    for k in range(c_in):
-        for i in range(Y.shape[2]):
-            for j in range(Y.shape[3]):
-                X[:, :, i:i + f1, j:j + f2] += Y[:, k, i, j].view(-1, 1, 1, 1) * w[k, :, :, :].unsqueeze(0)
-    return (X + b.view(1, -1, 1, 1))[0].numpy()

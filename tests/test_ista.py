@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz.ista import (dictionary_matrix, example_problem, first_step_scaling_gap, gram_kernel, ista_step,
-                          ista_step_autograd, ista_step_torch, layer_matrices, layer_step, layer_step_torch,
-                          lipschitz_constant, lipschitz_torch, objective, run_ista, soft_threshold_plus)
+                          layer_matrices, layer_step, lipschitz_constant, objective, run_ista, soft_threshold_plus)
+from convviz.torch_ref.ista import ista_step_autograd, ista_step_torch, layer_step_torch, lipschitz_torch
 
 cases = st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 12), st.integers(0, 10_000),
                   st.floats(0.0, 1.0))

@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 
 from convviz.arithmetic import output_padding_to_invert
 from convviz.conv import cross_correlate2d
-from convviz.matrix import (block_layout, circulant_matrix, circular_conv_torch, circular_convolve_fft, conv_matrix,
-                            conv_matrix_1d, conv_matrix_shape, dependency_pattern, dft_diagonalisation_gap, human_bytes,
-                            im2col, is_toeplitz, matched_eigenvalues, output_padding_for, sparsity, tap_index,
-                            transpose_apply, zero_pad_kernel)
+from convviz.matrix import (block_layout, circulant_matrix, circular_convolve_fft, conv_matrix, conv_matrix_1d,
+                            conv_matrix_shape, dependency_pattern, dft_diagonalisation_gap, human_bytes, im2col,
+                            is_toeplitz, matched_eigenvalues, output_padding_for, sparsity, tap_index, transpose_apply,
+                            zero_pad_kernel)
+from convviz.torch_ref.matrix import circular_conv_torch
 
 T = lambda a: torch.from_numpy(np.ascontiguousarray(a))          # noqa: E731
 

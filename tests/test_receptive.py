@@ -6,11 +6,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from convviz.receptive import (PRESETS, Layer, autograd_snippet, check_size, dilation_stacks, effective_field_marginal,
-                               effective_field_width, effective_field_window, effective_receptive_field,
-                               effective_width_text, empirical_receptive_field, empirical_receptive_fields,
-                               field_bounds, format_stack, formula_lines, gradient_maps, narrowest_window, parse_stack,
-                               path_counts, random_networks, receptive_field_table, stack_from_rows, stack_rows)
+from convviz.receptive import (PRESETS, Layer, autograd_snippet, check_size, dilation_stacks, effective_width_text,
+                               field_bounds, format_stack, formula_lines, narrowest_window, parse_stack,
+                               receptive_field_table, stack_from_rows, stack_rows)
+from convviz.torch_ref.receptive import (effective_field_marginal, effective_field_width, effective_field_window,
+                                         effective_receptive_field, empirical_receptive_field,
+                                         empirical_receptive_fields, gradient_maps, path_counts, random_networks)
 
 
 def numbers(row):

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from convviz.arithmetic import conv_output_size, output_padding_to_invert, transposed_output_size
 from convviz.matrix import conv_matrix_1d
-from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_transpose2d,
-                                conv_transpose2d_torch, direct_equivalent, insert_zeros, overlap_counts,
-                                overlap_counts_2d, scatter_steps, strided_conv_input_gradient, transposed_size_latex,
+from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_transpose2d, direct_equivalent,
+                                insert_zeros, overlap_counts, overlap_counts_2d, scatter_steps, transposed_size_latex,
                                 note_003_latex)
+from convviz.torch_ref.transposed import conv_transpose2d_torch, strided_conv_input_gradient
 from convviz.figures.transposed_convolution import scatter_figure
 from convviz.lessons.transposed_snippets import conv_transpose2d_snippet
 
@@ -258,7 +258,7 @@ def test_other_figures_draw_row_zero_on_top():
 def test_note_000_trans_conv_loop_equals_ours_and_torch(c_in, c_out, m, n, f1, f2, seed):
     """Note 000's formal definition: its printed loop, conv_transpose2d and F.conv_transpose2d agree,
     output (C_out, m+f1-1, n+f2-1)."""
-    from convviz.transposed import trans_conv_note_000
+    from convviz.torch_ref.transposed import trans_conv_note_000
 
     rng = np.random.default_rng(seed)
     y, w, b = rng.normal(size=(c_in, m, n)), rng.normal(size=(c_in, c_out, f1, f2)), rng.normal(size=c_out)

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from convviz.conv import cross_correlate2d
 from convviz.lessons.transposed_snippets import upsample_snippet
-from convviz.upsample import (checkerboard_remedies, icnr, interior_spread, pixel_shuffle, pixel_shuffle_torch,
-                              pixel_unshuffle, remedy_border, subpixel_conv, upsample, upsample_torch)
+from convviz.upsample import (checkerboard_remedies, icnr, interior_spread, pixel_shuffle, pixel_unshuffle,
+                              remedy_border, subpixel_conv, upsample)
+from convviz.torch_ref.upsample import pixel_shuffle_torch, upsample_torch
 
 SCALES = st.sampled_from([1, 2, 3, 4, 1.5, 2.5, 0.5, 1.7])
 
@@ -141,7 +142,8 @@ def test_bed_of_nails_and_max_unpooling_equal_torch(h, w, scale, seed):
     """Note 003's fixed unpooling: bed of nails = one-hot-kernel transposed conv; max unpooling puts each
     max back where the pool found it (F.max_unpool2d, ties to the first in reading order)."""
     from convviz.pooling import max_pool2d
-    from convviz.upsample import bed_of_nails, fixed_unpooling_torch, max_unpool2d
+    from convviz.upsample import bed_of_nails, max_unpool2d
+    from convviz.torch_ref.upsample import fixed_unpooling_torch
     from convviz.zoo import max_pool2d_winners
 
     rng = np.random.default_rng(seed)

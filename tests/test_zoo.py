@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from convviz import zoo
 from convviz.conv import cross_correlate2d
-from convviz.pooling import avg_pool2d, max_pool2d
+from convviz.pooling import avg_pool2d, gaussian_pool_weights, max_pool2d
+from convviz.torch_ref import zoo as zoo_torch
 
 
 def t64(a):
@@ -115,9 +116,9 @@ def test_grouped_conv_divides_weights_and_macs_by_g_but_not_biases():
     for c_in, c_out, g, k in [(8, 8, 2, 3), (16, 32, 4, 5), (6, 9, 3, 1)]:
         grouped, full = zoo.conv_cost(c_in, c_out, k, 12, groups=g), zoo.conv_cost(c_in, c_out, k, 12)
         assert full["macs"] == g * grouped["macs"]
-        weights = lambda groups: zoo.conv_params_torch(c_in, c_out, k, groups=groups, bias=False)  # noqa: E731
+        weights = lambda groups: zoo_torch.conv_params_torch(c_in, c_out, k, groups=groups, bias=False)  # noqa: E731
         assert weights(1) == g * weights(g)
-        assert zoo.conv_params_torch(c_in, c_out, k, groups=g) - weights(g) == c_out
+        assert zoo_torch.conv_params_torch(c_in, c_out, k, groups=g) - weights(g) == c_out
 
 
 def test_locally_connected_has_h_w_times_the_convolutions_parameters():
@@ -125,12 +126,12 @@ def test_locally_connected_has_h_w_times_the_convolutions_parameters():
     for c_in, c_out, k, n in [(1, 1, 3, 6), (3, 4, 2, 7)]:
         lc, conv = zoo.locally_connected_cost(c_in, c_out, k, n), zoo.conv_cost(c_in, c_out, k, n)
         ho, wo = lc["output_size"]
-        assert lc["params"] == ho * wo * conv["params"] == ho * wo * zoo.conv_params_torch(c_in, c_out, k)
+        assert lc["params"] == ho * wo * conv["params"] == ho * wo * zoo_torch.conv_params_torch(c_in, c_out, k)
         assert lc["macs"] == conv["macs"]
 
 
 def test_depthwise_separable_numerics_match_torch():
-    ex = zoo.depthwise_separable_example(5, 7, 3, stride=2, padding=1, size=9, seed=3)
+    ex = zoo_torch.depthwise_separable_example(5, 7, 3, stride=2, padding=1, size=9, seed=3)
     assert ex["y"].shape == (7, 5, 5) and ex["torch_gap"] < 1e-12
 
 
@@ -171,8 +172,8 @@ def test_column_then_row_equals_the_2d_kernel_in_torch():
 
 
 def test_separable_example_gaps():
-    assert zoo.separable_example("sobel")["kernel_gap"] < 1e-12
-    lap = zoo.separable_example("laplacian")
+    assert zoo_torch.separable_example("sobel")["kernel_gap"] < 1e-12
+    lap = zoo_torch.separable_example("laplacian")
     assert lap["rank1_gap"] < 1e-12 and lap["kernel_gap"] > 0.1
 
 
@@ -210,7 +211,7 @@ def test_depthwise_conv_equals_torch_groups_c(case):
 
 
 def test_pointwise_is_a_matrix_at_every_pixel():
-    ex = zoo.pointwise_example(3, 2, seed=4)
+    ex = zoo_torch.pointwise_example(3, 2, seed=4)
     x, w, y = ex["x"], ex["w"], ex["y"]
     for i, j in [(0, 0), (2, 3)]:
         np.testing.assert_array_equal(y[:, i, j], w @ x[:, i, j])
@@ -224,7 +225,7 @@ def test_group_connections_block_diagonal():
 
 
 def test_grouped_example_matches_torch():
-    assert zoo.grouped_example(6, 9, 3, 3, seed=2)["torch_gap"] < 1e-12
+    assert zoo_torch.grouped_example(6, 9, 3, 3, seed=2)["torch_gap"] < 1e-12
 
 
 # --- dilation -------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ def test_grouped_example_matches_torch():
 ])
 def test_receptive_field_formula_and_autograd(k, dilations, strides, expected):
     assert zoo.receptive_field_sizes(k, dilations, strides) == expected
-    assert zoo.receptive_field_torch(k, dilations, strides) == expected[-1]
+    assert zoo_torch.receptive_field_torch(k, dilations, strides) == expected[-1]
 
 
 def test_dilated_taps_footprint():
@@ -277,10 +278,10 @@ def test_max_pool_gradient_goes_to_the_winner_only():
 
 
 def test_pooling_example_overlapping_windows_add_up():
-    ex = zoo.pooling_example("max", 3, 1, 0, 6, seed=0)
+    ex = zoo_torch.pooling_example("max", 3, 1, 0, 6, seed=0)
     assert ex["torch_gap"] == 0 and ex["grad"].sum() == ex["y"].size and ex["grad"].max() > 1
     with pytest.raises(ValueError, match="at most half"):
-        zoo.pooling_example("avg", 2, 2, 2, 6)
+        zoo_torch.pooling_example("avg", 2, 2, 2, 6)
 
 
 # --- Lp and weighted-average pooling, backward and the page's example -----------------------
@@ -294,7 +295,7 @@ def test_lp_pool_backward_equals_autograd(case, p, zeros):
     if zeros:
         x[: k, : k] = 0.0                                                  # an all-zero window: torch gives 0
     g = np.random.default_rng(2).standard_normal(zoo.lp_pool2d(x, p, k, s).shape)
-    y_ref, ref = zoo.lp_pool2d_torch(x, p, k, s, grad_output=g)
+    y_ref, ref = zoo_torch.lp_pool2d_torch(x, p, k, s, grad_output=g)
     np.testing.assert_allclose(zoo.lp_pool2d(x, p, k, s), y_ref, rtol=1e-12)
     np.testing.assert_allclose(zoo.lp_pool2d_backward(x, g, p, k, s), ref, rtol=1e-10, atol=1e-12)
 
@@ -311,9 +312,9 @@ def test_lp_pool_backward_p1_gives_one_to_every_cell():
 @given(pool_cases(), st.floats(0.2, 5.0))
 def test_weighted_average_pool_backward_equals_autograd(case, sigma):
     x, k, s, p = case
-    w = zoo.gaussian_pool_weights(k, sigma)
+    w = gaussian_pool_weights(k, sigma)
     g = np.random.default_rng(3).standard_normal(zoo.weighted_avg_pool2d(x, w, s, p).shape)
-    y_ref, ref = zoo.weighted_avg_pool2d_torch(x, w, s, p, grad_output=g)
+    y_ref, ref = zoo_torch.weighted_avg_pool2d_torch(x, w, s, p, grad_output=g)
     np.testing.assert_allclose(zoo.weighted_avg_pool2d(x, w, s, p), y_ref, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(zoo.weighted_avg_pool2d_backward(x, g, w, s, p), ref, rtol=0, atol=1e-12)
 
@@ -323,7 +324,7 @@ def test_weighted_average_pool_backward_equals_autograd(case, sigma):
     ("wavg", 3, 1, 1, 6, dict(sigma=1.0)), ("wavg", 5, 2, 2, 9, dict(sigma=0.3)), ("wavg", 2, 2, 0, 5, {}),
     ("max", 2, 2, 0, 6, {}), ("avg", 3, 1, 1, 6, {}), ("stride", 3, 2, 1, 7, {})])
 def test_pooling_example_forward_and_backward_checks(op, k, s, p, size, kw):
-    ex = zoo.pooling_example(op, k, s, p, size, seed=1, **kw)
+    ex = zoo_torch.pooling_example(op, k, s, p, size, seed=1, **kw)
     assert ex["forward_gap"] < 1e-12 and ex["torch_gap"] < 1e-12
     assert (ex["weights"] is not None) == (op == "wavg")
     window = zoo.first_pool_window(ex["x"], k, p)                         # the page's worked y[0, 0]
@@ -341,9 +342,9 @@ def test_pooling_example_forward_and_backward_checks(op, k, s, p, size, kw):
 
 def test_pooling_example_refuses_padding_for_lp_and_unknown_ops():
     with pytest.raises(ValueError, match="no padding"):
-        zoo.pooling_example("lp", 3, 1, 1, 6)
+        zoo_torch.pooling_example("lp", 3, 1, 1, 6)
     with pytest.raises(ValueError, match="Unknown pooling"):
-        zoo.pooling_example("min", 2, 2, 0, 6)
+        zoo_torch.pooling_example("min", 2, 2, 0, 6)
 
 
 # --- locally connected ----------------------------------------------------------------------
@@ -375,7 +376,7 @@ def test_locally_connected_parameter_count():
     assert zoo.locally_connected_cost(1, 1, 3, 6)["params"] == 160
     assert zoo.conv_cost(1, 1, 3, 6)["params"] == 10
     assert zoo.fully_connected_cost(1, 1, 6, (4, 4))["params"] == 36 * 16 + 16
-    ex = zoo.locally_connected_example(2, 3, 3, 6, seed=1)
+    ex = zoo_torch.locally_connected_example(2, 3, 3, 6, seed=1)
     assert ex["w_lc"].size + ex["y"].size == zoo.locally_connected_cost(2, 3, 3, 6)["params"]
     assert ex["torch_gap"] < 1e-12 and ex["shared_gap"] < 1e-12
 
@@ -415,10 +416,10 @@ def test_note_004_footnote_dense_layer_on_a_photo():
 @pytest.mark.parametrize("c_in, c_out, k, size", [(1, 1, 3, 6), (2, 3, 2, 5), (1, 2, 1, 4)])
 def test_convolution_is_shift_equivariant_and_locally_connected_is_not(c_in, c_out, k, size):
     """Note 002: conv(shift x) = shift conv(x) away from the border; weight sharing is what buys it."""
-    ex = zoo.locally_connected_example(c_in, c_out, k, size, seed=3)
+    ex = zoo_torch.locally_connected_example(c_in, c_out, k, size, seed=3)
     assert ex["conv_shift_gap"] < 1e-12
     assert ex["lc_shift_gap"] > 1e-3
-    assert zoo.locally_connected_example(1, 1, 3, 3)["conv_shift_gap"] is None      # a 1-wide output: nothing to compare
+    assert zoo_torch.locally_connected_example(1, 1, 3, 3)["conv_shift_gap"] is None      # a 1-wide output: nothing to compare
 
 
 @settings(max_examples=40, deadline=None)
@@ -428,7 +429,7 @@ def test_striding_is_a_one_hot_strided_convolution(size, k, s, p, seed):
     from convviz.pooling import central_sample_pool2d
 
     assume(2 * p <= k and size + 2 * p >= k)
-    ex = zoo.pooling_example("stride", k, s, p, size, seed)
+    ex = zoo_torch.pooling_example("stride", k, s, p, size, seed)
     one_hot = torch.zeros(1, 1, k, k, dtype=torch.float64)
     one_hot[0, 0, (k - 1) // 2, (k - 1) // 2] = 1.0
     y = F.conv2d(torch.from_numpy(ex["x"])[None, None], one_hot, stride=s, padding=p)[0, 0].numpy()

@@ -20,9 +20,9 @@ import numpy as np
 
 from convviz.figures.receptive_fields import PHOTO_MAX, field_figure as _field_figure, path_count_figure, profile_figure
 from convviz.receptive import (PRESETS, Layer, centre_fits, check_size, default_trials, describe, dilation_stacks,
-                               effective_field_window, effective_receptive_field, empirical_receptive_fields,
-                               field_bounds, format_stack, parse_stack, path_counts, receptive_field_table,
-                               stack_from_rows)
+                               field_bounds, format_stack, parse_stack, receptive_field_table, stack_from_rows)
+from convviz.torch_ref.receptive import (effective_field_window, effective_receptive_field, empirical_receptive_fields,
+                                         path_counts)
 from convviz.unet import PAPER_INPUT, nearest_working, unet_table
 
 DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5

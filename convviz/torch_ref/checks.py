@@ -9,8 +9,15 @@ import torch.nn.functional as F
 from convviz.conv import as_pair, standardize
 
 
-def conv2d_torch(x, w, bias=None, stride=1, padding=0, dilation=1) -> np.ndarray:
-    """F.conv2d in float64 with convviz's shapes: (H', W') for one output map, else (C_out, H', W')."""
+def conv2d_torch(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1) -> np.ndarray:
+    """F.conv2d in float64 with convviz's shapes: (H', W') for one output map, else (C_out, H', W').
+
+    With groups > 1 (convviz.zoo's grouped layers): x (C, H, W), w (C_out, C/groups, kh, kw) -> (C_out, H', W').
+    """
+    if groups != 1:
+        as_t = lambda a: torch.from_numpy(np.asarray(a, dtype=np.float64))   # noqa: E731
+        return F.conv2d(as_t(x)[None], as_t(w), None if bias is None else as_t(bias), stride=as_pair(stride),
+                        padding=as_pair(padding), dilation=as_pair(dilation), groups=groups)[0].numpy()
     xs, ws, bs, squeeze = standardize(x, w, bias)
     y = F.conv2d(torch.from_numpy(xs)[None], torch.from_numpy(ws), torch.from_numpy(bs),
                  stride=as_pair(stride), padding=as_pair(padding), dilation=as_pair(dilation))[0]  # (C_out, H', W')
