@@ -51,6 +51,17 @@ def _channel_view(v: np.ndarray) -> np.ndarray:
     return v[None, :, None, None]                                     # (1, C, 1, 1)
 
 
+def _eval_scale(c: int, gamma, beta, running_mean, running_var, eps):
+    """Eval-mode BN's per-channel (scale = gamma / sqrt(running_var + eps), beta, running_mean), each (C,)."""
+    _check_eps(eps)
+    g, b = _per_channel(gamma, c, "gamma"), _per_channel(beta, c, "beta")
+    rm = _per_channel(running_mean, c, "running_mean")
+    rv = _per_channel(running_var, c, "running_var")
+    if np.any(rv + eps <= 0):
+        raise ValueError("running_var + eps must be positive in every channel.")
+    return g / np.sqrt(rv + eps), b, rm
+
+
 def batch_norm_train(x, gamma, beta, eps=1e-5):
     """Training-mode BN: y = gamma · (x - mu_B) / sqrt(sigma2_B + eps) + beta, per channel.
 
@@ -110,13 +121,7 @@ def batch_norm_eval(x, gamma, beta, running_mean, running_var, eps=1e-5):
     """
     x = _nchw(x)
     c = x.shape[1]
-    _check_eps(eps)
-    g, b = _per_channel(gamma, c, "gamma"), _per_channel(beta, c, "beta")
-    rm = _per_channel(running_mean, c, "running_mean")
-    rv = _per_channel(running_var, c, "running_var")
-    if np.any(rv + eps <= 0):
-        raise ValueError("running_var + eps must be positive in every channel.")
-    scale = g / np.sqrt(rv + eps)                                     # (C,)
+    scale, b, rm = _eval_scale(c, gamma, beta, running_mean, running_var, eps)   # (C,) each
     return _channel_view(scale) * (x - _channel_view(rm)) + _channel_view(b)
 
 
@@ -135,14 +140,8 @@ def fold_into_conv(w, b, gamma, beta, running_mean, running_var, eps=1e-5):
     if w.ndim != 4:
         raise ValueError(f"w must be (Cout, Cin, kh, kw), got shape {w.shape}.")
     c_out = w.shape[0]
-    _check_eps(eps)
+    scale, be, rm = _eval_scale(c_out, gamma, beta, running_mean, running_var, eps)   # (Cout,) each
     bias = np.zeros(c_out) if b is None else _per_channel(b, c_out, "b")
-    g, be = _per_channel(gamma, c_out, "gamma"), _per_channel(beta, c_out, "beta")
-    rm = _per_channel(running_mean, c_out, "running_mean")
-    rv = _per_channel(running_var, c_out, "running_var")
-    if np.any(rv + eps <= 0):
-        raise ValueError("running_var + eps must be positive in every channel.")
-    scale = g / np.sqrt(rv + eps)                                     # (Cout,)
     return w * scale[:, None, None, None], scale * (bias - rm) + be   # (Cout, Cin, kh, kw), (Cout,)
 
 

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from convviz.batchnorm import batch_norm_eval, batch_norm_train, fold_into_conv, update_running_stats
 from convviz.conv import cross_correlate2d
-from convviz.figures.common import FONT, grid_trace, style_grid_axes
+from convviz.figures.common import FONT, grid_trace, style_grid_axes, tile_blocks
 
 # Each channel's population: mean and standard deviation (channel c uses row c).
 CHANNEL_MEANS = (3.0, -2.0, 0.5, 6.0)
@@ -172,20 +172,9 @@ def snippet_output(history: dict) -> str:
 
 # --- Figures ----------------------------------------------------------------------------------
 
-def _blocks(values: np.ndarray) -> np.ndarray:
-    """(N, C, H, W) laid out as one 2-D array: sample n is a row of blocks, channel c a column,
-    with a NaN gap of one cell between blocks."""
-    n, c, h, w = values.shape
-    out = np.full((n * (h + 1) - 1, c * (w + 1) - 1), np.nan)
-    for i in range(n):
-        for j in range(c):
-            out[i * (h + 1):i * (h + 1) + h, j * (w + 1):j * (w + 1) + w] = values[i, j]
-    return out
-
-
 def _tensor_trace(x: np.ndarray, mask: np.ndarray, show_text: bool) -> go.Heatmap:
-    z = _blocks(mask.astype(np.float64))
-    text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.3g}")(_blocks(x))) if show_text else None
+    z = tile_blocks(mask.astype(np.float64))       # sample n a row of blocks, channel c a column
+    text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.3g}")(tile_blocks(x))) if show_text else None
     return go.Heatmap(z=z, text=text, texttemplate="%{text}" if show_text else None, textfont=dict(size=11),
                       colorscale=[[0, OTHER], [1, HIGHLIGHT]], zmin=0, zmax=1, showscale=False, xgap=1, ygap=1,
                       hoverinfo="skip")

@@ -52,6 +52,17 @@ def cell_rect(r0, c0, r1, c1, *, color: str, width: float = 3, fill: str | None 
     return shape
 
 
+def tile_blocks(values: np.ndarray) -> np.ndarray:
+    """(R, C, h, w) laid out as one 2-D array: block (i, j) in row i and column j of blocks, with a
+    NaN gap of one cell between blocks. Shape (R·(h+1) − 1, C·(w+1) − 1)."""
+    rows, cols, h, w = values.shape
+    out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), np.nan)
+    for i in range(rows):
+        for j in range(cols):
+            out[i * (h + 1):i * (h + 1) + h, j * (w + 1):j * (w + 1) + w] = values[i, j]
+    return out
+
+
 def short_number(v: float) -> str:
     """A number as short as it reads: 2 (not 2.0), -1.5, 0.333; NaN as an empty string."""
     v = float(v)

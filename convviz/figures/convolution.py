@@ -126,8 +126,10 @@ def sliding_window_figure(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=
     # Input axes count real input rows/columns from 0; padding gets -1, -2, … and H, H+1, …
     step_h, step_w = (1, 1) if max(hp, wp) <= text_limit else (max(1, hp // 6), max(1, wp // 6))
     for k in range(c):
-        fig.update_xaxes(row=1, col=k + 1, tickvals=list(range(0, wp, step_w)), ticktext=[str(q - pw) for q in range(0, wp, step_w)])
-        fig.update_yaxes(row=1, col=k + 1, tickvals=list(range(0, hp, step_h)), ticktext=[str(q - ph) for q in range(0, hp, step_h)])
+        fig.update_xaxes(row=1, col=k + 1, tickvals=list(range(0, wp, step_w)),
+                         ticktext=[str(q - pw) for q in range(0, wp, step_w)])
+        fig.update_yaxes(row=1, col=k + 1, tickvals=list(range(0, hp, step_h)),
+                         ticktext=[str(q - ph) for q in range(0, hp, step_h)])
     for ann in fig.layout.annotations:      # subplot titles
         ann.font = dict(size=14)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from convviz.figures.common import FONT, grid_figure
+from convviz.figures.common import FONT, grid_figure, tile_blocks
 
 GROUP_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6",
                  "#9d755d", "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d"]
@@ -112,12 +112,7 @@ def decimals_text(z) -> np.ndarray:
 def tiled_kernels(w_positions: np.ndarray) -> np.ndarray:
     """Kernels (H', W', kh, kw) laid side by side with one blank (NaN) cell between them: one
     picture of every position's kernel."""
-    ho, wo, kh, kw = w_positions.shape
-    out = np.full((ho * (kh + 1) - 1, wo * (kw + 1) - 1), np.nan)
-    for i in range(ho):
-        for j in range(wo):
-            out[i * (kh + 1):i * (kh + 1) + kh, j * (kw + 1):j * (kw + 1) + kw] = w_positions[i, j]
-    return out
+    return tile_blocks(np.asarray(w_positions))
 
 
 def tiled_kernels_figure(w_positions: np.ndarray, title: str) -> go.Figure:
