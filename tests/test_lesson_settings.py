@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from convviz.lessons.convolution import ConvLayer, LayerError, backward_pass, convolution_result
 from convviz.lessons.examples import input_values, kernel_values
+from convviz.lessons.transposed_convolution import TransposedLayer, channel_example, transposed_result
 
 
 # --- ConvLayer ---------------------------------------------------------------------------------
@@ -78,3 +79,60 @@ def test_backward_pass_agrees_with_autograd(op):
     back = backward_pass(layer, "random")
     assert back["gap"] < 1e-10
     assert ("note003_gap" in back) == (op == "conv")
+
+
+# --- TransposedLayer -----------------------------------------------------------------------------
+def test_transposed_layer_defaults_are_the_page_defaults_and_hashable():
+    layer = TransposedLayer()
+    assert (layer.h, layer.w, layer.k, layer.s, layer.p, layer.output_padding, layer.d) == (3, 3, 3, 2, 0, 0, 1)
+    assert layer == TransposedLayer() and hash(layer) == hash(TransposedLayer())
+    assert len({layer, TransposedLayer(), TransposedLayer(s=3)}) == 2
+    assert layer.output_shape == (7, 7)
+    with pytest.raises(AttributeError):
+        layer.s = 1
+
+
+@pytest.mark.parametrize("settings, where, words", [
+    (dict(output_padding=2, s=2), "H", "output_padding must be smaller than the stride or the dilation"),
+    (dict(h=1, w=1, k=1, p=4), "W", "The output would have"),
+    (dict(kernel="sobel_x", k=5), "kernel", "set the kernel size to 3×3"),
+    (dict(s=0), "H", "The stride must be at least 1 (got 0)."),
+])
+def test_transposed_layer_refuses_impossible_settings_with_the_pages_message(settings, where, words):
+    with pytest.raises(ValueError) as caught:
+        TransposedLayer(**settings)
+    assert words in caught.value.problems[where] and words in str(caught.value)
+
+
+def test_output_padding_allowed_by_dilation_and_the_note_000_preset():
+    assert TransposedLayer(output_padding=2, s=1, d=3, p=2).output_shape == (7, 7)      # (3−1)·1 − 4 + 3·2 + 2 + 1
+    layer = TransposedLayer.from_preset("note000", h=8, k=7, s=4)
+    assert (layer.h, layer.w, layer.k, layer.s) == (2, 2, 2, 2)
+    assert transposed_result(layer).y.tolist() == [[0, 0, 0, 1], [0, 0, 2, 3], [0, 2, 0, 3], [4, 6, 6, 9]]
+
+
+@pytest.mark.parametrize("settings", [
+    dict(),
+    dict(h=4, w=2, k=2, s=3, p=1, output_padding=1, d=2, seed=7),
+    dict(h=5, w=3, k=3, s=1, p=2, output_padding=2, d=3, pattern="ramp", kernel="sobel_x"),
+])
+def test_transposed_result_agrees_with_torch(settings):
+    layer = TransposedLayer(**settings)
+    result = transposed_result(layer)
+    x = input_values(layer.pattern, 1, layer.h, layer.w, layer.seed)[0]
+    w = kernel_values(layer.kernel, 1, layer.k, layer.k, layer.seed)[0]
+    ref = F.conv_transpose2d(torch.from_numpy(x)[None, None], torch.from_numpy(w)[None, None], stride=layer.s,
+                             padding=layer.p, output_padding=layer.output_padding, dilation=layer.d)[0, 0].numpy()
+    np.testing.assert_allclose(result.y, ref, atol=1e-12)
+    assert result.y.shape == layer.output_shape
+    assert result.torch_gap < 1e-12 and result.direct_gap < 1e-12
+    left, right = result.adjoint
+    assert abs(left - right) < 1e-9
+    assert result.adjoint_output_padding == (layer.output_padding if layer.output_padding < layer.s else 0)
+
+
+def test_channel_example_agrees_with_torch():
+    ex = channel_example(3, 2, 4, 2, 3, 7)
+    ref = F.conv_transpose2d(torch.from_numpy(ex["y"])[None], torch.from_numpy(ex["w"]), torch.from_numpy(ex["b"]))[0]
+    np.testing.assert_allclose(ex["x"], ref.numpy(), atol=1e-12)
+    assert ex["x"].shape == (2, 6, 4) and ex["note_gap"] == 0.0

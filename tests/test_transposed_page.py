@@ -182,3 +182,22 @@ def test_bed_of_nails_and_max_unpooling_section():
     assert "go up by 3" in body
     assert "one-hot kernel: max |difference| = **0.0e+00**" in body
     assert "`F.max_unpool2d`: max |difference| = **0.0e+00**" in body
+
+
+def test_the_layer_is_computed_once_per_setting(monkeypatch):
+    """One TransposedLayer per run; its scatter, direct convolution, torch check and adjoint are computed once."""
+    import streamlit as st
+
+    import convviz.lessons.transposed_convolution as lesson
+
+    calls = []
+    real = lesson.transposed_result
+    monkeypatch.setattr(lesson, "transposed_result", lambda layer: calls.append(layer) or real(layer))
+    st.cache_data.clear()
+    at = page(tc_seed="4321")
+    assert_clean(at)
+    assert len(calls) == 1 and calls[0].seed == 4321
+    at.selectbox(key="up_mode").set_value("nearest").run()             # another section: the cached result
+    assert len(calls) == 1
+    at.number_input(key="tc_s").set_value(3).run()                     # a new layer: computed once more
+    assert len(calls) == 2 and calls[1].s == 3
