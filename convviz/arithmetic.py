@@ -2,7 +2,7 @@
 
 Symbols follow Dumoulin & Visin ("A guide to convolution arithmetic") and note 003:
 n input size, k kernel size, s stride, p padding, d dilation.
-Checked against torch in tests/test_arithmetic.py.
+Checked against torch in tests/compute/test_arithmetic.py.
 """
 
 from __future__ import annotations

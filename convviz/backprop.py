@@ -13,8 +13,8 @@ dilation d) and an upstream gradient δ = ∂L/∂y:
 Note 003 writes the forward pass as a true convolution, z = w * x. That is cross-correlation with
 rot180(w), so its ∂L/∂w is rot180 of the one above: Σ δ[i, j] z[i − m, j − n] = (δ ⋆ z)(m, n),
 which the note calls "the cross-correlation of z with δ" (with z as the sliding kernel).
-Equal to torch autograd in float64 (tests/test_backprop.py). stated_gradients computes the same three
-gradients the way the convolution page's sentences say them (tests/test_convolution_statements.py).
+Equal to torch autograd in float64 (tests/compute/test_backprop.py). stated_gradients computes the same three
+gradients the way the convolution page's sentences say them (tests/compute/test_convolution_statements.py).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def stated_gradients(x, w, delta, stride=1, padding=0, dilation=1, flip=False) -
     weight: x_pad ⋆ δ↑ (δ sliding over the padded input), read every d cells, first kh × kw
             (note 003 item 2 for the cross-correlation forward); rot180 of that for the conv forward.
     bias:   Σ δ over each output map (note 003 item 3).
-    Equal to torch autograd in float64 (tests/test_convolution_statements.py).
+    Equal to torch autograd in float64 (tests/compute/test_convolution_statements.py).
     """
     x_std, w_std, _, _ = standardize(x, w)
     (sh, sw), (ph, pw), (dh, dw) = as_pair(stride, "stride"), as_pair(padding, "padding"), as_pair(dilation, "dilation")
@@ -136,7 +136,7 @@ def delta_slides_over_z(x, delta, kernel_hw, padding=0) -> np.ndarray:
     """The other reading of note 003's "cross-correlation of z with δ": δ sliding over z (stride 1, dilation 1).
 
     (z ⋆ δ)(m, n) = Σ_ij δ[i, j] z[i + m, j + n]: for the note's true-convolution forward this is
-    rot180(∂L/∂w), not ∂L/∂w (kept to show the difference; tests/test_convolution_statements.py).
+    rot180(∂L/∂w), not ∂L/∂w (kept to show the difference; tests/compute/test_convolution_statements.py).
     """
     x_std = np.asarray(x, dtype=np.float64).reshape((-1,) + np.shape(x)[-2:])
     d = np.asarray(delta, dtype=np.float64)

@@ -16,7 +16,7 @@ where the variance stored is the unbiased m/(m-1) · sigma2_c (note 002's infere
 Var[x] = m/(m-1) · E_B[sigma2_B]). In eval mode the running estimates replace the batch's
 statistics, so BN is a fixed per-channel affine map and folds into the conv before it.
 
-Equal to torch.nn.BatchNorm2d in float64 to 1e-10 (tests/test_batchnorm.py). No function
+Equal to torch.nn.BatchNorm2d in float64 to 1e-10 (tests/compute/test_batchnorm.py). No function
 changes the arrays it is given.
 """
 

@@ -8,7 +8,7 @@ True convolution flips the kernel in both spatial axes first: s(i, j) = Σ_mn I(
 (note 002, "Multi-dimension convolution"), i.e. cross-correlation with the kernel rotated by 180°
 (note 003). Note 004's eq. 2 and Ex. 7.1 write * but compute a cross-correlation (no flip).
 Shapes use torch's letters: x (C, H, W), w (C_out, C, kh, kw). Equal to F.conv2d in float64
-to 1e-10 (tests/test_conv.py).
+to 1e-10 (tests/compute/test_conv.py).
 """
 
 from __future__ import annotations

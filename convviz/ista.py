@@ -15,7 +15,7 @@ repeats the proximal-gradient step (prox of λ‖·‖₁ on c ≥ 0 is ReLU(· 
 with η ≤ 1/L, L = ‖Φ‖₂² (largest singular value squared). W_e is a transposed convolution,
 S = I − η·(a K→K convolution whose kernel is the atoms' cross-correlations, length 2m − 1) and
 −ηλ is a bias: one convolutional layer with a ReLU. From c = 0 the first step is the note's
-c̃ = S⁺_{ηλ}(η Φᵀ y) = [ηΦᵀy − ηλ]_+. Checked against torch float64 in tests/test_ista.py.
+c̃ = S⁺_{ηλ}(η Φᵀ y) = [ηΦᵀy − ηλ]_+. Checked against torch float64 in tests/compute/test_ista.py.
 """
 
 from __future__ import annotations

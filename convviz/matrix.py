@@ -11,7 +11,7 @@ Toeplitz blocks (block (i, r) is the 1-D matrix of kernel row a); across channel
 C_out × C grid of such matrices, one per kernel slice w[o, c]. Aᵀ is the transposed
 convolution. With wrap-around ("circular") padding the matrix is circulant and the DFT
 diagonalises it. im2col writes every window as a column, so the convolution is one GEMM.
-Checked against torch float64 in tests/test_matrix.py.
+Checked against torch float64 in tests/compute/test_matrix.py.
 """
 
 from __future__ import annotations

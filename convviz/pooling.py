@@ -7,7 +7,7 @@ divides by k_h·k_w (torch's count_include_pad=True). torch only allows p <= k/2
 Note 002 lists two more: L2-norm pooling (lp_pool2d, as F.lp_pool2d: no padding) and a
 weighted average "based on the distance from the central voxel" (weighted_avg_pool2d with
 gaussian_pool_weights, equal to a depthwise F.conv2d with the fixed kernel).
-x is (H, W) or (C, H, W); checked in tests/test_pooling.py.
+x is (H, W) or (C, H, W); checked in tests/compute/test_pooling.py.
 """
 
 from __future__ import annotations

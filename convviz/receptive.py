@@ -7,7 +7,7 @@ feature's field, with the input at n, j=1, r=1, start=0.5 (pixel i covers [i, i+
 kernel size k, stride s, padding p and dilation d; its span is k_eff = d(k-1)+1 (k-hat in
 Dumoulin & Visin). Kernels are square, so one axis tells the whole story.
 
-Checked three ways in tests/test_receptive.py: note 002's worked example, the published
+Checked three ways in tests/compute/test_receptive.py: note 002's worked example, the published
 numbers of google-research/receptive_field for AlexNet, VGG-16 and ResNet-50, and autograd
 (`convviz.torch_ref.receptive.empirical_receptive_field`) on random stacks.
 """

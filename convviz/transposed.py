@@ -10,7 +10,7 @@ Dumoulin & Visin (sec. 4): the same numbers come from inserting s-1 zeros betwee
 padding by d(k-1) - p (plus a = output_padding at the bottom/right) and cross-correlating with
 the kernel flipped by 180°. It is the adjoint (transpose) of the strided convolution.
 Weights use torch's transposed layout (C_in, C_out, kh, kw). Equal to F.conv_transpose2d in
-float64 to 1e-10 (tests/test_transposed.py).
+float64 to 1e-10 (tests/compute/test_transposed.py).
 """
 
 from __future__ import annotations

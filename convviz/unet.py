@@ -13,7 +13,7 @@ concatenated, and two 3×3 convs; a 1×1 conv gives the output.
 Every pool must see an even size (an odd one drops its last row and column and the halves no longer
 line up); for the padded variant that means n divisible by 2^depth. The sizes follow the conv output
 formula n_out = ⌊(n + 2p − k)/s⌋ + 1 and the transposed-conv formula n_out = s(n − 1) + k − 2p
-(note 003), here 2(n − 1) + 2 = 2n. Checked against a torch U-Net in tests/test_unet.py
+(note 003), here 2(n − 1) + 2 = 2n. Checked against a torch U-Net in tests/compute/test_unet.py
 (convviz/torch_ref/unet.py builds it).
 """
 

@@ -9,7 +9,7 @@ Source coordinates follow ATen (UpSample.h): with a scale factor f,
 Pixel shuffle (Shi et al. 2016): out[c, h·r + i, w·r + j] = x[c·r² + i·r + j, h, w].
 ICNR (Aitken et al. 2017, "Checkerboard artifact free sub-pixel convolution"): give all r²
 sub-pixel filters the same weights, so that conv + shuffle starts as nearest upsampling + conv.
-Equal to F.interpolate / F.pixel_shuffle / F.pixel_unshuffle in float64 (tests/test_upsample.py).
+Equal to F.interpolate / F.pixel_shuffle / F.pixel_unshuffle in float64 (tests/compute/test_upsample.py).
 """
 
 from __future__ import annotations

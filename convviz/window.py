@@ -6,7 +6,7 @@ For output (o, i, j) the window tap (c, a, b) reads the zero-padded input at
     y[o, i, j] = b[o] + sum over taps of  x_pad[c, row, col] · w[o, c, a, b].
 
 In true-convolution mode the kernel is flipped first (see convviz.conv). The page's
-highlighting and product list come from here; tests/test_window.py sums the terms and
+highlighting and product list come from here; tests/compute/test_window.py sums the terms and
 compares with F.conv2d.
 """
 

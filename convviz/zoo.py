@@ -7,7 +7,7 @@ accumulate of the layer's weights with an input value (bias additions are not co
 
     params = C_out·(C/g)·kh·kw (+ C_out bias)          macs = H'·W'·C_out·(C/g)·kh·kw
 
-Every number is checked against torch in float64 in tests/test_zoo.py; the `*_torch`
+Every number is checked against torch in float64 in tests/compute/test_zoo.py; the `*_torch`
 references and the seeded examples the page checks with them are in convviz/torch_ref/zoo.py.
 """
 
@@ -389,7 +389,7 @@ def shared_weights(w, output_size) -> np.ndarray:
 def cost_snippet(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0) -> str:
     """Torch code that counts the parameters and MACs of a standard conv and its depthwise separable
     replacement, on the meta device (shapes only, no memory). Running it prints four numbers:
-    standard params, standard MACs, separable params, separable MACs (tests/test_zoo.py runs it)."""
+    standard params, standard MACs, separable params, separable MACs (tests/compute/test_zoo.py runs it)."""
     return f"""import torch
 import torch.nn as nn
 

@@ -139,7 +139,7 @@ def fold_example(seed: int, gamma: float = 1.0, beta: float = 0.0, eps: float = 
 def torch_snippet(n: int, c: int, h: int, w: int, seed: int, steps: int, momentum: float,
                   gamma: float = 1.0, beta: float = 0.0) -> str:
     """Standalone torch code that redraws the stream of batches and prints the running statistics
-    (the page shows it; tests/test_batchnorm_page.py runs it and compares with the page)."""
+    (the page shows it; tests/pages/test_batchnorm_page.py runs it and compares with the page)."""
     return f"""import numpy as np
 import torch
 

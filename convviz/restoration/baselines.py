@@ -12,7 +12,7 @@ Scores: `denoise_scores` is PSNR (imaging.psnr, data range 1) and SSIM (skimage.
 window, colour with channel_axis) on the image as shown. Super-resolution follows the protocol
 of convviz/evaluate.py: LR = PIL bicubic downscale of the uint8 image cropped to a multiple of s,
 PSNR and SSIM on Y (BT.601, convviz.restoration.imaging) with s border pixels shaved.
-Checked in tests/test_baselines.py.
+Checked in tests/restoration/test_baselines.py.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ operator with r×r kernel and a stride r", so
 on X cropped at the bottom/right to a multiple of r (avg_pool2d's floor drops the same rows and
 columns). PIL's bicubic downscaling (the benchmark's and our training's LR) instead weights a 4r-pixel
 window per axis with the bicubic kernel (a = -0.5) stretched by r, whose outer weights are negative.
-Both truths are the same array, so only the input differs. Checked in tests/test_sr_degradation.py.
+Both truths are the same array, so only the input differs. Checked in tests/restoration/test_sr_degradation.py.
 """
 
 from __future__ import annotations

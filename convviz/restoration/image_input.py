@@ -21,7 +21,7 @@ and every odd but usable input is converted, with a notice:
                                      large="crop", its centre piece of that many pixels at full resolution
 
 `encode_png(image)` writes a result back: grayscale as 8-bit "L", colour as 8-bit "RGB", same size.
-Tested input by input in tests/test_image_input.py.
+Tested input by input in tests/restoration/test_image_input.py.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ for R, G, B in [0, 1],
     Cr = 128 + 112.000 R -  93.786 G -  18.214 B
 
 and we divide by 255 so that Y lies in [16/255, 235/255]. A gray pixel g has Y = (16 + 219 g) / 255.
-PSNR = 10 log10(data_range^2 / MSE), computed in float64. Checked in tests/test_evaluate.py.
+PSNR = 10 log10(data_range^2 / MSE), computed in float64. Checked in tests/restoration/test_evaluate.py.
 """
 import numpy as np
 from PIL import Image

@@ -13,7 +13,7 @@ the OS). A thread that already holds a turn may take it again (nested calls do n
 Results are cached per exact input by convviz/ui/cached_restoration.py, so a second student
 with the same image and settings waits for the first run and gets its result, without a run.
 Uploads are decoded one at a time too (DECODING, a queue of its own), which bounds memory.
-Tested with threads in tests/test_inference_queue.py.
+Tested with threads in tests/restoration/test_inference_queue.py.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ these transforms, so the copies make partly independent errors and their mean is
 "geometric self-ensemble" of Timofte, Rothe & Van Gool (2016, "Seven ways to improve example-based
 single image super resolution") and EDSR+ (Lim et al. 2017). It costs |S| forward passes. For a
 pure convolution with a kernel w it gives the convolution with the average of the |S| transformed
-kernels (tests/test_self_ensemble.py checks that against torch).
+kernels (tests/restoration/test_self_ensemble.py checks that against torch).
 
     ENSEMBLES[1]  identity only (one pass)
     ENSEMBLES[2]  identity and the upside-down flip

@@ -9,7 +9,7 @@ neighbour, the net runs on the padded tile, and only the tile's core is kept:
     output rows [scale*top, scale*(top + tile)) = net(padded)[scale*(top - padded_top) : ...]
 
 With overlap >= r the result equals running the net on the whole image (up to float rounding);
-tests/test_restore.py checks it to 1e-4. `align` keeps every cut at a multiple of 2 for nets
+tests/restoration/test_restore.py checks it to 1e-4. `align` keeps every cut at a multiple of 2 for nets
 that pixel_unshuffle by 2.
 """
 from typing import Callable

@@ -38,7 +38,7 @@ def gradient_maps(n: int, layers, dims: int = 2) -> list[np.ndarray]:
     positive weights and average pooling: one forward pass, then one backward pass per layer.
 
     A square kernel's field is the product of two 1-D fields, so dims=1 gives the same widths at a
-    fraction of the cost (the page uses it; tests/test_receptive.py checks that the two agree).
+    fraction of the cost (the page uses it; tests/compute/test_receptive.py checks that the two agree).
     """
     table = receptive_field_table(n, layers)               # raises on an empty layer
     x = torch.ones((1, 1) + (n,) * dims, dtype=_DT, requires_grad=True)

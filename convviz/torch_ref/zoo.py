@@ -2,7 +2,7 @@
 
 Each `*_torch` function is the torch reference of a numpy layer in convviz.zoo; each `*_example`
 draws a small seeded input, computes the layer with convviz.zoo and reports torch's max |difference|
-(tests/test_zoo.py).
+(tests/compute/test_zoo.py).
 """
 
 from __future__ import annotations

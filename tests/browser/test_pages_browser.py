@@ -15,6 +15,7 @@ from convviz.conv import cross_correlate2d
 from convviz.lessons.examples import input_values, kernel_values
 from convviz.testing.serve import wait_for_app
 from convviz.ui.layout import LESSONS
+from tests.support import click_figure_slider, set_number, watch_script_runs
 
 PAGES = [("home", "")] + [(lesson.page[:-3], lesson.page[:-3]) for lesson in LESSONS if lesson.available]
 
@@ -43,12 +44,6 @@ def test_home_links_to_the_lessons(page, app_url):
     page.wait_for_url("**/convolution")
     wait_for_app(page)
     assert page.get_by_role("heading", name="Convolution").first.is_visible()
-
-
-def set_number(page, label, value):
-    box = page.get_by_label(label, exact=True)
-    box.fill(str(value))
-    box.press("Enter")
 
 
 def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots):
@@ -87,13 +82,8 @@ def test_figure_slider_moves_the_window_in_the_browser(page, app_url):
     title = page.locator("[data-testid='stPlotlyChart'] .textpoint", has_text="y[").first
     before = title.text_content()
     assert before.startswith("y[0, 0]")
-    runs = page.evaluate("window.__runs = 0; new MutationObserver(() => window.__runs++).observe("
-                         "document.querySelector('[data-testid=stApp]'), {attributes: true, "
-                         "attributeFilter: ['data-test-script-state']}); 0")
-    rail = page.locator("[data-testid='stPlotlyChart'] .slider-rail-touch-rect").first
-    rail.scroll_into_view_if_needed()
-    box = rail.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)
+    runs = watch_script_runs(page)
+    click_figure_slider(page, 0.6)
     page.wait_for_function("t => !Array.from(document.querySelectorAll('[data-testid=stPlotlyChart] .textpoint'))"
                            ".some(e => e.textContent === t)", arg=before)
     after = title.text_content()

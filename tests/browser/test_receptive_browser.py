@@ -1,23 +1,13 @@
 """The receptive-field page in Chromium: it renders with no exception box, a control changes the
 numbers and the link, presets and bad links reopen as they should. Screenshots: receptive_*.png."""
 
-from convviz.testing.serve import wait_for_app
-
-
-def open_page(page, url):
-    page.goto(url)
-    wait_for_app(page)
-    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
-
-
-def body(page):
-    return page.locator("[data-testid='stMain']").inner_text()
+from tests.support import main_text, open_in_browser as open_page
 
 
 def test_default_view(page, app_url, screenshots):
     open_page(page, f"{app_url}/receptive_fields")
     assert page.get_by_role("heading", name="Receptive fields").first.is_visible()
-    text = body(page)
+    text = main_text(page)
     assert "n = 2 features per side, j = 4, r = 7 and start = 0.5" in text
     assert "all 2 layers agree" in text
     chart = page.locator("[data-testid='stPlotlyChart']").first      # the field figure
@@ -41,7 +31,7 @@ def test_changing_n_updates_numbers_and_link(page, app_url, screenshots):
 
 def test_preset_deep_link(page, app_url, screenshots):
     open_page(page, f"{app_url}/receptive_fields?preset=vgg16&layer=17&unit=45")
-    text = body(page)
+    text = main_text(page)
     assert "r = 212 and start = 16" in text and "all 18 layers agree" in text
     assert "Unit (3, 3) of conv5_3" in text
     screenshots.save(page, "receptive_fields_vgg16.png")
@@ -49,16 +39,16 @@ def test_preset_deep_link(page, app_url, screenshots):
 
 def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
     open_page(page, f"{app_url}/receptive_fields?stack=garbage&k=-1&n=abc")
-    text = body(page)
+    text = main_text(page)
     assert "stack='garbage' cannot be read" in text and "k='-1' is outside" in text and "n='abc' is not" in text
     open_page(page, f"{app_url}/receptive_fields?stack=c3s2,c3s2,c3s2")
-    assert "Layer 2 (conv k3 s2 p0) gets 2 features" in body(page)
+    assert "Layer 2 (conv k3 s2 p0) gets 2 features" in main_text(page)
     screenshots.save(page, "receptive_fields_impossible.png")
 
 
 def test_resnet_field_is_wider_than_the_image(page, app_url, screenshots):
     open_page(page, f"{app_url}/receptive_fields?preset=resnet50")
-    text = body(page)
+    text = main_text(page)
     assert "r = 483" in text and "all 50 layers agree" in text and "runs past the border" in text
     screenshots.save(page, "receptive_fields_resnet50.png")
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from convviz.lessons.examples import input_values, kernel_values
 from convviz.testing.serve import wait_for_app
 from convviz.transposed import conv_transpose2d
+from tests.support import click_figure_slider, watch_script_runs
 
 X, W = input_values("random", 1, 3, 3, 0)[0], kernel_values("random", 1, 3, 3, 0)[0]
 CODE_OUTPUT = "[data-testid='stCode'] code"
@@ -76,13 +77,8 @@ def test_note_000_preset_and_the_scatter_slider_runs_in_the_browser(page, app_ur
                          has_text="scattering input cell").first
     before = label.text_content()
     assert "(0, 0)" in before
-    runs = page.evaluate("window.__runs = 0; new MutationObserver(() => window.__runs++).observe("
-                         "document.querySelector('[data-testid=stApp]'), {attributes: true, "
-                         "attributeFilter: ['data-test-script-state']}); 0")
-    rail = page.locator("[data-testid='stPlotlyChart'] .slider-rail-touch-rect").first
-    rail.scroll_into_view_if_needed()
-    bb = rail.bounding_box()
-    page.mouse.click(bb["x"] + bb["width"] * 0.95, bb["y"] + bb["height"] / 2)
+    runs = watch_script_runs(page)
+    click_figure_slider(page, 0.95)
     page.wait_for_function("t => !Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] text.slider-label\"))"
                            ".some(e => e.textContent === t)", arg=before)
     expect(label).to_contain_text("(1, 1)")

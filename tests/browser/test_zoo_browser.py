@@ -2,23 +2,7 @@
 numbers and the link, a bad link shows messages. Screenshots land in tests/browser/screenshots/."""
 
 from convviz import zoo
-from convviz.testing.serve import wait_for_app
-
-
-def open_zoo(page, url):
-    page.goto(url)
-    wait_for_app(page)
-    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
-
-
-def main_text(page):
-    return page.locator("[data-testid='stMain']").inner_text()
-
-
-def set_number(page, label, value):
-    box = page.get_by_label(label, exact=True)
-    box.fill(str(value))
-    box.press("Enter")
+from tests.support import main_text, open_in_browser as open_zoo, set_number
 
 
 def test_zoo_renders_and_a_control_changes_the_numbers(page, app_url, screenshots):

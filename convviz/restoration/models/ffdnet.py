@@ -14,7 +14,7 @@ padded by replicating the last row/column before the unshuffle and cropped after
 
 Cost: every conv runs on H*W/4 positions, so MACs per full-resolution pixel are
     (9*5*w + (depth-2)*9*w*w + 9*w*4) / 4.
-Checked against a hook count in tests/test_models.py.
+Checked against a hook count in tests/restoration/test_models.py.
 """
 import torch
 import torch.nn.functional as F

@@ -1,0 +1,85 @@
+"""Exports for slides: PNG and SVG of one step, GIF of all steps, and the link's QR code.
+
+PNG and GIF are opened with PIL (format, size, frame count); SVG is parsed as XML.
+"""
+
+import io
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from convviz.slides.exports import GIF_SIZE, PNG_SIZE, gif_bytes, png_bytes, svg_text
+from convviz.lessons.links import qr_png, view_url
+from convviz.receptive import PRESETS, parse_stack
+from convviz.lessons.step_scenes import (MAX_FRAMES, field_scene, growth_scenes, scatter_scene, scatter_scenes, window_scene,
+                                 window_scenes)
+
+X = np.arange(25.0).reshape(5, 5)
+W = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def scenes():
+    n, layers = PRESETS["vgg16"]
+    return [pytest.param(window_scene(X, W, padding=1, pos=7), id="window"),
+            pytest.param(window_scene(np.ones((3, 6, 6)), np.ones((3, 3, 3)), 2.0, dilation=2, pos=0), id="window-c3-d2"),
+            pytest.param(scatter_scene(X[:3, :3], W, stride=2, padding=1, output_padding=1, t=4), id="scatter"),
+            pytest.param(field_scene(5, parse_stack("c3s2p1,c3s2p1"), 2, (1, 1)), id="field-note002"),
+            pytest.param(field_scene(n, layers, len(layers), (3, 3)), id="field-vgg16")]
+
+
+@pytest.mark.parametrize("scene", scenes())
+def test_png_is_a_full_hd_picture(scene):
+    img = Image.open(io.BytesIO(png_bytes(scene)))
+    assert img.format == "PNG" and img.size == PNG_SIZE
+    assert len(set(img.convert("RGB").getdata())) > 3         # not a blank canvas
+
+
+@pytest.mark.parametrize("scene", scenes())
+def test_svg_parses_and_has_the_size_and_the_caption(scene):
+    root = ET.fromstring(svg_text(scene))
+    assert root.tag == f"{SVG}svg"
+    assert (root.get("width"), root.get("height")) == tuple(map(str, PNG_SIZE))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert scene.caption in texts and scene.panels[0].title in texts
+
+
+def test_window_scene_marks_the_step_and_says_its_value():
+    scene = window_scene(X, W, padding=1, pos=7)                # 5×5 output, cell (1, 2)
+    out = scene.panels[-1]
+    assert out.boxes[0] == type(out.boxes[0])(1, 2, 1, 2)
+    y = sum((np.pad(X, 1)[1:4, 2:5] * W).ravel())
+    assert scene.caption.endswith(f"= {y:g}")
+    assert np.isnan(scene.panels[0].z[0, 0])                   # padding is drawn grey
+
+
+def test_gif_has_one_frame_per_step_at_its_size():
+    gif = Image.open(io.BytesIO(gif_bytes(window_scenes(X, W))))    # 3×3 output
+    assert gif.format == "GIF" and gif.size == GIF_SIZE and gif.n_frames == 9
+    gif = Image.open(io.BytesIO(gif_bytes(scatter_scenes(X[:2, :3], W, stride=2))))
+    assert gif.n_frames == 6
+
+
+def test_growth_gif_has_a_frame_per_layer_over_one_stretch_of_input():
+    n, layers = PRESETS["alexnet"]
+    frames = growth_scenes(n, layers)
+    assert len(frames) == len(layers)
+    assert len({f.panels[0].z.shape for f in frames}) == 1      # no jumping between frames
+    assert Image.open(io.BytesIO(gif_bytes(frames))).n_frames == len(layers)
+
+
+def test_long_animations_are_cut_to_max_frames():
+    assert len(window_scenes(np.zeros((14, 14)), np.ones((1, 1)))) == MAX_FRAMES     # 196 steps
+
+
+def test_view_url_keeps_the_page_and_replaces_the_query():
+    url = view_url("https://lab.example.org/convviz/convolution?old=1", {"pos": "5", "present": "true"})
+    assert url == "https://lab.example.org/convviz/convolution?pos=5&present=true"
+    assert view_url("http://localhost:8501/", {}) == "http://localhost:8501/"
+
+
+def test_qr_code_is_a_square_png():
+    img = Image.open(io.BytesIO(qr_png("http://localhost:8501/convolution?pos=5&present=true")))
+    assert img.format == "PNG" and img.size[0] == img.size[1] >= 200

@@ -1,0 +1,124 @@
+"""The shown PyTorch code prints the shown numbers; figures draw row 0 at the top."""
+
+import ast
+import contextlib
+import io
+
+import numpy as np
+import pytest
+
+from convviz.conv import convolve2d, cross_correlate2d
+from convviz.lessons.examples import input_values, kernel_values
+from convviz.figures.common import grid_figure
+from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
+from convviz.figures.convolution import sliding_window_figure
+from convviz.lessons.snippets import conv2d_snippet
+
+
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize("settings", [dict(stride=1, padding=0, dilation=1), dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2))])
+def test_snippet_prints_the_page_numbers(flip, settings):
+    x, w = input_values("random", 2, 6, 7, seed=3), kernel_values("random", 2, 3, 2, seed=3)
+    code = conv2d_snippet(x, w, bias=1.5, flip=flip, **settings)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, {})
+    printed = np.array(ast.literal_eval(out.getvalue().strip()))
+    expected = (convolve2d if flip else cross_correlate2d)(x, w, 1.5, **settings)
+    np.testing.assert_allclose(printed, expected, atol=1e-10)
+
+
+def test_window_figure_has_a_frame_per_output_cell_and_reversed_rows():
+    x, w = input_values("ramp", 1, 5, 5), kernel_values("ones", 1, 3, 3)
+    fig = sliding_window_figure(x, w, stride=2, padding=1)
+    spec = fig.to_dict()
+    assert [f["name"] for f in spec["frames"]] == [f"{i},{j}" for i in range(3) for j in range(3)]
+    grids = [ax for key, ax in spec["layout"].items() if key.startswith("yaxis") and ax.get("visible", True)]
+    assert len(grids) == 4 and all(ax.get("autorange") == "reversed" for ax in grids)   # input, output, kernel, products
+    # The caption of frame (1, 2) ends in the value the convolution gives there.
+    y = cross_correlate2d(x, w, stride=2, padding=1)
+    assert spec["frames"][5]["data"][-1]["text"][0].endswith(f"= <b>{int(y[1, 2])}</b>")
+
+
+def test_window_figure_starts_at_the_active_cell():
+    x, w = input_values("random", 3, 6, 6), kernel_values("random", 3, 3, 3)
+    spec = sliding_window_figure(x, w, bias=2, padding=1, dilation=2, flip=True, active=4).to_dict()
+    assert spec["layout"]["sliders"][0]["active"] == 4
+    assert spec["layout"]["shapes"] == spec["frames"][4]["layout"]["shapes"]
+    assert spec["data"][-1]["text"] == spec["frames"][4]["data"][-1]["text"]
+
+
+def test_grid_figure_row_zero_on_top():
+    spec = grid_figure(np.arange(6.0).reshape(2, 3)).to_dict()
+    assert spec["layout"]["yaxis"]["autorange"] == "reversed"
+    assert spec["data"][0]["text"][0][2] == "2"
+
+
+def test_classic_filters():
+    photo = sample_photo(64)
+    assert photo.shape == (64, 64) and 0 <= photo.min() and photo.max() <= 1
+    for name, (_, kernel, _) in CLASSIC_FILTERS.items():
+        out = apply_filter(photo, kernel)
+        assert out.shape == photo.shape
+        shown = display_range(out, kernel)
+        assert 0 <= shown.min() and shown.max() <= 1
+    gauss, title = kernel_as_written("gaussian5")
+    assert gauss[2, 2] == 41 and gauss.sum() == 273 and title == "kernel × 1/273"
+    # Sobel x on a left-to-right step is positive on the step: it finds vertical edges.
+    step = np.zeros((5, 6)); step[:, 3:] = 1
+    assert apply_filter(step, CLASSIC_FILTERS["sobel_x"][1])[2, 2] == 4
+
+
+def test_image_figure_sends_the_image_as_png_with_row_zero_first():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from convviz.figures.common import image_figure
+
+    img = np.zeros((4, 6))
+    img[0, :] = 1.0                                     # a white top row
+    source = image_figure(img).to_dict()["data"][0]["source"]
+    decoded = np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
+    assert decoded.shape == (4, 6) and decoded[0].min() == 255 and decoded[1:].max() == 0
+
+
+def test_enlarged_figure_for_a_projector_leaves_the_original_alone():
+    from convviz.figures.common import enlarged
+
+    fig = grid_figure(np.arange(12.0).reshape(3, 4), "a grid")
+    big = enlarged(fig, factor=1.5)
+    assert big.layout.font.size == round(fig.layout.font.size * 1.5) and big.layout.font.color == "#000000"
+    assert big.layout.title.font.size == round(fig.layout.title.font.size * 1.5)
+    assert big.data[0].textfont.size == round(fig.data[0].textfont.size * 1.5)
+    assert big.layout.margin.t == round(fig.layout.margin.t * 1.5)      # the title clears the top tick labels
+    assert big.layout.height == round(fig.layout.height * 1.5)
+    assert big.layout.xaxis.tickfont.color == big.layout.yaxis.title.font.color == "#000000"
+    assert fig.layout.font.color is None and fig.layout.xaxis.tickfont.color is None   # a copy, not an edit
+
+
+def test_enlarged_step_figure_widens_the_window_outline_in_every_frame():
+    from convviz.figures.common import enlarged
+
+    fig = sliding_window_figure(np.arange(25.0).reshape(5, 5), np.ones((3, 3)), active=1)
+    big = enlarged(fig, factor=2)
+    widths = lambda shapes: [s["line"]["width"] for s in shapes if s.get("line", {}).get("width")]  # noqa: E731
+    assert widths(big.layout.to_plotly_json()["shapes"]) == [2 * w for w in widths(fig.layout.to_plotly_json()["shapes"])]
+    for small_frame, big_frame in zip(fig.raw_frames, big.raw_frames, strict=True):
+        small, wide = widths(small_frame["layout"]["shapes"]), widths(big_frame["layout"]["shapes"])
+        assert small and wide == [2 * w for w in small]
+    assert fig.raw_frames[0] is not big.raw_frames[0]            # the cached original keeps its outlines
+
+
+def test_note_004_original_kernel_is_not_the_identity():
+    """Note 004 prints I₅ as the 'Original' kernel; the identity kernel is a centred 1 (torch agrees)."""
+    import torch
+    import torch.nn.functional as F
+
+    ramp = np.add.outer(np.arange(5.0), np.arange(5.0))                 # r + c
+    np.testing.assert_array_equal(apply_filter(ramp, CLASSIC_FILTERS["centre5"][1]), ramp)
+    smeared = apply_filter(ramp, CLASSIC_FILTERS["original5"][1])
+    assert smeared[2, 2] == 20 and ramp[2, 2] == 4                       # 0+2+4+6+8 along the diagonal
+    torch_out = F.conv2d(torch.from_numpy(ramp)[None, None], torch.from_numpy(np.eye(5))[None, None], padding=2)
+    np.testing.assert_array_equal(smeared, torch_out[0, 0].numpy())

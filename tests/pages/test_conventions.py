@@ -1,0 +1,42 @@
+"""House rules that keep the layout honest (DEVELOPERS.md: Layout, Rules)."""
+
+import ast
+from pathlib import Path
+
+from convviz.ui.layout import LESSONS, SECTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_streamlit_only_in_app_pages_and_ui():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "convviz").rglob("*.py")
+                 if "ui" not in p.relative_to(ROOT / "convviz").parts[:1] and "streamlit" in imported_modules(p)]
+    assert offenders == [], f"streamlit imported outside app.py, pages/ and convviz/ui/: {offenders}"
+
+
+def test_every_page_file_is_a_registered_lesson_and_back():
+    files = {p.name for p in (ROOT / "pages").glob("*.py")}
+    registered = {lesson.page for lesson in LESSONS if lesson.page}
+    assert files == registered
+    assert all(lesson.section in SECTIONS for lesson in LESSONS)
+
+
+def test_published_weights_are_never_used_by_the_app():
+    """../shared/anchors/ is for benchmarks only: only the evaluation script may load it; the
+    training script names it only to refuse a warm start from it."""
+    users = [str(p.relative_to(ROOT)) for p in list((ROOT / "convviz").rglob("*.py")) + list((ROOT / "pages").glob("*.py"))
+             + [ROOT / "app.py"] if "anchors" in p.read_text() and p.name not in ("evaluate.py", "train.py")]
+    assert users == []
+    train_lines = [line.strip() for line in (ROOT / "convviz" / "train.py").read_text().splitlines() if "anchors" in line]
+    assert all(line.startswith(("if \"anchors\" in path", "raise SystemExit(\"refusing")) for line in train_lines), train_lines

@@ -1,0 +1,231 @@
+"""AppTest for every page: default state, changed widgets, bad URL values. No exception, ever."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convviz.conv import cross_correlate2d
+from convviz.lessons.examples import input_values, kernel_values
+from convviz.ui.layout import LESSONS
+from tests.support import assert_clean, open_page, text_of
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [f"pages/{lesson.page}" for lesson in LESSONS if lesson.available]
+CONV = "pages/convolution.py"
+
+
+def page(path, **query):
+    return open_page(path, **query)
+
+
+def test_home_lists_every_lesson_and_the_device():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert_clean(at)
+    body = "\n".join(m.value for m in at.markdown) + "\n".join(link.proto.label for link in at.get("page_link"))
+    for lesson in LESSONS:
+        assert lesson.title in body
+    assert "Compute device" in body
+    at.button(key="share_view").click().run()             # the home page's link and QR code
+    assert_clean(at)
+    assert any("localhost:8501" in c.value for c in at.code)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_opens_from_the_navigation(path):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(path).run()
+    assert_clean(at)
+    assert not at.error
+
+
+def test_convolution_default_view_numbers():
+    at = page(CONV)
+    assert_clean(at)
+    assert not at.error
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    y = cross_correlate2d(x, w)
+    assert f"y[0, 0] = {y[0, 0]:g}" in text_of(at)
+    # The printed output under the code is the whole output.
+    assert at.code[-1].value == repr(y.tolist())
+    assert "max |difference| = **0.0e+00**" in text_of(at)
+
+
+def test_changing_controls_changes_the_numbers():
+    at = page(CONV)
+    at.number_input(key="sh").set_value(2).run()
+    at.number_input(key="ph").set_value(1).run()
+    at.number_input(key="b").set_value(3.0).run()
+    assert_clean(at)
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    y = cross_correlate2d(x, w, 3.0, stride=(2, 1), padding=(1, 0))
+    assert at.code[-1].value == repr(y.tolist())
+    at.slider(key="pos").set_value(4).run()
+    i, j = divmod(4, y.shape[1])
+    assert f"y[{i}, {j}] = {y[i, j]:g}" in text_of(at)
+    at.button(key="pos_next").click().run()
+    i, j = divmod(5, y.shape[1])
+    assert f"y[{i}, {j}] = {y[i, j]:g}" in text_of(at)
+
+
+def test_convolution_toggle_flips_the_kernel():
+    at = page(CONV, op="conv", kernel="sobel_x", input="edge")
+    assert_clean(at)
+    assert "torch.flip" in at.code[0].value
+    assert "differ in" in text_of(at)
+
+
+def test_url_reopens_the_same_view():
+    query = dict(c="2", h="7", w="6", kh="2", kw="3", sh="2", sw="1", ph="1", pw="0", dh="1", dw="2", seed="5", b="-1.5", pos="3")
+    at = page(CONV, **query)
+    assert_clean(at)
+    for key in ["c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "seed"]:
+        assert at.number_input(key=key).value == int(query[key])
+    assert at.slider(key="pos").value == 3
+    x, w = input_values("random", 2, 7, 6, 5), kernel_values("random", 2, 2, 3, 5)
+    y = cross_correlate2d(x, w, -1.5, (2, 1), (1, 0), (1, 2))
+    assert at.code[-1].value == repr(y.tolist())
+
+
+@pytest.mark.parametrize("query, words", [
+    (dict(kh="-1"), "kh='-1' is outside"),
+    (dict(sh="abc"), "sh='abc' is not a number"),
+    (dict(h="7.5"), "not a whole number"),
+    (dict(op="sideways"), "not one of"),
+    (dict(w="nan"), "is not a whole number"),
+    (dict(b="1e999"), "outside"),
+    (dict(pos="999"), "pos='999' is outside"),
+])
+def test_bad_url_values_get_a_message_and_the_page_works(query, words):
+    at = page(CONV, **query)
+    assert_clean(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert words in warnings
+    assert at.code, "the rest of the page (code and output) is still shown"
+
+
+def test_impossible_settings_keep_the_rest_of_the_page():
+    at = page(CONV, h="2", kh="5", filter="laplacian")
+    assert_clean(at)
+    assert "no window fits" in " ".join(e.value for e in at.error)
+    assert at.number_input(key="h").value == 2 and at.number_input(key="kh").value == 5   # nothing entered is lost
+    assert at.selectbox(key="filter").value == "laplacian"
+    assert len(at.get("plotly_chart")) >= 3          # the worked example and the filter section still draw
+
+
+def test_named_filter_with_the_wrong_size_says_why():
+    at = page(CONV, kernel="sobel_x", kh="5")
+    assert_clean(at)
+    assert "set the kernel size to 3×3" in " ".join(e.value for e in at.error)
+
+
+def test_exercise_7_1_preset():
+    at = page(CONV, preset="ex71")
+    assert_clean(at)
+    assert at.code[-1].value == repr([[0.0, 5.0, 8.0, -1.0], [6.0, 10.0, 1.0, 5.0], [4.0, -7.0, 2.0, 11.0], [-1.0, 1.0, 11.0, 3.0]])
+    warnings = " ".join(w.value for w in at.warning)
+    assert "printed as 11" in warnings and "**1**" in warnings
+    assert at.number_input(key="h").disabled
+
+
+def test_large_multichannel_dilated_view():
+    at = page(CONV, c="3", h="32", w="31", kh="3", kw="5", dh="2", dw="3", ph="2", pw="4", op="conv", pos="50")
+    assert_clean(at)
+    assert not at.error
+
+
+@pytest.mark.parametrize("name", ["box3", "mean5", "gaussian5", "sharpen", "sobel_y", "laplacian", "centre5", "original5"])
+def test_every_classic_filter(name):
+    at = page(CONV)
+    at.selectbox(key="filter").set_value(name).run()
+    assert_clean(at)
+
+
+def autograd_gap(at) -> float:
+    line = next(m.value for m in at.markdown if m.value.startswith("Torch autograd"))
+    return float(line.split("**")[1])
+
+
+def test_backward_pass_section_default_and_changed():
+    """Note 003's backward pass: δ = 1 gives ∂L/∂b = number of outputs; every setting agrees with autograd."""
+    at = page(CONV)
+    assert_clean(at)
+    assert "∂L/∂b = Σ δ = **9**" in text_of(at)
+    assert autograd_gap(at) < 1e-10
+    at.number_input(key="sh").set_value(2).run()                           # stride 2: 2×3 = 6 outputs
+    assert_clean(at)
+    assert "∂L/∂b = Σ δ = **6**" in text_of(at) and autograd_gap(at) < 1e-10
+    at = page(CONV, grad="random", op="conv", sh="2")                       # segmented controls: set by the link
+    assert_clean(at)
+    assert autograd_gap(at) < 1e-10 and "∂L/∂b = Σ δ = **6**" not in text_of(at)
+    at = page(CONV, c="3", h="9", w="8", kh="2", kw="4", sh="3", sw="2", ph="1", dh="2", grad="random", seed="4")
+    assert_clean(at)
+    assert autograd_gap(at) < 1e-10
+
+
+@pytest.mark.parametrize("preset, output", [
+    ("note002_flip", [[3.0, 7.0, 9.0, 4.0], [7.0, 0.0, 5.0, 6.0], [0.0, 8.0, 3.0, 3.0], [5.0, 5.0, 2.0, 1.0]]),
+    ("note002_laplacian", [[-2.0, -1.0, -2.0], [-1.0, 0.0, -1.0], [-2.0, -1.0, -2.0]]),
+])
+def test_note_002_presets(preset, output):
+    at = page(CONV, preset=preset)
+    assert_clean(at)
+    assert at.code[-1].value == repr(output)
+    assert "Note 002" in " ".join(i.value for i in at.info)
+    assert at.number_input(key="h").disabled
+    at = page(CONV, preset=preset, op="conv")
+    assert_clean(at)
+    if preset == "note002_flip":                                  # 180°-symmetric kernel: the same numbers
+        assert at.code[-1].value == repr(output)
+
+
+def test_backward_sentences_follow_the_operation():
+    """The Backward pass sentences name the selected forward pass and the gradients they state match autograd."""
+    at = page(CONV, grad="random")
+    assert_clean(at)
+    body = text_of(at)
+    assert "cross-correlation y = w ⋆ x" in body and "**convolved with w**" in body and autograd_gap(at) < 1e-10
+    assert "choose *True convolution* above" in " ".join(c.value for c in at.caption)
+    at = page(CONV, grad="random", op="conv", sh="2", dw="2", h="8", w="9")
+    assert_clean(at)
+    body = text_of(at)
+    assert "true convolution y = w * x" in body and "**cross-correlated with w as stored**" in body
+    assert autograd_gap(at) < 1e-10
+    caption = next(c.value for c in at.caption if c.value.startswith("Note 003"))
+    assert "**z sliding over δ**" in caption and float(caption.split("= **")[1].split("**")[0]) < 1e-10
+    at = page(CONV, grad="random", op="conv", seed="3")                    # stride 1: the other reading is shown too
+    caption = next(c.value for c in at.caption if c.value.startswith("Note 003"))
+    gaps = [float(part.split("**")[0]) for part in caption.split("= **")[1:]]
+    assert gaps[0] < 1e-10 and gaps[1] > 0.1
+
+
+def test_identity_check_and_constant_image_statement():
+    at = page(CONV, kernel="sobel_x", input="edge", filter="box3")
+    assert_clean(at)
+    line = next(m.value for m in at.markdown if m.value.startswith("True convolution = cross-correlation"))
+    assert "torch.flip" in line and float(line.split("**")[1]) < 1e-10
+    assert "Entries sum to **1**" in text_of(at) and "gives **0.5**" in text_of(at)
+    assert any(i.value.startswith("**From the course notes.** Note 004") for i in at.info)
+    at = page(CONV, filter="original5")
+    assert "Entries sum to **5**" in text_of(at) and "gives **2.5**" in text_of(at)
+
+
+def test_the_forward_pass_is_computed_once_per_run(monkeypatch):
+    """One ConvLayer, one cross-correlation and one true convolution per run, shared by every section."""
+    import streamlit as st
+
+    import convviz.lessons.convolution as lesson
+
+    calls = []
+    for name in ("cross_correlate2d", "convolve2d"):
+        real = getattr(lesson, name)
+        monkeypatch.setattr(lesson, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = page(CONV, seed="4321")
+    assert_clean(at)
+    assert sorted(calls) == ["convolve2d", "cross_correlate2d"]
+    at.number_input(key="b").set_value(1.0).run()                      # a new layer: computed once more
+    assert sorted(calls) == ["convolve2d", "convolve2d", "cross_correlate2d", "cross_correlate2d"]
+    at.selectbox(key="filter").set_value("box3").run()                 # the same layer: the cached result
+    assert len(calls) == 4

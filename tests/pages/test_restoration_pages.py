@@ -1,0 +1,550 @@
+"""AppTest for the denoising and super-resolution pages: samples, controls, every bad upload, bad links.
+
+Uploads go in through the real file_uploader widget (streamlit-notes §5). Images are small
+(48×40) so that each run costs well under a second once the models are loaded; the default
+samples are computed once per process (st.cache_data is shared by the AppTests of a process).
+"""
+
+import functools
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from convviz import restore
+
+from convviz.restoration import baselines
+from convviz.restoration.image_input import fit_size
+from tests.support import assert_clean, open_page, text_of
+
+ROOT = Path(__file__).resolve().parents[2]
+DENOISE, SR = "pages/denoising.py", "pages/super_resolution.py"
+needs_denoiser = pytest.mark.skipif(not restore.weights_path(restore.DENOISER).exists(),
+                                    reason="assets/models/ffdnet_gray.safetensors is not shipped")
+
+
+def page(path, **query):
+    return open_page(path, **query)
+
+
+def messages(at, kind):
+    return " ".join(e.value for e in getattr(at, kind))
+
+
+def save(image: Image.Image, fmt="PNG", **kw) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def photo(h=40, w=48, gray=False) -> Image.Image:
+    """A small seeded 'photo': smooth shapes plus texture, so that denoising has something to keep."""
+    r, c = np.mgrid[0:h, 0:w]
+    base = 0.5 + 0.3 * np.sin(r / 5) * np.cos(c / 7) + 0.2 * ((r - h / 2) ** 2 + (c - w / 2) ** 2 < 100)
+    rgb = np.stack([base, base[::-1], np.full_like(base, 0.4)], -1)
+    arr = np.round(np.clip(base if gray else rgb, 0, 1) * 255).astype(np.uint8)
+    return Image.fromarray(arr)
+
+
+def bomb_header() -> bytes:
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+GOOD_PNG = save(photo())
+BAD_UPLOADS = {
+    "zero-byte": (b"", "empty"),
+    "text renamed .png": (b"hello, this is not an image\n" * 10, "not an image"),
+    "truncated PNG": (GOOD_PNG[: len(GOOD_PNG) // 2], "truncated"),
+    "truncated JPEG": (save(photo(), "JPEG")[:300], "truncated"),
+    "decompression bomb": (bomb_header(), "decompression bomb"),
+    "1x1": (save(Image.new("RGB", (1, 1))), "at least 8 pixels"),
+    "very thin": (save(Image.new("L", (300, 3), 90)), "at least 8 pixels"),
+}
+
+
+def exif_jpeg() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return save(photo(), "JPEG", quality=95, exif=exif.tobytes())
+
+
+def gif() -> bytes:
+    frames = [photo(gray=True).convert("P"), Image.new("P", (48, 40), 3)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], duration=100)
+    return buf.getvalue()
+
+
+def rgba() -> bytes:
+    arr = np.dstack([np.asarray(photo()), np.full((40, 48), 100, np.uint8)])
+    return save(Image.fromarray(arr, "RGBA"))
+
+
+ODD_UPLOADS = {   # usable, with a notice on the page
+    "16-bit PNG": (lambda: save(Image.fromarray((np.asarray(photo(gray=True)).astype(np.uint16) * 257))), "16-bit"),
+    "CMYK JPEG": (lambda: save(photo().convert("CMYK"), "JPEG"), "CMYK"),
+    "palette with transparency": (lambda: palette_png(), "white"),
+    "RGBA": (rgba, "transparent"),
+    "EXIF-rotated JPEG": (exif_jpeg, "upright"),
+    "animated GIF": (gif, "first one"),
+}
+
+
+def palette_png() -> bytes:
+    image = photo().convert("P")
+    return save(image, transparency=image.getpixel((0, 0)))    # the top-left pixel's colour is transparent
+
+
+def upload(at, key, data, name="x.png", mime="image/png"):
+    at.file_uploader(key=key).set_value((name, data, mime)).run()
+    return at
+
+
+# --- Denoising ------------------------------------------------------------------------------------
+
+@needs_denoiser
+def test_denoise_default_sample_beats_the_noisy_input():
+    at = page(DENOISE)
+    assert_clean(at)
+    assert not at.error
+    body = text_of(at)
+    assert "Cameraman" in body and "σ = 25" in body and "Denoised in" in body
+    for method in ["Gaussian blur", "Median filter", "Total variation", "Non-local means", "Network (ffdnet_gray)"]:
+        assert method in body
+    psnr = {m.label: m.value for m in at.metric}
+    assert float(psnr["Network PSNR"].split()[0]) > 24            # noisy input is 20.6 dB at sigma 25
+    assert at.get("download_button")
+    assert "parameters" in body and ("not measured yet" in body or "BSD68" in body)   # the card's numbers, or that there are none
+
+
+@needs_denoiser
+def test_denoise_changed_controls():
+    at = page(DENOISE)
+    at.slider(key="sigma").set_value(50)
+    for key, value in dict(seed=3, layer=4, zs=32).items():
+        at.number_input(key=key).set_value(value)
+    at.run()                                                      # one rerun: one more network run, not four
+    assert_clean(at)
+    body = text_of(at)
+    assert "σ = 50 (seed 3)" in body and "after layer 4" in body and "32×32 pixels" in " ".join(c.value for c in at.caption)
+
+
+@needs_denoiser
+def test_denoise_real_noise_mode_estimates_sigma():
+    at = page(DENOISE, noise="real", dn_src="text")            # the smallest sample: two network runs
+    assert_clean(at)
+    assert "estimated noise level" in text_of(at)
+    assert not at.metric                                          # no clean image: no PSNR
+    at.toggle(key="own_sigma").set_value(True).run()
+    at.number_input(key="sigma_net").set_value(30).run()
+    assert_clean(at)
+    assert "told σ = 30.0" in text_of(at)
+
+
+@needs_denoiser
+def test_denoise_self_ensemble_toggle(monkeypatch):
+    """The toggle runs restore.denoise with ensemble=4, says so, keeps it in the URL, and a link reopens it."""
+    calls = []
+    real = restore.denoise
+    monkeypatch.setattr(restore, "denoise", lambda *a, **k: calls.append(k.get("ensemble", 1)) or real(*a, **k))
+    at = page(DENOISE, dn_src="text", seed="77")
+    assert "the network ran once." in text_of(at) and calls == [1]
+    at.toggle(key="ensemble").set_value(True).run()
+    assert_clean(at)
+    assert calls == [1, 4] and "ran 4 times (once per rotation)" in text_of(at)
+    assert "| Network (ffdnet_gray ×4) |" in text_of(at)                     # the scores table says which run it was
+    assert at.query_params["ensemble"] in ("true", ["true"])
+    reopened = page(DENOISE, dn_src="text", seed="77", ensemble="true")
+    assert reopened.toggle(key="ensemble").value and "4 times" in text_of(reopened)
+    assert calls == [1, 4]                                        # same image and settings: the cached result
+
+
+@needs_denoiser
+def test_denoise_upload_then_every_bad_upload_keeps_the_good_result():
+    at = page(DENOISE, dn_src="upload", noise="add")
+    assert_clean(at)
+    assert "Upload an image" in messages(at, "info")
+    assert "up to 20 MB" in " ".join(c.value for c in at.caption)   # server.maxUploadSize in .streamlit/config.toml
+    upload(at, "dn_upload", GOOD_PNG, "good.png")
+    assert_clean(at)
+    assert "**good.png**, 48×40 pixels, colour" in text_of(at) and at.metric
+    for kind, (data, words) in BAD_UPLOADS.items():
+        upload(at, "dn_upload", data, f"bad {kind}.png")
+        assert_clean(at)
+        assert words in messages(at, "error"), kind
+        assert "previous image, good.png" in messages(at, "info"), kind
+        assert "**good.png**" in text_of(at) and at.metric, kind
+
+
+@needs_denoiser
+@pytest.mark.parametrize("kind", list(BAD_UPLOADS))
+def test_denoise_bad_first_upload_gives_a_message(kind):
+    data, words = BAD_UPLOADS[kind]
+    at = upload(page(DENOISE, dn_src="upload"), "dn_upload", data)
+    assert_clean(at)
+    assert words in messages(at, "error")
+    assert not at.metric
+    assert "parameters" in text_of(at)                            # the model section is still there
+
+
+@needs_denoiser
+@pytest.mark.parametrize("kind", list(ODD_UPLOADS))
+def test_denoise_odd_uploads_work_with_a_notice(kind):
+    make, words = ODD_UPLOADS[kind]
+    at = upload(page(DENOISE, dn_src="upload", noise="add"), "dn_upload", make())
+    assert_clean(at)
+    assert not at.error
+    assert words in messages(at, "info"), messages(at, "info")
+    assert at.metric
+
+
+@needs_denoiser
+def test_results_are_keyed_on_the_image_bytes_and_the_settings(monkeypatch):
+    """A new upload gets a new result (same size, different pixels); zooming does not rerun the network."""
+    calls = []
+    real = restore.denoise
+    monkeypatch.setattr(restore, "denoise", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = np.asarray(photo(36, 44), dtype=np.uint8)
+    at = upload(page(DENOISE, dn_src="upload", noise="add", seed="4321"), "dn_upload", save(Image.fromarray(first)), "a.png")
+    psnr_a = at.metric[0].value
+    assert len(calls) == 1
+    at.number_input(key="zx").set_value(20).run()
+    at.number_input(key="zs").set_value(16).run()
+    assert len(calls) == 1                                        # zoom changes: cached result reused
+    second = first.copy()
+    second[::2] = 255 - second[::2]                               # same size, other content
+    upload(at, "dn_upload", save(Image.fromarray(second)), "a.png")
+    assert len(calls) == 2 and at.metric[0].value != psnr_a
+    at.slider(key="sigma").set_value(10).run()
+    assert len(calls) == 3                                        # a setting the network sees: rerun
+
+
+@needs_denoiser
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the page's limit is 4 MP with a GPU; this image is 0.6 MP")
+def test_denoise_large_photo_can_be_cut_instead_of_shrunk():
+    at = upload(page(DENOISE, dn_src="upload", large="crop"), "dn_upload", save(photo(600, 1000, gray=True)), "big.png")
+    assert_clean(at)
+    assert "centre" in messages(at, "info") and "full resolution" in messages(at, "info")
+    w, h = fit_size(1000, 600, 500_000)                           # the page's CPU limit (0.5 MP)
+    assert f"**big.png**, {w}×{h} pixels" in text_of(at)
+
+
+@needs_denoiser
+def test_denoise_own_photo_is_taken_as_already_noisy():
+    noisy = np.asarray(photo(), dtype=np.float64) + np.random.default_rng(0).normal(0, 15, (40, 48, 3))
+    at = upload(page(DENOISE, dn_src="upload"), "dn_upload", save(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))))
+    assert_clean(at)
+    assert at.selectbox(key="noise").value == "real"
+    assert "estimated noise level" in text_of(at) and "Denoised in" in text_of(at)
+    assert at.get("download_button")
+
+
+@pytest.mark.parametrize("query, words", [
+    (dict(sigma="999"), "sigma='999' is outside"),
+    (dict(noise="loud"), "not one of"),
+    (dict(dn_src="lena"), "not one of"),
+    (dict(layer="abc"), "layer='abc' is not a number"),
+    (dict(zs="1"), "zs='1' is outside"),
+])
+def test_denoise_bad_url_values(query, words):
+    at = page(DENOISE, **query)
+    assert_clean(at)
+    assert words in messages(at, "warning")
+
+
+def test_denoise_missing_weights_says_so_and_the_rest_works(monkeypatch, tmp_path):
+    monkeypatch.setattr(restore, "MODEL_DIR", tmp_path)
+    at = page(DENOISE, dn_src="text")
+    assert_clean(at)
+    assert "ffdnet_gray.safetensors` is missing" in messages(at, "error")
+    assert "Non-local means" in text_of(at)                       # the classical filters still run
+
+
+# --- Super-resolution -----------------------------------------------------------------------------
+
+def test_sr_default_sample_scores_on_y():
+    at = page(SR)
+    assert_clean(at)
+    body = text_of(at)
+    assert "PSNR on Y" in body and "| Bicubic |" in body and "| Nearest |" in body
+    if restore.weights_path("srcnn_x3").exists():
+        assert "| SRCNN |" in body
+    assert at.get("download_button")
+
+
+@pytest.mark.parametrize("scale", ["2", "4"])
+def test_sr_other_scales(scale):
+    at = page(SR, scale=scale, sr_src="camera")
+    assert_clean(at)
+    assert f"shrunk by {scale}" in text_of(at)
+    if restore.weights_path(f"srcnn_x{scale}").exists():             # SRCNN has weights for every scale
+        assert "| SRCNN |" in text_of(at) and "SRCNN" not in messages(at, "warning")
+
+
+def test_sr_small_upload_is_upscaled_directly():
+    at = upload(page(SR, sr_src="upload", scale="2"), "sr_upload", GOOD_PNG, "small.png")
+    assert_clean(at)
+    assert "48×40 is upscaled ×2 to 96×80" in text_of(at) and "PSNR on Y" not in text_of(at)
+    at.selectbox(key="mode").set_value("known").run()
+    assert_clean(at)
+    assert "to **24×20**" in text_of(at) and "PSNR on Y" in text_of(at)
+
+
+def test_sr_large_upload_is_downscaled_with_a_notice():
+    at = upload(page(SR, sr_src="upload", scale="2", mode="direct"), "sr_upload", save(photo(900, 1200)), "big.png")
+    assert_clean(at)
+    assert "1200×900" in messages(at, "info") and "downscaled" in messages(at, "info")
+    assert "MP limit for direct upscaling" in messages(at, "info")
+
+
+def test_sr_too_small_to_downscale_falls_back_to_direct():
+    at = upload(page(SR, sr_src="upload", scale="4", mode="known"), "sr_upload", save(photo(20, 20)))
+    assert_clean(at)
+    assert "too small to downscale by 4" in messages(at, "warning")
+
+
+def test_sr_every_bad_upload_keeps_the_good_result():
+    at = upload(page(SR, sr_src="upload"), "sr_upload", GOOD_PNG, "good.png")
+    for kind, (data, words) in BAD_UPLOADS.items():
+        upload(at, "sr_upload", data, f"bad {kind}.png")
+        assert_clean(at)
+        assert words in messages(at, "error"), kind
+        assert "**good.png**" in text_of(at), kind
+
+
+@pytest.mark.parametrize("query, words", [
+    (dict(scale="5"), "scale='5' is not one of"),
+    (dict(mode="magic"), "not one of"),
+    (dict(zx="-3"), "zx='-3' is outside"),
+])
+def test_sr_bad_url_values(query, words):
+    at = page(SR, **query)
+    assert_clean(at)
+    assert words in messages(at, "warning")
+
+
+def test_sr_missing_weights_leave_the_baselines(monkeypatch, tmp_path):
+    monkeypatch.setattr(restore, "MODEL_DIR", tmp_path)
+    at = page(SR, sr_src="camera")
+    assert_clean(at)
+    assert "srcnn_x3.safetensors` is missing" in messages(at, "warning")
+    assert "| Bicubic |" in text_of(at)
+
+
+# --- The degradation choice: bicubic (default) or note 000's average pool ----------------------------
+
+def psnr_table(at) -> dict:
+    """{method: PSNR on Y as shown} from the page's score table."""
+    table = next(m.value for m in at.markdown if m.value.startswith("| method | PSNR on Y"))
+    return {row.split("|")[1].strip(): float(row.split("|")[2]) for row in table.splitlines()[2:]}
+
+
+def expected_psnrs(sample, scale, how):
+    """Nearest and bicubic PSNR on Y computed here, without the page, for the degraded sample."""
+    from convviz.restoration.image_input import sample_image
+    from convviz.restoration.degradation import degrade
+    truth, low = degrade(sample_image(sample), scale, how)
+    return {"Nearest": baselines.sr_scores(truth, baselines.nearest_upscale(low, scale), scale)[0],
+            "Bicubic": baselines.sr_scores(truth, baselines.bicubic_upscale(low, scale), scale)[0]}
+
+
+def test_sr_default_link_keeps_bicubic_degradation():
+    at = page(SR, sr_src="camera")
+    assert_clean(at)
+    assert "sr_degrade" not in at.query_params and at.segmented_control(key="sr_degrade").value == "bicubic"
+    assert "shrunk by 3 with PIL bicubic" in text_of(at) and "average pooling" not in text_of(at)
+    shown = psnr_table(at)
+    for method, value in expected_psnrs("camera", 3, "bicubic").items():
+        assert shown[method] == pytest.approx(value, abs=0.005)
+    assert psnr_table(page(SR, sr_src="camera", sr_degrade="bicubic")) == shown     # the explicit default: same numbers
+
+
+def test_sr_average_pool_changes_every_psnr_and_round_trips_the_url():
+    at = page(SR, sr_src="camera")
+    before = psnr_table(at)
+    at.segmented_control(key="sr_degrade").set_value("average").run()
+    assert_clean(at)
+    assert at.query_params["sr_degrade"] == "average"
+    after = psnr_table(at)
+    assert set(after) == set(before) and all(after[m] != before[m] for m in before)   # every method's PSNR moved
+    for method, value in expected_psnrs("camera", 3, "average").items():
+        assert after[method] == pytest.approx(value, abs=0.005)
+    body = text_of(at)
+    assert "3×3 average pooling" in body and "F.avg_pool2d(x, 3, stride=3)" in body
+    table = next(m.value for m in at.markdown if m.value.startswith("| method | PSNR on Y"))
+    for method, value in before.items():                                # the bicubic-input column is the old table
+        assert f"| {method} | {after[method]:.2f} |" in table and f"| {value:.2f} | {after[method] - value:+.2f} |" in table
+    sentence = next(m.value for m in at.markdown if m.value.startswith("With average-pooled input"))
+    first = sentence.split(". ")[0]
+    rose = first.split("rose for ")[1].split(" fell for ")[0] if "rose for " in first else ""
+    fell = first.split("fell for ")[1] if "fell for " in first else ""
+    assert any(abs(after[m] - before[m]) > 0.02 for m in before), (before, after)
+    for method in before:
+        shown = after[method] - before[method]
+        if abs(shown) > 0.02:                                           # clear of rounding: the direction as shown
+            assert f"{method} (" in (rose if shown > 0 else fell), (method, shown, sentence)
+            assert f"{method} (" not in (fell if shown > 0 else rose), (method, shown, sentence)
+    assert "trained on PIL-bicubic-downscaled inputs" in sentence
+    reopened = page(SR, sr_src="camera", sr_degrade="average")           # the link alone brings it back
+    assert_clean(reopened)
+    assert psnr_table(reopened) == after
+    at.segmented_control(key="sr_degrade").set_value("bicubic").run()
+    assert "sr_degrade" not in at.query_params and psnr_table(at) == before
+
+
+@pytest.mark.parametrize("value", ["box", "", "AVERAGE", "average;drop"])
+def test_sr_bad_degradation_falls_back_to_bicubic(value):
+    at = page(SR, sr_src="camera", sr_degrade=value)
+    assert_clean(at)
+    assert "not one of bicubic, average" in messages(at, "warning")
+    assert "with PIL bicubic" in text_of(at)
+
+
+def test_sr_direct_mode_says_the_degradation_does_not_apply():
+    at = upload(page(SR, sr_src="upload", scale="2", sr_degrade="average"), "sr_upload", GOOD_PNG, "small.png")
+    assert_clean(at)
+    assert "does not apply" in text_of(at) and "PSNR on Y" not in text_of(at)
+
+
+def test_sr_shrink_notice_does_not_point_to_the_denoising_crop_option():
+    """Issue 24: the notice for a shrunk upload named "Cut out the centre", which only denoising offers."""
+    at = upload(page(SR, sr_src="upload", scale="2", mode="direct"), "sr_upload", save(photo(900, 1200)), "big.png")
+    assert_clean(at)
+    assert "downscaled to" in messages(at, "info") and "Cut out the centre" not in messages(at, "info")
+    den = upload(page(DENOISE, dn_src="upload"), "dn_upload", save(photo(900, 1200)), "big.png") if restore.weights_path(
+        restore.DENOISER).exists() else None
+    if den is not None:                                                  # the denoising page keeps its pointer
+        assert "Cut out the centre" in messages(den, "info")
+
+
+# --- Every upload kind through the super-resolution page too (issue 12) ---------------------------
+
+@pytest.mark.parametrize("kind", list(BAD_UPLOADS))
+def test_sr_bad_first_upload_gives_a_message(kind):
+    data, words = BAD_UPLOADS[kind]
+    at = upload(page(SR, sr_src="upload"), "sr_upload", data)
+    assert_clean(at)
+    assert words in messages(at, "error")
+    assert "| Bicubic |" not in text_of(at) and "parameters" in text_of(at)   # no result, the model section stays
+
+
+@pytest.mark.parametrize("kind", list(ODD_UPLOADS))
+def test_sr_odd_uploads_work_with_a_notice(kind):
+    make, words = ODD_UPLOADS[kind]
+    at = upload(page(SR, sr_src="upload", scale="2"), "sr_upload", make())
+    assert_clean(at)
+    assert not at.error
+    assert words in messages(at, "info"), messages(at, "info")
+    assert "is upscaled ×2" in text_of(at) and at.get("download_button")
+
+
+# --- A huge upload is shrunk or cut before any network sees it; the network runs in bounded tiles --
+
+@functools.cache
+def huge_png() -> bytes:
+    """2400×1800 (4.3 MP) grayscale (one network pass, not three): over every page's limit, GPU or not."""
+    return save(photo(1800, 2400, gray=True))
+
+
+@pytest.fixture
+def network_inputs(monkeypatch):
+    """Records the pixels of every image a page hands to the networks, and of every tile the nets run on."""
+    seen = {"images": [], "tiles": []}
+    for name in ("denoise", "upscale"):
+        real = getattr(restore, name)
+        monkeypatch.setattr(restore, name, lambda image, *a, _real=real, **k: (
+            seen["images"].append(image.shape[0] * image.shape[1]), _real(image, *a, **k))[1])
+    real_tiled = restore.tiled_apply
+    monkeypatch.setattr(restore, "tiled_apply", lambda fn, x, **k: real_tiled(
+        lambda t: (seen["tiles"].append(t.shape[-2] * t.shape[-1]), fn(t))[1], x, **k))
+    return seen
+
+
+def assert_bounded(seen, limit):
+    assert seen["images"] and max(seen["images"]) <= limit, (seen["images"], limit)
+    biggest_tile = (restore.TILE + 2 * 32) ** 2                   # a tile and its overlap on both sides
+    assert max(seen["tiles"]) <= biggest_tile, max(seen["tiles"])
+
+
+@needs_denoiser
+@pytest.mark.parametrize("large", ["shrink", "crop"])
+def test_denoise_huge_upload_is_made_small_before_the_network(network_inputs, large, monkeypatch):
+    monkeypatch.setattr(baselines, "classical_denoise", lambda noisy, method, sigma: noisy)   # seconds each at 0.5 MP; not under test
+    at = upload(page(DENOISE, dn_src="upload", large=large), "dn_upload", huge_png(), "huge.png")
+    assert_clean(at)
+    assert "2400×1800" in messages(at, "info")
+    assert_bounded(network_inputs, 4_000_000 if torch.cuda.is_available() else 500_000)   # the page's MAX_PIXELS
+
+
+@pytest.mark.parametrize("mode", ["direct", "known"])
+def test_sr_huge_upload_is_made_small_before_the_network(network_inputs, mode):
+    at = upload(page(SR, sr_src="upload", scale="2", mode=mode), "sr_upload", huge_png(), "huge.png")
+    assert_clean(at)
+    assert "2400×1800" in messages(at, "info")
+    cuda = torch.cuda.is_available()
+    assert_bounded(network_inputs, (1_000_000 if cuda else 160_000) if mode == "direct" else (4_000_000 if cuda else 1_000_000) // 4)
+
+
+# --- The lessons' settings objects (convviz/lessons/denoising.py, super_resolution.py) ---------------
+
+def test_denoise_and_zoom_settings_are_validated_once_and_hashable():
+    from streamlit import cache_data
+
+    from convviz.lessons.denoising import DenoiseSettings, ZoomSettings, sigma_warnings
+
+    real = DenoiseSettings("real", sigma=40, seed=3, own_sigma=None)
+    assert (real.sigma, real.seed) == (0, 0) and real.noisy_key == ("real", 0, 0)   # nothing is added
+    assert real == DenoiseSettings("real") and hash(real) == hash(DenoiseSettings("real"))
+    assert real.net_sigma(7.5) == 7.5 and DenoiseSettings("real", own_sigma=20).net_sigma(7.5) == 20.0
+    assert DenoiseSettings("add", 25, 1, own_sigma=20).own_sigma is None and DenoiseSettings().net_sigma() == 25.0
+    with pytest.raises(ValueError, match=r"The noise level σ must be a whole number from 0 to 75 \(got 80\)"):
+        DenoiseSettings("add", 80)
+    with pytest.raises(ValueError, match="The self-ensemble averages 1 or 4 rotations"):
+        DenoiseSettings(ensemble=2)
+    with pytest.raises(ValueError, match="Noise is add or real"):
+        DenoiseSettings("blind")
+    assert sigma_warnings(DenoiseSettings("add", 60), 60.0) == [
+        "The network was trained for σ from 0 to 55; at σ = 60 it is extrapolating."]
+    assert "almost noise-free" in sigma_warnings(real, 1.0)[0]
+    assert ZoomSettings().box(512, 512) == (224, 224, 64, 64)
+    with pytest.raises(ValueError, match="The zoom box side must be a whole number from 16 to 256"):
+        ZoomSettings(side=8)
+
+    calls = []
+
+    @cache_data
+    def cached(settings):
+        calls.append(settings)
+        return settings
+
+    cached(DenoiseSettings()), cached(DenoiseSettings("add", 25, 0, None, 1)), cached(ZoomSettings())
+    assert len(calls) == 2
+
+
+def test_sr_settings_resolve_auto_and_refuse_too_small_images():
+    from convviz.lessons.super_resolution import SRSettings, untrained_problem
+
+    s = SRSettings()
+    assert s.resolve(True, 512, 512, 160_000) == (SRSettings(3, "known"), None)          # a sample: ground truth
+    assert s.resolve(False, 300, 300, 160_000)[0].mode == "direct"                       # a small upload: as it is
+    assert s.resolve(False, 500, 500, 160_000)[0].mode == "known"                        # a large one: downscaled
+    resolved, warning = SRSettings(4, "known").resolve(False, 30, 30, 160_000)
+    assert resolved.mode == "direct" and warning.startswith("30×30 pixels is too small to downscale by 4")
+    assert SRSettings(2, "known", "average").low_key == ("known", 2, "average")
+    assert SRSettings(2, "direct", "average").low_key == ("direct", 2)
+    assert hash(SRSettings()) == hash(SRSettings(3, "auto", "bicubic"))
+    with pytest.raises(ValueError, match=r"The scale s is 2, 3 or 4 \(got 5\)"):
+        SRSettings(5)
+    with pytest.raises(ValueError, match="The degradation is one of bicubic, average"):
+        SRSettings(degrade="gaussian")
+    assert untrained_problem("srcnn", 3, {2: "a", 4: "b"}) == "SRCNN is trained for ×2, ×4 only."
+    assert untrained_problem("bicubic", 3, None) is None

@@ -1,0 +1,76 @@
+"""Helpers shared by the AppTest files: open a page from a link's query, read its text, check it is clean."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_page(path, *, timeout: float = 120, session=None, **query) -> AppTest:
+    """Run `path` (relative to the repository, e.g. "pages/convolution.py") as if opened from a link
+    with `query`, after putting `session` into session state. The first run of a process loads torch
+    (and a model on the restoration pages): slow on 2 busy cores, hence the generous timeout."""
+    at = AppTest.from_file(str(ROOT / path), default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def text_of(at) -> str:
+    """All markdown on the page, one element a line."""
+    return "\n".join(m.value for m in at.markdown)
+
+
+def warnings_of(at) -> str:
+    return "\n".join(w.value for w in at.warning)
+
+
+def problems(at) -> str:
+    """Every error and warning box, in one string."""
+    return " ".join(e.value for e in at.error) + " " + " ".join(w.value for w in at.warning)
+
+
+def assert_clean(at):
+    """No exception box on the page; returns the AppTest for chaining."""
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# --- Browser (Playwright) helpers ---------------------------------------------------------------
+
+def open_in_browser(page, url):
+    """Go to `url`, wait for the script's run to finish, and check there is no exception box."""
+    from convviz.testing.serve import wait_for_app
+
+    page.goto(url)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+
+
+def main_text(page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def set_number(page, label, value):
+    """Type `value` into the number input labelled `label` and press Enter (one script run)."""
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def watch_script_runs(page) -> int:
+    """Start counting the app's script runs in the page (read window.__runs later); returns 0."""
+    return page.evaluate("window.__runs = 0; new MutationObserver(() => window.__runs++).observe("
+                         "document.querySelector('[data-testid=stApp]'), {attributes: true, "
+                         "attributeFilter: ['data-test-script-state']}); 0")
+
+
+def click_figure_slider(page, fraction: float):
+    """Click the first plotly figure slider's rail at `fraction` of its width (plotly frames, no server)."""
+    rail = page.locator("[data-testid='stPlotlyChart'] .slider-rail-touch-rect").first
+    rail.scroll_into_view_if_needed()
+    box = rail.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
