@@ -62,7 +62,8 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
     dev = restore.device()
-    where = torch.cuda.get_device_name(0) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
+    cpu = f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
+    where = torch.cuda.get_device_name(0) if dev.type == "cuda" else cpu
     print(f"Device: {where}; torch {torch.__version__}; median of {args.runs} runs after one warm-up.\n")
     print("| operation | weights | input | output | median s | s per output MP | MACs per output pixel |")
     print("|---|---|---|---|---|---|---|")
@@ -75,7 +76,8 @@ def main() -> None:
             continue
         seconds = timed(lambda: fn(image), args.runs)
         macs = passes * restore.model_info(name)["macs_per_pixel"]
-        print(f"| {label} | {name} | {side}² | {out_side}² | {seconds:.3f} | {seconds / (out_side ** 2 / 1e6):.2f} | {macs:,.0f} |")
+        per_mp = seconds / (out_side ** 2 / 1e6)
+        print(f"| {label} | {name} | {side}² | {out_side}² | {seconds:.3f} | {per_mp:.2f} | {macs:,.0f} |")
 
 
 if __name__ == "__main__":

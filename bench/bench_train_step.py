@@ -59,7 +59,8 @@ def main() -> None:
             times[bf16].append(time.perf_counter() - t0)
     fp32, bf16 = statistics.median(times[False]), statistics.median(times[True])
     where = torch.cuda.get_device_name() if device.type == "cuda" else f"{cpu_name()} ({platform.machine()})"
-    print(f"{where}, {args.threads} thread(s), batch {args.batch_size} of 64x64, {args.runs} steps each, torch {torch.__version__}")
+    print(f"{where}, {args.threads} thread(s), batch {args.batch_size} of 64x64, {args.runs} steps each, "
+          f"torch {torch.__version__}")
     print("| precision | median s/step | steps/min |\n|---|---|---|")
     print(f"| float32 | {fp32:.3f} | {60 / fp32:.0f} |")
     print(f"| bf16 autocast | {bf16:.3f} | {60 / bf16:.0f} |")

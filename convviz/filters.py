@@ -21,7 +21,8 @@ CLASSIC_FILTERS: dict[str, tuple[str, np.ndarray, str]] = {
     "mean5": ("Mean blur 5×5 (note 004)", np.full((5, 5), 1 / 25), "Note 004's 'Mean' kernel, 1/25 everywhere: a stronger blur."),
     "gaussian5": ("Gaussian 5×5 (note 004)", _GAUSS_5 / 273, "Note 004's 1/273 kernel: a blur that weighs near pixels more."),
     "sharpen": ("Sharpen", np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=np.float64),
-                "5× the centre minus its 4 neighbours (5c − Σn): the pixel plus 4c − Σn, the negative Laplacian, so edges get stronger."),
+                "5× the centre minus its 4 neighbours (5c − Σn): the pixel plus 4c − Σn, the negative Laplacian, "
+                "so edges get stronger."),
     "sobel_x": ("Sobel x (note 004 'Horizontal')", np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64),
                 "Right minus left: bright where intensity rises to the right (vertical edges)."),
     "sobel_y": ("Sobel y (note 004 'Vertical')", np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=np.float64),

@@ -8,7 +8,8 @@ Each run lives in `<out>/<name>/` (default runs/, which git ignores): `checkpoin
 optimizer, step, RNG states, training seconds so far), `log.csv` (step, seconds, lr, loss,
 validation PSNR) and `best.safetensors`. Running the same command again resumes exactly where the
 checkpoint stopped. With no checkpoint (a new machine: runs/ is not in git) it warm-starts from the
-shipped weights `<ship>/<name>.safetensors` (assets/models/ with `--ship none`) when they exist (`--init none` starts from scratch;
+shipped weights `<ship>/<name>.safetensors` (assets/models/ with `--ship none`) when they exist
+(`--init none` starts from scratch;
 `--init PATH` names another file this project trained). The best weights so far (by validation PSNR) are also copied to
 `<ship>/<name>.safetensors` (default assets/models/).
 

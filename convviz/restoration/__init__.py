@@ -1,1 +1,2 @@
-"""Restoration: the denoising and super-resolution networks, inference, tiling, self-ensemble, noise level, image I/O, metrics, classical baselines."""
+"""Restoration: the denoising and super-resolution networks, inference, tiling, self-ensemble, noise level,
+image I/O, metrics, classical baselines and degradations. `convviz.restore` is its public face."""

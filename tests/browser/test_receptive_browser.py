@@ -1,6 +1,7 @@
 """The receptive-field page in Chromium: it renders with no exception box, a control changes the
 numbers and the link, presets and bad links reopen as they should. Screenshots: receptive_*.png."""
 
+from convviz.testing.serve import wait_for_app
 from tests.support import main_text, open_in_browser as open_page
 
 

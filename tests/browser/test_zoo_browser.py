@@ -2,6 +2,7 @@
 numbers and the link, a bad link shows messages. Screenshots land in tests/browser/screenshots/."""
 
 from convviz import zoo
+from convviz.testing.serve import wait_for_app
 from tests.support import main_text, open_in_browser as open_zoo, set_number
 
 

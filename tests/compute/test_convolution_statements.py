@@ -7,7 +7,6 @@ check against torch.flip, and note 004's sum-to-1 statement on a constant image.
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 

@@ -202,7 +202,8 @@ def test_channels_make_a_grid_of_blocks():
     a = conv_matrix((3, 5, 5), w, padding=1)
     for o in range(2):
         for c in range(3):
-            np.testing.assert_array_equal(a[o * 25 : (o + 1) * 25, c * 25 : (c + 1) * 25], conv_matrix((5, 5), w[o, c], padding=1))
+            block = a[o * 25 : (o + 1) * 25, c * 25 : (c + 1) * 25]
+            np.testing.assert_array_equal(block, conv_matrix((5, 5), w[o, c], padding=1))
 
 
 # --- Circulant and DFT --------------------------------------------------------------------------

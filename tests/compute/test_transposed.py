@@ -199,7 +199,8 @@ def test_snippet_prints_the_page_numbers(settings_):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(conv_transpose2d_snippet(x, w, **settings_), {})
-    np.testing.assert_allclose(np.array(ast.literal_eval(out.getvalue().strip())), conv_transpose2d(x, w, **settings_), atol=1e-10)
+    printed = np.array(ast.literal_eval(out.getvalue().strip()))
+    np.testing.assert_allclose(printed, conv_transpose2d(x, w, **settings_), atol=1e-10)
 
 
 def test_scatter_figure_frames():
@@ -234,7 +235,8 @@ def test_bad_shapes_and_unchanged_inputs():
 
 
 def test_other_figures_draw_row_zero_on_top():
-    from convviz.figures.transposed_convolution import direct_figure, matrix_figure, overlap_figures, panels_figure, pixel_shuffle_figure
+    from convviz.figures.transposed_convolution import (direct_figure, matrix_figure, overlap_figures, panels_figure,
+                                                        pixel_shuffle_figure)
     from convviz.upsample import checkerboard_remedies, pixel_shuffle
 
     x = np.arange(6.0).reshape(2, 3)

@@ -16,7 +16,8 @@ from convviz.lessons.snippets import conv2d_snippet
 
 
 @pytest.mark.parametrize("flip", [False, True])
-@pytest.mark.parametrize("settings", [dict(stride=1, padding=0, dilation=1), dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2))])
+@pytest.mark.parametrize("settings", [dict(stride=1, padding=0, dilation=1),
+                                      dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2))])
 def test_snippet_prints_the_page_numbers(flip, settings):
     x, w = input_values("random", 2, 6, 7, seed=3), kernel_values("random", 2, 3, 2, seed=3)
     code = conv2d_snippet(x, w, bias=1.5, flip=flip, **settings)
@@ -57,7 +58,7 @@ def test_grid_figure_row_zero_on_top():
 def test_classic_filters():
     photo = sample_photo(64)
     assert photo.shape == (64, 64) and 0 <= photo.min() and photo.max() <= 1
-    for name, (_, kernel, _) in CLASSIC_FILTERS.items():
+    for _, kernel, _ in CLASSIC_FILTERS.values():
         out = apply_filter(photo, kernel)
         assert out.shape == photo.shape
         shown = display_range(out, kernel)
@@ -65,7 +66,8 @@ def test_classic_filters():
     gauss, title = kernel_as_written("gaussian5")
     assert gauss[2, 2] == 41 and gauss.sum() == 273 and title == "kernel × 1/273"
     # Sobel x on a left-to-right step is positive on the step: it finds vertical edges.
-    step = np.zeros((5, 6)); step[:, 3:] = 1
+    step = np.zeros((5, 6))
+    step[:, 3:] = 1
     assert apply_filter(step, CLASSIC_FILTERS["sobel_x"][1])[2, 2] == 4
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from convviz.batchnorm import batch_norm_train
 from convviz.figures.batch_normalization import lesson_batch

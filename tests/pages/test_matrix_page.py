@@ -4,7 +4,6 @@ too-large matrices. No exception ever; a bad value is named next to its control,
 from pathlib import Path
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
 
 from convviz.conv import cross_correlate2d
 from convviz.lessons.convolution_matrix import MatrixSettings, matrix_arrays

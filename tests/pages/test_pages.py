@@ -122,7 +122,8 @@ def test_named_filter_with_the_wrong_size_says_why():
 def test_exercise_7_1_preset():
     at = page(CONV, preset="ex71")
     assert_clean(at)
-    assert at.code[-1].value == repr([[0.0, 5.0, 8.0, -1.0], [6.0, 10.0, 1.0, 5.0], [4.0, -7.0, 2.0, 11.0], [-1.0, 1.0, 11.0, 3.0]])
+    expected = [[0.0, 5.0, 8.0, -1.0], [6.0, 10.0, 1.0, 5.0], [4.0, -7.0, 2.0, 11.0], [-1.0, 1.0, 11.0, 3.0]]
+    assert at.code[-1].value == repr(expected)
     warnings = " ".join(w.value for w in at.warning)
     assert "printed as 11" in warnings and "**1**" in warnings
     assert at.number_input(key="h").disabled

@@ -7,7 +7,6 @@ tests/browser/test_lecturer_browser.py, which AppTest cannot see.
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from convviz.ui.layout import LESSONS
 from tests.support import open_page

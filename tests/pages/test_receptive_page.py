@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from convviz.receptive import PRESETS, parse_stack, receptive_field_table
 from convviz.torch_ref.receptive import effective_field_window

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from convviz import restore
 
@@ -478,7 +477,8 @@ def assert_bounded(seen, limit):
 @needs_denoiser
 @pytest.mark.parametrize("large", ["shrink", "crop"])
 def test_denoise_huge_upload_is_made_small_before_the_network(network_inputs, large, monkeypatch):
-    monkeypatch.setattr(baselines, "classical_denoise", lambda noisy, method, sigma: noisy)   # seconds each at 0.5 MP; not under test
+    # seconds each at 0.5 MP; not under test
+    monkeypatch.setattr(baselines, "classical_denoise", lambda noisy, method, sigma: noisy)
     at = upload(page(DENOISE, dn_src="upload", large=large), "dn_upload", huge_png(), "huge.png")
     assert_clean(at)
     assert "2400×1800" in messages(at, "info")
@@ -491,7 +491,8 @@ def test_sr_huge_upload_is_made_small_before_the_network(network_inputs, mode):
     assert_clean(at)
     assert "2400×1800" in messages(at, "info")
     cuda = torch.cuda.is_available()
-    assert_bounded(network_inputs, (1_000_000 if cuda else 160_000) if mode == "direct" else (4_000_000 if cuda else 1_000_000) // 4)
+    bound = (1_000_000 if cuda else 160_000) if mode == "direct" else (4_000_000 if cuda else 1_000_000) // 4
+    assert_bounded(network_inputs, bound)
 
 
 # --- The lessons' settings objects (convviz/lessons/denoising.py, super_resolution.py) ---------------

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from convviz.lessons.examples import input_values, kernel_values
 from convviz.transposed import conv_transpose2d
