@@ -14,17 +14,12 @@ from convviz.lessons import batch_normalization as lesson
 from convviz.lessons.batch_normalization import BatchSettings, DemoSettings, RunningSettings
 from convviz.lessons.bn_training_demo import compare
 from convviz.figures.batch_normalization import loss_figure as _loss_figure
+from convviz.ui.caching import cached
 
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def batch_and_output(batch: BatchSettings):
-    """(x, y, mean, var) for the lesson batch in training mode."""
-    return lesson.batch_and_output(batch)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def tensor_figures(batch: BatchSettings, channel: int, groups: int):
-    return lesson.tensor_figures(batch, channel, groups)
+batch_and_output = cached(lesson.batch_and_output, 64, copies=True)    # (x, y, mean, var), training mode
+tensor_figures = cached(lesson.tensor_figures)                          # (batch, channel, groups)
+histories = cached(lesson.histories, copies=True)       # (convviz's running_history, torch's), one stream
+fold_example = cached(lesson.fold_example, 16, copies=True)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -33,20 +28,9 @@ def histogram_figure(batch: BatchSettings):
     return lesson.histogram_figure(batch, x, y)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def histories(running: RunningSettings):
-    """(convviz's running_history, torch's) for the same stream of batches."""
-    return lesson.histories(running)
-
-
 @st.cache_resource(max_entries=32, show_spinner=False)
 def running_figure(running: RunningSettings, channel: int):
     return lesson.running_figure(running, histories(running)[0], channel)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def fold_example(batch: BatchSettings):
-    return lesson.fold_example(batch)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

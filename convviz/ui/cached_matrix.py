@@ -10,13 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from convviz.lessons import convolution_matrix as lesson
-from convviz.lessons.convolution_matrix import CirculantSettings, IstaSettings, MatrixSettings
+from convviz.lessons.convolution_matrix import MatrixSettings
+from convviz.ui.caching import cached
 
-
-@st.cache_resource(max_entries=6, show_spinner=False)
-def matrix_lesson(settings: MatrixSettings) -> lesson.MatrixLesson:
-    """A and every number the page shows about it (shared: never modify)."""
-    return lesson.matrix_lesson(settings)
+matrix_lesson = cached(lesson.matrix_lesson, 6)        # A and every number the page shows about it
+circulant_lesson = cached(lesson.circulant_lesson, 16)
+ista_lesson = cached(lesson.ista_lesson, 16)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -38,12 +37,3 @@ def block_figures(settings: MatrixSettings) -> list:
 def im2col_figure(settings: MatrixSettings, column: int):
     return lesson.im2col_figure(matrix_lesson(settings), column)
 
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def circulant_lesson(settings: CirculantSettings) -> dict:
-    return lesson.circulant_lesson(settings)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def ista_lesson(settings: IstaSettings) -> dict:
-    return lesson.ista_lesson(settings)

@@ -12,6 +12,19 @@ import streamlit as st
 from convviz.figures.transposed_convolution import exact_grid_figure
 from convviz.lessons import transposed_convolution as lesson
 from convviz.lessons.transposed_convolution import TransposedLayer, TransposedResult
+from convviz.ui.caching import cached
+
+
+cached_scatter_figure = cached(lesson.scatter_view, 64)          # (layer, active)
+cached_direct_figure = cached(lesson.direct_view, 64)            # (layer)
+cached_overlap_figures = cached(lesson.checkerboard_figures, 64)  # (n, k, s)
+cached_checkerboard = cached(lesson.checkerboard, 64)            # (n, k, s)
+cached_remedies = cached(lesson.remedies)                        # (panels, figure, table rows) for the six ways to upsample
+cached_adjoint_figures = cached(lesson.adjoint_figures, 16)      # (n, weights, stride)
+cached_pixel_shuffle_figure = cached(lesson.pixel_shuffle_view, 8)
+cached_channel_example = cached(lesson.channel_example)          # (c_in, c_out, h, w, k, seed)
+cached_upsampled = cached(lesson.upsampled)                      # (kind, seed, scale, mode, align_corners)
+cached_unpooling = cached(lesson.unpooling)                      # (x, scale, seed)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -20,58 +33,7 @@ def transposed(layer: TransposedLayer) -> TransposedResult:
     return lesson.transposed_result(layer)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_scatter_figure(layer: TransposedLayer, active: int):
-    return lesson.scatter_view(layer, active)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_direct_figure(layer: TransposedLayer):
-    return lesson.direct_view(layer)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_overlap_figures(n: int, k: int, s: int):
-    return lesson.checkerboard_figures(n, k, s)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_checkerboard(n: int, k: int, s: int) -> dict:
-    return lesson.checkerboard(n, k, s)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def cached_remedies(kind: str, n: int, k: int, s: int):
-    """(panels, figure, table rows) for the six ways to upsample."""
-    return lesson.remedies(kind, n, k, s)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def cached_adjoint_figures(n: int, weights: tuple, stride: int):
-    return lesson.adjoint_figures(n, weights, stride)
-
-
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_exact_grid(values: tuple, title: str):
     """exact_grid_figure of a nested tuple of numbers (printed exactly, not rounded)."""
     return exact_grid_figure(np.array(values, dtype=np.float64), title)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def cached_pixel_shuffle_figure(r: int):
-    return lesson.pixel_shuffle_view(r)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def cached_channel_example(c_in: int, c_out: int, h: int, w: int, k: int, seed: int) -> dict:
-    return lesson.channel_example(c_in, c_out, h, w, k, seed)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def cached_upsampled(kind: str, seed: int, scale: int, mode: str, align_corners: bool) -> dict:
-    return lesson.upsampled(kind, seed, scale, mode, align_corners)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def cached_unpooling(x: tuple, scale: int, seed: int) -> dict:
-    return lesson.unpooling(x, scale, seed)

@@ -62,13 +62,18 @@ def _warn(box, problem: str | None) -> None:
             st.session_state[LINK_PROBLEMS].append(problem)
 
 
+def _number(raw: str) -> float:
+    """The URL value as a number (inf and nan included: the parsers say what is wrong with them)."""
+    try:
+        return float(raw)
+    except ValueError:
+        raise BadValue("is not a number") from None
+
+
 def parse_int(min_value: int, max_value: int) -> Callable[[str], int]:
     """A parser for whole numbers in [min_value, max_value] ("7", "7.0"; not "7.5", "inf", "abc")."""
     def parse(raw: str) -> int:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise BadValue("is not a number") from None
+        value = _number(raw)
         if not math.isfinite(value) or value != int(value):
             raise BadValue("is not a whole number")
         if not min_value <= int(value) <= max_value:
@@ -80,10 +85,7 @@ def parse_int(min_value: int, max_value: int) -> Callable[[str], int]:
 def parse_float(min_value: float, max_value: float) -> Callable[[str], float]:
     """A parser for finite numbers in [min_value, max_value]."""
     def parse(raw: str) -> float:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise BadValue("is not a number") from None
+        value = _number(raw)
         if not math.isfinite(value) or not min_value <= value <= max_value:
             raise BadValue(f"is outside {min_value:g}–{max_value:g}")
         return value
