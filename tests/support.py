@@ -74,3 +74,10 @@ def click_figure_slider(page, fraction: float):
     rail.scroll_into_view_if_needed()
     box = rail.bounding_box()
     page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
+
+
+def set_numbers(at, **values):
+    """Set number inputs by key, one script run each (as a user typing them one by one); returns `at`."""
+    for key, value in values.items():
+        at.number_input(key=key).set_value(value).run()
+    return at

@@ -4,25 +4,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings
 
 from convviz.arithmetic import conv_output_size
 from convviz.conv import convolve2d, cross_correlate2d, flip_kernel
-
-@st.composite
-def conv_cases(draw):
-    c_in, c_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    sh, sw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    ph, pw = draw(st.integers(0, 3)), draw(st.integers(0, 3))
-    dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    h, w = draw(st.integers(1, 14)), draw(st.integers(1, 14))
-    assume(h + 2 * ph >= dh * (kh - 1) + 1 and w + 2 * pw >= dw * (kw - 1) + 1)
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    return (rng.standard_normal((c_in, h, w)), rng.standard_normal((c_out, c_in, kh, kw)),
-            rng.standard_normal(c_out), (sh, sw), (ph, pw), (dh, dw))
-
+from tests.strategies import conv_cases
 
 def torch_conv(x, w, b, stride, padding, dilation):
     return F.conv2d(torch.from_numpy(x)[None], torch.from_numpy(w), None if b is None else torch.from_numpy(b),

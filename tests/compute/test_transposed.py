@@ -20,27 +20,12 @@ from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_tran
 from convviz.torch_ref.transposed import conv_transpose2d_torch, strided_conv_input_gradient
 from convviz.figures.transposed_convolution import scatter_figure
 from convviz.lessons.transposed_snippets import conv_transpose2d_snippet
+from tests.strategies import tconv_cases
 
 
 def torch_tconv(x, w, b=None, stride=1, padding=0, output_padding=0, dilation=1):
     return F.conv_transpose2d(torch.from_numpy(x)[None], torch.from_numpy(w), None if b is None else torch.from_numpy(b),
                               stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)[0].numpy()
-
-
-@st.composite
-def tconv_cases(draw):
-    """Any settings torch accepts: output_padding below the stride or the dilation, output not empty."""
-    c_in, c_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    sh, sw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    ah, aw = draw(st.integers(0, max(sh, dh) - 1)), draw(st.integers(0, max(sw, dw) - 1))
-    h, w = draw(st.integers(1, 7)), draw(st.integers(1, 7))
-    full_h, full_w = (h - 1) * sh + dh * (kh - 1) + ah + 1, (w - 1) * sw + dw * (kw - 1) + aw + 1
-    ph, pw = draw(st.integers(0, (full_h - 1) // 2)), draw(st.integers(0, (full_w - 1) // 2))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    return (rng.standard_normal((c_in, h, w)), rng.standard_normal((c_in, c_out, kh, kw)), rng.standard_normal(c_out),
-            (sh, sw), (ph, pw), (ah, aw), (dh, dw))
 
 
 @settings(max_examples=150, deadline=None)

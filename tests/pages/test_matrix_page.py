@@ -7,7 +7,7 @@ import numpy as np
 
 from convviz.conv import cross_correlate2d
 from convviz.lessons.convolution_matrix import MatrixSettings, matrix_arrays
-from tests.support import assert_clean, open_page, text_of
+from tests.support import assert_clean, open_page, set_numbers, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "convolution_matrix.py")
@@ -41,9 +41,7 @@ def test_default_view_checks_against_torch():
 
 def test_changed_controls_and_the_code_runs():
     at = page()
-    at.number_input(key="mx_p").set_value(1).run()
-    at.number_input(key="mx_s").set_value(2).run()
-    at.number_input(key="mx_c").set_value(2).run()
+    set_numbers(at, mx_p=1, mx_s=2, mx_c=2)
     assert_clean(at)
     assert not at.error
     np.testing.assert_allclose(printed_ax(at), expected_y(c=2, s=2, p=1))

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from convviz.conv import cross_correlate2d
 from convviz.lessons.examples import input_values, kernel_values
 from convviz.ui.layout import LESSONS
-from tests.support import assert_clean, open_page, text_of
+from tests.support import assert_clean, open_page, set_numbers, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [f"pages/{lesson.page}" for lesson in LESSONS if lesson.available]
@@ -53,9 +53,7 @@ def test_convolution_default_view_numbers():
 
 def test_changing_controls_changes_the_numbers():
     at = page(CONV)
-    at.number_input(key="sh").set_value(2).run()
-    at.number_input(key="ph").set_value(1).run()
-    at.number_input(key="b").set_value(3.0).run()
+    set_numbers(at, sh=2, ph=1, b=3.0)
     assert_clean(at)
     x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
     y = cross_correlate2d(x, w, 3.0, stride=(2, 1), padding=(1, 0))

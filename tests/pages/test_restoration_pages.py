@@ -247,25 +247,32 @@ def test_denoise_own_photo_is_taken_as_already_noisy():
     assert at.get("download_button")
 
 
-@pytest.mark.parametrize("query, words", [
-    (dict(sigma="999"), "sigma='999' is outside"),
-    (dict(noise="loud"), "not one of"),
-    (dict(dn_src="lena"), "not one of"),
-    (dict(layer="abc"), "layer='abc' is not a number"),
-    (dict(zs="1"), "zs='1' is outside"),
+@pytest.mark.parametrize("path, query, words", [
+    (DENOISE, dict(sigma="999"), "sigma='999' is outside"),
+    (DENOISE, dict(noise="loud"), "not one of"),
+    (DENOISE, dict(dn_src="lena"), "not one of"),
+    (DENOISE, dict(layer="abc"), "layer='abc' is not a number"),
+    (DENOISE, dict(zs="1"), "zs='1' is outside"),
+    (SR, dict(scale="5"), "scale='5' is not one of"),
+    (SR, dict(mode="magic"), "not one of"),
+    (SR, dict(zx="-3"), "zx='-3' is outside"),
 ])
-def test_denoise_bad_url_values(query, words):
-    at = page(DENOISE, **query)
+def test_bad_url_values(path, query, words):
+    at = page(path, **query)
     assert_clean(at)
     assert words in messages(at, "warning")
 
 
-def test_denoise_missing_weights_says_so_and_the_rest_works(monkeypatch, tmp_path):
+@pytest.mark.parametrize("path, query, missing, kind, still_there", [
+    (DENOISE, dict(dn_src="text"), "ffdnet_gray", "error", "Non-local means"),   # the classical filters still run
+    (SR, dict(sr_src="camera"), "srcnn_x3", "warning", "| Bicubic |"),           # and the baselines
+])
+def test_missing_weights_say_so_and_the_rest_works(monkeypatch, tmp_path, path, query, missing, kind, still_there):
     monkeypatch.setattr(restore, "MODEL_DIR", tmp_path)
-    at = page(DENOISE, dn_src="text")
+    at = page(path, **query)
     assert_clean(at)
-    assert "ffdnet_gray.safetensors` is missing" in messages(at, "error")
-    assert "Non-local means" in text_of(at)                       # the classical filters still run
+    assert f"{missing}.safetensors` is missing" in messages(at, kind)
+    assert still_there in text_of(at)
 
 
 # --- Super-resolution -----------------------------------------------------------------------------
@@ -318,25 +325,6 @@ def test_sr_every_bad_upload_keeps_the_good_result():
         assert_clean(at)
         assert words in messages(at, "error"), kind
         assert "**good.png**" in text_of(at), kind
-
-
-@pytest.mark.parametrize("query, words", [
-    (dict(scale="5"), "scale='5' is not one of"),
-    (dict(mode="magic"), "not one of"),
-    (dict(zx="-3"), "zx='-3' is outside"),
-])
-def test_sr_bad_url_values(query, words):
-    at = page(SR, **query)
-    assert_clean(at)
-    assert words in messages(at, "warning")
-
-
-def test_sr_missing_weights_leave_the_baselines(monkeypatch, tmp_path):
-    monkeypatch.setattr(restore, "MODEL_DIR", tmp_path)
-    at = page(SR, sr_src="camera")
-    assert_clean(at)
-    assert "srcnn_x3.safetensors` is missing" in messages(at, "warning")
-    assert "| Bicubic |" in text_of(at)
 
 
 # --- The degradation choice: bicubic (default) or note 000's average pool ----------------------------

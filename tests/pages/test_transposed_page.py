@@ -7,7 +7,7 @@ import pytest
 from convviz.lessons.examples import input_values, kernel_values
 from convviz.transposed import conv_transpose2d
 from convviz.upsample import upsample
-from tests.support import assert_clean, open_page, text_of
+from tests.support import assert_clean, open_page, set_numbers, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages/transposed_convolution.py")
@@ -49,9 +49,7 @@ def test_default_view_numbers():
 
 def test_changing_controls_changes_the_numbers():
     at = page()
-    at.number_input(key="tc_s").set_value(3).run()
-    at.number_input(key="tc_p").set_value(1).run()
-    at.number_input(key="tc_op").set_value(2).run()
+    set_numbers(at, tc_s=3, tc_p=1, tc_op=2)
     assert_clean(at)
     assert not at.error
     x, w = default_arrays()

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from convviz import zoo
 from convviz.torch_ref import zoo as zoo_torch
-from tests.support import assert_clean, open_page, problems, text_of
+from tests.support import assert_clean, open_page, problems, set_numbers, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ZOO = str(ROOT / "pages" / "convolution_zoo.py")
@@ -55,8 +55,7 @@ def test_default_view_has_every_section_and_its_numbers():
 
 def test_pointwise_controls():
     at = page()
-    at.number_input(key="pw_cin").set_value(4).run()
-    at.number_input(key="pw_cout").set_value(1).run()
+    set_numbers(at, pw_cin=4, pw_cout=1)
     assert_clean(at)
     ex = zoo_torch.pointwise_example(4, 1, 0)
     assert "y[0, 0, 0] = " in text_of(at) and f"**{ex['y'][0, 0, 0]:g}**" in text_of(at)
@@ -94,9 +93,7 @@ def test_groups_that_do_not_divide_the_channels_say_why():
 
 def test_depthwise_separable_controls_and_big_layers():
     at = page()
-    at.number_input(key="ds_k").set_value(5).run()
-    at.number_input(key="ds_cin").set_value(1024).run()
-    at.number_input(key="ds_cout").set_value(1024).run()
+    set_numbers(at, ds_k=5, ds_cin=1024, ds_cout=1024)
     assert_clean(at)
     cost = zoo.depthwise_separable_cost(1024, 1024, 5, 112, 1, 1)
     assert f"**{cost['ratio']:.4f}** = 1/C_out + 1/k² = 1/1024 + 1/25" in text_of(at)
@@ -205,8 +202,7 @@ def test_bad_pooling_parameters_in_the_link(query, words):
 
 def test_locally_connected_controls():
     at = page()
-    at.number_input(key="lc_k").set_value(5).run()
-    at.number_input(key="lc_cin").set_value(2).run()
+    set_numbers(at, lc_k=5, lc_cin=2)
     assert_clean(at)
     assert f"| {zoo.locally_connected_cost(2, 1, 5, 6)['params']:,} |" in text_of(at)
     at.number_input(key="lc_size").set_value(3).run()                    # kernel 5 > input 3: no window fits
