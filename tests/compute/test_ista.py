@@ -17,6 +17,13 @@ cases = st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 12), st.i
                   st.floats(0.0, 1.0))
 
 
+def problem(case):
+    """(φ, y, Φ) for a drawn case (k atoms of length m, N codes, seed, λ)."""
+    k, m, n_codes, seed, _ = case
+    phi, _, y = example_problem(k, m, n_codes, seed)
+    return phi, y, dictionary_matrix(phi, n_codes)
+
+
 def test_dictionary_matrix_is_torch_conv1d_and_its_transpose_is_conv_transpose1d():
     rng = np.random.default_rng(1)
     phi, c, r = rng.standard_normal((2, 3)), rng.standard_normal((2, 5)), rng.standard_normal(7)
@@ -33,9 +40,8 @@ def test_dictionary_matrix_is_torch_conv1d_and_its_transpose_is_conv_transpose1d
 @settings(max_examples=40, deadline=None)
 @given(cases)
 def test_step_matrix_layer_torch_and_autograd_agree(case):
-    k, m, n_codes, seed, lam = case
-    phi, _, y = example_problem(k, m, n_codes, seed)
-    a = dictionary_matrix(phi, n_codes)
+    k, _, n_codes, seed, lam = case
+    phi, y, a = problem(case)
     eta = 1.0 / lipschitz_constant(a)
     codes = np.maximum(np.random.default_rng(seed).standard_normal(k * n_codes), 0)
     step = ista_step(codes, y, a, lam, eta)
@@ -63,9 +69,7 @@ def test_layer_matrices_and_the_gram_convolution():
 @settings(max_examples=30, deadline=None)
 @given(cases)
 def test_lipschitz_is_the_spectral_norm_squared(case):
-    k, m, n_codes, seed, _ = case
-    phi, _, _ = example_problem(k, m, n_codes, seed)
-    a = dictionary_matrix(phi, n_codes)
+    _, _, a = problem(case)
     lip = lipschitz_constant(a)
     assert lip == pytest.approx(lipschitz_torch(a), rel=1e-12)
     assert lip == pytest.approx(np.linalg.eigvalsh(a.T @ a).max(), rel=1e-10)

@@ -195,15 +195,20 @@ def test_denoise_bad_first_upload_gives_a_message(kind):
     assert "parameters" in text_of(at)                            # the model section is still there
 
 
-@needs_denoiser
 @pytest.mark.parametrize("kind", list(ODD_UPLOADS))
-def test_denoise_odd_uploads_work_with_a_notice(kind):
+@pytest.mark.parametrize("path, query, key", [
+    pytest.param(DENOISE, dict(dn_src="upload", noise="add"), "dn_upload", marks=needs_denoiser, id="denoise"),
+    pytest.param(SR, dict(sr_src="upload", scale="2"), "sr_upload", id="sr")])
+def test_odd_uploads_work_with_a_notice(kind, path, query, key):
     make, words = ODD_UPLOADS[kind]
-    at = upload(page(DENOISE, dn_src="upload", noise="add"), "dn_upload", make())
+    at = upload(page(path, **query), key, make())
     assert_clean(at)
     assert not at.error
     assert words in messages(at, "info"), messages(at, "info")
-    assert at.metric
+    if path == DENOISE:
+        assert at.metric                                              # scored against the clean upload
+    else:
+        assert "is upscaled ×2" in text_of(at) and at.get("download_button")
 
 
 @needs_denoiser
@@ -422,16 +427,6 @@ def test_sr_bad_first_upload_gives_a_message(kind):
     assert_clean(at)
     assert words in messages(at, "error")
     assert "| Bicubic |" not in text_of(at) and "parameters" in text_of(at)   # no result, the model section stays
-
-
-@pytest.mark.parametrize("kind", list(ODD_UPLOADS))
-def test_sr_odd_uploads_work_with_a_notice(kind):
-    make, words = ODD_UPLOADS[kind]
-    at = upload(page(SR, sr_src="upload", scale="2"), "sr_upload", make())
-    assert_clean(at)
-    assert not at.error
-    assert words in messages(at, "info"), messages(at, "info")
-    assert "is upscaled ×2" in text_of(at) and at.get("download_button")
 
 
 # --- A huge upload is shrunk or cut before any network sees it; the network runs in bounded tiles --

@@ -1,5 +1,6 @@
 """The training script: argument rules and the warm start from this project's own weights."""
 import argparse
+import json
 
 import pytest
 import torch
@@ -16,11 +17,16 @@ def test_arch_must_fit_task():
     assert parse_args(["sr", "--scale", "3"]).arch == "subpixel"
 
 
+def saved(folder, arch, scale, **metadata):
+    """A freshly built model saved as folder/<arch>_x<scale>.safetensors with the trainer's metadata."""
+    model = build(arch, scale=scale)
+    save_weights(model, folder / f"{arch}_x{scale}.safetensors",
+                 {"arch": arch, "config": json.dumps(model.config()), **metadata})
+    return model
+
+
 def test_warm_start_restores_weights_and_state(tmp_path):
-    model = build("subpixel", scale=2)
-    save_weights(model, tmp_path / "subpixel_x2.safetensors",
-                 {"arch": "subpixel", "config": __import__("json").dumps(model.config()),
-                  "step": 1234, "val_psnr": "30.5", "train_seconds": "99"})
+    model = saved(tmp_path, "subpixel", 2, step=1234, val_psnr="30.5", train_seconds="99")
     fresh = build("subpixel", scale=2)
     with torch.no_grad():
         for p in fresh.parameters():
@@ -36,10 +42,7 @@ def test_warm_start_restores_weights_and_state(tmp_path):
 
 def test_srcnn_warm_starts_another_scale_as_a_new_model(tmp_path):
     """SRCNN's weights do not depend on the scale: x3 weights start an x2 model, at step 0."""
-    model = build("srcnn", scale=3)
-    save_weights(model, tmp_path / "srcnn_x3.safetensors",
-                 {"arch": "srcnn", "config": __import__("json").dumps(model.config()),
-                  "step": 500, "val_psnr": "26.6", "train_seconds": "60"})
+    model = saved(tmp_path, "srcnn", 3, step=500, val_psnr="26.6", train_seconds="60")
     x2 = build("srcnn", scale=2)
     state = warm_start(x2, tmp_path / "srcnn_x3.safetensors", "srcnn", torch.device("cpu"))
     assert state == {"step": 0, "train_seconds": 0.0, "best_val": -1.0, "best_step": 0}
