@@ -181,6 +181,7 @@ def test_the_layer_is_computed_once_per_setting(monkeypatch):
     real = lesson.transposed_result
     monkeypatch.setattr(lesson, "transposed_result", lambda layer: calls.append(layer) or real(layer))
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = page(tc_seed="4321")
     assert_clean(at)
     assert len(calls) == 1 and calls[0].seed == 4321
