@@ -9,7 +9,7 @@ from convviz.ui import cached_batchnorm as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control
-from convviz.ui.present import chart, presenting, settings_box
+from convviz.ui.present import chart, charts, presenting, settings_box
 
 lesson_header(
     "Batch normalization",
@@ -140,10 +140,7 @@ st.latex(r"y = \frac{\gamma}{\sqrt{\mathrm{Var}[x] + \epsilon}}\,x + \Big(\beta 
 st.markdown("so a conv with weights w and bias b, followed by it, is the conv with")
 st.latex(r"w'[o] = s[o]\,w[o], \qquad b'[o] = s[o]\,\big(b[o] - \text{running\_mean}[o]\big) + \beta[o]")
 ex = cached.fold_example(batch)
-conv_fig, folded_fig = cached.fold_figures(batch)
-cols = st.columns(2)
-chart(conv_fig, key="bn_fold_conv", container=cols[0])
-chart(folded_fig, key="bn_fold_folded", container=cols[1])
+charts(dict(zip(("bn_fold_conv", "bn_fold_folded"), cached.fold_figures(batch))))
 st.dataframe(lesson.fold_rows(ex), hide_index=True)
 st.markdown(lesson.fold_text(ex))
 
@@ -170,7 +167,8 @@ else:
     st.markdown("Without BN the loss can sit at ln 4 (guessing among 4 classes) for a long time: how large each "
                 "layer's activations and gradients are depends on all the weights before it. With BN every conv's "
                 "output is brought back to mean β and variance γ² per channel at every step, so no layer's signal blows up "
-                "or fades as the weights change, and a larger learning rate is usable (note 002: \"allows higher learning rate\"). "
+                "or fades as the weights change, and a larger learning rate is usable "
+                "(note 002: \"allows higher learning rate\"). "
                 "Thin lines: the loss at each step; thick lines: its average over 10 steps. The held-out set is "
                 "scored in **eval mode**, so the BN net uses its running statistics there. Try other seeds: at the "
                 "larger rate the BN net sometimes ends on a spike, and its held-out loss is then far worse than its "

@@ -11,12 +11,12 @@ from convviz.restoration import degradation as sr_degradation
 from convviz.restoration.device import compute_device, device_description
 from convviz.restoration.image_input import fit_size, resize
 from convviz.lessons import super_resolution as lesson
-from convviz.lessons.denoising import ZoomSettings
 from convviz.lessons.super_resolution import METHODS, MODES, SCALES, SRSettings
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header
-from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.params import choice_control
+from convviz.ui.present import presenting
+from convviz.ui.zoom import side_by_side, zoom_box
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
 DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
@@ -36,7 +36,7 @@ def model_section() -> None:
     st.markdown("Both networks see only the luminance Y; the colour channels Cb and Cr are upscaled with bicubic, "
                 "because the eye is far less sensitive to colour detail.")
     for method in ("srcnn", "subpixel"):
-        for s, name in restore.SR_MODELS[method].items():
+        for name in restore.SR_MODELS[method].values():
             info = cached.info_for(name)
             if info is None:
                 st.markdown(f"- **{name}**: weights not shipped yet.")
@@ -104,22 +104,17 @@ if nets:
 
 st.header(f"×{scale} side by side")
 out_h, out_w = scale * low.shape[0], scale * low.shape[1]
-zoom = st.columns(3)
-box = ZoomSettings(int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0]),
-                   int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1]),
-                   int_control("Zoom box side (output pixels)", "zs", 16, 256, 64, container=zoom[2])).box(out_w, out_h)
+box = zoom_box(out_w, out_h, "Zoom box side (output pixels)")
 panels = (([("ground truth", low_key + ("truth",), truth)] if truth is not None else [])
           + [(t, low_key + (t,), img) for t, (img, _) in results.items()])
-cols = st.columns(len(panels))
-for col, (title, image_key, img) in zip(cols, panels):     # each column: the full panel, then its zoom (stacked on phones)
-    chart(cached.panel(image_key, title, box, len(panels), img), key=f"panel_{title}", container=col)
-    chart(cached.zoom(image_key, f"zoom: {title}", box, len(panels), img), key=f"crop_{title}", container=col)
+side_by_side(panels, box)
 st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged under each panel without smoothing: "
            "nearest shows the blocks, bicubic the blur, the networks what they add.")
 
 if truth is not None and results:
     scores = {title: cached.sr_scores(low_key + (title,), scale, truth, img) for title, (img, _) in results.items()}
-    reference = cached.bicubic_input_psnrs(key, scale, pixels, tuple((m, t) for m, t in METHODS.items() if t in results)) if degrade != "bicubic" else None
+    shown = tuple((m, t) for m, t in METHODS.items() if t in results)
+    reference = cached.bicubic_input_psnrs(key, scale, pixels, shown) if degrade != "bicubic" else None
     st.markdown(lesson.score_table(results, scores, reference))
     if reference:
         st.markdown(lesson.degradation_text(scores, reference, scale))

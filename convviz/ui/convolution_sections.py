@@ -90,7 +90,8 @@ def sliding_window(layer: ConvLayer, result: ConvolutionResult) -> None:
     st.header("The sliding window, step by step")
     st.markdown("Step with ◀ / ▶ or Play (the step goes into the link), or drag the slider under the figure to scrub "
                 "instantly: the magenta window moves over the padded input "
-                "(grey cells are padding zeros); under it the products, and on the right the sum that becomes the magenta output cell. "
+                "(grey cells are padding zeros); under it the products, and on the right the sum that becomes the "
+                "magenta output cell. "
                 "Orange rows or columns are never read." + (" The kernel drawn is the **flipped** one." if layer.flip else ""))
     y, (ph, pw) = result.y, layer.padding
 

@@ -45,7 +45,8 @@ LESSONS = [
     Lesson("Normalization", "Batch normalization", "batch_normalization.py",
            "Per-channel statistics, train vs eval, folding BN into the convolution."),
     Lesson("Restoration", "Denoising", "denoising.py", "Upload a photo; the project's own DnCNN-family net removes the noise."),
-    Lesson("Restoration", "Super-resolution", "super_resolution.py", "SRCNN and an efficient sub-pixel net against bicubic upscaling."),
+    Lesson("Restoration", "Super-resolution", "super_resolution.py",
+           "SRCNN and an efficient sub-pixel net against bicubic upscaling."),
 ]
 
 

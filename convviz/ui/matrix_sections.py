@@ -18,7 +18,7 @@ from convviz.ui import cached_matrix as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, float_control, int_control
-from convviz.ui.present import chart, presenting, settings_box
+from convviz.ui.present import chart, charts, presenting, settings_box
 from convviz.ui.stepping import step_control
 
 
@@ -263,9 +263,7 @@ def circulant() -> None:
     k = settings.k
     view = cached.circulant_lesson(settings)
     st.markdown(f"Kernel w = {view['kernel'].astype(int).tolist()}, signal x = {view['signal'].astype(int).tolist()}.")
-    cols = st.columns([3, 2])
-    chart(view["circulant_figure"], key="mx_fig_circ", container=cols[0])
-    chart(view["eigenvalue_figure"], key="mx_fig_eig", container=cols[1])
+    charts({"mx_fig_circ": view["circulant_figure"], "mx_fig_eig": view["eigenvalue_figure"]}, [3, 2])
     st.markdown(
         f"- Eigenvalues of C (numpy) vs the DFT of the zero-padded kernel: max distance **{view['eig_gap']:.1e}**; "
         f"max |F C F⁻¹ − diag(F w)| = **{view['dft_gap']:.1e}**.\n"
@@ -327,18 +325,14 @@ def ista() -> None:
         show_problem(error)
         return
     run = view["run"]
-    cols = st.columns(2)
-    chart(view["phi_figure"], key="ista_fig_phi", container=cols[0])
-    chart(view["phit_figure"], key="ista_fig_phit", container=cols[1])
+    charts({"ista_fig_phi": view["phi_figure"], "ista_fig_phit": view["phit_figure"]})
     st.markdown(
         f"Φ is {view['matrix'].shape[0]} × {view['matrix'].shape[1]}: one Toeplitz block per atom, each column the atom "
         f"shifted one cell. L = ‖Φ‖₂² = **{run.lipschitz:.6g}** (numpy SVD; `torch.linalg.matrix_norm(ord=2)`² = "
         f"{view['lipschitz_torch']:.6g}), so η = 1/L = **{run.eta:.6g}** and the layer's bias is −ηλ = "
         f"**{-run.eta * settings.lam:.4g}**. W_e = ηΦᵀ is a transposed convolution; S = I − ηΦᵀΦ is the identity minus a "
         f"K → K convolution whose kernel (length 2m − 1 = {2 * settings.m - 1}) holds the atoms' cross-correlations.")
-    cols = st.columns([2, 3])
-    chart(view["curves"], key="ista_fig_curves", container=cols[0])
-    chart(view["signal"], key="ista_fig_signal", container=cols[1])
+    charts({"ista_fig_curves": view["curves"], "ista_fig_signal": view["signal"]}, [2, 3])
     st.markdown(
         f"- Residual ‖y − Φc‖: **{run.residual[0]:.4g}** (c = 0) → **{run.residual[1]:.4g}** after one step → "
         f"**{run.residual[-1]:.4g}** after {settings.steps}; objective **{run.objective[0]:.4g}** → "

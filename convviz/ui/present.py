@@ -82,3 +82,12 @@ def chart(fig, key: str, container=None, **kwargs):
     config = kwargs.pop("config", {}) | CHART_CONFIG | {"toImageButtonOptions": {"format": "png", "scale": 2,
                                                                                   "filename": key}}
     return (container or st).plotly_chart(enlarged(fig) if presenting() else fig, key=key, config=config, **kwargs)
+
+
+def charts(figures: dict, widths=None) -> list:
+    """Figures side by side, `key: figure` in order, one column each (st.columns(widths), equal by default);
+    returns the columns, for what goes under a figure."""
+    cols = st.columns(widths or len(figures))
+    for (key, fig), col in zip(figures.items(), cols):
+        chart(fig, key=key, container=col)
+    return cols

@@ -19,7 +19,7 @@ from convviz.ui import cached_receptive as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control, int_control, toggle_control
-from convviz.ui.present import chart, settings_box
+from convviz.ui.present import chart, charts, settings_box
 from convviz.ui.stepping import play_controls, play_interval, step_control
 
 
@@ -130,9 +130,8 @@ def effective_section(upto: FieldSettings, row: dict) -> None:
         centre = (row["n"] - 1) // 2
         photo = draws_photo(n, row, (centre, centre))
         start, width = cached.effective_window(upto)
-        cols = st.columns(2)
-        chart(cached.field_figure(upto, (centre, centre), photo, True), key="erf_figure", container=cols[0])
-        chart(cached.profile_figure(upto), key="erf_profile", container=cols[1])
+        cols = charts({"erf_figure": cached.field_figure(upto, (centre, centre), photo, True),
+                       "erf_profile": cached.profile_figure(upto)})
         cols[1].markdown(f"Centre unit ({centre}, {centre}) of {row['name']}: "
                          + effective_width_text(width, start, row["r"], n))
         st.caption(f"Mean |∂ output / ∂ input| over {trials} Kaiming-initialised networks with ReLUs and max "

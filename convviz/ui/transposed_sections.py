@@ -18,7 +18,7 @@ from convviz.ui.cached_convolution import small_grid
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
-from convviz.ui.present import chart, presenting, settings_box
+from convviz.ui.present import chart, charts, presenting, settings_box
 from convviz.ui.stepping import play_interval, step_control
 
 
@@ -88,7 +88,8 @@ def why_output_padding(chosen: dict) -> None:
     h, k, s, p, a, d = (chosen[key] for key in ("h", "k", "s", "p", "output_padding", "d"))
     st.subheader("Why output_padding exists")
     st.markdown(f"A convolution with k={k}, s={s}, p={p}, d={d} floors its division, so several input sizes give the "
-                f"same output. Its transpose cannot know which one you meant; `output_padding` (Dumoulin & Visin's *a*) picks it.")
+                f"same output. Its transpose cannot know which one you meant; `output_padding` (Dumoulin & Visin's *a*) "
+                "picks it.")
     try:
         rows = lesson.output_padding_rows(h, k, s, p, d, a)
     except ValueError as error:
@@ -181,10 +182,7 @@ def note_000_derivation() -> None:
                 + adjoint_sum_sentence(one["A"], one["y"]) +
                 " Its last line also starts the inner sum at j = 1, which holds only if w_i is read as 0 for i > f; the "
                 "line before it keeps the bound k − f + 1 ≤ j, and so does the formula above.")
-    cols = st.columns(2)
-    a_fig, at_fig = cached.cached_adjoint_figures(n1, w1, s1)
-    chart(a_fig, key="adj_A", container=cols[0])
-    chart(at_fig, key="adj_AT", container=cols[1])
+    charts(dict(zip(("adj_A", "adj_AT"), cached.cached_adjoint_figures(n1, w1, s1))))
     st.markdown(f"With w = (1, 2, 3) and y = {one['y'].astype(int).tolist()}: Aᵀy = {one['ATy'].astype(int).tolist()}, "
                 f"and the scatter (conv_transpose) gives {one['scatter'].astype(int).tolist()}.")
 
@@ -227,14 +225,12 @@ def checkerboard() -> None:
     n = int_control("Checkerboard input size n", "cb_n", 2, 8, 4, container=row[2])
     kind = choice_control("Input for the remedies", "cb_input", {"constant": "Constant 1", "smooth": "Smooth bump"},
                           "constant", container=row[3])
-    bars, counts_fig = cached.cached_overlap_figures(n, k, s)
-    cols = st.columns(2)
-    chart(bars, key="overlap_bars", container=cols[0])
-    chart(counts_fig, key="overlap_grid", container=cols[1])
+    charts(dict(zip(("overlap_bars", "overlap_grid"), cached.cached_overlap_figures(n, k, s))))
     cb = cached.cached_checkerboard(n, k, s)
     st.markdown(f"`conv_transpose2d(ones({n}×{n}), ones({k}×{k}), stride={s})` equals these counts: "
                 f"max |difference| = **{cb['constant_gap']:.1e}**. "
-                + (f"Here s = {s} divides k = {k}: away from the borders every output gets {k // s}² stamps, so there is no checkerboard."
+                + (f"Here s = {s} divides k = {k}: away from the borders every output gets {k // s}² stamps, so there is "
+                   "no checkerboard."
                    if cb["even"] else f"Here s = {s} does not divide k = {k}: the counts alternate, a checkerboard."))
 
     st.subheader("The same pattern in the gradient of a strided convolution")
@@ -253,7 +249,8 @@ def checkerboard() -> None:
                 "periodic pattern that training must remove. No training here: these are the layers at initialisation.")
     st.dataframe(rows, hide_index=True)
     if kind == "smooth":
-        st.markdown("With the smooth bump the spread also measures the bump itself; compare the pictures for the periodic pattern.")
+        st.markdown("With the smooth bump the spread also measures the bump itself; compare the pictures for the "
+                    "periodic pattern.")
 
 
 def fixed_upsampling(seed: int) -> tuple:

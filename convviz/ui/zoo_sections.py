@@ -18,7 +18,7 @@ from convviz.ui import cached_zoo as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import ROOT, course_note, show_problem
 from convviz.ui.params import choice_control, float_control, int_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.present import chart, charts, presenting
 
 CONTENTS = ("[1×1](#pointwise) · [Dilated](#dilated) · [Grouped](#grouped) · [Depthwise separable](#depthwise) · "
             "[Spatially separable](#separable) · [Pooling](#pooling) · [Locally connected](#local) · "
@@ -79,9 +79,7 @@ def dilated() -> None:
                          int_control("Layers stacked", "dl_layers", 1, 10, 4, container=cols[2]),
                          choice_control("Dilation per layer", "dl_schedule", SCHEDULES, "same", container=cols[3]))
     view = cached.dilation(s)
-    cols = st.columns([2, 3])
-    chart(view["taps_figure"], key="dl_taps", container=cols[0])
-    chart(view["rf_figure"], key="dl_rf", container=cols[1])
+    charts({"dl_taps": view["taps_figure"], "dl_rf": view["rf_figure"]}, [2, 3])
     rf, measured = view["rf"], view["measured"]
     st.markdown(f"**Counts:** one layer has {s.k}² = {s.k * s.k} weights per channel pair whatever d is, and spans "
                 f"d(k−1)+1 = {s.d}·{s.k - 1}+1 = **{view['span']}** cells. With stride 1 each layer adds d(k−1) to the "
@@ -213,9 +211,7 @@ def separable() -> None:
                                               disabled=kernel != "random"))
     view = cached.separable(s)
     ex, res = view["ex"], view["residual"]
-    cols = st.columns([3, 1.3, 3, 3])
-    for fig, key, col in zip(view["figures"], ("ss_w", "ss_col", "ss_row", "ss_res"), cols):
-        chart(fig, key=key, container=col)
+    charts(dict(zip(("ss_w", "ss_col", "ss_row", "ss_res"), view["figures"])), [3, 1.3, 3, 3])
     kh, kw = ex["w"].shape
     fmt = lambda v: "[" + ", ".join(f"{a:.3g}" for a in v) + "]"  # noqa: E731
     st.markdown(f"**Split:** column {fmt(ex['column'])}ᵀ · row {fmt(ex['row'])}. Singular values "
@@ -263,12 +259,8 @@ def pooling() -> None:
         return
     view = cached.pooling(s)
     ex, hit, n_out, w_fig = view["ex"], view["hit"], view["n_out"], view["weights_figure"]
-    cols = st.columns([size, max(ex["y"].shape[0], 3), size] + ([k + 1] if w_fig else []))
-    chart(view["x_figure"], key="pl_x", container=cols[0])
-    chart(view["y_figure"], key="pl_y", container=cols[1])
-    chart(view["grad_figure"], key="pl_g", container=cols[2])
-    if w_fig:
-        chart(w_fig, key="pl_w", container=cols[3])
+    charts({"pl_x": view["x_figure"], "pl_y": view["y_figure"], "pl_g": view["grad_figure"]}
+           | ({"pl_w": w_fig} if w_fig else {}), [size, max(ex["y"].shape[0], 3), size] + ([k + 1] if w_fig else []))
     if op == "max":
         st.markdown(f"The magenta boxes are the winners. With dL/dy = 1 at all {n_out} outputs, only **{hit} of "
                     f"{ex['x'].size}** input cells get a gradient; a cell that wins in several overlapping windows "
@@ -315,9 +307,7 @@ def locally_connected() -> None:
     view = cached.locally_connected(s)
     ex, lc_cost, conv, fc = view["ex"], view["cost"], view["conv"], view["fc"]
     ho, wo = lc_cost["output_size"]
-    cols = st.columns(2)
-    chart(view["lc_figure"], key="lc_tiles", container=cols[0])
-    chart(view["conv_figure"], key="conv_tiles", container=cols[1])
+    charts({"lc_tiles": view["lc_figure"], "conv_tiles": view["conv_figure"]})
     st.markdown("Kernels from input channel 0 to output channel 0, one tile per output position "
                 "(red positive, blue negative weights).")
     st.markdown(
