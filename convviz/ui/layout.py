@@ -97,3 +97,18 @@ def show_problem(error: Exception, container=None) -> None:
 def course_note(text: str, container=None) -> None:
     """A "From the course notes" callout: where a note's printed example or wording is wrong, say what is right."""
     (container or st).info(f"**From the course notes.** {text}", icon=":material/edit_note:")
+
+
+def intro(title: str, anchor: str | None, idea: str) -> None:
+    """A section's heading (with the anchor the page's links use) and the idea it teaches, in one paragraph."""
+    st.header(title, anchor=anchor)
+    st.markdown(idea)
+
+
+def made(settings_type, *controls):
+    """settings_type(*controls), or None after showing the ValueError it raised (the section stops there)."""
+    try:
+        return settings_type(*controls)
+    except ValueError as error:
+        show_problem(error)
+        return None

@@ -17,7 +17,7 @@ from convviz.ui import cached_transposed as cached
 from convviz.ui.cached_convolution import small_grid
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, show_problem
-from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
+from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
 from convviz.ui.present import chart, charts, presenting, settings_box
 from convviz.ui.stepping import play_interval, step_control
 
@@ -194,9 +194,8 @@ def channels_and_bias(chosen: dict) -> None:
                 "channel k stamps its own kernel w[k, o] into **every** output channel o, and each output channel gets its "
                 "bias b[o] once. Stride 1 and no padding, as in the note, so an m × n input gives (m + f₁ − 1) × (n + f₂ − 1). "
                 "The input size and kernel size are the ones set above.")
-    row = st.columns(3)
-    c_in = int_control("Input channels C_in", "tc_cin", 1, 3, 2, container=row[0])
-    c_out = int_control("Output channels C_out", "tc_cout", 1, 3, 2, container=row[1])
+    c_in, c_out = int_controls([("Input channels C_in", "tc_cin", 1, 3, 2), ("Output channels C_out", "tc_cout", 1, 3, 2)],
+                               columns=st.columns(3))
     ex = cached.cached_channel_example(c_in, c_out, h, w, k, seed)
     st.markdown(f"Input {c_in}×{h}×{w}, kernel {c_in}×{c_out}×{k}×{k}, bias b = {ex['b'].astype(int).tolist()} → output "
                 f"{c_out}×{h + k - 1}×{w + k - 1}.")

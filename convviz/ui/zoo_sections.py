@@ -16,8 +16,8 @@ from convviz.lessons.convolution_zoo import (SCHEDULES, DepthwiseSettings, Dilat
                                              SeparableSettings, dividing_groups)
 from convviz.ui import cached_zoo as cached
 from convviz.ui.downloads import code_download
-from convviz.ui.layout import ROOT, course_note, show_problem
-from convviz.ui.params import choice_control, float_control, int_control
+from convviz.ui.layout import ROOT, course_note, intro, made
+from convviz.ui.params import choice_control, float_control, int_control, int_controls
 from convviz.ui.present import chart, charts, presenting
 
 CONTENTS = ("[1×1](#pointwise) · [Dilated](#dilated) · [Grouped](#grouped) · [Depthwise separable](#depthwise) · "
@@ -30,6 +30,11 @@ def count(n) -> str:
     return f"{int(n):,}"
 
 
+def channels(prefix: str, most: int, c_in: int, c_out: int) -> list[tuple]:
+    """The int_controls specs of a section's input and output channel counts (URL keys prefix_cin, prefix_cout)."""
+    return [("Input channels C", f"{prefix}_cin", 1, most, c_in), ("Output channels C_out", f"{prefix}_cout", 1, most, c_out)]
+
+
 def torch_line(gap: float, what: str) -> None:
     """The section's check against torch, in the words the other lessons use."""
     st.markdown(f":material/check_circle: **Check against PyTorch:** {what}: max |difference| = **{gap:.1e}**.")
@@ -38,14 +43,11 @@ def torch_line(gap: float, what: str) -> None:
 # --- 1×1 convolution ----------------------------------------------------------------------------
 
 def pointwise() -> None:
-    st.header("1×1 convolution: mixing channels at each pixel", anchor="pointwise")
-    st.markdown("A 1×1 kernel sees a single pixel, so it cannot detect shapes. What it does is **mix the C input "
-                "channels into C_out new ones**, with the same small C_out×C matrix at every pixel: "
-                "y[:, i, j] = w · x[:, i, j] + b. Networks use it to shrink or grow the channel count cheaply.")
-    cols = st.columns(3)
-    s = PointwiseSettings(int_control("Input channels C", "pw_cin", 1, 4, 3, container=cols[0]),
-                          int_control("Output channels C_out", "pw_cout", 1, 4, 2, container=cols[1]),
-                          int_control("Random seed", "pw_seed", 0, 9999, 0, container=cols[2]))
+    intro("1×1 convolution: mixing channels at each pixel", "pointwise",
+          "A 1×1 kernel sees a single pixel, so it cannot detect shapes. What it does is **mix the C input "
+          "channels into C_out new ones**, with the same small C_out×C matrix at every pixel: "
+          "y[:, i, j] = w · x[:, i, j] + b. Networks use it to shrink or grow the channel count cheaply.")
+    s = PointwiseSettings(*int_controls([*channels("pw", 4, 3, 2), ("Random seed", "pw_seed", 0, 9999, 0)], per_row=3))
     view = cached.pointwise(s)
     ex, cost = view["ex"], view["cost"]
     cols = st.columns(max(s.c_in, s.c_out) + 1)
@@ -68,16 +70,15 @@ def pointwise() -> None:
 # --- Dilated convolution ------------------------------------------------------------------------
 
 def dilated() -> None:
-    st.header("Dilated (atrous) convolution: a wider view for the same weights", anchor="dilated")
-    st.markdown("Dilation d spreads the k×k taps **d cells apart**: the kernel covers d(k−1)+1 cells per side with the "
-                "same k² weights and the same cost, skipping the cells in between. Stacking layers with growing "
-                "dilations (1, 2, 4, …, as WaveNet does) makes the receptive field grow **exponentially** with depth "
-                "instead of linearly.")
+    intro("Dilated (atrous) convolution: a wider view for the same weights", "dilated",
+          "Dilation d spreads the k×k taps **d cells apart**: the kernel covers d(k−1)+1 cells per side with the "
+          "same k² weights and the same cost, skipping the cells in between. Stacking layers with growing "
+          "dilations (1, 2, 4, …, as WaveNet does) makes the receptive field grow **exponentially** with depth "
+          "instead of linearly.")
     cols = st.columns(4)
-    s = DilationSettings(int_control("Kernel size k", "dl_k", 1, 7, 3, container=cols[0]),
-                         int_control("Dilation d", "dl_d", 1, 8, 2, container=cols[1]),
-                         int_control("Layers stacked", "dl_layers", 1, 10, 4, container=cols[2]),
-                         choice_control("Dilation per layer", "dl_schedule", SCHEDULES, "same", container=cols[3]))
+    sizes = int_controls([("Kernel size k", "dl_k", 1, 7, 3), ("Dilation d", "dl_d", 1, 8, 2),
+                          ("Layers stacked", "dl_layers", 1, 10, 4)], columns=cols)
+    s = DilationSettings(*sizes, choice_control("Dilation per layer", "dl_schedule", SCHEDULES, "same", container=cols[3]))
     view = cached.dilation(s)
     charts({"dl_taps": view["taps_figure"], "dl_rf": view["rf_figure"]}, [2, 3])
     rf, measured = view["rf"], view["measured"]
@@ -96,21 +97,16 @@ def dilated() -> None:
 # --- Grouped convolution ------------------------------------------------------------------------
 
 def grouped() -> None:
-    st.header("Grouped convolution: channels in separate groups", anchor="grouped")
-    st.markdown("With `groups=g` the C input channels are cut into g groups of C/g, and each output channel is computed "
-                "from **its own group only**. The weights and the MACs drop by the factor g (the C_out biases stay). "
-                "AlexNet used g = 2 to split "
-                "the work over two GPUs, ResNeXt uses many groups, and g = C is the depthwise convolution below. "
-                "Both C and C_out must be divisible by g.")
-    cols = st.columns(4)
-    c_in = int_control("Input channels C", "gr_cin", 1, 64, 8, container=cols[0])
-    c_out = int_control("Output channels C_out", "gr_cout", 1, 64, 8, container=cols[1])
-    groups = int_control("Groups g", "gr_groups", 1, 64, 2, container=cols[2])
-    k = int_control("Kernel size k", "gr_k", 1, 7, 3, container=cols[3])
-    try:
-        s = GroupedSettings(c_in, c_out, groups, k)
-    except ValueError as error:
-        show_problem(error)
+    intro("Grouped convolution: channels in separate groups", "grouped",
+          "With `groups=g` the C input channels are cut into g groups of C/g, and each output channel is computed "
+          "from **its own group only**. The weights and the MACs drop by the factor g (the C_out biases stay). "
+          "AlexNet used g = 2 to split "
+          "the work over two GPUs, ResNeXt uses many groups, and g = C is the depthwise convolution below. "
+          "Both C and C_out must be divisible by g.")
+    c_in, c_out, groups, k = int_controls([*channels("gr", 64, 8, 8), ("Groups g", "gr_groups", 1, 64, 2),
+                                           ("Kernel size k", "gr_k", 1, 7, 3)], per_row=4)
+    s = made(GroupedSettings, c_in, c_out, groups, k)
+    if s is None:
         st.markdown("Pick a number of groups that divides both channel counts, e.g. "
                     + ", ".join(map(str, dividing_groups(c_in, c_out))) + ".")
         return
@@ -137,25 +133,19 @@ def grouped() -> None:
 # --- Depthwise separable ------------------------------------------------------------------------
 
 def depthwise() -> None:
-    st.header("Depthwise separable convolution (MobileNet)", anchor="depthwise")
-    st.markdown("A k×k convolution does two jobs at once: filtering in space and mixing channels. A depthwise "
-                "separable block does them one after the other: a **depthwise** k×k conv filters each channel on its "
-                "own (groups = C), then a **pointwise** 1×1 conv mixes the channels. The cost falls to "
-                "1/C_out + 1/k² of the standard conv, i.e. **1/(1/C_out + 1/k²) times fewer MACs**, always below k² "
-                f"(Xception, MobileNet; note 002). For 3×3 kernels: {zoo.separable_savings(32, 3):.2f}× with 32 output "
-                f"channels, {zoo.separable_savings(64, 3):.2f}× with 64, {zoo.separable_savings(512, 3):.2f}× with 512; "
-                f"MobileNet's \"8 to 9 times\" holds from C_out = {zoo.separable_out_channels_for(8, 3)} up.")
-    cols = st.columns(3) + st.columns(3)    # two rows: a message under a control has room to read
-    controls = (int_control("Input channels C", "ds_cin", 1, 1024, 32, container=cols[0]),
-                int_control("Output channels C_out", "ds_cout", 1, 1024, 64, container=cols[1]),
-                int_control("Kernel size k", "ds_k", 1, 11, 3, container=cols[2]),
-                int_control("Input size H = W", "ds_size", 1, 1024, 112, container=cols[3]),
-                int_control("Stride", "ds_stride", 1, 4, 1, container=cols[4]),
-                int_control("Padding", "ds_padding", 0, 5, 1, container=cols[5]))
-    try:
-        s = DepthwiseSettings(*controls)
-    except ValueError as error:
-        show_problem(error)
+    intro("Depthwise separable convolution (MobileNet)", "depthwise",
+          "A k×k convolution does two jobs at once: filtering in space and mixing channels. A depthwise "
+          "separable block does them one after the other: a **depthwise** k×k conv filters each channel on its "
+          "own (groups = C), then a **pointwise** 1×1 conv mixes the channels. The cost falls to "
+          "1/C_out + 1/k² of the standard conv, i.e. **1/(1/C_out + 1/k²) times fewer MACs**, always below k² "
+          f"(Xception, MobileNet; note 002). For 3×3 kernels: {zoo.separable_savings(32, 3):.2f}× with 32 output "
+          f"channels, {zoo.separable_savings(64, 3):.2f}× with 64, {zoo.separable_savings(512, 3):.2f}× with 512; "
+          f"MobileNet's \"8 to 9 times\" holds from C_out = {zoo.separable_out_channels_for(8, 3)} up.")
+    s = made(DepthwiseSettings, *int_controls([*channels("ds", 1024, 32, 64), ("Kernel size k", "ds_k", 1, 11, 3),
+                                               ("Input size H = W", "ds_size", 1, 1024, 112),
+                                               ("Stride", "ds_stride", 1, 4, 1), ("Padding", "ds_padding", 0, 5, 1)],
+                                              per_row=3))
+    if s is None:
         return
     view = cached.depthwise(s)
     dsc, note = view["cost"], view["note"]
@@ -199,11 +189,11 @@ def depthwise() -> None:
 # --- Spatially separable ------------------------------------------------------------------------
 
 def separable() -> None:
-    st.header("Spatially separable convolution: a kernel as column × row", anchor="separable")
-    st.markdown("Some kernels are an outer product, w = column · rowᵀ (rank 1). Filtering with the column and then the "
-                "row gives the same result with kh + kw instead of kh·kw multiplications per pixel. The SVD finds the "
-                "best such split; what is left over, the **residual**, is zero exactly when the kernel is separable. "
-                "Sobel = [1, 2, 1]ᵀ · [1, 0, −1].")
+    intro("Spatially separable convolution: a kernel as column × row", "separable",
+          "Some kernels are an outer product, w = column · rowᵀ (rank 1). Filtering with the column and then the "
+          "row gives the same result with kh + kw instead of kh·kw multiplications per pixel. The SVD finds the "
+          "best such split; what is left over, the **residual**, is zero exactly when the kernel is separable. "
+          "Sobel = [1, 2, 1]ᵀ · [1, 0, −1].")
     cols = st.columns(2)
     kernel = choice_control("Kernel", "ss_kernel", {k: v[0] for k, v in zoo.SEPARABLE_KERNELS.items()}, "sobel",
                             container=cols[0])
@@ -228,14 +218,14 @@ def separable() -> None:
 # --- Pooling ------------------------------------------------------------------------------------
 
 def pooling() -> None:
-    st.header("Pooling: max, average, Lp norm and weighted average, forward and backward", anchor="pooling")
-    st.markdown("Pooling replaces each window by a summary (note 002): **max** pooling keeps the largest value, "
-                "**average** pooling the mean, **Lp** pooling the norm (Σ x^p)^(1/p) (p = 2: note 002's \"L2 Norm\"), "
-                "and a **weighted average** uses fixed weights that fall off with the distance from the window's "
-                "centre. Backward, max pooling sends each output's gradient to **the one input that won** (the others "
-                "get 0), while average pooling **shares it equally**, 1/k² to every cell of the window. Where windows "
-                "overlap, the gradients add up. Note 001 lists one more window transformation, **striding**: keep the "
-                "central sample.")
+    intro("Pooling: max, average, Lp norm and weighted average, forward and backward", "pooling",
+          "Pooling replaces each window by a summary (note 002): **max** pooling keeps the largest value, "
+          "**average** pooling the mean, **Lp** pooling the norm (Σ x^p)^(1/p) (p = 2: note 002's \"L2 Norm\"), "
+          "and a **weighted average** uses fixed weights that fall off with the distance from the window's "
+          "centre. Backward, max pooling sends each output's gradient to **the one input that won** (the others "
+          "get 0), while average pooling **shares it equally**, 1/k² to every cell of the window. Where windows "
+          "overlap, the gradients add up. Note 001 lists one more window transformation, **striding**: keep the "
+          "central sample.")
     op = choice_control("Pooling", "pl_op", zoo.POOLINGS, "max", horizontal=True,
                         help="Note 001's three window transformations (max, average, the central sample) and "
                              "note 002's L2-norm (Lp) and weighted-average pooling.")
@@ -252,10 +242,8 @@ def pooling() -> None:
                           container=cols[6], disabled=op != "wavg")
     if op == "lp" and padding:
         st.caption(f"Lp pooling has no padding (torch's `F.lp_pool2d` takes none), so padding {padding} is not used.")
-    try:
-        s = PoolingSettings.from_controls(op, k, stride, padding, size, seed, p_norm, sigma)
-    except ValueError as error:
-        show_problem(error)
+    s = made(PoolingSettings.from_controls, op, k, stride, padding, size, seed, p_norm, sigma)
+    if s is None:
         return
     view = cached.pooling(s)
     ex, hit, n_out, w_fig = view["ex"], view["hit"], view["n_out"], view["weights_figure"]
@@ -288,21 +276,15 @@ def pooling() -> None:
 # --- Locally connected --------------------------------------------------------------------------
 
 def locally_connected() -> None:
-    st.header("Locally connected layer: convolution without weight sharing", anchor="local")
-    st.markdown("A locally connected (\"unshared\") layer keeps convolution's small windows but gives **every output "
-                "position its own kernel**. It costs the same MACs as the convolution but has H'·W' times as many "
-                "weights, and it is no longer translation equivariant. A fully connected layer drops locality too: "
-                "every output reads every input (note 002, \"Locally connected, CNN and fully connected\").")
-    cols = st.columns(3) + st.columns(3)
-    controls = (int_control("Input channels C", "lc_cin", 1, 8, 1, container=cols[0]),
-                int_control("Output channels C_out", "lc_cout", 1, 8, 1, container=cols[1]),
-                int_control("Kernel size k", "lc_k", 1, 7, 3, container=cols[2]),
-                int_control("Input size H = W", "lc_size", 1, 24, 6, container=cols[3]),
-                int_control("Random seed", "lc_seed", 0, 9999, 0, container=cols[4]))
-    try:
-        s = LocallyConnectedSettings(*controls)
-    except ValueError as error:
-        show_problem(error)
+    intro("Locally connected layer: convolution without weight sharing", "local",
+          "A locally connected (\"unshared\") layer keeps convolution's small windows but gives **every output "
+          "position its own kernel**. It costs the same MACs as the convolution but has H'·W' times as many "
+          "weights, and it is no longer translation equivariant. A fully connected layer drops locality too: "
+          "every output reads every input (note 002, \"Locally connected, CNN and fully connected\").")
+    sizes = [("Kernel size k", "lc_k", 1, 7, 3), ("Input size H = W", "lc_size", 1, 24, 6),
+             ("Random seed", "lc_seed", 0, 9999, 0)]
+    s = made(LocallyConnectedSettings, *int_controls([*channels("lc", 8, 1, 1), *sizes], per_row=3))
+    if s is None:
         return
     view = cached.locally_connected(s)
     ex, lc_cost, conv, fc = view["ex"], view["cost"], view["conv"], view["fc"]
@@ -335,11 +317,11 @@ def locally_connected() -> None:
 # --- Pixel shuffle ------------------------------------------------------------------------------
 
 def pixel_shuffle() -> None:
-    st.header("Pixel shuffle (sub-pixel convolution)", anchor="shuffle")
-    st.markdown("A convolution with C·r² output channels followed by a fixed rearrangement: each group of r² channels "
-                "becomes an r×r block of pixels. That upsamples by r without the uneven overlaps (checkerboard "
-                "artifacts) of a strided transposed convolution. It has its own section on the transposed convolution "
-                "page.")
+    intro("Pixel shuffle (sub-pixel convolution)", "shuffle",
+          "A convolution with C·r² output channels followed by a fixed rearrangement: each group of r² channels "
+          "becomes an r×r block of pixels. That upsamples by r without the uneven overlaps (checkerboard "
+          "artifacts) of a strided transposed convolution. It has its own section on the transposed convolution "
+          "page.")
     if (ROOT / "pages" / "transposed_convolution.py").exists():
         try:
             st.page_link("pages/transposed_convolution.py", label="Transposed convolution: pixel shuffle",
