@@ -57,18 +57,37 @@ NASTY = st.one_of(
 )
 
 
-def source_keys(path: str) -> set[str]:
-    """Keys in the page's source: 2nd argument (or key=) of a URL-bound control, st.query_params.get('…')."""
-    keys = set()
-    for node in ast.walk(ast.parse((ROOT / path).read_text())):
-        if not isinstance(node, ast.Call):
+def ui_sources(path: str) -> list[Path]:
+    """The page's file and every convviz/ui module it imports, directly or through another ui module."""
+    seen, todo = [], [ROOT / path]
+    while todo:
+        source = todo.pop()
+        if source in seen:
             continue
-        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-        args = node.args[1:2] if name in CONTROLS else []
-        args += [kw.value for kw in node.keywords if kw.arg == "key" and name in CONTROLS]
-        if name == "get" and "query_params" in ast.unparse(node.func):
-            args = node.args[:1]
-        keys.update(a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+        seen.append(source)
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("convviz.ui"):
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                todo += [m for n in names if (m := ROOT / (n.replace(".", "/") + ".py")).exists()]
+    return seen
+
+
+def source_keys(path: str) -> set[str]:
+    """Keys in the page's source and its UI modules: 2nd argument (or key=) of a URL-bound control, the key of
+    each (label, key, …) spec handed to int_controls, st.query_params.get('…')."""
+    keys = set()
+    for source in ui_sources(path):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            args = node.args[1:2] if name in CONTROLS else []
+            args += [kw.value for kw in node.keywords if kw.arg == "key" and name in CONTROLS]
+            if name == "get" and "query_params" in ast.unparse(node.func):
+                args = node.args[:1]
+            if name == "int_controls" and node.args and isinstance(node.args[0], ast.List):
+                args += [spec.elts[1] for spec in node.args[0].elts if isinstance(spec, ast.Tuple) and len(spec.elts) > 1]
+            keys.update(a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str))
     return keys
 
 
