@@ -88,7 +88,7 @@ def train_run(batch_norm: bool, lr: float, steps: int, batch_size: int = 32, see
     order = torch.Generator().manual_seed(seed)
     losses, diverged = [], False
     model.train()
-    for step in range(steps):
+    for _ in range(steps):
         idx = torch.randint(0, N_TRAIN, (batch_size,), generator=order)
         loss = F.cross_entropy(model(x[idx]), labels[idx])
         if not torch.isfinite(loss):

@@ -38,7 +38,8 @@ def floor_explanation(axis: str, n: int, k: int, s: int, p: int, d: int) -> str:
     line = "rows" if axis == "H" else "columns"
     parts = []
     if t["is_whole"]:
-        parts.append(f"**{axis}:** {t['numerator']}/{s} is whole, so the last window ends exactly on the last padded {line[:-1]}.")
+        parts.append(f"**{axis}:** {t['numerator']}/{s} is whole, so the last window ends exactly on the last "
+                     f"padded {line[:-1]}.")
     else:
         parts.append(f"**{axis}:** {t['numerator']}/{s} = {t['quotient']:.3g} is not whole: the floor drops "
                      f"the remainder {t['remainder']}, so the last {t['remainder']} padded {line} are never under a window.")
