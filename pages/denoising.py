@@ -8,12 +8,12 @@ from convviz.restoration.baselines import DENOISERS
 from convviz.restoration.device import compute_device, device_description
 from convviz.figures.restoration import model_card_section, residual_image
 from convviz.lessons import denoising as lesson
-from convviz.lessons.denoising import NOISE, DenoiseSettings
+from convviz.lessons.denoising import NOISE, DenoiseSettings, ZoomSettings
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
 from convviz.ui.present import chart, presenting
-from convviz.ui.zoom import side_by_side, zoom_box
+from convviz.ui.zoom import side_by_side
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 500_000   # the stated working-size limit
 NET = restore.DENOISER
@@ -106,7 +106,11 @@ if result is not None:
         metric[0].metric("Network PSNR", f"{net_psnr:.2f} dB", f"{net_psnr - noisy_psnr:+.2f} dB vs noisy")
         metric[1].metric("Network SSIM", f"{net_ssim:.3f}", f"{net_ssim - noisy_ssim:+.3f} vs noisy")
 
-box = zoom_box(clean.shape[1], clean.shape[0], "Zoom box side (pixels)")
+height, width = clean.shape[:2]
+zoom = st.columns(3)
+box = ZoomSettings(int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0]),
+                   int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1]),
+                   int_control("Zoom box side (pixels)", "zs", 16, 256, 64, container=zoom[2])).box(width, height)
 
 panels = ([("clean (original)", key, clean)] if settings.added else []) + [("noisy input", noisy_key, noisy)]
 if result is not None:

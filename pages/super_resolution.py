@@ -11,12 +11,13 @@ from convviz.restoration import degradation as sr_degradation
 from convviz.restoration.device import compute_device, device_description
 from convviz.restoration.image_input import fit_size, resize
 from convviz.lessons import super_resolution as lesson
+from convviz.lessons.denoising import ZoomSettings
 from convviz.lessons.super_resolution import METHODS, MODES, SCALES, SRSettings
 from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import lesson_header
-from convviz.ui.params import choice_control
+from convviz.ui.params import choice_control, int_control
 from convviz.ui.present import presenting
-from convviz.ui.zoom import side_by_side, zoom_box
+from convviz.ui.zoom import side_by_side
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
 DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
@@ -104,7 +105,10 @@ if nets:
 
 st.header(f"×{scale} side by side")
 out_h, out_w = scale * low.shape[0], scale * low.shape[1]
-box = zoom_box(out_w, out_h, "Zoom box side (output pixels)")
+zoom = st.columns(3)
+box = ZoomSettings(int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0]),
+                   int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1]),
+                   int_control("Zoom box side (output pixels)", "zs", 16, 256, 64, container=zoom[2])).box(out_w, out_h)
 panels = (([("ground truth", low_key + ("truth",), truth)] if truth is not None else [])
           + [(t, low_key + (t,), img) for t, (img, _) in results.items()])
 side_by_side(panels, box)

@@ -16,7 +16,7 @@ from convviz.lessons.explain import floor_explanation, output_size_latex
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem
-from convviz.ui.params import choice_control, float_control, int_control
+from convviz.ui.params import choice_control, float_control, int_control, int_controls
 from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.stepping import play_interval, step_control
 from convviz.window import window_step
@@ -28,6 +28,14 @@ def grid(values, title: str, key: str, container=None) -> None:
     chart(cached.small_grid(tuple(map(tuple, values)), title), key=key, container=container)
 
 
+def example_controls(prefix: str, columns, disabled: bool) -> tuple[str, str, int]:
+    """The example's input values, kernel and random seed, one control to a column (URL keys prefixed)."""
+    return (choice_control("Input values", f"{prefix}input", INPUT_PATTERNS, "random", container=columns[0],
+                           disabled=disabled),
+            choice_control("Kernel", f"{prefix}kernel", KERNEL_CHOICES, "random", container=columns[1], disabled=disabled),
+            int_control("Random seed", f"{prefix}seed", 0, 9999, 0, container=columns[2], disabled=disabled))
+
+
 def settings() -> dict:
     """The controls (bound to the URL), with a preset's sizes filled in: ConvLayer's fields."""
     with settings_box():
@@ -36,24 +44,16 @@ def settings() -> dict:
                                                      **{k: p.label for k, p in CONV_PRESETS.items()}},
                                 "none", container=top[0])
         fixed = preset != "none"
-        pattern = choice_control("Input values", "input", INPUT_PATTERNS, "random", container=top[1], disabled=fixed)
-        kernel = choice_control("Kernel", "kernel", KERNEL_CHOICES, "random", container=top[2], disabled=fixed)
-        seed = int_control("Random seed", "seed", 0, 9999, 0, container=top[3], disabled=fixed)
+        pattern, kernel, seed = example_controls("", top[1:], fixed)
         row = st.columns(4)
-        c = int_control("Channels C", "c", 1, 3, 1, container=row[0], disabled=fixed)
-        h = int_control("Input height H", "h", 1, 32, 5, container=row[1], disabled=fixed)
-        w = int_control("Input width W", "w", 1, 32, 5, container=row[2], disabled=fixed)
+        c, h, w = int_controls([("Channels C", "c", 1, 3, 1), ("Input height H", "h", 1, 32, 5),
+                                ("Input width W", "w", 1, 32, 5)], columns=row, disabled=fixed)
         bias = float_control("Bias b", "b", -99.0, 99.0, 0.0, container=row[3], disabled=fixed)
-        row = st.columns(4)
-        kh = int_control("Kernel height", "kh", 1, 9, 3, container=row[0], disabled=fixed)
-        kw = int_control("Kernel width", "kw", 1, 9, 3, container=row[1], disabled=fixed)
-        sh = int_control("Stride (height)", "sh", 1, 6, 1, container=row[2], disabled=fixed)
-        sw = int_control("Stride (width)", "sw", 1, 6, 1, container=row[3], disabled=fixed)
-        row = st.columns(4)
-        ph = int_control("Padding (height)", "ph", 0, 6, 0, container=row[0], disabled=fixed)
-        pw = int_control("Padding (width)", "pw", 0, 6, 0, container=row[1], disabled=fixed)
-        dh = int_control("Dilation (height)", "dh", 1, 5, 1, container=row[2], disabled=fixed)
-        dw = int_control("Dilation (width)", "dw", 1, 5, 1, container=row[3], disabled=fixed)
+        kh, kw, sh, sw, ph, pw, dh, dw = int_controls(
+            [("Kernel height", "kh", 1, 9, 3), ("Kernel width", "kw", 1, 9, 3),
+             ("Stride (height)", "sh", 1, 6, 1), ("Stride (width)", "sw", 1, 6, 1),
+             ("Padding (height)", "ph", 0, 6, 0), ("Padding (width)", "pw", 0, 6, 0),
+             ("Dilation (height)", "dh", 1, 5, 1), ("Dilation (width)", "dw", 1, 5, 1)], per_row=4, disabled=fixed)
         op = choice_control("Operation", "op", OPERATIONS, "xcorr", horizontal=True)
     chosen = dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, c=c, h=h, w=w, kh=kh, kw=kw,
                   stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), bias=bias, op=op)

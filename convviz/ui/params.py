@@ -104,11 +104,11 @@ def int_control(label: str, key: str, min_value: int, max_value: int, default: i
     return int(value)
 
 
-def int_controls(specs: list[tuple], per_row: int = 0, columns=None) -> tuple[int, ...]:
+def int_controls(specs: list[tuple], per_row: int = 0, columns=None, disabled: bool = False) -> tuple[int, ...]:
     """int_control per (label, key, min, max, default), one to a column: in `columns` (containers), else
     `per_row` to a row of equal columns (two rows leave a message under a control room to read)."""
     cols = columns or [col for _ in range(0, len(specs), per_row) for col in st.columns(per_row)]
-    return tuple(int_control(*spec, container=col) for spec, col in zip(specs, cols))
+    return tuple(int_control(*spec, container=col, disabled=disabled) for spec, col in zip(specs, cols))
 
 
 def float_control(label: str, key: str, min_value: float, max_value: float, default: float, *, step: float = 1.0,

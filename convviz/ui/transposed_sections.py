@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from convviz.lessons import transposed_convolution as lesson
-from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.lessons.explain import adjoint_sum_sentence, output_padding_sentence
 from convviz.lessons.transposed_convolution import LayerError, TransposedLayer, TransposedResult
 from convviz.transposed import note_003_latex, transposed_size_latex
 from convviz.ui import cached_transposed as cached
 from convviz.ui.cached_convolution import small_grid
+from convviz.ui.convolution_sections import example_controls
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
@@ -36,19 +36,14 @@ def settings() -> dict:
         top = st.columns(4)
         preset = choice_control("Preset", "tc_preset", lesson.PRESETS, "none", container=top[0])
         fixed = preset == "note000"
-        pattern = choice_control("Input values", "tc_input", INPUT_PATTERNS, "random", container=top[1], disabled=fixed)
-        kernel = choice_control("Kernel", "tc_kernel", KERNEL_CHOICES, "random", container=top[2], disabled=fixed)
-        seed = int_control("Random seed", "tc_seed", 0, 9999, 0, container=top[3], disabled=fixed)
-        row = st.columns(4)
-        h = int_control("Input height H", "tc_h", 1, 8, 3, container=row[0], disabled=fixed)
-        w = int_control("Input width W", "tc_w", 1, 8, 3, container=row[1], disabled=fixed)
-        k = int_control("Kernel size k", "tc_k", 1, 7, 3, container=row[2], disabled=fixed)
-        s = int_control("Stride s", "tc_s", 1, 4, 2, container=row[3], disabled=fixed)
-        row = st.columns(4)
-        p = int_control("Padding p", "tc_p", 0, 6, 0, container=row[0], disabled=fixed)
-        a = int_control("output_padding", "tc_op", 0, 3, 0, container=row[1], disabled=fixed,
+        pattern, kernel, seed = example_controls("tc_", top[1:], fixed)
+        cols = st.columns(4) + st.columns(4)
+        h, w, k, s, p = int_controls([("Input height H", "tc_h", 1, 8, 3), ("Input width W", "tc_w", 1, 8, 3),
+                                      ("Kernel size k", "tc_k", 1, 7, 3), ("Stride s", "tc_s", 1, 4, 2),
+                                      ("Padding p", "tc_p", 0, 6, 0)], columns=cols, disabled=fixed)
+        a = int_control("output_padding", "tc_op", 0, 3, 0, container=cols[5], disabled=fixed,
                         help="Extra rows/columns at the bottom/right; must be smaller than the stride or the dilation.")
-        d = int_control("Dilation d", "tc_d", 1, 3, 1, container=row[2], disabled=fixed)
+        d = int_control("Dilation d", "tc_d", 1, 3, 1, container=cols[6], disabled=fixed)
     if fixed:
         st.info("Note 000's example: input [[0, 1], [2, 3]], kernel [[0, 1], [2, 3]], stride 2, no padding. "
                 "Choose *Your own settings* to change the sizes.")
