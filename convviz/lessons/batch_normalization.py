@@ -23,22 +23,11 @@ import numpy as np
 from convviz.batchnorm import batch_norm_train, groups_dividing
 from convviz.figures import batch_normalization as bf
 from convviz.figures.batch_normalization import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS
+from convviz.lessons.settings import number, settle, whole
 from convviz.torch_ref.checks import max_abs_difference
 
 EPS = 1e-5                        # torch's default, used throughout the page
 LEARNING_RATES = ["0.003", "0.01", "0.03", "0.1", "0.3", "1"]
-
-
-def _whole(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high} (got {value!r}).")
-    return int(value)
-
-
-def _number(value, name: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not low <= value <= high:
-        raise ValueError(f"{name} must be a number from {low:g} to {high:g} (got {value!r}).")
-    return float(value)
 
 
 def r4(value) -> float:
@@ -64,11 +53,9 @@ class BatchSettings:
     def __post_init__(self):
         for name, label, high in (("n", "Batch size N", 8), ("c", "Channels C", MAX_CHANNELS),
                                   ("h", "Height H", 6), ("w", "Width W", 6)):
-            object.__setattr__(self, name, _whole(getattr(self, name), label, 1, high))
-        object.__setattr__(self, "seed", _whole(self.seed, "The seed", 0, 9999))
-        object.__setattr__(self, "gamma", _number(self.gamma, "γ", -3.0, 3.0))
-        object.__setattr__(self, "beta", _number(self.beta, "β", -5.0, 5.0))
-        object.__setattr__(self, "eps", _number(self.eps, "ε", 0.0, 1.0))
+            settle(self, **{name: whole(getattr(self, name), label, 1, high)})
+        settle(self, seed=whole(self.seed, "The seed", 0, 9999), gamma=number(self.gamma, "γ", -3.0, 3.0),
+               beta=number(self.beta, "β", -5.0, 5.0), eps=number(self.eps, "ε", 0.0, 1.0))
 
     @property
     def shape(self) -> tuple[int, int, int, int]:
@@ -91,8 +78,8 @@ class RunningSettings:
     def __post_init__(self):
         if not isinstance(self.batch, BatchSettings):
             raise ValueError("batch must be a BatchSettings.")
-        object.__setattr__(self, "momentum", _number(self.momentum, "momentum", 0.0, 1.0))
-        object.__setattr__(self, "steps", _whole(self.steps, "Training steps", 1, 300))
+        settle(self, momentum=number(self.momentum, "momentum", 0.0, 1.0),
+               steps=whole(self.steps, "Training steps", 1, 300))
 
 
 @dataclass(frozen=True)
@@ -109,9 +96,8 @@ class DemoSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
                 raise ValueError(f"The learning rates must be positive numbers (got {value!r}).")
-            object.__setattr__(self, name, float(value))
-        object.__setattr__(self, "steps", _whole(self.steps, "Steps per run", 10, 600))
-        object.__setattr__(self, "seed", _whole(self.seed, "The demo seed", 0, 99))
+            settle(self, **{name: float(value)})
+        settle(self, steps=whole(self.steps, "Steps per run", 10, 600), seed=whole(self.seed, "The demo seed", 0, 99))
         if self.lr_small == self.lr_large:
             raise ValueError("Pick two different learning rates to compare.")
 

@@ -15,8 +15,7 @@ from convviz.backprop import delta_slides_over_z, note_003_weight_gradient, stat
 from convviz.conv import convolve2d, cross_correlate2d, flip_kernel, output_shape
 from convviz.figures.common import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
-from convviz.lessons.examples import (CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, input_values, kernel_size_problem,
-                                      kernel_values)
+from convviz.lessons.examples import CONV_PRESETS, example_problem, input_values, kernel_values
 from convviz.lessons.snippets import conv2d_snippet
 from convviz.lessons.step_scenes import window_scene, window_scenes
 from convviz.slides.exports import Scene
@@ -75,14 +74,8 @@ class ConvLayer:
             problems["kernel"] = f"The number of channels must be at least 1 (got {self.c})."
         elif self.op not in OPERATIONS:
             problems["kernel"] = f"Unknown operation {self.op!r}; choose one of {', '.join(OPERATIONS)}."
-        elif self.preset != "none" and self.preset not in CONV_PRESETS:
-            problems["kernel"] = f"Unknown preset {self.preset!r}; choose one of none, {', '.join(CONV_PRESETS)}."
-        elif self.preset == "none" and self.pattern not in INPUT_PATTERNS:
-            problems["kernel"] = f"Unknown input pattern {self.pattern!r}; choose one of {', '.join(INPUT_PATTERNS)}."
-        elif self.preset == "none" and self.kernel not in KERNEL_CHOICES:
-            problems["kernel"] = f"Unknown kernel {self.kernel!r}; choose one of {', '.join(KERNEL_CHOICES)}."
-        elif self.preset == "none" and kernel_size_problem(self.kernel, self.kh, self.kw):
-            problems["kernel"] = kernel_size_problem(self.kernel, self.kh, self.kw)
+        elif example := example_problem(self.preset, ("none", *CONV_PRESETS), self.pattern, self.kernel, self.kh, self.kw):
+            problems["kernel"] = example
         if problems:
             raise LayerError(problems)
 

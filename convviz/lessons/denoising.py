@@ -12,20 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 
 from convviz.figures.restoration import model_card_section, zoom_box
+from convviz.lessons.settings import settle, whole
 
 NOISE = {"add": "Add noise (clean image known)", "real": "Already noisy (σ estimated)"}
 MAX_SIGMA = 75                    # the σ controls' range, on 0–255
 TRAINED_SIGMA = 55                # the network was trained for σ in 0 … 55
 ENSEMBLES = (1, 4)                # plain, or averaged over the 4 rotations
-
-
-def _whole(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high} (got {value!r}).")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -37,9 +31,8 @@ class ZoomSettings:
     side: int = 64
 
     def __post_init__(self):
-        object.__setattr__(self, "x", _whole(self.x, "The zoom centre x", 0, 100))
-        object.__setattr__(self, "y", _whole(self.y, "The zoom centre y", 0, 100))
-        object.__setattr__(self, "side", _whole(self.side, "The zoom box side", 16, 256))
+        settle(self, x=whole(self.x, "The zoom centre x", 0, 100), y=whole(self.y, "The zoom centre y", 0, 100),
+               side=whole(self.side, "The zoom box side", 16, 256))
 
     def box(self, width: int, height: int) -> tuple[int, int, int, int]:
         """(x, y, width, height) of the box on a width × height image (figures.restoration.zoom_box)."""
@@ -60,14 +53,13 @@ class DenoiseSettings:
         if self.noise not in NOISE:
             raise ValueError(f"Noise is {' or '.join(NOISE)} (got {self.noise!r}).")
         if self.noise == "real":                     # nothing is added: σ and seed play no part
-            object.__setattr__(self, "sigma", 0)
-            object.__setattr__(self, "seed", 0)
+            settle(self, sigma=0, seed=0)
         else:
-            object.__setattr__(self, "own_sigma", None)
-        object.__setattr__(self, "sigma", _whole(self.sigma, "The noise level σ", 0, MAX_SIGMA))
-        object.__setattr__(self, "seed", _whole(self.seed, "The noise seed", 0, 9999))
+            settle(self, own_sigma=None)
+        settle(self, sigma=whole(self.sigma, "The noise level σ", 0, MAX_SIGMA),
+               seed=whole(self.seed, "The noise seed", 0, 9999))
         if self.own_sigma is not None:
-            object.__setattr__(self, "own_sigma", _whole(self.own_sigma, "The σ given to the network", 0, MAX_SIGMA))
+            settle(self, own_sigma=whole(self.own_sigma, "The σ given to the network", 0, MAX_SIGMA))
         if self.ensemble not in ENSEMBLES:
             raise ValueError(f"The self-ensemble averages 1 or 4 rotations (got {self.ensemble!r}).")
 

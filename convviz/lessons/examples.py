@@ -55,6 +55,20 @@ def kernel_size_problem(name: str, kh: int, kw: int) -> str | None:
             f"set the kernel size to {kernel.shape[0]}×{kernel.shape[1]} to use it.")
 
 
+def example_problem(preset: str, presets, pattern: str, kernel: str, kh: int, kw: int) -> str | None:
+    """What is wrong with a layer's example: a preset not in `presets` (the names, "none" first), or without a
+    preset an unknown input pattern or kernel, or a named filter at another size; None when nothing is."""
+    if preset not in presets:
+        return f"Unknown preset {preset!r}; choose one of {', '.join(presets)}."
+    if preset != "none":
+        return None
+    if pattern not in INPUT_PATTERNS:
+        return f"Unknown input pattern {pattern!r}; choose one of {', '.join(INPUT_PATTERNS)}."
+    if kernel not in KERNEL_CHOICES:
+        return f"Unknown kernel {kernel!r}; choose one of {', '.join(KERNEL_CHOICES)}."
+    return kernel_size_problem(kernel, kh, kw)
+
+
 def kernel_values(name: str, channels: int, kh: int, kw: int, seed: int = 0) -> np.ndarray:
     """A kernel (C, kh, kw) for one output map. Named 3×3 filters need kh = kw = 3."""
     if name == "random":

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from convviz.figures.receptive_fields import PHOTO_MAX, field_figure as _field_figure, path_count_figure, profile_figure
+from convviz.lessons.settings import settle, whole
 from convviz.receptive import (PRESETS, Layer, centre_fits, check_size, default_trials, describe, dilation_stacks,
                                field_bounds, format_stack, parse_stack, receptive_field_table, stack_from_rows)
 from convviz.torch_ref.receptive import (effective_field_window, effective_receptive_field, empirical_receptive_fields,
@@ -46,13 +47,6 @@ PRESET_NOTES = {
 }
 
 
-def _whole(value, name: str, low: int, high: int) -> int:
-    """value as an int when it is a whole number in [low, high], else ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"The {name} must be a whole number from {low} to {high} (got {value!r}).")
-    return int(value)
-
-
 # --- The stack ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -66,8 +60,7 @@ class FieldSettings:
     def __post_init__(self):
         if self.preset not in PRESET_NAMES:
             raise ValueError(f"Unknown preset {self.preset!r}; choose one of {', '.join(PRESET_NAMES)}.")
-        object.__setattr__(self, "n", _whole(self.n, "input size n", 1, MAX_N))
-        object.__setattr__(self, "layers", tuple(self.layers))
+        settle(self, n=whole(self.n, "The input size n", 1, MAX_N), layers=tuple(self.layers))
         if not all(isinstance(layer, Layer) for layer in self.layers):
             raise ValueError("Every layer must be a convviz.receptive.Layer.")
 
@@ -232,8 +225,8 @@ class DilationSettings:
     depth: int = 3
 
     def __post_init__(self):
-        object.__setattr__(self, "kernel_size", _whole(self.kernel_size, "kernel size k", 2, 5))
-        object.__setattr__(self, "depth", _whole(self.depth, "number of layers", 1, 6))
+        settle(self, kernel_size=whole(self.kernel_size, "The kernel size k", 2, 5),
+               depth=whole(self.depth, "The number of layers", 1, 6))
 
 
 def dilation_comparison(settings: DilationSettings):
@@ -268,8 +261,8 @@ class UNetSettings:
     def __post_init__(self):
         if self.variant not in UNET_VARIANTS:
             raise ValueError(f"The U-Net's convolutions are {' or '.join(UNET_VARIANTS)} (got {self.variant!r}).")
-        object.__setattr__(self, "n", _whole(self.n, "input size", 1, UNET_MAX_N))
-        object.__setattr__(self, "depth", _whole(self.depth, "depth (number of pooling steps)", 1, UNET_MAX_DEPTH))
+        settle(self, n=whole(self.n, "The input size", 1, UNET_MAX_N),
+               depth=whole(self.depth, "The depth (number of pooling steps)", 1, UNET_MAX_DEPTH))
 
     @property
     def padded(self) -> bool:

@@ -16,7 +16,7 @@ from convviz.arithmetic import output_padding_to_invert, transposed_output_size
 from convviz.figures.transposed_convolution import (direct_figure, matrix_figure, overlap_figures, panels_figure,
                                                     pixel_shuffle_figure, scatter_figure)
 from convviz.lessons.convolution import LayerError
-from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES, input_values, kernel_size_problem, kernel_values
+from convviz.lessons.examples import example_problem, input_values, kernel_values
 from convviz.lessons.step_scenes import scatter_scene, scatter_scenes
 from convviz.lessons.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
 from convviz.matrix import conv_matrix_1d
@@ -63,14 +63,8 @@ class TransposedLayer:
                 transposed_output_size(n, self.k, self.s, self.p, self.output_padding, self.d)
             except ValueError as error:
                 problems[axis] = str(error)
-        if self.preset not in PRESETS:
-            problems["kernel"] = f"Unknown preset {self.preset!r}; choose one of {', '.join(PRESETS)}."
-        elif self.preset == "none" and self.pattern not in INPUT_PATTERNS:
-            problems["kernel"] = f"Unknown input pattern {self.pattern!r}; choose one of {', '.join(INPUT_PATTERNS)}."
-        elif self.preset == "none" and self.kernel not in KERNEL_CHOICES:
-            problems["kernel"] = f"Unknown kernel {self.kernel!r}; choose one of {', '.join(KERNEL_CHOICES)}."
-        elif self.preset == "none" and kernel_size_problem(self.kernel, self.k, self.k):
-            problems["kernel"] = kernel_size_problem(self.kernel, self.k, self.k)
+        if example := example_problem(self.preset, PRESETS, self.pattern, self.kernel, self.k, self.k):
+            problems["kernel"] = example
         if problems:
             raise LayerError(problems)
 
