@@ -4,6 +4,7 @@ import streamlit as st
 
 from convviz.restoration.device import device_description
 from convviz.ui.layout import LESSONS, SECTIONS, navigation
+from convviz.ui.runtime import settle_heap
 from convviz.ui.share import share_button
 
 st.set_page_config(page_title="ConvViz: convolution arithmetic", page_icon=":material/grid_on:", layout="wide")
@@ -39,3 +40,4 @@ def home() -> None:
 
 
 navigation(home).run()
+settle_heap()   # after the run's imports: freeze the heap once, so the post-run collections skip it
