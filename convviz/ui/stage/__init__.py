@@ -1,0 +1,104 @@
+"""The stage: one client-side component for the step-by-step views (st.components.v2, no iframe).
+
+A lesson builds a scene (convviz.lessons.scenes: grids, per-step highlights, links; every number from
+convviz) and mounts it with `stage(scene, key=..., step=...)`. The browser draws it as SVG and steps,
+plays, drags and highlights on hover without the server; the step it shows comes back 300 ms after
+the last change, and `on_step` gets it. `step_stage` adds the link (`pos=` …) and the autoplay speed
+(`speed=`). The JavaScript and CSS live beside this file (stage.js, stage.css) and are sent inline:
+no CDN, no network, no build step. README.md is the data contract.
+
+Put the call in an `st.fragment` with what depends on the step (a table, exports): a step from the
+browser then reruns only that fragment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import streamlit as st
+
+from convviz.ui.params import _seed_from_url, _warn, _write_url, parse_int
+from convviz.ui.stepping import SPEED_KEY, SPEEDS
+
+HERE = Path(__file__).resolve().parent
+NAME = "convviz_stage"
+JS = (HERE / "stage.js").read_text(encoding="utf-8")
+CSS = (HERE / "stage.css").read_text(encoding="utf-8")
+_component = st.components.v2.component(NAME, js=JS, css=CSS, isolate_styles=True)   # registered once, reused
+
+
+def sent_state(key: str) -> dict:
+    """What the browser last sent for stage `key` ({"step": int, "speed": str}; either may be missing)."""
+    state = st.session_state.get(key)
+    return dict(state) if isinstance(state, dict) else {}
+
+
+def stage(scene: dict, *, key: str, step: int = 0, speed: str = "normal",
+          on_step: Callable[[int], None] | None = None, on_speed: Callable[[str], None] | None = None):
+    """Mount the stage showing `scene` at `step`; returns the component's state (`.step`, `.speed`).
+
+    `on_step(step)` / `on_speed(name)` run (as callbacks, before the rerun) when the browser sends a
+    new step (debounced) or speed. Python's `step` moves the stage only when it differs from the step
+    the browser last sent (a link, a clamp), so an echo never pulls the view back.
+    """
+    def sent(name: str, handler):
+        def callback() -> None:
+            value = sent_state(key).get(name)
+            if handler is not None and value is not None:
+                handler(value)
+        return callback
+
+    return _component(key=key, data={"scene": scene, "step": int(step), "speed": speed},
+                      default={"step": int(step), "speed": speed},
+                      on_step_change=sent("step", on_step), on_speed_change=sent("speed", on_speed))
+
+
+def url_step(url_key: str, count: int, container=None) -> int:
+    """The step in session state (first run: the link's `url_key`, with a message if unusable),
+    clamped to count − 1 (a view that shrank) and written back to the URL (0 left out)."""
+    last = count - 1
+    if last <= 0:
+        st.session_state.pop(url_key, None)
+        st.query_params.pop(url_key, None)
+        return 0
+    problem = _seed_from_url(url_key, parse_int(0, last), 0)
+    value = max(0, min(last, int(st.session_state[url_key])))
+    st.session_state[url_key] = value
+    _write_url(url_key, value, 0)
+    _warn(container or st, problem)
+    return value
+
+
+def url_speed() -> str:
+    """The autoplay speed (the link's `speed=`, as convviz.ui.stepping); an unknown value is the default."""
+    if SPEED_KEY not in st.session_state:
+        raw = st.query_params.get(SPEED_KEY)
+        st.session_state[SPEED_KEY] = raw if raw in SPEEDS else "normal"
+    speed = st.session_state[SPEED_KEY]
+    speed = speed if speed in SPEEDS else "normal"
+    _write_url(SPEED_KEY, speed, "normal")
+    return speed
+
+
+def step_stage(scene: dict, *, key: str, url_key: str, container=None) -> int:
+    """The stage with its step in the link (`url_key`) and the page's autoplay speed (`speed=`);
+    returns the step it shows. Call it inside the fragment that depends on the step.
+
+    What the browser sent is read from the stage's state before it is drawn (a callback would do
+    the same in the browser, but AppTest sets the state without calling callbacks): a step or speed
+    not seen before moves the view; one already seen (the browser's state outlives a later clamp)
+    does not.
+    """
+    ss, count, seen_key = st.session_state, len(scene["steps"]), f"_{key}_seen"
+    sent, seen = sent_state(key), ss.get(seen_key, {})
+    if sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int) and 0 <= sent["step"] < count:
+        ss[url_key] = sent["step"]
+    if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
+        ss[SPEED_KEY] = sent["speed"]
+    step = url_step(url_key, count, container)
+    speed = url_speed()
+    with container or st.container():
+        result = stage(scene, key=key, step=step, speed=speed, on_step=lambda _: None, on_speed=lambda _: None)
+    ss[seen_key] = {"step": result.get("step"), "speed": result.get("speed")}
+    return step

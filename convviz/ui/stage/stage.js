@@ -1,0 +1,502 @@
+// ConvViz stage: a step-by-step view drawn in the browser (st.components.v2; see README.md).
+//
+// Python sends {scene, step, speed}; the scene's numbers all come from convviz. This file only
+// draws them (SVG, one <g> per cell with data-grid/-channel/-row/-col), moves the step (buttons,
+// keys, drag, play) and highlights on hover. The step goes back to Python 300 ms after the last
+// change (setStateValue("step")), the speed at once (setStateValue("speed")).
+
+const SVG = "http://www.w3.org/2000/svg";
+const SPEEDS = { slow: 2000, normal: 1000, fast: 500 };               // ms per step, as convviz.ui.stepping
+const SPEED_LABELS = { slow: "slow (2 s)", normal: "1 s", fast: "fast (0.5 s)" };
+const DEBOUNCE_MS = 300;
+const MIN_CELL = 46, MAX_CELL = 60;                                    // px: numbers stay ≥ 14 px
+const instances = (globalThis.__convvizStages ??= new Map());          // key → instance, kept across re-runs
+
+function el(tag, attrs = {}, parent = null, ns = SVG) {
+  const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+const html = (tag, attrs = {}, parent = null) => el(tag, attrs, parent, null);
+const cellKey = (g, c, r, q) => `${g}|${c}|${r}|${q}`;
+const fmt = (v) => (v === null || v === undefined ? "" : Number.isInteger(v) ? String(v) : String(+v.toPrecision(3)));
+const factor = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));                 // 2·(−1), not 2·-1
+
+// The cells a highlight names: listed, or a pattern moved by `at` (convviz.lessons.scenes.step_cells).
+function highlightCells(scene, h) {
+  if (h.pattern) {
+    const [dr, dc] = h.at;
+    return scene.patterns[h.pattern].map(([c, r, q]) => [c, r + dr, q + dc]);
+  }
+  return h.cells;
+}
+
+class Stage {
+  constructor(key, root, setStateValue) {
+    this.key = key;
+    this.setStateValue = setStateValue;
+    this.root = root;
+    this.step = 0;
+    this.sent = null;            // the last step sent to Python
+    this.received = null;        // the last step Python sent
+    this.playing = false;
+    this.timer = null;
+    this.debounce = null;
+    this.speed = "normal";
+    this.hoverStep = null;
+    this.box = html("div", { class: "stage", tabindex: "0", role: "group" }, root);
+    this.box.addEventListener("keydown", (e) => this.onKey(e));
+    this.resize = new ResizeObserver(() => this.relayout());
+    this.resize.observe(this.box);
+  }
+
+  // --- data from Python --------------------------------------------------------------------------
+  update(data) {
+    const scene = data.scene;
+    const last = scene.steps.length - 1;
+    const wanted = Math.max(0, Math.min(last, data.step | 0));
+    if (data.speed in SPEEDS && data.speed !== this.speed) this.setSpeed(data.speed, false);
+    const first = !this.scene;
+    if (first || this.scene.id !== scene.id) {
+      this.scene = scene;
+      this.step = wanted;
+      this.build();
+    } else if (wanted !== this.received && wanted !== this.sent) {
+      this.step = wanted;        // Python moved it (a link, a clamp); a step it only echoes is ignored
+    }
+    this.received = wanted;
+    if (this.step === wanted && this.sent !== wanted) {
+      // acknowledge a step Python chose, so that the state Python reads is the one shown
+      clearTimeout(this.debounce);
+      if (!first) this.setStateValue("step", wanted);
+      this.sent = wanted;
+    }
+    this.show();
+  }
+
+  // --- drawing -----------------------------------------------------------------------------------
+  build() {
+    const s = this.scene;
+    this.box.replaceChildren();
+    this.box.setAttribute("aria-label", `${s.title}: ${s.steps.length} steps. Left and right arrows step, space plays.`);
+    this.box.dataset.kind = s.kind;
+    this.box.dataset.steps = s.steps.length;
+    const bar = html("div", { class: "stage-controls" }, this.box);
+    this.prevButton = html("button", { type: "button", title: "previous step (←, PageUp)", "data-action": "prev" }, bar);
+    this.prevButton.textContent = "◀";
+    this.nextButton = html("button", { type: "button", title: "next step (→, PageDown)", "data-action": "next" }, bar);
+    this.nextButton.textContent = "▶";
+    this.playButton = html("button", { type: "button", class: "stage-play", "data-action": "play", title: "play or pause (space)" }, bar);
+    this.slider = html("input", { type: "range", min: "0", max: String(s.steps.length - 1), step: "1",
+                                  "aria-label": "step", class: "stage-slider" }, bar);
+    const speeds = html("div", { class: "stage-speeds", role: "radiogroup", "aria-label": "Autoplay speed" }, bar);
+    this.speedButtons = {};
+    for (const [name, label] of Object.entries(SPEED_LABELS)) {
+      const b = html("button", { type: "button", role: "radio", "data-speed": name }, speeds);
+      b.textContent = label;
+      b.addEventListener("click", () => this.setSpeed(name, true));
+      this.speedButtons[name] = b;
+    }
+    this.prevButton.addEventListener("click", () => { this.pause(); this.go(this.step - 1); });
+    this.nextButton.addEventListener("click", () => { this.pause(); this.go(this.step + 1); });
+    this.playButton.addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    this.slider.addEventListener("input", () => { this.pause(); this.go(+this.slider.value); });
+    this.status = html("div", { class: "stage-status", "aria-live": "polite" }, this.box);
+    this.scroll = html("div", { class: "stage-scroll" }, this.box);
+    this.terms = html("div", { class: "stage-terms" }, this.box);
+    if (s.caption) html("div", { class: "stage-caption" }, this.box).textContent = s.caption;
+    this.index();
+    this.relayout(true);
+    this.setSpeed(this.speed, false);
+  }
+
+  // Which steps read each cell, each step's cells and centre in the source grid (for hover and drag).
+  index() {
+    const s = this.scene;
+    this.stepCells = s.steps.map((step) => {
+      const byGrid = {};
+      for (const h of step.highlights.concat(s.fixed || [])) {
+        if (h.mark) continue;
+        (byGrid[h.grid] ??= []).push(...highlightCells(s, h));
+      }
+      (byGrid[step.target.grid] ??= []).push(step.target.cell);
+      return byGrid;
+    });
+    this.readers = new Map();
+    for (const link of s.links || []) {
+      this.stepCells.forEach((cells, t) => {
+        for (const [c, r, q] of cells[link.from] || []) {
+          const k = cellKey(link.from, c, r, q);
+          if (!this.readers.has(k)) this.readers.set(k, new Set());
+          this.readers.get(k).add(t);
+        }
+      });
+    }
+    this.centres = this.stepCells.map((cells) => {
+      const own = (cells[s.source] || []).filter(([c]) => c === 0);
+      const n = own.length || 1;
+      return [own.reduce((a, x) => a + x[1], 0) / n, own.reduce((a, x) => a + x[2], 0) / n];
+    });
+  }
+
+  relayout(force = false) {
+    const width = Math.floor(this.box.getBoundingClientRect().width) || 700;
+    if (!force && width === this.width) return;
+    this.width = width;
+    if (this.scene) this.draw();
+  }
+
+  draw() {
+    const s = this.scene;
+    const panels = [];
+    for (const g of s.grids) for (let c = 0; c < g.channels; c++) panels.push({ g, c });
+    const totalCols = panels.reduce((a, p) => a + p.g.cols + 1, 0);
+    let cell = Math.floor(Math.min(MAX_CELL, Math.max(MIN_CELL, (this.width - 8) / (totalCols + 0.5))));
+    // flow the panels into rows no wider than the stage (a panel wider than it scrolls)
+    const pad = 0.9 * cell, head = 1.25 * cell;
+    let x = 0, y = 0, rowHeight = 0, maxX = 0;
+    for (const p of panels) {
+      const w = (p.g.cols + 0.6) * cell, h = head + (p.g.rows + 0.2) * cell;
+      if (x > 0 && x + w > this.width) { x = 0; y += rowHeight + pad * 0.5; rowHeight = 0; }
+      p.x = x + 0.6 * cell; p.y = y + head; x += w + pad; rowHeight = Math.max(rowHeight, h); maxX = Math.max(maxX, x - pad);
+    }
+    const svgW = Math.ceil(maxX + 4), svgH = Math.ceil(y + rowHeight + 4);
+    const svg = el("svg", { width: svgW, height: svgH, viewBox: `0 0 ${svgW} ${svgH}`, role: "img",
+                            "aria-label": s.title });
+    svg.style.setProperty("--cell", `${cell}px`);
+    const font = Math.max(14, Math.round(cell * 0.34));
+    this.cells = new Map();
+    this.outlines = [];
+    this.cellSize = cell;
+    for (const p of panels) {
+      const { g, c } = p;
+      const panel = el("g", { class: `panel role-${g.role}`, "data-grid": g.id, "data-channel": c,
+                              transform: `translate(${p.x},${p.y})` }, svg);
+      p.node = panel;
+      const title = el("text", { class: "panel-title", x: 0, y: -0.55 * cell, "font-size": font }, panel);
+      title.textContent = [g.label, g.channel_labels[c]].filter(Boolean).join(" · ");
+      const [r0, q0] = g.origin, inner = g.inner;
+      const unreadR = new Set(g.unread_rows), unreadQ = new Set(g.unread_cols);
+      for (let r = 0; r < g.rows; r++) {
+        if (r >= inner.row && r < inner.row + inner.rows) {
+          const t = el("text", { class: "index", x: -0.3 * cell, y: (r + 0.5) * cell, "font-size": font * 0.8 }, panel);
+          t.textContent = r - r0;
+        }
+        for (let q = 0; q < g.cols; q++) {
+          const isPad = !(r >= inner.row && r < inner.row + inner.rows && q >= inner.col && q < inner.col + inner.cols);
+          const text = g.text[c][r][q];
+          const empty = g.values[c][r][q] === null;
+          const node = el("g", { class: "cell", "data-grid": g.id, "data-channel": c, "data-row": r, "data-col": q,
+                                 role: "img", transform: `translate(${q * cell},${r * cell})` }, panel);
+          const where = isPad ? "padding" : `row ${r - r0}, column ${q - q0}`;
+          node.setAttribute("aria-label", `${g.label}${g.channels > 1 ? ` channel ${c}` : ""} ${where}: ${empty ? "empty" : text}`);
+          if (isPad) node.dataset.padding = "1";
+          if (!isPad && (unreadR.has(r) || unreadQ.has(q))) node.dataset.unread = "1";
+          el("rect", { x: 1, y: 1, width: cell - 2, height: cell - 2, rx: 3 }, node);
+          const label = el("text", { x: cell / 2, y: cell / 2, "font-size": font }, node);
+          label.textContent = text;
+          if (text.length * font * 0.62 > cell - 4) {
+            label.setAttribute("textLength", cell - 6);
+            label.setAttribute("lengthAdjust", "spacingAndGlyphs");
+          }
+          this.cells.set(cellKey(g.id, c, r, q), node);
+        }
+      }
+      for (let q = inner.col; q < inner.col + inner.cols; q++) {
+        const t = el("text", { class: "index", x: (q + 0.5) * cell, y: -0.12 * cell, "font-size": font * 0.8 }, panel);
+        t.textContent = q - q0;
+      }
+      if (g.id === s.source) {
+        const outline = el("rect", { class: "window-outline", rx: 4 }, panel);
+        outline.dataset.channel = c;
+        this.outlines.push(outline);
+      }
+    }
+    this.scroll.replaceChildren(svg);
+    this.svg = svg;
+    svg.addEventListener("pointerover", (e) => this.onHover(e));
+    svg.addEventListener("pointerleave", () => this.clearHover());
+    svg.addEventListener("pointerdown", (e) => this.onPointerDown(e));
+    svg.addEventListener("click", (e) => this.onClick(e));
+    this.show();
+  }
+
+  // --- showing a step ----------------------------------------------------------------------------
+  setClass(cls, keys) {
+    for (const node of this.svg.querySelectorAll(`.${cls}`)) node.classList.remove(cls);
+    for (const k of keys) this.cells.get(k)?.classList.add(cls);
+  }
+
+  cellsOf(t, { marks = false } = {}) {
+    const s = this.scene, step = s.steps[t], keys = [], marked = [];
+    for (const h of step.highlights.concat(s.fixed || [])) {
+      for (const [c, r, q] of highlightCells(s, h)) (h.mark ? marked : keys).push(cellKey(h.grid, c, r, q));
+    }
+    return marks ? marked : keys;
+  }
+
+  show() {
+    if (!this.svg) return;
+    const s = this.scene, t = this.step, step = s.steps[t];
+    const [tc, ti, tj] = step.target.cell;
+    this.setClass("win", this.cellsOf(t));
+    this.setClass("winner", this.cellsOf(t, { marks: true }));
+    this.setClass("target", [cellKey(step.target.grid, tc, ti, tj)]);
+    this.setClass("hole", this.holes(t));
+    this.placeOutlines(t);
+    this.slider.value = String(t);
+    this.prevButton.disabled = t === 0;
+    this.nextButton.disabled = t === s.steps.length - 1;
+    this.playButton.disabled = s.steps.length < 2;
+    const target = s.grids.find((g) => g.id === step.target.grid);
+    const label = `${s.step_noun || "Step"} (${ti}, ${tj})`;
+    this.status.textContent = `${label} = ${target.text[tc][ti][tj]} · step ${t + 1} of ${s.steps.length}`;
+    this.box.dataset.step = t;
+    if (this.hoverStep === null) this.showTerms(t);
+  }
+
+  // cells inside the window's bounding box that it does not read: dilation's holes
+  holes(t) {
+    const s = this.scene, own = (this.stepCells[t][s.source] || []);
+    const taps = new Set(own.map(([c, r, q]) => cellKey(s.source, c, r, q)));
+    const out = [];
+    const channels = new Set(own.map(([c]) => c));
+    for (const c of channels) {
+      const mine = own.filter((x) => x[0] === c);
+      const rs = mine.map((x) => x[1]), qs = mine.map((x) => x[2]);
+      for (let r = Math.min(...rs); r <= Math.max(...rs); r++)
+        for (let q = Math.min(...qs); q <= Math.max(...qs); q++)
+          if (!taps.has(cellKey(s.source, c, r, q))) out.push(cellKey(s.source, c, r, q));
+    }
+    return out;
+  }
+
+  placeOutlines(t) {
+    const s = this.scene, cell = this.cellSize, own = this.stepCells[t][s.source] || [];
+    for (const outline of this.outlines) {
+      const mine = own.filter((x) => x[0] === +outline.dataset.channel);
+      if (!mine.length) { outline.setAttribute("visibility", "hidden"); continue; }
+      const rs = mine.map((x) => x[1]), qs = mine.map((x) => x[2]);
+      const r0 = Math.min(...rs), q0 = Math.min(...qs);
+      outline.setAttribute("visibility", "visible");
+      outline.setAttribute("x", q0 * cell);
+      outline.setAttribute("y", r0 * cell);
+      outline.setAttribute("width", (Math.max(...qs) - q0 + 1) * cell);
+      outline.setAttribute("height", (Math.max(...rs) - r0 + 1) * cell);
+    }
+  }
+
+  // the products of step t (or its formula), each term tied to its input and kernel cell
+  showTerms(t) {
+    const s = this.scene, step = s.steps[t];
+    const [tc, ti, tj] = step.target.cell;
+    const target = s.grids.find((g) => g.id === step.target.grid);
+    const value = target.text[tc][ti][tj];
+    this.terms.replaceChildren();
+    this.terms.dataset.step = t;
+    const head = html("div", { class: "terms-head" }, this.terms);
+    head.textContent = `${s.step_noun || "Step"} (${ti}, ${tj})` + (t === this.step ? "" : " (hovered)");
+    if (step.terms) {
+      const list = html("div", { class: "terms-list" }, this.terms);
+      const src = (this.stepCells[t][s.source] || []);
+      const weights = s.fixed && s.fixed.length ? highlightCells(s, s.fixed[0]) : [];
+      step.terms.forEach(([x, w, p], n) => {
+        const chip = html("span", { class: "term", "data-term": n }, list);
+        chip.textContent = `${factor(x)}·${factor(w)} = ${fmt(p)}`;
+        const [c, r, q] = src[n] || [];
+        const wk = weights[n];
+        chip.dataset.cells = [src[n] ? cellKey(s.source, c, r, q) : "", wk ? cellKey(s.fixed[0].grid, ...wk) : ""].join(" ");
+        if (n < step.terms.length - 1) list.appendChild(document.createTextNode(" + "));
+      });
+      const sum = html("div", { class: "terms-sum" }, this.terms);
+      sum.textContent = (s.bias ? ` + bias ${fmt(s.bias)}` : "") + ` = y[${ti}, ${tj}] = ${value}`;
+      list.addEventListener("pointerover", (e) => {
+        const chip = e.target.closest?.(".term");
+        this.setClass("pair", chip ? chip.dataset.cells.split(" ").filter(Boolean) : []);
+      });
+      list.addEventListener("pointerleave", () => this.setClass("pair", []));
+    } else if (step.formula) {
+      html("div", { class: "terms-sum" }, this.terms).textContent = step.formula;
+    } else {
+      html("div", { class: "terms-sum" }, this.terms).textContent =
+        `y[${ti}, ${tj}] = ${value} (too many products to list here: the table below has them)`;
+    }
+  }
+
+  // --- stepping ----------------------------------------------------------------------------------
+  go(t) {
+    const last = this.scene.steps.length - 1;
+    t = Math.max(0, Math.min(last, t));
+    if (t === this.step) return;
+    this.step = t;
+    this.show();
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      if (this.sent !== this.step) { this.sent = this.step; this.setStateValue("step", this.step); }
+    }, DEBOUNCE_MS);
+  }
+
+  play() {
+    if (this.scene.steps.length < 2) return;
+    this.playing = true;
+    this.tick();
+    this.showPlay();
+  }
+
+  tick() {
+    clearTimeout(this.timer);
+    if (!this.playing) return;
+    this.timer = setTimeout(() => {
+      if (!this.box.isConnected) { this.pause(); return; }
+      const last = this.scene.steps.length - 1;
+      this.go(this.step >= last ? 0 : this.step + 1);
+      this.tick();
+    }, SPEEDS[this.speed]);
+  }
+
+  pause() {
+    this.playing = false;
+    clearTimeout(this.timer);
+    this.showPlay();
+  }
+
+  showPlay() {
+    if (!this.playButton) return;
+    this.playButton.textContent = this.playing ? "❚❚ Pause" : "▶ Play";
+    this.playButton.setAttribute("aria-pressed", String(this.playing));
+    this.box.dataset.playing = String(this.playing);
+  }
+
+  setSpeed(name, send) {
+    this.speed = name;
+    for (const [n, b] of Object.entries(this.speedButtons || {})) b.setAttribute("aria-checked", String(n === name));
+    if (this.playing) this.tick();
+    if (send) this.setStateValue("speed", name);
+  }
+
+  onKey(e) {
+    if (e.target.closest?.("input, button") && (e.key === " " || e.key === "Enter")) return;
+    const moves = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };
+    if (e.key in moves) { this.pause(); this.go(this.step + moves[e.key]); }
+    else if (e.key === "Home") { this.pause(); this.go(0); }
+    else if (e.key === "End") { this.pause(); this.go(this.scene.steps.length - 1); }
+    else if (e.key === " ") { this.playing ? this.pause() : this.play(); }
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  // --- hover, click and drag ---------------------------------------------------------------------
+  cellOf(e) {
+    const node = e.target.closest?.(".cell");
+    if (!node) return null;
+    const d = node.dataset;
+    return { node, grid: d.grid, c: +d.channel, r: +d.row, q: +d.col, key: cellKey(d.grid, +d.channel, +d.row, +d.col) };
+  }
+
+  stepMaking(cell) {
+    return this.scene.steps.findIndex((st) => st.target.grid === cell.grid && st.target.cell[0] === cell.c &&
+                                              st.target.cell[1] === cell.r && st.target.cell[2] === cell.q);
+  }
+
+  onHover(e) {
+    if (this.dragging) return;
+    const cell = this.cellOf(e);
+    if (!cell) return this.clearHover();
+    this.setClass("hover", [cell.key]);
+    const made = this.stepMaking(cell);
+    if (made >= 0) {                                   // an output cell: its window and products
+      this.hoverStep = made;
+      this.setClass("peek", this.cellsOf(made));
+      this.setClass("reads", []);
+      this.showTerms(made);
+      return;
+    }
+    this.hoverStep = null;
+    this.setClass("peek", []);
+    const readers = this.readers.get(cell.key);         // an input cell: every output that reads it
+    const s = this.scene;
+    this.setClass("reads", readers ? [...readers].map((t) => {
+      const [c, r, q] = s.steps[t].target.cell;
+      return cellKey(s.steps[t].target.grid, c, r, q);
+    }) : []);
+    this.showTerms(this.step);
+  }
+
+  clearHover() {
+    this.hoverStep = null;
+    this.setClass("hover", []);
+    this.setClass("peek", []);
+    this.setClass("reads", []);
+    this.showTerms(this.step);
+  }
+
+  onClick(e) {
+    const cell = this.cellOf(e);
+    if (!cell || this.dragMoved) return;
+    const made = this.stepMaking(cell);
+    if (made >= 0) { this.pause(); this.go(made); this.box.focus({ preventScroll: true }); }
+  }
+
+  onPointerDown(e) {
+    const cell = this.cellOf(e);
+    this.dragMoved = false;
+    if (!cell || cell.grid !== this.scene.source) return;
+    e.preventDefault();
+    this.box.focus({ preventScroll: true });
+    this.pause();
+    const startCentre = this.centres[this.step];
+    const svgBox = this.svg.getBoundingClientRect();
+    const cellSize = this.cellSize;
+    this.dragging = true;
+    this.svg.setPointerCapture(e.pointerId);
+    const x0 = e.clientX, y0 = e.clientY;
+    const move = (ev) => {
+      const dr = (ev.clientY - y0) / cellSize, dc = (ev.clientX - x0) / cellSize;
+      if (Math.abs(dr) + Math.abs(dc) > 0.2) this.dragMoved = true;
+      const want = [startCentre[0] + dr, startCentre[1] + dc];
+      let best = this.step, bestD = Infinity;
+      this.centres.forEach(([r, q], t) => {
+        const d = (r - want[0]) ** 2 + (q - want[1]) ** 2;
+        if (d < bestD - 1e-9) { bestD = d; best = t; }
+      });
+      this.go(best);
+    };
+    const up = () => {
+      this.dragging = false;
+      this.svg.removeEventListener("pointermove", move);
+      this.svg.removeEventListener("pointerup", up);
+      this.svg.removeEventListener("pointercancel", up);
+      void svgBox;
+    };
+    this.svg.addEventListener("pointermove", move);
+    this.svg.addEventListener("pointerup", up);
+    this.svg.addEventListener("pointercancel", up);
+  }
+
+  destroy() {
+    this.pause();
+    clearTimeout(this.debounce);
+    this.resize.disconnect();
+    instances.delete(this.key);
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue, key } = component;
+  let stage = instances.get(key);
+  if (!stage || stage.root !== parentElement || !stage.box.isConnected) {
+    stage?.destroy();
+    parentElement.querySelector?.(".stage")?.remove();
+    stage = new Stage(key, parentElement, setStateValue);
+    instances.set(key, stage);
+  }
+  clearTimeout(stage.unmount);
+  stage.setStateValue = setStateValue;
+  stage.update(data);
+  // Streamlit calls this before every re-run with new data too: only a real unmount stops the stage.
+  return () => {
+    stage.unmount = setTimeout(() => { if (!stage.box.isConnected) stage.destroy(); }, 1000);
+  };
+}
