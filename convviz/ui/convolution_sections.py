@@ -13,12 +13,13 @@ from convviz.lessons.convolution import OPERATIONS, UPSTREAM, ConvLayer, Convolu
 from convviz.lessons.convolution import note_003_caption, step_scene, step_scenes
 from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.lessons.explain import floor_explanation, output_size_latex
+from convviz.lessons.scenes import window_scene
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, float_control, int_control, int_controls
 from convviz.ui.present import chart, presenting, settings_box
-from convviz.ui.stepping import play_interval, step_control
+from convviz.ui.stage import step_stage
 from convviz.window import window_step
 
 
@@ -86,23 +87,29 @@ def output_size(chosen: dict) -> ConvLayer | None:
     return layer
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def window_stage_scene(layer: ConvLayer) -> dict:
+    """The stage's sliding-window scene for `layer` (convviz.lessons.scenes.window_scene), once per setting."""
+    x, w = layer.arrays()
+    return window_scene(x, w, layer.bias, layer.stride, layer.padding, layer.dilation, flip=layer.flip)
+
+
 def sliding_window(layer: ConvLayer, result: ConvolutionResult) -> None:
     st.header("The sliding window, step by step")
-    st.markdown("Step with ◀ / ▶ or Play (the step goes into the link), or drag the slider under the figure to scrub "
-                "instantly: the magenta window moves over the padded input "
-                "(grey cells are padding zeros); under it the products, and on the right the sum that becomes the "
-                "magenta output cell. "
-                "Orange rows or columns are never read." + (" The kernel drawn is the **flipped** one." if layer.flip else ""))
-    y, (ph, pw) = result.y, layer.padding
+    st.markdown("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta window, "
+                "or click an output cell; the step goes into the link. Hover an **output** cell to see its window "
+                "and products; hover an **input** cell to see every output that reads it. Grey cells are padding "
+                "zeros; dashed cells inside the window are dilation's holes; orange rows or columns are never read."
+                + (" The kernel drawn is the **flipped** one." if layer.flip else ""))
+    scene, (ph, pw) = window_stage_scene(layer), layer.padding
 
-    @st.fragment(run_every=play_interval("pos"))      # decorated on every full run: the play state is re-read
+    @st.fragment
     def window_steps():
-        """The step control, figure and product table: ◀ / ▶ and autoplay rerun only this part of the page."""
-        pos = step_control("Output cell for the table below (reading order)", "pos", y.size, player=True)
-        chart(cached.window_figure(layer, pos), key="window_figure")
+        """The stage, exports and product table: a step from the browser reruns only this part of the page."""
+        pos = step_stage(scene, key="conv_stage", url_key="pos")
         export_buttons("convolution_window", lambda: step_scene(layer, pos), lambda: step_scenes(layer), result.code,
-                       steps=y.size)
-        i, j = divmod(pos, y.shape[1])
+                       steps=result.y.size)
+        i, j = divmod(pos, result.y.shape[1])
         step = window_step(result.x, result.used_kernel, i, j, bias=layer.bias, stride=layer.stride,
                            padding=layer.padding, dilation=layer.dilation)
         st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum.")

@@ -1,5 +1,5 @@
 """Every page in Chromium: it renders with no exception box, a control changes the numbers, a
-deep link reopens the view, and the figure's own slider moves the window without the server.
+deep link reopens the view, and the stage's slider moves the window without the server.
 
 Screenshots land in tests/browser/screenshots/ (one per page and view) to be looked at.
 """
@@ -15,7 +15,7 @@ from convviz.conv import cross_correlate2d
 from convviz.lessons.examples import input_values, kernel_values
 from convviz.testing.serve import wait_for_app
 from convviz.ui.layout import LESSONS
-from tests.support import click_figure_slider, set_number, watch_script_runs
+from tests.support import set_number, watch_script_runs
 
 PAGES = [("home", "")] + [(lesson.page[:-3], lesson.page[:-3]) for lesson in LESSONS if lesson.available]
 
@@ -77,27 +77,29 @@ def test_bad_link_shows_a_message_not_a_traceback(page, app_url, screenshots):
     screenshots.save(page, "convolution_bad_link.png")
 
 
-def test_figure_slider_moves_the_window_in_the_browser(page, app_url):
+def test_stage_slider_moves_the_window_in_the_browser(page, app_url):
+    """The sliding window is drawn and moved in the browser (convviz.ui.stage): the window, the output
+    cell and the status change before any script run; one fragment run follows the debounce."""
     open_page(page, f"{app_url}/convolution?sh=2&ph=1")
-    title = page.locator("[data-testid='stPlotlyChart'] .textpoint", has_text="y[").first
-    before = title.text_content()
-    assert before.startswith("y[0, 0]")
+    status = page.locator(".stage-status")
+    assert status.inner_text().startswith("Output cell (0, 0)")
     runs = watch_script_runs(page)
-    click_figure_slider(page, 0.6)
-    page.wait_for_function("t => !Array.from(document.querySelectorAll('[data-testid=stPlotlyChart] .textpoint'))"
-                           ".some(e => e.textContent === t)", arg=before)
-    after = title.text_content()
+    page.locator(".stage-slider").fill("5")                 # a range input: set and 'input' fired
+    after = status.inner_text()
+    assert page.evaluate("window.__runs") == runs == 0, "the stage moves without the server"
     x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
     y = cross_correlate2d(x, w, stride=(2, 1), padding=(1, 0))
-    i, j = map(int, re.match(r"y\[(\d+), (\d+)\]", after).groups())
-    assert after.endswith(f"= {y[i, j]:g}")
-    assert page.evaluate("window.__runs") == runs == 0, "moving the figure's slider must not rerun the script"
+    i, j = map(int, re.match(r"Output cell \((\d+), (\d+)\)", after).groups())
+    assert (i, j) == divmod(5, y.shape[1]) and f"= {y[i, j]:g} ·" in after
+    target = page.locator(".cell.target")
+    assert (target.get_attribute("data-row"), target.get_attribute("data-col")) == (str(i), str(j))
+    page.wait_for_url(re.compile(r"pos=5"))                  # 300 ms later the step reaches the server
 
 
 def test_next_button_steps_the_window_and_the_link(page, app_url):
     open_page(page, f"{app_url}/convolution")
-    page.get_by_role("button", name="▶").click()
-    page.get_by_text("Output cell (0, 1)").wait_for()
+    page.get_by_role("button", name="▶", exact=True).click()
+    page.get_by_text("Output cell (0, 1): the window's").wait_for()
     wait_for_app(page)
     assert "pos=1" in page.url
     x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)

@@ -1,5 +1,6 @@
 """AppTest for every page: default state, changed widgets, bad URL values. No exception, ever."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ CONV = "pages/convolution.py"
 
 def page(path, **query):
     return open_page(path, **query)
+
+
+def stage_data(at, key="conv_stage") -> dict:
+    """What the page sent to the stage (convviz.ui.stage): {"scene", "step", "speed"}."""
+    proto = next(e.proto for e in at.get("bidi_component") if e.key == key)
+    return json.loads(proto.json if proto.WhichOneof("data") == "json" else proto.mixed.json)
+
+
+def stage_sends(at, step, key="conv_stage"):
+    """The stage's browser side sending `step` (after a click, key, drag or autoplay tick); reruns."""
+    at.session_state[key] = {"step": step}
+    return at.run()
 
 
 def test_home_lists_every_lesson_and_the_device():
@@ -58,12 +71,17 @@ def test_changing_controls_changes_the_numbers():
     x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
     y = cross_correlate2d(x, w, 3.0, stride=(2, 1), padding=(1, 0))
     assert at.code[-1].value == repr(y.tolist())
-    at.slider(key="pos").set_value(4).run()
+    assert stage_data(at)["step"] == 0 and len(stage_data(at)["scene"]["steps"]) == y.size
+    stage_sends(at, 4)
     i, j = divmod(4, y.shape[1])
     assert f"y[{i}, {j}] = {y[i, j]:g}" in text_of(at)
-    at.button(key="pos_next").click().run()
+    assert at.query_params["pos"] == "4" and stage_data(at)["step"] == 4
+    stage_sends(at, 5)
     i, j = divmod(5, y.shape[1])
     assert f"y[{i}, {j}] = {y[i, j]:g}" in text_of(at)
+    assert at.query_params["pos"] == "5"
+    stage_sends(at, 99)                                    # a step the view does not have changes nothing
+    assert at.query_params["pos"] == "5" and not at.exception
 
 
 def test_convolution_toggle_flips_the_kernel():
@@ -79,7 +97,7 @@ def test_url_reopens_the_same_view():
     assert_clean(at)
     for key in ["c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "seed"]:
         assert at.number_input(key=key).value == int(query[key])
-    assert at.slider(key="pos").value == 3
+    assert stage_data(at)["step"] == 3 and at.query_params["pos"] == "3"
     x, w = input_values("random", 2, 7, 6, 5), kernel_values("random", 2, 2, 3, 5)
     y = cross_correlate2d(x, w, -1.5, (2, 1), (1, 0), (1, 2))
     assert at.code[-1].value == repr(y.tolist())

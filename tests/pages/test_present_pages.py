@@ -13,7 +13,7 @@ from tests.support import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [f"pages/{lesson.page}" for lesson in LESSONS if lesson.available]
-STEP_VIEWS = {"pages/convolution.py": "pos", "pages/transposed_convolution.py": "tc_step"}
+STEP_VIEWS = {"pages/transposed_convolution.py": "tc_step"}       # the server-side player (convviz.ui.stepping)
 # expanders that stay while presenting: Exercise 7.1 is a worked example a lecturer shows
 KEPT_EXPANDERS = {"pages/convolution.py": 1, "pages/transposed_convolution.py": 1}   # Exercise 7.1; note 000's kernels
 # lessons whose settings box folds into a "Settings" expander (the restoration pages keep the upload in view)
@@ -79,6 +79,24 @@ def test_step_views_keep_step_exports_and_player_while_presenting(path, key):
     assert at.slider(key=key).value == 3
     at.run()
     assert at.slider(key=key).value == 3
+
+
+def test_the_convolution_stage_keeps_step_speed_and_exports_while_presenting():
+    """The sliding window is the client-side stage (convviz.ui.stage): its step and speed come from the
+    link, the exports stay, and a step (or speed) the browser sends goes into the link."""
+    import json
+
+    at = page("pages/convolution.py", present="1", pos="2", speed="fast")
+    data = lambda: json.loads(next(e.proto.json for e in at.get("bidi_component") if e.key == "conv_stage"))
+    assert data()["step"] == 2 and data()["speed"] == "fast"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any("PNG" in label for label in labels) and any("GIF" in label for label in labels)
+    assert any(".py" in label for label in labels)
+    at.session_state["conv_stage"] = {"step": 3, "speed": "slow"}      # what the browser sends after a step
+    at.run()
+    assert at.query_params["pos"] == "3" and at.query_params["speed"] == "slow"
+    assert data()["step"] == 3 and data()["speed"] == "slow" and at.query_params["present"] == "true"
+    assert any("Output cell (1, 0)" in m.value for m in at.markdown)
 
 
 def test_receptive_field_growth_steps_through_the_layers():

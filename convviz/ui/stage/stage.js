@@ -109,6 +109,7 @@ class Stage {
     this.index();
     this.relayout(true);
     this.setSpeed(this.speed, false);
+    this.showPlay();
   }
 
   // Which steps read each cell, each step's cells and centre in the source grid (for hover and drag).
@@ -158,7 +159,10 @@ class Stage {
     let x = 0, y = 0, rowHeight = 0, maxX = 0;
     for (const p of panels) {
       const w = (p.g.cols + 0.6) * cell, h = head + (p.g.rows + 0.2) * cell;
-      if (x > 0 && x + w > this.width) { x = 0; y += rowHeight + pad * 0.5; rowHeight = 0; }
+      const whole = p.c === 0 ? p.g.channels * (w + pad) - pad : w;     // a grid's channels stay together if they fit
+      if (x > 0 && (x + w > this.width || (x + whole > this.width && whole <= this.width))) {
+        x = 0; y += rowHeight + pad * 0.5; rowHeight = 0;
+      }
       p.x = x + 0.6 * cell; p.y = y + head; x += w + pad; rowHeight = Math.max(rowHeight, h); maxX = Math.max(maxX, x - pad);
     }
     const svgW = Math.ceil(maxX + 4), svgH = Math.ceil(y + rowHeight + 4);
@@ -364,6 +368,7 @@ class Stage {
   showPlay() {
     if (!this.playButton) return;
     this.playButton.textContent = this.playing ? "❚❚ Pause" : "▶ Play";
+    this.playButton.setAttribute("aria-label", this.playing ? "Pause" : "Play");   // not "▶": that is next step
     this.playButton.setAttribute("aria-pressed", String(this.playing));
     this.box.dataset.playing = String(this.playing);
   }
