@@ -10,9 +10,10 @@ look at what the runs made since: a few milliseconds.
 `settle_heap()` is called at the end of every run of app.py. It freezes the first time, and again
 only after a run that imported many new modules (the first visit to a lesson imports torch and its
 figures; later runs import nothing), so a process freezes a handful of times in its life, each time
-after a full collection, so that no garbage is frozen with the modules. Objects of the run that was
-live at that moment stay frozen too: a bounded amount, at most once per freeze (the soak test,
-bench/soak_test.py, shows memory flat over 500 actions on every page).
+after a full collection, so that no garbage is frozen with the modules. Whatever that run still held
+(its figures, the session's state) is frozen too, and if it later becomes cyclic garbage it is never
+collected: a bounded amount, once per freeze (bench/soak_test.py checks that memory stays flat over
+hundreds of actions on every page; docs/benchmarks.md).
 
 `CONVVIZ_GC_FREEZE=0` in the server's environment turns it off (for benchmarks: bench/bench_browser.py).
 """
