@@ -28,6 +28,31 @@ class ServerURL(str):
     pid: int
 
 
+def app_command(port: int, base_url_path: str = "") -> list[str]:
+    """`streamlit run app.py` on 127.0.0.1:`port` without a browser, file watcher or usage statistics
+    (optionally under a sub-path such as "convviz")."""
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+    return command + (["--server.baseUrlPath", base_url_path] if base_url_path else [])
+
+
+def wait_healthy(health_url: str, proc: subprocess.Popen, timeout: float) -> bool:
+    """Poll `health_url` until it answers 200 (True), or `proc` exits or `timeout` s pass (False).
+    The first start imports torch and plotly: seconds on 2 cores."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(health_url, timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+
+
 @contextmanager
 def running_app(timeout: float = 90.0, log_path=None):
     """Yield the base URL (a ServerURL) of a fresh app server; stop it afterwards.
@@ -35,25 +60,13 @@ def running_app(timeout: float = 90.0, log_path=None):
     The server's output goes to log_path (default: .streamlit-test-server.log in the repository)."""
     port = free_port()
     log = open(log_path or ROOT / ".streamlit-test-server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(app_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.pid = proc.pid
     try:
-        deadline = time.monotonic() + timeout   # first start imports torch and plotly: seconds on 2 cores
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.2)
+        if not wait_healthy(f"{url}/_stcore/health", proc, timeout):
+            raise RuntimeError(f"streamlit did not start; see {log.name}")
         yield url
     finally:
         proc.terminate()
