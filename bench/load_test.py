@@ -18,6 +18,14 @@ home page has been served once), as on the morning of a lecture.
 On one machine the 20 browsers draw their pages on the server's cores. `--pin` puts the server on
 CPU 0 and this script, Playwright and Chromium on CPU 1 (with 2 cores), which is closer to a class
 whose browsers run on their own laptops: the server then has one core to itself.
+
+    python bench/load_test.py --proxy N [--levels 1,2,4,8] [--stage-seconds 25]
+
+With `--proxy N` the app runs through deploy/class_server.py (N replicas behind HAProxy) and the load
+is a ramp instead of one burst: for each level c, c sessions open lesson links back to back (closed
+loop, no think time) for `--stage-seconds`. Printed per level: actions per second and p95; the
+answer is the highest rate whose p95 stayed under 2 s. Server CPU per action is the CPU time of
+the replicas and HAProxy over all levels divided by the actions; peak memory is each replica's VmHWM.
 """
 
 from __future__ import annotations
@@ -27,10 +35,13 @@ import asyncio
 import os
 import platform
 import re
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +51,7 @@ from PIL import Image  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
 from convviz.restoration.image_input import sample_image, to_uint8  # noqa: E402
-from convviz.testing.serve import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from convviz.testing.serve import CHROMIUM, CHROMIUM_ARGS, free_port, running_app  # noqa: E402
 
 FIRST_LINK = "/convolution?preset=ex71&pos=5"       # everybody opens the lecturer's link first
 LINKS = re.findall(r"`(/[a-z_]+\?[^`\s]+)`", (ROOT / "README.md").read_text())
@@ -172,6 +183,87 @@ async def load(url: str, args, folder: Path):
     return sessions, wall, peak[0], cpu
 
 
+@contextmanager
+def class_server(replicas: int):
+    """deploy/class_server.py with `replicas` replicas on loopback: yields (url, replica pids, haproxy pid)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "class_server.py"), "--replicas", str(replicas),
+                             "--port", str(port), "--address", "127.0.0.1"], stdout=subprocess.PIPE, text=True)
+    try:
+        pids, url = {}, None
+        for line in proc.stdout:
+            if m := re.match(r"replica (\S+) pid (\d+) port", line):
+                pids[m[1]] = int(m[2])
+            elif line.startswith("http://"):
+                url = line.split()[0].rstrip("/")
+                break
+        if url is None:
+            raise RuntimeError("deploy/class_server.py did not start")
+        children = [int(c) for t in Path(f"/proc/{proc.pid}/task").iterdir() for c in (t / "children").read_text().split()]
+        yield url, pids, next(c for c in children if c not in pids.values())
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+
+
+async def ramp(url: str, args, server_pids: list[int]):
+    """Closed-loop levels: [(c, actions, seconds, p95, errors)], server CPU s, actions in all."""
+    rows, total, errors = [], 0, []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        for _ in range(len(server_pids)):               # every replica once: app.py's imports, as after a restart
+            context = await browser.new_context()
+            warm = await context.new_page()
+            await warm.goto(url)
+            await warm.wait_for_selector(DONE, timeout=180_000)
+            await context.close()
+        cpu0 = sum(cpu_seconds(pid) for pid in server_pids)
+        for level in args.levels:
+            sessions = [Session(n, await browser.new_context(viewport={"width": 1280, "height": 800}),
+                                args.action_timeout * 1000) for n in range(level)]
+            stop_at = time.perf_counter() + args.stage_seconds
+
+            async def loop(s: Session):
+                page = await s.context.new_page()
+                page.on("pageerror", lambda e: s.errors.append(f"session {s.n}: page error: {e}"))
+                i = s.n
+                while time.perf_counter() < stop_at:
+                    await s.open(page, url, LINKS[i % len(LINKS)])
+                    i += 1
+                await s.context.close()
+
+            t0 = time.perf_counter()
+            await asyncio.gather(*(loop(s) for s in sessions))
+            wall = time.perf_counter() - t0
+            times = [t for s in sessions for t in s.times["page"]]
+            errors += [e for s in sessions for e in s.errors]
+            rows.append((level, len(times), wall, p95(times) if times else float("nan"),
+                         sum(len(s.errors) for s in sessions)))
+            total += len(times)
+        cpu = sum(cpu_seconds(pid) for pid in server_pids) - cpu0
+        await browser.close()
+    return rows, cpu, total, errors
+
+
+def main_proxy(args) -> None:
+    with class_server(args.proxy) as (url, pids, haproxy):
+        rows, cpu, total, errors = asyncio.run(ramp(url, args, list(pids.values()) + [haproxy]))
+        peaks = {name: rss_kb(pid, "VmHWM") for name, pid in pids.items()}
+    print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}; "
+          f"{args.proxy} replica(s) behind HAProxy (deploy/class_server.py); browsers on the same machine\n")
+    print("| sessions at once | actions | actions/s | p95 (s) | errors |")
+    print("|---|---|---|---|---|")
+    for level, n, wall, q95, bad in rows:
+        print(f"| {level} | {n} | {n / wall:.2f} | {q95:.1f} | {bad} |")
+    held = max((n / wall for _, n, wall, q95, bad in rows if q95 < 2 and not bad), default=0.0)
+    print(f"\nheld at p95 < 2 s: {held:.2f} actions/s; server CPU per action: {cpu / max(total, 1):.2f} s "
+          f"(replicas + HAProxy, {cpu:.0f} s for {total} actions); peak memory per replica (VmHWM): "
+          + ", ".join(f"{name} {kb / 1024:.0f} MiB" for name, kb in peaks.items()))
+    for error in errors:
+        print("  -", error)
+    sys.exit(1 if errors else 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
@@ -180,7 +272,14 @@ def main() -> None:
     parser.add_argument("--action-timeout", type=float, default=300, help="seconds one action may take")
     parser.add_argument("--limit", type=float, default=900, help="seconds the whole run may take")
     parser.add_argument("--pin", action="store_true", help="server on CPU 0, browsers on CPU 1")
+    parser.add_argument("--proxy", type=int, default=0, metavar="N",
+                        help="through deploy/class_server.py with N replicas, as a ramp of --levels")
+    parser.add_argument("--levels", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2, 4, 8],
+                        help="with --proxy: sessions at once, one stage each (default 1,2,4,8)")
+    parser.add_argument("--stage-seconds", type=float, default=25, help="with --proxy: seconds per level")
     args = parser.parse_args()
+    if args.proxy:
+        return main_proxy(args)
     if args.pin:
         os.sched_setaffinity(0, {0})                  # the server, started next, inherits CPU 0
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()

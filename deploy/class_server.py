@@ -71,6 +71,7 @@ defaults
     timeout client-fin 5s
     timeout http-request 30s
     timeout queue 30s
+    timeout check 5s                       # a busy replica answers slowly; a dead one refuses at once
 
 frontend convviz
     bind {address}:{port}

@@ -5,7 +5,6 @@ reload and keeps the view in the link, SIGTERM leaves nothing behind."""
 import importlib.util
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -34,7 +33,7 @@ def test_config_is_sticky_by_cookie_with_health_checks_and_long_websocket_timeou
     assert "server r1 127.0.0.1:9001 cookie r1 check" in cfg and "server r2 127.0.0.1:9002 cookie r2 check" in cfg
     assert "option httpchk GET /convviz/_stcore/health" in cfg
     assert re.search(r"inter 500ms .*fall 2", cfg)                                        # out within ~1.5 s
-    assert "timeout tunnel 1h" in cfg and "option redispatch" in cfg
+    assert "timeout tunnel 1h" in cfg and "option redispatch" in cfg and "timeout check 5s" in cfg  # busy ≠ dead
     assert "http-response set-header X-ConvViz-Replica %[srv_name]" in cfg
     root = class_server.haproxy_config(8080, [("r1", 9001)])
     assert "option httpchk GET /_stcore/health" in root and "bind 0.0.0.0:8080" in root
