@@ -1,4 +1,4 @@
-"""Lesson: the convolution zoo of note 002 (1×1, dilated, grouped, depthwise and spatially separable,
+"""Lesson: the convolution zoo (course note 002: 1×1, dilated, grouped, depthwise and spatially separable,
 pooling, locally connected, pixel shuffle). The sections are in convviz.ui.zoo_sections; their numbers
 and figures in convviz.lessons.convolution_zoo (compute in convviz.zoo, figures in convviz.figures.convolution_zoo)."""
 
@@ -9,10 +9,9 @@ from convviz.ui.layout import lesson_header
 
 lesson_header(
     "Convolution zoo",
-    "Modern networks use a handful of variations on the plain convolution (note 002). Each one changes "
-    "**which inputs a weight touches** or **how many positions share a weight**, to buy a wider view, fewer "
-    "parameters or fewer multiply-accumulates (MACs). Every section: the idea, controls, a picture, the counts, "
-    "and a check against PyTorch.",
+    "Variations on the plain convolution: each changes **which inputs a weight touches** or **how many positions "
+    "share a weight**. Every section: a picture and its controls, then the idea, the counts and a check against "
+    "PyTorch.",
 )
 st.markdown(sections.CONTENTS)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from convviz.figures.common import FONT, grid_figure, tile_blocks
+from plotly.subplots import make_subplots
+
+from convviz.figures.common import FONT, grid_figure, grid_trace, tile_blocks
 
 GROUP_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6",
                  "#9d755d", "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d"]
@@ -18,6 +20,40 @@ HIGHLIGHT = "#d6008f"        # the magenta the convolution page uses for the act
 def channel_grid(values, title: str, height: int | None = None) -> go.Figure:
     """One channel (a 2-D array) as a small grid with its values."""
     return grid_figure(values, title=title, height=height)
+
+
+def pointwise_figure(x: np.ndarray, w: np.ndarray, y: np.ndarray) -> go.Figure:
+    """The 1×1 convolution in one picture: the C input channels and w on the top row, the C_out output
+    channels below, equal cells with their values; pixel (0, 0) outlined in every channel."""
+    c_in, c_out = x.shape[0], y.shape[0]
+    cols = max(c_in, c_out) + 1
+    titles = [f"input channel {c}" if c < c_in else "" for c in range(cols - 1)] + ["w: row o = output channel o"]
+    titles += [f"output channel {o}" if o < c_out else "" for o in range(cols - 1)] + [""]
+    fig = make_subplots(rows=2, cols=cols, subplot_titles=titles, horizontal_spacing=0.04, vertical_spacing=0.14)
+    zmax = float(max(np.abs(x).max(), np.abs(y).max(), 1e-12))
+    panels = [(1, c + 1, x[c], zmax) for c in range(c_in)] + [(2, o + 1, y[o], zmax) for o in range(c_out)]
+    panels.append((1, cols, w, float(np.abs(w).max()) or 1.0))
+    for row, col, z, top in panels:
+        trace = grid_trace(z, zmax=top)
+        trace.textfont.size = 16
+        fig.add_trace(trace, row=row, col=col)
+        n = (row - 1) * cols + col
+        fig.update_yaxes(autorange="reversed", scaleanchor=f"x{n if n > 1 else ''}", constrain="domain",
+                         showgrid=False, zeroline=False, dtick=1, row=row, col=col)
+        fig.update_xaxes(constrain="domain", showgrid=False, zeroline=False, side="top", dtick=1, row=row, col=col)
+    for row, col, _, _ in panels[:-1]:                    # pixel (0, 0): the one the sum below works out
+        fig.add_shape(type="rect", x0=-0.5, x1=0.5, y0=-0.5, y1=0.5, line=dict(color=HIGHLIGHT, width=3),
+                      row=row, col=col)
+    for c in range(cols - 1):                            # empty panels (fewer inputs than outputs): no axes
+        for row, used in ((1, c < c_in), (2, c < c_out)):
+            if not used:
+                fig.update_xaxes(visible=False, row=row, col=c + 1)
+                fig.update_yaxes(visible=False, row=row, col=c + 1)
+    fig.update_xaxes(visible=False, row=2, col=cols)
+    fig.update_yaxes(visible=False, row=2, col=cols)
+    fig.update_annotations(font=FONT)
+    fig.update_layout(font=FONT, height=560, margin=dict(l=30, r=10, t=50, b=10), plot_bgcolor="#ffffff")
+    return fig
 
 
 def connection_figure(connections: np.ndarray) -> go.Figure:
@@ -143,7 +179,7 @@ def pooling_formula_markdown(ex: dict, op: str, kernel_size: int, padding: int, 
         ladder = ", ".join(f"p = {'∞' if p == np.inf else f'{p:g}'}: {v:.4g}" for p, v in norms.items())
         return (f"The magenta box is the first window. **Lp pooling:** y = (Σ x^p)^(1/p) over the window "
                 f"(torch's `F.lp_pool2d`: a sum, not a mean), here y[0, 0] = {worked} = **{y00:.6g}**. "
-                f"p = 1 gives the window's sum, p = 2 note 002's L2 norm, and as p grows y falls towards the "
+                f"p = 1 gives the window's sum, p = 2 the L2 norm, and as p grows y falls towards the "
                 f"window's maximum ({ladder}).\n\n"
                 f"Backward, a cell gets x^(p−1)·y^(1−p) from each window it is in: larger inputs get more, between "
                 f"the sum's equal shares (p = 1: 1 to every cell) and max pooling's winner takes all. {hit} of "
@@ -152,8 +188,7 @@ def pooling_formula_markdown(ex: dict, op: str, kernel_size: int, padding: int, 
     terms = _terms(zip(w.ravel(), window.ravel()), lambda a, b: f"{a:.4f}·{b:g}")
     return (f"The magenta box is the first window{' (padding cells are 0)' if padding else ''}. **Weighted average "
             f"pooling:** y = Σ w[a, b]·x[i·s + a, j·s + b] with w[a, b] ∝ exp(−d²/(2σ²)), d the distance of cell "
-            f"(a, b) from the window's centre, and Σ w = 1 (note 002: \"based on the distance from the central "
-            f"voxel\"). Here y[0, 0] = {terms or f'Σ of the {w.size} products'} = **{y00:.6g}**. A large σ tends to "
+            f"(a, b) from the window's centre, and Σ w = 1. Here y[0, 0] = {terms or f'Σ of the {w.size} products'} = **{y00:.6g}**. A large σ tends to "
             f"average pooling, a small σ (odd k) to the central sample.\n\n"
             f"Backward, each output hands w[a, b] to cell (a, b) of its window: {hit} of {n_cells} cells get a "
             f"gradient; it adds up to {total:.4g}"

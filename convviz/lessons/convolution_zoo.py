@@ -16,9 +16,9 @@ import numpy as np
 
 from convviz import zoo
 from convviz.figures.common import grid_figure
-from convviz.figures.convolution_zoo import (channel_grid, connection_figure, cost_bars_figure, decimals_text,
-                                             outline_cells, outline_window, pooling_formula_markdown, receptive_figure,
-                                             taps_figure, tiled_kernels_figure)
+from convviz.figures.convolution_zoo import (connection_figure, cost_bars_figure, decimals_text, outline_cells,
+                                             outline_window, pointwise_figure, pooling_formula_markdown,
+                                             receptive_figure, taps_figure, tiled_kernels_figure)
 from convviz.pooling import avg_pool2d
 from convviz.torch_ref import zoo as zoo_torch
 
@@ -161,15 +161,11 @@ class LocallyConnectedSettings:
 # --- Builders, one per section -------------------------------------------------------------------
 
 def pointwise_lesson(s: PointwiseSettings) -> dict:
-    """The 1×1 example (ex: x, w, y, torch_gap), its figures, and the counts."""
+    """The 1×1 example (ex: x, w, y, torch_gap), its figure (inputs, w, outputs), and the counts."""
     ex = zoo_torch.pointwise_example(s.c_in, s.c_out, s.seed)
     return {
         "ex": ex,
-        "inputs": [outline_cells(channel_grid(ex["x"][c], f"input channel {c}", height=260), [(0, 0)])
-                   for c in range(s.c_in)],
-        "weights": grid_figure(ex["w"], title="w: row o = output channel o", height=160 + 42 * s.c_out),
-        "outputs": [outline_cells(channel_grid(ex["y"][o], f"output channel {o}", height=260), [(0, 0)])
-                    for o in range(s.c_out)],
+        "figure": pointwise_figure(ex["x"], ex["w"], ex["y"]),
         "cost": zoo.conv_cost(s.c_in, s.c_out, 1, 4),
         "scale": (zoo.conv_cost(256, 64, 1, 1)["params"], zoo.conv_cost(256, 64, 3, 3)["params"]),
     }

@@ -112,3 +112,12 @@ def made(settings_type, *controls):
     except ValueError as error:
         show_problem(error)
         return None
+
+
+def torch_check(gap: float, what: str | None = None, *, tol: float = 1e-9, container=None) -> None:
+    """A section's check against PyTorch as one quiet line: "✓ matches PyTorch (max |difference| 3.1e-16)",
+    `what` saying what was compared; "✗ differs from PyTorch" when the gap is above `tol`."""
+    verdict = ("✓ matches PyTorch exactly" if gap == 0 else "✓ matches PyTorch" if gap <= tol
+               else "✗ differs from PyTorch")
+    amount = f"max |difference| {gap:.1e}" if gap else "max |difference| 0"
+    (container or st).caption(f"{verdict} ({amount}){f': {what}' if what else ''}")

@@ -77,6 +77,41 @@ def settings_box():
                        "open **Settings** to see which.", icon=":material/warning:")
 
 
+@contextmanager
+def _folded(make_box, where: str):
+    """Run the controls inside `make_box()` (a folded expander or popover), collecting the messages about link
+    values they could not use; a notice above the box says there are some (their messages wait inside)."""
+    notice = st.empty()
+    outer = st.session_state.get(LINK_PROBLEMS)
+    st.session_state[LINK_PROBLEMS] = []
+    try:
+        with make_box():
+            yield
+    finally:                                   # st.stop() inside the box ends the collecting too
+        problems = st.session_state.pop(LINK_PROBLEMS, [])
+        if outer is not None:                  # inside another folded box: it hears of them too
+            st.session_state[LINK_PROBLEMS] = outer + problems
+    if problems:
+        notice.warning(f"{len(problems)} setting(s) in this link could not be used and show their defaults: "
+                       f"open **{where}** to see which.", icon=":material/warning:")
+
+
+def more_settings():
+    """The settings beyond a figure's compact control bar: a folded "More settings" expander under the bar;
+    while presenting (where the bar itself is folded already) a plain container, since expanders do not nest."""
+    if presenting():
+        return st.container()
+    return _folded(lambda: st.expander("More settings", icon=":material/tune:", expanded=False), "More settings")
+
+
+def section_settings():
+    """A section's control bar: in place under its figure; while presenting folded into a "Settings" popover
+    (one small button), so that a page of sections shows pictures, not rows of boxes."""
+    if not presenting():
+        return st.container()
+    return _folded(lambda: st.popover("Settings", icon=":material/tune:"), "Settings")
+
+
 def chart(fig, key: str, container=None, **kwargs):
     """st.plotly_chart, with the figure enlarged in presentation mode and a 2× PNG on the camera button."""
     config = kwargs.pop("config", {}) | CHART_CONFIG | {"toImageButtonOptions": {"format": "png", "scale": 2,

@@ -1,8 +1,11 @@
 """The sections of the convolution zoo page (pages/convolution_zoo.py), top to bottom.
 
-Each section draws its heading (with the anchor the page's links use), the idea, its controls (in the
-URL), then builds its settings object once (convviz.lessons.convolution_zoo; a ValueError is shown next
-to the controls and the rest of the page carries on) and shows what the cached builder returns.
+Each section opens on its figure: its heading (with the anchor the page's links use) and one sentence, the
+figure, its few controls (in the URL) under it and the rest in "More settings" (while presenting, all of them
+folded into a "Settings" popover); then the explanation, the counts, a "From the course notes" callout and one
+quiet line of the check against PyTorch. A section builds its settings object once
+(convviz.lessons.convolution_zoo; a ValueError is shown next to the controls and the rest of the page carries
+on) and shows what the cached builder returns.
 """
 
 from __future__ import annotations
@@ -14,13 +17,11 @@ from convviz import zoo
 from convviz.lessons.convolution_zoo import (SCHEDULES, DepthwiseSettings, DilationSettings, GroupedSettings,
                                              LocallyConnectedSettings, PointwiseSettings, PoolingSettings,
                                              SeparableSettings, dividing_groups)
-from convviz.lessons.scenes import pooling_scene
 from convviz.ui import cached_zoo as cached
 from convviz.ui.downloads import code_download
-from convviz.ui.layout import ROOT, course_note, intro, made
+from convviz.ui.layout import ROOT, course_note, intro, made, torch_check
 from convviz.ui.params import choice_control, float_control, int_control, int_controls
-from convviz.ui.present import chart, charts, presenting
-from convviz.ui.stage import step_stage
+from convviz.ui.present import chart, charts, more_settings, presenting, section_settings
 
 CONTENTS = ("[1×1](#pointwise) · [Dilated](#dilated) · [Grouped](#grouped) · [Depthwise separable](#depthwise) · "
             "[Spatially separable](#separable) · [Pooling](#pooling) · [Locally connected](#local) · "
@@ -37,28 +38,26 @@ def channels(prefix: str, most: int, c_in: int, c_out: int) -> list[tuple]:
     return [("Input channels C", f"{prefix}_cin", 1, most, c_in), ("Output channels C_out", f"{prefix}_cout", 1, most, c_out)]
 
 
-def torch_line(gap: float, what: str) -> None:
-    """The section's check against torch, in the words the other lessons use."""
-    st.markdown(f":material/check_circle: **Check against PyTorch:** {what}: max |difference| = **{gap:.1e}**.")
+def gap(value: float) -> str:
+    """A difference that should be zero, as a reader wants it: "0 (identical)" or 3.1e-16."""
+    return "0 (identical)" if value == 0 else f"{value:.1e}"
 
 
 # --- 1×1 convolution ----------------------------------------------------------------------------
 
 def pointwise() -> None:
     intro("1×1 convolution: mixing channels at each pixel", "pointwise",
-          "A 1×1 kernel sees a single pixel, so it cannot detect shapes. What it does is **mix the C input "
-          "channels into C_out new ones**, with the same small C_out×C matrix at every pixel: "
-          "y[:, i, j] = w · x[:, i, j] + b. Networks use it to shrink or grow the channel count cheaply.")
-    s = PointwiseSettings(*int_controls([*channels("pw", 4, 3, 2), ("Random seed", "pw_seed", 0, 9999, 0)], per_row=3))
+          "A 1×1 kernel **mixes the C input channels into C_out new ones**, with the same small C_out×C matrix at "
+          "every pixel.")
+    figure = st.container()
+    with section_settings():
+        s = PointwiseSettings(*int_controls([*channels("pw", 4, 3, 2), ("Random seed", "pw_seed", 0, 9999, 0)],
+                                            per_row=3))
     view = cached.pointwise(s)
     ex, cost = view["ex"], view["cost"]
-    cols = st.columns(max(s.c_in, s.c_out) + 1)
-    for c, fig in enumerate(view["inputs"]):
-        chart(fig, key=f"pw_in{c}", container=cols[c])
-    chart(view["weights"], key="pw_w", container=cols[-1])
-    cols = st.columns(max(s.c_in, s.c_out) + 1)
-    for o, fig in enumerate(view["outputs"]):
-        chart(fig, key=f"pw_out{o}", container=cols[o])
+    chart(view["figure"], key="pw_fig", container=figure)
+    st.markdown("It sees a single pixel, so it cannot detect shapes: y[:, i, j] = w · x[:, i, j] + b. Networks use "
+                "it to shrink or grow the channel count cheaply.")
     terms = lambda o: " + ".join(f"({ex['w'][o, c]:g})·({ex['x'][c, 0, 0]:g})" for c in range(s.c_in))  # noqa: E731
     st.markdown("Pixel (0, 0) (magenta boxes), one output channel per row of w:\n\n" + "\n".join(
         f"- y[{o}, 0, 0] = {terms(o)} = **{ex['y'][o, 0, 0]:g}**" for o in range(s.c_out)))
@@ -66,47 +65,52 @@ def pointwise() -> None:
     st.markdown(f"**Counts** on this 4×4 input: {count(cost['params'])} parameters (C_out·C = {s.c_out}·{s.c_in} weights "
                 f"+ {s.c_out} biases), {count(cost['macs'])} MACs (H·W·C_out·C). For scale: a 1×1 conv from 256 to 64 "
                 f"channels has {count(one_by_one)} parameters, a 3×3 conv with the same channels {count(three_by_three)}.")
-    torch_line(ex["torch_gap"], "F.conv2d with the weights as a (C_out, C, 1, 1) kernel")
+    torch_check(ex["torch_gap"], "`F.conv2d` with the weights as a (C_out, C, 1, 1) kernel")
 
 
 # --- Dilated convolution ------------------------------------------------------------------------
 
 def dilated() -> None:
     intro("Dilated (atrous) convolution: a wider view for the same weights", "dilated",
-          "Dilation d spreads the k×k taps **d cells apart**: the kernel covers d(k−1)+1 cells per side with the "
-          "same k² weights and the same cost, skipping the cells in between. Stacking layers with growing "
-          "dilations (1, 2, 4, …, as WaveNet does) makes the receptive field grow **exponentially** with depth "
-          "instead of linearly.")
-    cols = st.columns(4)
-    sizes = int_controls([("Kernel size k", "dl_k", 1, 7, 3), ("Dilation d", "dl_d", 1, 8, 2),
-                          ("Layers stacked", "dl_layers", 1, 10, 4)], columns=cols)
-    s = DilationSettings(*sizes, choice_control("Dilation per layer", "dl_schedule", SCHEDULES, "same", container=cols[3]))
+          "Dilation d spreads the k×k taps **d cells apart**: a wider view with the same weights and cost.")
+    figure = st.container()
+    with section_settings():
+        cols = st.columns(4)
+        sizes = int_controls([("Kernel size k", "dl_k", 1, 7, 3), ("Dilation d", "dl_d", 1, 8, 2),
+                              ("Layers stacked", "dl_layers", 1, 10, 4)], columns=cols)
+        s = DilationSettings(*sizes, choice_control("Dilation per layer", "dl_schedule", SCHEDULES, "same",
+                                                    container=cols[3]))
     view = cached.dilation(s)
-    charts({"dl_taps": view["taps_figure"], "dl_rf": view["rf_figure"]}, [2, 3])
+    with figure:
+        charts({"dl_taps": view["taps_figure"], "dl_rf": view["rf_figure"]}, [2, 3])
+    st.markdown("The kernel covers d(k−1)+1 cells per side with the same k² weights and the same cost, skipping the "
+                "cells in between. Stacking layers with growing dilations (1, 2, 4, …, as WaveNet does) makes the "
+                "receptive field grow **exponentially** with depth instead of linearly.")
     rf, measured = view["rf"], view["measured"]
     st.markdown(f"**Counts:** one layer has {s.k}² = {s.k * s.k} weights per channel pair whatever d is, and spans "
                 f"d(k−1)+1 = {s.d}·{s.k - 1}+1 = **{view['span']}** cells. With stride 1 each layer adds d(k−1) to the "
-                f"receptive field (r_out = r_in + d(k−1)·j, note 002, with jump j = 1): dilations "
+                f"receptive field (r_out = r_in + d(k−1)·j, with jump j = 1): dilations "
                 f"{', '.join(map(str, view['dilations']))} give **r = {rf}** after {s.layers} "
                 f"layer{'s' if s.layers > 1 else ''}, against {view['rf_plain']} without dilation."
                 + (" (The doubling schedule sets the dilations itself; d only changes the footprint on the left.)"
                    if s.schedule == "double" else ""))
-    st.markdown(f":material/check_circle: **Check against PyTorch:** autograd through the same stack of `F.conv1d` layers "
-                f"(all-ones kernels) finds **{measured}** input cells that move the middle output's gradient"
-                + (" — equal to the formula." if measured == rf else f", the formula says {rf}."))
+    course_note("The receptive-field recurrence r_out = r_in + d(k−1)·j is note 002's, with d the dilation and j "
+                "the jump (the product of the strides so far).")
+    st.caption(("✓ matches PyTorch" if measured == rf else "✗ differs from PyTorch")
+               + f": autograd through the same stack of `F.conv1d` layers (all-ones kernels) finds {measured} input "
+               "cells that move the middle output's gradient"
+               + (", equal to the formula." if measured == rf else f"; the formula says {rf}."))
 
 
 # --- Grouped convolution ------------------------------------------------------------------------
 
 def grouped() -> None:
     intro("Grouped convolution: channels in separate groups", "grouped",
-          "With `groups=g` the C input channels are cut into g groups of C/g, and each output channel is computed "
-          "from **its own group only**. The weights and the MACs drop by the factor g (the C_out biases stay). "
-          "AlexNet used g = 2 to split "
-          "the work over two GPUs, ResNeXt uses many groups, and g = C is the depthwise convolution below. "
-          "Both C and C_out must be divisible by g.")
-    c_in, c_out, groups, k = int_controls([*channels("gr", 64, 8, 8), ("Groups g", "gr_groups", 1, 64, 2),
-                                           ("Kernel size k", "gr_k", 1, 7, 3)], per_row=4)
+          "With `groups=g` each output channel is computed from **its own group of C/g input channels only**.")
+    figure = st.container()
+    with section_settings():
+        c_in, c_out, groups, k = int_controls([*channels("gr", 64, 8, 8), ("Groups g", "gr_groups", 1, 64, 2),
+                                               ("Kernel size k", "gr_k", 1, 7, 3)], per_row=4)
     s = made(GroupedSettings, c_in, c_out, groups, k)
     if s is None:
         st.markdown("Pick a number of groups that divides both channel counts, e.g. "
@@ -114,9 +118,11 @@ def grouped() -> None:
         return
     view = cached.grouped(s)
     cost, full = view["cost"], view["full"]
-    cols = st.columns([3, 2])
-    chart(view["connections"], key="gr_conn", container=cols[0])
-    cols[1].markdown(
+    chart(view["connections"], key="gr_conn", container=figure)
+    st.markdown("The C input channels are cut into g groups of C/g. The weights and the MACs drop by the factor g "
+                "(the C_out biases stay). AlexNet used g = 2 to split the work over two GPUs, ResNeXt uses many "
+                "groups, and g = C is the depthwise convolution below. Both C and C_out must be divisible by g.")
+    st.markdown(
         f"**Counts** (on a {s.size}×{s.size} input, padding {k // 2}):\n\n"
         f"| | groups = {groups} | groups = 1 |\n|---|---:|---:|\n"
         f"| weights per output channel (C/g·k²) | {c_in // groups * k ** 2} | {c_in * k ** 2} |\n"
@@ -125,43 +131,49 @@ def grouped() -> None:
         f"Each coloured block is one group: {c_out // groups} output channel(s) reading "
         f"{c_in // groups} input channel(s). Grey cells are connections the grouped layer does not have.")
     params_torch = view["params_torch"]
-    st.markdown(f":material/check_circle: **Check against PyTorch:** `nn.Conv2d({c_in}, {c_out}, {k}, "
-                f"groups={groups})` has {count(params_torch)} parameters"
-                + (" — the same." if params_torch == cost["params"] else f", not {count(cost['params'])}!")
-                + f" One conv per group (numpy) against `F.conv2d(groups={groups})` on a random 6×6 input: "
-                f"max |difference| = **{view['ex']['torch_gap']:.1e}**.")
+    if params_torch != cost["params"]:
+        st.error(f"`nn.Conv2d({c_in}, {c_out}, {k}, groups={groups})` has {count(params_torch)} parameters, "
+                 f"not {count(cost['params'])}!")
+    torch_check(view["ex"]["torch_gap"], f"`nn.Conv2d({c_in}, {c_out}, {k}, groups={groups})` has "
+                f"{count(params_torch)} parameters; one conv per group (numpy) against `F.conv2d(groups={groups})` "
+                "on a random 6×6 input")
 
 
 # --- Depthwise separable ------------------------------------------------------------------------
 
 def depthwise() -> None:
     intro("Depthwise separable convolution (MobileNet)", "depthwise",
-          "A k×k convolution does two jobs at once: filtering in space and mixing channels. A depthwise "
-          "separable block does them one after the other: a **depthwise** k×k conv filters each channel on its "
-          "own (groups = C), then a **pointwise** 1×1 conv mixes the channels. The cost falls to "
-          "1/C_out + 1/k² of the standard conv, i.e. **1/(1/C_out + 1/k²) times fewer MACs**, always below k² "
-          f"(Xception, MobileNet; note 002). For 3×3 kernels: {zoo.separable_savings(32, 3):.2f}× with 32 output "
-          f"channels, {zoo.separable_savings(64, 3):.2f}× with 64, {zoo.separable_savings(512, 3):.2f}× with 512; "
-          f"MobileNet's \"8 to 9 times\" holds from C_out = {zoo.separable_out_channels_for(8, 3)} up.")
-    s = made(DepthwiseSettings, *int_controls([*channels("ds", 1024, 32, 64), ("Kernel size k", "ds_k", 1, 11, 3),
-                                               ("Input size H = W", "ds_size", 1, 1024, 112),
-                                               ("Stride", "ds_stride", 1, 4, 1), ("Padding", "ds_padding", 0, 5, 1)],
-                                              per_row=3))
+          "A **depthwise** k×k conv filters each channel on its own, then a **pointwise** 1×1 conv mixes them: "
+          "far fewer multiply-accumulates (MACs) than one k×k conv.")
+    figure = st.container()
+    with section_settings():
+        bar = int_controls([*channels("ds", 1024, 32, 64), ("Kernel size k", "ds_k", 1, 11, 3)], per_row=3)
+        with more_settings():
+            rest = int_controls([("Input size H = W", "ds_size", 1, 1024, 112), ("Stride", "ds_stride", 1, 4, 1),
+                                 ("Padding", "ds_padding", 0, 5, 1)], per_row=3)
+    s = made(DepthwiseSettings, *bar, *rest)
     if s is None:
         return
     view = cached.depthwise(s)
     dsc, note = view["cost"], view["note"]
     std, dw, pw = dsc["standard"], dsc["depthwise"], dsc["pointwise"]
     (ho, wo) = dsc["output_size"]
-    cols = st.columns([3, 2])
-    cols[0].markdown(
+    chart(view["bars"], key="ds_bars", container=figure)
+    st.markdown(
+        "A k×k convolution does two jobs at once: filtering in space and mixing channels. A depthwise separable "
+        "block does them one after the other (groups = C for the depthwise step). The cost falls to "
+        "1/C_out + 1/k² of the standard conv, i.e. **1/(1/C_out + 1/k²) times fewer MACs**, always below k² "
+        f"(Xception, MobileNet). For 3×3 kernels: {zoo.separable_savings(32, 3):.2f}× with 32 output "
+        f"channels, {zoo.separable_savings(64, 3):.2f}× with 64, {zoo.separable_savings(512, 3):.2f}× with 512; "
+        f"MobileNet's \"8 to 9 times\" holds from C_out = {zoo.separable_out_channels_for(8, 3)} up.")
+    st.markdown(
         f"Output {ho}×{wo}×{s.c_out}.\n\n"
         f"| layer | parameters | MACs |\n|---|---:|---:|\n"
         f"| standard {s.k}×{s.k} conv, {s.c_in} → {s.c_out} | {count(std['params'])} | {count(std['macs'])} |\n"
         f"| depthwise {s.k}×{s.k}, groups = {s.c_in} | {count(dw['params'])} | {count(dw['macs'])} |\n"
         f"| pointwise 1×1, {s.c_in} → {s.c_out} | {count(pw['params'])} | {count(pw['macs'])} |\n"
         f"| **depthwise separable total** | **{count(dsc['params'])}** | **{count(dsc['macs'])}** |\n")
-    cols[0].markdown(
+    st.markdown(
         f"MACs ratio separable / standard = **{dsc['ratio']:.4f}** = 1/C_out + 1/k² = 1/{s.c_out} + 1/{s.k * s.k} "
         f"= {1 / s.c_out + 1 / s.k ** 2:.4f}, i.e. 1/(1/C_out + 1/k²) = "
         f"**{view['savings']:.2f}× fewer** MACs. "
@@ -170,16 +182,15 @@ def depthwise() -> None:
         f"Note 002's slide writes the costs as (N·M·C)·[(K·K·C)·O] and C·(N·M)·[C·(K·K·1) + (1·1·C)·O], here "
         f"{count(note['standard'])} and {count(note['separable'])}: each has one factor C = {s.c_in} too many. The MAC "
         f"counts are N·M·K²·C·O and N·M·(C·K² + C·O), as in the table (checked with PyTorch below); the ratio, "
-        f"{note['ratio']:.4f}, is the same.", container=cols[0])
-    chart(view["bars"], key="ds_bars", container=cols[1])
+        f"{note['ratio']:.4f}, is the same.")
     check_size, check_cin, check_cout = view["check_sizes"]
     torch_params = view["params_torch"]
-    st.markdown(f":material/check_circle: **Check against PyTorch:** `nn.Conv2d({s.c_in}, {s.c_in}, {s.k}, "
-                f"groups={s.c_in})` then `nn.Conv2d({s.c_in}, {s.c_out}, 1)` have {count(torch_params)} parameters"
-                + (" — the same." if torch_params == dsc["params"] else f", not {count(dsc['params'])}!")
-                + f" The numpy block against `F.conv2d(groups=C)` then a 1×1 `F.conv2d` on a random "
-                f"{check_size}×{check_size}×{check_cin} input with {check_cout} output channels: "
-                f"max |difference| = **{view['check']['torch_gap']:.1e}**.")
+    if torch_params != dsc["params"]:
+        st.error(f"PyTorch's two layers have {count(torch_params)} parameters, not {count(dsc['params'])}!")
+    torch_check(view["check"]["torch_gap"], f"`nn.Conv2d({s.c_in}, {s.c_in}, {s.k}, groups={s.c_in})` then "
+                f"`nn.Conv2d({s.c_in}, {s.c_out}, 1)` have {count(torch_params)} parameters; the numpy block against "
+                f"`F.conv2d(groups=C)` then a 1×1 `F.conv2d` on a random {check_size}×{check_size}×{check_cin} input "
+                f"with {check_cout} output channels")
     code_download(view["code"], "depthwise_separable_cost")
     if not presenting():
         with st.expander("The same counts in PyTorch (forward hooks on the meta device)"):
@@ -192,18 +203,21 @@ def depthwise() -> None:
 
 def separable() -> None:
     intro("Spatially separable convolution: a kernel as column × row", "separable",
-          "Some kernels are an outer product, w = column · rowᵀ (rank 1). Filtering with the column and then the "
-          "row gives the same result with kh + kw instead of kh·kw multiplications per pixel. The SVD finds the "
-          "best such split; what is left over, the **residual**, is zero exactly when the kernel is separable. "
-          "Sobel = [1, 2, 1]ᵀ · [1, 0, −1].")
-    cols = st.columns(2)
-    kernel = choice_control("Kernel", "ss_kernel", {k: v[0] for k, v in zoo.SEPARABLE_KERNELS.items()}, "sobel",
-                            container=cols[0])
-    s = SeparableSettings(kernel, int_control("Random seed (random kernel)", "ss_seed", 0, 9999, 0, container=cols[1],
-                                              disabled=kernel != "random"))
+          "Some kernels are an outer product, w = column · rowᵀ: filtering with the column, then the row, is cheaper.")
+    figure = st.container()
+    with section_settings():
+        cols = st.columns(2)
+        kernel = choice_control("Kernel", "ss_kernel", {k: v[0] for k, v in zoo.SEPARABLE_KERNELS.items()}, "sobel",
+                                container=cols[0])
+        s = SeparableSettings(kernel, int_control("Random seed (random kernel)", "ss_seed", 0, 9999, 0,
+                                                  container=cols[1], disabled=kernel != "random"))
     view = cached.separable(s)
     ex, res = view["ex"], view["residual"]
-    charts(dict(zip(("ss_w", "ss_col", "ss_row", "ss_res"), view["figures"])), [3, 1.3, 3, 3])
+    with figure:
+        charts(dict(zip(("ss_w", "ss_col", "ss_row", "ss_res"), view["figures"])), [3, 1.3, 3, 3])
+    st.markdown("Such a kernel has rank 1, and the split gives the same result with kh + kw instead of kh·kw "
+                "multiplications per pixel. The SVD finds the best split; what is left over, the **residual**, is "
+                "zero exactly when the kernel is separable. Sobel = [1, 2, 1]ᵀ · [1, 0, −1].")
     kh, kw = ex["w"].shape
     fmt = lambda v: "[" + ", ".join(f"{a:.3g}" for a in v) + "]"  # noqa: E731
     st.markdown(f"**Split:** column {fmt(ex['column'])}ᵀ · row {fmt(ex['row'])}. Singular values "
@@ -213,50 +227,58 @@ def separable() -> None:
                                     f"rank-1 split leaves a residual of up to {res:.3g} in a cell."))
     st.markdown(f"**Counts:** {kh}·{kw} = {kh * kw} MACs per output pixel for the kernel, {kh} + {kw} = {kh + kw} for "
                 f"column then row.")
-    torch_line(ex["kernel_gap"], "column then row (numpy) against `F.conv2d` with the kernel itself on a random 8×8 image"
-               + ("" if res == 0 else " — not 0, because the split is only an approximation"))
+    what = "column then row (numpy) against `F.conv2d` with the kernel itself on a random 8×8 image"
+    if res == 0:
+        torch_check(ex["kernel_gap"], what)
+    else:          # not a disagreement with torch: the rank-1 split is only an approximation of this kernel
+        st.caption(f"{what}: max |difference| {ex['kernel_gap']:.1e}, not 0, because the split is only an "
+                   "approximation.")
 
 
 # --- Pooling ------------------------------------------------------------------------------------
 
 def pooling() -> None:
     intro("Pooling: max, average, Lp norm and weighted average, forward and backward", "pooling",
-          "Pooling replaces each window by a summary (note 002): **max** pooling keeps the largest value, "
-          "**average** pooling the mean, **Lp** pooling the norm (Σ x^p)^(1/p) (p = 2: note 002's \"L2 Norm\"), "
-          "and a **weighted average** uses fixed weights that fall off with the distance from the window's "
-          "centre. Backward, max pooling sends each output's gradient to **the one input that won** (the others "
-          "get 0), while average pooling **shares it equally**, 1/k² to every cell of the window. Where windows "
-          "overlap, the gradients add up. Note 001 lists one more window transformation, **striding**: keep the "
-          "central sample.")
-    op = choice_control("Pooling", "pl_op", zoo.POOLINGS, "max", horizontal=True,
-                        help="Note 001's three window transformations (max, average, the central sample) and "
-                             "note 002's L2-norm (Lp) and weighted-average pooling.")
-    cols = st.columns(4) + st.columns(3)    # two rows: a message under a control has room to read
-    k = int_control("Window k", "pl_k", 1, 5, 2, container=cols[0])
-    stride = int_control("Stride s", "pl_s", 1, 5, 2, container=cols[1])
-    padding = int_control("Padding p", "pl_p", 0, 2, 0, container=cols[2], disabled=op == "lp",
-                          help="Lp pooling takes none (torch's F.lp_pool2d has no padding).")
-    size = int_control("Input size", "pl_size", 1, 12, 6, container=cols[3])
-    seed = int_control("Random seed", "pl_seed", 0, 9999, 0, container=cols[4])
-    p_norm = float_control("Power p of Lp pooling", "pl_norm", 1.0, 16.0, 2.0, step=0.5, container=cols[5],
-                           disabled=op != "lp")
-    sigma = float_control("Weighted average: Gaussian σ (cells)", "pl_sigma", 0.1, 10.0, 1.0, step=0.1,
-                          container=cols[6], disabled=op != "wavg")
-    if op == "lp" and padding:
-        st.caption(f"Lp pooling has no padding (torch's `F.lp_pool2d` takes none), so padding {padding} is not used.")
+          "Pooling replaces each window by a summary: **max** keeps the largest value, **average** the mean.")
+    figure = st.container()
+    with section_settings():
+        op = choice_control("Pooling", "pl_op", zoo.POOLINGS, "max", horizontal=True,
+                            help="Note 001's three window transformations (max, average, the central sample) and "
+                                 "note 002's L2-norm (Lp) and weighted-average pooling.")
+        cols = st.columns(3)
+        k = int_control("Window k", "pl_k", 1, 5, 2, container=cols[0])
+        stride = int_control("Stride s", "pl_s", 1, 5, 2, container=cols[1])
+        padding = int_control("Padding p", "pl_p", 0, 2, 0, container=cols[2], disabled=op == "lp",
+                              help="Lp pooling takes none (torch's F.lp_pool2d has no padding).")
+        with more_settings():
+            cols = st.columns(2) + st.columns(2)    # two rows: a message under a control has room to read
+            size = int_control("Input size", "pl_size", 1, 12, 6, container=cols[0])
+            seed = int_control("Random seed", "pl_seed", 0, 9999, 0, container=cols[1])
+            p_norm = float_control("Power p of Lp pooling", "pl_norm", 1.0, 16.0, 2.0, step=0.5, container=cols[2],
+                                   disabled=op != "lp")
+            sigma = float_control("Weighted average: Gaussian σ (cells)", "pl_sigma", 0.1, 10.0, 1.0, step=0.1,
+                                  container=cols[3], disabled=op != "wavg")
+        if op == "lp" and padding:
+            st.caption(f"Lp pooling has no padding (torch's `F.lp_pool2d` takes none), so padding {padding} is not used.")
     s = made(PoolingSettings.from_controls, op, k, stride, padding, size, seed, p_norm, sigma)
     if s is None:
         return
     view = cached.pooling(s)
     ex, hit, n_out, w_fig = view["ex"], view["hit"], view["n_out"], view["weights_figure"]
-    charts({"pl_x": view["x_figure"], "pl_y": view["y_figure"], "pl_g": view["grad_figure"]}
-           | ({"pl_w": w_fig} if w_fig else {}), [size, max(ex["y"].shape[0], 3), size] + ([k + 1] if w_fig else []))
+    with figure:
+        charts({"pl_x": view["x_figure"], "pl_y": view["y_figure"], "pl_g": view["grad_figure"]}
+               | ({"pl_w": w_fig} if w_fig else {}), [size, max(ex["y"].shape[0], 3), size] + ([k + 1] if w_fig else []))
+    st.markdown("**Lp** pooling takes the norm (Σ x^p)^(1/p), and a **weighted average** uses fixed weights that "
+                "fall off with the distance from the window's centre; **striding** keeps the central sample. "
+                "Backward, max pooling sends each output's gradient to **the one input that won** (the others get 0), "
+                "while average pooling **shares it equally**, 1/k² to every cell of the window. Where windows "
+                "overlap, the gradients add up.")
     if op == "max":
         st.markdown(f"The magenta boxes are the winners. With dL/dy = 1 at all {n_out} outputs, only **{hit} of "
                     f"{ex['x'].size}** input cells get a gradient; a cell that wins in several overlapping windows "
                     f"gets their sum. The gradient adds up to {ex['grad'].sum():g}, one per output.")
     elif op == "stride":
-        st.markdown(f"**Striding** (note 001) keeps each window's central sample and drops the rest: a stride-{stride} "
+        st.markdown(f"**Striding** keeps each window's central sample and drops the rest: a stride-{stride} "
                     f"convolution whose {k}×{k} kernel is a single 1 at the centre. The magenta boxes are the "
                     f"sampled cells; only they get a gradient (**{hit} of {ex['x'].size}** cells), one per output "
                     + ("that samples inside the image." if padding else "."))
@@ -268,25 +290,14 @@ def pooling() -> None:
                        ex['grad'].sum() < n_out - 1e-9 else ", one per output."))
     else:
         st.markdown(view["formula"])
+    course_note("Note 001 lists three window transformations: max, average and striding (keep the central "
+                "sample). Note 002 adds \"L2 Norm\" pooling (Lp with p = 2) and a weighted average \"based on the "
+                "distance from the central voxel\" (here a Gaussian of width σ).")
     reference = {"max": "`F.max_pool2d`", "avg": "`F.avg_pool2d`", "stride": "`F.conv2d` with the one-hot kernel",
                  "lp": f"`F.lp_pool2d(x, {p_norm:g}, {k}, {stride})`",
                  "wavg": f"`F.conv2d` with w as a depthwise kernel (groups = C, stride {stride}, padding {padding})"}[op]
-    torch_line(ex["forward_gap"], f"the pooled y against {reference}")
-    torch_line(ex["torch_gap"], f"the gradient against autograd through {reference}")
-    pooling_window(s, ex)
-
-
-def pooling_window(s: PoolingSettings, ex: dict) -> None:
-    """The pooling window step by step in the stage (convviz.ui.stage); the step is in the link as pl_step."""
-    st.markdown("**Step by step**: ◀ / ▶, the arrow keys or Play move the window (drag it, or click an output "
-                "cell); hover an output cell for its window, an input cell for every output that reads it.")
-    scene = pooling_scene(ex["x"], s.op, s.k, s.stride, 0 if s.op == "lp" else s.padding, s.p_norm, ex["weights"])
-
-    @st.fragment
-    def steps():                                  # a step from the browser reruns only this
-        step_stage(scene, key="pl_stage", url_key="pl_step")
-
-    steps()
+    torch_check(max(ex["forward_gap"], ex["torch_gap"]),
+                f"the pooled y and its gradient (autograd) against {reference}")
 
 
 # --- Locally connected --------------------------------------------------------------------------
@@ -294,20 +305,26 @@ def pooling_window(s: PoolingSettings, ex: dict) -> None:
 def locally_connected() -> None:
     intro("Locally connected layer: convolution without weight sharing", "local",
           "A locally connected (\"unshared\") layer keeps convolution's small windows but gives **every output "
-          "position its own kernel**. It costs the same MACs as the convolution but has H'·W' times as many "
-          "weights, and it is no longer translation equivariant. A fully connected layer drops locality too: "
-          "every output reads every input (note 002, \"Locally connected, CNN and fully connected\").")
-    sizes = [("Kernel size k", "lc_k", 1, 7, 3), ("Input size H = W", "lc_size", 1, 24, 6),
-             ("Random seed", "lc_seed", 0, 9999, 0)]
-    s = made(LocallyConnectedSettings, *int_controls([*channels("lc", 8, 1, 1), *sizes], per_row=3))
+          "position its own kernel**.")
+    figure = st.container()
+    with section_settings():
+        k, size = int_controls([("Kernel size k", "lc_k", 1, 7, 3), ("Input size H = W", "lc_size", 1, 24, 6)],
+                               per_row=3)
+        with more_settings():
+            c_in, c_out, seed = int_controls([*channels("lc", 8, 1, 1), ("Random seed", "lc_seed", 0, 9999, 0)],
+                                             per_row=3)
+    s = made(LocallyConnectedSettings, c_in, c_out, k, size, seed)
     if s is None:
         return
     view = cached.locally_connected(s)
     ex, lc_cost, conv, fc = view["ex"], view["cost"], view["conv"], view["fc"]
     ho, wo = lc_cost["output_size"]
-    charts({"lc_tiles": view["lc_figure"], "conv_tiles": view["conv_figure"]})
-    st.markdown("Kernels from input channel 0 to output channel 0, one tile per output position "
-                "(red positive, blue negative weights).")
+    with figure:
+        charts({"lc_tiles": view["lc_figure"], "conv_tiles": view["conv_figure"]})
+        st.caption("Kernels from input channel 0 to output channel 0, one tile per output position "
+                   "(red positive, blue negative weights).")
+    st.markdown("It costs the same MACs as the convolution but has H'·W' times as many weights, and it is no longer "
+                "translation equivariant. A fully connected layer drops locality too: every output reads every input.")
     st.markdown(
         f"**Counts** for a {s.size}×{s.size}×{s.c_in} input and a {ho}×{wo}×{s.c_out} output:\n\n"
         f"| layer | parameters | MACs |\n|---|---:|---:|\n"
@@ -315,19 +332,22 @@ def locally_connected() -> None:
         f"| locally connected (H'·W' = {ho * wo} kernels, a bias per output value) | {count(lc_cost['params'])} | "
         f"{count(lc_cost['macs'])} |\n"
         f"| fully connected (every input to every output) | {count(fc['params'])} | {count(fc['macs'])} |\n")
-    torch_line(ex["torch_gap"], "the layer (numpy) against an `F.unfold` + per-position matrix product reference")
     photo_fc, photo_conv = view["photo_fc"], view["photo_conv"]
-    st.markdown(f"Why images need convolutions (note 004's footnote): a dense layer from a 3×1024×1024 photo to just "
+    st.markdown(f"Why images need convolutions: a dense layer from a 3×1024×1024 photo to just "
                 f"1,000 outputs has **{count(photo_fc['params'])}** parameters, {photo_fc['params'] * 4 / 1e9:.1f} GB of "
-                f"float32 before training starts (the note rounds to 3 billion and 12 GB). A 3×3 convolution from 3 to 64 "
+                f"float32 before training starts. A 3×3 convolution from 3 to 64 "
                 f"channels on the same photo has {count(photo_conv['params'])}.")
     st.markdown(f"Weight sharing is the only difference: with the convolution's kernel copied to every position, "
-                f"the locally connected layer equals `cross_correlate2d` to **{ex['shared_gap']:.1e}**.")
+                f"the locally connected layer equals `cross_correlate2d` (max |difference| {gap(ex['shared_gap'])}).")
     if ex["conv_shift_gap"] is not None:
-        st.markdown(f"**Shift equivariance** (note 002: f(g(x)) = g(f(x)) for a shift g): move the input one column to "
+        st.markdown(f"**Shift equivariance** (f(g(x)) = g(f(x)) for a shift g): move the input one column to "
                     f"the right. The convolution's output moves one column too: max |conv(shifted x) − shifted conv(x)| "
-                    f"= **{ex['conv_shift_gap']:.1e}** over the columns both cover. The locally connected layer's "
+                    f"is {gap(ex['conv_shift_gap'])} over the columns both cover. The locally connected layer's "
                     f"does not: **{ex['lc_shift_gap']:.3g}**, because the shifted pattern meets different kernels.")
+    course_note("Note 002 compares locally connected, CNN and fully connected layers and defines shift "
+                "equivariance as f(g(x)) = g(f(x)). Note 004's footnote counts the dense layer on a photo and rounds "
+                "to 3 billion parameters and 12 GB.")
+    torch_check(ex["torch_gap"], "the layer (numpy) against an `F.unfold` + per-position matrix product reference")
 
 
 # --- Pixel shuffle ------------------------------------------------------------------------------
