@@ -188,8 +188,8 @@ def pooling_formula_markdown(ex: dict, op: str, kernel_size: int, padding: int, 
     terms = _terms(zip(w.ravel(), window.ravel()), lambda a, b: f"{a:.4f}·{b:g}")
     return (f"The magenta box is the first window{' (padding cells are 0)' if padding else ''}. **Weighted average "
             f"pooling:** y = Σ w[a, b]·x[i·s + a, j·s + b] with w[a, b] ∝ exp(−d²/(2σ²)), d the distance of cell "
-            f"(a, b) from the window's centre, and Σ w = 1. Here y[0, 0] = {terms or f'Σ of the {w.size} products'} = **{y00:.6g}**. A large σ tends to "
-            f"average pooling, a small σ (odd k) to the central sample.\n\n"
+            f"(a, b) from the window's centre, and Σ w = 1. Here y[0, 0] = {terms or f'Σ of the {w.size} products'} "
+            f"= **{y00:.6g}**. A large σ tends to average pooling, a small σ (odd k) to the central sample.\n\n"
             f"Backward, each output hands w[a, b] to cell (a, b) of its window: {hit} of {n_cells} cells get a "
             f"gradient; it adds up to {total:.4g}"
             + (f", less than {n_out} because the shares of the padding cells are dropped." if total < n_out - 1e-9
