@@ -191,6 +191,9 @@ def step_cells(scene: dict, t: int, grid_id: str) -> list[tuple[int, int, int]]:
         if "pattern" in h:
             dr, dc = h["at"]
             cells += [(c, r + dr, q + dc) for c, r, q in scene["patterns"][h["pattern"]]]
+        elif "box" in h:                                   # README, optional keys: a rectangle, corners included
+            c, r0, q0, r1, q1 = h["box"]
+            cells += [(c, r, q) for r in range(r0, r1 + 1) for q in range(q0, q1 + 1)]
         else:
             cells += [tuple(cell) for cell in h["cells"]]
     if step["target"]["grid"] == grid_id:

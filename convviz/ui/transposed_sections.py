@@ -14,12 +14,16 @@ from convviz.lessons.transposed_convolution import LayerError, TransposedLayer, 
 from convviz.transposed import note_003_latex, transposed_size_latex
 from convviz.ui import cached_transposed as cached
 from convviz.ui.cached_convolution import small_grid
+from convviz.ui.caching import cached as _cached
 from convviz.ui.convolution_sections import example_controls
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
 from convviz.ui.present import chart, charts, presenting, settings_box
-from convviz.ui.stepping import play_interval, step_control
+from convviz.ui.stage import step_stage
+
+
+scatter_stage_scene = _cached(lesson.scatter_scene, 64)      # the stage's scene, once per layer
 
 
 def grid(values, title: str, key: str, container=None) -> None:
@@ -98,17 +102,18 @@ def why_output_padding(chosen: dict) -> None:
 
 def scatter_view(layer: TransposedLayer, result: TransposedResult) -> None:
     st.header("The scatter view, step by step")
-    st.markdown("Step with ◀ / ▶ or Play (the step goes into the link), or drag the slider under the figure to scrub "
-                "instantly: the magenta input cell multiplies the kernel, the "
-                "product is **added** where the magenta box is, and the running sum grows. Grey bands are the "
-                "rows/columns the padding crops; the dotted box is the output that is kept.")
+    st.markdown("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta input cell, or "
+                "click one; the step goes into the link. The magenta input cell multiplies the kernel and the product "
+                "is **added** into the magenta box of the running sum; beside it, how many stamps each output cell "
+                "has received so far. Hover an output cell to see every input that stamps onto it. Grey cells are "
+                "the rows/columns the padding crops; the rest is the output that is kept.")
     x, y, h, w, k, s, p, d = result.x, result.y, layer.h, layer.w, layer.k, layer.s, layer.p, layer.d
+    scene = scatter_stage_scene(layer)
 
-    @st.fragment(run_every=play_interval("tc_step"))   # decorated on every full run: the play state is re-read
+    @st.fragment                                    # a step from the browser reruns only this part of the page
     def scatter_steps():
-        """Step control, scatter figure and its sentence: ◀ / ▶ and autoplay rerun only this part."""
-        step = step_control("Input cell shown first (reading order)", "tc_step", h * w, player=True)
-        chart(cached.cached_scatter_figure(layer, step), key="scatter_figure")
+        """The stage, its sentence and the exports of the step it shows."""
+        step = step_stage(scene, key="tc_stage", url_key="tc_step")
         i, j = divmod(step, w)
         st.markdown(f"**Input cell ({i}, {j})** = {x[i, j]:g}: it adds {x[i, j]:g} × kernel to output rows "
                     f"{i * s - p}…{i * s + d * (k - 1) - p}, columns {j * s - p}…{j * s + d * (k - 1) - p} "

@@ -3,6 +3,7 @@ stride changes the printed numbers and the link, a bad link shows messages, and 
 figure's own slider moves without a script run. Screenshots go to tests/browser/screenshots/."""
 
 import ast
+import re
 
 import numpy as np
 from playwright.sync_api import expect
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 from convviz.lessons.examples import input_values, kernel_values
 from convviz.testing.serve import wait_for_app
 from convviz.transposed import conv_transpose2d
-from tests.support import click_figure_slider, watch_script_runs
+from tests.support import watch_script_runs
 
 X, W = input_values("random", 1, 3, 3, 0)[0], kernel_values("random", 1, 3, 3, 0)[0]
 CODE_OUTPUT = "[data-testid='stCode'] code"
@@ -70,17 +71,15 @@ def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
     screenshots.save(page, "transposed_convolution_bad_link.png")
 
 
-def test_note_000_preset_and_the_scatter_slider_runs_in_the_browser(page, app_url, screenshots):
+def test_note_000_preset_and_the_scatter_stage_steps_in_the_browser(page, app_url, screenshots):
     open_page(page, f"{app_url}/transposed_convolution?tc_preset=note000")
     np.testing.assert_allclose(printed_transposed_output(page), [[0, 0, 0, 1], [0, 0, 2, 3], [0, 2, 0, 3], [4, 6, 6, 9]])
-    label = page.locator("[data-testid='stPlotlyChart'] .slider-container text.slider-label",
-                         has_text="scattering input cell").first
-    before = label.text_content()
-    assert "(0, 0)" in before
+    status = page.locator(".stage-status")
+    expect(status).to_contain_text("Input cell (0, 0)")
     runs = watch_script_runs(page)
-    click_figure_slider(page, 0.95)
-    page.wait_for_function("t => !Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] text.slider-label\"))"
-                           ".some(e => e.textContent === t)", arg=before)
-    expect(label).to_contain_text("(1, 1)")
-    assert page.evaluate("window.__runs") == runs == 0, "moving the figure's slider must not rerun the script"
+    page.locator(".stage").focus()
+    page.keyboard.press("End")                             # the stage steps in the browser, no run first
+    expect(status).to_contain_text("Input cell (1, 1)")
+    assert page.evaluate("window.__runs") == runs == 0, "the step must show before any script run"
+    page.wait_for_url(re.compile(r"tc_step=3"))            # then the link follows (debounced)
     screenshots.save(page, "transposed_convolution_note000.png")

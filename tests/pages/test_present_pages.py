@@ -13,7 +13,7 @@ from tests.support import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [f"pages/{lesson.page}" for lesson in LESSONS if lesson.available]
-STEP_VIEWS = {"pages/transposed_convolution.py": "tc_step"}       # the server-side player (convviz.ui.stepping)
+STAGE_VIEWS = {"pages/transposed_convolution.py": ("tc_step", "tc_stage")}   # client-side stages (convviz.ui.stage)
 # expanders that stay while presenting: Exercise 7.1 is a worked example a lecturer shows
 KEPT_EXPANDERS = {"pages/convolution.py": 1, "pages/transposed_convolution.py": 1}   # Exercise 7.1; note 000's kernels
 # lessons whose settings box folds into a "Settings" expander (the restoration pages keep the upload in view)
@@ -63,22 +63,23 @@ def test_a_bad_present_value_says_so_and_stays_off():
     assert any("present='maybe'" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("path, key", STEP_VIEWS.items())
-def test_step_views_keep_step_exports_and_player_while_presenting(path, key):
-    at = page(path, present="1", **{key: "2"})
-    assert at.slider(key=key).value == 2
+@pytest.mark.parametrize("path, keys", STAGE_VIEWS.items())
+def test_stage_views_keep_step_speed_and_exports_while_presenting(path, keys):
+    """The transposed scatter is a client-side stage: step and speed from the link, the exports stay, and a
+    step (or speed) the browser sends goes into the link."""
+    import json
+
+    key, stage_key = keys
+    at = page(path, present="1", speed="fast", **{key: "2"})
+    data = lambda: json.loads(next(e.proto.json for e in at.get("bidi_component") if e.key == stage_key))
+    assert data()["step"] == 2 and data()["speed"] == "fast"
     labels = [b.proto.label for b in at.get("download_button")]
     assert any("PNG" in label for label in labels) and any("GIF" in label for label in labels)
     assert any(".py" in label for label in labels)
-    at.button(key=f"{key}_play").click().run()           # Play: a full run, then one step per run
-    assert at.slider(key=key).value == 3
+    at.session_state[stage_key] = {"step": 3, "speed": "slow"}
     at.run()
-    assert at.slider(key=key).value == 4
-    assert at.query_params[key] == "4"
-    at.button(key=f"{key}_prev").click().run()           # a hand on the controls pauses
-    assert at.slider(key=key).value == 3
-    at.run()
-    assert at.slider(key=key).value == 3
+    assert at.query_params[key] == "3" and at.query_params["speed"] == "slow"
+    assert data()["step"] == 3 and data()["speed"] == "slow" and at.query_params["present"] == "true"
 
 
 def test_the_convolution_stage_keeps_step_speed_and_exports_while_presenting():

@@ -29,7 +29,18 @@ function highlightCells(scene, h) {
     const [dr, dc] = h.at;
     return scene.patterns[h.pattern].map(([c, r, q]) => [c, r + dr, q + dc]);
   }
+  if (h.box) return boxCells(scene, h);
   return h.cells;
+}
+
+// Optional `box` highlight [c, r0, q0, r1, q1] (corners included): its cells; on a photo grid (`image`),
+// which has no cells, only the two corners (they place the outline).
+function boxCells(scene, h) {
+  const [c, r0, q0, r1, q1] = h.box;
+  if (scene.grids.find((g) => g.id === h.grid)?.image) return [[c, r0, q0], [c, r1, q1]];
+  const out = [];
+  for (let r = r0; r <= r1; r++) for (let q = q0; q <= q1; q++) out.push([c, r, q]);
+  return out;
 }
 
 class Stage {
@@ -60,6 +71,7 @@ class Stage {
     const first = !this.scene;
     if (first || this.scene.id !== scene.id) {
       this.scene = scene;
+      this.setDefaults = null;
       this.step = wanted;
       this.build();
     } else if (wanted !== this.received && wanted !== this.sent) {
@@ -155,10 +167,11 @@ class Stage {
     const totalCols = panels.reduce((a, p) => a + p.g.cols + 1, 0);
     let cell = Math.floor(Math.min(MAX_CELL, Math.max(MIN_CELL, (this.width - 8) / (totalCols + 0.5))));
     // flow the panels into rows no wider than the stage (a panel wider than it scrolls)
+    for (const p of panels) p.cell = p.g.image ? this.imageCell(p.g) : cell;   // a photo fits the stage
     const pad = 0.9 * cell, head = 1.25 * cell;
     let x = 0, y = 0, rowHeight = 0, maxX = 0;
     for (const p of panels) {
-      const w = (p.g.cols + 0.6) * cell, h = head + (p.g.rows + 0.2) * cell;
+      const w = (p.g.cols + 0.6) * p.cell, h = head + (p.g.rows + 0.2) * p.cell;
       const whole = p.c === 0 ? p.g.channels * (w + pad) - pad : w;     // a grid's channels stay together if they fit
       if (x > 0 && (x + w > this.width || (x + whole > this.width && whole <= this.width))) {
         x = 0; y += rowHeight + pad * 0.5; rowHeight = 0;
@@ -180,6 +193,7 @@ class Stage {
       p.node = panel;
       const title = el("text", { class: "panel-title", x: 0, y: -0.55 * cell, "font-size": font }, panel);
       title.textContent = [g.label, g.channel_labels[c]].filter(Boolean).join(" · ");
+      if (g.image) { this.drawImage(panel, g, c, p.cell); continue; }
       const [r0, q0] = g.origin, inner = g.inner;
       const unreadR = new Set(g.unread_rows), unreadQ = new Set(g.unread_cols);
       for (let r = 0; r < g.rows; r++) {
@@ -248,6 +262,7 @@ class Stage {
     this.setClass("winner", this.cellsOf(t, { marks: true }));
     this.setClass("target", [cellKey(step.target.grid, tc, ti, tj)]);
     this.setClass("hole", this.holes(t));
+    this.applySets(t);
     this.placeOutlines(t);
     this.slider.value = String(t);
     this.prevButton.disabled = t === 0;
@@ -255,7 +270,8 @@ class Stage {
     this.playButton.disabled = s.steps.length < 2;
     const target = s.grids.find((g) => g.id === step.target.grid);
     const label = `${s.step_noun || "Step"} (${ti}, ${tj})`;
-    this.status.textContent = `${label} = ${target.text[tc][ti][tj]} · step ${t + 1} of ${s.steps.length}`;
+    this.status.textContent = step.status ? `${step.status} · step ${t + 1} of ${s.steps.length}`
+      : `${label} = ${target.text[tc][ti][tj]} · step ${t + 1} of ${s.steps.length}`;
     this.box.dataset.step = t;
     if (this.hoverStep === null) this.showTerms(t);
   }
@@ -263,6 +279,7 @@ class Stage {
   // cells inside the window's bounding box that it does not read: dilation's holes
   holes(t) {
     const s = this.scene, own = (this.stepCells[t][s.source] || []);
+    if (s.grids.find((g) => g.id === s.source)?.image) return [];
     const taps = new Set(own.map(([c, r, q]) => cellKey(s.source, c, r, q)));
     const out = [];
     const channels = new Set(own.map(([c]) => c));
@@ -284,10 +301,11 @@ class Stage {
       const rs = mine.map((x) => x[1]), qs = mine.map((x) => x[2]);
       const r0 = Math.min(...rs), q0 = Math.min(...qs);
       outline.setAttribute("visibility", "visible");
-      outline.setAttribute("x", q0 * cell);
-      outline.setAttribute("y", r0 * cell);
-      outline.setAttribute("width", (Math.max(...qs) - q0 + 1) * cell);
-      outline.setAttribute("height", (Math.max(...rs) - r0 + 1) * cell);
+      const size = +outline.dataset.cell || cell;               // a photo's own cell size
+      outline.setAttribute("x", q0 * size);
+      outline.setAttribute("y", r0 * size);
+      outline.setAttribute("width", (Math.max(...qs) - q0 + 1) * size);
+      outline.setAttribute("height", (Math.max(...rs) - r0 + 1) * size);
     }
   }
 
@@ -410,6 +428,7 @@ class Stage {
     const cell = this.cellOf(e);
     if (!cell) return this.clearHover();
     this.setClass("hover", [cell.key]);
+    if (this.hoverGroups(cell)) return;
     const made = this.stepMaking(cell);
     if (made >= 0) {                                   // an output cell: its window and products
       this.hoverStep = made;
@@ -440,6 +459,8 @@ class Stage {
   onClick(e) {
     const cell = this.cellOf(e);
     if (!cell || this.dragMoved) return;
+    const rowStep = this.scene.hovers?.[cell.grid]?.row_steps;
+    if (rowStep && cell.r < this.scene.steps.length) { this.pause(); this.go(cell.r); this.box.focus({ preventScroll: true }); return; }
     const made = this.stepMaking(cell);
     if (made >= 0) { this.pause(); this.go(made); this.box.focus({ preventScroll: true }); }
   }
@@ -478,6 +499,75 @@ class Stage {
     this.svg.addEventListener("pointermove", move);
     this.svg.addEventListener("pointerup", up);
     this.svg.addEventListener("pointercancel", up);
+  }
+
+  // --- additions for the scatter, receptive-field and matrix views (README: optional keys) ------
+  // A photo grid: one <image> (the scene's PNG data URI) under an outline; no cell elements.
+  imageCell(g) {
+    const most = Math.min(MAX_CELL, (this.width - 8) / (g.cols + 0.6), 420 / (g.rows + 0.2));
+    return Math.max(0.5, most);
+  }
+
+  drawImage(panel, g, c, size) {
+    const img = el("image", { href: g.image, x: 0, y: 0, width: g.cols * size, height: g.rows * size,
+                              preserveAspectRatio: "none", class: "photo", "data-grid": g.id, role: "img",
+                              "aria-label": `${g.label}: a ${g.rows}×${g.cols} picture` }, panel);
+    img.style.imageRendering = "pixelated";
+    const { row, col, rows, cols } = g.inner;
+    el("rect", { class: "photo-border", x: col * size, y: row * size, width: cols * size, height: rows * size }, panel);
+    if (g.id === this.scene.source) {
+      const outline = el("rect", { class: "window-outline", rx: 2 }, panel);
+      outline.dataset.channel = c;
+      outline.dataset.cell = size;
+      this.outlines.push(outline);
+    }
+  }
+
+  // Step `set`s: the text of some cells after that step, kept by later steps (a running sum, counts).
+  applySets(t) {
+    const s = this.scene;
+    if (!this.setDefaults) {
+      this.setDefaults = new Map();
+      for (const step of s.steps) for (const set of step.set || []) for (const [c, r, q] of set.cells) {
+        const g = s.grids.find((x) => x.id === set.grid);
+        this.setDefaults.set(cellKey(set.grid, c, r, q), g.text[c][r][q]);
+      }
+    }
+    if (!this.setDefaults.size) return;
+    const shown = new Map(this.setDefaults), touched = new Set();
+    for (let u = 0; u <= t; u++) for (const set of s.steps[u].set || []) {
+      set.cells.forEach(([c, r, q], n) => { const k = cellKey(set.grid, c, r, q); shown.set(k, set.text[n]); touched.add(k); });
+    }
+    for (const [k, text] of shown) {
+      const node = this.cells.get(k);
+      if (!node) continue;
+      const label = node.querySelector("text");
+      if (label.textContent !== text) {
+        label.textContent = text;
+        const font = +label.getAttribute("font-size"), cell = this.cellSize;
+        if (text.length * font * 0.62 > cell - 4) {
+          label.setAttribute("textLength", cell - 6);
+          label.setAttribute("lengthAdjust", "spacingAndGlyphs");
+        } else {
+          label.removeAttribute("textLength");
+        }
+        const aria = node.getAttribute("aria-label");
+        node.setAttribute("aria-label", `${aria.slice(0, aria.lastIndexOf(": "))}: ${text === "" ? "empty" : text}`);
+      }
+      if (touched.has(k)) node.dataset.set = "1"; else delete node.dataset.set;
+    }
+  }
+
+  // `hovers`: hovering a cell of such a grid marks its row's cells (peek) and its column's (reads).
+  hoverGroups(cell) {
+    const hv = this.scene.hovers?.[cell.grid];
+    if (!hv) return false;
+    const keys = (list) => (list || []).flatMap((h) => highlightCells(this.scene, h).map(([c, r, q]) => cellKey(h.grid, c, r, q)));
+    this.hoverStep = null;
+    this.setClass("peek", keys(hv.rows?.[cell.r]));
+    this.setClass("reads", keys(hv.cols?.[cell.q]));
+    this.showTerms(this.step);
+    return true;
   }
 
   destroy() {
