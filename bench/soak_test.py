@@ -1,0 +1,113 @@
+"""Soak test: does the server's memory stay flat over many actions on every page?
+
+    python bench/soak_test.py [--actions 500] [--minutes 8] [--pages convolution,...] [--commit C] [--json out.json]
+
+One `streamlit run app.py` on a free loopback port (this tree, its .streamlit/config.toml), one headless
+Chromium, one browser session. On every page in turn it changes one control back and forth (LESSONS of
+bench/bench_browser.py, plus the restoration pages' zoom box) `--actions` times, waiting each time for
+the script run to end, and samples the server's VmRSS (/proc/<pid>/status) after each action. Bounded:
+each page stops after `--actions` or `--minutes`, whichever comes first; only 127.0.0.1 is contacted.
+
+Per page: the median RSS of the first 100 and of the last 100 actions, and the least-squares slope of
+RSS over the page's actions (MiB per 100 actions; also over its second half, after the caches warmed).
+Memory that stays flat has a slope near zero and the two medians within a few MiB; a leak of even
+100 KB per action shows as ~10 MiB per 100 actions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench_browser import LESSONS, ROOT, Lesson, Variant, baseline_script, cpu_seconds, rss_mib, serve, set_number
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from convviz.testing.serve import launch_chromium
+
+PAGES = LESSONS + [Lesson("denoising", "Zoom box side (pixels)", (96, 64), None),
+                   Lesson("super_resolution", "Zoom box side (output pixels)", (96, 64), None)]
+
+# Counts finished script runs (the app's script state going to notRunning), so that no run is missed.
+RUNS = r"""
+(() => {
+  window.__runs = 0;
+  new MutationObserver(ms => ms.forEach(m => {
+    if (m.target.getAttribute('data-test-script-state') === 'notRunning') window.__runs += 1;
+  })).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+})();
+"""
+DONE = """n => window.__runs > n && document.querySelector('[data-testid=stApp]')
+  .getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+def slope_per_100(ys: list[float]) -> float:
+    """Least-squares slope of ys against their index, times 100."""
+    n = len(ys)
+    if n < 2:
+        return float("nan")
+    mx, my = (n - 1) / 2, statistics.fmean(ys)
+    return 100 * sum((x - mx) * (y - my) for x, y in enumerate(ys)) / sum((x - mx) ** 2 for x in range(n))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=500, help="actions per page")
+    parser.add_argument("--minutes", type=float, default=8.0, help="at most this long per page")
+    parser.add_argument("--pages", default=",".join(p.page for p in PAGES))
+    parser.add_argument("--commit", help="serve app.py of this commit (a git worktree under /tmp), not this tree")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    pages = [p for p in PAGES if p.page in args.pages.split(",")]
+    results, started = {}, time.monotonic()
+    app = baseline_script(args.commit) if args.commit else ROOT / "app.py"
+    with serve(Variant("soak", app), Path("/tmp")) as url, sync_playwright() as p:
+        browser = launch_chromium(p)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        context.add_init_script(RUNS)
+        page = context.new_page()
+        for lesson in pages:
+            page.goto(f"{url}/{lesson.page}")
+            page.wait_for_function(DONE, arg=0, timeout=180_000)
+            rss, cpu0, t0, timeouts = [], cpu_seconds(url.pid), time.monotonic(), 0
+            for n in range(args.actions):
+                if time.monotonic() - t0 > 60 * args.minutes:
+                    break
+                try:
+                    runs = page.evaluate("() => window.__runs")
+                    set_number(lesson.label, lesson.values[n % 2])(page)
+                    page.wait_for_function(DONE, arg=runs, polling=20, timeout=60_000)
+                except PlaywrightError as e:       # counted and reported; the page is opened again
+                    timeouts += 1
+                    print(f"{lesson.page}, action {n}: {type(e).__name__}: {str(e).splitlines()[0]}", flush=True)
+                    page.goto(f"{url}/{lesson.page}")
+                    page.wait_for_function(DONE, arg=0, timeout=180_000)
+                rss.append(rss_mib(url.pid))
+            k = min(100, len(rss) // 2)
+            results[lesson.page] = {
+                "actions": len(rss), "timeouts": timeouts, "seconds": time.monotonic() - t0, "rss_mib": rss,
+                "cpu_ms_per_action": 1000 * (cpu_seconds(url.pid) - cpu0) / max(1, len(rss)),
+                "first_median": statistics.median(rss[:k]), "last_median": statistics.median(rss[-k:]),
+                "slope_per_100": slope_per_100(rss), "slope_second_half": slope_per_100(rss[len(rss) // 2:])}
+            r = results[lesson.page]
+            print(f"{lesson.page}: {r['actions']} actions in {r['seconds']:.0f} s, RSS first {k} median "
+                  f"{r['first_median']:.1f} MiB, last {k} {r['last_median']:.1f} MiB, slope "
+                  f"{r['slope_per_100']:+.2f} MiB/100 actions, {r['cpu_ms_per_action']:.0f} ms CPU/action, "
+                  f"{timeouts} timeouts", flush=True)
+        browser.close()
+    print(f"\n{time.monotonic() - started:.0f} s in all\n")
+    print("| page | actions (timeouts) | RSS median, first 100 (MiB) | last 100 (MiB) | slope (MiB / 100 actions) "
+          "| slope, second half | server CPU per action (ms) |\n|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        print(f"| `/{name}` | {r['actions']} ({r['timeouts']}) | {r['first_median']:.1f} | {r['last_median']:.1f} | "
+              f"{r['slope_per_100']:+.2f} | {r['slope_second_half']:+.2f} | {r['cpu_ms_per_action']:.0f} |")
+    if args.json:
+        args.json.write_text(json.dumps(results))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
