@@ -1,4 +1,4 @@
-"""Lesson: batch normalization for conv layers (note 002, "Batch Normalization"): settings and builders.
+"""Lesson: batch normalization for conv layers (course note 002, "Batch Normalization"): settings and builders.
 
 Three settings objects, each validated in its __post_init__ (ValueError with the message the page
 shows) and hashable, so the page builds them once from its URL-bound controls and the cached
@@ -210,12 +210,17 @@ def fold_rows(ex: dict) -> list[dict]:
              "s = γ/√(var+ε)": r4(ex["scale"][o]), "b'": r4(ex["b_folded"][o])} for o in range(2)]
 
 
+def fold_gaps(ex: dict) -> tuple[float, float]:
+    """(conv then BN (eval) against the single folded conv, torch's nn.Conv2d + nn.BatchNorm2d(...).eval() against
+    the folded conv): max |difference| of each."""
+    return (max_abs_difference(ex["conv_then_bn"], ex["folded"]), max_abs_difference(ex["torch"], ex["folded"]))
+
+
 def fold_text(ex: dict) -> str:
-    fold_gap = max_abs_difference(ex["conv_then_bn"], ex["folded"])
-    torch_gap = max_abs_difference(ex["torch"], ex["folded"])
-    return (f"On a 2×5×5 input with padding 1: conv then BN (eval) vs the single folded conv, max |difference| = "
-            f"**{fold_gap:.1e}**; `nn.Conv2d` + `nn.BatchNorm2d(...).eval()` in torch vs the folded conv: "
-            f"**{torch_gap:.1e}**. γ and β here are the sliders' values, +0.5 and −0.5 on output channel 1.")
+    fold_gap, _ = fold_gaps(ex)
+    same = "0 (identical)" if fold_gap == 0 else f"{fold_gap:.1e}"
+    return (f"On a 2×5×5 input with padding 1, conv then BN (eval) and the single folded conv give the same output: "
+            f"max |difference| {same}. γ and β here are the sliders' values, +0.5 and −0.5 on output channel 1.")
 
 
 def demo_rows(demo: dict) -> list[dict]:

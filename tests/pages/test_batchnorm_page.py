@@ -31,7 +31,8 @@ def test_default_view_numbers_match_convviz_and_torch():
     assert "m = N·H·W = 4·4·4 = **64**" in body
     assert f"**{mean[0]:.4g}**" in body and f"**{var[0]:.4g}**" in body
     # torch checks: running statistics and both outputs, and folding, to float64 rounding
-    gaps = [float(g) for g in __import__("re").findall(r"max \|difference\| = \*\*([0-9.e+-]+)\*\*", body)]
+    checks = "\n".join(c.value for c in at.caption)
+    gaps = [float(g) for g in __import__("re").findall(r"✓ matches PyTorch \(max \|difference\| ([0-9.e+-]+)\)", checks)]
     assert len(gaps) == 2 and max(gaps) < 1e-12
     # note 002's E_B[μ_B] beside torch's running mean: the mean of the first 30 batches' μ_B (default steps)
     running = next(d.value for d in at.dataframe if "μ_B averaged over the steps (note 002's E_B[μ_B])" in d.value.columns)
@@ -76,7 +77,7 @@ def test_changing_controls_changes_the_numbers():
     after = at.dataframe[0].value
     np.testing.assert_allclose(after["mean after"], -1.0, atol=1e-4)
     np.testing.assert_allclose(after["variance after"], 4 * var / (var + 1e-5), atol=1e-4)
-    assert "momentum=0.5" in body
+    assert "momentum=0.5" in " ".join(c.value for c in at.caption)       # the quiet torch check line
 
 
 def test_one_value_per_channel_is_explained_and_the_rest_still_works():
@@ -203,3 +204,53 @@ def test_settings_are_validated_once_and_hashable():
     assert len(calls) == 2
     cached(RunningSettings(batch, 0.2, 30))
     assert len(calls) == 3
+
+
+# --- Figure first (issue 24) ---------------------------------------------------------------------
+
+def flat(node, path=()):
+    """The page's elements in order, each as (type, the types of the blocks around it, element)."""
+    for child in node.children.values():
+        kind = getattr(child, "type", type(child).__name__)
+        if isinstance(getattr(child, "children", None), dict) and child.children:
+            yield from flat(child, path + (kind,))
+        else:
+            yield kind, path, child
+
+
+INPUTS = ("number_input", "slider", "selectbox", "segmented_control")
+
+
+def test_the_lesson_opens_on_its_figure_with_a_compact_bar_and_more_settings():
+    at = page()
+    assert_clean(at)
+    kinds = [(kind, path, el) for kind, path, el in flat(at.main)]
+    intro = next(i for i, (kind, _, _) in enumerate(kinds) if kind == "markdown")     # the one sentence
+    after = [k for k in kinds[intro + 1:] if k[0] != "empty"]
+    assert after[0][0] == "plotly_chart"                                      # the batch, before any control
+    first_input = next(i for i, k in enumerate(after) if k[0] in INPUTS)
+    first_header = next(i for i, k in enumerate(after) if k[0] == "header")
+    assert 0 < first_input < first_header                                     # the bar, then the explanations
+    bar = [el.key for kind, path, el in after[:first_header] if kind in INPUTS and "expander" not in path]
+    assert bar == ["n", "c", "ch", "gamma", "beta"]
+    more = [e for e in at.expander if e.label == "More settings"]
+    assert len(more) == 1 and {el.key for kind, _, el in flat(more[0]) if kind in INPUTS} == {"h", "w", "seed"}
+
+
+def test_course_notes_are_callouts_and_checks_are_quiet_lines():
+    at = page()
+    body = text_of(at)
+    assert "note 00" not in body.lower() and "0.0e+00" not in body and "Note 002" not in body
+    notes = [i.value for i in at.info if i.value.startswith("**From the course notes.**")]
+    assert len(notes) >= 3
+    lines = [c.value for c in at.caption if "PyTorch" in c.value]
+    assert len(lines) == 2 and all(line.startswith("✓ matches PyTorch") for line in lines)
+
+
+def test_presenting_shows_no_input_outside_the_folded_settings():
+    at = page(present="1")
+    assert_clean(at)
+    assert [e.label for e in at.expander] == ["Settings"]
+    loose = [el.key for kind, path, el in flat(at.main) if kind in INPUTS and "expander" not in path
+             and "popover" not in path]
+    assert loose == []
