@@ -8,12 +8,12 @@ from convviz.restoration.baselines import DENOISERS
 from convviz.restoration.device import compute_device, device_description
 from convviz.figures.restoration import model_card_section, residual_image
 from convviz.lessons import denoising as lesson
-from convviz.lessons.denoising import NOISE, DenoiseSettings, ZoomSettings
+from convviz.lessons.denoising import NOISE, DenoiseSettings
 from convviz.ui import cached_restoration as cached
-from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.layout import about_model, lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
-from convviz.ui.present import chart, presenting
-from convviz.ui.zoom import side_by_side
+from convviz.ui.present import chart, presenting, settings_box
+from convviz.ui.zoom import side_by_side, zoom_controls
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 500_000   # the stated working-size limit
 NET = restore.DENOISER
@@ -27,26 +27,28 @@ lesson_header(
 
 # --- The model (drawn at the end, or alone while there is no image) ------------------------------
 def model_section() -> None:
-    """The model card summary and its measured numbers (shown with or without an image)."""
-    st.header("The model and how good it is")
+    """What the network is, for students; its file, training and measurements in "About the model"."""
+    st.header("The network and how good it is")
     info = cached.info_for(NET)
     if info is None:
-        st.warning(cached.weights_problem(NET) or f"{NET} could not be loaded.", icon=":material/block:")
-    else:
+        st.warning(cached.weights_problem(NET) or "The network could not be loaded.", icon=":material/block:")
+        return
+    st.markdown(lesson.model_sentence(info))
+    with about_model():
         st.markdown(info["card_summary"])
         st.markdown(lesson.model_text(info))
+        st.markdown(f"On this server it runs on {device_description()}.")
         st.markdown(lesson.measured_quality(info))
         if not presenting():
-            with st.expander("Model card: learning curve and where training stands"):
-                for heading in ("Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
-                    text = model_card_section(info["card"], heading)
-                    if text:
-                        st.markdown(f"**{heading}**\n\n{text}")
-                st.caption(f"From {info['card'].rsplit('/', 1)[-1]} in assets/models/.")
+            for heading in ("Learning curve (validation on the 8 held-out Train400 images)", "Where training stands"):
+                text = model_card_section(info["card"], heading)
+                if text:
+                    st.markdown(f"**{heading}**\n\n{text}")
+        st.caption(f"From {info['card'].rsplit('/', 1)[-1]} in assets/models/.")
 
 
 # --- Input ----------------------------------------------------------------------------------------
-with st.container(border=True):
+with settings_box():
     chosen = cached.choose_image("dn", MAX_PIXELS, crop_option=True)
     row = st.columns(3)
     noise = choice_control("Noise", "noise", NOISE, "real" if st.session_state.get("dn_src") == "upload" else "add",
@@ -83,7 +85,7 @@ st.markdown(lesson.input_text(label, clean.shape, settings, estimate))
 for warning in lesson.sigma_warnings(settings, net_sigma):
     st.warning(warning, icon=":material/warning:" if net_sigma > lesson.TRAINED_SIGMA else ":material/visibility:")
 
-# --- The network's result -------------------------------------------------------------------------
+# --- The network's result: the picture first, its zoom controls under it -------------------------
 st.header("Noisy in, noise predicted, noise subtracted")
 missing = cached.weights_problem(NET)
 result = None
@@ -95,9 +97,20 @@ else:
         result_key = noisy_key + (net_sigma, ensemble, "denoised")
     except (ValueError, RuntimeError) as error:
         show_problem(ValueError(f"The network could not run on this image: {error}"))
+figure = st.container()
+box = zoom_controls(clean.shape[1], clean.shape[0])
+panels = ([("clean (original)", key, clean)] if settings.added else []) + [("noisy input", noisy_key, noisy)]
+if result is not None:
+    residual = residual_image(noisy - result, max(net_sigma, 5))
+    panels += [("denoised by the network", result_key, result),
+               ("predicted noise (grey = 0)", result_key + ("residual",), residual)]
+with figure:
+    side_by_side(panels, box)
+    st.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged below each "
+               "panel without smoothing; the full panels may be shown reduced, which hides noise.")
 if result is not None:
     runs = f"{ensemble} times (once per rotation)" if ensemble > 1 else "once"
-    st.markdown(f":material/timer: Denoised in **{seconds:.2f} s** on {device_description()}: the network ran "
+    st.markdown(f":material/timer: Denoised in **{seconds:.2f} s**: the network ran "
                 + (f"{runs} on each of R, G and B." if clean.ndim == 3 else f"{runs}."))
     if settings.added:
         noisy_psnr, noisy_ssim = cached.denoise_scores(noisy_key, clean, np.clip(noisy, 0, 1))
@@ -105,21 +118,6 @@ if result is not None:
         metric = st.columns(2)
         metric[0].metric("Network PSNR", f"{net_psnr:.2f} dB", f"{net_psnr - noisy_psnr:+.2f} dB vs noisy")
         metric[1].metric("Network SSIM", f"{net_ssim:.3f}", f"{net_ssim - noisy_ssim:+.3f} vs noisy")
-
-height, width = clean.shape[:2]
-zoom = st.columns(3)
-box = ZoomSettings(int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0]),
-                   int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1]),
-                   int_control("Zoom box side (pixels)", "zs", 16, 256, 64, container=zoom[2])).box(width, height)
-
-panels = ([("clean (original)", key, clean)] if settings.added else []) + [("noisy input", noisy_key, noisy)]
-if result is not None:
-    residual = residual_image(noisy - result, max(net_sigma, 5))
-    panels += [("denoised by the network", result_key, result),
-               ("predicted noise (grey = 0)", result_key + ("residual",), residual)]
-side_by_side(panels, box)
-st.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged below each "
-           "panel without smoothing; the full panels may be shown reduced, which hides noise.")
 
 # --- Download -------------------------------------------------------------------------------------
 if result is not None:
@@ -137,7 +135,7 @@ st.markdown("The same noisy input, each filter set from the same σ: a Gaussian 
             "non-local means (averages similar patches from anywhere nearby).")
 methods, method_keys = {}, {}
 if result is not None:
-    network = lesson.network_title(NET, ensemble)
+    network = lesson.network_title(ensemble)
     methods[network], method_keys[network] = (result, seconds), result_key
 for name, title in DENOISERS.items():
     methods[title], method_keys[title] = cached.classical(noisy_key, name, net_sigma, noisy), noisy_key + (net_sigma, name)

@@ -11,13 +11,12 @@ from convviz.restoration import degradation as sr_degradation
 from convviz.restoration.device import compute_device, device_description
 from convviz.restoration.image_input import fit_size, resize
 from convviz.lessons import super_resolution as lesson
-from convviz.lessons.denoising import ZoomSettings
 from convviz.lessons.super_resolution import METHODS, MODES, SCALES, SRSettings
 from convviz.ui import cached_restoration as cached
-from convviz.ui.layout import lesson_header
-from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import presenting
-from convviz.ui.zoom import side_by_side
+from convviz.ui.layout import about_model, course_note, lesson_header
+from convviz.ui.params import choice_control
+from convviz.ui.present import presenting, settings_box
+from convviz.ui.zoom import side_by_side, zoom_controls
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
 DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
@@ -32,25 +31,27 @@ lesson_header(
 
 # --- The models (drawn at the end, or alone while there is no image) -----------------------------
 def model_section() -> None:
-    """The model card summary and its measured numbers (shown with or without an image)."""
-    st.header("The models and how good they are")
+    """What the networks see, for students; their files, training and measurements in "About the model"."""
+    st.header("The networks and how good they are")
     st.markdown("Both networks see only the luminance Y; the colour channels Cb and Cr are upscaled with bicubic, "
-                "because the eye is far less sensitive to colour detail.")
-    for method in ("srcnn", "subpixel"):
-        for name in restore.SR_MODELS[method].values():
-            info = cached.info_for(name)
-            if info is None:
-                st.markdown(f"- **{name}**: weights not shipped yet.")
-                continue
-            has_card = Path(info["card"]).exists()
-            st.markdown(lesson.model_line(name, info, has_card))
-            if has_card and not presenting():
-                with st.expander(f"{name}: measured quality (model card)"):
+                "because the eye is far less sensitive to colour detail. Both were trained by this project on "
+                "400 small grayscale photos, one network per scale.")
+    with about_model():
+        for method in ("srcnn", "subpixel"):
+            for name in restore.SR_MODELS[method].values():
+                info = cached.info_for(name)
+                if info is None:
+                    st.markdown(f"- **{name}**: weights not shipped yet.")
+                    continue
+                has_card = Path(info["card"]).exists()
+                st.markdown(lesson.model_line(name, info, has_card))
+                if has_card and not presenting():
                     st.markdown(measured_quality(info))
+        st.markdown(lesson.TRAINING_NOTE + f" On this server they run on {device_description()}.")
 
 
 # --- Input ----------------------------------------------------------------------------------------
-with st.container(border=True):
+with settings_box():
     chosen = cached.choose_image("sr", MAX_PIXELS, default="astronaut")
     row = st.columns([1, 2])
     scale = int(choice_control("Scale s", "scale", SCALES, "3", container=row[0], horizontal=True))
@@ -74,6 +75,8 @@ if warning:
 if settings.known:
     truth, low = cached.low_resolution(key, scale, pixels, degrade)
     st.markdown(lesson.known_text(label, width, height, settings, truth.shape, low.shape))
+    if degrade == "average":
+        course_note(lesson.AVERAGE_POOL_NOTE)
 else:
     truth, low = None, pixels
     if width * height > DIRECT_MAX:
@@ -99,21 +102,18 @@ for method, title in METHODS.items():
 for title, problem in problems.items():
     st.warning(f"**{title}:** {problem}", icon=":material/block:")
 nets = [t for t in (METHODS["subpixel"], METHODS["srcnn"]) if t in results]
-if nets:
-    st.markdown(":material/timer: " + ", ".join(f"{t}: **{results[t][1]:.2f} s**" for t in nets)
-                + f" on {device_description()}.")
-
 st.header(f"×{scale} side by side")
 out_h, out_w = scale * low.shape[0], scale * low.shape[1]
-zoom = st.columns(3)
-box = ZoomSettings(int_control("Zoom centre x (% of width)", "zx", 0, 100, 50, container=zoom[0]),
-                   int_control("Zoom centre y (% of height)", "zy", 0, 100, 50, container=zoom[1]),
-                   int_control("Zoom box side (output pixels)", "zs", 16, 256, 64, container=zoom[2])).box(out_w, out_h)
+figure = st.container()                                  # the picture first, its zoom controls under it
+box = zoom_controls(out_w, out_h, "output pixels")
 panels = (([("ground truth", low_key + ("truth",), truth)] if truth is not None else [])
           + [(t, low_key + (t,), img) for t, (img, _) in results.items()])
-side_by_side(panels, box)
-st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged under each panel without smoothing: "
-           "nearest shows the blocks, bicubic the blur, the networks what they add.")
+with figure:
+    side_by_side(panels, box)
+    st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged under each panel without smoothing: "
+               "nearest shows the blocks, bicubic the blur, the networks what they add.")
+if nets:
+    st.markdown(":material/timer: " + ", ".join(f"{t}: **{results[t][1]:.2f} s**" for t in nets) + ".")
 
 if truth is not None and results:
     scores = {title: cached.sr_scores(low_key + (title,), scale, truth, img) for title, (img, _) in results.items()}

@@ -38,6 +38,30 @@ class ZoomSettings:
         """(x, y, width, height) of the box on a width × height image (figures.restoration.zoom_box)."""
         return zoom_box(width, height, self.x, self.y, self.side)
 
+    def fitted(self, width: int, height: int) -> "ZoomSettings":
+        """The same box, described by what is drawn on a width × height image: the side cut to the image
+        (never under 16) and the centre moved inside it, so that the numbers shown and the link say where
+        the box is (issue 24). A centre within 1 % of the drawn one that gives the same box is kept.
+
+        >>> ZoomSettings(0, 50, 64).fitted(512, 512)          # the box stops at the left edge: centre 32 px
+        ZoomSettings(x=6, y=50, side=64)
+        >>> ZoomSettings(50, 50, 256).fitted(48, 40)           # a side longer than the image is cut to it
+        ZoomSettings(x=50, y=50, side=48)
+        """
+        side = max(16, min(self.side, max(width, height)))
+        x0, y0, w, h = zoom_box(width, height, self.x, self.y, side)
+
+        def centre(asked: int, start: int, span: int, size: int, at) -> int:
+            drawn = min(100, max(0, round(100 * (start + span / 2) / size)))
+            for pct in ((asked, drawn) if abs(asked - drawn) <= 1 else (drawn, asked)):
+                if at(pct) == start:
+                    return pct
+            return asked
+
+        x = centre(self.x, x0, w, width, lambda p: zoom_box(width, height, p, self.y, side)[0])
+        y = centre(self.y, y0, h, height, lambda p: zoom_box(width, height, self.x, p, side)[1])
+        return ZoomSettings(x, y, side)
+
 
 @dataclass(frozen=True)
 class DenoiseSettings:
@@ -101,17 +125,26 @@ def sigma_warnings(s: DenoiseSettings, net_sigma: float) -> list[str]:
     return said
 
 
-def network_title(net: str, ensemble: int) -> str:
-    """Short: it titles a zoom panel too."""
-    return f"Network ({net}" + (f" ×{ensemble})" if ensemble > 1 else ")")
+def network_title(ensemble: int) -> str:
+    """Short, and without the model's file name (that is in "About the model"): it titles a zoom panel too."""
+    return "Network" + (f", {ensemble} rotations averaged" if ensemble > 1 else "")
+
+
+def model_sentence(info: dict) -> str:
+    """For students, in the main flow: what the network is and what it costs, without its internals."""
+    return (f"The network is **FFDNet-style**: {int(info['config'].get('depth', 12))} convolution layers with "
+            f"**{info['params']:,} weights**, about {info['macs_per_pixel']:,.0f} multiply-adds per pixel. "
+            "It was trained by this project on 400 small grayscale photos, with noise of every level from 0 to "
+            f"{TRAINED_SIGMA}.")
 
 
 def model_text(info: dict) -> str:
-    return (f"**{info['params']:,} parameters**, {info['macs_per_pixel']:,.0f} multiply-adds per pixel "
-            f"({info['gmacs_per_megapixel']:.1f} GMAC per megapixel). Shipped weights: step {info['step']}, "
-            f"after {float(info['train_seconds'] or 0) / 60:.1f} min of training, validation PSNR "
-            f"{float(info['val_psnr'] or 0):.2f} dB (8 held-out Train400 images, mean over σ = 15, 25, 50). "
-            f"Training continues, so these numbers are from an early checkpoint.")
+    """For "About the model": the weights file, its training step and time, and its validation score."""
+    return (f"Weights **{info['name']}**: {info['params']:,} parameters, {info['macs_per_pixel']:,.0f} "
+            f"multiply-adds per pixel ({info['gmacs_per_megapixel']:.1f} GMAC per megapixel). Shipped at training "
+            f"step {info['step']}, after {float(info['train_seconds'] or 0) / 60:.1f} min of training, validation "
+            f"PSNR {float(info['val_psnr'] or 0):.2f} dB (8 held-out Train400 images, mean over σ = 15, 25, 50). "
+            "Training continues, so these numbers are from an early checkpoint.")
 
 
 def measured_quality(info: dict) -> str:

@@ -71,7 +71,7 @@ def known_text(label: str, width: int, height: int, s: SRSettings, truth_shape: 
     scale = s.scale
     how = ("with PIL bicubic" if s.degrade == "bicubic" else
            f"by {scale}×{scale} average pooling (each low-resolution pixel is the mean of a {scale}×{scale} block, "
-           f"note 000's degradation; torch's `F.avg_pool2d(x, {scale}, stride={scale})`)")
+           f"torch's `F.avg_pool2d(x, {scale}, stride={scale})`)")
     return (f"**{label}** ({width}×{height}) is cropped to a multiple of {scale}, shrunk by {scale} {how} "
             f"to **{low_shape[1]}×{low_shape[0]}**, and each method upscales that back to "
             f"{truth_shape[1]}×{truth_shape[0]}; the original is the ground truth.")
@@ -92,11 +92,18 @@ def untrained_problem(method: str, scale: int, trained: dict | None) -> str | No
     return f"{title} is trained for ×{', ×'.join(map(str, sorted(trained)))} only."
 
 
+AVERAGE_POOL_NOTE = ("Note 000 makes its low-resolution images this way: each pixel the mean of an s×s block. "
+                     "The networks here were trained on bicubic-downscaled images instead, hence the choice above.")
+TRAINING_NOTE = ("Training continues, so each of these is an early checkpoint: the step and score are those of "
+                 "the shipped weights.")      # said once under the list, not on every line (issue 24)
+
+
 def model_line(name: str, info: dict, has_card: bool) -> str:
+    """For "About the model": one network's weights file, size, cost, training step and validation score."""
     return (f"- **{name}**: {info['params']:,} parameters, {info['macs_per_pixel']:,.0f} multiply-adds per "
             f"output pixel; shipped at training step {info['step']} after "
-            f"{float(info['train_seconds'] or 0) / 60:.1f} min, validation PSNR {float(info['val_psnr'] or 0):.2f} dB "
-            f"(an early checkpoint: training continues)." + ("" if has_card else " No model card yet."))
+            f"{float(info['train_seconds'] or 0) / 60:.1f} min, validation PSNR {float(info['val_psnr'] or 0):.2f} dB."
+            + ("" if has_card else " No model card yet."))
 
 
 def score_table(results: dict, scores: dict, reference: dict | None) -> str:

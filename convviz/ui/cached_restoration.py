@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -45,25 +46,47 @@ def _sample(name: str) -> np.ndarray:
     return sample_image(name)
 
 
+LOST = ("Your upload is not on this server any more (it restarted or you opened a link): "
+        "please upload it again.")
+
+
+def _asked_for(prefix: str) -> None:
+    """The visitor chose an image in this session (the select box, or a file dropped or removed): an empty
+    upload is then theirs to fill, not one the server lost."""
+    st.session_state[f"{prefix}_asked"] = True
+
+
+def _dropped(prefix: str) -> None:
+    """A file dropped on the drop zone switches the view to it, whatever sample was showing."""
+    _asked_for(prefix)
+    if st.session_state.get(f"{prefix}_upload") is not None:
+        st.session_state[f"{prefix}_src"] = "upload"
+
+
 def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, container=None, crop_option: bool = False):
     """Sample or upload -> (key, Decoded, label), or None while there is no usable upload.
 
-    A bad upload gets its message and the last good upload of this page stays in use.
-    crop_option: offer (URL parameter `large`) to cut out the centre of a large upload at full
-    resolution instead of shrinking it.
+    The drop zone is always shown beside the sample choice (issue 24), the sample being the default picture;
+    dropping a file switches `{prefix}_src` to "upload". A link that says upload while no file is here (a
+    restarted server, or someone else's link) says so. A bad upload gets its message and the last good upload
+    of this page stays in use. crop_option: offer (URL parameter `large`) to cut out the centre of a large
+    upload at full resolution instead of shrinking it.
     """
     box = container or st
     options = {**SAMPLES, "upload": "Your own image (upload)"}
-    source = choice_control("Image", f"{prefix}_src", options, default, container=box,
-                            help="Samples are scikit-image's photos, free to redistribute.")
+    pick, drop = box.columns([1, 2])
+    source = choice_control("Image", f"{prefix}_src", options, default, container=pick,
+                            help="Samples are scikit-image's photos, free to redistribute.",
+                            on_change=partial(_asked_for, prefix))
+    limit_mb = st.get_option("server.maxUploadSize")      # .streamlit/config.toml
+    upload = drop.file_uploader("Your own image: drop it here", type=UPLOAD_TYPES, key=f"{prefix}_upload",
+                                on_change=partial(_dropped, prefix))
+    over = "are shrunk, or cut to their centre (your choice below)" if crop_option else "are shrunk first"
+    drop.caption(f"PNG, JPEG, BMP, TIFF, WebP or GIF, up to {limit_mb} MB. Images over "
+                 f"{max_pixels / 1e6:g} megapixels {over}. The link holds the settings, "
+                 f"not your image: whoever opens it must upload the image again.")
     if source != "upload":
         return ("sample", source), Decoded(_sample(source), [], "sample", (0, 0)), SAMPLES[source]
-    limit_mb = st.get_option("server.maxUploadSize")      # .streamlit/config.toml
-    over = "are shrunk, or cut to their centre (your choice below)" if crop_option else "are shrunk first"
-    box.caption(f"PNG, JPEG, BMP, TIFF, WebP or GIF, up to {limit_mb} MB. Images over "
-                f"{max_pixels / 1e6:g} megapixels {over}. The link holds the settings, "
-                f"not your image: whoever opens it must upload the image again.")
-    upload = box.file_uploader("Upload an image", type=UPLOAD_TYPES, key=f"{prefix}_upload")
     large = "shrink"
     if crop_option:
         large = choice_control(f"An image over {max_pixels / 1e6:g} MP", "large", LARGE, "shrink", container=box,
@@ -72,7 +95,11 @@ def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, conta
     good_key = f"{prefix}_last_good"
     if upload is None:
         st.session_state.pop(good_key, None)
-        box.info("Upload an image to start, or pick a sample above.", icon=":material/upload:")
+        if st.session_state.get(f"{prefix}_asked"):
+            box.info("Upload an image to start (drop it in the box above), or pick a sample.",
+                     icon=":material/upload:")
+        else:
+            box.warning(LOST, icon=":material/cloud_off:")
         return None
     data = upload.getvalue()
     key = ("upload", digest(data), max_pixels, large)

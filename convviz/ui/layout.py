@@ -33,21 +33,27 @@ SECTIONS = ["Arithmetic", "Upsampling", "Matrices", "Normalization", "Restoratio
 LESSONS = [
     Lesson("Arithmetic", "Convolution", "convolution.py",
            "What a conv layer computes: sliding window, output size, stride, padding, dilation, "
-           "cross-correlation vs convolution, the backward pass, pooling, classic filters.", ":material/grid_on:"),
+           "cross-correlation vs convolution, the backward pass, classic filters.", ":material/grid_on:"),
     Lesson("Arithmetic", "Receptive fields", "receptive_fields.py",
            "n, j, r and start through a layer stack, proved against autograd.", ":material/center_focus_strong:"),
     Lesson("Arithmetic", "Convolution zoo", "convolution_zoo.py",
-           "1×1, dilated, grouped, depthwise and spatially separable convolutions, their costs."),
+           "1×1, dilated, grouped, depthwise and spatially separable convolutions, their costs; pooling."),
     Lesson("Upsampling", "Transposed convolution", "transposed_convolution.py",
            "Scatter view, output_padding, overlap counts and checkerboard artifacts."),
     Lesson("Matrices", "Convolution as a matrix", "convolution_matrix.py",
            "Toeplitz and doubly block Toeplitz matrices, their transposes, circulant and im2col."),
     Lesson("Normalization", "Batch normalization", "batch_normalization.py",
            "Per-channel statistics, train vs eval, folding BN into the convolution."),
-    Lesson("Restoration", "Denoising", "denoising.py", "Upload a photo; the project's own DnCNN-family net removes the noise."),
+    Lesson("Restoration", "Denoising", "denoising.py",
+           "Upload a photo; the project's own FFDNet-style network removes the noise."),
     Lesson("Restoration", "Super-resolution", "super_resolution.py",
            "SRCNN and an efficient sub-pixel net against bicubic upscaling."),
 ]
+
+
+# The order a newcomer reads them in: each uses what the one before taught.
+START_HERE = ["Convolution", "Receptive fields", "Transposed convolution", "Convolution as a matrix",
+              "Convolution zoo", "Batch normalization", "Denoising", "Super-resolution"]
 
 
 def navigation(home) -> "st.navigation":
@@ -121,3 +127,9 @@ def torch_check(gap: float, what: str | None = None, *, tol: float = 1e-9, conta
                else "✗ differs from PyTorch")
     amount = f"max |difference| {gap:.1e}" if gap else "max |difference| 0"
     (container or st).caption(f"{verdict} ({amount}){f': {what}' if what else ''}")
+
+
+def about_model():
+    """The one "About the model" expander of a page: the model's file names, training steps, checkpoints
+    and the machines it was measured on, kept out of the lesson's main flow (issue 24)."""
+    return st.expander("About the model", icon=":material/model_training:")

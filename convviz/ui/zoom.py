@@ -1,12 +1,50 @@
-"""The restoration pages' side-by-side view: one column per image, the full panel above its zoom (stacked on
-phones). The zoom box's controls (zx, zy, zs) stay in the pages, where the URL tests read their keys."""
+"""The restoration pages' zoom: its three controls (zx, zy, zs: the box's centre in % of the width and height,
+and its side) and the side-by-side view, one column per image, the full panel above its zoom (stacked on phones).
+
+The numbers shown are always the box that is drawn (issue 24): before the controls are drawn, the box asked
+for is fitted to this image (ZoomSettings.fitted: side cut to the image, centre moved inside it) and written
+back into the controls' state on every run, so a new upload keeps the zoom where it was in % of the image,
+and the number boxes, the link and the magenta box agree.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from convviz.lessons.denoising import ZoomSettings
 from convviz.ui import cached_restoration as cached
+from convviz.ui.params import BadValue, int_controls, parse_int
 from convviz.ui.present import chart
+
+KEYS = ("zx", "zy", "zs")
+LIMITS = {"zx": (0, 100, 50), "zy": (0, 100, 50), "zs": (16, 256, 64)}   # min, max, default
+
+
+def _asked(key: str) -> int | None:
+    """The value this run starts from: the control's, else the link's; None for a link value the control
+    cannot use (int_control then shows its default and says what was wrong)."""
+    if key in st.session_state:
+        return int(st.session_state[key])
+    low, high, default = LIMITS[key]
+    raw = st.query_params.get(key)
+    try:
+        return default if raw is None else parse_int(low, high)(raw)
+    except BadValue:
+        return None
+
+
+def zoom_controls(width: int, height: int, unit: str = "pixels") -> tuple[int, int, int, int]:
+    """The zoom box's three controls, showing the box as drawn on a width × height image; returns the box
+    (x0, y0, w, h) in that image's pixels."""
+    asked = {key: _asked(key) for key in KEYS}
+    fitted = ZoomSettings(*(LIMITS[k][2] if asked[k] is None else asked[k] for k in KEYS)).fitted(width, height)
+    for key, value in zip(KEYS, (fitted.x, fitted.y, fitted.side)):
+        if asked[key] is not None:
+            st.session_state[key] = value       # every run: the box shows what is drawn, even after a remount
+    x, y, side = int_controls([("Zoom centre x (% of width)", "zx", 0, 100, 50),
+                               ("Zoom centre y (% of height)", "zy", 0, 100, 50),
+                               (f"Zoom box side ({unit})", "zs", 16, 256, 64)], columns=st.columns(3))
+    return ZoomSettings(x, y, side).box(width, height)
 
 
 def side_by_side(panels: list[tuple], box: tuple) -> None:

@@ -15,10 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = [f"pages/{lesson.page}" for lesson in LESSONS if lesson.available]
 STAGE_VIEWS = {"pages/transposed_convolution.py": ("tc_step", "tc_stage")}   # client-side stages (convviz.ui.stage)
 # expanders that stay while presenting: Exercise 7.1 is a worked example a lecturer shows
-KEPT_EXPANDERS = {"pages/convolution.py": 1, "pages/transposed_convolution.py": 1}   # Exercise 7.1; note 000's kernels
-# lessons whose settings box folds into a "Settings" expander (the restoration pages keep the upload in view)
+KEPT_EXPANDERS = {"pages/convolution.py": 1, "pages/transposed_convolution.py": 1,   # Exercise 7.1; note 000's kernels
+                  "pages/denoising.py": 1, "pages/super_resolution.py": 1}         # About the model
+# lessons whose settings box folds into a "Settings" expander (the restoration pages too, upload included: issue 24)
 SETTINGS_FOLDED = {f"pages/{name}.py" for name in ["convolution", "receptive_fields", "transposed_convolution",
-                                                   "convolution_matrix", "batch_normalization"]}
+                                                   "convolution_matrix", "batch_normalization", "denoising",
+                                                   "super_resolution"]}
 
 
 def page(path, **query):

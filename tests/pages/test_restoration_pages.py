@@ -117,7 +117,7 @@ def test_denoise_default_sample_beats_the_noisy_input():
     assert not at.error
     body = text_of(at)
     assert "Cameraman" in body and "σ = 25" in body and "Denoised in" in body
-    for method in ["Gaussian blur", "Median filter", "Total variation", "Non-local means", "Network (ffdnet_gray)"]:
+    for method in ["Gaussian blur", "Median filter", "Total variation", "Non-local means", "| Network |"]:
         assert method in body
     psnr = {m.label: m.value for m in at.metric}
     assert float(psnr["Network PSNR"].split()[0]) > 24            # noisy input is 20.6 dB at sigma 25
@@ -160,7 +160,7 @@ def test_denoise_self_ensemble_toggle(monkeypatch):
     at.toggle(key="ensemble").set_value(True).run()
     assert_clean(at)
     assert calls == [1, 4] and "ran 4 times (once per rotation)" in text_of(at)
-    assert "| Network (ffdnet_gray ×4) |" in text_of(at)                     # the scores table says which run it was
+    assert "| Network, 4 rotations averaged |" in text_of(at)                     # the scores table says which run it was
     assert at.query_params["ensemble"] in ("true", ["true"])
     reopened = page(DENOISE, dn_src="text", seed="77", ensemble="true")
     assert reopened.toggle(key="ensemble").value and "4 times" in text_of(reopened)
@@ -171,7 +171,7 @@ def test_denoise_self_ensemble_toggle(monkeypatch):
 def test_denoise_upload_then_every_bad_upload_keeps_the_good_result():
     at = page(DENOISE, dn_src="upload", noise="add")
     assert_clean(at)
-    assert "Upload an image" in messages(at, "info")
+    assert "Your upload is not on this server any more" in messages(at, "warning")   # a link: no file here
     assert "up to 20 MB" in " ".join(c.value for c in at.caption)   # server.maxUploadSize in .streamlit/config.toml
     upload(at, "dn_upload", GOOD_PNG, "good.png")
     assert_clean(at)
@@ -532,3 +532,127 @@ def test_sr_settings_resolve_auto_and_refuse_too_small_images():
         SRSettings(degrade="gaussian")
     assert untrained_problem("srcnn", 3, {2: "a", 4: "b"}) == "SRCNN is trained for ×2, ×4 only."
     assert untrained_problem("bicubic", 3, None) is None
+
+
+# --- Issue 24: the drop zone, the zoom after uploads, a lost upload, the model's internals -------------
+
+PAGES_AND_PREFIXES = [pytest.param(DENOISE, "dn", marks=needs_denoiser, id="denoise"), pytest.param(SR, "sr", id="sr")]
+
+
+def zoom_values(at) -> tuple[int, int, int]:
+    return tuple(at.number_input(key=k).value for k in ("zx", "zy", "zs"))
+
+
+def drawn_box(at) -> str:
+    """The zoom box as the caption under the panels says it is drawn."""
+    return next(c.value for c in at.caption if "magenta box" in c.value)
+
+
+@pytest.mark.parametrize("path, prefix", PAGES_AND_PREFIXES)
+def test_first_load_shows_the_drop_zone_beside_the_sample(path, prefix):
+    at = page(path)
+    assert_clean(at)
+    assert at.get("file_uploader") and at.get("file_uploader")[0].proto.id.endswith(f"{prefix}_upload")
+    assert at.selectbox(key=f"{prefix}_src").value != "upload" and at.get("plotly_chart")   # the sample is drawn
+
+
+@pytest.mark.parametrize("path, prefix", PAGES_AND_PREFIXES)
+def test_dropping_an_image_switches_the_view_to_it(path, prefix):
+    at = upload(page(path), f"{prefix}_upload", GOOD_PNG, "mine.png")
+    assert_clean(at)
+    assert at.selectbox(key=f"{prefix}_src").value == "upload" and at.query_params[f"{prefix}_src"] in ("upload", ["upload"])
+    assert "**mine.png**" in text_of(at)
+
+
+@pytest.mark.parametrize("path, prefix", PAGES_AND_PREFIXES)
+def test_zoom_numbers_and_link_are_the_box_drawn_after_uploads(path, prefix):
+    """Fails before issue 24: the numbers kept 64 (and the link said nothing) while a 48×40 box was drawn."""
+    at = page(path)
+    at.number_input(key="zx").set_value(30)
+    at.number_input(key="zy").set_value(70)
+    at.number_input(key="zs").set_value(32).run()
+    scale = 1 if path == DENOISE else 3
+    upload(at, f"{prefix}_upload", save(photo(60, 80)), "a.png")          # 80×60 (×3 on super-resolution)
+    assert_clean(at)
+    if path == SR:
+        at.selectbox(key="mode").set_value("direct").run()
+    assert zoom_values(at) == (30, 70, 32)                                  # kept, in % of the new image
+    x0, y0 = round(0.3 * 80 * scale - 16), round(0.7 * 60 * scale - 16)
+    assert f"32×32 {'output ' if path == SR else ''}pixels" in drawn_box(at)
+    if path == DENOISE:
+        assert f"at x = {x0}, y = {y0}" in drawn_box(at)
+    assert (at.query_params["zx"], at.query_params["zy"], at.query_params["zs"]) in (("30", "70", "32"),
+                                                                                     (["30"], ["70"], ["32"]))
+    at.number_input(key="zs").set_value(256).run()                          # longer than the image: cut to it
+    upload(at, f"{prefix}_upload", save(photo(40, 48)), "b.png")            # a second, smaller upload
+    assert_clean(at)
+    side = 48 * scale
+    x, y, zs = zoom_values(at)
+    assert zs == side and at.query_params["zs"] in (str(side), [str(side)])
+    assert f"{side}×{40 * scale}" in drawn_box(at)
+    from convviz.lessons.denoising import ZoomSettings
+    assert ZoomSettings(x, y, zs).box(48 * scale, 40 * scale) == ZoomSettings(30, 70, 256).box(48 * scale, 40 * scale)
+
+
+def test_zoom_fitted_moves_a_clamped_centre_to_the_drawn_one():
+    from convviz.lessons.denoising import ZoomSettings
+    assert ZoomSettings(0, 100, 64).fitted(512, 256) == ZoomSettings(6, 88, 64)
+    assert ZoomSettings(50, 50, 64).fitted(45, 45) in (ZoomSettings(50, 50, 45), ZoomSettings(49, 49, 45))
+    for x, y, side, w, h in [(0, 0, 16, 20, 300), (100, 3, 200, 1000, 31), (37, 61, 64, 513, 257)]:
+        z = ZoomSettings(x, y, side)
+        assert z.fitted(w, h).box(w, h) == z.box(w, h)                      # same box, honest numbers
+        assert z.fitted(w, h).fitted(w, h) == z.fitted(w, h)
+
+
+@pytest.mark.parametrize("path, prefix", PAGES_AND_PREFIXES)
+def test_a_link_to_an_upload_that_is_not_here_says_so(path, prefix):
+    at = page(path, **{f"{prefix}_src": "upload"})
+    assert_clean(at)
+    assert ("Your upload is not on this server any more (it restarted or you opened a link): please upload it again."
+            in messages(at, "warning"))
+    other = page(path)                                                      # picked by hand: nothing was lost
+    other.selectbox(key=f"{prefix}_src").set_value("upload").run()
+    assert "not on this server" not in messages(other, "warning") and "Upload an image" in messages(other, "info")
+
+
+INTERNALS = ["ffdnet_gray", "srcnn_x", "subpixel_x", "checkpoint", "AMD EPYC", "Training continues", "training step",
+             "threads"]
+
+
+def main_flow_and_about(at) -> tuple[str, str]:
+    """(every text on the page outside "About the model", the text inside it)."""
+    about = [e for e in at.expander if e.label == "About the model"]
+    assert len(about) == 1, [e.label for e in at.expander]
+    inside = [m.value for m in about[0].markdown] + [c.value for c in about[0].caption]
+    everything = ([m.value for m in at.markdown] + [c.value for c in at.caption] + [m.label for m in at.metric]
+                  + [e.value for kind in ("info", "warning", "success") for e in getattr(at, kind)])
+    return "\n".join(t for t in everything if t not in inside), "\n".join(inside)
+
+
+@pytest.mark.parametrize("path, words", [pytest.param(DENOISE, ["ffdnet_gray", "AMD EPYC", "Training continues"],
+                                                      marks=needs_denoiser, id="denoise"),
+                                         pytest.param(SR, ["srcnn_x3", "subpixel_x2", "Training continues"], id="sr")])
+def test_model_internals_are_in_about_the_model_only(path, words):
+    at = page(path)
+    assert_clean(at)
+    flow, about = main_flow_and_about(at)
+    assert [w for w in INTERNALS if w in flow] == [], flow
+    for word in words:
+        assert word in about
+    assert about.count("Training continues") == 1
+    if path == DENOISE:
+        assert "FFDNet-style" in flow and "weights" in flow
+
+
+def _torch_check_script():
+    from convviz.ui.present import torch_check
+    torch_check(3.1e-16)
+    torch_check(2e-3, "the scatter view")
+
+
+def test_torch_check_is_one_quiet_line():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_function(_torch_check_script).run()
+    assert_clean(at)
+    assert at.caption[0].value == "✓ matches PyTorch (max |difference| 3.1e-16)"
+    assert at.warning[0].value == "✗ the scatter view: differs from PyTorch (max |difference| 2.0e-03)"
