@@ -3,11 +3,19 @@
 import streamlit as st
 
 from convviz.restoration.device import device_description
-from convviz.ui.layout import LESSONS, SECTIONS, navigation
+from convviz.ui.layout import LESSONS, SECTIONS, START_HERE, navigation
 from convviz.ui.runtime import settle_heap
 from convviz.ui.share import share_button
 
 st.set_page_config(page_title="ConvViz: convolution arithmetic", page_icon=":material/grid_on:", layout="wide")
+
+
+@st.cache_data(show_spinner=False)
+def _thumbnails() -> dict:
+    """One small picture per lesson, drawn once per process (the import pulls in the restoration code)."""
+    from convviz.lessons.thumbnails import thumbnails
+
+    return thumbnails()
 
 
 def home() -> None:
@@ -20,23 +28,34 @@ def home() -> None:
         "windows, transposed convolutions, receptive fields, the matrices behind them, batch norm, and "
         "small denoising and super-resolution networks trained by this project."
     )
-    st.markdown("Every view lives in its link: copy the address bar, or use **Share this view** on any page "
-                "for the link and a QR code, to share exactly what you see.")
-    st.markdown(f":material/memory: **Compute device for the models:** {device_description()}.")
+    by_title = {lesson.title: lesson for lesson in LESSONS if lesson.available}
+    path = [by_title[title] for title in START_HERE if title in by_title]
+    st.subheader("Start here", anchor="start-here")
+    st.markdown("New to convolutions? Take the lessons in this order; each uses what the one before showed.")
+    for row in range(0, len(path), 4):
+        for col, (i, lesson) in zip(st.columns(4), enumerate(path[row:row + 4], start=row + 1)):
+            col.page_link(f"pages/{lesson.page}", label=f"{i}. {lesson.title}" + (" →" if i < len(path) else ""),
+                          icon=lesson.icon)
     st.subheader("Lessons")
+    pictures = _thumbnails()
     for section in SECTIONS:
         lessons = [lesson for lesson in LESSONS if lesson.section == section]
         if not lessons:
             continue
         st.markdown(f"##### {section}")
         for lesson in lessons:
-            name, summary = st.columns([1, 3], vertical_alignment="center")
+            picture, name, summary = st.columns([1, 1.4, 3], vertical_alignment="center")
+            if lesson.page in pictures:
+                picture.image(pictures[lesson.page], width=140)
             if lesson.available:
                 name.page_link(f"pages/{lesson.page}", label=f"**{lesson.title}**", icon=lesson.icon)
                 summary.markdown(lesson.summary)
             else:
                 name.markdown(f"<span style='color:#888'>{lesson.title} (planned)</span>", unsafe_allow_html=True)
                 summary.markdown(f"<span style='color:#888'>{lesson.summary}</span>", unsafe_allow_html=True)
+    st.markdown("Every view lives in its link: copy the address bar, or use **Share this view** on any page "
+                "for the link and a QR code, to share exactly what you see.")
+    st.markdown(f":material/memory: **Compute device for the models:** {device_description()}.")
 
 
 navigation(home).run()

@@ -246,3 +246,18 @@ def test_the_forward_pass_is_computed_once_per_run(monkeypatch):
     assert sorted(calls) == ["convolve2d", "convolve2d", "cross_correlate2d", "cross_correlate2d"]
     at.selectbox(key="filter").set_value("box3").run()                 # the same layer: the cached result
     assert len(calls) == 4
+
+
+def test_home_words_pictures_and_start_here():
+    """Issue 24: the denoiser is FFDNet-style, pooling is the zoo's, a picture per lesson, a start-here path."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert_clean(at)
+    body = "\n".join(m.value for m in at.markdown)
+    assert "FFDNet-style" in body and "DnCNN" not in body
+    conv = next(lesson for lesson in LESSONS if lesson.title == "Convolution")
+    zoo = next(lesson for lesson in LESSONS if lesson.title == "Convolution zoo")
+    assert "pooling" not in conv.summary and "pooling" in zoo.summary
+    assert len(at.get("image")) == sum(lesson.available for lesson in LESSONS)             # a picture per lesson
+    assert "Start here" in [h.value for h in at.subheader]
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert labels[:3] == ["1. Convolution →", "2. Receptive fields →", "3. Transposed convolution →"]
