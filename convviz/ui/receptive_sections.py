@@ -16,11 +16,13 @@ from convviz.lessons.receptive_fields import DEFAULT_STACK, PRESET_NAMES, PRESET
 from convviz.lessons.step_scenes import field_scene, growth_scenes
 from convviz.receptive import effective_field_cost, effective_width_text, stack_rows
 from convviz.ui import cached_receptive as cached
+from convviz.ui.caching import cached as _cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control, int_control, toggle_control
 from convviz.ui.present import chart, charts, settings_box
-from convviz.ui.stepping import play_controls, play_interval, step_control
+from convviz.ui.stage import sent_state, stage, url_speed
+from convviz.ui.stepping import SPEED_KEY, SPEEDS, step_control
 
 
 def _number(label, low, high, default, help):
@@ -77,34 +79,55 @@ def stack_settings() -> FieldSettings:
         return settings
 
 
-def field_steps(settings: FieldSettings, table: list[dict], code: str) -> None:
-    """The field of one unit and the effective field: ◀ / ▶ and autoplay over layers rerun only this part."""
-    n, layers = settings.n, settings.layers
+field_stage_scene = _cached(lesson.field_stage_scene, 32)      # (settings, depth, unit): the stage's scene
+_anchored_units = _cached(lesson.anchored_units, 64)
 
-    @st.fragment(run_every=play_interval("layer"))       # the interval is read again on every full run
+
+def field_steps(settings: FieldSettings, table: list[dict], code: str) -> None:
+    """The field of one unit, layer by layer on the stage, and the effective field. A layer the stage shows
+    comes back (debounced) and reruns only this fragment: `layer` and `unit` in the link follow it."""
+    n, layers = settings.n, settings.layers
+    growth = [str(i) for i in range(1, len(layers))] + ["last"]         # stage step t = layer t + 1
+    ss = st.session_state
+
+    @st.fragment
     def steps():
         st.header("The field of one output unit")
         options = {"last": f"the last layer ({table[-1]['name']})"} | {str(i): f"{i}: {row['name']}"
                                                                        for i, row in enumerate(table[1:], start=1)}
-        if st.session_state.get("layer", "last") not in options:       # left over from a longer stack
-            st.session_state.pop("layer", None)
+        if ss.get("layer", "last") not in options:                     # left over from a longer stack
+            ss.pop("layer", None)
             st.query_params.pop("layer", None)
-        growth = [str(i) for i in range(1, len(layers))] + ["last"]     # the field growing, layer by layer
+        anchor = ss.get("_rf_anchor")
+        anchor = anchor if anchor and anchor[0] == settings else None
+        sent, seen = sent_state("rf_stage"), ss.get("_rf_stage_seen", {})
+        if (anchor and sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int)
+                and 0 <= sent["step"] < len(growth)):                  # the stage moved: layer and unit follow it
+            t = sent["step"]
+            ui, uj = _anchored_units(settings, anchor[1], anchor[2])[t]
+            ss["layer"], ss["unit"] = growth[t], ui * table[t + 1]["n"] + uj
+        if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
+            ss[SPEED_KEY] = sent["speed"]
         cols = st.columns([1, 2])
-        layer_box = cols[0].container()
-        play_controls("layer", growth, container=cols[0], arrows=True)   # drawn under the layer, run first
-        choice = choice_control("Layer", "layer", options, "last", container=layer_box)
+        choice = choice_control("Layer", "layer", options, "last", container=cols[0])
         depth = len(layers) if choice == "last" else int(choice)
         row, upto = table[depth], settings.up_to(depth)
         with cols[1]:
             pos = step_control(f"Output unit (reading order, {row['n']}×{row['n']} units)", "unit", row["n"] ** 2)
         unit = divmod(pos, row["n"])
+        if anchor is None or _anchored_units(settings, anchor[1], anchor[2])[depth - 1] != unit:
+            anchor = (settings, depth, unit)                           # a new unit: the stage follows it
+        ss["_rf_anchor"] = anchor
         st.markdown(lesson.unit_text(n, row, unit))
-        photo = draws_photo(n, row, unit)
-        chart(cached.field_figure(upto, unit, photo, False), key="field_figure")
-        st.caption("Magenta box: the receptive field (× its centre); dashed: the input's border. "
-                   + ("scikit-image's astronaut photo, resized to the input size." if photo else
-                      "Each cell is one input pixel; pink cells are inside the field."))
+        st.markdown("Step through the layers with ◀ / ▶, the arrow keys or Play: the magenta box is the field of the "
+                    "unit (in each layer, the one centred nearest the chosen unit's field) and the columns n, j, r and "
+                    "start are that layer's. The layer and unit go into the link.")
+        result = stage(field_stage_scene(settings, anchor[1], anchor[2]), key="rf_stage", step=depth - 1,
+                       speed=url_speed(), on_step=lambda _: None, on_speed=lambda _: None)
+        ss["_rf_stage_seen"] = {"step": result.get("step"), "speed": result.get("speed")}
+        st.caption("Magenta box: the receptive field; dashed: the input's border; grey: zero padding. "
+                   + ("scikit-image's astronaut photo, resized to the input size." if draws_photo(n, row, unit) else
+                      "Each cell is one input pixel."))
         export_buttons("receptive_field", lambda: field_scene(n, list(layers), depth, unit),
                        lambda: growth_scenes(n, list(layers)), code, steps=len(layers))
         effective_section(upto, row)

@@ -77,3 +77,39 @@ def test_scatter_hover_an_output_shows_the_inputs_that_stamp_it(page, app_url, s
     page.keyboard.press("End")
     assert cell_text(page, "count", 2, 2) == "4" and cell_text(page, "count", 1, 1) == "1"
     shoot(page, screenshots, "stage_scatter_overlap")
+
+
+# --- The receptive field, layer by layer -------------------------------------------------------------
+def test_receptive_field_steps_through_layers_and_the_link_follows(page, app_url, screenshots):
+    stage = open_stage(page, f"{app_url}/receptive_fields?preset=note002&layer=1&unit=2")
+    expect(page.locator(".stage-status")).to_contain_text("Layer 1 (conv1: conv k3 s2 p1): n = 3, j = 2, r = 3")
+    # unit (0, 2) of layer 1 sees input rows −1 … 1, columns 3 … 5; the grid starts at row/column −3 (layer 2's field)
+    field = cells(page, ".cell.win")
+    assert {c for c in field if c[0] == "input"} == {("input", 0, r, q) for r in range(2, 5) for q in range(6, 9)}
+    assert {c for c in cells(page, ".cell[data-padding]") if c[1:3] == (0, 2)} == {("input", 0, 2, q) for q in range(11)}
+    assert ("r", 0, 0, 1) in cells(page, ".cell.target")
+    stage.focus()
+    page.keyboard.press("ArrowRight")                        # layer 2: the unit whose field is centred nearest
+    expect(page.locator(".stage-status")).to_contain_text("Layer 2 (conv2: conv k3 s2 p1): n = 2, j = 4, r = 7")
+    assert len({c for c in cells(page, ".cell.win") if c[0] == "input"}) == 49
+    page.wait_for_url(re.compile(r"unit=1"))                 # layer=last is the default: left out of the link
+    assert "layer=" not in page.url
+    wait_for_app(page)
+    shoot(page, screenshots, "stage_receptive_cells")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"layer=1"))
+
+
+def test_receptive_field_box_on_the_photo(page, app_url, screenshots):
+    stage = open_stage(page, f"{app_url}/receptive_fields?preset=vgg16&layer=17&unit=45&erf=false")
+    expect(page.locator(".stage-status")).to_contain_text("Layer 17")
+    assert page.locator(".stage image.photo").count() == 1 and page.locator(".stage .cell[data-grid=input]").count() == 0
+    outline = page.locator(".stage .window-outline")
+    before = float(outline.get_attribute("width"))
+    stage.focus()
+    page.keyboard.press("ArrowRight")                        # pool5: r 196 → 212
+    expect(page.locator(".stage-status")).to_contain_text("r = 212")
+    after = float(outline.get_attribute("width"))
+    assert abs(after / before - 212 / 196) < 0.01
+    wait_for_app(page)
+    shoot(page, screenshots, "stage_receptive_photo")

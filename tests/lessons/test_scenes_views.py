@@ -12,14 +12,17 @@
 import json
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz.lessons import scenes
+from convviz.lessons.receptive_fields import FieldSettings, anchored_units, field_stage_scene
 from convviz.lessons.scenes import step_cells, steps_reading
 from convviz.lessons.transposed_convolution import TransposedLayer, scatter_scene
+from convviz.receptive import field_bounds
 from convviz.transposed import overlap_counts_2d
 
 OPTIONAL_SCENE = {"hovers"}
@@ -53,9 +56,10 @@ def check_contract(scene: dict) -> None:
     for g in scene["grids"]:
         assert set(scenes.GRID_KEYS) <= set(g) <= set(scenes.GRID_KEYS) | OPTIONAL_GRID
         shape = (g["channels"], g["rows"], g["cols"])
-        assert np.array(g["values"], dtype=float).shape == shape and np.array(g["text"]).shape == shape
-        if "image" in g:
-            assert g["image"].startswith("data:image/png;base64,")
+        if "image" in g:                                   # a photo: no cells, so no numbers
+            assert g["image"].startswith("data:image/png;base64,") and g["values"] == g["text"] == []
+        else:
+            assert np.array(g["values"], dtype=float).shape == shape and np.array(g["text"]).shape == shape
     for link in scene["links"]:
         assert {link["from"], link["to"]} <= set(ids)
     for step in scene["steps"]:
@@ -113,3 +117,69 @@ def test_scatter_counts_build_up_step_by_step_in_note_000():
     sums = [as_numbers(shown_after(scene, t, "sum")) for t in range(4)]
     np.testing.assert_array_equal(sums[1][:2, 2:], [[0, 1], [2, 3]])   # x[0, 1] = 1 stamps the kernel itself
     assert steps_reading(scene, "sum", (0, 0, 0)) == [0]              # hovering output (0, 0): only input (0, 0)
+
+
+# --- The receptive field, layer by layer -------------------------------------------------------
+def autograd_field(n: int, layers, unit) -> tuple[range, range]:
+    """Input rows and columns where ∂ y[unit] / ∂ x ≠ 0 through the stack in torch (weights 1, average pools)."""
+    x = torch.ones(1, 1, n, n, dtype=torch.float64, requires_grad=True)
+    y = x
+    for layer in layers:
+        if layer.kind == "conv":
+            w = torch.ones(1, 1, layer.kernel_size, layer.kernel_size, dtype=torch.float64)
+            y = F.conv2d(y, w, stride=layer.stride, padding=layer.padding, dilation=layer.dilation)
+        else:
+            y = F.avg_pool2d(y, layer.kernel_size, layer.stride, layer.padding)
+    y[0, 0, unit[0], unit[1]].backward()
+    rows, cols = np.nonzero(x.grad[0, 0].numpy())
+    return range(rows.min(), rows.max() + 1), range(cols.min(), cols.max() + 1)
+
+
+RF_STACKS = {"note002": (5, "c3s2p1,c3s2p1"), "dilated": (16, "c3,c3d2,c3d4"), "pool": (12, "c3p1,p2s2,c3s2p1,p2s2p1"),
+             "even": (10, "c2s2,c4s1p1,p3s2p1")}
+
+
+@pytest.mark.parametrize("name", RF_STACKS)
+@pytest.mark.parametrize("where", ["first", "last", "middle"])
+def test_field_box_of_every_layer_is_convviz_receptive_and_autograd(name, where):
+    n, text = RF_STACKS[name]
+    settings = FieldSettings.from_text(n, text)
+    table = settings.table()
+    depth = len(settings.layers)
+    last_n = table[-1]["n"]
+    unit = {"first": (0, 0), "last": (last_n - 1, last_n - 1), "middle": (last_n // 2, (last_n - 1) // 2)}[where]
+    scene = field_stage_scene(settings, depth, unit)
+    check_contract(scene)
+    units = anchored_units(settings, depth, unit)
+    assert units[-1] == unit and len(scene["steps"]) == depth
+    g = scene["grids"][0]
+    r0 = g["origin"][0]                                                       # input row 0 in grid rows
+    for t, (row, u) in enumerate(zip(table[1:], units)):
+        (lo_r, hi_r), (lo_c, hi_c) = field_bounds(row, u[0]), field_bounds(row, u[1])
+        box = [(c, r - r0, q - r0) for c, r, q in step_cells(scene, t, "input")]
+        rows, cols = sorted({r for _, r, _ in box}), sorted({q for _, _, q in box})
+        assert rows == list(range(int(lo_r), int(hi_r))) and cols == list(range(int(lo_c), int(hi_c)))
+        assert len(box) == row["r"] ** 2                                     # r × r cells, padding included
+        inside_r, inside_c = autograd_field(n, settings.layers[: t + 1], u)
+        assert list(inside_r) == [r for r in rows if 0 <= r < n] and list(inside_c) == [q for q in cols if 0 <= q < n]
+        step = scene["steps"][t]
+        assert step["target"] == {"grid": "r", "cell": [0, 0, t + 1]}
+        assert f"n = {row['n']}, j = {row['j']}, r = {row['r']}, start = {row['start']:g}" in step["status"]
+
+
+def test_units_follow_the_chosen_field_and_large_inputs_draw_the_photo():
+    settings = FieldSettings.from_preset("vgg16")
+    table = settings.table()
+    units = anchored_units(settings, 17, (3, 3))
+    assert units[16] == (3, 3)
+    centre = table[17]["start"] + 3 * table[17]["j"]
+    for row, (ui, _) in zip(table[1:], units):                                # nearest centre in every layer
+        assert abs(row["start"] + ui * row["j"] - centre) <= row["j"] / 2 or ui in (0, row["n"] - 1)
+    scene = field_stage_scene(settings, 17, (3, 3))
+    check_contract(scene)
+    photo = scene["grids"][0]
+    assert photo["image"].startswith("data:image/png;base64,") and photo["values"] == [] == photo["text"]
+    c, r0, q0, r1, q1 = scene["steps"][16]["highlights"][0]["box"]
+    assert r1 - r0 + 1 == q1 - q0 + 1 == table[17]["r"]
+    c, r0, q0, r1, q1 = scene["steps"][-1]["highlights"][0]["box"]
+    assert r1 - r0 + 1 == q1 - q0 + 1 == 212                                  # published: VGG-16 pool5 r = 212

@@ -103,13 +103,19 @@ def test_the_convolution_stage_keeps_step_speed_and_exports_while_presenting():
 
 
 def test_receptive_field_growth_steps_through_the_layers():
+    """The field grows on the stage: a layer the browser sends moves `layer` (and the unit it shows) in the link."""
+    import json
+
     at = page("pages/receptive_fields.py", present="1", preset="note002", layer="1")
-    assert at.selectbox(key="layer").value == "1"
-    at.button(key="layer_next").click().run()
-    assert at.selectbox(key="layer").value == "last"
-    at.button(key="layer_play").click().run()            # wraps round to the first layer
-    assert at.selectbox(key="layer").value == "1"
-    assert at.query_params["layer"] == "1"
+    data = lambda: json.loads(next(e.proto.json for e in at.get("bidi_component") if e.key == "rf_stage"))
+    assert at.selectbox(key="layer").value == "1" and data()["step"] == 0
+    at.session_state["rf_stage"] = {"step": 1, "speed": "normal"}      # ▶ in the browser: layer 2, the last
+    at.run()
+    assert at.selectbox(key="layer").value == "last" and "layer" not in at.query_params
+    at.session_state["rf_stage"] = {"step": 0, "speed": "normal"}      # ◀ back to the first layer
+    at.run()
+    assert at.selectbox(key="layer").value == "1" and at.query_params["layer"] == "1"
+    assert data()["step"] == 0 and len(data()["scene"]["steps"]) == 2
     assert not at.exception
 
 

@@ -318,7 +318,8 @@ class Stage {
     this.terms.replaceChildren();
     this.terms.dataset.step = t;
     const head = html("div", { class: "terms-head" }, this.terms);
-    head.textContent = `${s.step_noun || "Step"} (${ti}, ${tj})` + (t === this.step ? "" : " (hovered)");
+    head.textContent = (step.status ? `${s.step_noun || "Step"} ${t + 1}` : `${s.step_noun || "Step"} (${ti}, ${tj})`)
+      + (t === this.step ? "" : " (hovered)");                         // a step with its own status: its number
     if (step.terms) {
       const list = html("div", { class: "terms-list" }, this.terms);
       const src = (this.stepCells[t][s.source] || []);
@@ -504,7 +505,7 @@ class Stage {
   // --- additions for the scatter, receptive-field and matrix views (README: optional keys) ------
   // A photo grid: one <image> (the scene's PNG data URI) under an outline; no cell elements.
   imageCell(g) {
-    const most = Math.min(MAX_CELL, (this.width - 8) / (g.cols + 0.6), 420 / (g.rows + 0.2));
+    const most = Math.min(MAX_CELL, (this.width - 12 - 0.6 * MAX_CELL) / g.cols, 420 / (g.rows + 0.2));   // panel offset too
     return Math.max(0.5, most);
   }
 
