@@ -77,13 +77,17 @@ def main() -> None:
             for n in range(args.actions):
                 if time.monotonic() - t0 > 60 * args.minutes:
                     break
-                try:
-                    runs = page.evaluate("() => window.__runs")
-                    set_number(lesson.label, lesson.values[n % 2])(page)
-                    page.wait_for_function(DONE, arg=runs, polling=20, timeout=60_000)
-                except PlaywrightError as e:       # counted and reported; the page is opened again
+                runs = page.evaluate("() => window.__runs")
+                for _ in range(3):       # an Enter that lands while the box is being redrawn starts no run
+                    try:
+                        set_number(lesson.label, lesson.values[n % 2])(page)
+                        page.wait_for_function(DONE, arg=runs, polling=20, timeout=20_000)
+                        break
+                    except PlaywrightError as e:
+                        error = e
+                else:                    # counted and reported; the page is opened again
                     timeouts += 1
-                    print(f"{lesson.page}, action {n}: {type(e).__name__}: {str(e).splitlines()[0]}", flush=True)
+                    print(f"{lesson.page}, action {n}: {type(error).__name__}: {str(error).splitlines()[0]}", flush=True)
                     page.goto(f"{url}/{lesson.page}")
                     page.wait_for_function(DONE, arg=0, timeout=180_000)
                 rss.append(rss_mib(url.pid))
