@@ -57,7 +57,8 @@ def _share_dialog() -> None:
     st.markdown("Copy it with the button at the right end of the box; it reopens this page with every setting, "
                 "the step included.")
     st.code(shared, language="text", wrap_lines=True)
-    st.image(links.qr_png(shared), caption="Scan to open the same view on a phone.", width=360)
+    st.image(links.qr_png(shared), caption="Scan to open the same view on a phone.", width=360,
+             output_format="PNG")          # lossless: JPEG would blur the modules' edges
     if shared != url:
         st.caption("On this computer:")
         st.code(url, language="text", wrap_lines=True)

@@ -110,3 +110,76 @@ def test_sr_upload_shows_psnr_on_y(page, app_url, screenshots, tmp_path):
     bicubic = next(line for line in table.splitlines() if line.startswith("Bicubic"))
     assert float(bicubic.split("\t")[1]) > 20
     screenshots.save(page, "restoration_sr_upload.png")
+
+
+# --- Issue 24: the drop zone, the zoom after uploads, the three screen sizes ---------------------------
+
+ZOOM_LABELS = ("Zoom centre x (% of width)", "Zoom centre y (% of height)", "Zoom box side (pixels)")
+
+
+def zoom_shown(page):
+    return tuple(int(page.get_by_label(label, exact=True).input_value()) for label in ZOOM_LABELS)
+
+
+def drop(page, path, size):
+    """A file onto the drop zone; waits for the page to describe it (the drop zone lists the name at once,
+    before the run) and to finish its run."""
+    choose_file(page, path)
+    page.get_by_text(f"{path.name}, {size[0]}×{size[1]} pixels").first.wait_for(timeout=NETWORK_TIMEOUT)
+    page.get_by_text("Network PSNR").wait_for(timeout=NETWORK_TIMEOUT)
+    wait_for_app(page, timeout=NETWORK_TIMEOUT)
+    assert_no_exception(page)
+
+
+def test_denoise_second_upload_keeps_the_zoom_and_the_link_follows(page, app_url, tmp_path):
+    """Fails before issue 24: after the second upload the number boxes showed 0 / 0 while the box was drawn
+    at the centre (and the next edit moved it to the top-left corner)."""
+    from convviz.lessons.denoising import ZoomSettings
+    open_page(page, f"{app_url}/denoising")
+    assert page.locator("[data-testid='stFileUploaderDropzone']").is_visible()      # the drop zone, on first load
+    drop(page, photo_png(tmp_path / "first.png", 160, 200), (200, 160))
+    page.wait_for_url(re.compile(r"dn_src=upload"))                                 # dropping switched the view
+    for label, value in zip(ZOOM_LABELS, (30, 70, 48)):
+        box = page.get_by_label(label, exact=True)
+        box.fill(str(value))
+        box.press("Enter")
+        wait_for_app(page, timeout=NETWORK_TIMEOUT)
+    page.wait_for_url(re.compile(r"zx=30.*zy=70.*zs=48"))
+    drop(page, photo_png(tmp_path / "second.png", 300, 120), (120, 300))
+    expected = ZoomSettings(30, 70, 48).fitted(120, 300)
+    assert zoom_shown(page) == (expected.x, expected.y, expected.side)
+    x0, y0, w, h = expected.box(120, 300)
+    caption = page.get_by_text("The magenta box").inner_text()
+    assert f"({w}×{h} pixels at x = {x0}, y = {y0})" in caption
+    query = page.url.split("?", 1)[1]
+    assert f"zx={expected.x}" in query and f"zy={expected.y}" in query and f"zs={expected.side}" in query
+    set_zoom = page.get_by_label(ZOOM_LABELS[2], exact=True)                        # the next edit keeps the centre
+    set_zoom.fill("32")
+    set_zoom.press("Enter")
+    page.wait_for_url(re.compile(r"zs=32"))
+    wait_for_app(page, timeout=NETWORK_TIMEOUT)
+    assert zoom_shown(page)[:2] == (expected.x, expected.y)
+
+
+@pytest.mark.parametrize("path", ["denoising", "super_resolution"])
+@pytest.mark.parametrize("size, query, name", [((1440, 900), "", "laptop"), ((1920, 1080), "?present=1", "present"),
+                                               ((390, 844), "", "phone")])
+def test_restoration_pages_at_three_sizes(browser, app_url, screenshots, path, size, query, name):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        open_page(page, f"{app_url}/{path}{query}")
+        wait_for_app(page, timeout=NETWORK_TIMEOUT)
+        uploader = page.locator("[data-testid='stFileUploaderDropzone']")
+        if name == "present":                                                       # settings folded, picture first
+            assert not uploader.is_visible()
+            assert page.get_by_text("Settings", exact=True).first.is_visible()
+            figure = page.locator("[data-testid='stPlotlyChart']").first.bounding_box()
+            assert figure["y"] < size[1], figure
+        else:
+            assert uploader.is_visible()
+        width = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
+        assert width <= size[0] + 1, width                                          # nothing runs off the screen
+        screenshots.save(page, f"restoration_{path}_{name}.png")
+    finally:
+        context.close()
