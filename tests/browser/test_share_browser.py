@@ -20,11 +20,11 @@ from convviz.testing.serve import ROOT, app_command, free_port, wait_for_app, wa
 
 
 @pytest.fixture(scope="module")
-def room_server():
+def room_server(tmp_path_factory):
     """The app on every interface of this machine, opened from the browser as 127.0.0.1."""
     port = free_port()
     command = [("0.0.0.0" if arg == "127.0.0.1" else arg) for arg in app_command(port)]
-    with open(ROOT / ".streamlit-share-test.log", "w") as log:
+    with open(tmp_path_factory.mktemp("share") / "server.log", "w") as log:
         proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
