@@ -128,9 +128,15 @@ def test_two_replicas_behind_haproxy_sticky_survive_a_crash_and_stop_cleanly(bro
         assert sorted(replicas) == ["r1", "r2"]
         link = url + "convolution?sh=2"
 
-        def visit(page, reload=False):
-            response = page.reload() if reload else page.goto(link)
-            wait_for_app(page, timeout=120_000)
+        def visit(page, reload=False, timeout=120_000):
+            response = page.reload(timeout=timeout) if reload else page.goto(link, timeout=timeout)
+            try:
+                wait_for_app(page, timeout=timeout)
+            except Exception as error:                          # say where it stood: page, replica, launcher
+                state = page.evaluate("() => [document.querySelector('[data-testid=stApp]')"
+                                      "?.getAttribute('data-test-script-state'), document.body.innerText.slice(0, 300)]")
+                raise AssertionError(f"{error}; served by {response.headers.get('x-convviz-replica')}; page {state}; "
+                                     f"launcher: {launcher.lines[-8:]}") from None
             assert page.get_by_label("Stride (height)", exact=True).input_value() == "2"    # the view, from the link
             return response.headers["x-convviz-replica"]
 
@@ -150,8 +156,7 @@ def test_two_replicas_behind_haproxy_sticky_survive_a_crash_and_stop_cleanly(bro
         os.kill(dead_pid, signal.SIGKILL)                       # r1 crashes
         for page, name in served.values():
             if name == "r1":                                    # its students reload: same view, a live replica
-                page.wait_for_timeout(300)
-                assert visit(page, reload=True) in ("r1", "r2")
+                assert visit(page, reload=True, timeout=240_000) in ("r1", "r2")     # (a restarted r1 starts cold)
         launcher.wait_for(r"^replica r1 pid (?!%d )\d+ port %d" % (dead_pid, replicas["r1"][1]), 30)  # restarted
         for page, name in served.values():
             if name == "r2":                                    # r2's students never noticed
