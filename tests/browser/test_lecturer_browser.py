@@ -133,7 +133,7 @@ def test_stepping_while_presenting_does_not_move_the_figures(page, app_url, path
     open_page(page, f"{app_url}/{path}?present=1&{key}={start}{extra}")
     page.wait_for_timeout(500)
     before = chart_boxes(page)[:2]
-    page.get_by_role("button", name="▶", exact=True).first.click()
+    page.locator(".stage button[data-action=next]").click()   # the stage's ▶ (the receptive page's unit has one too)
     page.wait_for_url(re.compile(rf"{key}={start + 1}"))
     wait_for_app(page)
     page.wait_for_timeout(500)
