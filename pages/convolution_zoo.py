@@ -6,6 +6,7 @@ import streamlit as st
 
 from convviz.ui import zoo_sections as sections
 from convviz.ui.layout import lesson_header
+from convviz.ui.present import presenting
 
 lesson_header(
     "Convolution zoo",
@@ -13,7 +14,8 @@ lesson_header(
     "share a weight**. Every section: a picture and its controls, then the idea, the counts and a check against "
     "PyTorch.",
 )
-st.markdown(sections.CONTENTS)
+if not presenting():                       # on a projector the first section's figure comes first
+    st.markdown(sections.CONTENTS)
 
 sections.pointwise()
 sections.dilated()

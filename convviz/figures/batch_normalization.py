@@ -172,10 +172,10 @@ def snippet_output(history: dict) -> str:
 
 # --- Figures ----------------------------------------------------------------------------------
 
-def _tensor_trace(x: np.ndarray, mask: np.ndarray, show_text: bool) -> go.Heatmap:
+def _tensor_trace(x: np.ndarray, mask: np.ndarray, show_text: bool, text_size: int = 11) -> go.Heatmap:
     z = tile_blocks(mask.astype(np.float64))       # sample n a row of blocks, channel c a column
     text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.3g}")(tile_blocks(x))) if show_text else None
-    return go.Heatmap(z=z, text=text, texttemplate="%{text}" if show_text else None, textfont=dict(size=11),
+    return go.Heatmap(z=z, text=text, texttemplate="%{text}" if show_text else None, textfont=dict(size=text_size),
                       colorscale=[[0, OTHER], [1, HIGHLIGHT]], zmin=0, zmax=1, showscale=False, xgap=1, ygap=1,
                       hoverinfo="skip")
 
@@ -195,11 +195,12 @@ def tensor_figure(x: np.ndarray, channel: int) -> go.Figure:
     n, c, h, w = x.shape
     z_rows, z_cols = n * (h + 1) - 1, c * (w + 1) - 1
     show_text = max(h, w) <= 6 and z_rows <= 40 and z_cols <= 30
-    fig = go.Figure(_tensor_trace(x, norm_mask("batch", x.shape, 0, channel), show_text))
-    _label_blocks(fig, x.shape)
+    cell = 34 if z_rows <= 20 else 24 if z_rows <= 30 else 16
+    fig = go.Figure(_tensor_trace(x, norm_mask("batch", x.shape, 0, channel), show_text,
+                                  text_size=14 if cell >= 34 else 11))     # readable on a laptop's 34-px cells
+    _label_blocks(fig, x.shape, font_size=15)
     fig.update_yaxes(scaleanchor="x", constrain="domain")
     fig.update_xaxes(constrain="domain")
-    cell = 34 if z_rows <= 20 else 24 if z_rows <= 30 else 16
     fig.update_layout(font=FONT, height=min(900, 90 + cell * z_rows), margin=dict(l=60, r=10, t=40, b=10),
                       plot_bgcolor="white")
     return fig

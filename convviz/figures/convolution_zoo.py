@@ -27,8 +27,8 @@ def pointwise_figure(x: np.ndarray, w: np.ndarray, y: np.ndarray) -> go.Figure:
     channels below, equal cells with their values; pixel (0, 0) outlined in every channel."""
     c_in, c_out = x.shape[0], y.shape[0]
     cols = max(c_in, c_out) + 1
-    titles = [f"input channel {c}" if c < c_in else "" for c in range(cols - 1)] + ["w: row o = output channel o"]
-    titles += [f"output channel {o}" if o < c_out else "" for o in range(cols - 1)] + [""]
+    titles = [f"input {c}" if c < c_in else "" for c in range(cols - 1)] + ["w"]   # short: they fit a phone
+    titles += [f"output {o}" if o < c_out else "" for o in range(cols - 1)] + [""]
     fig = make_subplots(rows=2, cols=cols, subplot_titles=titles, horizontal_spacing=0.04, vertical_spacing=0.14)
     zmax = float(max(np.abs(x).max(), np.abs(y).max(), 1e-12))
     panels = [(1, c + 1, x[c], zmax) for c in range(c_in)] + [(2, o + 1, y[o], zmax) for o in range(c_out)]
@@ -40,7 +40,7 @@ def pointwise_figure(x: np.ndarray, w: np.ndarray, y: np.ndarray) -> go.Figure:
         n = (row - 1) * cols + col
         fig.update_yaxes(autorange="reversed", scaleanchor=f"x{n if n > 1 else ''}", constrain="domain",
                          showgrid=False, zeroline=False, dtick=1, row=row, col=col)
-        fig.update_xaxes(constrain="domain", showgrid=False, zeroline=False, side="top", dtick=1, row=row, col=col)
+        fig.update_xaxes(constrain="domain", showgrid=False, zeroline=False, side="bottom", dtick=1, row=row, col=col)
     for row, col, _, _ in panels[:-1]:                    # pixel (0, 0): the one the sum below works out
         fig.add_shape(type="rect", x0=-0.5, x1=0.5, y0=-0.5, y1=0.5, line=dict(color=HIGHLIGHT, width=3),
                       row=row, col=col)
@@ -51,8 +51,8 @@ def pointwise_figure(x: np.ndarray, w: np.ndarray, y: np.ndarray) -> go.Figure:
                 fig.update_yaxes(visible=False, row=row, col=c + 1)
     fig.update_xaxes(visible=False, row=2, col=cols)
     fig.update_yaxes(visible=False, row=2, col=cols)
-    fig.update_annotations(font=FONT)
-    fig.update_layout(font=FONT, height=560, margin=dict(l=30, r=10, t=50, b=10), plot_bgcolor="#ffffff")
+    fig.update_annotations(font=FONT)                    # panel titles on top, column numbers below: apart
+    fig.update_layout(font=FONT, height=580, margin=dict(l=30, r=10, t=40, b=30), plot_bgcolor="#ffffff")
     return fig
 
 

@@ -26,6 +26,18 @@ html { font-size: clamp(19px, 1.2vw, 26px); }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-left: 2rem; padding-right: 2rem; }
 </style>"""
+# Every lesson, every screen (issue 24): nothing runs off a phone sideways. Wide tables and displayed formulas
+# scroll inside their own box, code blocks too; figures and images never grow past the column they sit in.
+PAGE_CSS = """<style>
+[data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+.katex-display { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+[data-testid="stCode"] pre { max-width: 100%; overflow-x: auto; }
+[data-testid="stPlotlyChart"], [data-testid="stImage"] img { max-width: 100%; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+  [data-testid="stPlotlyChart"] g.heatmap-label text { font-size: 9px !important; }  /* cells shrink, so do values */
+}
+</style>"""
 CHART_CONFIG = {"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}   # the modebar camera: a sharp PNG
 
@@ -50,6 +62,7 @@ def presentation_switch(container=None) -> bool:
         st.set_page_config(initial_sidebar_state="collapsed" if present else ("expanded" if leaving else "auto"))
         ss["_present_applied"] = True
     ss["_present_kept"] = present
+    st.html(PAGE_CSS)
     if present:
         st.html(PRESENT_CSS)
     return present

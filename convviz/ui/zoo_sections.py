@@ -56,8 +56,9 @@ def pointwise() -> None:
     view = cached.pointwise(s)
     ex, cost = view["ex"], view["cost"]
     chart(view["figure"], key="pw_fig", container=figure)
-    st.markdown("It sees a single pixel, so it cannot detect shapes: y[:, i, j] = w · x[:, i, j] + b. Networks use "
-                "it to shrink or grow the channel count cheaply.")
+    st.markdown("Top row: the input channels and w (row o of w makes output channel o); bottom row: the output "
+                "channels. It sees a single pixel, so it cannot detect shapes: y[:, i, j] = w · x[:, i, j] + b. "
+                "Networks use it to shrink or grow the channel count cheaply.")
     terms = lambda o: " + ".join(f"({ex['w'][o, c]:g})·({ex['x'][c, 0, 0]:g})" for c in range(s.c_in))  # noqa: E731
     st.markdown("Pixel (0, 0) (magenta boxes), one output channel per row of w:\n\n" + "\n".join(
         f"- y[{o}, 0, 0] = {terms(o)} = **{ex['y'][o, 0, 0]:g}**" for o in range(s.c_out)))

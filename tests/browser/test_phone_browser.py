@@ -1,0 +1,94 @@
+"""Issue 24 on three screens, in Chromium: a phone (390×844) where nothing runs off the screen sideways on
+any lesson, a laptop (1440×900) where the zoo's and batch norm's first figure starts above the fold, and a
+projector (1920×1080, ?present=1) where their figure starts in the top half, is at least 45% of the screen
+tall and at most 4 number/select boxes show. Screenshots of each land in tests/browser/screenshots/."""
+
+import pytest
+
+from convviz.testing.serve import wait_for_app
+from convviz.ui.layout import LESSONS
+
+LESSON_PAGES = [lesson.page.removesuffix(".py") for lesson in LESSONS if lesson.available]
+FIGURE_FIRST = ["convolution_zoo", "batch_normalization"]
+TINY = {"batch_normalization": "demo_steps=10"}      # the training demo on a tiny setting: a fast test
+
+# Elements of the main block that stick out of the viewport, unless a box around them scrolls (or clips)
+# them and that box itself fits: wide tables and code scroll inside their own box.
+OFFENDERS = """() => {
+  const vw = document.documentElement.clientWidth, main = document.querySelector('[data-testid=stMain]');
+  const clipped = el => { for (let a = el.parentElement; a && a !== main; a = a.parentElement) {
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(a).overflowX)) {
+        const r = a.getBoundingClientRect(); if (r.left >= -1 && r.right <= vw + 1) return true; } } return false; };
+  const out = [];
+  for (const el of main.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || (r.left >= -1 && r.right <= vw + 1)) continue;
+    if (clipped(el)) continue;
+    out.push(`${el.tagName.toLowerCase()}.${(el.getAttribute('data-testid') || el.className.baseVal || el.className || '')
+              .toString().slice(0, 40)} ${Math.round(r.left)}..${Math.round(r.right)}`);
+  }
+  return out.slice(0, 10); }"""
+
+
+def open_at(browser, app_url, name, width, height, query=""):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    extra = "&".join(q for q in (TINY.get(name, ""), query) if q)
+    page.goto(f"{app_url}/{name}" + (f"?{extra}" if extra else ""))
+    page.locator("h1").first.wait_for(timeout=120_000)      # a fresh server may rerun through app.py first
+    wait_for_app(page, timeout=120_000)
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+                           ".every(c => c.querySelector('.main-svg'))", timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    return context, page
+
+
+def first_figure(page) -> dict:
+    """The first figure's box (top, height) in viewport pixels, with the page scrolled to the top."""
+    return page.evaluate("() => { const el = document.querySelector('[data-testid=stMain] "
+                         "[data-testid=stPlotlyChart], [data-testid=stMain] [data-testid^=stBidiComponent]');"
+                         " const r = el.getBoundingClientRect(); return {top: r.top, height: r.height}; }")
+
+
+@pytest.mark.parametrize("name", LESSON_PAGES)
+def test_nothing_runs_off_a_phone_screen(browser, app_url, screenshots, name):
+    context, page = open_at(browser, app_url, name, 390, 844)
+    try:
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        main_width = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
+        page.screenshot(path=str(screenshots / f"phone_{name}.png"))
+        screenshots.save(page, f"phone_{name}_full.png")
+        assert width <= 390 and main_width <= 390, f"{name}: the page is {max(width, main_width)} px wide on a phone"
+        offenders = page.evaluate(OFFENDERS)
+        assert offenders == [], f"{name}: wider than the phone: {offenders}"
+        if name in FIGURE_FIRST:                  # the figure before the settings, on a phone too
+            box = page.locator("[data-testid=stMain] [data-testid=stNumberInput]").first.bounding_box()
+            assert first_figure(page)["top"] < box["y"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", FIGURE_FIRST)
+def test_first_figure_above_the_fold_on_a_laptop(browser, app_url, screenshots, name):
+    context, page = open_at(browser, app_url, name, 1440, 900)
+    try:
+        page.screenshot(path=str(screenshots / f"laptop_{name}.png"))
+        figure = first_figure(page)
+        assert figure["top"] < 900 - 200, f"{name}: the first figure starts at {figure['top']:.0f} px"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", FIGURE_FIRST)
+def test_presenting_shows_the_figure_in_the_top_half_large_with_few_boxes(browser, app_url, screenshots, name):
+    context, page = open_at(browser, app_url, name, 1920, 1080, "present=1")
+    try:
+        page.screenshot(path=str(screenshots / f"present_1920_{name}.png"))
+        figure = first_figure(page)
+        assert figure["top"] < 540, f"{name}: the figure starts at {figure['top']:.0f} px"
+        assert figure["height"] >= 0.45 * 1080, f"{name}: the figure is {figure['height']:.0f} px tall"
+        boxes = page.locator("[data-testid=stMain] [data-testid=stNumberInput]:visible, "
+                             "[data-testid=stMain] [data-testid=stSelectbox]:visible").count()
+        assert boxes <= 4, f"{name}: {boxes} number/select boxes in view"
+    finally:
+        context.close()
