@@ -39,6 +39,16 @@ def assert_clean(at):
     return at
 
 
+def flat(node, path=()):
+    """The page's elements in order, each as (type, the types of the blocks around it, element)."""
+    for child in node.children.values():
+        kind = getattr(child, "type", type(child).__name__)
+        if isinstance(getattr(child, "children", None), dict) and child.children:
+            yield from flat(child, path + (kind,))
+        else:
+            yield kind, path, child
+
+
 # --- Browser (Playwright) helpers ---------------------------------------------------------------
 
 def open_in_browser(page, url):

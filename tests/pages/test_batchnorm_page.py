@@ -11,7 +11,7 @@ import pytest
 
 from convviz.batchnorm import batch_norm_train
 from convviz.figures.batch_normalization import lesson_batch
-from tests.support import assert_clean, open_page, text_of, warnings_of
+from tests.support import assert_clean, flat, open_page, text_of, warnings_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "batch_normalization.py")
@@ -207,15 +207,6 @@ def test_settings_are_validated_once_and_hashable():
 
 
 # --- Figure first (issue 24) ---------------------------------------------------------------------
-
-def flat(node, path=()):
-    """The page's elements in order, each as (type, the types of the blocks around it, element)."""
-    for child in node.children.values():
-        kind = getattr(child, "type", type(child).__name__)
-        if isinstance(getattr(child, "children", None), dict) and child.children:
-            yield from flat(child, path + (kind,))
-        else:
-            yield kind, path, child
 
 
 INPUTS = ("number_input", "slider", "selectbox", "segmented_control")

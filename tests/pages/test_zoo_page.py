@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from convviz import zoo
 from convviz.torch_ref import zoo as zoo_torch
-from tests.support import assert_clean, open_page, problems, set_numbers, text_of
+from tests.support import assert_clean, flat, open_page, problems, set_numbers, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ZOO = str(ROOT / "pages" / "convolution_zoo.py")
@@ -334,15 +334,6 @@ def test_each_section_builder_matches_the_compute_layer():
 
 
 # --- Figure first (issue 24) ---------------------------------------------------------------------
-
-def flat(node, path=()):
-    """The page's elements in order, each as (type, the types of the blocks around it, element)."""
-    for child in node.children.values():
-        kind = getattr(child, "type", type(child).__name__)
-        if isinstance(getattr(child, "children", None), dict) and child.children:
-            yield from flat(child, path + (kind,))
-        else:
-            yield kind, path, child
 
 
 def sections(at):
