@@ -184,15 +184,17 @@ def test_denoise_upload_then_every_bad_upload_keeps_the_good_result():
         assert "**good.png**" in text_of(at) and at.metric, kind
 
 
-@needs_denoiser
 @pytest.mark.parametrize("kind", list(BAD_UPLOADS))
-def test_denoise_bad_first_upload_gives_a_message(kind):
+@pytest.mark.parametrize("path, source, key", [
+    pytest.param(DENOISE, "dn_src", "dn_upload", marks=needs_denoiser, id="denoise"),
+    pytest.param(SR, "sr_src", "sr_upload", id="sr")])
+def test_bad_first_upload_gives_a_message(kind, path, source, key):
     data, words = BAD_UPLOADS[kind]
-    at = upload(page(DENOISE, dn_src="upload"), "dn_upload", data)
+    at = upload(page(path, **{source: "upload"}), key, data)
     assert_clean(at)
     assert words in messages(at, "error")
-    assert not at.metric
-    assert "parameters" in text_of(at)                            # the model section is still there
+    assert not at.metric and "| Bicubic |" not in text_of(at)        # no result
+    assert "parameters" in text_of(at)                               # the model section is still there
 
 
 @pytest.mark.parametrize("kind", list(ODD_UPLOADS))
@@ -419,14 +421,6 @@ def test_sr_shrink_notice_does_not_point_to_the_denoising_crop_option():
 
 
 # --- Every upload kind through the super-resolution page too (issue 12) ---------------------------
-
-@pytest.mark.parametrize("kind", list(BAD_UPLOADS))
-def test_sr_bad_first_upload_gives_a_message(kind):
-    data, words = BAD_UPLOADS[kind]
-    at = upload(page(SR, sr_src="upload"), "sr_upload", data)
-    assert_clean(at)
-    assert words in messages(at, "error")
-    assert "| Bicubic |" not in text_of(at) and "parameters" in text_of(at)   # no result, the model section stays
 
 
 # --- A huge upload is shrunk or cut before any network sees it; the network runs in bounded tiles --
