@@ -32,17 +32,23 @@ from convviz.testing.serve import launch_chromium
 PAGES = LESSONS + [Lesson("denoising", "Zoom box side (pixels)", (96, 64), None),
                    Lesson("super_resolution", "Zoom box side (output pixels)", (96, 64), None)]
 
-# Counts finished script runs (the app's script state going to notRunning), so that no run is missed.
+# Counts finished script runs (the app's script state going to notRunning), so that no run is missed; in
+# sessionStorage, so that the count survives the page reloading itself (it did, now and then, under load).
 RUNS = r"""
 (() => {
-  window.__runs = 0;
+  sessionStorage.__loads = String(1 + Number(sessionStorage.__loads || 0));
   new MutationObserver(ms => ms.forEach(m => {
-    if (m.target.getAttribute('data-test-script-state') === 'notRunning') window.__runs += 1;
+    sessionStorage.__changed = String(Date.now());
+    if (m.target.getAttribute('data-test-script-state') === 'notRunning')
+      sessionStorage.__runs = String(1 + Number(sessionStorage.__runs || 0));
   })).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
 })();
 """
-DONE = """n => window.__runs > n && document.querySelector('[data-testid=stApp]')
-  .getAttribute('data-test-script-state') === 'notRunning'"""
+COUNT = "() => Number(sessionStorage.__runs || 0)"
+# A run has ended since the count was n, and nothing has run for 300 ms (a stage sends its state back
+# after the first run of a page; an Enter typed while that run redraws the box would be lost).
+DONE = """n => Number(sessionStorage.__runs || 0) > n && document.querySelector('[data-testid=stApp]')
+  ?.getAttribute('data-test-script-state') === 'notRunning' && Date.now() - Number(sessionStorage.__changed) > 300"""
 
 
 def slope_per_100(ys: list[float]) -> float:
@@ -71,25 +77,31 @@ def main() -> None:
         context.add_init_script(RUNS)
         page = context.new_page()
         for lesson in pages:
+            before = page.evaluate(COUNT) if page.url.startswith("http") else 0
             page.goto(f"{url}/{lesson.page}")
-            page.wait_for_function(DONE, arg=0, timeout=180_000)
+            page.wait_for_function(DONE, arg=before, timeout=180_000)
             rss, cpu0, t0, timeouts = [], cpu_seconds(url.pid), time.monotonic(), 0
             for n in range(args.actions):
                 if time.monotonic() - t0 > 60 * args.minutes:
                     break
-                runs = page.evaluate("() => window.__runs")
+                runs = page.evaluate(COUNT)
                 for _ in range(3):       # an Enter that lands while the box is being redrawn starts no run
                     try:
                         set_number(lesson.label, lesson.values[n % 2])(page)
                         page.wait_for_function(DONE, arg=runs, polling=20, timeout=20_000)
-                        break
+                        box = page.get_by_label(lesson.label, exact=True).first
+                        if int(float(box.input_value())) == lesson.values[n % 2]:
+                            break
+                        error = RuntimeError(f"the box shows {box.input_value()}")
                     except PlaywrightError as e:
                         error = e
                 else:                    # counted and reported; the page is opened again
                     timeouts += 1
+                    page.screenshot(path=f"/tmp/soak-{lesson.page}-{n}.png", full_page=True)
                     print(f"{lesson.page}, action {n}: {type(error).__name__}: {str(error).splitlines()[0]}", flush=True)
+                    before = page.evaluate(COUNT)
                     page.goto(f"{url}/{lesson.page}")
-                    page.wait_for_function(DONE, arg=0, timeout=180_000)
+                    page.wait_for_function(DONE, arg=before, timeout=180_000)
                 rss.append(rss_mib(url.pid))
             k = min(100, len(rss) // 2)
             results[lesson.page] = {
@@ -102,7 +114,9 @@ def main() -> None:
                   f"{r['first_median']:.1f} MiB, last {k} {r['last_median']:.1f} MiB, slope "
                   f"{r['slope_per_100']:+.2f} MiB/100 actions, {r['cpu_ms_per_action']:.0f} ms CPU/action, "
                   f"{timeouts} timeouts", flush=True)
+        loads = page.evaluate("() => Number(sessionStorage.__loads || 0)")
         browser.close()
+    print(f"\nthe page loaded {loads} time(s) in all ({len(pages)} opened by the test)")
     print(f"\n{time.monotonic() - started:.0f} s in all\n")
     print("| page | actions (timeouts) | RSS median, first 100 (MiB) | last 100 (MiB) | slope (MiB / 100 actions) "
           "| slope, second half | server CPU per action (ms) |\n|---|---|---|---|---|---|---|")
