@@ -91,3 +91,18 @@ def set_numbers(at, **values):
     for key, value in values.items():
         at.number_input(key=key).set_value(value).run()
     return at
+
+
+def stage_cells(page, selector) -> set[tuple[str, int, int, int]]:
+    """(grid, channel, row, col) of every stage cell matching `selector` (e.g. '.cell.peek')."""
+    found = page.locator(f".stage {selector}").evaluate_all(
+        "els => els.map(e => [e.dataset.grid, +e.dataset.channel, +e.dataset.row, +e.dataset.col])")
+    return {tuple(c) for c in found}
+
+
+def open_stage(page, url):
+    """Open `url` (clean) and scroll the stage into view; returns its locator."""
+    open_in_browser(page, url)
+    stage = page.locator(".stage")
+    stage.scroll_into_view_if_needed()
+    return stage

@@ -100,6 +100,22 @@ def play_controls(key: str, values: Sequence, *, container=None, arrows: bool = 
                    on_change=new_speed)
 
 
+def url_step(url_key: str, count: int, container=None) -> int:
+    """The step in session state (first run: the link's `url_key`, with a message if unusable),
+    clamped to count − 1 (a view that shrank) and written back to the URL (0 left out)."""
+    last = count - 1
+    if last <= 0:
+        st.session_state.pop(url_key, None)
+        st.query_params.pop(url_key, None)
+        return 0
+    problem = _seed_from_url(url_key, parse_int(0, last), 0)
+    value = max(0, min(last, int(st.session_state[url_key])))
+    st.session_state[url_key] = value
+    _write_url(url_key, value, 0)
+    _warn(container or st, problem)
+    return value
+
+
 def step_control(label: str, key: str, count: int, *, container=None, player: bool = False) -> int:
     """Choose one of `count` steps with a slider and ◀ / ▶ buttons; the step is in the URL.
 
@@ -109,12 +125,8 @@ def step_control(label: str, key: str, count: int, *, container=None, player: bo
     """
     box = container or st
     last = count - 1
-    if last <= 0:
-        st.session_state.pop(key, None)
-        st.query_params.pop(key, None)
+    if url_step(key, count, box) == 0 and last <= 0:
         return 0
-    problem = _seed_from_url(key, parse_int(0, last), 0)
-    st.session_state[key] = max(0, min(last, int(st.session_state[key])))
     row = box.container()
     if player:                                     # drawn below the slider, run first (it may move the step)
         play_controls(key, list(range(count)), container=box.container())
@@ -127,5 +139,4 @@ def step_control(label: str, key: str, count: int, *, container=None, player: bo
                     width="stretch")
     value = slider_col.slider(label, 0, last, key=key, on_change=pause, args=(key,))
     _write_url(key, value, 0)
-    _warn(box, problem)
     return int(value)

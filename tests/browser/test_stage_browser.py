@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from convviz.lessons.convolution import ConvLayer
 from convviz.lessons.scenes import step_cells, steps_reading, window_scene
 from convviz.testing.serve import wait_for_app
-from tests.support import open_in_browser, watch_script_runs
+from tests.support import open_stage, stage_cells, watch_script_runs
 
 # two channels, padding, dilation and stride: every kind of cell at once (holes, padding, unread columns)
 QUERY = "c=2&h=6&w=7&ph=1&pw=0&dh=2&dw=1&sw=2&kh=2&kw=3"
@@ -25,20 +25,6 @@ LAYER = ConvLayer(c=2, h=6, w=7, kh=2, kw=3, padding=(1, 0), dilation=(2, 1), st
 def scene():
     x, w = LAYER.arrays()
     return window_scene(x, w, LAYER.bias, LAYER.stride, LAYER.padding, LAYER.dilation)
-
-
-def cells(page, selector) -> set[tuple[str, int, int, int]]:
-    """(grid, channel, row, col) of every stage cell matching `selector` (e.g. '.cell.peek')."""
-    found = page.locator(f".stage {selector}").evaluate_all(
-        "els => els.map(e => [e.dataset.grid, +e.dataset.channel, +e.dataset.row, +e.dataset.col])")
-    return {tuple(c) for c in found}
-
-
-def open_stage(page, url):
-    open_in_browser(page, url)
-    stage = page.locator(".stage")
-    stage.scroll_into_view_if_needed()
-    return stage
 
 
 def status(page) -> str:
@@ -53,7 +39,7 @@ def test_hovering_an_output_cell_highlights_exactly_its_window(page, app_url):
         page.locator(f".cell[data-grid=output][data-row='{i}'][data-col='{j}']").hover()
         t = i * wo + j
         want = {("input", c, r, q) for c, r, q in step_cells(s, t, "input")}
-        got = {cell for cell in cells(page, ".cell.peek") if cell[0] == "input"}
+        got = {cell for cell in stage_cells(page, ".cell.peek") if cell[0] == "input"}
         assert got == want and len(want) == 2 * 2 * 3
         # the products listed are this cell's: one per tap, and the head names it
         expect(page.locator(".terms-head")).to_have_text(f"Output cell ({i}, {j})" + (" (hovered)" if t else ""))
@@ -68,19 +54,19 @@ def test_hovering_an_input_cell_marks_every_output_that_reads_it(page, app_url):
     for c, r, q in [(0, 1, 0), (1, 3, 4), (0, 6, 6), (1, 0, 3)]:          # padded coordinates (row 0 is padding)
         page.locator(f".cell[data-grid=input][data-channel='{c}'][data-row='{r}'][data-col='{q}']").hover()
         want = {("output", 0, *divmod(t, wo)) for t in steps_reading(s, "input", (c, r, q))}
-        assert cells(page, ".cell.reads") == want
+        assert stage_cells(page, ".cell.reads") == want
     # every real row and column is read here (none marked; test_unread_rows… has some), and the padding
     # rows carry data-padding
-    assert s["grids"][0]["unread_rows"] == s["grids"][0]["unread_cols"] == [] and not cells(page, ".cell[data-unread]")
-    assert cells(page, ".cell[data-padding]") == {("input", c, r, q) for c in range(2) for r in (0, 7) for q in range(7)}
+    assert s["grids"][0]["unread_rows"] == s["grids"][0]["unread_cols"] == [] and not stage_cells(page, ".cell[data-unread]")
+    assert stage_cells(page, ".cell[data-padding]") == {("input", c, r, q) for c in range(2) for r in (0, 7) for q in range(7)}
 
 
 def test_unread_rows_and_dilation_holes_are_drawn(page, app_url):
     # 6×5 input, 3×3 kernel, stride 2 down, dilation 2 across: rows 0–4 and columns 0, 2, 4 are read
     open_stage(page, f"{app_url}/convolution?h=6&kh=3&sh=2&dw=2")
-    unread = {(r, q) for _, _, r, q in cells(page, ".cell[data-unread]")}
+    unread = {(r, q) for _, _, r, q in stage_cells(page, ".cell[data-unread]")}
     assert unread == {(r, q) for r in range(6) for q in range(5) if r == 5 or q in (1, 3)}
-    holes = cells(page, ".cell.hole")                                    # dilation 2 across: columns 1 and 3
+    holes = stage_cells(page, ".cell.hole")                                    # dilation 2 across: columns 1 and 3
     assert {(r, q) for _, _, r, q in holes} == {(r, q) for r in range(3) for q in (1, 3)}
 
 

@@ -12,20 +12,7 @@ from playwright.sync_api import expect
 from convviz.lessons.scenes import steps_reading
 from convviz.lessons.transposed_convolution import TransposedLayer, scatter_scene
 from convviz.testing.serve import wait_for_app
-from tests.support import open_in_browser
-
-
-def cells(page, selector) -> set[tuple[str, int, int, int]]:
-    found = page.locator(f".stage {selector}").evaluate_all(
-        "els => els.map(e => [e.dataset.grid, +e.dataset.channel, +e.dataset.row, +e.dataset.col])")
-    return {tuple(c) for c in found}
-
-
-def open_stage(page, url):
-    open_in_browser(page, url)
-    stage = page.locator(".stage")
-    stage.scroll_into_view_if_needed()
-    return stage
+from tests.support import open_stage, stage_cells
 
 
 def cell_text(page, grid, r, q) -> str:
@@ -51,7 +38,7 @@ def test_scatter_steps_build_up_the_sum_and_counts_and_the_url_follows(page, app
     stage.focus()
     page.keyboard.press("ArrowRight")
     expect(page.locator(".stage-status")).to_contain_text("Input cell (0, 1) = 1 · step 2 of 4")
-    assert cells(page, ".cell.win") >= {("sum", 0, r, q) for r in (0, 1) for q in (2, 3)}
+    assert stage_cells(page, ".cell.win") >= {("sum", 0, r, q) for r in (0, 1) for q in (2, 3)}
     assert [cell_text(page, "sum", r, q) for r in (0, 1) for q in (2, 3)] == ["0", "1", "2", "3"]   # x[0, 1]·w
     page.wait_for_url(re.compile(r"tc_step=1"))
     page.keyboard.press("End")
@@ -71,7 +58,7 @@ def test_scatter_hover_an_output_shows_the_inputs_that_stamp_it(page, app_url, s
     for r, q in [(2, 2), (1, 1), (4, 3)]:
         page.locator(f".stage .cell[data-grid=sum][data-row='{r}'][data-col='{q}']").hover()
         want = {("input", 0, *divmod(t, 3)) for t in steps_reading(scene, "sum", (0, r, q))}
-        assert cells(page, ".cell.reads") == want and want
+        assert stage_cells(page, ".cell.reads") == want and want
     # overlap: output (2, 2) of the uncropped sum gets the stamps of inputs (0, 0), (0, 1), (1, 0), (1, 1)
     page.locator(".stage").focus()
     page.keyboard.press("End")
@@ -84,14 +71,14 @@ def test_receptive_field_steps_through_layers_and_the_link_follows(page, app_url
     stage = open_stage(page, f"{app_url}/receptive_fields?preset=note002&layer=1&unit=2")
     expect(page.locator(".stage-status")).to_contain_text("Layer 1 (conv1: conv k3 s2 p1): n = 3, j = 2, r = 3")
     # unit (0, 2) of layer 1 sees input rows −1 … 1, columns 3 … 5; the grid starts at row/column −3 (layer 2's field)
-    field = cells(page, ".cell.win")
+    field = stage_cells(page, ".cell.win")
     assert {c for c in field if c[0] == "input"} == {("input", 0, r, q) for r in range(2, 5) for q in range(6, 9)}
-    assert {c for c in cells(page, ".cell[data-padding]") if c[1:3] == (0, 2)} == {("input", 0, 2, q) for q in range(11)}
-    assert ("r", 0, 0, 1) in cells(page, ".cell.target")
+    assert {c for c in stage_cells(page, ".cell[data-padding]") if c[1:3] == (0, 2)} == {("input", 0, 2, q) for q in range(11)}
+    assert ("r", 0, 0, 1) in stage_cells(page, ".cell.target")
     stage.focus()
     page.keyboard.press("ArrowRight")                        # layer 2: the unit whose field is centred nearest
     expect(page.locator(".stage-status")).to_contain_text("Layer 2 (conv2: conv k3 s2 p1): n = 2, j = 4, r = 7")
-    assert len({c for c in cells(page, ".cell.win") if c[0] == "input"}) == 49
+    assert len({c for c in stage_cells(page, ".cell.win") if c[0] == "input"}) == 49
     page.wait_for_url(re.compile(r"unit=1"))                 # layer=last is the default: left out of the link
     assert "layer=" not in page.url
     wait_for_app(page)

@@ -18,8 +18,8 @@ from typing import Callable
 
 import streamlit as st
 
-from convviz.ui.params import _seed_from_url, _warn, _write_url, parse_int
-from convviz.ui.stepping import SPEED_KEY, SPEEDS
+from convviz.ui.params import _write_url
+from convviz.ui.stepping import SPEED_KEY, SPEEDS, url_step
 
 HERE = Path(__file__).resolve().parent
 NAME = "convviz_stage"
@@ -52,22 +52,6 @@ def stage(scene: dict, *, key: str, step: int = 0, speed: str = "normal",
     return _component(key=key, data={"scene": scene, "step": int(step), "speed": speed},
                       default={"step": int(step), "speed": speed},
                       on_step_change=sent("step", on_step), on_speed_change=sent("speed", on_speed))
-
-
-def url_step(url_key: str, count: int, container=None) -> int:
-    """The step in session state (first run: the link's `url_key`, with a message if unusable),
-    clamped to count − 1 (a view that shrank) and written back to the URL (0 left out)."""
-    last = count - 1
-    if last <= 0:
-        st.session_state.pop(url_key, None)
-        st.query_params.pop(url_key, None)
-        return 0
-    problem = _seed_from_url(url_key, parse_int(0, last), 0)
-    value = max(0, min(last, int(st.session_state[url_key])))
-    st.session_state[url_key] = value
-    _write_url(url_key, value, 0)
-    _warn(container or st, problem)
-    return value
 
 
 def url_speed() -> str:
