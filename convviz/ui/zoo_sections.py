@@ -17,11 +17,13 @@ from convviz import zoo
 from convviz.lessons.convolution_zoo import (SCHEDULES, DepthwiseSettings, DilationSettings, GroupedSettings,
                                              LocallyConnectedSettings, PointwiseSettings, PoolingSettings,
                                              SeparableSettings, dividing_groups)
+from convviz.lessons.scenes import pooling_scene
 from convviz.ui import cached_zoo as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import ROOT, course_note, intro, made, torch_check
 from convviz.ui.params import choice_control, float_control, int_control, int_controls
 from convviz.ui.present import chart, charts, more_settings, presenting, section_settings
+from convviz.ui.stage import step_stage
 
 CONTENTS = ("[1×1](#pointwise) · [Dilated](#dilated) · [Grouped](#grouped) · [Depthwise separable](#depthwise) · "
             "[Spatially separable](#separable) · [Pooling](#pooling) · [Locally connected](#local) · "
@@ -299,6 +301,20 @@ def pooling() -> None:
                  "wavg": f"`F.conv2d` with w as a depthwise kernel (groups = C, stride {stride}, padding {padding})"}[op]
     torch_check(max(ex["forward_gap"], ex["torch_gap"]),
                 f"the pooled y and its gradient (autograd) against {reference}")
+    pooling_window(s, ex)
+
+
+def pooling_window(s: PoolingSettings, ex: dict) -> None:
+    """The pooling window step by step in the stage (convviz.ui.stage); the step is in the link as pl_step."""
+    st.markdown("**Step by step**: ◀ / ▶, the arrow keys or Play move the window (drag it, or click an output "
+                "cell); hover an output cell for its window, an input cell for every output that reads it.")
+    scene = pooling_scene(ex["x"], s.op, s.k, s.stride, 0 if s.op == "lp" else s.padding, s.p_norm, ex["weights"])
+
+    @st.fragment
+    def steps():                                  # a step from the browser reruns only this
+        step_stage(scene, key="pl_stage", url_key="pl_step")
+
+    steps()
 
 
 # --- Locally connected --------------------------------------------------------------------------
