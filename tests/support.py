@@ -106,3 +106,14 @@ def open_stage(page, url):
     stage = page.locator(".stage")
     stage.scroll_into_view_if_needed()
     return stage
+
+
+def settled(page, in_url: str, screenshots=None, name: str | None = None):
+    """After a change: the run has finished, the link holds `in_url`, no exception box; then a screenshot."""
+    from convviz.testing.serve import wait_for_app
+
+    wait_for_app(page)
+    assert in_url in page.url, page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    if screenshots is not None:
+        screenshots.save(page, name)

@@ -2,7 +2,7 @@
 numbers and the link, presets and bad links reopen as they should. Screenshots: receptive_*.png."""
 
 from convviz.testing.serve import wait_for_app
-from tests.support import main_text, open_in_browser as open_page
+from tests.support import main_text, open_in_browser as open_page, settled
 
 
 def test_default_view(page, app_url, screenshots):
@@ -24,10 +24,7 @@ def test_changing_n_updates_numbers_and_link(page, app_url, screenshots):
     box.press("Enter")
     page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText"
                            ".includes('n = 3 features per side')")
-    wait_for_app(page)
-    assert "n=9" in page.url
-    assert page.locator("[data-testid='stException']").count() == 0
-    screenshots.save(page, "receptive_fields_n9.png")
+    settled(page, "n=9", screenshots, "receptive_fields_n9.png")
 
 
 def test_preset_deep_link(page, app_url, screenshots):

@@ -2,8 +2,7 @@
 numbers and the link, a bad link shows messages. Screenshots land in tests/browser/screenshots/."""
 
 from convviz import zoo
-from convviz.testing.serve import wait_for_app
-from tests.support import main_text, open_in_browser as open_zoo, set_number
+from tests.support import main_text, open_in_browser as open_zoo, set_number, settled
 
 
 def test_zoo_renders_and_a_control_changes_the_numbers(page, app_url, screenshots):
@@ -16,17 +15,11 @@ def test_zoo_renders_and_a_control_changes_the_numbers(page, app_url, screenshot
     cost = zoo.conv_cost(8, 8, 3, 32, padding=1, groups=4)
     set_number(page, "Groups g", 4)
     page.get_by_text(f"groups=4)` has {cost['params']:,} parameters".replace("`", ""), exact=False).first.wait_for()
-    wait_for_app(page)
-    assert "gr_groups=4" in page.url
-    assert page.locator("[data-testid='stException']").count() == 0
-    screenshots.save(page, "convolution_zoo_groups4.png")
+    settled(page, "gr_groups=4", screenshots, "convolution_zoo_groups4.png")
 
     page.get_by_role("radio", name="Average", exact=True).click()     # pooling's segmented control
     page.get_by_text("Every output hands 1/4 to each cell").first.wait_for()
-    wait_for_app(page)
-    assert "pl_op=avg" in page.url
-    assert page.locator("[data-testid='stException']").count() == 0
-    screenshots.save(page, "convolution_zoo_avg_pool.png")
+    settled(page, "pl_op=avg", screenshots, "convolution_zoo_avg_pool.png")
 
 
 def test_zoo_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
