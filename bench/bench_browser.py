@@ -97,18 +97,9 @@ def serve(variant: Variant, log_dir: Path, timeout: float = 120.0):
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.pid = proc.pid
     try:
-        import urllib.request
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{variant.name}: streamlit did not start; see {log.name}")
-            time.sleep(0.2)
+        from convviz.testing.serve import wait_healthy
+        if not wait_healthy(f"{url}/_stcore/health", proc, timeout):
+            raise RuntimeError(f"{variant.name}: streamlit did not start; see {log.name}")
         yield url
     finally:
         proc.terminate()
