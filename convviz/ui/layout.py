@@ -120,13 +120,19 @@ def made(settings_type, *controls):
         return None
 
 
-def torch_check(gap: float, what: str | None = None, *, tol: float = 1e-9, container=None) -> None:
+def torch_check(gap: float, what: str | None = None, *, tol: float = 1e-9, container=None) -> str:
     """A section's check against PyTorch as one quiet line: "✓ matches PyTorch (max |difference| 3.1e-16)",
-    `what` saying what was compared; "✗ differs from PyTorch" when the gap is above `tol`."""
-    verdict = ("✓ matches PyTorch exactly" if gap == 0 else "✓ matches PyTorch" if gap <= tol
-               else "✗ differs from PyTorch")
+    `what` saying what was compared; a loud warning "✗ differs from PyTorch" when the gap is above `tol`
+    (float64 against float64: anything larger is a real disagreement). Returns the line."""
     amount = f"max |difference| {gap:.1e}" if gap else "max |difference| 0"
-    (container or st).caption(f"{verdict} ({amount}){f': {what}' if what else ''}")
+    verdict = "✓ matches PyTorch exactly" if gap == 0 else "✓ matches PyTorch" if gap <= tol else "✗ differs from PyTorch"
+    line = f"{verdict} ({amount}){f': {what}' if what else ''}"
+    box = container or st
+    if gap <= tol:
+        box.caption(line)
+    else:
+        box.warning(line, icon=":material/error:")
+    return line
 
 
 def about_model():

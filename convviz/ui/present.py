@@ -139,19 +139,3 @@ def charts(figures: dict, widths=None) -> list:
     for (key, fig), col in zip(figures.items(), cols):
         chart(fig, key=key, container=col)
     return cols
-
-
-TORCH_TOLERANCE = 1e-9   # float64 against float64: anything larger is a real disagreement
-
-
-def torch_check(gap: float, what: str = "") -> str:
-    """One quiet line under a result: "✓ matches PyTorch (max |difference| 3.1e-16)", with `what` was
-    checked in front when given; a loud warning instead when the gap is over TORCH_TOLERANCE. Returns the line."""
-    subject = f"{what}: " if what else ""
-    if gap <= TORCH_TOLERANCE:
-        line = f"✓ {subject}matches PyTorch (max |difference| {gap:.1e})"
-        st.caption(line)
-    else:
-        line = f"✗ {subject}differs from PyTorch (max |difference| {gap:.1e})"
-        st.warning(line, icon=":material/error:")
-    return line

@@ -639,7 +639,7 @@ def test_model_internals_are_in_about_the_model_only(path, words):
 
 
 def _torch_check_script():
-    from convviz.ui.present import torch_check
+    from convviz.ui.layout import torch_check
     torch_check(3.1e-16)
     torch_check(2e-3, "the scatter view")
 
@@ -649,4 +649,4 @@ def test_torch_check_is_one_quiet_line():
     at = AppTest.from_function(_torch_check_script).run()
     assert_clean(at)
     assert at.caption[0].value == "✓ matches PyTorch (max |difference| 3.1e-16)"
-    assert at.warning[0].value == "✗ the scatter view: differs from PyTorch (max |difference| 2.0e-03)"
+    assert at.warning[0].value == "✗ differs from PyTorch (max |difference| 2.0e-03): the scatter view"
