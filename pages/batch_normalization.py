@@ -4,6 +4,7 @@ The lesson opens on its figure, the batch with the cells that share one mean; th
 convviz.ui.batchnorm_sections, their numbers and figures in convviz.lessons.batch_normalization."""
 
 from convviz.ui import batchnorm_sections as sections
+from convviz.ui.exercise_section import exercise_section
 from convviz.ui.layout import lesson_header
 
 lesson_header(
@@ -19,3 +20,5 @@ sections.before_after(batch, stats)
 sections.running(batch, channel, stats)
 sections.folding(batch)
 sections.training_demo()
+
+exercise_section(["batchnorm"])

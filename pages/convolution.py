@@ -34,3 +34,6 @@ else:
 
 section.exercise_7_1_section(expanded=chosen["preset"] == "ex71")
 section.classic_filters()
+
+from convviz.ui.exercise_section import exercise_section  # noqa: E402 (kept with its call at the end, issue 25)
+exercise_section(["output_size", "output_value", "parameters"])

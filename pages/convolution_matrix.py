@@ -40,3 +40,6 @@ else:
 
 sections.circulant()
 sections.ista()
+
+from convviz.ui.exercise_section import exercise_section  # noqa: E402 (kept with its call at the end, issue 25)
+exercise_section(["output_value"])

@@ -5,6 +5,7 @@ and figures in convviz.lessons.convolution_zoo (compute in convviz.zoo, figures 
 import streamlit as st
 
 from convviz.ui import zoo_sections as sections
+from convviz.ui.exercise_section import exercise_section
 from convviz.ui.layout import lesson_header
 from convviz.ui.present import presenting
 
@@ -25,3 +26,5 @@ sections.separable()
 sections.pooling()
 sections.locally_connected()
 sections.pixel_shuffle()
+
+exercise_section(["parameters", "output_size"])

@@ -67,3 +67,6 @@ if table is not None:
 dilation_section()
 
 unet_section()
+
+from convviz.ui.exercise_section import exercise_section  # noqa: E402 (kept with its call at the end, issue 25)
+exercise_section(["receptive_field"])

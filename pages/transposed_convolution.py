@@ -41,3 +41,6 @@ section.checkerboard()
 upsample_input, scale = section.fixed_upsampling(chosen["seed"])
 section.unpooling(upsample_input, scale, chosen["seed"])
 section.pixel_shuffle(scale)
+
+from convviz.ui.exercise_section import exercise_section  # noqa: E402 (kept with its call at the end, issue 25)
+exercise_section(["transposed_output_size"])
