@@ -3,7 +3,7 @@
 import streamlit as st
 
 from convviz.restoration.device import device_description
-from convviz.ui.layout import LESSONS, SECTIONS, START_HERE, navigation
+from convviz.ui.layout import LESSONS, QUIZ, SECTIONS, START_HERE, navigation
 from convviz.ui.runtime import settle_heap
 from convviz.ui.share import share_button
 
@@ -53,6 +53,10 @@ def home() -> None:
             else:
                 name.markdown(f"<span style='color:#888'>{lesson.title} (planned)</span>", unsafe_allow_html=True)
                 summary.markdown(f"<span style='color:#888'>{lesson.summary}</span>", unsafe_allow_html=True)
+    st.markdown("##### Class")
+    link, summary = st.columns([1.4, 4], vertical_alignment="center")
+    link.page_link(f"pages/{QUIZ.page}", label=f"**{QUIZ.title}**", icon=QUIZ.icon)
+    summary.markdown(QUIZ.summary + " Every lesson also ends with an exercise: predict, then reveal.")
     st.markdown("Every view lives in its link: copy the address bar, or use **Share this view** on any page "
                 "for the link and a QR code, to share exactly what you see.")
     st.markdown(f":material/memory: **Compute device for the models:** {device_description()}.")

@@ -29,11 +29,13 @@ def score_line(score: dict) -> str:
     return f"**Score this session: {right} of {len(score)} right** (each question counts once, by its first answer)."
 
 
-def answer_form(form_key: str, buttons: list[str], prefix: str, callbacks: dict | None = None) -> tuple[str, str | None]:
-    """The answer box and a row of buttons (keys `{prefix}_check`, …) in one form; (what was typed, the button
-    pressed or None). `callbacks` maps a button to a function run before the rerun (Next moving the seed)."""
+def answer_form(form_key: str, buttons: list[str], prefix: str, callbacks: dict | None = None,
+                box: bool = True) -> tuple[str, str | None]:
+    """The answer box (unless `box` is False) and a row of buttons (keys `{prefix}_check`, …) in one form;
+    (what was typed, the button pressed or None). `callbacks` maps a button to a function run before the
+    rerun (Next moving the seed)."""
     with st.form(form_key, border=False, enter_to_submit=True):
-        response = st.text_input("Your answer", placeholder="one number, e.g. 7, −1.5 or 3/4")
+        response = st.text_input("Your answer", placeholder="one number, e.g. 7, −1.5 or 3/4") if box else ""
         pressed = None
         for name, col in zip(buttons, st.columns(len(buttons))):
             if col.form_submit_button(name, type="primary" if name == "Check" else "secondary", width="stretch",

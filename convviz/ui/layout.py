@@ -51,6 +51,11 @@ LESSONS = [
 ]
 
 
+# Pages that are not lessons (no thumbnail, no place in the lesson map): the lecturer's quiz (issue 25).
+QUIZ = Lesson("Class", "Quiz", "quiz.py", "One link, the same questions for the whole class; the answer hidden "
+              "on the projector until you reveal it.", ":material/quiz:")
+OTHER_PAGES = [QUIZ]
+
 # The order a newcomer reads them in: each uses what the one before taught.
 START_HERE = ["Convolution", "Receptive fields", "Transposed convolution", "Convolution as a matrix",
               "Convolution zoo", "Batch normalization", "Denoising", "Super-resolution"]
@@ -63,6 +68,8 @@ def navigation(home) -> "st.navigation":
         if lesson.available:
             pages.setdefault(lesson.section, []).append(
                 st.Page(f"pages/{lesson.page}", title=lesson.title, icon=lesson.icon))
+    for page in OTHER_PAGES:
+        pages.setdefault(page.section, []).append(st.Page(f"pages/{page.page}", title=page.title, icon=page.icon))
     return st.navigation(pages)
 
 

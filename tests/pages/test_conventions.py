@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-from convviz.ui.layout import LESSONS, SECTIONS
+from convviz.ui.layout import LESSONS, OTHER_PAGES, SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,8 @@ def test_streamlit_only_in_app_pages_and_ui():
 def test_every_page_file_is_a_registered_lesson_and_back():
     files = {p.name for p in (ROOT / "pages").glob("*.py")}
     registered = {lesson.page for lesson in LESSONS if lesson.page}
-    assert files == registered
+    assert files == registered | {page.page for page in OTHER_PAGES}
+    assert not registered & {page.page for page in OTHER_PAGES}
     assert all(lesson.section in SECTIONS for lesson in LESSONS)
 
 
