@@ -1,0 +1,109 @@
+"""What an exercise's picture shows (convviz/lessons/exercises.py), against the lessons' own compute code:
+the window's cells against convviz.window, the grids' sizes against the convolution, the revealed
+receptive-field table against the answer; and the figures hold the answer back until revealed."""
+
+import numpy as np
+import pytest
+
+from convviz.conv import convolve2d, cross_correlate2d
+from convviz.exercises import from_params, generate
+from convviz.lessons import exercises as drawn
+from convviz.window import window_step
+
+SEEDS = range(60)
+
+
+def texts(fig) -> list[str]:
+    """Every label drawn on the figure's heatmaps and the subplot titles."""
+    out = [a.text for a in fig.layout.annotations]
+    for trace in fig.data:
+        if trace.text is not None:
+            out += [str(t) for row in trace.text for t in (row if isinstance(row, (list, tuple, np.ndarray)) else [row])]
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_window_cells_are_the_window_code_cells(seed):
+    p = generate("output_value", seed).params
+    step = window_step(np.array(p["x"], float), np.array(p["w"], float), p["row"], p["col"], stride=p["stride"],
+                       padding=p["padding"], dilation=p["dilation"], flip=p["op"] == "conv")
+    assert drawn.window_cells(p) == step.rows_cols()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_output_grid_is_the_convolution_output(seed):
+    p = generate("output_value", seed).params
+    compute = convolve2d if p["op"] == "conv" else cross_correlate2d
+    y = compute(np.array(p["x"], float), np.array(p["w"], float), p["bias"], p["stride"], p["padding"], p["dilation"])
+    assert drawn.output_grid(p) == y.shape
+
+
+def test_window_cells_by_hand():
+    """A 2×2 kernel, dilation 2, stride 2, output (1, 0): taps at rows 2 and 4, columns 0 and 2 of the padded input."""
+    p = dict(x=[[0] * 5] * 5, w=[[1, 1], [1, 1]], bias=0, stride=2, padding=0, dilation=2, row=1, col=0, op="xcorr")
+    assert drawn.window_cells(p) == [(2, 0), (2, 2), (4, 0), (4, 2)]
+    assert drawn.output_grid(p) == (2, 2)
+
+
+@pytest.mark.parametrize("topic", ["output_size", "transposed_output_size"])
+@pytest.mark.parametrize("seed", range(30))
+def test_size_scene(topic, seed):
+    ex = generate(topic, seed)
+    scene = drawn.size_scene(ex)
+    p = ex.params
+    assert scene.out == ex.answer
+    assert scene.side == p["n"] + (0 if scene.transposed else 2 * p["padding"])
+    assert scene.span == p["dilation"] * (p["k"] - 1) + 1
+    assert len(scene.taps) == p["k"] ** 2 and max(max(t) for t in scene.taps) == scene.span - 1
+    assert scene.transposed == (topic == "transposed_output_size")
+
+
+def test_kernel_taps_leave_holes():
+    assert drawn.kernel_taps(2, 3) == [(0, 0), (0, 3), (3, 0), (3, 3)]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_receptive_rows_end_at_the_answer(seed):
+    ex = generate("receptive_field", seed)
+    rows = drawn.receptive_rows(ex.params)
+    assert len(rows) == len(ex.params["layers"]) + 1
+    assert rows[0] == {"after": "input", "n": ex.params["n"], "j": 1, "r": 1, "start": 0.5}
+    assert rows[-1][ex.params["quantity"]] == ex.answer
+    assert [r["kernel"] for r in drawn.layer_rows(ex.params)] == [d["kernel_size"] for d in ex.params["layers"]]
+
+
+def test_parameter_rows():
+    ex = from_params("parameters", dict(c_in=4, c_out=8, kernel_size=3, groups=2, bias=True))
+    assert drawn.parameter_rows(ex.params)[3] == {"setting": "groups", "value": "2"}
+
+
+@pytest.mark.parametrize("topic", ["output_size", "transposed_output_size", "output_value"])
+@pytest.mark.parametrize("seed", range(8))
+def test_figure_holds_the_answer_back(topic, seed):
+    ex = generate(topic, seed)
+    hidden, shown = texts(drawn.figure(ex, revealed=False)), texts(drawn.figure(ex, revealed=True))
+    assert "?" in hidden and "?" not in shown
+    if topic == "output_value":
+        answer = f"y[{ex.params['row']}][{ex.params['col']}] = {int(ex.answer)}"
+        assert any(answer in t for t in shown) and not any(answer in t for t in hidden)
+    else:
+        size = f"output {ex.answer}×{ex.answer}"
+        assert size in shown and size not in hidden
+
+
+def test_revealed_value_figure_outlines_the_window():
+    ex = generate("output_value", 4)
+    cells = drawn.window_cells(ex.params)
+    hidden, shown = drawn.figure(ex, False), drawn.figure(ex, True)
+    paths = [s.path for s in shown.layout.shapes if s.type == "path"]
+    assert len(paths) == 1 and paths[0].count("M") == len(cells)
+    r, c = cells[0]
+    assert paths[0].startswith(f"M{c - 0.5},{r - 0.5}")
+    assert not [s for s in hidden.layout.shapes if s.type == "path"]
+
+
+def test_tables_and_batchnorm_have_no_figure():
+    for topic in ("receptive_field", "parameters", "batchnorm"):
+        assert drawn.figure(generate(topic, 1)) is None
+    with pytest.raises(ValueError):
+        drawn.size_scene(generate("parameters", 1))
