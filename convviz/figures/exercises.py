@@ -21,7 +21,7 @@ WINDOW = "#e4007c"                 # magenta, as on the convolution page: the wi
 INPUT = "#9ecae1"                  # the real input's cells
 RING = "#d9d9d9"                   # padding
 HIDDEN = "#fff3b0"                 # the asked (still hidden) output
-CELL = 34                          # pixels per cell, roughly
+CELL = 24                          # pixels per cell, roughly
 
 
 def _refs(fig, col: int) -> tuple[str, str]:
@@ -58,11 +58,14 @@ def _axes(fig, col: int, side_r: int, side_c: int, ticks_from: int = 0) -> None:
                      ticktext=[str(q + ticks_from) for q in range(side_r)] if ticks else None, showticklabels=ticks)
 
 
-def _layout(fig, rows: int, title: str) -> go.Figure:
+def _layout(fig, rows: int, title: str, cell: int = CELL) -> go.Figure:
     fig.update_layout(font=FONT, showlegend=False, plot_bgcolor="white", title=dict(text=title, font=FONT),
-                      height=int(min(560, max(260, 130 + CELL * rows))), margin=dict(l=20, r=20, t=110, b=10))
-    for ann in fig.layout.annotations:
+                      height=int(min(470, max(250, 120 + cell * rows))), margin=dict(l=20, r=20, t=100, b=10))
+    fig.update_xaxes(ticks="")
+    fig.update_yaxes(ticks="")
+    for ann in fig.layout.annotations:          # subplot titles, above the column numbers
         ann.font = dict(size=15)
+        ann.yshift = 24
     return fig
 
 
@@ -114,9 +117,8 @@ def value_figure(x, w, out_rows: int, out_cols: int, padding: int, row: int, col
     inside[padding:padding + x.shape[0], padding:padding + x.shape[1]] = True
     k = w.shape[0]
     fig = make_subplots(rows=1, cols=3, column_widths=[xp.shape[1], max(k, 2), max(out_cols, 2)], horizontal_spacing=0.06,
-                        subplot_titles=["input x" + (f" (padded by {padding})" if padding else ""),
-                                        "kernel w" + (" (flip it: true convolution)" if flip else ""),
-                                        "output y" if not revealed else f"output y: y[{row}][{col}] = {short_number(answer)}"])
+                        subplot_titles=["input x" + (f", padding {padding}" if padding else ""), "kernel w",
+                                        "output y" if not revealed else f"y[{row}][{col}] = {short_number(answer)}"])
     zmax = max(1.0, float(np.abs(xp).max()), float(np.abs(w).max()))
     fig.add_trace(grid_trace(np.where(inside, xp, np.nan), show_text=True, zmax=zmax, name="x", text=number_text(xp)),
                   row=1, col=1)
@@ -138,6 +140,7 @@ def value_figure(x, w, out_rows: int, out_cols: int, padding: int, row: int, col
     if revealed:
         shapes.append(_cells_path(_refs(fig, 1), cells, width=4))
     fig.update_layout(plot_bgcolor=RING, shapes=shapes)
+    flipped = " (true convolution: flip w first)" if flip else ""
     return _layout(fig, max(xp.shape[0], out_rows),
-                   "revealed: the window's taps are outlined on the input" if revealed
-                   else "which input cells does the window for the ? cell read?")
+                   ("the window's taps, outlined on the input" if revealed
+                    else "which input cells does the window for the ? cell read?") + flipped, cell=44)

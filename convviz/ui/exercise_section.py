@@ -91,6 +91,13 @@ def picture(exercise: exercises.Exercise, revealed: bool, key: str) -> None:
         st.dataframe(drawn.parameter_rows(exercise.params), hide_index=True)
 
 
+def beside(topic: str):
+    """(left, right): the question and its answer on the left, its figure or table on the right; one column
+    for a topic shown by its question alone (batch norm)."""
+    widths = [2, 3] if topic in drawn.FIGURE_TOPICS else [3, 2] if topic in drawn.TABLE_TOPICS else None
+    return st.columns(widths, gap="medium") if widths else (st.container(), st.container())
+
+
 def question_state(store_key: str, question_key) -> dict:
     """The per-question state (verdict, hint, revealed) kept in the session under `store_key`."""
     return st.session_state.setdefault(store_key, {}).setdefault(question_key, {})
@@ -131,8 +138,7 @@ def _exercise(topics: list[str], prefix: str) -> None:
     def next_question():
         st.session_state[seed_key] = min(seed + 1, MAX_SEED)
 
-    widths = [2, 3] if topic in drawn.FIGURE_TOPICS else [3, 2] if topic in drawn.TABLE_TOPICS else None
-    left, right = st.columns(widths) if widths else (st.container(), st.container())
+    left, right = beside(topic)
     with left:
         st.markdown(exercise.question)
         response, pressed = answer_form(f"{prefix}_form_{topic}_{seed}", ["Check", "Hint", "Reveal", "Next"], prefix,

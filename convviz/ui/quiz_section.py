@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from convviz import exercises
-from convviz.ui.exercise_section import answer_form, feedback, picture, question_state
+from convviz.ui.exercise_section import answer_form, beside, feedback, picture, question_state
 from convviz.ui.params import BadValue, parse_int
 from convviz.ui.present import presenting
 from convviz.ui.share import FALLBACK
@@ -129,17 +129,18 @@ def quiz_section() -> None:
     st.header(f"Question {index + 1} of {link.count}", anchor="question")
     st.caption(exercises.TOPICS[exercise.topic])
     st.html(QUESTION_CSS)
-    with st.container(key="quiz_question"):
-        st.markdown(exercise.question)
-    buttons = (["Hint", "Reveal"] if present else ["Check", "Hint"]) + ["Previous", "Next"]
-    moves = {"Previous": lambda: _go_to(max(index - 1, 0)), "Next": lambda: _go_to(min(index + 1, link.count - 1))}
-    figure_box = st.container()
-    response, pressed = _answer(present, f"quiz_form_{'_'.join(link.topics)}_{link.count}_{link.seed}_{index}",
-                                buttons, moves)
-    feedback(exercise, state, response, pressed, None if present else scores, index)
-    if not present and state.get("verdict", (False,))[0] and not state.get("revealed"):
-        st.markdown(f"**How:** {exercise.explanation}")
-    with figure_box:
+    left, right = beside(exercise.topic)
+    with left:
+        with st.container(key="quiz_question"):
+            st.markdown(exercise.question)
+        buttons = (["Hint", "Reveal"] if present else ["Check", "Hint"]) + ["Previous", "Next"]
+        moves = {"Previous": lambda: _go_to(max(index - 1, 0)), "Next": lambda: _go_to(min(index + 1, link.count - 1))}
+        response, pressed = _answer(present, f"quiz_form_{'_'.join(link.topics)}_{link.count}_{link.seed}_{index}",
+                                    buttons, moves)
+        feedback(exercise, state, response, pressed, None if present else scores, index)
+        if not present and state.get("verdict", (False,))[0] and not state.get("revealed"):
+            st.markdown(f"**How:** {exercise.explanation}")
+    with right:
         picture(exercise, bool(state.get("revealed")), key="quiz_figure")
     if scores and not present:
         st.markdown(f"**Score: {sum(scores.values())} of {len(scores)} right** (each question counts once, "

@@ -84,7 +84,7 @@ def test_figure_holds_the_answer_back(topic, seed):
     hidden, shown = texts(drawn.figure(ex, revealed=False)), texts(drawn.figure(ex, revealed=True))
     assert "?" in hidden and "?" not in shown
     if topic == "output_value":
-        answer = f"y[{ex.params['row']}][{ex.params['col']}] = {int(ex.answer)}"
+        answer = f"y[{ex.params['row']}][{ex.params['col']}] = {int(ex.answer)}"      # the output's title
         assert any(answer in t for t in shown) and not any(answer in t for t in hidden)
     else:
         size = f"output {ex.answer}×{ex.answer}"

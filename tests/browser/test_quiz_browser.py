@@ -1,0 +1,103 @@
+"""Issue 25 in Chromium: a three-question quiz link on a laptop (1440×900: each question answered wrong, then
+right, Next through all three) and on a projector (1920×1080, present=1: the answer hidden until Reveal); the
+exercise at the end of the convolution lesson (Check, Reveal, Next inside its fragment, the seed in the link).
+Screenshots: quiz_laptop_q{1,2,3}.png, quiz_present_q1.png, exercise_convolution_laptop.png."""
+
+from convviz.exercises import quiz
+from convviz.exercises import generate
+from convviz.testing.serve import wait_for_app
+from convviz.ui.exercise_section import answer_text
+
+LINK = "quiz?topics=output_size,receptive_field&count=3&seed=7"
+QUESTIONS = quiz(["output_size", "receptive_field"], 3, 7)
+
+
+def open_at(browser, url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.locator("h1").first.wait_for(timeout=120_000)      # a fresh server may rerun through app.py first
+    wait_for_app(page, timeout=120_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    return context, page, errors
+
+
+def press(page, name: str, within=None):
+    """Click the button `name` (of the form `within`, if given) and wait for the run to end."""
+    (within or page).get_by_role("button", name=name, exact=True).click()
+    page.wait_for_timeout(300)                               # the click's run starts (a busy box: let it begin)
+    wait_for_app(page, timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def answer(page, text: str, within=None):
+    box = (within or page).get_by_label("Your answer")
+    box.fill(text)
+    press(page, "Check", within)
+
+
+def test_quiz_link_on_a_laptop(browser, app_url, screenshots):
+    context, page, errors = open_at(browser, f"{app_url}/{LINK}", 1440, 900)
+    try:
+        main = page.locator("[data-testid=stMain]")
+        for i, exercise in enumerate(QUESTIONS, start=1):
+            assert f"Question {i} of 3" in main.inner_text()
+            answer(page, str(float(exercise.answer) + 1000))
+            assert "Not quite" in page.locator("[data-testid=stAlertContentError]").last.inner_text()
+            answer(page, answer_text(exercise))
+            assert page.locator("[data-testid=stAlertContentSuccess]").last.inner_text().splitlines()[-1].startswith("Correct")
+            assert f"Score: 0 of {i} right" in main.inner_text()          # first answers count: all wrong
+            assert page.get_by_label("Your answer").input_value() == answer_text(exercise)
+            page.screenshot(path=str(screenshots / f"quiz_laptop_q{i}.png"), full_page=False)
+            screenshots.save(page, f"quiz_laptop_q{i}_full.png")
+            if i < 3:
+                press(page, "Next")
+                assert f"q={i + 1}" in page.url
+                assert page.get_by_label("Your answer").input_value() == ""
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_quiz_link_on_the_projector(browser, app_url, screenshots):
+    context, page, errors = open_at(browser, f"{app_url}/{LINK}&present=1", 1920, 1080)
+    try:
+        main = page.locator("[data-testid=stMain]")
+        exercise = QUESTIONS[0]
+        assert page.get_by_label("Your answer").count() == 0
+        assert f"Answer: {answer_text(exercise)}" not in main.inner_text()
+        question = page.locator(".st-key-quiz_question p").first
+        assert float(question.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28   # big on the wall
+        press(page, "Reveal")
+        assert f"Answer: {answer_text(exercise)}" in main.inner_text()
+        assert f"output {exercise.answer}×{exercise.answer}" in main.inner_text()   # the figure shows it too
+        page.screenshot(path=str(screenshots / "quiz_present_q1.png"), full_page=False)
+        screenshots.save(page, "quiz_present_q1_full.png")
+        press(page, "Next")
+        assert "Question 2 of 3" in main.inner_text() and "Answer:" not in main.inner_text()
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
+    context, page, errors = open_at(browser, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900)
+    try:
+        exercise = generate("output_value", 3)
+        form = page.locator("[data-testid=stForm]").last
+        form.scroll_into_view_if_needed()
+        answer(page, answer_text(exercise), within=form)
+        assert page.locator("[data-testid=stAlertContentSuccess]").last.inner_text().splitlines()[-1].startswith("Correct")
+        press(page, "Reveal", within=form)
+        assert f"Answer: {answer_text(exercise)}" in page.locator("[data-testid=stMain]").inner_text()
+        page.get_by_role("heading", name="Exercise: predict, then reveal").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(screenshots / "exercise_convolution_laptop.png"), full_page=False)
+        press(page, "Next", within=page.locator("[data-testid=stForm]").last)
+        assert "ex_seed=4" in page.url and "ex_topic=output_value" in page.url
+        assert page.locator("[data-testid=stForm]").last.get_by_label("Your answer").input_value() == ""
+        assert not errors, errors
+    finally:
+        context.close()
