@@ -3,8 +3,9 @@ right, Next through all three) and on a projector (1920×1080, present=1: the an
 exercise at the end of the convolution lesson (Check, Reveal, Next inside its fragment, the seed in the link).
 Screenshots: quiz_laptop_q{1,2,3}.png, quiz_present_q1.png, exercise_convolution_laptop.png."""
 
-from convviz.exercises import quiz
-from convviz.exercises import generate
+from contextlib import contextmanager
+
+from convviz.exercises import generate, quiz
 from convviz.testing.serve import wait_for_app
 from convviz.ui.exercise_section import answer_text
 
@@ -12,16 +13,22 @@ LINK = "quiz?topics=output_size,receptive_field&count=3&seed=7"
 QUESTIONS = quiz(["output_size", "receptive_field"], 3, 7)
 
 
-def open_at(browser, url, width, height):
+@contextmanager
+def opened(browser, url, width, height):
+    """A page at `url` in a width × height window; no JavaScript error may happen while it is open."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.locator("h1").first.wait_for(timeout=120_000)      # a fresh server may rerun through app.py first
-    wait_for_app(page, timeout=120_000)
-    assert page.locator("[data-testid='stException']").count() == 0
-    return context, page, errors
+    try:
+        page.goto(url)
+        page.locator("h1").first.wait_for(timeout=120_000)      # a fresh server may rerun through app.py first
+        wait_for_app(page, timeout=120_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        yield page
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 def press(page, name: str, within=None):
@@ -39,8 +46,7 @@ def answer(page, text: str, within=None):
 
 
 def test_quiz_link_on_a_laptop(browser, app_url, screenshots):
-    context, page, errors = open_at(browser, f"{app_url}/{LINK}", 1440, 900)
-    try:
+    with opened(browser, f"{app_url}/{LINK}", 1440, 900) as page:
         main = page.locator("[data-testid=stMain]")
         for i, exercise in enumerate(QUESTIONS, start=1):
             assert f"Question {i} of 3" in main.inner_text()
@@ -56,14 +62,10 @@ def test_quiz_link_on_a_laptop(browser, app_url, screenshots):
                 press(page, "Next")
                 assert f"q={i + 1}" in page.url
                 assert page.get_by_label("Your answer").input_value() == ""
-        assert not errors, errors
-    finally:
-        context.close()
 
 
 def test_quiz_link_on_the_projector(browser, app_url, screenshots):
-    context, page, errors = open_at(browser, f"{app_url}/{LINK}&present=1", 1920, 1080)
-    try:
+    with opened(browser, f"{app_url}/{LINK}&present=1", 1920, 1080) as page:
         main = page.locator("[data-testid=stMain]")
         exercise = QUESTIONS[0]
         assert page.get_by_label("Your answer").count() == 0
@@ -77,14 +79,10 @@ def test_quiz_link_on_the_projector(browser, app_url, screenshots):
         screenshots.save(page, "quiz_present_q1_full.png")
         press(page, "Next")
         assert "Question 2 of 3" in main.inner_text() and "Answer:" not in main.inner_text()
-        assert not errors, errors
-    finally:
-        context.close()
 
 
 def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
-    context, page, errors = open_at(browser, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900)
-    try:
+    with opened(browser, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900) as page:
         exercise = generate("output_value", 3)
         form = page.locator("[data-testid=stForm]").last
         form.scroll_into_view_if_needed()
@@ -98,6 +96,3 @@ def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
         press(page, "Next", within=page.locator("[data-testid=stForm]").last)
         assert "ex_seed=4" in page.url and "ex_topic=output_value" in page.url
         assert page.locator("[data-testid=stForm]").last.get_by_label("Your answer").input_value() == ""
-        assert not errors, errors
-    finally:
-        context.close()
