@@ -17,6 +17,7 @@ STAGE_VIEWS = {"pages/transposed_convolution.py": ("tc_step", "tc_stage")}   # c
 # expanders that stay while presenting: Exercise 7.1 is a worked example a lecturer shows
 KEPT_EXPANDERS = {"pages/convolution.py": 1, "pages/transposed_convolution.py": 1,   # Exercise 7.1; note 000's kernels
                   "pages/denoising.py": 1, "pages/super_resolution.py": 1}         # About the model
+RESTORATION = {"pages/denoising.py", "pages/super_resolution.py"}                  # no exercise section
 # lessons whose settings box folds into a "Settings" expander (the restoration pages too, upload included: issue 24)
 SETTINGS_FOLDED = {f"pages/{name}.py" for name in ["convolution", "receptive_fields", "transposed_convolution",
                                                    "convolution_matrix", "batch_normalization", "denoising",
@@ -46,7 +47,9 @@ def test_present_link_turns_presentation_mode_on(path, value):
     assert len(at.code) == 0, "code blocks are left out while presenting"
     settings = [e for e in at.expander if e.label == "Settings"]
     assert len(settings) == (path in SETTINGS_FOLDED), "a lesson's settings fold away while presenting"
-    assert len(at.expander) - len(settings) == KEPT_EXPANDERS.get(path, 0)
+    exercise = [e for e in at.expander if e.label == "Exercise"]          # issue 25's section, folded
+    assert len(exercise) == (path not in RESTORATION)
+    assert len(at.expander) - len(settings) - len(exercise) == KEPT_EXPANDERS.get(path, 0)
     assert not any("present" in w.value for w in at.warning)
 
 
