@@ -95,4 +95,22 @@ def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
         page.screenshot(path=str(screenshots / "exercise_convolution_laptop.png"), full_page=False)
         press(page, "Next", within=page.locator("[data-testid=stForm]").last)
         assert "ex_seed=4" in page.url and "ex_topic=output_value" in page.url
-        assert page.locator("[data-testid=stForm]").last.get_by_label("Your answer").input_value() == ""
+        box = page.locator("[data-testid=stForm]").last.get_by_label("Your answer")
+        assert box.input_value() == ""
+        box.fill(answer_text(generate("output_value", 4)))
+        box.press("Enter")                                       # Enter checks, as the Check button does
+        page.wait_for_timeout(300)
+        wait_for_app(page, timeout=60_000)
+        assert page.locator("[data-testid=stAlertContentSuccess]").last.inner_text().splitlines()[-1].startswith("Correct")
+
+
+def test_quiz_link_on_a_phone(browser, app_url, screenshots):
+    """Nothing runs off a 390-px phone sideways (the question's grids scroll in their own box)."""
+    from tests.browser.test_phone_browser import OFFENDERS
+
+    with opened(browser, f"{app_url}/quiz?topics=output_value,batchnorm&count=2&seed=3", 390, 844) as page:
+        answer(page, "banana")
+        assert "not a number" in page.locator("[data-testid=stAlertContentWarning]").last.inner_text()
+        screenshots.save(page, "quiz_phone_full.png")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        assert page.evaluate(OFFENDERS) == []
