@@ -54,7 +54,7 @@ def home() -> None:
                 name.markdown(f"<span style='color:#888'>{lesson.title} (planned)</span>", unsafe_allow_html=True)
                 summary.markdown(f"<span style='color:#888'>{lesson.summary}</span>", unsafe_allow_html=True)
     st.markdown("##### Class")
-    link, summary = st.columns([1.4, 4], vertical_alignment="center")
+    _, link, summary = st.columns([1, 1.4, 3], vertical_alignment="center")     # in line with the lessons' names
     link.page_link(f"pages/{QUIZ.page}", label=f"**{QUIZ.title}**", icon=QUIZ.icon)
     summary.markdown(QUIZ.summary + " Every lesson also ends with an exercise: predict, then reveal.")
     st.markdown("Every view lives in its link: copy the address bar, or use **Share this view** on any page "
