@@ -78,6 +78,7 @@ class Stage {
       this.step = wanted;        // Python moved it (a link, a clamp); a step it only echoes is ignored
     }
     this.received = wanted;
+    this.takeCol(data);
     if (this.step === wanted && this.sent !== wanted) {
       // acknowledge a step Python chose, so that the state Python reads is the one shown
       clearTimeout(this.debounce);
@@ -233,6 +234,7 @@ class Stage {
     }
     this.scroll.replaceChildren(svg);
     this.svg = svg;
+    this.markFaint();
     svg.addEventListener("pointerover", (e) => this.onHover(e));
     svg.addEventListener("pointerleave", () => this.clearHover());
     svg.addEventListener("pointerdown", (e) => this.onPointerDown(e));
@@ -273,6 +275,7 @@ class Stage {
     this.status.textContent = step.status ? `${step.status} · step ${t + 1} of ${s.steps.length}`
       : `${label} = ${target.text[tc][ti][tj]} · step ${t + 1} of ${s.steps.length}`;
     this.box.dataset.step = t;
+    this.showPicked();
     if (this.hoverStep === null) this.showTerms(t);
   }
 
@@ -460,8 +463,11 @@ class Stage {
   onClick(e) {
     const cell = this.cellOf(e);
     if (!cell || this.dragMoved) return;
-    const rowStep = this.scene.hovers?.[cell.grid]?.row_steps;
-    if (rowStep && cell.r < this.scene.steps.length) { this.pause(); this.go(cell.r); this.box.focus({ preventScroll: true }); return; }
+    const hv = this.scene.hovers?.[cell.grid];
+    if (hv?.col_pick) this.pick(this.groupIndex(hv.cols, cell));
+    const row = hv?.row_steps ? this.groupIndex(hv.rows ?? "r", cell) : -1;
+    if (row >= 0 && row < this.scene.steps.length) { this.pause(); this.go(row); this.box.focus({ preventScroll: true }); return; }
+    if (hv?.col_pick) { this.box.focus({ preventScroll: true }); return; }
     const made = this.stepMaking(cell);
     if (made >= 0) { this.pause(); this.go(made); this.box.focus({ preventScroll: true }); }
   }
@@ -559,21 +565,73 @@ class Stage {
     }
   }
 
-  // `hovers`: hovering a cell of such a grid marks its row's cells (peek) and its column's (reads).
+  // `hovers`: hovering a cell of such a grid marks its row's cells (peek) and its column's (reads). The lists
+  // are the grid's own (`rows[r]`, `cols[q]`), or the scene's `row_groups` / `col_groups` picked by the cell's
+  // row ("r"), column ("q") or flat index c·R·Q + r·Q + q ("flat").
   hoverGroups(cell) {
     const hv = this.scene.hovers?.[cell.grid];
     if (!hv) return false;
-    const keys = (list) => (list || []).flatMap((h) => highlightCells(this.scene, h).map(([c, r, q]) => cellKey(h.grid, c, r, q)));
     this.hoverStep = null;
-    this.setClass("peek", keys(hv.rows?.[cell.r]));
-    this.setClass("reads", keys(hv.cols?.[cell.q]));
+    this.setClass("peek", this.groupKeys(hv.rows, cell, "rows"));
+    this.setClass("reads", this.groupKeys(hv.cols, cell, "cols"));
     this.showTerms(this.step);
     return true;
+  }
+
+  groupIndex(mode, cell) {
+    if (mode === "r") return cell.r;
+    if (mode === "q") return cell.q;
+    if (mode === "flat") {
+      const g = this.scene.grids.find((x) => x.id === cell.grid);
+      return (cell.c * g.rows + cell.r) * g.cols + cell.q;
+    }
+    return -1;
+  }
+
+  groupKeys(spec, cell, which) {
+    const s = this.scene;
+    const list = Array.isArray(spec) ? spec[which === "rows" ? cell.r : cell.q]
+      : (which === "rows" ? s.row_groups : s.col_groups)?.[this.groupIndex(spec, cell)];
+    return (list || []).flatMap((h) => highlightCells(s, h).map(([c, r, q]) => cellKey(h.grid, c, r, q)));
+  }
+
+  // The matrix view's picked column (README: `col`): Python's `col` moves it unless it only echoes the stage's.
+  takeCol(data) {
+    if (!Number.isInteger(data.col)) return;
+    if (this.col === undefined || (data.col !== this.colReceived && data.col !== this.colSent)) this.col = data.col;
+    this.colReceived = data.col;
+    if (this.colSent === undefined) this.colSent = data.col;
+  }
+
+  pick(index) {
+    if (index < 0 || index >= (this.scene.col_groups || []).length || index === this.col) return;
+    this.col = index;
+    this.showPicked();
+    clearTimeout(this.colDebounce);
+    this.colDebounce = setTimeout(() => {
+      if (this.colSent !== this.col) { this.colSent = this.col; this.setStateValue("col", this.col); }
+    }, DEBOUNCE_MS);
+  }
+
+  showPicked() {
+    if (!this.svg || !this.scene.col_groups) return;
+    const list = this.scene.col_groups[this.col] || [];
+    this.setClass("picked", list.flatMap((h) => highlightCells(this.scene, h).map(([c, r, q]) => cellKey(h.grid, c, r, q))));
+    this.box.dataset.col = this.col ?? "";
+  }
+
+  // Optional grid key `faint`: cells drawn pale (the matrix's entries that are always 0).
+  markFaint() {
+    for (const g of this.scene.grids) for (const [c, r, q] of g.faint || []) {
+      const node = this.cells.get(cellKey(g.id, c, r, q));
+      if (node) node.dataset.faint = "1";
+    }
   }
 
   destroy() {
     this.pause();
     clearTimeout(this.debounce);
+    clearTimeout(this.colDebounce);
     this.resize.disconnect();
     instances.delete(this.key);
   }
