@@ -385,13 +385,13 @@ def matrix_scene(lesson: MatrixLesson) -> dict:
     n_rows, n_cols = a.shape
     text = _symbols(lesson) if s.symbols else np.array([[short_number(v) for v in r] for r in a], dtype=object)
     text = np.where(lesson.pattern, text, "0")
-    matrix = grid("matrix", f"A ({n_rows} × {n_cols})", a, role="weights")
+    matrix = grid("matrix", f"= A ({n_rows} × {n_cols})", a, role="weights")
     matrix["text"] = [text.tolist()]
     matrix["faint"] = [[0, int(r), int(q)] for r, q in zip(*np.nonzero(~lesson.pattern))]
     channels = lambda n, name: [f"{name} {k}" for k in range(n)] if n > 1 else [""]  # noqa: E731
-    grids = [matrix,
-             grid("input", "input x", x, role="source", channel_labels=channels(s.c, "channel")),
-             grid("output", "output y = A x", y, role="target", channel_labels=channels(s.c_out, "channel"))]
+    grids = [grid("output", "y (output)", y, role="target", channel_labels=channels(s.c_out, "channel")),   # y = A x
+             matrix,
+             grid("input", "x (input)", x, role="source", channel_labels=channels(s.c, "channel"))]
     steps = []
     for t in range(n_rows):
         on_a, window, _ = row_cells(lesson, t)
@@ -405,6 +405,7 @@ def matrix_scene(lesson: MatrixLesson) -> dict:
         "links": [{"from": "input", "to": "output"}], "term_names": ["x", "A", "x·A"], "bias": 0.0, "source": "input",
         "caption": f"Row t of A is output cell t and column k is input cell k, both in reading order (channel, row, "
                    f"column); faint cells of A are always 0. Stride {s.stride}, padding {s.padding}, dilation {s.dilation}.",
+        "cell_px": [32, 60], "step_label": "Row of A",
         "row_groups": [_groups(row_cells(lesson, t)) for t in range(n_rows)],
         "col_groups": [_groups(column_cells(lesson, k)) for k in range(n_cols)],
         "hovers": {"matrix": {"rows": "r", "cols": "q", "row_steps": True, "col_pick": True},

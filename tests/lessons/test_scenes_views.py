@@ -27,7 +27,7 @@ from convviz.receptive import field_bounds
 from convviz.transposed import overlap_counts_2d
 from convviz.window import window_step
 
-OPTIONAL_SCENE = {"hovers", "row_groups", "col_groups"}
+OPTIONAL_SCENE = {"hovers", "row_groups", "col_groups", "cell_px", "step_label"}
 OPTIONAL_GRID = {"image", "faint"}
 OPTIONAL_STEP = {"terms", "formula", "set", "status"}
 
@@ -237,7 +237,8 @@ def test_matrix_rows_are_convviz_windows_and_columns_the_outputs_they_feed(c, co
 def test_matrix_scene_of_note_001_faint_zeros_and_symbols():
     lesson = matrix_lesson(MatrixSettings.from_controls(preset="note001", labels="symbols"))
     scene = matrix_scene(lesson)
-    matrix = scene["grids"][0]
+    assert [g["id"] for g in scene["grids"]] == ["output", "matrix", "input"]         # y = A x
+    matrix = scene["grids"][1]
     assert (matrix["rows"], matrix["cols"]) == (4, 16)
     assert matrix["text"][0][0][:6] == ["w00", "w01", "w02", "0", "w10", "w11"]
     assert len(matrix["faint"]) == 4 * 16 - 4 * 9 and [0, 0, 3] in matrix["faint"]

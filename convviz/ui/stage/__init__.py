@@ -19,6 +19,7 @@ from typing import Callable
 import streamlit as st
 
 from convviz.ui.params import _write_url
+from convviz.ui.present import presenting
 from convviz.ui.stepping import SPEED_KEY, SPEEDS, url_step
 
 HERE = Path(__file__).resolve().parent
@@ -102,7 +103,8 @@ def picking_stage(scene: dict, *, key: str, url_key: str, col_key: str) -> tuple
     if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
         ss[SPEED_KEY] = sent["speed"]
     row, col, speed = url_step(url_key, len(scene["steps"])), url_step(col_key, cols), url_speed()
-    result = _component(key=key, data={"scene": scene, "step": row, "col": col, "speed": speed},
+    data = {"scene": scene, "step": row, "col": col, "speed": speed, "present": presenting()}
+    result = _component(key=key, data=data,
                         default={"step": row, "col": col, "speed": speed}, on_step_change=lambda: None,
                         on_col_change=lambda: None, on_speed_change=lambda: None)
     ss[seen_key] = {"step": result.get("step"), "col": result.get("col"), "speed": result.get("speed")}

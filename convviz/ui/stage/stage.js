@@ -79,6 +79,8 @@ class Stage {
     }
     this.received = wanted;
     this.takeCol(data);
+    const present = !!(data.present ?? scene.present);
+    if (present !== !!this.present) { this.present = present; if (!first) this.relayout(true); }
     if (this.step === wanted && this.sent !== wanted) {
       // acknowledge a step Python chose, so that the state Python reads is the one shown
       clearTimeout(this.debounce);
@@ -120,6 +122,7 @@ class Stage {
     this.terms = html("div", { class: "stage-terms" }, this.box);
     if (s.caption) html("div", { class: "stage-caption" }, this.box).textContent = s.caption;
     this.index();
+    this.labelSteps(bar);
     this.relayout(true);
     this.setSpeed(this.speed, false);
     this.showPlay();
@@ -166,7 +169,8 @@ class Stage {
     const panels = [];
     for (const g of s.grids) for (let c = 0; c < g.channels; c++) panels.push({ g, c });
     const totalCols = panels.reduce((a, p) => a + p.g.cols + 1, 0);
-    let cell = Math.floor(Math.min(MAX_CELL, Math.max(MIN_CELL, (this.width - 8) / (totalCols + 0.5))));
+    const [lo, hi, minFont] = this.cellRange();
+    let cell = Math.floor(Math.min(hi, Math.max(lo, (this.width - 8) / (totalCols + 0.5))));
     // flow the panels into rows no wider than the stage (a panel wider than it scrolls)
     for (const p of panels) p.cell = p.g.image ? this.imageCell(p.g) : cell;   // a photo fits the stage
     const pad = 0.9 * cell, head = 1.25 * cell;
@@ -183,7 +187,7 @@ class Stage {
     const svg = el("svg", { width: svgW, height: svgH, viewBox: `0 0 ${svgW} ${svgH}`, role: "img",
                             "aria-label": s.title });
     svg.style.setProperty("--cell", `${cell}px`);
-    const font = Math.max(14, Math.round(cell * 0.34));
+    const font = Math.max(minFont, Math.round(cell * 0.34));
     this.cells = new Map();
     this.outlines = [];
     this.cellSize = cell;
@@ -461,7 +465,7 @@ class Stage {
   }
 
   onClick(e) {
-    const cell = this.cellOf(e);
+    const cell = this.cellOf(e) || this.downCell;     // a press on the source captured the pointer: its cell
     if (!cell || this.dragMoved) return;
     const hv = this.scene.hovers?.[cell.grid];
     if (hv?.col_pick) this.pick(this.groupIndex(hv.cols, cell));
@@ -475,6 +479,7 @@ class Stage {
   onPointerDown(e) {
     const cell = this.cellOf(e);
     this.dragMoved = false;
+    this.downCell = cell;
     if (!cell || cell.grid !== this.scene.source) return;
     e.preventDefault();
     this.box.focus({ preventScroll: true });
@@ -618,6 +623,27 @@ class Stage {
     const list = this.scene.col_groups[this.col] || [];
     this.setClass("picked", list.flatMap((h) => highlightCells(this.scene, h).map(([c, r, q]) => cellKey(h.grid, c, r, q))));
     this.box.dataset.col = this.col ?? "";
+  }
+
+  // Optional scene key `step_label` ("Layer"): a label before ◀ / ▶ saying what they step, and in their names.
+  labelSteps(bar) {
+    const what = this.scene.step_label;
+    if (!what) return;
+    const label = html("span", { class: "stage-step-label" }, null);
+    label.textContent = what;
+    bar.insertBefore(label, this.prevButton);
+    this.prevButton.setAttribute("aria-label", `previous ${what.toLowerCase()}`);
+    this.prevButton.title = `previous ${what.toLowerCase()} (←, PageUp)`;
+    this.nextButton.setAttribute("aria-label", `next ${what.toLowerCase()}`);
+    this.nextButton.title = `next ${what.toLowerCase()} (→, PageDown)`;
+    this.slider.setAttribute("aria-label", what);
+  }
+
+  // Cell size and smallest number: the scene's `cell_px` [min, max] (default 46–60 px, numbers ≥ 14 px); with
+  // `present` in the data (a projector) cells of 70–96 px and numbers ≥ 24 px.
+  cellRange() {
+    const [lo, hi] = this.scene.cell_px || [MIN_CELL, MAX_CELL];
+    return this.present ? [Math.max(lo, 70), Math.max(hi, 96), 24] : [lo, hi, 14];
   }
 
   // Optional grid key `faint`: cells drawn pale (the matrix's entries that are always 0).
