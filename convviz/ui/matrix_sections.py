@@ -18,7 +18,7 @@ from convviz.ui import cached_matrix as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, float_control, int_control
-from convviz.ui.present import chart, charts, more_settings, presenting, settings_box
+from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import picking_stage
 from convviz.ui.stepping import step_control
 
@@ -129,7 +129,7 @@ def selection_text(lesson: MatrixLesson, row: int, col: int) -> None:
         + (f"reads input cell (channel {c_}, row {r_}, column {q_}) with weight w[{o_}, {c_}, {a_}, {b_}]."
            if lesson.pattern[row, col] else
            f"does **not** read input cell (channel {c_}, row {r_}, column {q_}): it is outside the window.")
-        + f" Row {row} has **{window}** structural non-zeros (its window); column {col} feeds **{touched}** outputs. "
+        + f" Row {row} has **{window}** structural non-zeros (its window); column {col} feeds **{touched}** output{'' if touched == 1 else 's'}. "
         "Note 000's *dependency by sparsity pattern*: A[i, j] ≠ 0 exactly when input j is inside output i's window.")
 
 
@@ -265,13 +265,14 @@ def circulant() -> None:
     st.markdown("Pad by **wrapping** the signal around (cell −1 is cell n−1) and every row of the 1-D matrix is the row "
                 "above shifted one step, with nothing lost at the ends: a **circulant** matrix C. Its first column is the "
                 "kernel zero-padded to length n, and the discrete Fourier transform diagonalises it: C = F⁻¹ diag(F w) F.")
-    row = st.columns(3)
-    n = int_control("Signal length n", "mx_n", 2, 32, 8, container=row[0])
-    k = int_control("1-D kernel length", "mx_k", 1, 7, 3, container=row[1])
-    if k > n:
-        row[1].warning(f"The kernel ({k} taps) is longer than the signal ({n}); using {n} taps.",
-                       icon=":material/warning:")
-    seed = int_control("Random seed (1-D)", "mx_seed1", 0, 9999, 0, container=row[2])
+    with section_settings():                       # while presenting: folded into a "Settings" popover
+        row = st.columns(3)
+        n = int_control("Signal length n", "mx_n", 2, 32, 8, container=row[0])
+        k = int_control("1-D kernel length", "mx_k", 1, 7, 3, container=row[1])
+        if k > n:
+            row[1].warning(f"The kernel ({k} taps) is longer than the signal ({n}); using {n} taps.",
+                           icon=":material/warning:")
+        seed = int_control("Random seed (1-D)", "mx_seed1", 0, 9999, 0, container=row[2])
     settings = CirculantSettings.clamped(n, k, seed)
     k = settings.k
     view = cached.circulant_lesson(settings)
@@ -324,13 +325,14 @@ def ista() -> None:
     st.latex(r"c \leftarrow \mathrm{ReLU}\big(c + \eta\,\Phi^\top(y - \Phi c) - \eta\lambda\big)"
              r" = \mathrm{ReLU}\big(\underbrace{\eta\Phi^\top}_{W_e} y + \underbrace{(I - \eta\Phi^\top\Phi)}_{S} c"
              r" \underbrace{- \eta\lambda}_{\text{bias}}\big), \qquad \eta = 1/\|\Phi\|_2^2")
-    row = st.columns(6)
-    controls = dict(k=int_control("Atoms K", "ista_k", 1, 3, 2, container=row[0]),
-                    m=int_control("Atom length m", "ista_m", 1, 7, 3, container=row[1]),
-                    n=int_control("Code length N", "ista_n", 2, 32, 16, container=row[2]),
-                    steps=int_control("ISTA steps", "ista_steps", 1, 100, 20, container=row[3]),
-                    lam=float_control("λ (sparsity)", "ista_lambda", 0.0, 5.0, 0.1, step=0.05, container=row[4]),
-                    seed=int_control("Random seed (ISTA)", "ista_seed", 0, 9999, 0, container=row[5]))
+    with section_settings():
+        row = st.columns(6)
+        controls = dict(k=int_control("Atoms K", "ista_k", 1, 3, 2, container=row[0]),
+                        m=int_control("Atom length m", "ista_m", 1, 7, 3, container=row[1]),
+                        n=int_control("Code length N", "ista_n", 2, 32, 16, container=row[2]),
+                        steps=int_control("ISTA steps", "ista_steps", 1, 100, 20, container=row[3]),
+                        lam=float_control("λ (sparsity)", "ista_lambda", 0.0, 5.0, 0.1, step=0.05, container=row[4]),
+                        seed=int_control("Random seed (ISTA)", "ista_seed", 0, 9999, 0, container=row[5]))
     try:
         settings = IstaSettings(**controls)
         view = cached.ista_lesson(settings)

@@ -23,7 +23,7 @@ from convviz.ui.caching import cached as _cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control, int_control, toggle_control
-from convviz.ui.present import chart, charts, more_settings, presenting, settings_box
+from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import sent_state, stage, url_speed
 from convviz.ui.stepping import SPEED_KEY, SPEEDS, go_to, url_step
 
@@ -210,9 +210,10 @@ def dilation_section() -> None:
     st.header("Dilation: a wider field for the same cost")
     st.markdown("Stacking stride-1 convs grows r by (k−1) per layer. Doubling the dilation at every layer "
                 "(d = 1, 2, 4, …) grows it exponentially, with the **same** weights and multiply-adds per output.")
-    cols = st.columns(2)
-    settings = DilationSettings(int_control("Kernel size k", "k", 2, 5, 3, container=cols[0]),
-                                int_control("Layers", "depth", 1, 6, 3, container=cols[1]))
+    with section_settings():                       # while presenting: folded into a "Settings" popover
+        cols = st.columns(2)
+        settings = DilationSettings(int_control("Kernel size k", "k", 2, 5, 3, container=cols[0]),
+                                    int_control("Layers", "depth", 1, 6, 3, container=cols[1]))
     stacks, tables, counts_fig = cached.dilation_comparison(settings)
     st.dataframe(lesson.dilation_rows(settings, stacks, tables), hide_index=True, key="dilation_table")
     chart(counts_fig, key="dilation_figure")

@@ -69,6 +69,7 @@ class Stage {
     const wanted = Math.max(0, Math.min(last, data.step | 0));
     if (data.speed in SPEEDS && data.speed !== this.speed) this.setSpeed(data.speed, false);
     const first = !this.scene;
+    const present = this.takePresent(data, first);
     if (first || this.scene.id !== scene.id) {
       this.scene = scene;
       this.setDefaults = null;
@@ -79,8 +80,7 @@ class Stage {
     }
     this.received = wanted;
     this.takeCol(data);
-    const present = !!(data.present ?? scene.present);
-    if (present !== !!this.present) { this.present = present; if (!first) this.relayout(true); }
+    if (present) this.relayout(true);
     if (this.step === wanted && this.sent !== wanted) {
       // acknowledge a step Python chose, so that the state Python reads is the one shown
       clearTimeout(this.debounce);
@@ -637,6 +637,15 @@ class Stage {
     this.nextButton.setAttribute("aria-label", `next ${what.toLowerCase()}`);
     this.nextButton.title = `next ${what.toLowerCase()} (→, PageDown)`;
     this.slider.setAttribute("aria-label", what);
+  }
+
+  // Optional `present` (in the data, or on the scene): the projector's sizes; true when that changed on a drawn stage.
+  takePresent(data, first) {
+    const present = !!(data.present ?? data.scene.present);
+    const changed = present !== !!this.present;
+    this.present = present;
+    this.box.classList.toggle("present", present);
+    return changed && !first && !!this.svg && this.scene?.id === data.scene.id;
   }
 
   // Cell size and smallest number: the scene's `cell_px` [min, max] (default 46–60 px, numbers ≥ 14 px); with
