@@ -7,8 +7,10 @@ Screenshots land in tests/browser/screenshots/matrix_*.png to be looked at.
 
 import ast
 import re
+from pathlib import Path
 
 import numpy as np
+import pytest
 from playwright.sync_api import expect
 
 from convviz.conv import cross_correlate2d
@@ -178,3 +180,45 @@ def test_multichannel_and_too_large_views(page, app_url, screenshots):
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "this page builds at most 1,048,576" in body and "mx_s='abc' is not a number" in body
     assert "Wrap-around padding" in body                                   # the rest of the page still works
+
+
+# --- Issue 24: the lecturer link opens on A, numbers readable on a laptop and a projector ------------
+LECTURER = (Path(__file__).resolve().parents[2] / "README.md").read_text().split("## For lecturers", 1)[1]
+LECTURER_LINKS = re.findall(r"http://localhost:8501/convolution_matrix\?[^\s:]+", LECTURER.split("\n## ", 1)[0])
+
+
+def cell_font_sizes(page, grid) -> list[float]:
+    return page.locator(f".stage .cell[data-grid={grid}] text").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+
+
+@pytest.mark.parametrize("link", LECTURER_LINKS)
+def test_lecturer_link_opens_on_the_matrix_it_names(browser, app_url, screenshots, link):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        open_page(page, link.replace("http://localhost:8501", app_url))
+        assert "mx_preset=note001" in link                                   # "note 001's 4×16 matrix"
+        stage = page.locator(".stage")
+        expect(stage).to_have_attribute("data-kind", "matrix")
+        assert page.locator(".stage .cell[data-grid=matrix]").count() == 4 * 16
+        box = stage.evaluate("e => { const r = e.getBoundingClientRect(); return {top: r.top, height: r.height}; }")
+        assert box["top"] < 540 and box["height"] >= 0.45 * 1080, box
+        page.screenshot(path=str(screenshots / "lecturer_matrix_note001.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_cell_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
+    """The matrix's cell labels were ~10 px (plotly); on the stage ≥ 14 px on a laptop, ≥ 24 px presenting."""
+    size = {"width": 1920, "height": 1080} if present else {"width": 1440, "height": 900}
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    try:
+        open_page(page, f"{app_url}/convolution_matrix?mx_p=1" + ("&present=1" if present else ""))
+        for grid in ("matrix", "input", "output"):
+            sizes = cell_font_sizes(page, grid)
+            assert sizes and min(sizes) >= (24 if present else 14), (grid, sizes[:5])
+    finally:
+        context.close()
