@@ -129,8 +129,9 @@ def selection_text(lesson: MatrixLesson, row: int, col: int) -> None:
         + (f"reads input cell (channel {c_}, row {r_}, column {q_}) with weight w[{o_}, {c_}, {a_}, {b_}]."
            if lesson.pattern[row, col] else
            f"does **not** read input cell (channel {c_}, row {r_}, column {q_}): it is outside the window.")
-        + f" Row {row} has **{window}** structural non-zeros (its window); column {col} feeds **{touched}** output{'' if touched == 1 else 's'}. "
-        "Note 000's *dependency by sparsity pattern*: A[i, j] ≠ 0 exactly when input j is inside output i's window.")
+        + f" Row {row} has **{window}** structural non-zeros (its window); column {col} feeds **{touched}** "
+        + ("output. " if touched == 1 else "outputs. ")
+        + "Note 000's *dependency by sparsity pattern*: A[i, j] ≠ 0 exactly when input j is inside output i's window.")
 
 
 def _picture(lesson: MatrixLesson) -> tuple[int, int]:

@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 from convviz.conv import cross_correlate2d
 from convviz.testing.serve import wait_for_app
 from convviz.lessons.convolution_matrix import MatrixSettings, column_cells, matrix_arrays, matrix_lesson, row_cells
-from tests.support import stage_cells
+from tests.browser.test_stage_views_browser import shoot
+from tests.support import stage_cells, stage_font_sizes
 
 
 def open_page(page, url):
@@ -105,7 +106,7 @@ def test_hovering_a_row_and_a_column_of_a_marks_exactly_their_cells(page, app_ur
                                                                                   ("output", 0, 1, 0), ("output", 0, 1, 1)}
     page.locator(".stage .cell[data-grid=output][data-row='2'][data-col='1']").hover()  # an output cell: its row
     assert stage_cells(page, ".cell.peek") == cells(*row_cells(lesson, 9))
-    shoot_stage(page, screenshots, "matrix_stage_hover")
+    shoot(page, screenshots, "matrix_stage_hover")
 
 
 def test_keys_step_the_rows_a_click_picks_a_column_and_the_link_follows(page, app_url, screenshots):
@@ -148,16 +149,6 @@ def test_keys_step_the_rows_a_click_picks_a_column_and_the_link_follows(page, ap
     expect(page.locator(".stage")).to_have_attribute("data-col", "15")
 
 
-def shoot_stage(page, screenshots, name):
-    size = page.viewport_size
-    for width, height, suffix in [(1440, 900, ""), (390, 844, "_phone")]:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(400)
-        page.locator(".stage").scroll_into_view_if_needed()
-        page.locator(".stage").screenshot(path=str(screenshots / f"{name}{suffix}.png"))
-    page.set_viewport_size(size)
-
-
 def test_clicking_an_input_cell_of_the_picture_selects_its_column(page, app_url):
     open_page(page, f"{app_url}/convolution_matrix?mx_h=6&mx_w=6&mx_p=2")      # A 64 × 36: the plotly picture
     chart = page.locator("[data-testid='stPlotlyChart']").nth(1)          # the input grid
@@ -187,11 +178,6 @@ LECTURER = (Path(__file__).resolve().parents[2] / "README.md").read_text().split
 LECTURER_LINKS = re.findall(r"http://localhost:8501/convolution_matrix\?[^\s:]+", LECTURER.split("\n## ", 1)[0])
 
 
-def cell_font_sizes(page, grid) -> list[float]:
-    return page.locator(f".stage .cell[data-grid={grid}] text").evaluate_all(
-        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
-
-
 @pytest.mark.parametrize("link", LECTURER_LINKS)
 def test_lecturer_link_opens_on_the_matrix_it_names(browser, app_url, screenshots, link):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
@@ -212,13 +198,6 @@ def test_lecturer_link_opens_on_the_matrix_it_names(browser, app_url, screenshot
 @pytest.mark.parametrize("present", [False, True])
 def test_cell_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
     """The matrix's cell labels were ~10 px (plotly); on the stage ≥ 14 px on a laptop, ≥ 24 px presenting."""
-    size = {"width": 1920, "height": 1080} if present else {"width": 1440, "height": 900}
-    context = browser.new_context(viewport=size)
-    page = context.new_page()
-    try:
-        open_page(page, f"{app_url}/convolution_matrix?mx_p=1" + ("&present=1" if present else ""))
-        for grid in ("matrix", "input", "output"):
-            sizes = cell_font_sizes(page, grid)
-            assert sizes and min(sizes) >= (24 if present else 14), (grid, sizes[:5])
-    finally:
-        context.close()
+    for grid in ("matrix", "input", "output"):
+        sizes = stage_font_sizes(browser, f"{app_url}/convolution_matrix?mx_p=1", grid, present=present)
+        assert sizes and min(sizes) >= (24 if present else 14), (grid, sizes[:5])

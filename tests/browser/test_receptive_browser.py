@@ -2,7 +2,7 @@
 numbers and the link, presets and bad links reopen as they should. Screenshots: receptive_*.png."""
 
 from convviz.testing.serve import wait_for_app
-from tests.support import main_text, open_in_browser as open_page, settled
+from tests.support import main_text, open_in_browser as open_page, settled, stage_font_sizes
 
 
 def test_default_view(page, app_url, screenshots):
@@ -166,13 +166,5 @@ def test_lecturer_link_opens_on_the_layer_it_names(browser, app_url, screenshots
 
 @pytest.mark.parametrize("present", [False, True])
 def test_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
-    size = {"width": 1920, "height": 1080} if present else {"width": 1440, "height": 900}
-    context = browser.new_context(viewport=size)
-    page = context.new_page()
-    try:
-        open_page(page, f"{app_url}/receptive_fields?preset=note002" + ("&present=1" if present else ""))
-        sizes = page.locator(".stage .cell[data-grid=r] text").evaluate_all(
-            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
-        assert sizes and min(sizes) >= (24 if present else 14), sizes
-    finally:
-        context.close()
+    sizes = stage_font_sizes(browser, f"{app_url}/receptive_fields?preset=note002", "r", present=present)
+    assert sizes and min(sizes) >= (24 if present else 14), sizes

@@ -516,7 +516,8 @@ class Stage {
   // --- additions for the scatter, receptive-field and matrix views (README: optional keys) ------
   // A photo grid: one <image> (the scene's PNG data URI) under an outline; no cell elements.
   imageCell(g) {
-    const most = Math.min(MAX_CELL, (this.width - 12 - 0.6 * MAX_CELL) / g.cols, 420 / (g.rows + 0.2));   // panel offset too
+    const tall = this.present ? 640 : 420;                              // px: a projector shows the photo larger
+    const most = Math.min(MAX_CELL, (this.width - 12 - 0.6 * MAX_CELL) / g.cols, tall / (g.rows + 0.2));   // panel offset too
     return Math.max(0.5, most);
   }
 
