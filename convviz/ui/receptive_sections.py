@@ -33,11 +33,8 @@ def _number(label, low, high, default, help):
                                          required=True, help=help)
 
 
-def _custom_stack(n: int) -> FieldSettings:
-    """The stack from the link (`stack`), then the student's edits in the table (n from the bar)."""
-    raw, problem = lesson.link_stack(st.query_params.get("stack", DEFAULT_STACK))
-    if problem:
-        st.warning(problem, icon=":material/warning:")
+def _custom_stack(n: int, raw: str) -> FieldSettings:
+    """The stack from the link (`raw`, already read), then the student's edits in the table (n from the bar)."""
     settings = FieldSettings.from_text(n, raw)
     st.markdown("Edit the layers (**c**onv or **p**ool, kernel k, stride s, padding p, dilation d); "
                 "add or delete rows at the bottom and left. Kernels are square.")
@@ -96,8 +93,11 @@ def stack_settings() -> FieldView:
         n = int_control("Input size n (pixels per side)", "n", 1, lesson.MAX_N, 5, container=bar[1]) \
             if preset == "custom" else None
         unit_row = st.container()
+        raw, problem = lesson.link_stack(st.query_params.get("stack", DEFAULT_STACK))
+        if problem and preset == "custom":              # a link's stack that could not be read: said above the fold
+            st.warning(problem, icon=":material/warning:")
         with more_settings():
-            settings = _custom_stack(n) if preset == "custom" else _preset_stack(preset)
+            settings = _custom_stack(n, raw) if preset == "custom" else _preset_stack(preset)
         view = FieldView(settings)
         try:
             view.table = settings.table()

@@ -54,6 +54,7 @@ def test_resnet_field_is_wider_than_the_image(page, app_url, screenshots):
 def test_editing_a_cell_of_the_stack(page, app_url, screenshots):
     """Type into the data editor (a canvas grid): row 2's stride 2 -> 1 gives n 3, j 2, r 7, and the link follows."""
     open_page(page, f"{app_url}/receptive_fields")
+    page.get_by_text("More settings").first.click()                # the layers are folded under the figure
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
