@@ -389,9 +389,10 @@ def matrix_scene(lesson: MatrixLesson) -> dict:
     matrix["text"] = [text.tolist()]
     matrix["faint"] = [[0, int(r), int(q)] for r, q in zip(*np.nonzero(~lesson.pattern))]
     channels = lambda n, name: [f"{name} {k}" for k in range(n)] if n > 1 else [""]  # noqa: E731
-    grids = [grid("output", "y (output)", y, role="target", channel_labels=channels(s.c_out, "channel")),   # y = A x
-             matrix,
-             grid("input", "x (input)", x, role="source", channel_labels=channels(s.c, "channel"))]
+    named = lambda name, what, n: name if n > 1 else f"{name} ({what})"  # noqa: E731  (short over a channel's panel)
+    grids = [grid("output", named("y", "output", s.c_out), y, role="target", channel_labels=channels(s.c_out, "channel")),
+             matrix,                                                                                  # y = A x
+             grid("input", named("x", "input", s.c), x, role="source", channel_labels=channels(s.c, "channel"))]
     steps = []
     for t in range(n_rows):
         on_a, window, _ = row_cells(lesson, t)

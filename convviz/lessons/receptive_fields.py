@@ -266,6 +266,7 @@ def field_stage_scene(settings: FieldSettings, depth: int, unit: tuple[int, int]
     return _finish({
         "version": VERSION, "kind": "receptive_field", "title": "The receptive field, layer by layer",
         "grids": grids, "patterns": {}, "steps": steps, "fixed": [], "links": [], "step_noun": "Layer", "step_label": "Layer",
+        "cell_px": [32, 60],                                   # down to 32 px: a 9-cell field fits a phone
         "term_names": [], "bias": 0.0, "source": "input",
         "caption": "columns of n, j, r, start: layer 0 (the input) … " + str(columns[-1])
                    + "; magenta: the field; grey: zero padding",
