@@ -1,5 +1,6 @@
 """Lesson: convolution as a matrix (notes 000, 001, 002): Toeplitz, Aᵀ, circulant and DFT, full convolution, im2col.
 
+Figure first: A beside the input and output grids on the stage, the control bar under it, then the sections.
 The sections are in convviz.ui.matrix_sections; the numbers in convviz.lessons.convolution_matrix."""
 
 import streamlit as st
@@ -11,32 +12,33 @@ from convviz.ui.layout import lesson_header, show_problem
 
 lesson_header(
     "Convolution as a matrix",
-    "A convolution is linear, so it **is** a matrix: ravel the input into a vector x and the output is y = A x. "
-    "Each **row** of A is one output cell's window (the kernel's weights where the window sits, zeros elsewhere); "
-    "each **column** is one input cell and the outputs it feeds. Every row holds the same weights, shifted: "
-    "a Toeplitz matrix in 1-D, block Toeplitz with Toeplitz blocks in 2-D.",
+    "A convolution is linear, so it **is** a matrix: y = A x, where each **row** of A is one output cell's window "
+    "and each **column** one input cell and the outputs it feeds.",
 )
 
+figure = st.container()                     # the figure needs the settings: its slot first, filled below
 controls = sections.controls()
-
-st.header("The size of A")
+lesson = settings = None
 try:
     settings = MatrixSettings.from_controls(**controls)
-except ValueError as error:
-    settings = None
-    show_problem(error)
-
-if settings is not None and sections.size_of_a(settings, matrix_size(settings)):
+    settings.check_buildable()
     lesson = cached.matrix_lesson(settings)
+except ValueError as error:
+    show_problem(error, container=figure)
+    figure.warning("Fix the settings under this box to see the matrix; the circulant section below still works.",
+                   icon=":material/arrow_downward:")
+
+if lesson is not None:
+    with figure:
+        row, col = sections.matrix_figure(lesson)
+if settings is not None:
+    sections.size_of_a(settings, matrix_size(settings))
+if lesson is not None:
     sections.note001_typo(lesson)
-    row, col = sections.rows_and_columns(lesson)
     sections.check_against_torch(lesson)
-    sections.block_structure(lesson)
+    sections.block_structure(lesson, row, col)
     sections.transposed(lesson, row, col)
     sections.im2col(lesson, row)
-else:
-    st.warning("Fix the settings above to see the matrix; the circulant section below still works.",
-               icon=":material/arrow_upward:")
 
 sections.circulant()
 sections.ista()

@@ -117,3 +117,17 @@ def settled(page, in_url: str, screenshots=None, name: str | None = None):
     assert page.locator("[data-testid='stException']").count() == 0
     if screenshots is not None:
         screenshots.save(page, name)
+
+
+def stage_font_sizes(browser, url: str, grid: str, *, present: bool) -> list[float]:
+    """The computed font size (px) of every number in stage grid `grid` at `url`, opened on a laptop (1440×900)
+    or, presenting, on a projector (1920×1080, with present=1 added)."""
+    size = {"width": 1920, "height": 1080} if present else {"width": 1440, "height": 900}
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    try:
+        open_in_browser(page, url + ("&present=1" if present else ""))
+        return page.locator(f".stage .cell[data-grid={grid}] text").evaluate_all(
+            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+    finally:
+        context.close()

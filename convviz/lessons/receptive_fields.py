@@ -124,8 +124,12 @@ def check_marks(settings: FieldSettings, table: list[dict], size: int, widths: l
                    for w, row, b in zip(widths, table[1:], big[1:])]
 
 
-def table_rows(settings: FieldSettings, table: list[dict], widths: list[int], checks: list[str]) -> list[dict]:
-    return [{"layer": i, "name": row["name"], "settings": "" if i == 0 else describe(settings.layers[i - 1]),
+def table_rows(settings: FieldSettings, table: list[dict], widths: list[int], checks: list[str],
+               shown: int | None = None) -> list[dict]:
+    """The table's rows; with `shown`, a first column marks the layer the figure shows ("▶ shown")."""
+    mark = [] if shown is None else [("", lambda i: "▶ shown" if i == shown else "")]
+    return [{**{name: f(i) for name, f in mark},
+             "layer": i, "name": row["name"], "settings": "" if i == 0 else describe(settings.layers[i - 1]),
              "n": row["n"], "j": row["j"], "r": row["r"], "start": row["start"],
              "r by autograd": 1 if i == 0 else widths[i - 1], "check": checks[i]} for i, row in enumerate(table)]
 
@@ -261,7 +265,8 @@ def field_stage_scene(settings: FieldSettings, depth: int, unit: tuple[int, int]
                        f"input rows {lo_r:g} … {hi_r - 1:g}, columns {lo_c:g} … {hi_c - 1:g}"})
     return _finish({
         "version": VERSION, "kind": "receptive_field", "title": "The receptive field, layer by layer",
-        "grids": grids, "patterns": {}, "steps": steps, "fixed": [], "links": [], "step_noun": "Layer",
+        "grids": grids, "patterns": {}, "steps": steps, "fixed": [], "links": [], "step_noun": "Layer", "step_label": "Layer",
+        "cell_px": [32, 60],                                   # down to 32 px: a 9-cell field fits a phone
         "term_names": [], "bias": 0.0, "source": "input",
         "caption": "columns of n, j, r, start: layer 0 (the input) … " + str(columns[-1])
                    + "; magenta: the field; grey: zero padding",

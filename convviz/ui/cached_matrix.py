@@ -37,3 +37,8 @@ def block_figures(settings: MatrixSettings) -> list:
 def im2col_figure(settings: MatrixSettings, column: int):
     return lesson.im2col_figure(matrix_lesson(settings), column)
 
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def matrix_scene(settings: MatrixSettings) -> dict:
+    return lesson.matrix_scene(matrix_lesson(settings))

@@ -10,15 +10,16 @@ import numpy as np
 import streamlit as st
 
 from convviz.figures.convolution_matrix import is_clickable
-from convviz.lessons.convolution_matrix import (LABELS, PRESETS, CirculantSettings, IstaSettings, MatrixLesson,
-                                                MatrixSettings, MatrixSize, note002_star, torch_code)
+from convviz.lessons.convolution_matrix import (LABELS, PRESETS, STAGE_MAX, CirculantSettings, IstaSettings, MatrixLesson,
+                                                MatrixSettings, MatrixSize, note002_star, stage_fits, torch_code)
 from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.matrix import MAX_MATRIX_ENTRIES, human_bytes
 from convviz.ui import cached_matrix as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, float_control, int_control
-from convviz.ui.present import chart, charts, presenting, settings_box
+from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
+from convviz.ui.stage import picking_stage
 from convviz.ui.stepping import step_control
 
 
@@ -34,54 +35,51 @@ def take_click(chart_key: str, apply) -> None:
 # --- Controls ----------------------------------------------------------------------------------
 
 def controls() -> dict:
-    """The settings box (every control in the URL); returns what the controls ask for, for
-    MatrixSettings.from_controls. A preset disables the sizes and says so under the box."""
+    """The control bar under the figure (preset, input size, stride, padding) and the rest under "More settings"
+    (every control in the URL); returns what the controls ask for, for MatrixSettings.from_controls. A preset
+    disables the sizes and says so under the box."""
     with settings_box():
-        top = st.columns(4)
-        preset = choice_control("Preset", "mx_preset", PRESETS, "none", container=top[0])
+        bar = st.columns(5)
+        preset = choice_control("Preset", "mx_preset", PRESETS, "none", container=bar[0])
         fixed = preset != "none"
-        values = dict(
-            preset=preset,
-            pattern=choice_control("Input values", "mx_input", INPUT_PATTERNS, "random", container=top[1]),
-            kernel=choice_control("Kernel", "mx_kernel", KERNEL_CHOICES, "random", container=top[2]),
-            seed=int_control("Random seed", "mx_seed", 0, 9999, 0, container=top[3]))
-        row = st.columns(4)
-        values |= dict(c=int_control("Input channels C", "mx_c", 1, 3, 1, container=row[0], disabled=fixed),
-                       c_out=int_control("Output channels C_out", "mx_co", 1, 3, 1, container=row[1], disabled=fixed),
-                       h=int_control("Input height H", "mx_h", 1, 32, 4, container=row[2], disabled=fixed),
-                       w=int_control("Input width W", "mx_w", 1, 32, 4, container=row[3], disabled=fixed))
-        row = st.columns(5)
-        values |= dict(kh=int_control("Kernel height", "mx_kh", 1, 7, 3, container=row[0], disabled=fixed),
-                       kw=int_control("Kernel width", "mx_kw", 1, 7, 3, container=row[1], disabled=fixed),
-                       stride=int_control("Stride s", "mx_s", 1, 4, 1, container=row[2], disabled=fixed),
-                       padding=int_control("Padding p", "mx_p", 0, 4, 0, container=row[3], disabled=fixed),
-                       dilation=int_control("Dilation d", "mx_d", 1, 3, 1, container=row[4], disabled=fixed))
-        values["labels"] = choice_control("Cells of A show", "mx_labels", LABELS, "values", horizontal=True)
+        values = dict(preset=preset,
+                      h=int_control("Input height H", "mx_h", 1, 32, 4, container=bar[1], disabled=fixed),
+                      w=int_control("Input width W", "mx_w", 1, 32, 4, container=bar[2], disabled=fixed),
+                      stride=int_control("Stride s", "mx_s", 1, 4, 1, container=bar[3], disabled=fixed),
+                      padding=int_control("Padding p", "mx_p", 0, 4, 0, container=bar[4], disabled=fixed))
+        with more_settings():
+            row = st.columns(4)
+            values |= dict(
+                pattern=choice_control("Input values", "mx_input", INPUT_PATTERNS, "random", container=row[0]),
+                kernel=choice_control("Kernel", "mx_kernel", KERNEL_CHOICES, "random", container=row[1]),
+                seed=int_control("Random seed", "mx_seed", 0, 9999, 0, container=row[2]),
+                dilation=int_control("Dilation d", "mx_d", 1, 3, 1, container=row[3], disabled=fixed))
+            row = st.columns(4)
+            values |= dict(c=int_control("Input channels C", "mx_c", 1, 3, 1, container=row[0], disabled=fixed),
+                           c_out=int_control("Output channels C_out", "mx_co", 1, 3, 1, container=row[1], disabled=fixed),
+                           kh=int_control("Kernel height", "mx_kh", 1, 7, 3, container=row[2], disabled=fixed),
+                           kw=int_control("Kernel width", "mx_kw", 1, 7, 3, container=row[3], disabled=fixed))
+            values["labels"] = choice_control("Cells of A show", "mx_labels", LABELS, "values", horizontal=True)
+            st.caption(f"To stay quick, this page builds A only up to {MAX_MATRIX_ENTRIES:,} entries "
+                       f"({human_bytes(8 * MAX_MATRIX_ENTRIES)} of float64); A is drawn cell by cell up to "
+                       f"{STAGE_MAX[0]} × {STAGE_MAX[1]}, larger as a picture.")
     if fixed:
         st.info(f"{PRESETS[preset]}: the sizes are set by the preset (stride 1, no padding); choose *Your own settings* "
-                "to change them. Show the cells as *kernel entries* to compare with the note's matrix.")
-    st.caption(f"To stay quick, this page builds A only up to {MAX_MATRIX_ENTRIES:,} entries "
-               f"({human_bytes(8 * MAX_MATRIX_ENTRIES)} of float64); values are printed on its cells up to 24 × 48, "
-               "and larger matrices are drawn as a picture.")
+                "to change them. Show the cells as *kernel entries* (More settings) to compare with the note's matrix.")
     return values
 
 
 # --- The size of A -----------------------------------------------------------------------------
 
-def size_of_a(settings: MatrixSettings, size: MatrixSize) -> bool:
-    """A's shape and storage, counted without building it; False (and why) when A is too large to build."""
+def size_of_a(settings: MatrixSettings, size: MatrixSize) -> None:
+    """A's shape and storage, counted without building it (also when A is too large to build)."""
+    st.header("The size of A")
     s, (ho, wo), (n_rows, n_cols), info = settings, size.output_hw, size.shape, size.info
     st.latex(rf"A \in \mathbb{{R}}^{{(C_{{out}} H' W') \times (C H W)}} = "
              rf"\mathbb{{R}}^{{({s.c_out}\cdot{ho}\cdot{wo}) \times ({s.c}\cdot{s.h}\cdot{s.w})}} = "
              rf"\mathbb{{R}}^{{{n_rows} \times {n_cols}}}")
     st.markdown(f"Output {s.c_out}×{ho}×{wo} (H' = ⌊(H + 2p − d(k−1) − 1)/s⌋ + 1), input {s.c}×{s.h}×{s.w}; both "
                 "raveled in reading order (channel, row, column), as `x.ravel()` does.")
-    buildable = True
-    try:
-        s.check_buildable()
-    except ValueError as error:
-        show_problem(error)
-        buildable = False
     cols = st.columns(5)
     cols[0].metric("non-zeros (nnz)", f"{info.nnz:,}")
     cols[1].metric("zeros", f"{100 * info.zero_fraction:.1f} %")
@@ -94,7 +92,6 @@ def size_of_a(settings: MatrixSettings, size: MatrixSize) -> bool:
                 f"has a {big.rows:,} × {big.cols:,} matrix, {human_bytes(big.dense_bytes)} dense and "
                 f"{human_bytes(big.csr_bytes)} sparse, for {human_bytes(big.kernel_bytes)} of weights. The matrix is a "
                 "way to *think*; the sliding window (or im2col below) is how it is computed.")
-    return buildable
 
 
 def note001_typo(lesson: MatrixLesson) -> None:
@@ -107,47 +104,58 @@ def note001_typo(lesson: MatrixLesson) -> None:
 
 # --- Rows are windows, columns are input cells --------------------------------------------------
 
-def rows_and_columns(lesson: MatrixLesson) -> tuple[int, int]:
-    """A with a selected row (output cell) and column (input cell), and the two grids; returns (row, col)."""
-    s, (n_rows, n_cols), (ho, wo) = lesson.settings, lesson.a.shape, lesson.output_hw
-    st.header("Rows are windows, columns are input cells")
-    st.markdown("Pick an **output cell** (a row of A, magenta) and an **input cell** (a column, green), with the sliders or "
-                "by clicking a cell of A or of the grids. Note 000's *dependency by sparsity pattern*: A[i, j] ≠ 0 exactly when "
-                "input j is inside output i's window.")
-    take_click("mx_click_a", lambda k: st.session_state.update(mx_row=k // n_cols, mx_col=k % n_cols))
-    take_click("mx_click_x", lambda k: st.session_state.update(mx_col=k))
-    take_click("mx_click_y", lambda k: st.session_state.update(mx_row=k))
-    pick = st.columns(2)
-    with pick[0]:
-        row = step_control("Output cell = row of A (reading order)", "mx_row", n_rows)
-    with pick[1]:
-        col = step_control("Input cell = column of A (reading order)", "mx_col", n_cols)
-    (o_, i_, j_), (c_, r_, q_) = lesson.output_cell(row), lesson.input_cell(col)
-
-    fig_a = cached.a_figure(s, row, col)
-    if is_clickable(lesson.a.shape):
-        chart(fig_a, key="mx_click_a", on_select="rerun", selection_mode="points")
+def matrix_figure(lesson: MatrixLesson) -> tuple[int, int]:
+    """The page's figure: A beside the input and the output on the stage (hover a row or a column of A, step the
+    rows with ◀ / ▶ or the keys, click to pick a column); a larger A as the picture with sliders. The row and
+    column go into the link (mx_row, mx_col); returns them."""
+    if stage_fits(lesson.a.shape):
+        st.markdown("**Hover** a cell of A for its row (the output's window on x, blue outline) and its column (the "
+                    "outputs that input feeds, blue); **◀ / ▶** or the arrow keys step through the rows (an output "
+                    "cell each); **click** A or x to pick a column (green).")
+        row, col = picking_stage(cached.matrix_scene(lesson.settings), key="mx_stage", url_key="mx_row",
+                                 col_key="mx_col")
     else:
-        chart(fig_a, key="mx_fig_a")
+        row, col = _picture(lesson)
+    selection_text(lesson, row, col)
+    return row, col
+
+
+def selection_text(lesson: MatrixLesson, row: int, col: int) -> None:
+    (o_, i_, j_), (c_, r_, q_) = lesson.output_cell(row), lesson.input_cell(col)
     _, _, a_, b_ = lesson.weight_index(row, col)
+    window, touched = int(lesson.pattern[row].sum()), int(lesson.pattern[:, col].sum())
     st.markdown(
         f"**A[{row}, {col}] = {lesson.a[row, col]:g}**: output cell (channel {o_}, row {i_}, column {j_}) "
         + (f"reads input cell (channel {c_}, row {r_}, column {q_}) with weight w[{o_}, {c_}, {a_}, {b_}]."
            if lesson.pattern[row, col] else
            f"does **not** read input cell (channel {c_}, row {r_}, column {q_}): it is outside the window.")
-        + f" Thin lines split A into {ho}×{s.h} blocks of {wo}×{s.w} (one per output row and input row)"
-        + (f"; thick lines split the {s.c_out}×{s.c} channel blocks, one per kernel slice w[o, c]."
-           if s.c * s.c_out > 1 else "."))
+        + f" Row {row} has **{window}** structural non-zeros (its window); column {col} feeds **{touched}** "
+        + ("output. " if touched == 1 else "outputs. ")
+        + "Note 000's *dependency by sparsity pattern*: A[i, j] ≠ 0 exactly when input j is inside output i's window.")
 
-    window = lesson.pattern[row].reshape(lesson.x.shape)                              # (C, H, W) inputs read
-    touched = lesson.pattern[:, col].reshape(lesson.y.shape)                          # (C_out, H', W') outputs fed
+
+def _picture(lesson: MatrixLesson) -> tuple[int, int]:
+    """A too large for the stage: the plotly picture of A and the grids, a row and a column picked with sliders
+    (or by clicking a cell of A or of the grids)."""
+    s, (n_rows, n_cols) = lesson.settings, lesson.a.shape
+    take_click("mx_click_a", lambda k: st.session_state.update(mx_row=k // n_cols, mx_col=k % n_cols))
+    take_click("mx_click_x", lambda k: st.session_state.update(mx_col=k))
+    take_click("mx_click_y", lambda k: st.session_state.update(mx_row=k))
+    fig_slot = st.container()
+    pick = st.columns(2)
+    with pick[0]:
+        row = step_control("Output cell = row of A (reading order)", "mx_row", n_rows)
+    with pick[1]:
+        col = step_control("Input cell = column of A (reading order)", "mx_col", n_cols)
+    fig_a = cached.a_figure(s, row, col)
+    if is_clickable(lesson.a.shape):
+        chart(fig_a, key="mx_click_a", on_select="rerun", selection_mode="points", container=fig_slot)
+    else:
+        chart(fig_a, key="mx_fig_a", container=fig_slot)
     grids = st.columns(2)
     x_fig, y_fig = cached.grid_figures(s, row, col)
     chart(x_fig, key="mx_click_x", on_select="rerun", selection_mode="points", container=grids[0])
     chart(y_fig, key="mx_click_y", on_select="rerun", selection_mode="points", container=grids[1])
-    st.markdown(f"Output ({o_}, {i_}, {j_}) reads **{int(window.sum())}** input cells (its row of A has that many "
-                f"structural non-zeros); input ({c_}, {r_}, {q_}) feeds **{int(touched.sum())}** outputs (its column). "
-                "Cells near the border feed fewer outputs: with stride or dilation some inputs feed none (an empty column).")
     return row, col
 
 
@@ -167,10 +175,16 @@ def check_against_torch(lesson: MatrixLesson) -> None:
 
 # --- Block structure ----------------------------------------------------------------------------
 
-def block_structure(lesson: MatrixLesson) -> None:
+def block_structure(lesson: MatrixLesson, row: int, col: int) -> None:
     s, extra, (ho, wo), (n_rows, n_cols) = lesson.settings, lesson.extra, lesson.output_hw, lesson.a.shape
     st.header("Doubly block Toeplitz")
     layout = extra["layout"]                                                           # (H', H) kernel row or -1
+    if stage_fits(lesson.a.shape):                  # the figure above has no block lines: A with them
+        st.markdown(f"A with its blocks outlined: thin lines split it into {ho}×{s.h} blocks of {wo}×{s.w} (one per "
+                    "output row and input row)" + (f"; thick lines split the {s.c_out}×{s.c} channel blocks, one per "
+                                                   "kernel slice w[o, c]." if s.c * s.c_out > 1 else ".")
+                    + f" Row {row} and column {col} are the ones picked above.")
+        chart(cached.a_figure(s, row, col), key="mx_fig_a")
     st.markdown(
         f"Cut A at the thin lines: block (i, r) links output row i to input row r. It is zero unless r = i·s + a·d − p for a "
         f"kernel row a, and then it is **T_a**, the {wo}×{s.w} 1-D matrix of kernel row a (note 000's banded matrix). "
@@ -252,13 +266,14 @@ def circulant() -> None:
     st.markdown("Pad by **wrapping** the signal around (cell −1 is cell n−1) and every row of the 1-D matrix is the row "
                 "above shifted one step, with nothing lost at the ends: a **circulant** matrix C. Its first column is the "
                 "kernel zero-padded to length n, and the discrete Fourier transform diagonalises it: C = F⁻¹ diag(F w) F.")
-    row = st.columns(3)
-    n = int_control("Signal length n", "mx_n", 2, 32, 8, container=row[0])
-    k = int_control("1-D kernel length", "mx_k", 1, 7, 3, container=row[1])
-    if k > n:
-        row[1].warning(f"The kernel ({k} taps) is longer than the signal ({n}); using {n} taps.",
-                       icon=":material/warning:")
-    seed = int_control("Random seed (1-D)", "mx_seed1", 0, 9999, 0, container=row[2])
+    with section_settings():                       # while presenting: folded into a "Settings" popover
+        row = st.columns(3)
+        n = int_control("Signal length n", "mx_n", 2, 32, 8, container=row[0])
+        k = int_control("1-D kernel length", "mx_k", 1, 7, 3, container=row[1])
+        if k > n:
+            row[1].warning(f"The kernel ({k} taps) is longer than the signal ({n}); using {n} taps.",
+                           icon=":material/warning:")
+        seed = int_control("Random seed (1-D)", "mx_seed1", 0, 9999, 0, container=row[2])
     settings = CirculantSettings.clamped(n, k, seed)
     k = settings.k
     view = cached.circulant_lesson(settings)
@@ -311,13 +326,14 @@ def ista() -> None:
     st.latex(r"c \leftarrow \mathrm{ReLU}\big(c + \eta\,\Phi^\top(y - \Phi c) - \eta\lambda\big)"
              r" = \mathrm{ReLU}\big(\underbrace{\eta\Phi^\top}_{W_e} y + \underbrace{(I - \eta\Phi^\top\Phi)}_{S} c"
              r" \underbrace{- \eta\lambda}_{\text{bias}}\big), \qquad \eta = 1/\|\Phi\|_2^2")
-    row = st.columns(6)
-    controls = dict(k=int_control("Atoms K", "ista_k", 1, 3, 2, container=row[0]),
-                    m=int_control("Atom length m", "ista_m", 1, 7, 3, container=row[1]),
-                    n=int_control("Code length N", "ista_n", 2, 32, 16, container=row[2]),
-                    steps=int_control("ISTA steps", "ista_steps", 1, 100, 20, container=row[3]),
-                    lam=float_control("λ (sparsity)", "ista_lambda", 0.0, 5.0, 0.1, step=0.05, container=row[4]),
-                    seed=int_control("Random seed (ISTA)", "ista_seed", 0, 9999, 0, container=row[5]))
+    with section_settings():
+        row = st.columns(6)
+        controls = dict(k=int_control("Atoms K", "ista_k", 1, 3, 2, container=row[0]),
+                        m=int_control("Atom length m", "ista_m", 1, 7, 3, container=row[1]),
+                        n=int_control("Code length N", "ista_n", 2, 32, 16, container=row[2]),
+                        steps=int_control("ISTA steps", "ista_steps", 1, 100, 20, container=row[3]),
+                        lam=float_control("λ (sparsity)", "ista_lambda", 0.0, 5.0, 0.1, step=0.05, container=row[4]),
+                        seed=int_control("Random seed (ISTA)", "ista_seed", 0, 9999, 0, container=row[5]))
     try:
         settings = IstaSettings(**controls)
         view = cached.ista_lesson(settings)

@@ -1,11 +1,14 @@
-"""Sections of the receptive-field page that carry their own controls: the stack (preset or editor),
-the field of one unit with the effective field (a fragment), and the dilation comparison.
+"""Sections of the receptive-field page that carry their own controls: the control bar (preset, n, layer, unit;
+the stack's layers under "More settings"), the figure (the field of one unit, layer by layer on the stage),
+the effective field and the dilation comparison.
 
 Each reads its URL-bound controls, builds the lesson's settings object once
 (convviz.lessons.receptive_fields) and passes it to the cached builders.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -20,9 +23,9 @@ from convviz.ui.caching import cached as _cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control, int_control, toggle_control
-from convviz.ui.present import chart, charts, settings_box
+from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import sent_state, stage, url_speed
-from convviz.ui.stepping import SPEED_KEY, SPEEDS, step_control
+from convviz.ui.stepping import SPEED_KEY, SPEEDS, go_to, url_step
 
 
 def _number(label, low, high, default, help):
@@ -30,12 +33,8 @@ def _number(label, low, high, default, help):
                                          required=True, help=help)
 
 
-def _custom_stack(top) -> FieldSettings:
-    """n from its control, the stack from the link (`stack`), then the student's edits in the table."""
-    n = int_control("Input size n (pixels per side)", "n", 1, lesson.MAX_N, 5, container=top[1])
-    raw, problem = lesson.link_stack(st.query_params.get("stack", DEFAULT_STACK))
-    if problem:
-        st.warning(problem, icon=":material/warning:")
+def _custom_stack(n: int, raw: str) -> FieldSettings:
+    """The stack from the link (`raw`, already read), then the student's edits in the table (n from the bar)."""
     settings = FieldSettings.from_text(n, raw)
     st.markdown("Edit the layers (**c**onv or **p**ool, kernel k, stride s, padding p, dilation d); "
                 "add or delete rows at the bottom and left. Kernels are square.")
@@ -60,79 +59,123 @@ def _custom_stack(top) -> FieldSettings:
     return settings
 
 
-def stack_settings() -> FieldSettings:
-    """The settings box: a preset (with a button to edit a copy) or the student's own stack."""
+def _preset_stack(preset: str) -> FieldSettings:
+    settings = FieldSettings.from_preset(preset)
+    st.info(PRESET_NOTES[preset], icon=":material/info:")
+
+    def edit_copy():
+        st.session_state["preset"] = "custom"
+        st.session_state["n"] = settings.n
+        st.query_params["stack"] = settings.stack
+
+    st.button("Edit a copy of this stack", key="edit_copy", on_click=edit_copy, icon=":material/edit:")
+    return settings
+
+
+@dataclass
+class FieldView:
+    """What the control bar chose: the stack, its table (None, and why, when a layer gets no features),
+    and the layer and unit the figure shows, with the anchor the stage steps from."""
+    settings: FieldSettings
+    table: list[dict] | None = None
+    problem: ValueError | None = None
+    depth: int = 0
+    unit: tuple[int, int] = (0, 0)
+    anchor: tuple | None = None
+
+
+def stack_settings() -> FieldView:
+    """The control bar under the figure: the preset, n (own stack), the layer and the unit shown; the stack's
+    layers (an editor, or the preset's note and "Edit a copy") under "More settings"."""
     with settings_box():
-        top = st.columns(2)
-        preset = choice_control("Preset", "preset", PRESET_NAMES, "custom", container=top[0])
-        if preset == "custom":
-            return _custom_stack(top)
-        settings = FieldSettings.from_preset(preset)
-        st.info(PRESET_NOTES[preset], icon=":material/info:")
-
-        def edit_copy():
-            st.session_state["preset"] = "custom"
-            st.session_state["n"] = settings.n
-            st.query_params["stack"] = settings.stack
-
-        st.button("Edit a copy of this stack", key="edit_copy", on_click=edit_copy, icon=":material/edit:")
-        return settings
+        bar = st.columns([3, 2, 3])
+        preset = choice_control("Preset", "preset", PRESET_NAMES, "custom", container=bar[0])
+        n = int_control("Input size n (pixels per side)", "n", 1, lesson.MAX_N, 5, container=bar[1]) \
+            if preset == "custom" else None
+        unit_row = st.container()
+        raw, problem = lesson.link_stack(st.query_params.get("stack", DEFAULT_STACK))
+        if problem and preset == "custom":              # a link's stack that could not be read: said above the fold
+            st.warning(problem, icon=":material/warning:")
+        with more_settings():
+            settings = _custom_stack(n, raw) if preset == "custom" else _preset_stack(preset)
+        view = FieldView(settings)
+        try:
+            view.table = settings.table()
+        except ValueError as error:
+            view.problem = error
+            return view
+        if settings.layers:
+            layer_and_unit(view, bar[2], unit_row)
+    return view
 
 
 field_stage_scene = _cached(lesson.field_stage_scene, 32)      # (settings, depth, unit): the stage's scene
 _anchored_units = _cached(lesson.anchored_units, 64)
 
 
-def field_steps(settings: FieldSettings, table: list[dict], code: str) -> None:
-    """The field of one unit, layer by layer on the stage, and the effective field. A layer the stage shows
-    comes back (debounced) and reruns only this fragment: `layer` and `unit` in the link follow it."""
-    n, layers = settings.n, settings.layers
-    growth = [str(i) for i in range(1, len(layers))] + ["last"]         # stage step t = layer t + 1
+def layer_and_unit(view: FieldView, layer_box, unit_box) -> None:
+    """The layer (a select box) and the output unit (◀ unit / unit ▶ and a slider), both in the link. A layer the
+    stage sent (stepped in the browser, debounced) moves them first: the page reruns and everything follows."""
+    settings, table = view.settings, view.table
+    growth = [str(i) for i in range(1, len(settings.layers))] + ["last"]         # stage step t = layer t + 1
     ss = st.session_state
+    options = {"last": f"the last layer ({table[-1]['name']})"} | {str(i): f"{i}: {row['name']}"
+                                                                   for i, row in enumerate(table[1:], start=1)}
+    if ss.get("layer", "last") not in options:                     # left over from a longer stack
+        ss.pop("layer", None)
+        st.query_params.pop("layer", None)
+    anchor = ss.get("_rf_anchor")
+    anchor = anchor if anchor and anchor[0] == settings else None
+    sent, seen = sent_state("rf_stage"), ss.get("_rf_stage_seen", {})
+    if (anchor and sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int)
+            and 0 <= sent["step"] < len(growth)):                  # the stage moved: layer and unit follow it
+        t = sent["step"]
+        ui, uj = _anchored_units(settings, anchor[1], anchor[2])[t]
+        ss["layer"], ss["unit"] = growth[t], ui * table[t + 1]["n"] + uj
+    if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
+        ss[SPEED_KEY] = sent["speed"]
+    choice = choice_control("Layer", "layer", options, "last", container=layer_box)
+    depth = len(settings.layers) if choice == "last" else int(choice)
+    side = table[depth]["n"]
+    unit = divmod(unit_stepper(f"Output unit of layer {depth} (reading order, {side}×{side} units)", side ** 2,
+                               unit_box), side)
+    if anchor is None or _anchored_units(settings, anchor[1], anchor[2])[depth - 1] != unit:
+        anchor = (settings, depth, unit)                           # a new unit: the stage follows it
+    ss["_rf_anchor"] = anchor
+    view.depth, view.unit, view.anchor = depth, unit, anchor
 
-    @st.fragment
-    def steps():
-        st.header("The field of one output unit")
-        options = {"last": f"the last layer ({table[-1]['name']})"} | {str(i): f"{i}: {row['name']}"
-                                                                       for i, row in enumerate(table[1:], start=1)}
-        if ss.get("layer", "last") not in options:                     # left over from a longer stack
-            ss.pop("layer", None)
-            st.query_params.pop("layer", None)
-        anchor = ss.get("_rf_anchor")
-        anchor = anchor if anchor and anchor[0] == settings else None
-        sent, seen = sent_state("rf_stage"), ss.get("_rf_stage_seen", {})
-        if (anchor and sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int)
-                and 0 <= sent["step"] < len(growth)):                  # the stage moved: layer and unit follow it
-            t = sent["step"]
-            ui, uj = _anchored_units(settings, anchor[1], anchor[2])[t]
-            ss["layer"], ss["unit"] = growth[t], ui * table[t + 1]["n"] + uj
-        if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
-            ss[SPEED_KEY] = sent["speed"]
-        cols = st.columns([1, 2])
-        choice = choice_control("Layer", "layer", options, "last", container=cols[0])
-        depth = len(layers) if choice == "last" else int(choice)
-        row, upto = table[depth], settings.up_to(depth)
-        with cols[1]:
-            pos = step_control(f"Output unit (reading order, {row['n']}×{row['n']} units)", "unit", row["n"] ** 2)
-        unit = divmod(pos, row["n"])
-        if anchor is None or _anchored_units(settings, anchor[1], anchor[2])[depth - 1] != unit:
-            anchor = (settings, depth, unit)                           # a new unit: the stage follows it
-        ss["_rf_anchor"] = anchor
-        st.markdown(lesson.unit_text(n, row, unit))
-        st.markdown("Step through the layers with ◀ / ▶, the arrow keys or Play: the magenta box is the field of the "
-                    "unit (in each layer, the one centred nearest the chosen unit's field) and the columns n, j, r and "
-                    "start are that layer's. The layer and unit go into the link.")
-        result = stage(field_stage_scene(settings, anchor[1], anchor[2]), key="rf_stage", step=depth - 1,
-                       speed=url_speed(), on_step=lambda _: None, on_speed=lambda _: None)
-        ss["_rf_stage_seen"] = {"step": result.get("step"), "speed": result.get("speed")}
-        st.caption("Magenta box: the receptive field; dashed: the input's border; grey: zero padding. "
-                   + ("scikit-image's astronaut photo, resized to the input size." if draws_photo(n, row, unit) else
-                      "Each cell is one input pixel."))
-        export_buttons("receptive_field", lambda: field_scene(n, list(layers), depth, unit),
-                       lambda: growth_scenes(n, list(layers)), code, steps=len(layers))
-        effective_section(upto, row)
 
-    steps()
+def unit_stepper(label: str, count: int, container) -> int:
+    """The output unit (`unit` in the link): a slider between "◀ unit" and "unit ▶" (labelled: the stage's own
+    ◀ / ▶ step the layer)."""
+    if url_step("unit", count, container) == 0 and count <= 1:
+        return 0
+    current, last = st.session_state["unit"], count - 1
+    back, slider, forward = container.columns([2, 8, 2], vertical_alignment="bottom")
+    back.button("◀ unit", key="unit_prev", on_click=go_to, args=("unit", max(0, current - 1)), width="stretch",
+                help="previous output unit (reading order)")
+    forward.button("unit ▶", key="unit_next", on_click=go_to, args=("unit", min(last, current + 1)), width="stretch",
+                   help="next output unit (reading order)")
+    return int(slider.slider(label, 0, last, key="unit"))
+
+
+def field_figure(view: FieldView, code: str) -> None:
+    """The figure: the field of the chosen unit, layer by layer on the stage (◀ / ▶, the keys and Play step the
+    layer), the unit's sentence and the exports of the step shown."""
+    settings, table, depth, unit = view.settings, view.table, view.depth, view.unit
+    n, layers, row = settings.n, settings.layers, table[view.depth]
+    scene = field_stage_scene(settings, view.anchor[1], view.anchor[2])
+    result = stage({**scene, "present": presenting()}, key="rf_stage", step=depth - 1, speed=url_speed(),
+                   on_step=lambda _: None, on_speed=lambda _: None)
+    st.session_state["_rf_stage_seen"] = {"step": result.get("step"), "speed": result.get("speed")}
+    st.markdown(lesson.unit_text(n, row, unit))
+    st.caption("**Layer ◀ / ▶** (or the arrow keys, Play) step through the layers; the magenta box is the unit's "
+               "field (in each layer, the unit centred nearest the chosen one's field); dashed: the input's border; "
+               "grey: zero padding. "
+               + ("scikit-image's astronaut photo, resized to the input size." if draws_photo(n, row, unit) else
+                  "Each cell is one input pixel."))
+    export_buttons("receptive_field", lambda: field_scene(n, list(layers), depth, unit),
+                   lambda: growth_scenes(n, list(layers)), code, steps=len(layers))
 
 
 def effective_section(upto: FieldSettings, row: dict) -> None:
@@ -167,9 +210,10 @@ def dilation_section() -> None:
     st.header("Dilation: a wider field for the same cost")
     st.markdown("Stacking stride-1 convs grows r by (k−1) per layer. Doubling the dilation at every layer "
                 "(d = 1, 2, 4, …) grows it exponentially, with the **same** weights and multiply-adds per output.")
-    cols = st.columns(2)
-    settings = DilationSettings(int_control("Kernel size k", "k", 2, 5, 3, container=cols[0]),
-                                int_control("Layers", "depth", 1, 6, 3, container=cols[1]))
+    with section_settings():                       # while presenting: folded into a "Settings" popover
+        cols = st.columns(2)
+        settings = DilationSettings(int_control("Kernel size k", "k", 2, 5, 3, container=cols[0]),
+                                    int_control("Layers", "depth", 1, 6, 3, container=cols[1]))
     stacks, tables, counts_fig = cached.dilation_comparison(settings)
     st.dataframe(lesson.dilation_rows(settings, stacks, tables), hide_index=True, key="dilation_table")
     chart(counts_fig, key="dilation_figure")

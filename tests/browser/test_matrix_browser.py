@@ -1,16 +1,23 @@
-"""The matrix page in Chromium: it renders with no exception box, a control changes the numbers,
-a click on a grid selects a cell, and a too-large matrix is refused with a message.
+"""The matrix page in Chromium: it renders with no exception box, a control changes the numbers, the stage
+(A beside x and y) highlights a row's window and a column's outputs on hover, keys step the rows and the
+link follows, a click on a picture's grid selects a cell, and a too-large matrix is refused with a message.
 
 Screenshots land in tests/browser/screenshots/matrix_*.png to be looked at.
 """
 
 import ast
+import re
+from pathlib import Path
 
 import numpy as np
+import pytest
+from playwright.sync_api import expect
 
 from convviz.conv import cross_correlate2d
 from convviz.testing.serve import wait_for_app
-from convviz.lessons.convolution_matrix import MatrixSettings, matrix_arrays
+from convviz.lessons.convolution_matrix import MatrixSettings, column_cells, matrix_arrays, matrix_lesson, row_cells
+from tests.browser.test_stage_views_browser import shoot
+from tests.support import stage_cells, stage_font_sizes
 
 
 def open_page(page, url):
@@ -75,14 +82,81 @@ def test_preset_with_symbols_and_a_selected_cell(page, app_url, screenshots):
     save(page, screenshots, "matrix_note001_symbols.png")
 
 
-def test_clicking_an_input_cell_selects_its_column(page, app_url):
-    open_page(page, f"{app_url}/convolution_matrix?mx_preset=note001")
+def cells(*groups, grids=("matrix", "input", "output")):
+    return {(g, *map(int, c)) for g, group in zip(grids, groups) for c in group}
+
+
+def a_cell(page, r, q):
+    return page.locator(f".stage .cell[data-grid=matrix][data-row='{r}'][data-col='{q}']")
+
+
+def test_hovering_a_row_and_a_column_of_a_marks_exactly_their_cells(page, app_url, screenshots):
+    """note 001's 4×16 A with padding 1 (16 × 16): a row's window and output, a column's input and the outputs it
+    feeds, the cells convviz computes (lessons.convolution_matrix.row_cells / column_cells)."""
+    open_page(page, f"{app_url}/convolution_matrix?mx_p=1")
+    lesson = matrix_lesson(MatrixSettings(padding=1))
+    page.locator(".stage").scroll_into_view_if_needed()
+    for r, q in [(5, 5), (0, 15), (12, 3)]:
+        a_cell(page, r, q).hover()
+        assert stage_cells(page, ".cell.peek") == cells(*row_cells(lesson, r))            # row r: window + output
+        assert stage_cells(page, ".cell.reads") == cells(*column_cells(lesson, q))        # column q: input + fed
+    page.locator(".stage .cell[data-grid=input][data-row='0'][data-col='0']").hover()   # an input cell: its column
+    assert stage_cells(page, ".cell.reads") == cells(*column_cells(lesson, 0))
+    assert {c for c in stage_cells(page, ".cell.reads") if c[0] == "output"} == {("output", 0, 0, 0), ("output", 0, 0, 1),
+                                                                                  ("output", 0, 1, 0), ("output", 0, 1, 1)}
+    page.locator(".stage .cell[data-grid=output][data-row='2'][data-col='1']").hover()  # an output cell: its row
+    assert stage_cells(page, ".cell.peek") == cells(*row_cells(lesson, 9))
+    shoot(page, screenshots, "matrix_stage_hover")
+
+
+def test_keys_step_the_rows_a_click_picks_a_column_and_the_link_follows(page, app_url, screenshots):
+    open_page(page, f"{app_url}/convolution_matrix?mx_preset=note001&mx_row=1")
+    lesson = matrix_lesson(MatrixSettings.from_controls(preset="note001"))
+    stage = page.locator(".stage")
+    stage.scroll_into_view_if_needed()
+    expect(stage).to_have_attribute("data-step", "1")
+    assert {c for c in stage_cells(page, ".cell.win")} == cells(*row_cells(lesson, 1)[:2])
+    stage.focus()
+    page.keyboard.press("ArrowRight")
+    expect(stage).to_have_attribute("data-step", "2")
+    assert stage_cells(page, ".cell.target") == {("output", 0, 1, 0)}
+    page.keyboard.press("PageDown")
+    expect(stage).to_have_attribute("data-step", "3")
+    page.keyboard.press("PageUp")
+    page.keyboard.press("ArrowLeft")
+    expect(stage).to_have_attribute("data-step", "1")
+    page.keyboard.press("End")
+    expect(stage).to_have_attribute("data-step", "3")
+    page.wait_for_url(re.compile(r"mx_row=3"))
+    a_cell(page, 2, 6).click()                                  # a cell of A: its row and its column
+    expect(stage).to_have_attribute("data-step", "2")
+    expect(stage).to_have_attribute("data-col", "6")
+    assert stage_cells(page, ".cell.picked") == cells(*column_cells(lesson, 6))
+    page.wait_for_url(re.compile(r"mx_col=6"))
+    page.wait_for_url(re.compile(r"mx_row=2"))
+    wait_for_app(page)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "A[2, 6] =" in body and "Column 2 (magenta) is output (1, 0)'s window" in body     # the sections follow
+    page.locator(".stage .cell[data-grid=input][data-row='3'][data-col='3']").click()   # an input cell: its column
+    expect(stage).to_have_attribute("data-col", "15")
+    page.wait_for_url(re.compile(r"mx_col=15"))
+    wait_for_app(page)
+    assert "A[2, 15] =" in page.locator("[data-testid='stMain']").inner_text()
+    expect(stage).to_have_attribute("data-step", "2")          # the page's rerun did not pull the stage back
+    page.reload()                                               # the link reopens the same row and column
+    wait_for_app(page)
+    expect(page.locator(".stage")).to_have_attribute("data-step", "2")
+    expect(page.locator(".stage")).to_have_attribute("data-col", "15")
+
+
+def test_clicking_an_input_cell_of_the_picture_selects_its_column(page, app_url):
+    open_page(page, f"{app_url}/convolution_matrix?mx_h=6&mx_w=6&mx_p=2")      # A 64 × 36: the plotly picture
     chart = page.locator("[data-testid='stPlotlyChart']").nth(1)          # the input grid
     chart.scroll_into_view_if_needed()
     box = chart.locator(".nsewdrag").first.bounding_box()
-    # Cell (row 2, column 3) of a 4×4 grid: aim at its centre.
-    page.mouse.click(box["x"] + box["width"] * 3.5 / 4, box["y"] + box["height"] * 2.5 / 4)
-    page.wait_for_function("() => location.search.includes('mx_col=11')")
+    # Cell (row 2, column 3) of a 6×6 grid: aim at its centre.
+    page.mouse.click(box["x"] + box["width"] * 3.5 / 6, box["y"] + box["height"] * 2.5 / 6)
+    page.wait_for_function("() => location.search.includes('mx_col=15')")
     wait_for_app(page)
     assert "input cell (channel 0, row 2, column 3)" in page.locator("[data-testid='stMain']").inner_text()
 
@@ -97,3 +171,33 @@ def test_multichannel_and_too_large_views(page, app_url, screenshots):
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "this page builds at most 1,048,576" in body and "mx_s='abc' is not a number" in body
     assert "Wrap-around padding" in body                                   # the rest of the page still works
+
+
+# --- Issue 24: the lecturer link opens on A, numbers readable on a laptop and a projector ------------
+LECTURER = (Path(__file__).resolve().parents[2] / "README.md").read_text().split("## For lecturers", 1)[1]
+LECTURER_LINKS = re.findall(r"http://localhost:8501/convolution_matrix\?[^\s:]+", LECTURER.split("\n## ", 1)[0])
+
+
+@pytest.mark.parametrize("link", LECTURER_LINKS)
+def test_lecturer_link_opens_on_the_matrix_it_names(browser, app_url, screenshots, link):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        open_page(page, link.replace("http://localhost:8501", app_url))
+        assert "mx_preset=note001" in link                                   # "note 001's 4×16 matrix"
+        stage = page.locator(".stage")
+        expect(stage).to_have_attribute("data-kind", "matrix")
+        assert page.locator(".stage .cell[data-grid=matrix]").count() == 4 * 16
+        box = stage.evaluate("e => { const r = e.getBoundingClientRect(); return {top: r.top, height: r.height}; }")
+        assert box["top"] < 540 and box["height"] >= 0.45 * 1080, box
+        page.screenshot(path=str(screenshots / "lecturer_matrix_note001.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_cell_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
+    """The matrix's cell labels were ~10 px (plotly); on the stage ≥ 14 px on a laptop, ≥ 24 px presenting."""
+    for grid in ("matrix", "input", "output"):
+        sizes = stage_font_sizes(browser, f"{app_url}/convolution_matrix?mx_p=1", grid, present=present)
+        assert sizes and min(sizes) >= (24 if present else 14), (grid, sizes[:5])

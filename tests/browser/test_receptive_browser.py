@@ -2,7 +2,7 @@
 numbers and the link, presets and bad links reopen as they should. Screenshots: receptive_*.png."""
 
 from convviz.testing.serve import wait_for_app
-from tests.support import main_text, open_in_browser as open_page, settled
+from tests.support import main_text, open_in_browser as open_page, settled, stage_font_sizes
 
 
 def test_default_view(page, app_url, screenshots):
@@ -54,6 +54,7 @@ def test_resnet_field_is_wider_than_the_image(page, app_url, screenshots):
 def test_editing_a_cell_of_the_stack(page, app_url, screenshots):
     """Type into the data editor (a canvas grid): row 2's stride 2 -> 1 gives n 3, j 2, r 7, and the link follows."""
     open_page(page, f"{app_url}/receptive_fields")
+    page.get_by_text("More settings").first.click()                # the layers are folded under the figure
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -70,3 +71,101 @@ def test_editing_a_cell_of_the_stack(page, app_url, screenshots):
     assert "stack=c3s2p1%2Cc3p1" in page.url or "stack=c3s2p1,c3p1" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
     screenshots.save(page, "receptive_fields_edited.png")
+
+
+# --- Issue 24: labelled step pairs, one step state, lecturer links, readable numbers -----------------
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import parse_qsl, urlsplit  # noqa: E402
+
+import pytest  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+LECTURER = README.split("## For lecturers", 1)[1].split("\n## ", 1)[0]
+
+
+def lecturer_links(page_name: str) -> list[str]:
+    return re.findall(rf"http://localhost:8501/{page_name}\?[^\s:]+", LECTURER)
+
+
+def step_buttons(page) -> list[str]:
+    """The accessible name of every ◀ / ▶ button on the page (the stage's included; Play left out)."""
+    buttons = page.locator("[data-testid=stMain] button").filter(has_text=re.compile("^[^P]*[◀▶][^P]*$"))
+    return [b.get_attribute("aria-label") or b.inner_text() for b in buttons.all()]
+
+
+def test_every_step_pair_says_what_it_steps(page, app_url):
+    """Issue 24: receptive fields had two unlabelled ◀ / ▶ pairs (the layer, the unit)."""
+    open_page(page, f"{app_url}/receptive_fields?preset=note002")
+    page.locator(".stage").scroll_into_view_if_needed()
+    names = step_buttons(page)
+    assert sorted(set(names)) == ["next layer", "previous layer", "unit ▶", "◀ unit"], names   # (a help tooltip repeats one)
+    expect(page.locator(".stage .stage-step-label")).to_have_text("Layer")
+
+
+def export_svg(page, tmp_path) -> str:
+    with page.expect_download() as download:
+        page.get_by_role("button", name="This step, SVG").click()
+    path = tmp_path / "step.svg"
+    download.value.save_as(path)
+    return path.read_text()
+
+
+def shown_layer(page) -> str:
+    """The layer the table marks "▶ shown" (the dataframe's cells, read from its accessible grid)."""
+    grid = page.locator("[data-testid=stDataFrame]").filter(has_text="r by autograd").first
+    grid.scroll_into_view_if_needed()
+    row = grid.locator("[role=row]").filter(has_text="▶ shown")
+    expect(row).to_have_count(1)
+    cells = [c.inner_text().strip() for c in row.first.locator("[role=gridcell]").all()]
+    return cells[cells.index("▶ shown") + 1]                             # the next column: "layer"
+
+
+def test_one_layer_for_the_stage_the_link_the_select_box_the_table_and_the_export(page, app_url, tmp_path):
+    """Issue 24, one step state per view: a layer stepped on the stage moves the link, the Layer box, the
+    table's marked row, the unit's sentence and the exported step; the Layer box moves the stage back."""
+    open_page(page, f"{app_url}/receptive_fields?preset=note002")
+    stage = page.locator(".stage")
+    stage.scroll_into_view_if_needed()
+    expect(page.locator(".stage-status")).to_contain_text("Layer 2")
+    assert shown_layer(page) == "2"
+    stage.focus()
+    page.keyboard.press("ArrowLeft")                                     # layer 2 → 1 on the stage
+    expect(page.locator(".stage-status")).to_contain_text("Layer 1 (conv1")
+    page.wait_for_url(re.compile(r"layer=1"))
+    wait_for_app(page)
+    expect(page.get_by_role("combobox", name="Layer")).to_have_value("1: conv1")
+    assert shown_layer(page) == "1"
+    assert "of conv1" in main_text(page)
+    svg = export_svg(page, tmp_path)
+    assert "of layer 1:" in svg and "after 1 layer: r = 3" in svg
+    page.get_by_role("combobox", name="Layer").click()                  # the box moves the stage
+    page.get_by_role("option", name=re.compile("the last layer")).click()
+    expect(page.locator(".stage-status")).to_contain_text("Layer 2 (conv2")
+    wait_for_app(page)
+    assert "layer=" not in page.url
+    assert "after 2 layers: r = 7" in export_svg(page, tmp_path)
+
+
+@pytest.mark.parametrize("link", lecturer_links("receptive_fields"))
+def test_lecturer_link_opens_on_the_layer_it_names(browser, app_url, screenshots, link):
+    params = dict(parse_qsl(urlsplit(link).query))
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        open_page(page, link.replace("http://localhost:8501", app_url))
+        layer = params["layer"]
+        expect(page.locator(".stage-status")).to_contain_text(f"Layer {layer} (")
+        expect(page.locator(".stage")).to_have_attribute("data-step", str(int(layer) - 1))
+        top = page.locator(".stage").evaluate("e => e.getBoundingClientRect().top")
+        assert top < 540, f"the stage starts at {top:.0f} px"
+        page.screenshot(path=str(screenshots / f"lecturer_receptive_{params['preset']}_{layer}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
+    sizes = stage_font_sizes(browser, f"{app_url}/receptive_fields?preset=note002", "r", present=present)
+    assert sizes and min(sizes) >= (24 if present else 14), sizes

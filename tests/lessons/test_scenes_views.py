@@ -19,14 +19,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz.lessons import scenes
+from convviz.lessons.convolution_matrix import MatrixSettings, matrix_lesson, matrix_scene
 from convviz.lessons.receptive_fields import FieldSettings, anchored_units, field_stage_scene
 from convviz.lessons.scenes import step_cells, steps_reading
 from convviz.lessons.transposed_convolution import TransposedLayer, scatter_scene
 from convviz.receptive import field_bounds
 from convviz.transposed import overlap_counts_2d
+from convviz.window import window_step
 
-OPTIONAL_SCENE = {"hovers"}
-OPTIONAL_GRID = {"image"}
+OPTIONAL_SCENE = {"hovers", "row_groups", "col_groups", "cell_px", "step_label"}
+OPTIONAL_GRID = {"image", "faint"}
 OPTIONAL_STEP = {"terms", "formula", "set", "status"}
 
 
@@ -73,7 +75,11 @@ def check_contract(scene: dict) -> None:
             assert all(isinstance(v, str) for v in s["text"])
         assert isinstance(step.get("status", ""), str)
     for grid_id, hv in scene.get("hovers", {}).items():
-        assert grid_id in ids and set(hv) <= {"rows", "cols", "row_steps"}
+        assert grid_id in ids and set(hv) <= {"rows", "cols", "row_steps", "col_pick"}
+        for which in ("rows", "cols"):
+            assert isinstance(hv.get(which, []), list) or hv[which] in ("r", "q", "flat")
+    for group in scene.get("row_groups", []) + scene.get("col_groups", []):
+        assert all(h["grid"] in ids and "cells" in h for h in group)
 
 
 # --- The scatter -------------------------------------------------------------------------------
@@ -183,3 +189,57 @@ def test_units_follow_the_chosen_field_and_large_inputs_draw_the_photo():
     assert r1 - r0 + 1 == q1 - q0 + 1 == table[17]["r"]
     c, r0, q0, r1, q1 = scene["steps"][-1]["highlights"][0]["box"]
     assert r1 - r0 + 1 == q1 - q0 + 1 == 212                                  # published: VGG-16 pool5 r = 212
+
+
+# --- The matrix: rows are windows, columns are the outputs an input feeds ------------------------------
+@settings(max_examples=25, deadline=None)
+@given(c=st.integers(1, 2), co=st.integers(1, 2), h=st.integers(1, 5), w=st.integers(1, 5), k=st.integers(1, 3),
+       s=st.integers(1, 2), p=st.integers(0, 2), d=st.integers(1, 2), kernel=st.sampled_from(["ones", "random"]))
+def test_matrix_rows_are_convviz_windows_and_columns_the_outputs_they_feed(c, co, h, w, k, s, p, d, kernel):
+    try:
+        settings = MatrixSettings(kernel=kernel, c=c, c_out=co, h=h, w=w, kh=k, kw=k, stride=s, padding=p, dilation=d)
+    except ValueError:
+        return                                           # no window fits (the page says why)
+    lesson = matrix_lesson(settings)
+    scene = matrix_scene(lesson)
+    check_contract(scene)
+    a, x, kernel_w = lesson.a, lesson.x, lesson.kernel
+    n_rows, n_cols = a.shape
+    assert len(scene["steps"]) == len(scene["row_groups"]) == n_rows and len(scene["col_groups"]) == n_cols
+    index = torch.arange(1, x.size + 1, dtype=torch.float64).reshape(1, *x.shape)
+    unfold = F.unfold(index, k, dilation=d, padding=p, stride=s)[0]           # (C·k·k, H'·W')
+    for t in range(n_rows):
+        o, i, j = np.unravel_index(t, lesson.y.shape)
+        window = window_step(x, kernel_w, i, j, out_channel=o, stride=s, padding=p, dilation=d)
+        real = sorted((tap.channel, tap.row - p, tap.col - p) for tap in window.taps if not tap.is_padding)
+        on_input = sorted(step_cells(scene, t, "input"))
+        assert on_input == real                                              # convviz.window's window
+        flat = sorted(int(np.ravel_multi_index(cell, x.shape)) for cell in on_input)
+        assert flat == np.flatnonzero(lesson.pattern[t]).tolist()           # A's structural non-zeros
+        if kernel == "ones":                                                  # no zero weight: the non-zeros of A
+            assert flat == np.flatnonzero(a[t]).tolist()
+        read = unfold[:, i * lesson.y.shape[2] + j]                          # flat index + 1, 0 for padding
+        assert flat == sorted(int(v) - 1 for v in read[read > 0])           # torch's F.unfold window
+        assert sorted(step_cells(scene, t, "matrix")) == [(0, t, q) for q in flat]
+        assert step_cells(scene, t, "output") == [(o, i, j)]
+        x_terms = [term[0] for term in scene["steps"][t]["terms"]]
+        assert x_terms == [float(x[tuple(cell)]) for cell in sorted(on_input)]   # the products, in the window's order
+        assert sum(term[2] for term in scene["steps"][t]["terms"]) == pytest.approx(lesson.y[o, i, j])
+    for q in range(n_cols):
+        fed = [cell for g in scene["col_groups"][q] if g["grid"] == "output" for cell in g["cells"]]
+        want = [list(np.unravel_index(r, lesson.y.shape)) for r in np.flatnonzero(lesson.pattern[:, q])]
+        assert fed == [[int(v) for v in cell] for cell in want]
+        outputs = sorted({tuple(int(v) for v in scene["steps"][t]["target"]["cell"])
+                          for t in steps_reading(scene, "input", np.unravel_index(q, x.shape))})
+        assert outputs == sorted(tuple(cell) for cell in fed)                 # the stage's links agree
+
+
+def test_matrix_scene_of_note_001_faint_zeros_and_symbols():
+    lesson = matrix_lesson(MatrixSettings.from_controls(preset="note001", labels="symbols"))
+    scene = matrix_scene(lesson)
+    assert [g["id"] for g in scene["grids"]] == ["output", "matrix", "input"]         # y = A x
+    matrix = scene["grids"][1]
+    assert (matrix["rows"], matrix["cols"]) == (4, 16)
+    assert matrix["text"][0][0][:6] == ["w00", "w01", "w02", "0", "w10", "w11"]
+    assert len(matrix["faint"]) == 4 * 16 - 4 * 9 and [0, 0, 3] in matrix["faint"]
+    assert scene["hovers"]["matrix"] == {"rows": "r", "cols": "q", "row_steps": True, "col_pick": True}

@@ -52,22 +52,54 @@ def test_changed_controls_and_the_code_runs():
     np.testing.assert_allclose(out["v"], printed_ax(at))
 
 
-def test_a_clicked_matrix_cell_selects_its_row_and_column():
+def test_the_stage_sends_a_row_and_a_column_and_the_page_follows():
+    """What the stage sends (a row stepped, a column picked) moves the text, the sections below and the link."""
     at = page(mx_preset="note001")
-    at.session_state["mx_click_a"] = {"selection": {"points": [], "point_indices": [1 * 16 + 6], "box": [], "lasso": []}}
+    assert "A[0, 0] =" in text_of(at)
+    at.session_state["mx_stage"] = {"step": 1, "col": 6, "speed": "normal"}     # ▶, then a click on x's cell 6
+    at.run()
+    assert_clean(at)
+    assert "**A[1, 6] =" in text_of(at) and "with weight w[0, 0, 1, 1]" in text_of(at)
+    assert at.query_params["mx_row"] == "1" and at.query_params["mx_col"] == "6"
+    assert "Column 1 (magenta) is output (0, 1)'s window, the same numbers as row 1's non-zeros" in text_of(at)
+    at.session_state["mx_stage"] = {"step": 1, "col": 15, "speed": "normal"}    # only the column moves
+    at.run()
+    assert "does **not** read input cell (channel 0, row 3, column 3)" in text_of(at)
+    assert at.query_params["mx_row"] == "1" and at.query_params["mx_col"] == "15"
+    at.session_state["mx_stage"] = {"step": 99, "col": -1, "speed": "normal"}   # out of range: ignored
+    at.run()
+    assert_clean(at)
+    assert at.query_params["mx_row"] == "1" and at.query_params["mx_col"] == "15"
+
+
+def test_a_link_opens_the_stage_on_its_row_and_column():
+    from convviz.lessons.convolution_matrix import matrix_lesson, matrix_scene
+
+    at = page(mx_preset="note001", mx_row="3", mx_col="10")
+    assert_clean(at)
+    assert "**A[3, 10] =" in text_of(at)
+    assert not any(s.key == "mx_row" for s in at.slider)                      # no sliders: the stage steps
+    scene = matrix_scene(matrix_lesson(MatrixSettings.from_controls(preset="note001")))
+    assert len(scene["steps"]) == 4 and len(scene["col_groups"]) == 16
+
+
+def test_a_large_matrix_is_a_picture_whose_clicks_select_a_row_and_column():
+    at = page(mx_h="6", mx_w="6", mx_p="2")                                   # A 64 × 36: past the stage, clickable
+    n_cols = 36
+    at.session_state["mx_click_a"] = {"selection": {"points": [], "point_indices": [1 * n_cols + 6], "box": [],
+                                                    "lasso": []}}
     at.run()
     assert_clean(at)
     assert at.slider(key="mx_row").value == 1 and at.slider(key="mx_col").value == 6
-    assert "**A[1, 6] =" in text_of(at) and "with weight w[0, 0, 1, 1]" in text_of(at)
+    assert "**A[1, 6] =" in text_of(at)
     # A click on the input grid moves only the column; the earlier click is not applied again.
-    at.session_state["mx_click_x"] = {"selection": {"points": [], "point_indices": [15], "box": [], "lasso": []}}
+    at.session_state["mx_click_x"] = {"selection": {"points": [], "point_indices": [35], "box": [], "lasso": []}}
     at.run()
-    assert at.slider(key="mx_row").value == 1 and at.slider(key="mx_col").value == 15
-    assert "does **not** read input cell (channel 0, row 3, column 3)" in text_of(at)
+    assert at.slider(key="mx_row").value == 1 and at.slider(key="mx_col").value == 35
+    assert "does **not** read input cell (channel 0, row 5, column 5)" in text_of(at)
     at.session_state["mx_click_y"] = {"selection": {"points": [], "point_indices": [3], "box": [], "lasso": []}}
     at.run()
-    assert at.slider(key="mx_row").value == 3 and at.slider(key="mx_col").value == 15
-    assert "reads input cell (channel 0, row 3, column 3) with weight w[0, 0, 2, 2]" in text_of(at)
+    assert at.slider(key="mx_row").value == 3 and at.slider(key="mx_col").value == 35
 
 
 def test_presets_and_symbols():

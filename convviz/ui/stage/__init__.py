@@ -19,6 +19,7 @@ from typing import Callable
 import streamlit as st
 
 from convviz.ui.params import _write_url
+from convviz.ui.present import presenting
 from convviz.ui.stepping import SPEED_KEY, SPEEDS, url_step
 
 HERE = Path(__file__).resolve().parent
@@ -86,3 +87,25 @@ def step_stage(scene: dict, *, key: str, url_key: str, container=None) -> int:
         result = stage(scene, key=key, step=step, speed=speed, on_step=lambda _: None, on_speed=lambda _: None)
     ss[seen_key] = {"step": result.get("step"), "speed": result.get("speed")}
     return step
+
+
+def picking_stage(scene: dict, *, key: str, url_key: str, col_key: str) -> tuple[int, int]:
+    """The matrix view: the stage stepping rows (`url_key` in the link) with a picked column (README: `col`,
+    `col_key` in the link); returns (row, column). Outside a fragment: a row or column from the browser
+    reruns the page, so that every section that shows them follows."""
+    ss, seen_key = st.session_state, f"_{key}_seen"
+    sent, seen = sent_state(key), ss.get(seen_key, {})
+    cols = len(scene.get("col_groups", []))
+    if sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int) and 0 <= sent["step"] < len(scene["steps"]):
+        ss[url_key] = sent["step"]
+    if sent.get("col") != seen.get("col") and isinstance(sent.get("col"), int) and 0 <= sent["col"] < cols:
+        ss[col_key] = sent["col"]
+    if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
+        ss[SPEED_KEY] = sent["speed"]
+    row, col, speed = url_step(url_key, len(scene["steps"])), url_step(col_key, cols), url_speed()
+    data = {"scene": scene, "step": row, "col": col, "speed": speed, "present": presenting()}
+    result = _component(key=key, data=data,
+                        default={"step": row, "col": col, "speed": speed}, on_step_change=lambda: None,
+                        on_col_change=lambda: None, on_speed_change=lambda: None)
+    ss[seen_key] = {"step": result.get("step"), "col": result.get("col"), "speed": result.get("speed")}
+    return row, col

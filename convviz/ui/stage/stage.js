@@ -69,6 +69,7 @@ class Stage {
     const wanted = Math.max(0, Math.min(last, data.step | 0));
     if (data.speed in SPEEDS && data.speed !== this.speed) this.setSpeed(data.speed, false);
     const first = !this.scene;
+    const present = this.takePresent(data, first);
     if (first || this.scene.id !== scene.id) {
       this.scene = scene;
       this.setDefaults = null;
@@ -78,6 +79,8 @@ class Stage {
       this.step = wanted;        // Python moved it (a link, a clamp); a step it only echoes is ignored
     }
     this.received = wanted;
+    this.takeCol(data);
+    if (present) this.relayout(true);
     if (this.step === wanted && this.sent !== wanted) {
       // acknowledge a step Python chose, so that the state Python reads is the one shown
       clearTimeout(this.debounce);
@@ -119,6 +122,7 @@ class Stage {
     this.terms = html("div", { class: "stage-terms" }, this.box);
     if (s.caption) html("div", { class: "stage-caption" }, this.box).textContent = s.caption;
     this.index();
+    this.labelSteps(bar);
     this.relayout(true);
     this.setSpeed(this.speed, false);
     this.showPlay();
@@ -165,7 +169,8 @@ class Stage {
     const panels = [];
     for (const g of s.grids) for (let c = 0; c < g.channels; c++) panels.push({ g, c });
     const totalCols = panels.reduce((a, p) => a + p.g.cols + 1, 0);
-    let cell = Math.floor(Math.min(MAX_CELL, Math.max(MIN_CELL, (this.width - 8) / (totalCols + 0.5))));
+    const [lo, hi, minFont] = this.cellRange();
+    let cell = Math.floor(Math.min(hi, Math.max(lo, (this.width - 8) / (totalCols + 0.5))));
     // flow the panels into rows no wider than the stage (a panel wider than it scrolls)
     for (const p of panels) p.cell = p.g.image ? this.imageCell(p.g) : cell;   // a photo fits the stage
     const pad = 0.9 * cell, head = 1.25 * cell;
@@ -182,7 +187,7 @@ class Stage {
     const svg = el("svg", { width: svgW, height: svgH, viewBox: `0 0 ${svgW} ${svgH}`, role: "img",
                             "aria-label": s.title });
     svg.style.setProperty("--cell", `${cell}px`);
-    const font = Math.max(14, Math.round(cell * 0.34));
+    const font = Math.max(minFont, Math.round(cell * 0.34));
     this.cells = new Map();
     this.outlines = [];
     this.cellSize = cell;
@@ -233,6 +238,7 @@ class Stage {
     }
     this.scroll.replaceChildren(svg);
     this.svg = svg;
+    this.markFaint();
     svg.addEventListener("pointerover", (e) => this.onHover(e));
     svg.addEventListener("pointerleave", () => this.clearHover());
     svg.addEventListener("pointerdown", (e) => this.onPointerDown(e));
@@ -273,6 +279,7 @@ class Stage {
     this.status.textContent = step.status ? `${step.status} · step ${t + 1} of ${s.steps.length}`
       : `${label} = ${target.text[tc][ti][tj]} · step ${t + 1} of ${s.steps.length}`;
     this.box.dataset.step = t;
+    this.showPicked();
     if (this.hoverStep === null) this.showTerms(t);
   }
 
@@ -458,10 +465,13 @@ class Stage {
   }
 
   onClick(e) {
-    const cell = this.cellOf(e);
+    const cell = this.cellOf(e) || this.downCell;     // a press on the source captured the pointer: its cell
     if (!cell || this.dragMoved) return;
-    const rowStep = this.scene.hovers?.[cell.grid]?.row_steps;
-    if (rowStep && cell.r < this.scene.steps.length) { this.pause(); this.go(cell.r); this.box.focus({ preventScroll: true }); return; }
+    const hv = this.scene.hovers?.[cell.grid];
+    if (hv?.col_pick) this.pick(this.groupIndex(hv.cols, cell));
+    const row = hv?.row_steps ? this.groupIndex(hv.rows ?? "r", cell) : -1;
+    if (row >= 0 && row < this.scene.steps.length) { this.pause(); this.go(row); this.box.focus({ preventScroll: true }); return; }
+    if (hv?.col_pick) { this.box.focus({ preventScroll: true }); return; }
     const made = this.stepMaking(cell);
     if (made >= 0) { this.pause(); this.go(made); this.box.focus({ preventScroll: true }); }
   }
@@ -469,6 +479,7 @@ class Stage {
   onPointerDown(e) {
     const cell = this.cellOf(e);
     this.dragMoved = false;
+    this.downCell = cell;
     if (!cell || cell.grid !== this.scene.source) return;
     e.preventDefault();
     this.box.focus({ preventScroll: true });
@@ -505,7 +516,8 @@ class Stage {
   // --- additions for the scatter, receptive-field and matrix views (README: optional keys) ------
   // A photo grid: one <image> (the scene's PNG data URI) under an outline; no cell elements.
   imageCell(g) {
-    const most = Math.min(MAX_CELL, (this.width - 12 - 0.6 * MAX_CELL) / g.cols, 420 / (g.rows + 0.2));   // panel offset too
+    const tall = this.present ? 640 : 420;                              // px: a projector shows the photo larger
+    const most = Math.min(MAX_CELL, (this.width - 12 - 0.6 * MAX_CELL) / g.cols, tall / (g.rows + 0.2));   // panel offset too
     return Math.max(0.5, most);
   }
 
@@ -559,21 +571,103 @@ class Stage {
     }
   }
 
-  // `hovers`: hovering a cell of such a grid marks its row's cells (peek) and its column's (reads).
+  // `hovers`: hovering a cell of such a grid marks its row's cells (peek) and its column's (reads). The lists
+  // are the grid's own (`rows[r]`, `cols[q]`), or the scene's `row_groups` / `col_groups` picked by the cell's
+  // row ("r"), column ("q") or flat index c·R·Q + r·Q + q ("flat").
   hoverGroups(cell) {
     const hv = this.scene.hovers?.[cell.grid];
     if (!hv) return false;
-    const keys = (list) => (list || []).flatMap((h) => highlightCells(this.scene, h).map(([c, r, q]) => cellKey(h.grid, c, r, q)));
     this.hoverStep = null;
-    this.setClass("peek", keys(hv.rows?.[cell.r]));
-    this.setClass("reads", keys(hv.cols?.[cell.q]));
+    this.setClass("peek", this.groupKeys(hv.rows, cell, "rows"));
+    this.setClass("reads", this.groupKeys(hv.cols, cell, "cols"));
     this.showTerms(this.step);
     return true;
+  }
+
+  groupIndex(mode, cell) {
+    if (mode === "r") return cell.r;
+    if (mode === "q") return cell.q;
+    if (mode === "flat") {
+      const g = this.scene.grids.find((x) => x.id === cell.grid);
+      return (cell.c * g.rows + cell.r) * g.cols + cell.q;
+    }
+    return -1;
+  }
+
+  groupKeys(spec, cell, which) {
+    const s = this.scene;
+    const list = Array.isArray(spec) ? spec[which === "rows" ? cell.r : cell.q]
+      : (which === "rows" ? s.row_groups : s.col_groups)?.[this.groupIndex(spec, cell)];
+    return (list || []).flatMap((h) => highlightCells(s, h).map(([c, r, q]) => cellKey(h.grid, c, r, q)));
+  }
+
+  // The matrix view's picked column (README: `col`): Python's `col` moves it unless it only echoes the stage's.
+  takeCol(data) {
+    if (!Number.isInteger(data.col)) return;
+    if (this.col === undefined || (data.col !== this.colReceived && data.col !== this.colSent)) this.col = data.col;
+    this.colReceived = data.col;
+    if (this.colSent === undefined) this.colSent = data.col;
+  }
+
+  pick(index) {
+    if (index < 0 || index >= (this.scene.col_groups || []).length || index === this.col) return;
+    this.col = index;
+    this.showPicked();
+    clearTimeout(this.colDebounce);
+    this.colDebounce = setTimeout(() => {
+      if (this.colSent !== this.col) { this.colSent = this.col; this.setStateValue("col", this.col); }
+    }, DEBOUNCE_MS);
+  }
+
+  showPicked() {
+    if (!this.svg || !this.scene.col_groups) return;
+    const list = this.scene.col_groups[this.col] || [];
+    this.setClass("picked", list.flatMap((h) => highlightCells(this.scene, h).map(([c, r, q]) => cellKey(h.grid, c, r, q))));
+    this.box.dataset.col = this.col ?? "";
+  }
+
+  // Optional scene key `step_label` ("Layer"): a label before ◀ / ▶ saying what they step, and in their names.
+  labelSteps(bar) {
+    const what = this.scene.step_label;
+    if (!what) return;
+    const label = html("span", { class: "stage-step-label" }, null);
+    label.textContent = what;
+    bar.insertBefore(label, this.prevButton);
+    this.prevButton.setAttribute("aria-label", `previous ${what.toLowerCase()}`);
+    this.prevButton.title = `previous ${what.toLowerCase()} (←, PageUp)`;
+    this.nextButton.setAttribute("aria-label", `next ${what.toLowerCase()}`);
+    this.nextButton.title = `next ${what.toLowerCase()} (→, PageDown)`;
+    this.slider.setAttribute("aria-label", what);
+  }
+
+  // Optional `present` (in the data, or on the scene): the projector's sizes; true when that changed on a drawn stage.
+  takePresent(data, first) {
+    const present = !!(data.present ?? data.scene.present);
+    const changed = present !== !!this.present;
+    this.present = present;
+    this.box.classList.toggle("present", present);
+    return changed && !first && !!this.svg && this.scene?.id === data.scene.id;
+  }
+
+  // Cell size and smallest number: the scene's `cell_px` [min, max] (default 46–60 px, numbers ≥ 14 px); with
+  // `present` in the data (a projector) cells of 70–96 px and numbers ≥ 24 px.
+  cellRange() {
+    const [lo, hi] = this.scene.cell_px || [MIN_CELL, MAX_CELL];
+    return this.present ? [Math.max(lo, 70), Math.max(hi, 96), 24] : [lo, hi, 14];
+  }
+
+  // Optional grid key `faint`: cells drawn pale (the matrix's entries that are always 0).
+  markFaint() {
+    for (const g of this.scene.grids) for (const [c, r, q] of g.faint || []) {
+      const node = this.cells.get(cellKey(g.id, c, r, q));
+      if (node) node.dataset.faint = "1";
+    }
   }
 
   destroy() {
     this.pause();
     clearTimeout(this.debounce);
+    clearTimeout(this.colDebounce);
     this.resize.disconnect();
     instances.delete(this.key);
   }
