@@ -16,7 +16,7 @@ from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.matrix import MAX_MATRIX_ENTRIES, human_bytes
 from convviz.ui import cached_matrix as cached
 from convviz.ui.downloads import code_download
-from convviz.ui.layout import course_note, show_problem
+from convviz.ui.layout import course_note, show_problem, torch_check
 from convviz.ui.params import choice_control, float_control, int_control
 from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import picking_stage
@@ -163,13 +163,15 @@ def _picture(lesson: MatrixLesson) -> tuple[int, int]:
 
 def check_against_torch(lesson: MatrixLesson) -> None:
     st.header("Check: A x is the convolution")
-    st.markdown(f"max |A x − cross_correlate2d(x, w)| = **{lesson.checks['numpy']:.1e}**; max |A x − `F.conv2d`| "
-                f"(float64) = **{lesson.checks['torch']:.1e}**. Column q of A is the convolution of the q-th unit vector "
-                "(note 000: A e_j = A[:, j]), which is how this code builds A with torch:")
+    st.markdown("Column q of A is the convolution of the q-th unit vector (note 000: A e_j = A[:, j]), which is how "
+                "the code below builds A with torch.")
+    st.markdown(f"A x against convviz's own cross_correlate2d(x, w): max |difference| {lesson.checks['numpy']:.1e}.")
+    torch_check(lesson.checks["torch"], "A x against F.conv2d (float64)")
     code = torch_code(lesson)
     if not presenting():
-        st.code(code, language="python")
-        st.code(repr(lesson.ax.tolist()), language="text")
+        with st.expander("The same check in PyTorch, and A x"):
+            st.code(code, language="python")
+            st.code(repr(lesson.ax.tolist()), language="text")
     code_download(code, "conv_matrix")
 
 
@@ -232,11 +234,11 @@ def transposed(lesson: MatrixLesson, row: int, col: int) -> None:
         "of Aᵀ (input cell j of the convolution) gathers the values at exactly the outputs that cell fed, each times its "
         "weight; read by columns, each output value stamps the kernel onto the input grid: the scatter of the *Transposed "
         f"convolution* page, with the kernel in torch's transposed layout and `output_padding={lesson.extra['output_padding']}` "
-        f"to land on {s.h}×{s.w}. Here it is applied to y = A x: max |Aᵀ y − `F.conv_transpose2d`| (float64) = "
-        f"**{lesson.checks['transposed_torch']:.1e}**, and max |Aᵀ y − convviz's conv_transpose2d| = "
-        f"**{lesson.checks['transposed_numpy']:.1e}**. "
+        f"to land on {s.h}×{s.w}. "
         "Note 000: if input j affects output i in the convolution, then input i affects output j in the transposed one. "
         "Aᵀ is not the inverse: Aᵀ A x ≠ x.")
+    torch_check(lesson.checks["transposed_torch"], "Aᵀ y against F.conv_transpose2d (float64), y = A x")
+    st.markdown(f"Aᵀ y against convviz's own conv_transpose2d: max |difference| {lesson.checks['transposed_numpy']:.1e}.")
     chart(cached.a_figure(s, row, col, True), key="mx_fig_at")
 
 
@@ -251,11 +253,11 @@ def im2col(lesson: MatrixLesson, row: int) -> None:
     st.latex(rf"\underbrace{{W}}_{{{s.c_out} \times {w_mat.shape[1]}}}\;\underbrace{{\mathrm{{im2col}}(x)}}_{{{cols_x.shape[0]} "
              rf"\times {cols_x.shape[1]}}} = \underbrace{{Y}}_{{{s.c_out} \times {gemm.shape[1]}}}")
     st.markdown(
-        f"max |W·im2col(x) − y| = **{lesson.checks['gemm']:.1e}**; max |im2col − `F.unfold`| = "
-        f"**{lesson.checks['unfold']:.1e}**. The price is memory: im2col holds "
+        f"max |W·im2col(x) − y| = **{lesson.checks['gemm']:.1e}**. The price is memory: im2col holds "
         f"{cols_x.size:,} numbers for an input of {lesson.x.size:,} (each input cell is copied into every window that reads "
         f"it, up to kh·kw = {s.kh * s.kw} times). Column {i_ * wo + j_} (magenta) is output ({i_}, {j_})'s window, the same "
         f"numbers as row {row}'s non-zeros of A.")
+    torch_check(lesson.checks["unfold"], "im2col against F.unfold")
     chart(cached.im2col_figure(s, i_ * wo + j_), key="mx_fig_cols")
 
 
@@ -282,13 +284,12 @@ def circulant() -> None:
     st.markdown(
         f"- Eigenvalues of C (numpy) vs the DFT of the zero-padded kernel: max distance **{view['eig_gap']:.1e}**; "
         f"max |F C F⁻¹ − diag(F w)| = **{view['dft_gap']:.1e}**.\n"
-        f"- FFT multiply = circular convolution: max |ifft(fft(w)·fft(x)) − C x| = **{view['fft_gap']:.1e}**; "
-        f"torch (`F.conv1d` on x padded with mode='circular', kernel reversed) differs by "
-        f"**{view['circular_torch_gap']:.1e}**.\n"
+        f"- FFT multiply = circular convolution: max |ifft(fft(w)·fft(x)) − C x| = **{view['fft_gap']:.1e}**.\n"
         "- C is a true convolution (kernel flipped), the signal-processing convention; torch's cross-correlation with "
         "circular padding is the same with the kernel reversed, and its eigenvalues are the complex conjugates (the same set).\n"
         "- Zero padding instead of wrapping drops the corner entries that wrap around (top right of C): the matrix is then "
         "Toeplitz but not circulant, and the DFT no longer diagonalises it exactly.")
+    torch_check(view["circular_torch_gap"], "C x against F.conv1d on x padded with mode='circular', kernel reversed")
     if not presenting():
         st.code(repr(np.round(view["cx"], 10).tolist()), language="text")
 
@@ -299,12 +300,12 @@ def circulant() -> None:
                 "and each column the kernel shifted down one more row (note 002's Toeplitz matrix, h = the kernel above).")
     chart(full["figure"], key="mx_fig_full")
     st.markdown(
-        f"- T x = {np.round(full['y'], 10).tolist()}; `np.convolve(h, x)` differs by **{full['numpy_gap']:.1e}**, and torch "
-        f"(`F.conv1d`, kernel reversed, padding m − 1) by **{full['torch_gap']:.1e}**.\n"
+        f"- T x = {np.round(full['y'], 10).tolist()}; `np.convolve(h, x)` differs by **{full['numpy_gap']:.1e}**.\n"
         f"- Convolution commutes (note 002: K * I = I * K): the {n + k - 1} × {k} matrix of x applied to h gives the "
         f"same y, max |T_x h − T_h x| = **{full['commute_gap']:.1e}**.\n"
         f"- Cross-correlation does not: x ⋆ h = {np.round(full['x_corr_h'], 10).tolist()} but "
         f"h ⋆ x = {np.round(full['h_corr_x'], 10).tolist()}, the same numbers in reverse order.")
+    torch_check(full["torch_gap"], "T x against F.conv1d (kernel reversed, padding m − 1)")
     note_xc, note_gap = note002_star()
     course_note("Note 002 (*Multi-dimension convolution*) writes (K ∗ I)(i, j) for the commuted convolution "
                 "Σ I(i−m, j−n) K(m, n) and, in the very next formula, for cross-correlation Σ I(i+m, j+n) K(m, n); "

@@ -32,9 +32,10 @@ def test_default_view_checks_against_torch():
     assert not at.error and not at.warning
     body = text_of(at)
     np.testing.assert_allclose(printed_ax(at), expected_y())
-    assert "max |A x − `F.conv2d`| (float64) = **0.0e+00**" in body
-    assert "`F.conv_transpose2d`| (float64) = **0.0e+00**" in body
-    assert "max |im2col − `F.unfold`| = **0.0e+00**" in body
+    checks = "\n".join(c.value for c in at.caption)                  # the quiet "✓ matches PyTorch" lines
+    assert "✓ matches PyTorch exactly (max |difference| 0): A x against F.conv2d (float64)" in checks
+    assert "✓ matches PyTorch exactly (max |difference| 0): Aᵀ y against F.conv_transpose2d (float64), y = A x" in checks
+    assert "✓ matches PyTorch exactly (max |difference| 0): im2col against F.unfold" in checks
     assert "A[0, 0] =" in body and "doubly block Toeplitz" in body
     assert [m.value for m in at.metric][:2] == ["36", "43.8 %"]
 
