@@ -1,6 +1,7 @@
 """Lesson: transposed convolution, upsampling and checkerboard artifacts (notes 000, 002, 003).
 
-The page is the list of its sections (convviz/ui/transposed_sections.py). The controls make one
+The page is the list of its sections (convviz/ui/transposed_sections.py). It opens on its figure, the
+scatter view, with the control bar under it (issue 24); the rest follows. The controls make one
 TransposedLayer (convviz/lessons/transposed_convolution.py), checked once; its output, the direct
 convolution, the torch check and the adjoint are computed once per run (cached) and handed to the
 sections that show them.
@@ -14,24 +15,27 @@ from convviz.ui.layout import lesson_header
 
 lesson_header(
     "Transposed convolution",
-    "A transposed convolution runs the sliding window backwards: **each input cell multiplies the whole kernel "
-    "and adds (accumulates) the product into the output** (note 000). With a stride the stamps land s cells "
-    "apart, so the output grows. It is the transpose of a convolution, not its inverse (\"deconvolution\" is a misnomer).",
+    "A transposed convolution runs the sliding window backwards: **each input cell multiplies the whole kernel and "
+    "adds (accumulates) the product into the output** (note 000); with a stride the stamps land s cells apart, so "
+    "the output grows.",
 )
 
+figure = st.container()                      # the figure first; it needs the settings drawn under it
 chosen = section.settings()
-layer = section.output_size(chosen)
+layer, problems = section.make_layer(chosen)
+with figure:
+    if layer is not None:
+        result = cached.transposed(layer)
+        section.scatter_view(layer, result)
+    else:
+        section.settings_problem(problems)
+section.output_size(chosen, problems)
 section.why_output_padding(chosen)
 
 if layer is not None:
-    result = cached.transposed(layer)
-    section.scatter_view(layer, result)
     section.direct_convolution(layer, result)
     section.torch_check(result)
     section.adjoint(layer, result)
-else:
-    st.warning("Fix the settings above to see the scatter view, the direct convolution and the torch check; "
-               "the sections below still work.", icon=":material/arrow_upward:")
 
 section.note_000_derivation()
 section.channels_and_bias(chosen)

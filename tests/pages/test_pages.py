@@ -66,11 +66,12 @@ def test_convolution_default_view_numbers():
 
 def test_changing_controls_changes_the_numbers():
     at = page(CONV)
-    set_numbers(at, sh=2, ph=1, b=3.0)
+    set_numbers(at, sh=2, ph=1, b=3.0)                  # the bar's Stride and Padding: both axes (square)
     assert_clean(at)
     x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
-    y = cross_correlate2d(x, w, 3.0, stride=(2, 1), padding=(1, 0))
+    y = cross_correlate2d(x, w, 3.0, stride=(2, 2), padding=(1, 1))
     assert at.code[-1].value == repr(y.tolist())
+    assert (at.query_params["sh"], at.query_params["sw"], at.query_params["ph"], at.query_params["pw"]) == ("2",) * 2 + ("1",) * 2
     assert stage_data(at)["step"] == 0 and len(stage_data(at)["scene"]["steps"]) == y.size
     stage_sends(at, 4)
     i, j = divmod(4, y.shape[1])
@@ -169,9 +170,9 @@ def test_backward_pass_section_default_and_changed():
     assert_clean(at)
     assert "∂L/∂b = Σ δ = **9**" in text_of(at)
     assert autograd_gap(at) < 1e-10
-    at.number_input(key="sh").set_value(2).run()                           # stride 2: 2×3 = 6 outputs
+    at.number_input(key="sh").set_value(2).run()                           # stride 2 (both axes): 2×2 = 4 outputs
     assert_clean(at)
-    assert "∂L/∂b = Σ δ = **6**" in text_of(at) and autograd_gap(at) < 1e-10
+    assert "∂L/∂b = Σ δ = **4**" in text_of(at) and autograd_gap(at) < 1e-10
     at = page(CONV, grad="random", op="conv", sh="2")                       # segmented controls: set by the link
     assert_clean(at)
     assert autograd_gap(at) < 1e-10 and "∂L/∂b = Σ δ = **6**" not in text_of(at)

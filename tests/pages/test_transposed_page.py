@@ -129,7 +129,7 @@ def test_impossible_settings_say_why_and_keep_what_was_entered(query, words):
         assert str(widget.value) == value
     assert at.slider(key="cb_k").value == 4
     assert len(at.get("plotly_chart")) >= 6          # the 1-D matrix, checkerboard and upsampling sections still draw
-    assert "Fix the settings above" in " ".join(w.value for w in at.warning)
+    assert "No scatter view for these settings" in " ".join(e.value for e in at.error)   # in the figure's place
 
 
 def test_output_padding_allowed_by_dilation():

@@ -10,6 +10,9 @@ const SPEEDS = { slow: 2000, normal: 1000, fast: 500 };               // ms per 
 const SPEED_LABELS = { slow: "slow (2 s)", normal: "1 s", fast: "fast (0.5 s)" };
 const DEBOUNCE_MS = 300;
 const MIN_CELL = 46, MAX_CELL = 60;                                    // px: numbers stay ≥ 14 px
+// Figure-first lessons (issue 24): a `present` view (a projector) draws cells of 72–140 px with numbers ≥ 24 px, a
+// `fill` view lets them grow to 84 px; both fit the tallest grid into about 58% of the window's height.
+const SIZES = { plain: [MIN_CELL, MAX_CELL, 14], fill: [MIN_CELL, 84, 14], present: [72, 140, 24] };
 const instances = (globalThis.__convvizStages ??= new Map());          // key → instance, kept across re-runs
 
 function el(tag, attrs = {}, parent = null, ns = SVG) {
@@ -68,6 +71,7 @@ class Stage {
     const last = scene.steps.length - 1;
     const wanted = Math.max(0, Math.min(last, data.step | 0));
     if (data.speed in SPEEDS && data.speed !== this.speed) this.setSpeed(data.speed, false);
+    this.sizeUp(data.size);
     const first = !this.scene;
     if (first || this.scene.id !== scene.id) {
       this.scene = scene;
@@ -85,6 +89,16 @@ class Stage {
       this.sent = wanted;
     }
     this.show();
+    if (first && data.play) this.play();             // a link with play=1: the lecturer's scene runs on its own
+  }
+
+  // `size` ("plain", "fill", "present"): the cell sizes and the class that scales the stage's text
+  sizeUp(size) {
+    const name = size in SIZES ? size : "plain";
+    if (name === this.size) return;
+    this.size = name;
+    this.box.classList.toggle("present", name === "present");
+    if (this.scene) this.draw();
   }
 
   // --- drawing -----------------------------------------------------------------------------------
@@ -165,7 +179,11 @@ class Stage {
     const panels = [];
     for (const g of s.grids) for (let c = 0; c < g.channels; c++) panels.push({ g, c });
     const totalCols = panels.reduce((a, p) => a + p.g.cols + 1, 0);
-    let cell = Math.floor(Math.min(MAX_CELL, Math.max(MIN_CELL, (this.width - 8) / (totalCols + 0.5))));
+    const [least, most, minFont] = SIZES[this.size || "plain"];
+    const tallest = Math.max(0, ...panels.filter((p) => !p.g.image).map((p) => p.g.rows));
+    const fitsHeight = this.size === "plain" || !tallest ? most : (0.58 * window.innerHeight) / (tallest + 1.5);
+    let cell = Math.floor(Math.min(most, fitsHeight, Math.max(least, (this.width - 8) / (totalCols + 0.5))));
+    cell = Math.max(cell, least);
     // flow the panels into rows no wider than the stage (a panel wider than it scrolls)
     for (const p of panels) p.cell = p.g.image ? this.imageCell(p.g) : cell;   // a photo fits the stage
     const pad = 0.9 * cell, head = 1.25 * cell;
@@ -182,7 +200,7 @@ class Stage {
     const svg = el("svg", { width: svgW, height: svgH, viewBox: `0 0 ${svgW} ${svgH}`, role: "img",
                             "aria-label": s.title });
     svg.style.setProperty("--cell", `${cell}px`);
-    const font = Math.max(14, Math.round(cell * 0.34));
+    const font = Math.max(minFont, Math.round(cell * 0.34));
     this.cells = new Map();
     this.outlines = [];
     this.cellSize = cell;
