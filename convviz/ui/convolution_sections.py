@@ -18,7 +18,7 @@ from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls
-from convviz.ui.present import chart, more_settings, presenting, settings_box
+from convviz.ui.present import chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 from convviz.window import window_step
 
@@ -211,7 +211,8 @@ def backward_pass(layer: ConvLayer) -> None:
         "Training needs the gradient of the loss L with respect to the input (to pass on to the layer below), "
         "the kernel and the bias, given δ = ∂L/∂y from the layer above. Each output cell sends its δ back along "
         "the window it read: to every input cell under it (times the weight) and to every weight (times the input cell).")
-    upstream = choice_control("Upstream gradient δ = ∂L/∂y", "grad", UPSTREAM, "ones", horizontal=True)
+    with section_settings():
+        upstream = choice_control("Upstream gradient δ = ∂L/∂y", "grad", UPSTREAM, "ones", horizontal=True)
     back = cached.backward_pass(layer, upstream)
     said = stated_sentences(layer.flip)
     cols = st.columns(3)
@@ -250,7 +251,8 @@ def exercise_7_1_section(expanded: bool) -> None:
 
 def classic_filters() -> None:
     st.header("Classic filters on a photo (note 004, Example 1.1)")
-    filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
+    with section_settings():
+        filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
     st.markdown(CLASSIC_FILTERS[filter_name][2] + " Applied as a cross-correlation with \"same\" zero padding; "
                 "signed responses are shown with grey as 0.")
     flat = cached.constant_image(filter_name)

@@ -19,7 +19,7 @@ from convviz.ui.convolution_sections import example_controls
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
-from convviz.ui.present import chart, charts, more_settings, presenting, settings_box
+from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 
 
@@ -211,8 +211,9 @@ def channels_and_bias(chosen: dict) -> None:
                 "channel k stamps its own kernel w[k, o] into **every** output channel o, and each output channel gets its "
                 "bias b[o] once. Stride 1 and no padding, as in the note, so an m × n input gives (m + f₁ − 1) × (n + f₂ − 1). "
                 "The input size and kernel size are the ones set above.")
-    c_in, c_out = int_controls([("Input channels C_in", "tc_cin", 1, 3, 2), ("Output channels C_out", "tc_cout", 1, 3, 2)],
-                               columns=st.columns(3))
+    with section_settings():
+        c_in, c_out = int_controls([("Input channels C_in", "tc_cin", 1, 3, 2),
+                                    ("Output channels C_out", "tc_cout", 1, 3, 2)], columns=st.columns(3))
     ex = cached.cached_channel_example(c_in, c_out, h, w, k, seed)
     st.markdown(f"Input {c_in}×{h}×{w}, kernel {c_in}×{c_out}×{k}×{k}, bias b = {ex['b'].astype(int).tolist()} → output "
                 f"{c_out}×{h + k - 1}×{w + k - 1}.")
@@ -235,12 +236,13 @@ def checkerboard() -> None:
     st.header("Checkerboard artifacts")
     st.markdown("When the stride does not divide the kernel size, neighbouring outputs receive different numbers of "
                 "stamps. A constant input with a constant kernel makes this visible: the output *is* the count.")
-    row = st.columns(4)
-    k = slider_control("Checkerboard kernel size k", "cb_k", 1, 7, 3, step=1, container=row[0])
-    s = slider_control("Checkerboard stride s", "cb_s", 1, 4, 2, step=1, container=row[1])
-    n = int_control("Checkerboard input size n", "cb_n", 2, 8, 4, container=row[2])
-    kind = choice_control("Input for the remedies", "cb_input", {"constant": "Constant 1", "smooth": "Smooth bump"},
-                          "constant", container=row[3])
+    with section_settings():
+        row = st.columns(4)
+        k = slider_control("Checkerboard kernel size k", "cb_k", 1, 7, 3, step=1, container=row[0])
+        s = slider_control("Checkerboard stride s", "cb_s", 1, 4, 2, step=1, container=row[1])
+        n = int_control("Checkerboard input size n", "cb_n", 2, 8, 4, container=row[2])
+        kind = choice_control("Input for the remedies", "cb_input", {"constant": "Constant 1", "smooth": "Smooth bump"},
+                              "constant", container=row[3])
     charts(dict(zip(("overlap_bars", "overlap_grid"), cached.cached_overlap_figures(n, k, s))))
     cb = cached.cached_checkerboard(n, k, s)
     st.markdown(f"`conv_transpose2d(ones({n}×{n}), ones({k}×{k}), stride={s})` equals these counts: "
@@ -272,12 +274,14 @@ def checkerboard() -> None:
 def fixed_upsampling(seed: int) -> tuple:
     """Nearest/bilinear upsampling with its controls; returns (its input, the scale) for the sections after it."""
     st.header("Fixed upsampling: nearest and bilinear")
-    row = st.columns(4)
-    kind = choice_control("Input", "up_input", lesson.UPSAMPLE_INPUTS, "note000", container=row[0])
-    mode = choice_control("Mode", "up_mode", {"nearest": "nearest", "bilinear": "bilinear"}, "bilinear", container=row[1])
-    scale = int_control("Scale factor", "up_scale", 1, 4, 2, container=row[2])
-    align = toggle_control("align_corners", "up_ac", False, container=row[3],
-                           help="Bilinear only: map the corner pixels' centres onto each other.")
+    with section_settings():
+        row = st.columns(4)
+        kind = choice_control("Input", "up_input", lesson.UPSAMPLE_INPUTS, "note000", container=row[0])
+        mode = choice_control("Mode", "up_mode", {"nearest": "nearest", "bilinear": "bilinear"}, "bilinear",
+                              container=row[1])
+        scale = int_control("Scale factor", "up_scale", 1, 4, 2, container=row[2])
+        align = toggle_control("align_corners", "up_ac", False, container=row[3],
+                               help="Bilinear only: map the corner pixels' centres onto each other.")
     if mode == "nearest" and align:
         st.info("align_corners only applies to bilinear (torch refuses it with nearest); it is ignored here.")
     up = cached.cached_upsampled(kind, seed, scale, mode, align)

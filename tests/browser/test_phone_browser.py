@@ -9,7 +9,7 @@ from convviz.testing.serve import wait_for_app
 from convviz.ui.layout import LESSONS
 
 LESSON_PAGES = [lesson.page.removesuffix(".py") for lesson in LESSONS if lesson.available]
-FIGURE_FIRST = ["convolution_zoo", "batch_normalization"]
+FIGURE_FIRST = ["convolution_zoo", "batch_normalization", "convolution", "transposed_convolution"]
 TINY = {"batch_normalization": "demo_steps=10"}      # the training demo on a tiny setting: a fast test
 
 # Elements of the main block that stick out of the viewport, unless a box around them scrolls (or clips)

@@ -10,9 +10,10 @@ const SPEEDS = { slow: 2000, normal: 1000, fast: 500 };               // ms per 
 const SPEED_LABELS = { slow: "slow (2 s)", normal: "1 s", fast: "fast (0.5 s)" };
 const DEBOUNCE_MS = 300;
 const MIN_CELL = 46, MAX_CELL = 60;                                    // px: numbers stay ≥ 14 px
-// Figure-first lessons (issue 24): a `present` view (a projector) draws cells of 72–140 px with numbers ≥ 24 px, a
-// `fill` view lets them grow to 84 px; both fit the tallest grid into about 58% of the window's height.
-const SIZES = { plain: [MIN_CELL, MAX_CELL, 14], fill: [MIN_CELL, 84, 14], present: [72, 140, 24] };
+// Figure-first lessons (issue 24): a `fill` view sizes its cells (36–84 px, numbers ≥ 14 px) to keep the panels on
+// one row and the tallest grid within half the window's height; a `present` view (a projector) the same with
+// cells of 64–140 px and numbers ≥ 24 px.
+const SIZES = { plain: [MIN_CELL, MAX_CELL, 14], fill: [36, 84, 14], present: [64, 140, 24] };
 const instances = (globalThis.__convvizStages ??= new Map());          // key → instance, kept across re-runs
 
 function el(tag, attrs = {}, parent = null, ns = SVG) {
@@ -181,8 +182,14 @@ class Stage {
     const totalCols = panels.reduce((a, p) => a + p.g.cols + 1, 0);
     const [least, most, minFont] = SIZES[this.size || "plain"];
     const tallest = Math.max(0, ...panels.filter((p) => !p.g.image).map((p) => p.g.rows));
-    const fitsHeight = this.size === "plain" || !tallest ? most : (0.58 * window.innerHeight) / (tallest + 1.5);
-    let cell = Math.floor(Math.min(most, fitsHeight, Math.max(least, (this.width - 8) / (totalCols + 0.5))));
+    const fitsHeight = this.size === "plain" || !tallest ? most : (0.5 * window.innerHeight) / (tallest + 1.5);
+    const fitsWidth = this.size === "plain" ? (this.width - 8) / (totalCols + 0.5)   // panels + gaps, as laid out below
+      : (this.width - 8) / (panels.reduce((a, p) => a + p.g.cols + 1.5, 0) - 0.9);
+    let cell = Math.floor(Math.min(most, fitsHeight, Math.max(least, fitsWidth)));
+    if (this.size !== "plain" && fitsWidth < least) {       // the panels wrap anyway (a phone): fit the widest one
+      const widest = Math.max(...panels.filter((p) => !p.g.image).map((p) => p.g.cols + 0.6), 1);
+      cell = Math.floor(Math.min(most, fitsHeight, (this.width - 8) / widest));
+    }
     cell = Math.max(cell, least);
     // flow the panels into rows no wider than the stage (a panel wider than it scrolls)
     for (const p of panels) p.cell = p.g.image ? this.imageCell(p.g) : cell;   // a photo fits the stage
@@ -191,7 +198,8 @@ class Stage {
     for (const p of panels) {
       const w = (p.g.cols + 0.6) * p.cell, h = head + (p.g.rows + 0.2) * p.cell;
       const whole = p.c === 0 ? p.g.channels * (w + pad) - pad : w;     // a grid's channels stay together if they fit
-      if (x > 0 && (x + w > this.width || (x + whole > this.width && whole <= this.width))) {
+      const room = this.width - 6;                                      // the scroll box inside the stage's padding
+      if (x > 0 && (x + w > room || (x + whole > room && whole <= room))) {
         x = 0; y += rowHeight + pad * 0.5; rowHeight = 0;
       }
       p.x = x + 0.6 * cell; p.y = y + head; x += w + pad; rowHeight = Math.max(rowHeight, h); maxX = Math.max(maxX, x - pad);
