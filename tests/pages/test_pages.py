@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz.conv import cross_correlate2d
-from convviz.lessons.examples import input_values, kernel_values
+from convviz.lessons.examples import CONV_PRESETS, input_values, kernel_values
 from convviz.ui.layout import LESSONS
 from tests.support import assert_clean, open_page, set_numbers, text_of
 
@@ -144,6 +144,44 @@ def test_exercise_7_1_preset():
     warnings = " ".join(w.value for w in at.warning)
     assert "printed as 11" in warnings and "**1**" in warnings
     assert at.number_input(key="h").disabled
+
+
+@pytest.mark.parametrize("preset", list(CONV_PRESETS))
+def test_a_preset_shows_its_own_values_in_the_greyed_controls(preset):
+    """Issue 24: under a preset the greyed boxes show the preset's C, H, W, kernel size, stride, padding and bias,
+    not the defaults, nor what the link said before the preset took over."""
+    example = CONV_PRESETS[preset]
+    at = page(CONV, preset=preset, c="2", h="9", kh="5", kw="5", ph="3", pw="3", b="7")   # square: one bar
+    assert_clean(at)
+    c, h, w = example.x.shape
+    k = example.w.shape[-1]
+    want = dict(c=c, h=h, w=w, kh=k, sh=example.stride, ph=example.padding, dh=1, b=example.bias)
+    shown = {key: at.number_input(key=key) for key in want}
+    assert {key: box.value for key, box in shown.items()} == want
+    assert all(box.disabled for box in shown.values())
+    assert at.number_input(key="kh").label == "Kernel size"              # the bar, square: both axes
+    at.selectbox(key="preset").set_value("none").run()                   # own settings: the preset's values to start from
+    assert_clean(at)
+    assert not at.number_input(key="kh").disabled and at.number_input(key="kh").value == k
+    assert at.query_params.get("kh") == (None if k == 3 else str(k))      # and into the link (3, the default: left out)
+
+
+def test_square_by_default_and_an_old_per_axis_link_opens_per_axis():
+    at = page(CONV)
+    assert not at.toggle(key="per_axis").value
+    assert "sw" not in {box.key for box in at.number_input}             # no width boxes while square
+    at.number_input(key="kh").set_value(5).run()                         # the bar's Kernel size: a 5×5 kernel
+    assert at.query_params["kh"] == at.query_params["kw"] == "5"         # the width follows, in the link too
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 5, 5, 0)
+    assert at.code[-1].value == repr(cross_correlate2d(x, w).tolist())
+    at.toggle(key="per_axis").set_value(True).run()                      # per axis: the width boxes appear
+    assert at.number_input(key="kw").value == 5 and at.number_input(key="kh").label == "Kernel height"
+    at = page(CONV, h="6", sh="2", ph="1")          # the README's odd case: sw and pw stay at their defaults
+    assert_clean(at)
+    assert at.toggle(key="per_axis").value
+    assert (at.number_input(key="sw").value, at.number_input(key="pw").value) == (1, 0)
+    x, w = input_values("random", 1, 6, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    assert at.code[-1].value == repr(cross_correlate2d(x, w, stride=(2, 1), padding=(1, 0)).tolist())
 
 
 def test_large_multichannel_dilated_view():
