@@ -17,7 +17,7 @@ from convviz.lessons.scenes import window_scene
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem
-from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls
+from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
 from convviz.ui.present import chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 from convviz.window import window_step
@@ -66,8 +66,8 @@ def settings() -> dict:
     """The control bar under the figure (kernel size, stride, padding, dilation) and "More settings" (preset, input
     size and values, channels, bias, per-axis values, operation), bound to the URL; a preset's values are shown
     greyed. Returns ConvLayer's fields."""
-    if PER_AXIS not in st.session_state:
-        st.session_state[PER_AXIS] = link_differs_per_axis()
+    if PER_AXIS not in st.session_state and PER_AXIS not in st.query_params:
+        st.session_state[PER_AXIS] = link_differs_per_axis()          # then per_axis=true goes into the link
     with settings_box():
         bar = st.columns(4)                               # filled once the preset is known, drawn above More settings
         with more_settings():
@@ -82,23 +82,23 @@ def settings() -> dict:
                                     ("Input width W", "w", 1, 32, 5)], columns=row,
                                    shown=example and tuple(int(n) for n in example.x.shape))
             bias = float_control("Bias b", "b", -99.0, 99.0, 0.0, container=row[3], shown=example and example.bias)
-            per_axis = st.toggle("Different values per axis", key=PER_AXIS,
-                                 help="Off: the bar's values are used for the height and the width. On: the bar sets "
-                                      "the height, and the width values are set here.")
-            widths = st.columns(4) if per_axis else None
+            per_axis = toggle_control("Different values per axis", PER_AXIS,
+                                      help="Off: the bar's values are used for the height and the width. On: the bar "
+                                           "sets the height, and the width values are set here.")
+            fixed = example and (int(example.w.shape[-1]), example.stride, example.padding, 1)   # square, no dilation
+            values = {}
+            if per_axis:
+                for n, (col, (label, _, wk, lo, hi, default)) in enumerate(zip(st.columns(4), BAR)):
+                    values[wk] = int_control(axis_label(label, wk), wk, lo, hi, default, container=col,
+                                             shown=fixed and fixed[n])
             op = choice_control("Operation", "op", OPERATIONS, "xcorr", horizontal=True)
-    fixed = example and (int(example.w.shape[-1]), example.stride, example.padding, 1)   # square, no dilation
-    values = {}
-    for n, (label, hk, wk, lo, hi, default) in enumerate(BAR):
-        shown = fixed and fixed[n]
-        values[hk] = int_control(axis_label(label, hk) if per_axis else label, hk, lo, hi, default, container=bar[n],
-                                 shown=shown, help=None if per_axis else "Used for the height and the width.")
-        if per_axis:
-            values[wk] = int_control(axis_label(label, wk), wk, lo, hi, default, container=widths[n], shown=shown)
-        else:                                             # the width follows the height, in the link too
-            values[wk] = values[hk]
-            if example is None:
-                _write_url(wk, values[wk], default)
+        for n, (label, hk, wk, lo, hi, default) in enumerate(BAR):
+            values[hk] = int_control(axis_label(label, hk) if per_axis else label, hk, lo, hi, default, container=bar[n],
+                                     shown=fixed and fixed[n], help=None if per_axis else "Used for the height and the width.")
+            if not per_axis:                              # the width follows the height, in the link too
+                values[wk] = values[hk]
+                if example is None:
+                    _write_url(wk, values[wk], default)
     if example is not None:
         st.info(example.info + " Its sizes are shown greyed; choose *Your own settings* (More settings) to change them.")
     return dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, c=c, h=h, w=w, kh=values["kh"],
@@ -164,6 +164,8 @@ def sliding_window(layer: ConvLayer, result: ConvolutionResult) -> None:
                            padding=layer.padding, dilation=layer.dilation)
         st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum: "
                     f"{sum(t.product for t in step.taps):g} + bias {layer.bias:g} = **y[{i}, {j}] = {step.total:g}**")
+        if presenting():                          # on a projector the stage lists the products itself
+            return
         with st.expander(f"The {len(step.taps)} products of output cell ({i}, {j}) as a table", icon=":material/table:"):
             st.dataframe(
                 [{"channel": t.channel, "kernel (a, b)": f"({t.a}, {t.b})",
