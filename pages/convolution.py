@@ -6,8 +6,6 @@ ConvLayer (convviz/lessons/convolution.py), checked once; its forward pass is co
 run (cached) and handed to every section that shows it.
 """
 
-import streamlit as st
-
 from convviz.ui import cached_convolution as cached
 from convviz.ui import convolution_sections as section
 from convviz.ui.layout import lesson_header
@@ -18,15 +16,8 @@ lesson_header(
     "the cells under the window by the weights and adds the products and a bias into **one** output number.",
 )
 
-figure = st.container()                      # the figure first; it needs the settings drawn under it
-chosen = section.settings()
-layer, problems = section.make_layer(chosen)
-with figure:
-    if layer is not None:
-        result = cached.convolution(layer)
-        section.sliding_window(layer, result)
-    else:
-        section.settings_problem(problems)
+chosen, layer, problems, result = section.figure_first(section.settings, section.ConvLayer, cached.convolution,
+                                                      section.sliding_window, "sliding window")
 section.output_size(chosen, problems)
 
 if layer is not None:

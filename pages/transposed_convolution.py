@@ -7,10 +7,9 @@ convolution, the torch check and the adjoint are computed once per run (cached) 
 sections that show them.
 """
 
-import streamlit as st
-
 from convviz.ui import cached_transposed as cached
 from convviz.ui import transposed_sections as section
+from convviz.ui.convolution_sections import figure_first
 from convviz.ui.layout import lesson_header
 
 lesson_header(
@@ -20,15 +19,8 @@ lesson_header(
     "the output grows.",
 )
 
-figure = st.container()                      # the figure first; it needs the settings drawn under it
-chosen = section.settings()
-layer, problems = section.make_layer(chosen)
-with figure:
-    if layer is not None:
-        result = cached.transposed(layer)
-        section.scatter_view(layer, result)
-    else:
-        section.settings_problem(problems)
+chosen, layer, problems, result = figure_first(section.settings, section.TransposedLayer, cached.transposed,
+                                              section.scatter_view, "scatter view")
 section.output_size(chosen, problems)
 section.why_output_padding(chosen)
 

@@ -106,18 +106,26 @@ def settings() -> dict:
                 dilation=(values["dh"], values["dw"]), bias=bias, op=op)
 
 
-def make_layer(chosen: dict) -> tuple[ConvLayer | None, dict]:
-    """The layer of these settings and {}, or None and what is wrong with them ({"H": message, …})."""
+def figure_first(settings, layer_type, compute, view, what: str) -> tuple:
+    """A lesson that opens on its figure (issue 24): the figure's place, the controls drawn under it (`settings()`,
+    returning `layer_type`'s fields), then the figure filled in: `view(layer, compute(layer))`, or, when the
+    settings make no layer (LayerError), what is wrong with them in words. Returns (chosen, layer or None,
+    problems, result or None)."""
+    figure = st.container()
+    chosen = settings()
     try:
-        return ConvLayer(**chosen), {}
+        layer, problems = layer_type(**chosen), {}
     except LayerError as error:
-        return None, error.problems
-
-
-def settings_problem(problems: dict) -> None:
-    """In the figure's place when the settings make no layer: what is wrong, in words."""
-    st.error("No sliding window for these settings. " + str(LayerError(problems))
-             + " Change them in the bar below.", icon=":material/block:")
+        layer, problems = None, error.problems
+    result = None
+    with figure:
+        if layer is None:
+            st.error(f"No {what} for these settings. {LayerError(problems)} Change them in the bar below.",
+                     icon=":material/block:")
+        else:
+            result = compute(layer)
+            view(layer, result)
+    return chosen, layer, problems, result
 
 
 def output_size(chosen: dict, problems: dict) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from convviz.lessons import transposed_convolution as lesson
 from convviz.lessons.explain import adjoint_sum_sentence, output_padding_sentence
-from convviz.lessons.transposed_convolution import LayerError, TransposedLayer, TransposedResult
+from convviz.lessons.transposed_convolution import TransposedLayer, TransposedResult
 from convviz.transposed import note_003_latex, transposed_size_latex
 from convviz.ui import cached_transposed as cached
 from convviz.ui.cached_convolution import small_grid
@@ -60,20 +60,6 @@ def settings() -> dict:
         st.info("Note 000's example: input [[0, 1], [2, 3]], kernel [[0, 1], [2, 3]], stride 2, no padding; its sizes "
                 "are shown greyed. Choose *Your own settings* (More settings) to change them.")
     return dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, h=h, w=w, k=k, s=s, p=p, output_padding=a, d=d)
-
-
-def make_layer(chosen: dict) -> tuple[TransposedLayer | None, dict]:
-    """The layer of these settings and {}, or None and what is wrong with them ({"H": message, …})."""
-    try:
-        return TransposedLayer(**chosen), {}
-    except LayerError as error:
-        return None, error.problems
-
-
-def settings_problem(problems: dict) -> None:
-    """In the figure's place when the settings make no layer: what is wrong, in words."""
-    st.error("No scatter view for these settings. " + str(LayerError(problems)) + " Change them in the bar below.",
-             icon=":material/block:")
 
 
 def output_size(chosen: dict, problems: dict) -> None:
