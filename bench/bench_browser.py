@@ -62,8 +62,8 @@ class Lesson:
 
 
 LESSONS = [
-    Lesson("convolution", "Stride (height)", (2, 1), "The sliding window, step by step", "pos"),
-    Lesson("transposed_convolution", "Kernel size k", (2, 3), "The scatter view, step by step", "tc_step"),
+    Lesson("convolution", "Stride", (2, 1), None, "pos"),            # the stage opens the page: its first figure
+    Lesson("transposed_convolution", "Kernel size", (2, 3), None, "tc_step"),
     Lesson("convolution_matrix", "Stride s", (2, 1), "Rows are windows, columns are input cells"),
     Lesson("receptive_fields", "Input size n (pixels per side)", (7, 5), "The field of one output unit", "unit"),
     Lesson("convolution_zoo", "Dilation d", (3, 2), "Dilated (atrous) convolution"),
@@ -401,7 +401,7 @@ def main() -> None:
     for failure in failures:
         print("FAILED:", failure)
     floor = results.get("hello", {}).get("hello: number → heatmap: ms")
-    stride = "convolution: Stride (height) → figure: ms"
+    stride = "convolution: Stride → figure: ms"
     if floor:
         for v in variants:
             if results[v.name].get(stride):

@@ -9,6 +9,7 @@ from convviz.lessons.convolution_matrix import MatrixSettings, matrix_size
 from convviz.ui import cached_matrix as cached
 from convviz.ui import matrix_sections as sections
 from convviz.ui.layout import lesson_header, show_problem
+from convviz.ui.exercise_section import exercise_section
 
 lesson_header(
     "Convolution as a matrix",
@@ -43,5 +44,4 @@ if lesson is not None:
 sections.circulant()
 sections.ista()
 
-from convviz.ui.exercise_section import exercise_section  # noqa: E402 (kept with its call at the end, issue 25)
 exercise_section(["output_value"])

@@ -12,6 +12,7 @@ from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.present import presenting
 from convviz.ui.receptive_sections import dilation_section, effective_section, field_figure, stack_settings
 from convviz.ui.unet import unet_section
+from convviz.ui.exercise_section import exercise_section
 
 lesson_header(
     "Receptive fields",
@@ -72,5 +73,4 @@ dilation_section()
 
 unet_section()
 
-from convviz.ui.exercise_section import exercise_section  # noqa: E402 (kept with its call at the end, issue 25)
 exercise_section(["receptive_field"])

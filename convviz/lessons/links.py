@@ -4,6 +4,9 @@ The QR code is made by segno (pure Python) as a PNG with a white quiet zone, big
 from the back of a lecture hall when shown full-width. A page opened as localhost / 127.0.0.1 gives a
 link no phone can open, so `room_url` puts the machine's network address in its place (issue 24); the
 addresses come from the operating system's interface list (`interface_addresses`), with no network traffic.
+
+Besides a page's own controls, a link may carry `present=1` (presentation mode), `speed=slow|normal|fast` (the
+autoplay speed of a step-by-step view) and `play=1` (that view starts playing on load: README, "For lecturers").
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from convviz.lessons.scenes import window_scene
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem
-from convviz.ui.params import choice_control, float_control, int_control, int_controls
-from convviz.ui.present import chart, presenting, settings_box
+from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
+from convviz.ui.present import chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 from convviz.window import window_step
 
@@ -37,44 +37,103 @@ def example_controls(prefix: str, columns, disabled: bool) -> tuple[str, str, in
             int_control("Random seed", f"{prefix}seed", 0, 9999, 0, container=columns[2], disabled=disabled))
 
 
+# The bar: (label, height key, width key, min, max, default). It sets both axes unless "Different values per axis"
+# is on; then it sets the height and More settings shows the widths (URL keys kh, sh, ph, dh and kw, sw, pw, dw).
+BAR = [("Kernel size", "kh", "kw", 1, 9, 3), ("Stride", "sh", "sw", 1, 6, 1), ("Padding", "ph", "pw", 0, 6, 0),
+       ("Dilation", "dh", "dw", 1, 5, 1)]
+AXIS_LABELS = {"kh": "Kernel height", "kw": "Kernel width"}
+PER_AXIS = "per_axis"
+
+
+def axis_label(label: str, key: str) -> str:
+    """"Kernel width", "Stride (width)", … for the per-axis controls."""
+    axis = "height" if key.endswith("h") else "width"
+    return AXIS_LABELS.get(key, f"{label} ({axis})")
+
+
+def link_differs_per_axis() -> bool:
+    """Whether the link sets a width value apart from its height value (an old link such as ?sh=2): it opens
+    with "Different values per axis" on, so that it means what it meant."""
+    def value(key: str, default: int) -> float:
+        try:
+            return float(st.query_params.get(key, default))
+        except ValueError:
+            return default
+    return any(value(hk, default) != value(wk, default) for _, hk, wk, _, _, default in BAR)
+
+
 def settings() -> dict:
-    """The controls (bound to the URL), with a preset's sizes filled in: ConvLayer's fields."""
+    """The control bar under the figure (kernel size, stride, padding, dilation) and "More settings" (preset, input
+    size and values, channels, bias, per-axis values, operation), bound to the URL; a preset's values are shown
+    greyed. Returns ConvLayer's fields."""
+    if PER_AXIS not in st.session_state and PER_AXIS not in st.query_params:
+        st.session_state[PER_AXIS] = link_differs_per_axis()          # then per_axis=true goes into the link
     with settings_box():
-        top = st.columns(4)
-        preset = choice_control("Preset", "preset", {"none": "Your own settings",
-                                                     **{k: p.label for k, p in CONV_PRESETS.items()}},
-                                "none", container=top[0])
-        fixed = preset != "none"
-        pattern, kernel, seed = example_controls("", top[1:], fixed)
-        row = st.columns(4)
-        c, h, w = int_controls([("Channels C", "c", 1, 3, 1), ("Input height H", "h", 1, 32, 5),
-                                ("Input width W", "w", 1, 32, 5)], columns=row, disabled=fixed)
-        bias = float_control("Bias b", "b", -99.0, 99.0, 0.0, container=row[3], disabled=fixed)
-        kh, kw, sh, sw, ph, pw, dh, dw = int_controls(
-            [("Kernel height", "kh", 1, 9, 3), ("Kernel width", "kw", 1, 9, 3),
-             ("Stride (height)", "sh", 1, 6, 1), ("Stride (width)", "sw", 1, 6, 1),
-             ("Padding (height)", "ph", 0, 6, 0), ("Padding (width)", "pw", 0, 6, 0),
-             ("Dilation (height)", "dh", 1, 5, 1), ("Dilation (width)", "dw", 1, 5, 1)], per_row=4, disabled=fixed)
-        op = choice_control("Operation", "op", OPERATIONS, "xcorr", horizontal=True)
-    chosen = dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, c=c, h=h, w=w, kh=kh, kw=kw,
-                  stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), bias=bias, op=op)
-    if fixed:
-        example = CONV_PRESETS[preset]
-        st.info(example.info + " The size controls are set by the preset; choose *Your own settings* to change them.")
-        (chosen["c"], chosen["h"], chosen["w"]), (chosen["kh"], chosen["kw"]) = example.x.shape, example.w.shape[-2:]
-        chosen.update(stride=(example.stride,) * 2, padding=(example.padding,) * 2, dilation=(1, 1), bias=example.bias)
-    return chosen
+        bar = st.columns(4)                               # filled once the preset is known, drawn above More settings
+        with more_settings():
+            top = st.columns(4)
+            preset = choice_control("Preset", "preset", {"none": "Your own settings",
+                                                         **{k: p.label for k, p in CONV_PRESETS.items()}},
+                                    "none", container=top[0])
+            example = CONV_PRESETS.get(preset)
+            pattern, kernel, seed = example_controls("", top[1:], example is not None)
+            row = st.columns(4)
+            c, h, w = int_controls([("Channels C", "c", 1, 3, 1), ("Input height H", "h", 1, 32, 5),
+                                    ("Input width W", "w", 1, 32, 5)], columns=row,
+                                   shown=example and tuple(int(n) for n in example.x.shape))
+            bias = float_control("Bias b", "b", -99.0, 99.0, 0.0, container=row[3], shown=example and example.bias)
+            per_axis = toggle_control("Different values per axis", PER_AXIS,
+                                      help="Off: the bar's values are used for the height and the width. On: the bar "
+                                           "sets the height, and the width values are set here.")
+            fixed = example and (int(example.w.shape[-1]), example.stride, example.padding, 1)   # square, no dilation
+            values = {}
+            if per_axis:
+                for n, (col, (label, _, wk, lo, hi, default)) in enumerate(zip(st.columns(4), BAR)):
+                    values[wk] = int_control(axis_label(label, wk), wk, lo, hi, default, container=col,
+                                             shown=fixed and fixed[n])
+            op = choice_control("Operation", "op", OPERATIONS, "xcorr", horizontal=True)
+        for n, (label, hk, wk, lo, hi, default) in enumerate(BAR):
+            values[hk] = int_control(axis_label(label, hk) if per_axis else label, hk, lo, hi, default, container=bar[n],
+                                     shown=fixed and fixed[n], help=None if per_axis else "Used for the height and the width.")
+            if not per_axis:                              # the width follows the height, in the link too
+                values[wk] = values[hk]
+                if example is None:
+                    _write_url(wk, values[wk], default)
+    if example is not None:
+        st.info(example.info + " Its sizes are shown greyed; choose *Your own settings* (More settings) to change them.")
+    return dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, c=c, h=h, w=w, kh=values["kh"],
+                kw=values["kw"], stride=(values["sh"], values["sw"]), padding=(values["ph"], values["pw"]),
+                dilation=(values["dh"], values["dw"]), bias=bias, op=op)
 
 
-def output_size(chosen: dict) -> ConvLayer | None:
-    """The formula worked per axis; the layer, or None after saying what is wrong with the settings."""
-    st.header("Output size")
-    st.markdown("Each axis on its own: the window's span is d(k−1)+1 cells, and it moves s cells at a time "
-                "over the input padded by p zeros on both sides.")
+def figure_first(settings, layer_type, compute, view, what: str) -> tuple:
+    """A lesson that opens on its figure (issue 24): the figure's place, the controls drawn under it (`settings()`,
+    returning `layer_type`'s fields), then the figure filled in: `view(layer, compute(layer))`, or, when the
+    settings make no layer (LayerError), what is wrong with them in words. Returns (chosen, layer or None,
+    problems, result or None)."""
+    figure = st.container()
+    chosen = settings()
     try:
-        layer, problems = ConvLayer(**chosen), {}
+        layer, problems = layer_type(**chosen), {}
     except LayerError as error:
         layer, problems = None, error.problems
+    result = None
+    with figure:
+        if layer is None:
+            st.error(f"No {what} for these settings. {LayerError(problems)} Change them in the bar below.",
+                     icon=":material/block:")
+        else:
+            result = compute(layer)
+            view(layer, result)
+    return chosen, layer, problems, result
+
+
+def output_size(chosen: dict, problems: dict) -> None:
+    """The formula worked per axis, or what is wrong with an axis."""
+    st.header("Output size")
+    st.markdown("Stride, padding and dilation decide where the window stops and which cells it reads. Each axis "
+                "on its own: the window's span is d(k−1)+1 cells, and it moves s cells at a time over the input "
+                "padded by p zeros on both sides.")
     axes = conv_axes(*(chosen[k] for k in ("h", "w", "kh", "kw", "stride", "padding", "dilation")))
     for column, (axis, n, k, s, p, d) in zip(st.columns(2), axes):
         if axis in problems:
@@ -84,7 +143,6 @@ def output_size(chosen: dict) -> ConvLayer | None:
             column.markdown(floor_explanation(axis, n, k, s, p, d))
     if "kernel" in problems:                  # e.g. a named 3×3 filter with another kernel size
         show_problem(ValueError(problems["kernel"]))
-    return layer
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -95,31 +153,33 @@ def window_stage_scene(layer: ConvLayer) -> dict:
 
 
 def sliding_window(layer: ConvLayer, result: ConvolutionResult) -> None:
-    st.header("The sliding window, step by step")
-    st.markdown("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta window, "
-                "or click an output cell; the step goes into the link. Hover an **output** cell to see its window "
-                "and products; hover an **input** cell to see every output that reads it. Grey cells are padding "
-                "zeros; dashed cells inside the window are dilation's holes; orange rows or columns are never read."
-                + (" The kernel drawn is the **flipped** one." if layer.flip else ""))
+    """The lesson's figure: the stage (as large as the screen allows), then this step's exports and products."""
     scene, (ph, pw) = window_stage_scene(layer), layer.padding
 
     @st.fragment
     def window_steps():
         """The stage, exports and product table: a step from the browser reruns only this part of the page."""
-        pos = step_stage(scene, key="conv_stage", url_key="pos")
+        pos = step_stage(scene, key="conv_stage", url_key="pos", size="present" if presenting() else "fill")
+        st.caption("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta window, or "
+                   "click an output cell; the step goes into the link. Hover an **output** cell for its window and "
+                   "products, an **input** cell for every output that reads it. Grey: padding zeros; dashed: "
+                   "dilation's holes; orange: rows or columns never read."
+                   + (" The kernel drawn is the **flipped** one." if layer.flip else ""))
         export_buttons("convolution_window", lambda: step_scene(layer, pos), lambda: step_scenes(layer), result.code,
                        steps=result.y.size)
         i, j = divmod(pos, result.y.shape[1])
         step = window_step(result.x, result.used_kernel, i, j, bias=layer.bias, stride=layer.stride,
                            padding=layer.padding, dilation=layer.dilation)
-        st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum.")
-        st.dataframe(
-            [{"channel": t.channel, "kernel (a, b)": f"({t.a}, {t.b})",
-              "input (row, col)": "padding" if t.is_padding else f"({t.row - ph}, {t.col - pw})",
-              "x": t.x, "w": t.w, "x·w": t.product} for t in step.taps],
-            hide_index=True, height=min(400, 38 + 35 * len(step.taps)))
-        st.markdown(f"Sum of products {sum(t.product for t in step.taps):g} + bias {layer.bias:g} = "
-                    f"**y[{i}, {j}] = {step.total:g}**")
+        st.markdown(f"**Output cell ({i}, {j})**: the window's {len(step.taps)} products, then the sum: "
+                    f"{sum(t.product for t in step.taps):g} + bias {layer.bias:g} = **y[{i}, {j}] = {step.total:g}**")
+        if presenting():                          # on a projector the stage lists the products itself
+            return
+        with st.expander(f"The {len(step.taps)} products of output cell ({i}, {j}) as a table", icon=":material/table:"):
+            st.dataframe(
+                [{"channel": t.channel, "kernel (a, b)": f"({t.a}, {t.b})",
+                  "input (row, col)": "padding" if t.is_padding else f"({t.row - ph}, {t.col - pw})",
+                  "x": t.x, "w": t.w, "x·w": t.product} for t in step.taps],
+                hide_index=True, height=min(400, 38 + 35 * len(step.taps)))
 
     window_steps()
 
@@ -161,7 +221,8 @@ def backward_pass(layer: ConvLayer) -> None:
         "Training needs the gradient of the loss L with respect to the input (to pass on to the layer below), "
         "the kernel and the bias, given δ = ∂L/∂y from the layer above. Each output cell sends its δ back along "
         "the window it read: to every input cell under it (times the weight) and to every weight (times the input cell).")
-    upstream = choice_control("Upstream gradient δ = ∂L/∂y", "grad", UPSTREAM, "ones", horizontal=True)
+    with section_settings():
+        upstream = choice_control("Upstream gradient δ = ∂L/∂y", "grad", UPSTREAM, "ones", horizontal=True)
     back = cached.backward_pass(layer, upstream)
     said = stated_sentences(layer.flip)
     cols = st.columns(3)
@@ -200,7 +261,8 @@ def exercise_7_1_section(expanded: bool) -> None:
 
 def classic_filters() -> None:
     st.header("Classic filters on a photo (note 004, Example 1.1)")
-    filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
+    with section_settings():
+        filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
     st.markdown(CLASSIC_FILTERS[filter_name][2] + " Applied as a cross-correlation with \"same\" zero padding; "
                 "signed responses are shown with grey as 0.")
     flat = cached.constant_image(filter_name)

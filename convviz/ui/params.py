@@ -92,33 +92,51 @@ def parse_float(min_value: float, max_value: float) -> Callable[[str], float]:
     return parse
 
 
+def _shows(key: str, shown: Any) -> bool:
+    """A control that shows a value set by something else (a preset's): session state gets it, and the caller
+    greys the control and leaves the URL alone. Leaving the preset keeps its values as a starting point."""
+    if shown is None:
+        return False
+    st.session_state[key] = shown
+    return True
+
+
 def int_control(label: str, key: str, min_value: int, max_value: int, default: int, *, container=None,
-                help: str | None = None, disabled: bool = False) -> int:
-    """A whole-number input bound to the URL parameter `key`."""
+                help: str | None = None, disabled: bool = False, shown: int | None = None) -> int:
+    """A whole-number input bound to the URL parameter `key`; with `shown`, greyed and showing that value
+    instead (a preset's), the URL left as it is."""
     box = container or st
     problem = _seed_from_url(key, parse_int(min_value, max_value), default)
+    fixed = _shows(key, shown)
     value = box.number_input(label, min_value=min_value, max_value=max_value, step=1, key=key, help=help,
-                             disabled=disabled)
-    _write_url(key, value, default)
+                             disabled=disabled or fixed)
+    if not fixed:
+        _write_url(key, value, default)
     _warn(box, problem)
     return int(value)
 
 
-def int_controls(specs: list[tuple], per_row: int = 0, columns=None, disabled: bool = False) -> tuple[int, ...]:
+def int_controls(specs: list[tuple], per_row: int = 0, columns=None, disabled: bool = False,
+                 shown: tuple | None = None) -> tuple[int, ...]:
     """int_control per (label, key, min, max, default), one to a column: in `columns` (containers), else
-    `per_row` to a row of equal columns (two rows leave a message under a control room to read)."""
+    `per_row` to a row of equal columns (two rows leave a message under a control room to read); `shown`:
+    the values a preset sets, one per control (see int_control)."""
     cols = columns or [col for _ in range(0, len(specs), per_row) for col in st.columns(per_row)]
-    return tuple(int_control(*spec, container=col, disabled=disabled) for spec, col in zip(specs, cols))
+    values = shown or (None,) * len(specs)
+    return tuple(int_control(*spec, container=col, disabled=disabled, shown=value)
+                 for spec, col, value in zip(specs, cols, values))
 
 
 def float_control(label: str, key: str, min_value: float, max_value: float, default: float, *, step: float = 1.0,
-                  container=None, help: str | None = None, disabled: bool = False) -> float:
-    """A number input (any finite value in range) bound to the URL parameter `key`."""
+                  container=None, help: str | None = None, disabled: bool = False, shown: float | None = None) -> float:
+    """A number input (any finite value in range) bound to the URL parameter `key` (`shown`: as int_control)."""
     box = container or st
     problem = _seed_from_url(key, parse_float(min_value, max_value), float(default))
+    fixed = _shows(key, None if shown is None else float(shown))
     value = box.number_input(label, min_value=float(min_value), max_value=float(max_value), step=float(step),
-                             key=key, help=help, disabled=disabled)
-    _write_url(key, float(value), float(default))
+                             key=key, help=help, disabled=disabled or fixed)
+    if not fixed:
+        _write_url(key, float(value), float(default))
     _warn(box, problem)
     return float(value)
 

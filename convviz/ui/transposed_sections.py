@@ -10,7 +10,7 @@ import streamlit as st
 
 from convviz.lessons import transposed_convolution as lesson
 from convviz.lessons.explain import adjoint_sum_sentence, output_padding_sentence
-from convviz.lessons.transposed_convolution import LayerError, TransposedLayer, TransposedResult
+from convviz.lessons.transposed_convolution import TransposedLayer, TransposedResult
 from convviz.transposed import note_003_latex, transposed_size_latex
 from convviz.ui import cached_transposed as cached
 from convviz.ui.cached_convolution import small_grid
@@ -19,7 +19,7 @@ from convviz.ui.convolution_sections import example_controls
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, show_problem
 from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
-from convviz.ui.present import chart, charts, presenting, settings_box
+from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 
 
@@ -34,37 +34,41 @@ def exact(values, title: str, key: str, container=None) -> None:
     chart(cached.cached_exact_grid(tuple(map(tuple, values)), title), key=key, container=container)
 
 
+NOTE_000 = dict(h=2, w=2, k=2, s=2, p=0, output_padding=0, d=1)     # the preset's sizes, shown greyed
+
+
 def settings() -> dict:
-    """The controls (bound to the URL), with note 000's sizes filled in: TransposedLayer's fields."""
+    """The control bar under the figure (kernel size, stride, padding, dilation, output padding) and "More
+    settings" (preset, input values and size, seed), bound to the URL; note 000's sizes are shown greyed.
+    Returns TransposedLayer's fields."""
     with settings_box():
-        top = st.columns(4)
-        preset = choice_control("Preset", "tc_preset", lesson.PRESETS, "none", container=top[0])
-        fixed = preset == "note000"
-        pattern, kernel, seed = example_controls("tc_", top[1:], fixed)
-        cols = st.columns(4) + st.columns(4)
-        h, w, k, s, p = int_controls([("Input height H", "tc_h", 1, 8, 3), ("Input width W", "tc_w", 1, 8, 3),
-                                      ("Kernel size k", "tc_k", 1, 7, 3), ("Stride s", "tc_s", 1, 4, 2),
-                                      ("Padding p", "tc_p", 0, 6, 0)], columns=cols, disabled=fixed)
-        a = int_control("output_padding", "tc_op", 0, 3, 0, container=cols[5], disabled=fixed,
-                        help="Extra rows/columns at the bottom/right; must be smaller than the stride or the dilation.")
-        d = int_control("Dilation d", "tc_d", 1, 3, 1, container=cols[6], disabled=fixed)
+        bar = st.columns(5)                               # filled once the preset is known, drawn above More settings
+        with more_settings():
+            top = st.columns(4)
+            preset = choice_control("Preset", "tc_preset", lesson.PRESETS, "none", container=top[0])
+            fixed = NOTE_000 if preset == "note000" else None
+            pattern, kernel, seed = example_controls("tc_", top[1:], fixed is not None)
+            h, w = int_controls([("Input height H", "tc_h", 1, 8, 3), ("Input width W", "tc_w", 1, 8, 3)],
+                                columns=st.columns(4)[:2], shown=fixed and (fixed["h"], fixed["w"]))
+        k, s, p, d = int_controls([("Kernel size", "tc_k", 1, 7, 3), ("Stride", "tc_s", 1, 4, 2), ("Padding", "tc_p", 0, 6, 0),
+                                   ("Dilation", "tc_d", 1, 3, 1)], columns=bar[:4],
+                                  shown=fixed and (fixed["k"], fixed["s"], fixed["p"], fixed["d"]))
+        a = int_control("Output padding", "tc_op", 0, 3, 0, container=bar[4], shown=fixed and fixed["output_padding"],
+                        help="`output_padding`: extra rows/columns at the bottom/right; must be smaller than the "
+                             "stride or the dilation.")
     if fixed:
-        st.info("Note 000's example: input [[0, 1], [2, 3]], kernel [[0, 1], [2, 3]], stride 2, no padding. "
-                "Choose *Your own settings* to change the sizes.")
-        h, w, k, s, p, a, d = 2, 2, 2, 2, 0, 0, 1
+        st.info("Note 000's example: input [[0, 1], [2, 3]], kernel [[0, 1], [2, 3]], stride 2, no padding; its sizes "
+                "are shown greyed. Choose *Your own settings* (More settings) to change them.")
     return dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, h=h, w=w, k=k, s=s, p=p, output_padding=a, d=d)
 
 
-def output_size(chosen: dict) -> TransposedLayer | None:
-    """The formula per axis (note 003's form too); the layer, or None after saying what is wrong with the settings."""
+def output_size(chosen: dict, problems: dict) -> None:
+    """The formula per axis (note 003's form too), or what is wrong with the settings."""
     st.header("Output size")
-    st.markdown("Each input cell's stamp starts s cells after the previous one and spans d(k−1)+1 cells; "
+    st.markdown("A transposed convolution is the transpose of a convolution, not its inverse (\"deconvolution\" "
+                "is a misnomer). Each input cell's stamp starts s cells after the previous one and spans d(k−1)+1 cells; "
                 "the padding p **crops** p cells from each side (the opposite of a convolution's padding), and "
                 "`output_padding` adds cells at the bottom/right.")
-    try:
-        layer, problems = TransposedLayer(**chosen), {}
-    except LayerError as error:
-        layer, problems = None, error.problems
     h, k, s, p, a, d = (chosen[key] for key in ("h", "k", "s", "p", "output_padding", "d"))
     for axis, n in [("H", h), ("W", chosen["w"])]:
         if axis not in problems:
@@ -80,7 +84,6 @@ def output_size(chosen: dict) -> TransposedLayer | None:
         st.latex(note_003_latex("H", h, k, s, p))
     if "kernel" in problems:                  # e.g. a named 3×3 filter with another kernel size
         show_problem(ValueError(problems["kernel"]))
-    return layer
 
 
 def why_output_padding(chosen: dict) -> None:
@@ -101,19 +104,19 @@ def why_output_padding(chosen: dict) -> None:
 
 
 def scatter_view(layer: TransposedLayer, result: TransposedResult) -> None:
-    st.header("The scatter view, step by step")
-    st.markdown("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta input cell, or "
-                "click one; the step goes into the link. The magenta input cell multiplies the kernel and the product "
-                "is **added** into the magenta box of the running sum; beside it, how many stamps each output cell "
-                "has received so far. Hover an output cell to see every input that stamps onto it. Grey cells are "
-                "the rows/columns the padding crops; the rest is the output that is kept.")
+    """The lesson's figure: the scatter on the stage (as large as the screen allows), this step's sentence and exports."""
     x, y, h, w, k, s, p, d = result.x, result.y, layer.h, layer.w, layer.k, layer.s, layer.p, layer.d
     scene = scatter_stage_scene(layer)
 
     @st.fragment                                    # a step from the browser reruns only this part of the page
     def scatter_steps():
         """The stage, its sentence and the exports of the step it shows."""
-        step = step_stage(scene, key="tc_stage", url_key="tc_step")
+        step = step_stage(scene, key="tc_stage", url_key="tc_step", size="present" if presenting() else "fill")
+        st.caption("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta input cell, "
+                   "or click one; the step goes into the link. The magenta input cell multiplies the kernel and the "
+                   "product is **added** into the magenta box of the running sum; beside it, how many stamps each "
+                   "output cell has received so far. Hover an output cell for every input that stamps onto it. Grey: "
+                   "the rows/columns the padding crops; the rest is the output that is kept.")
         i, j = divmod(step, w)
         st.markdown(f"**Input cell ({i}, {j})** = {x[i, j]:g}: it adds {x[i, j]:g} × kernel to output rows "
                     f"{i * s - p}…{i * s + d * (k - 1) - p}, columns {j * s - p}…{j * s + d * (k - 1) - p} "
@@ -194,8 +197,9 @@ def channels_and_bias(chosen: dict) -> None:
                 "channel k stamps its own kernel w[k, o] into **every** output channel o, and each output channel gets its "
                 "bias b[o] once. Stride 1 and no padding, as in the note, so an m × n input gives (m + f₁ − 1) × (n + f₂ − 1). "
                 "The input size and kernel size are the ones set above.")
-    c_in, c_out = int_controls([("Input channels C_in", "tc_cin", 1, 3, 2), ("Output channels C_out", "tc_cout", 1, 3, 2)],
-                               columns=st.columns(3))
+    with section_settings():
+        c_in, c_out = int_controls([("Input channels C_in", "tc_cin", 1, 3, 2),
+                                    ("Output channels C_out", "tc_cout", 1, 3, 2)], columns=st.columns(3))
     ex = cached.cached_channel_example(c_in, c_out, h, w, k, seed)
     st.markdown(f"Input {c_in}×{h}×{w}, kernel {c_in}×{c_out}×{k}×{k}, bias b = {ex['b'].astype(int).tolist()} → output "
                 f"{c_out}×{h + k - 1}×{w + k - 1}.")
@@ -218,12 +222,13 @@ def checkerboard() -> None:
     st.header("Checkerboard artifacts")
     st.markdown("When the stride does not divide the kernel size, neighbouring outputs receive different numbers of "
                 "stamps. A constant input with a constant kernel makes this visible: the output *is* the count.")
-    row = st.columns(4)
-    k = slider_control("Checkerboard kernel size k", "cb_k", 1, 7, 3, step=1, container=row[0])
-    s = slider_control("Checkerboard stride s", "cb_s", 1, 4, 2, step=1, container=row[1])
-    n = int_control("Checkerboard input size n", "cb_n", 2, 8, 4, container=row[2])
-    kind = choice_control("Input for the remedies", "cb_input", {"constant": "Constant 1", "smooth": "Smooth bump"},
-                          "constant", container=row[3])
+    with section_settings():
+        row = st.columns(4)
+        k = slider_control("Checkerboard kernel size k", "cb_k", 1, 7, 3, step=1, container=row[0])
+        s = slider_control("Checkerboard stride s", "cb_s", 1, 4, 2, step=1, container=row[1])
+        n = int_control("Checkerboard input size n", "cb_n", 2, 8, 4, container=row[2])
+        kind = choice_control("Input for the remedies", "cb_input", {"constant": "Constant 1", "smooth": "Smooth bump"},
+                              "constant", container=row[3])
     charts(dict(zip(("overlap_bars", "overlap_grid"), cached.cached_overlap_figures(n, k, s))))
     cb = cached.cached_checkerboard(n, k, s)
     st.markdown(f"`conv_transpose2d(ones({n}×{n}), ones({k}×{k}), stride={s})` equals these counts: "
@@ -255,12 +260,14 @@ def checkerboard() -> None:
 def fixed_upsampling(seed: int) -> tuple:
     """Nearest/bilinear upsampling with its controls; returns (its input, the scale) for the sections after it."""
     st.header("Fixed upsampling: nearest and bilinear")
-    row = st.columns(4)
-    kind = choice_control("Input", "up_input", lesson.UPSAMPLE_INPUTS, "note000", container=row[0])
-    mode = choice_control("Mode", "up_mode", {"nearest": "nearest", "bilinear": "bilinear"}, "bilinear", container=row[1])
-    scale = int_control("Scale factor", "up_scale", 1, 4, 2, container=row[2])
-    align = toggle_control("align_corners", "up_ac", False, container=row[3],
-                           help="Bilinear only: map the corner pixels' centres onto each other.")
+    with section_settings():
+        row = st.columns(4)
+        kind = choice_control("Input", "up_input", lesson.UPSAMPLE_INPUTS, "note000", container=row[0])
+        mode = choice_control("Mode", "up_mode", {"nearest": "nearest", "bilinear": "bilinear"}, "bilinear",
+                              container=row[1])
+        scale = int_control("Scale factor", "up_scale", 1, 4, 2, container=row[2])
+        align = toggle_control("align_corners", "up_ac", False, container=row[3],
+                               help="Bilinear only: map the corner pixels' centres onto each other.")
     if mode == "nearest" and align:
         st.info("align_corners only applies to bilinear (torch refuses it with nearest); it is ignored here.")
     up = cached.cached_upsampled(kind, seed, scale, mode, align)

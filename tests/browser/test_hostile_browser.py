@@ -18,9 +18,12 @@ def assert_no_exception(page):
 def test_garbage_link_gives_messages_and_the_page(page, app_url):
     garbage = {"h": "nan", "sh": "1e999", "kernel": "🙂", "pos": "-1", "b": "", "seed": "9" * 2000, "op": "\u202e"}
     page.goto(f"{app_url}/convolution?" + "&".join(f"{k}={quote(v)}" for k, v in garbage.items()))
-    page.get_by_text("The link's h=").wait_for(timeout=SLOW)
+    page.get_by_text("The link's sh=").wait_for(timeout=SLOW)          # the bar's Stride, under the figure
     wait_for_app(page, timeout=SLOW)
     assert_no_exception(page)
+    page.get_by_text("open More settings to see which").wait_for()       # the others wait inside More settings
+    page.locator("[data-testid=stExpander] summary", has_text="More settings").click()
+    page.get_by_text("The link's h=").wait_for()
     warnings = page.locator("[data-testid='stAlertContentWarning']").all_inner_texts()
     for key in ("h", "sh", "kernel", "b", "seed", "op"):
         assert any(f"The link's {key}=" in w for w in warnings), (key, warnings)

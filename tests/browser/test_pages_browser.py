@@ -50,8 +50,8 @@ def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots)
     open_page(page, f"{app_url}/convolution")
     x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
     np.testing.assert_allclose(printed_output(page), cross_correlate2d(x, w))
-    set_number(page, "Stride (height)", 2)
-    expected = cross_correlate2d(x, w, stride=(2, 1))
+    set_number(page, "Stride", 2)                               # the bar: both axes (square by default)
+    expected = cross_correlate2d(x, w, stride=(2, 2))
     page.wait_for_function("n => document.querySelectorAll('[data-testid=stCode] code').length && "
                            "JSON.parse(document.querySelectorAll('[data-testid=stCode] code')[1].innerText).length === n",
                            arg=expected.shape[0])
@@ -64,6 +64,11 @@ def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots)
 def test_deep_link_reopens_the_view(page, app_url, screenshots):
     open_page(page, f"{app_url}/convolution?preset=ex71&pos=5&op=xcorr&filter=laplacian")
     assert page.get_by_text("y[1, 1] = 10").first.is_visible()
+    # the greyed boxes show the exercise's own sizes (issue 24), More settings' ones too (folded, still there)
+    for label, value in [("Kernel size", "3"), ("Padding", "1"), ("Stride", "1"), ("Channels C", "3"),
+                         ("Input height H", "4"), ("Input width W", "4"), ("Bias b", "2.00")]:
+        box = page.get_by_label(label, exact=True)
+        assert (box.input_value(), box.is_disabled()) == (value, True), label
     assert page.get_by_text("printed as 11").first.is_visible()
     np.testing.assert_allclose(printed_output(page)[0], [0, 5, 8, -1])
     screenshots.save(page, "convolution_exercise_7_1.png")

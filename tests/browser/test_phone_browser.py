@@ -9,7 +9,8 @@ from convviz.testing.serve import wait_for_app
 from convviz.ui.layout import LESSONS
 
 LESSON_PAGES = [lesson.page.removesuffix(".py") for lesson in LESSONS if lesson.available]
-FIGURE_FIRST = ["convolution_zoo", "batch_normalization", "receptive_fields", "convolution_matrix"]
+FIGURE_FIRST = ["convolution_zoo", "batch_normalization", "convolution", "transposed_convolution",
+                "receptive_fields", "convolution_matrix"]
 TINY = {"batch_normalization": "demo_steps=10"}      # the training demo on a tiny setting: a fast test
 
 # Elements of the main block that stick out of the viewport, unless a box around them scrolls (or clips)
@@ -92,3 +93,27 @@ def test_presenting_shows_the_figure_in_the_top_half_large_with_few_boxes(browse
         assert boxes <= 4, f"{name}: {boxes} number/select boxes in view"
     finally:
         context.close()
+
+
+STAGE_PAGES = ["convolution", "transposed_convolution"]
+
+
+@pytest.mark.parametrize("name", STAGE_PAGES)
+def test_the_stage_draws_large_equal_cells_with_readable_numbers(browser, app_url, screenshots, name):
+    """Issue 24: the stage's cell numbers are at least 14 px on a laptop and 24 px on a projector, every cell is
+    the same size, and the picture uses the width it has (at least 60% of the stage's, or it is height-bound)."""
+    for width, height, query, least in [(1440, 900, "", 14), (1920, 1080, "present=1", 24)]:
+        context, page = open_at(browser, app_url, name, width, height, query)
+        try:
+            fonts = page.locator(".stage .cell text").evaluate_all(
+                "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize))")
+            assert fonts and min(fonts) >= least, f"{name} at {width}: cell numbers of {min(fonts)} px"
+            cells = page.locator(".stage .cell rect").evaluate_all(
+                "rs => rs.map(r => Math.round(r.getBoundingClientRect().width))")
+            assert len(set(cells)) == 1, f"{name} at {width}: cells of {sorted(set(cells))} px"
+            svg, stage = page.locator(".stage svg").bounding_box(), page.locator(".stage").bounding_box()
+            tall = svg["height"] >= 0.4 * height
+            assert svg["width"] >= 0.6 * stage["width"] or tall, f"{name} at {width}: the picture is {svg}"
+            page.screenshot(path=str(screenshots / f"stage_cells_{name}_{width}.png"))
+        finally:
+            context.close()

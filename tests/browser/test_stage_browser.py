@@ -12,8 +12,9 @@ import re
 import numpy as np
 from playwright.sync_api import expect
 
-from convviz.lessons.convolution import ConvLayer
+from convviz.lessons.convolution import ConvLayer, step_scene
 from convviz.lessons.scenes import step_cells, steps_reading, window_scene
+from convviz.slides.exports import png_bytes
 from convviz.testing.serve import wait_for_app
 from tests.support import open_stage, stage_cells, watch_script_runs
 
@@ -111,6 +112,54 @@ def test_keys_step_and_play_and_the_link_and_exports_follow(page, app_url, tmp_p
     page.wait_for_url(re.compile(rf"pos={shown}\b"))
     page.wait_for_timeout(1500)
     assert stage.get_attribute("data-step") == shown
+
+
+def agrees_on(page, pos: int):
+    """Issue 24's one step state: the stage, the products line under it, the URL's pos and the "This step, PNG"
+    export all show step `pos` of the default 5×5 / 3×3 view (3×3 output)."""
+    i, j = divmod(pos, 3)
+    expect(page.locator(".stage")).to_have_attribute("data-step", str(pos))
+    assert status(page).startswith(f"Output cell ({i}, {j})")
+    page.wait_for_url(re.compile(rf"pos={pos}\b") if pos else re.compile(r"^(?!.*pos=)"))
+    wait_for_app(page)
+    page.get_by_text(f"Output cell ({i}, {j}): the window's").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("This step, PNG")).click()
+    with open(download.value.path(), "rb") as f:
+        assert f.read() == png_bytes(step_scene(ConvLayer(), pos)), f"the PNG export is not step {pos}"
+
+
+def test_every_way_of_moving_the_step_moves_the_stage_table_link_and_export_together(page, app_url):
+    stage = open_stage(page, f"{app_url}/convolution?pos=2")             # the link
+    agrees_on(page, 2)
+    page.get_by_role("button", name="▶", exact=True).click()             # the stage's buttons
+    agrees_on(page, 3)
+    page.locator(".cell[data-grid=output][data-row='2'][data-col='1']").click()   # a click on an output cell
+    agrees_on(page, 7)
+    stage.focus()
+    page.keyboard.press("Home")                                          # the keys
+    agrees_on(page, 0)
+    page.locator(".stage-slider").fill("5")                              # the stage's own slider
+    agrees_on(page, 5)
+    start = page.locator(".cell.win[data-grid=input][data-row='1'][data-col='2']").bounding_box()
+    size = start["width"] + 2
+    page.mouse.move(start["x"] + size / 2, start["y"] + size / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] - size * 1.5, start["y"] - size * 0.5, steps=8)   # a drag: two left, one up
+    page.mouse.up()
+    agrees_on(page, 0)
+
+
+def test_a_link_with_play_starts_the_autoplay_and_one_without_does_not(page, app_url):
+    """The README's lecturer link says "slow autoplay": with play=1 the scene runs on its own after load."""
+    stage = open_stage(page, f"{app_url}/transposed_convolution?tc_preset=note000&tc_step=1&speed=fast&play=1")
+    expect(stage).to_have_attribute("data-playing", "true")
+    expect(stage).not_to_have_attribute("data-step", "1", timeout=5000)   # 0.5 s a step, by itself
+    page.wait_for_url(re.compile(r"tc_step=[023]\b|^(?!.*tc_step=)"))     # and the link follows it
+    stage = open_stage(page, f"{app_url}/transposed_convolution?tc_preset=note000&tc_step=1&speed=fast")
+    expect(stage).to_have_attribute("data-playing", "false")
+    page.wait_for_timeout(2000)                                          # four ticks' worth: nothing moves
+    assert stage.get_attribute("data-step") == "1" and "tc_step=1" in page.url
 
 
 def test_the_stage_keeps_its_place_when_the_server_echoes_the_step(page, app_url):

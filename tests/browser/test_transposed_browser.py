@@ -46,7 +46,7 @@ def test_page_renders_and_a_control_changes_the_numbers(page, app_url, screensho
     np.testing.assert_allclose(printed_transposed_output(page), conv_transpose2d(X, W, stride=2))
     screenshots.save(page, "transposed_convolution.png")
 
-    box = page.get_by_label("Stride s", exact=True)
+    box = page.get_by_label("Stride", exact=True)
     box.fill("3")
     box.press("Enter")
     expected = conv_transpose2d(X, W, stride=3)
@@ -66,8 +66,10 @@ def test_bad_link_shows_messages_not_a_traceback(page, app_url, screenshots):
     main = page.locator("[data-testid='stMain']")
     expect(main).to_contain_text("output_padding must be smaller than the stride or the dilation")
     body = main.inner_text()
-    assert "tc_k='-3' is outside" in body and "tc_h='abc' is not a number" in body
-    expect(page.get_by_label("output_padding", exact=True)).to_have_value("3")      # nothing entered is lost
+    assert "tc_k='-3' is outside" in body and "open More settings to see which" in body   # the input size is folded
+    page.get_by_text("More settings").first.click()
+    expect(main).to_contain_text("tc_h='abc' is not a number")
+    expect(page.get_by_label("Output padding", exact=True)).to_have_value("3")      # nothing entered is lost
     screenshots.save(page, "transposed_convolution_bad_link.png")
 
 

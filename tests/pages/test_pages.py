@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz.conv import cross_correlate2d
-from convviz.lessons.examples import input_values, kernel_values
+from convviz.lessons.examples import CONV_PRESETS, input_values, kernel_values
 from convviz.ui.layout import LESSONS
 from tests.support import assert_clean, open_page, set_numbers, text_of
 
@@ -66,11 +66,12 @@ def test_convolution_default_view_numbers():
 
 def test_changing_controls_changes_the_numbers():
     at = page(CONV)
-    set_numbers(at, sh=2, ph=1, b=3.0)
+    set_numbers(at, sh=2, ph=1, b=3.0)                  # the bar's Stride and Padding: both axes (square)
     assert_clean(at)
     x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 3, 3, 0)
-    y = cross_correlate2d(x, w, 3.0, stride=(2, 1), padding=(1, 0))
+    y = cross_correlate2d(x, w, 3.0, stride=(2, 2), padding=(1, 1))
     assert at.code[-1].value == repr(y.tolist())
+    assert (at.query_params["sh"], at.query_params["sw"], at.query_params["ph"], at.query_params["pw"]) == ("2",) * 2 + ("1",) * 2
     assert stage_data(at)["step"] == 0 and len(stage_data(at)["scene"]["steps"]) == y.size
     stage_sends(at, 4)
     i, j = divmod(4, y.shape[1])
@@ -145,6 +146,44 @@ def test_exercise_7_1_preset():
     assert at.number_input(key="h").disabled
 
 
+@pytest.mark.parametrize("preset", list(CONV_PRESETS))
+def test_a_preset_shows_its_own_values_in_the_greyed_controls(preset):
+    """Issue 24: under a preset the greyed boxes show the preset's C, H, W, kernel size, stride, padding and bias,
+    not the defaults, nor what the link said before the preset took over."""
+    example = CONV_PRESETS[preset]
+    at = page(CONV, preset=preset, c="2", h="9", kh="5", kw="5", ph="3", pw="3", b="7")   # square: one bar
+    assert_clean(at)
+    c, h, w = example.x.shape
+    k = example.w.shape[-1]
+    want = dict(c=c, h=h, w=w, kh=k, sh=example.stride, ph=example.padding, dh=1, b=example.bias)
+    shown = {key: at.number_input(key=key) for key in want}
+    assert {key: box.value for key, box in shown.items()} == want
+    assert all(box.disabled for box in shown.values())
+    assert at.number_input(key="kh").label == "Kernel size"              # the bar, square: both axes
+    at.selectbox(key="preset").set_value("none").run()                   # own settings: the preset's values to start from
+    assert_clean(at)
+    assert not at.number_input(key="kh").disabled and at.number_input(key="kh").value == k
+    assert at.query_params.get("kh") == (None if k == 3 else str(k))      # and into the link (3, the default: left out)
+
+
+def test_square_by_default_and_an_old_per_axis_link_opens_per_axis():
+    at = page(CONV)
+    assert not at.toggle(key="per_axis").value
+    assert "sw" not in {box.key for box in at.number_input}             # no width boxes while square
+    at.number_input(key="kh").set_value(5).run()                         # the bar's Kernel size: a 5×5 kernel
+    assert at.query_params["kh"] == at.query_params["kw"] == "5"         # the width follows, in the link too
+    x, w = input_values("random", 1, 5, 5, 0), kernel_values("random", 1, 5, 5, 0)
+    assert at.code[-1].value == repr(cross_correlate2d(x, w).tolist())
+    at.toggle(key="per_axis").set_value(True).run()                      # per axis: the width boxes appear
+    assert at.number_input(key="kw").value == 5 and at.number_input(key="kh").label == "Kernel height"
+    at = page(CONV, h="6", sh="2", ph="1")          # the README's odd case: sw and pw stay at their defaults
+    assert_clean(at)
+    assert at.toggle(key="per_axis").value
+    assert (at.number_input(key="sw").value, at.number_input(key="pw").value) == (1, 0)
+    x, w = input_values("random", 1, 6, 5, 0), kernel_values("random", 1, 3, 3, 0)
+    assert at.code[-1].value == repr(cross_correlate2d(x, w, stride=(2, 1), padding=(1, 0)).tolist())
+
+
 def test_large_multichannel_dilated_view():
     at = page(CONV, c="3", h="32", w="31", kh="3", kw="5", dh="2", dw="3", ph="2", pw="4", op="conv", pos="50")
     assert_clean(at)
@@ -169,9 +208,9 @@ def test_backward_pass_section_default_and_changed():
     assert_clean(at)
     assert "∂L/∂b = Σ δ = **9**" in text_of(at)
     assert autograd_gap(at) < 1e-10
-    at.number_input(key="sh").set_value(2).run()                           # stride 2: 2×3 = 6 outputs
+    at.number_input(key="sh").set_value(2).run()                           # stride 2 (both axes): 2×2 = 4 outputs
     assert_clean(at)
-    assert "∂L/∂b = Σ δ = **6**" in text_of(at) and autograd_gap(at) < 1e-10
+    assert "∂L/∂b = Σ δ = **4**" in text_of(at) and autograd_gap(at) < 1e-10
     at = page(CONV, grad="random", op="conv", sh="2")                       # segmented controls: set by the link
     assert_clean(at)
     assert autograd_gap(at) < 1e-10 and "∂L/∂b = Σ δ = **6**" not in text_of(at)

@@ -85,6 +85,17 @@ def test_note_000_preset():
     assert at.number_input(key="tc_h").disabled
 
 
+def test_note_000_preset_shows_its_own_values_in_the_greyed_controls():
+    """Issue 24: the greyed boxes show note 000's sizes, not the defaults or the link's own values."""
+    at = page(tc_preset="note000", tc_h="5", tc_k="4", tc_s="3", tc_p="1", tc_op="1", tc_d="2")
+    assert_clean(at)
+    want = dict(tc_h=2, tc_w=2, tc_k=2, tc_s=2, tc_p=0, tc_op=0, tc_d=1)
+    assert {key: at.number_input(key=key).value for key in want} == want
+    assert all(at.number_input(key=key).disabled for key in want)
+    assert [at.number_input(key=key).label for key in ("tc_k", "tc_s", "tc_p", "tc_d", "tc_op")] == [
+        "Kernel size", "Stride", "Padding", "Dilation", "Output padding"]
+
+
 BAD_LINK = {          # one bad value per control: garbage, negatives, huge numbers, fractions, NaN
     "tc_h": ("abc", "tc_h='abc' is not a number"),
     "tc_k": ("-3", "tc_k='-3' is outside"),
@@ -129,7 +140,7 @@ def test_impossible_settings_say_why_and_keep_what_was_entered(query, words):
         assert str(widget.value) == value
     assert at.slider(key="cb_k").value == 4
     assert len(at.get("plotly_chart")) >= 6          # the 1-D matrix, checkerboard and upsampling sections still draw
-    assert "Fix the settings above" in " ".join(w.value for w in at.warning)
+    assert "No scatter view for these settings" in " ".join(e.value for e in at.error)   # in the figure's place
 
 
 def test_output_padding_allowed_by_dilation():

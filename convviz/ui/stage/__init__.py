@@ -35,9 +35,16 @@ def sent_state(key: str) -> dict:
     return dict(state) if isinstance(state, dict) else {}
 
 
+PLAY_KEY = "play"                       # a link's play=1: the stage starts playing when it loads (README)
+SIZES = ("plain", "fill", "present")    # cells of 46–60 px; growing to the width and height (to 84 px); a projector's
+
+
 def stage(scene: dict, *, key: str, step: int = 0, speed: str = "normal",
-          on_step: Callable[[int], None] | None = None, on_speed: Callable[[str], None] | None = None):
+          on_step: Callable[[int], None] | None = None, on_speed: Callable[[str], None] | None = None,
+          size: str = "plain", play: bool = False):
     """Mount the stage showing `scene` at `step`; returns the component's state (`.step`, `.speed`).
+
+    `size` is one of SIZES; with `play` the stage starts playing when it is first drawn.
 
     `on_step(step)` / `on_speed(name)` run (as callbacks, before the rerun) when the browser sends a
     new step (debounced) or speed. Python's `step` moves the stage only when it differs from the step
@@ -50,7 +57,7 @@ def stage(scene: dict, *, key: str, step: int = 0, speed: str = "normal",
                 handler(value)
         return callback
 
-    return _component(key=key, data={"scene": scene, "step": int(step), "speed": speed},
+    return _component(key=key, data={"scene": scene, "step": int(step), "speed": speed, "size": size, "play": play},
                       default={"step": int(step), "speed": speed},
                       on_step_change=sent("step", on_step), on_speed_change=sent("speed", on_speed))
 
@@ -66,9 +73,15 @@ def url_speed() -> str:
     return speed
 
 
-def step_stage(scene: dict, *, key: str, url_key: str, container=None) -> int:
+def url_play() -> bool:
+    """Whether the link asks the stage to play on load (`play=1` or `play=true`)."""
+    return st.query_params.get(PLAY_KEY, "").strip().lower() in ("1", "true")
+
+
+def step_stage(scene: dict, *, key: str, url_key: str, container=None, size: str = "plain") -> int:
     """The stage with its step in the link (`url_key`) and the page's autoplay speed (`speed=`);
-    returns the step it shows. Call it inside the fragment that depends on the step.
+    returns the step it shows. Call it inside the fragment that depends on the step. `size` as in `stage`;
+    a link with `play=1` starts the autoplay (at the link's `speed=`).
 
     What the browser sent is read from the stage's state before it is drawn (a callback would do
     the same in the browser, but AppTest sets the state without calling callbacks): a step or speed
@@ -84,7 +97,8 @@ def step_stage(scene: dict, *, key: str, url_key: str, container=None) -> int:
     step = url_step(url_key, count, container)
     speed = url_speed()
     with container or st.container():
-        result = stage(scene, key=key, step=step, speed=speed, on_step=lambda _: None, on_speed=lambda _: None)
+        result = stage(scene, key=key, step=step, speed=speed, on_step=lambda _: None, on_speed=lambda _: None,
+                       size=size, play=url_play())
     ss[seen_key] = {"step": result.get("step"), "speed": result.get("speed")}
     return step
 

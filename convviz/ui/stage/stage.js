@@ -10,6 +10,10 @@ const SPEEDS = { slow: 2000, normal: 1000, fast: 500 };               // ms per 
 const SPEED_LABELS = { slow: "slow (2 s)", normal: "1 s", fast: "fast (0.5 s)" };
 const DEBOUNCE_MS = 300;
 const MIN_CELL = 46, MAX_CELL = 60;                                    // px: numbers stay ≥ 14 px
+// Figure-first lessons (issue 24): a `fill` view sizes its cells (36–84 px, numbers ≥ 14 px) to keep the panels on
+// one row and the tallest grid within half the window's height; a `present` view (a projector) the same with
+// cells of 64–140 px and numbers ≥ 24 px.
+const SIZES = { plain: [MIN_CELL, MAX_CELL, 14], fill: [36, 84, 14], present: [64, 140, 24] };
 const instances = (globalThis.__convvizStages ??= new Map());          // key → instance, kept across re-runs
 
 function el(tag, attrs = {}, parent = null, ns = SVG) {
@@ -68,6 +72,7 @@ class Stage {
     const last = scene.steps.length - 1;
     const wanted = Math.max(0, Math.min(last, data.step | 0));
     if (data.speed in SPEEDS && data.speed !== this.speed) this.setSpeed(data.speed, false);
+    this.sizeUp(data.size);
     const first = !this.scene;
     const present = this.takePresent(data, first);
     if (first || this.scene.id !== scene.id) {
@@ -88,6 +93,16 @@ class Stage {
       this.sent = wanted;
     }
     this.show();
+    if (first && data.play) this.play();             // a link with play=1: the lecturer's scene runs on its own
+  }
+
+  // `size` ("plain", "fill", "present"): the cell sizes and the class that scales the stage's text
+  sizeUp(size) {
+    const name = size in SIZES ? size : "plain";
+    if (name === this.size) return;
+    this.size = name;
+    this.box.classList.toggle("present", name === "present");
+    if (this.scene) this.draw();
   }
 
   // --- drawing -----------------------------------------------------------------------------------
@@ -169,8 +184,24 @@ class Stage {
     const panels = [];
     for (const g of s.grids) for (let c = 0; c < g.channels; c++) panels.push({ g, c });
     const totalCols = panels.reduce((a, p) => a + p.g.cols + 1, 0);
-    const [lo, hi, minFont] = this.cellRange();
-    let cell = Math.floor(Math.min(hi, Math.max(lo, (this.width - 8) / (totalCols + 0.5))));
+    // Two ways to size the cells: a lesson that asks for `size` "fill"/"present" (SIZES: fit the width and half the
+    // window's height); otherwise the scene's `cell_px` range (or the default), grown by `present` (cellRange).
+    let least, most, minFont, cell;
+    if (this.size === "fill" || this.size === "present") {
+      [least, most, minFont] = SIZES[this.size];
+      const tallest = Math.max(0, ...panels.filter((p) => !p.g.image).map((p) => p.g.rows));
+      const fitsHeight = !tallest ? most : (0.5 * window.innerHeight) / (tallest + 1.5);
+      const fitsWidth = (this.width - 8) / (panels.reduce((a, p) => a + p.g.cols + 1.5, 0) - 0.9);   // panels + gaps
+      cell = Math.floor(Math.min(most, fitsHeight, Math.max(least, fitsWidth)));
+      if (fitsWidth < least) {       // the panels wrap anyway (a phone): fit the widest one
+        const widest = Math.max(...panels.filter((p) => !p.g.image).map((p) => p.g.cols + 0.6), 1);
+        cell = Math.floor(Math.min(most, fitsHeight, (this.width - 8) / widest));
+      }
+      cell = Math.max(cell, least);
+    } else {
+      [least, most, minFont] = this.cellRange();
+      cell = Math.floor(Math.min(most, Math.max(least, (this.width - 8) / (totalCols + 0.5))));
+    }
     // flow the panels into rows no wider than the stage (a panel wider than it scrolls)
     for (const p of panels) p.cell = p.g.image ? this.imageCell(p.g) : cell;   // a photo fits the stage
     const pad = 0.9 * cell, head = 1.25 * cell;
@@ -178,7 +209,8 @@ class Stage {
     for (const p of panels) {
       const w = (p.g.cols + 0.6) * p.cell, h = head + (p.g.rows + 0.2) * p.cell;
       const whole = p.c === 0 ? p.g.channels * (w + pad) - pad : w;     // a grid's channels stay together if they fit
-      if (x > 0 && (x + w > this.width || (x + whole > this.width && whole <= this.width))) {
+      const room = this.width - 6;                                      // the scroll box inside the stage's padding
+      if (x > 0 && (x + w > room || (x + whole > room && whole <= room))) {
         x = 0; y += rowHeight + pad * 0.5; rowHeight = 0;
       }
       p.x = x + 0.6 * cell; p.y = y + head; x += w + pad; rowHeight = Math.max(rowHeight, h); maxX = Math.max(maxX, x - pad);
@@ -642,7 +674,7 @@ class Stage {
 
   // Optional `present` (in the data, or on the scene): the projector's sizes; true when that changed on a drawn stage.
   takePresent(data, first) {
-    const present = !!(data.present ?? data.scene.present);
+    const present = data.size === "present" || !!(data.present ?? data.scene.present);
     const changed = present !== !!this.present;
     this.present = present;
     this.box.classList.toggle("present", present);
