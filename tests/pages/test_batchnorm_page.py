@@ -241,7 +241,7 @@ def test_course_notes_are_callouts_and_checks_are_quiet_lines():
 def test_presenting_shows_no_input_outside_the_folded_settings():
     at = page(present="1")
     assert_clean(at)
-    assert [e.label for e in at.expander] == ["Settings"]
+    assert [e.label for e in at.expander] == ["Settings", "Exercise"]      # the exercise folds too (issue 25)
     loose = [el.key for kind, path, el in flat(at.main) if kind in INPUTS and "expander" not in path
              and "popover" not in path]
     assert loose == []
