@@ -61,7 +61,11 @@ def test_convolution_default_view_numbers():
     assert f"y[0, 0] = {y[0, 0]:g}" in text_of(at)
     # The printed output under the code is the whole output.
     assert at.code[-1].value == repr(y.tolist())
-    assert "max |difference| = **0.0e+00**" in text_of(at)
+    checks = [c.value for c in at.caption if "PyTorch" in c.value]          # one quiet line per torch check
+    assert "✓ matches PyTorch exactly (max |difference| 0): the output above against F.conv2d (float64)" in checks
+    assert any(c.startswith("✓ matches PyTorch") and "torch.flip" in c for c in checks)
+    assert any(c.startswith("✓ matches PyTorch") and "autograd" in c for c in checks)
+    assert not [c for c in checks if not c.startswith("✓")]
 
 
 def test_changing_controls_changes_the_numbers():
