@@ -16,7 +16,7 @@ from convviz.lessons.explain import floor_explanation, output_size_latex
 from convviz.lessons.scenes import window_scene
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
-from convviz.ui.layout import course_note, show_problem
+from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
 from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
 from convviz.ui.present import chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
@@ -201,14 +201,14 @@ def cross_correlation_or_convolution(result: ConvolutionResult) -> None:
     else:
         st.markdown("The two outputs are **equal** here: this kernel looks the same after a 180° flip "
                     "(or the input hides the difference). Try a random kernel or Sobel.")
-    st.markdown("True convolution = cross-correlation with the flipped kernel, checked against torch "
-                f"(`F.conv2d` with `torch.flip(w, dims=(-2, -1))`): max |difference| = **{result.identity_gap:.1e}**.")
+    st.markdown("True convolution = cross-correlation with the flipped kernel:")
+    quiet_torch_check(result.identity_gap, "true convolution against F.conv2d with torch.flip(w, dims=(-2, -1))")
 
 
 def torch_check(result: ConvolutionResult) -> None:
     st.header("Check it with PyTorch")
-    st.markdown(f"`F.conv2d` in float64 gives the output above with max |difference| = **{result.torch_gap:.1e}**. "
-                + ("The code is the *PyTorch code, .py* download above." if presenting() else
+    quiet_torch_check(result.torch_gap, "the output above against F.conv2d (float64)")
+    st.markdown(("The code is the *PyTorch code, .py* download above." if presenting() else
                    "This code reproduces the view; running it prints the output:"))
     if not presenting():                      # on a projector: the .py download above instead
         st.code(result.code, language="python")
@@ -233,8 +233,8 @@ def backward_pass(layer: ConvLayer) -> None:
                 + f" Here ∂L/∂b = Σ δ = **{back['grad_bias']:g}**.")
     st.markdown("With δ = 1 everywhere, ∂L/∂x at an input cell is the sum of the weights that read it (corner cells "
                 "are read by fewest), and ∂L/∂w at a weight is the sum of the input cells it touched.")
-    st.markdown(f"Torch autograd (`loss.backward()` in float64) against the three gradients computed as the sentences "
-                f"say: max |difference| = **{back['gap']:.1e}**.")
+    quiet_torch_check(back["gap"], "the three gradients computed as the sentences say, against autograd "
+                                   "(loss.backward() in float64)")
     st.caption(note_003_caption(back))
 
 

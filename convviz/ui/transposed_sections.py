@@ -17,7 +17,7 @@ from convviz.ui.cached_convolution import small_grid
 from convviz.ui.caching import cached as _cached
 from convviz.ui.convolution_sections import example_controls
 from convviz.ui.downloads import code_download, export_buttons
-from convviz.ui.layout import course_note, show_problem
+from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
 from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
 from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
@@ -146,8 +146,8 @@ def direct_convolution(layer: TransposedLayer, result: TransposedResult) -> None
 
 def torch_check(result: TransposedResult) -> None:
     st.header("Check it with PyTorch")
-    st.markdown(f"`F.conv_transpose2d` in float64 gives the output above with max |difference| = "
-                f"**{result.torch_gap:.1e}**. " + ("The code is the *PyTorch code, .py* download above."
+    quiet_torch_check(result.torch_gap, "the output above against F.conv_transpose2d (float64)")
+    st.markdown(("The code is the *PyTorch code, .py* download above."
                                                    if presenting() else
                                                    "This code reproduces the view; running it prints the output:"))
     if not presenting():                      # on a projector: the .py download above instead
@@ -214,8 +214,8 @@ def channels_and_bias(chosen: dict) -> None:
     cols = st.columns(max(c_in, c_out))
     for o in range(c_out):
         grid(ex["x"][o], f"output channel {o}", f"tc_ch_out{o}", cols[o])
-    st.markdown(f"Note 000's `trans_conv` loop, run as printed (torch, float64), differs from these outputs by "
-                f"**{ex['note_gap']:.1e}**; `F.conv_transpose2d` by **{ex['torch_gap']:.1e}**.")
+    quiet_torch_check(ex["note_gap"], "these outputs against note 000's `trans_conv` loop, run as printed (torch, float64)")
+    quiet_torch_check(ex["torch_gap"], "these outputs against F.conv_transpose2d (float64)")
 
 
 def checkerboard() -> None:
@@ -277,7 +277,7 @@ def fixed_upsampling(seed: int) -> tuple:
     if up["note_000"]:
         st.markdown("These are note 000's numbers: rows [6, 6.5, 7.5, 8], [5.25, 5.6875, 6.5625, 7], "
                     "[3.75, 4.0625, 4.6875, 5], [3, 3.25, 3.75, 4].")
-    st.markdown(f"`F.interpolate` in float64: max |difference| = **{up['gap']:.1e}**. The code:")
+    quiet_torch_check(up["gap"], "F.interpolate (float64)")
     if not presenting():
         st.code(up["code"], language="python")
         st.code(repr(up["y"].tolist()), language="text")
@@ -298,8 +298,8 @@ def unpooling(x, scale: int, seed: int) -> None:
     exact(un["encoder_input"], "encoder feature map", "un_enc", cols[1])
     exact(un["pooled"], f"{s}×{s} max pool", "un_pool", cols[2])
     exact(un["unpooled"], "max unpooled", "un_unpool", cols[3])
-    st.markdown(f"`F.conv_transpose2d` with the one-hot kernel: max |difference| = **{un['nails_gap']:.1e}**; "
-                f"`F.max_pool2d(return_indices=True)` then `F.max_unpool2d`: max |difference| = **{un['unpool_gap']:.1e}**.")
+    quiet_torch_check(un["nails_gap"], "bed of nails against F.conv_transpose2d with the one-hot kernel")
+    quiet_torch_check(un["unpool_gap"], "max unpooling against F.max_pool2d(return_indices=True) then F.max_unpool2d")
 
 
 def pixel_shuffle(scale: int) -> None:
@@ -308,7 +308,7 @@ def pixel_shuffle(scale: int) -> None:
     px = lesson.pixel_shuffle_demo(r)
     st.markdown(f"`pixel_shuffle(x, {r})` turns {r * r} channels of 2×2 into one {2 * r}×{2 * r} map: channel "
                 f"c = i·{r} + j fills the cells at offset (i, j) of every {r}×{r} block. Channel c holds 10c + position, "
-                "so each number tells where it came from. `F.pixel_shuffle` in float64 agrees: max |difference| = "
-                f"**{px['torch_gap']:.1e}**; `pixel_unshuffle` undoes it: "
+                "so each number tells where it came from. `pixel_unshuffle` undoes it: "
                 f"max |unshuffle(shuffle(x)) − x| = **{px['round_trip_gap']:.1e}**.")
+    quiet_torch_check(px["torch_gap"], "F.pixel_shuffle (float64)")
     chart(cached.cached_pixel_shuffle_figure(r), key="shuffle")

@@ -61,7 +61,11 @@ def test_convolution_default_view_numbers():
     assert f"y[0, 0] = {y[0, 0]:g}" in text_of(at)
     # The printed output under the code is the whole output.
     assert at.code[-1].value == repr(y.tolist())
-    assert "max |difference| = **0.0e+00**" in text_of(at)
+    checks = [c.value for c in at.caption if "PyTorch" in c.value]          # one quiet line per torch check
+    assert "✓ matches PyTorch exactly (max |difference| 0): the output above against F.conv2d (float64)" in checks
+    assert any(c.startswith("✓ matches PyTorch") and "torch.flip" in c for c in checks)
+    assert any(c.startswith("✓ matches PyTorch") and "autograd" in c for c in checks)
+    assert not [c for c in checks if not c.startswith("✓")]
 
 
 def test_changing_controls_changes_the_numbers():
@@ -197,9 +201,15 @@ def test_every_classic_filter(name):
     assert_clean(at)
 
 
+def checked_gap(at, what: str) -> float:
+    """The gap on the quiet torch-check line that names `what` ("✓ matches PyTorch (max |difference| 2.2e-16): …")."""
+    line = next(c.value for c in at.caption if "max |difference|" in c.value and what in c.value)
+    assert line.startswith("✓ matches PyTorch"), line
+    return float(line.split("max |difference| ")[1].split(")")[0])
+
+
 def autograd_gap(at) -> float:
-    line = next(m.value for m in at.markdown if m.value.startswith("Torch autograd"))
-    return float(line.split("**")[1])
+    return checked_gap(at, "against autograd")
 
 
 def test_backward_pass_section_default_and_changed():
@@ -258,8 +268,8 @@ def test_backward_sentences_follow_the_operation():
 def test_identity_check_and_constant_image_statement():
     at = page(CONV, kernel="sobel_x", input="edge", filter="box3")
     assert_clean(at)
-    line = next(m.value for m in at.markdown if m.value.startswith("True convolution = cross-correlation"))
-    assert "torch.flip" in line and float(line.split("**")[1]) < 1e-10
+    assert any(m.value.startswith("True convolution = cross-correlation") for m in at.markdown)
+    assert checked_gap(at, "F.conv2d with torch.flip") < 1e-10
     assert "Entries sum to **1**" in text_of(at) and "gives **0.5**" in text_of(at)
     assert any(i.value.startswith("**From the course notes.** Note 004") for i in at.info)
     at = page(CONV, filter="original5")

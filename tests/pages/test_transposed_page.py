@@ -35,7 +35,9 @@ def test_default_view_numbers():
     y = conv_transpose2d(x, w, stride=2)
     assert transposed_output(at) == repr(y.tolist())
     body = text_of(at)
-    assert "max |difference| = **0.0e+00**" in body                     # scatter vs direct, and vs torch
+    assert "direct convolution: max |difference| = **0.0e+00**" in body          # scatter vs direct
+    assert ("✓ matches PyTorch exactly (max |difference| 0): the output above against F.conv_transpose2d (float64)"
+            in [c.value for c in at.caption])
     assert f"Input cell (0, 0)** = {x[0, 0]:g}" in body
     adjoint = [m.value for m in at.metric]
     assert adjoint[0] == adjoint[1]                                        # <conv(x), y> = <x, conv_transpose(y)>
@@ -168,8 +170,10 @@ def test_channels_and_bias_section():
     ex = cached_channel_example(3, 2, 4, 2, 3, 7)
     body = text_of(at)
     assert f"bias b = {ex['b'].astype(int).tolist()} → output 2×6×4." in body
-    assert "`trans_conv` loop, run as printed (torch, float64), differs from these outputs by **0.0e+00**" in body
-    assert "`F.conv_transpose2d` by **0.0e+00**" in body
+    checks = [c.value for c in at.caption]
+    assert ("✓ matches PyTorch exactly (max |difference| 0): these outputs against note 000's `trans_conv` loop, "
+            "run as printed (torch, float64)") in checks
+    assert "✓ matches PyTorch exactly (max |difference| 0): these outputs against F.conv_transpose2d (float64)" in checks
     at = page(tc_cin="9", tc_cout="abc")
     assert_clean(at)
     assert "tc_cin" in " ".join(w.value for w in at.warning)
@@ -180,8 +184,11 @@ def test_bed_of_nails_and_max_unpooling_section():
     assert_clean(at)
     body = text_of(at)
     assert "go up by 3" in body
-    assert "one-hot kernel: max |difference| = **0.0e+00**" in body
-    assert "`F.max_unpool2d`: max |difference| = **0.0e+00**" in body
+    checks = [c.value for c in at.caption]
+    assert ("✓ matches PyTorch exactly (max |difference| 0): bed of nails against F.conv_transpose2d with the one-hot "
+            "kernel") in checks
+    assert ("✓ matches PyTorch exactly (max |difference| 0): max unpooling against F.max_pool2d(return_indices=True) then "
+            "F.max_unpool2d") in checks
 
 
 def test_the_layer_is_computed_once_per_setting(monkeypatch):
