@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_browser import LESSONS, ROOT, Lesson, Variant, baseline_script, cpu_seconds, rss_mib, serve, set_number
+from bench_browser import LESSONS, ROOT, Lesson, Variant, baseline_script, cpu_seconds, number_box, rss_mib, serve, set_number
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
@@ -87,7 +87,7 @@ def main() -> None:
                     break
                 runs = page.evaluate(COUNT)
                 for _ in range(3):       # an Enter that lands while the box is being redrawn starts no run
-                    box = page.get_by_label(lesson.label, exact=True).first
+                    box = number_box(page, lesson.label)
                     try:
                         set_number(lesson.label, lesson.values[n % 2])(page)
                         page.wait_for_function(DONE, arg=runs, polling=20, timeout=20_000)
