@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from convviz.arithmetic import conv_output_size, effective_kernel_size
 from convviz.exercises import Exercise
 from convviz.figures.exercises import size_figure, value_figure
+from convviz.lessons.scenes import first_steps, window_scene
 from convviz.receptive import Layer, receptive_field_table
 
 SIZE_TOPICS = ("output_size", "transposed_output_size")
@@ -35,6 +38,21 @@ def output_grid(params: dict) -> tuple[int, int]:
     """(rows, cols) of the output of an `output_value` exercise."""
     k, s, p, d = len(params["w"]), params["stride"], params["padding"], params["dilation"]
     return conv_output_size(len(params["x"]), k, s, p, d), conv_output_size(len(params["x"][0]), k, s, p, d)
+
+
+def reveal_scene(exercise: Exercise) -> dict:
+    """The reveal of an `output_value` exercise: the convolution lesson's sliding-window scene for its x, w, bias,
+    stride, padding, dilation and op (convviz.lessons.scenes.window_scene, the kernel flipped for "conv"), its steps
+    from output cell (0, 0) up to the asked one in reading order, so that the stage's autoplay walks the window
+    there and stops (`stop_at_end`) on its products and their sum, the answer."""
+    p = exercise.params
+    if exercise.topic != "output_value":
+        raise ValueError(f"reveal_scene walks the window of an output_value exercise, not {exercise.topic!r}.")
+    scene = window_scene(np.array(p["x"], dtype=np.float64), np.array(p["w"], dtype=np.float64), p["bias"], p["stride"],
+                         p["padding"], p["dilation"], flip=p["op"] == "conv")
+    cols = output_grid(p)[1]
+    return first_steps(scene, p["row"] * cols + p["col"] + 1, stop_at_end=True,
+                       title=f"The sliding window, walking to y[{p['row']}][{p['col']}]")
 
 
 @dataclass(frozen=True)

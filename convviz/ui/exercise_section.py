@@ -18,8 +18,10 @@ from convviz import exercises
 from convviz.lessons import exercises as drawn
 from convviz.ui.params import choice_control, int_control
 from convviz.ui.present import chart, presenting
+from convviz.ui.stage import sent_state, stage
 
 MAX_SEED = 999_999
+REVEAL_NORMAL_STEPS = 6         # a reveal of more steps walks at the fast speed (0.5 s a step)
 SCORE = "_exercise_score"        # session state: {(topic, seed): was the first answer right}
 
 
@@ -77,8 +79,22 @@ def answer_text(exercise: exercises.Exercise) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def reveal_stage(exercise: exercises.Exercise, key: str) -> None:
+    """An `output_value` question revealed: the convolution lesson's stage walks its window from output (0, 0) to
+    the asked cell and stops there, on the products and their sum (convviz.lessons.exercises.reveal_scene).
+    One stage per question (its own key), so each reveal plays once; a speed the student picked is kept."""
+    scene = drawn.reveal_scene(exercise)
+    stage_key = f"{key}_stage_{exercise.seed}"
+    speed = sent_state(stage_key).get("speed") or ("normal" if len(scene["steps"]) <= REVEAL_NORMAL_STEPS else "fast")
+    stage(scene, key=stage_key, step=0, speed=speed, size="present" if presenting() else "plain", play=True)
+
+
 def picture(exercise: exercises.Exercise, revealed: bool, key: str) -> None:
-    """The question on the lesson's figure, or a small table for the topics drawn as one."""
+    """The question on the lesson's figure, or a small table for the topics drawn as one; an `output_value`
+    question, once revealed, on the lesson's own stage, walking to the answer."""
+    if revealed and exercise.topic == "output_value":
+        reveal_stage(exercise, key)
+        return
     fig = drawn.figure(exercise, revealed)
     if fig is not None:
         chart(fig, key=key)

@@ -7,7 +7,9 @@ import pytest
 
 from convviz.conv import convolve2d, cross_correlate2d
 from convviz.exercises import from_params, generate
+from convviz.figures.common import short_number
 from convviz.lessons import exercises as drawn
+from convviz.lessons.scenes import step_cells, window_scene
 from convviz.window import window_step
 
 SEEDS = range(60)
@@ -107,3 +109,43 @@ def test_tables_and_batchnorm_have_no_figure():
         assert drawn.figure(generate(topic, 1)) is None
     with pytest.raises(ValueError):
         drawn.size_scene(generate("parameters", 1))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_reveal_scene_walks_the_window_to_the_asked_cell(seed):
+    """The reveal's stage scene: reading order from output (0, 0), its last step the asked (row, col), its window
+    there convviz.window's cells, its products (and bias) summing to the answer, which the output cell shows."""
+    ex = generate("output_value", seed)
+    p = ex.params
+    scene = drawn.reveal_scene(ex)
+    rows, cols = drawn.output_grid(p)
+    assert [s["target"]["cell"] for s in scene["steps"]] == [[0, t // cols, t % cols] for t in range(len(scene["steps"]))]
+    assert scene["steps"][-1]["target"] == {"grid": "output", "cell": [0, p["row"], p["col"]]}
+    assert scene["stop_at_end"] is True
+    last = len(scene["steps"]) - 1
+    window = [(r, c) for _, r, c in step_cells(scene, last, "input")]
+    assert window == drawn.window_cells(p)
+    terms = scene["steps"][-1]["terms"]
+    x = np.pad(np.array(p["x"], float), p["padding"])
+    assert [t[0] for t in terms] == [x[r, c] for r, c in window]
+    assert sum(t[2] for t in terms) + scene["bias"] == pytest.approx(ex.answer)
+    output = next(g for g in scene["grids"] if g["id"] == "output")
+    assert (output["rows"], output["cols"]) == (rows, cols)
+    assert output["values"][0][p["row"]][p["col"]] == pytest.approx(ex.answer)
+    assert output["text"][0][p["row"]][p["col"]] == short_number(ex.answer)
+    kernel = next(g for g in scene["grids"] if g["id"] == "kernel")
+    w = np.array(p["w"], float)
+    assert kernel["values"][0] == (w[::-1, ::-1] if p["op"] == "conv" else w).tolist()
+
+
+def test_reveal_scene_by_hand_and_only_for_output_value():
+    """Output (1, 1) of a 2×2 output: four steps, the window at rows 1–2, columns 1–2 of x, 1·1 + 1·1 + 0 + 0 = 2."""
+    ex = from_params("output_value", dict(x=[[0, 0, 0], [0, 1, 0], [0, 0, 1]], w=[[1, 0], [0, 1]], bias=0, stride=1,
+                                          padding=0, dilation=1, row=1, col=1, op="xcorr"))
+    scene = drawn.reveal_scene(ex)
+    assert len(scene["steps"]) == 4 and ex.answer == 2
+    assert step_cells(scene, 3, "input") == [(0, 1, 1), (0, 1, 2), (0, 2, 1), (0, 2, 2)]
+    assert [t[2] for t in scene["steps"][3]["terms"]] == [1, 0, 0, 1]
+    assert scene["id"] != window_scene(np.array(ex.params["x"], float), np.array(ex.params["w"], float))["id"]
+    with pytest.raises(ValueError):
+        drawn.reveal_scene(generate("output_size", 1))
