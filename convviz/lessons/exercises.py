@@ -55,6 +55,37 @@ def reveal_scene(exercise: Exercise) -> dict:
                        title=f"The sliding window, walking to y[{p['row']}][{p['col']}]")
 
 
+def size_reveal_scene(exercise: Exercise) -> dict:
+    """The reveal of an `output_size` exercise on the convolution lesson's stage: its window (window_scene over an
+    n×n input with its padding, a k×k kernel with its dilation and stride) walks along the output's top row, then
+    down its last column, and stops on the bottom-right output cell: how many positions fit across and down.
+    The cells carry no numbers (the question has none); each output cell reached gets a ✓."""
+    p = exercise.params
+    if exercise.topic != "output_size":
+        raise ValueError(f"size_reveal_scene walks the window of an output_size exercise, not {exercise.topic!r}.")
+    n, k, s, pad, d = p["n"], p["k"], p["stride"], p["padding"], p["dilation"]
+    full = window_scene(np.zeros((n, n)), np.ones((k, k)), 0.0, s, pad, d)
+    out, span = int(exercise.answer), effective_kernel_size(k, d)
+    if (full["grids"][2]["rows"], full["grids"][2]["cols"]) != (out, out):
+        raise ValueError(f"The window makes a {full['grids'][2]['rows']}×{full['grids'][2]['cols']} output, not {out}×{out}.")
+    grids = [{**g, "text": [[[""] * g["cols"] for _ in range(g["rows"])] for _ in range(g["channels"])]} for g in full["grids"]]
+    fit = f"⌊({n} + 2·{pad} − {span}) / {s}⌋ + 1 = {out}"
+    steps = []
+    for i, j in [(0, j) for j in range(out)] + [(i, out - 1) for i in range(1, out)]:
+        step = {key: v for key, v in full["steps"][i * out + j].items() if key != "terms"}
+        rows, cols = f"{i * s}–{i * s + span - 1}", f"{j * s}–{j * s + span - 1}"
+        across = f"{j + 1} of {out} positions across" if i == 0 else f"{i + 1} of {out} positions down"
+        steps.append({**step, "set": [{"grid": "output", "cells": [[0, i, j]], "text": ["✓"]}],
+                      "status": f"output ({i}, {j}): the window on padded rows {rows}, columns {cols}",
+                      "formula": f"{across}; every position: {fit}" if (i, j) == (out - 1, out - 1) else across})
+    return first_steps({**full, "grids": grids, "steps": steps, "term_names": []}, len(steps), stop_at_end=True,
+                       step_noun="Window position", title=f"The window, fitting {out}×{out} times",
+                       caption=f"{full['caption']} · output {out}×{out}")
+
+
+STAGE_REVEALS = {"output_value": reveal_scene, "output_size": size_reveal_scene}   # topic → its reveal's scene
+
+
 @dataclass(frozen=True)
 class SizeScene:
     """An output-size question as a picture: the n×n input inside its padding ring (a transposed conv

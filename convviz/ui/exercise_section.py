@@ -80,19 +80,20 @@ def answer_text(exercise: exercises.Exercise) -> str:
 
 
 def reveal_stage(exercise: exercises.Exercise, key: str) -> None:
-    """An `output_value` question revealed: the convolution lesson's stage walks its window from output (0, 0) to
-    the asked cell and stops there, on the products and their sum (convviz.lessons.exercises.reveal_scene).
-    One stage per question (its own key), so each reveal plays once; a speed the student picked is kept."""
-    scene = drawn.reveal_scene(exercise)
-    stage_key = f"{key}_stage_{exercise.seed}"
+    """A question revealed on the convolution lesson's stage (convviz.lessons.exercises.STAGE_REVEALS): its window
+    walks to the asked output cell and stops there on the products and their sum (`output_value`), or along the
+    output's top row and down its last column (`output_size`). One stage per question (its own key), so each
+    reveal plays once; a speed the student picked is kept."""
+    scene = drawn.STAGE_REVEALS[exercise.topic](exercise)
+    stage_key = f"{key}_stage_{exercise.topic}_{exercise.seed}"
     speed = sent_state(stage_key).get("speed") or ("normal" if len(scene["steps"]) <= REVEAL_NORMAL_STEPS else "fast")
     stage(scene, key=stage_key, step=0, speed=speed, size="present" if presenting() else "plain", play=True)
 
 
 def picture(exercise: exercises.Exercise, revealed: bool, key: str) -> None:
-    """The question on the lesson's figure, or a small table for the topics drawn as one; an `output_value`
-    question, once revealed, on the lesson's own stage, walking to the answer."""
-    if revealed and exercise.topic == "output_value":
+    """The question on the lesson's figure, or a small table for the topics drawn as one; an `output_value` or
+    `output_size` question, once revealed, on the lesson's own stage, walking to the answer."""
+    if revealed and exercise.topic in drawn.STAGE_REVEALS:
         reveal_stage(exercise, key)
         return
     fig = drawn.figure(exercise, revealed)

@@ -115,9 +115,9 @@ def test_reveal_walks_the_lessons_stage_to_the_asked_cell(browser, app_url, scre
     with opened(browser, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900) as page:
         form = page.locator("[data-testid=stForm]").last
         form.scroll_into_view_if_needed()
-        assert page.locator(".st-key-ex_figure_stage_3").count() == 0
+        assert page.locator(".st-key-ex_figure_stage_output_value_3").count() == 0
         press(page, "Reveal", within=form)
-        stage = page.locator(".st-key-ex_figure_stage_3 .stage")
+        stage = page.locator(".st-key-ex_figure_stage_output_value_3 .stage")
         stage.wait_for(timeout=30_000)
         stage.scroll_into_view_if_needed()
         assert stage.get_attribute("data-steps") == str(steps)

@@ -149,3 +149,34 @@ def test_reveal_scene_by_hand_and_only_for_output_value():
     assert scene["id"] != window_scene(np.array(ex.params["x"], float), np.array(ex.params["w"], float))["id"]
     with pytest.raises(ValueError):
         drawn.reveal_scene(generate("output_size", 1))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_size_reveal_walks_the_top_row_then_the_last_column(seed):
+    """The output_size reveal: the window at output (0, 0) … (0, out−1), then down to (out−1, out−1), where it
+    stops; each step's window the taps convviz.window reads there, inside the padded input; the output grid
+    out×out (the answer) with no number shown until a step ✓s its cell."""
+    ex = generate("output_size", seed)
+    p, out = ex.params, int(ex.answer)
+    scene = drawn.size_reveal_scene(ex)
+    walk = [[0, 0, j] for j in range(out)] + [[0, i, out - 1] for i in range(1, out)]
+    assert [s["target"]["cell"] for s in scene["steps"]] == walk
+    assert scene["stop_at_end"] is True and scene["term_names"] == [] and "output {0}×{0}".format(out) in scene["caption"]
+    output = next(g for g in scene["grids"] if g["id"] == "output")
+    assert (output["rows"], output["cols"]) == (out, out)
+    assert all(t == "" for g in scene["grids"] for ch in g["text"] for row in ch for t in row)
+    side = p["n"] + 2 * p["padding"]
+    x = np.zeros((p["n"], p["n"]))
+    for t, (_, i, j) in enumerate(walk):
+        cells = [(r, c) for _, r, c in step_cells(scene, t, "input")]
+        step = window_step(x, np.ones((p["k"], p["k"])), i, j, stride=p["stride"], padding=p["padding"],
+                           dilation=p["dilation"])
+        assert cells == step.rows_cols()
+        assert max(max(rc) for rc in cells) < side
+        assert scene["steps"][t]["set"] == [{"grid": "output", "cells": [[0, i, j]], "text": ["✓"]}]
+    span = p["dilation"] * (p["k"] - 1) + 1
+    assert (out - 1) * p["stride"] + span <= side < out * p["stride"] + span     # one more stride would not fit
+    assert scene["steps"][-1]["formula"].endswith(
+        f"⌊({p['n']} + 2·{p['padding']} − {span}) / {p['stride']}⌋ + 1 = {out}")
+    with pytest.raises(ValueError):
+        drawn.size_reveal_scene(generate("output_value", seed))
