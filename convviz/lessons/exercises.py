@@ -55,6 +55,14 @@ def reveal_scene(exercise: Exercise) -> dict:
                        title=f"The sliding window, walking to y[{p['row']}][{p['col']}]")
 
 
+def _signed(index: int) -> str:
+    """An index of x as the grid labels it; a padding cell before row (column) 0 is −1, −2, …"""
+    return f"−{-index}" if index < 0 else str(index)
+
+
+SIZE_REVEAL_CELL_PX = (16, 36)      # cells without numbers: small enough that a 16×16 padded input fits the column
+
+
 def size_reveal_scene(exercise: Exercise) -> dict:
     """The reveal of an `output_size` exercise on the convolution lesson's stage: its window (window_scene over an
     n×n input with its padding, a k×k kernel with its dilation and stride) walks along the output's top row, then
@@ -73,14 +81,14 @@ def size_reveal_scene(exercise: Exercise) -> dict:
     steps = []
     for i, j in [(0, j) for j in range(out)] + [(i, out - 1) for i in range(1, out)]:
         step = {key: v for key, v in full["steps"][i * out + j].items() if key != "terms"}
-        rows, cols = f"{i * s}–{i * s + span - 1}", f"{j * s}–{j * s + span - 1}"
+        rows, cols = (f"{_signed(a * s - pad)} to {_signed(a * s - pad + span - 1)}" for a in (i, j))   # x's indices
         across = f"{j + 1} of {out} positions across" if i == 0 else f"{i + 1} of {out} positions down"
         steps.append({**step, "set": [{"grid": "output", "cells": [[0, i, j]], "text": ["✓"]}],
-                      "status": f"output ({i}, {j}): the window on padded rows {rows}, columns {cols}",
+                      "status": f"output ({i}, {j}): the window on rows {rows}, columns {cols}",
                       "formula": f"{across}; every position: {fit}" if (i, j) == (out - 1, out - 1) else across})
     return first_steps({**full, "grids": grids, "steps": steps, "term_names": []}, len(steps), stop_at_end=True,
-                       step_noun="Window position", title=f"The window, fitting {out}×{out} times",
-                       caption=f"{full['caption']} · output {out}×{out}")
+                       step_noun="Window position", cell_px=list(SIZE_REVEAL_CELL_PX),
+                       title=f"The window, fitting {out}×{out} times", caption=f"{full['caption']} · output {out}×{out}")
 
 
 STAGE_REVEALS = {"output_value": reveal_scene, "output_size": size_reveal_scene}   # topic → its reveal's scene

@@ -87,7 +87,9 @@ def reveal_stage(exercise: exercises.Exercise, key: str) -> None:
     scene = drawn.STAGE_REVEALS[exercise.topic](exercise)
     stage_key = f"{key}_stage_{exercise.topic}_{exercise.seed}"
     speed = sent_state(stage_key).get("speed") or ("normal" if len(scene["steps"]) <= REVEAL_NORMAL_STEPS else "fast")
-    stage(scene, key=stage_key, step=0, speed=speed, size="present" if presenting() else "plain", play=True)
+    own_cells = "cell_px" in scene                     # a scene that sizes its cells (no numbers in them) keeps them
+    stage(scene, key=stage_key, step=0, speed=speed, size="present" if presenting() and not own_cells else "plain",
+          play=True)
 
 
 def picture(exercise: exercises.Exercise, revealed: bool, key: str) -> None:

@@ -77,7 +77,12 @@ def test_quiz_link_on_the_projector(browser, app_url, screenshots):
         assert float(question.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28   # big on the wall
         press(page, "Reveal")
         assert f"Answer: {answer_text(exercise)}" in main.inner_text()
-        assert f"output {exercise.answer}×{exercise.answer}" in main.inner_text()   # the figure shows it too
+        stage = page.locator(f".st-key-quiz_figure_stage_output_size_{exercise.seed} .stage")   # the lesson's stage
+        stage.wait_for(timeout=30_000)
+        assert f"output {exercise.answer}×{exercise.answer}" in stage.locator(".stage-caption").inner_text()
+        expect(stage).to_have_attribute("data-playing", "false", timeout=60_000)   # walked to the last position
+        assert stage.get_attribute("data-step") == str(2 * exercise.answer - 2)
+        assert stage.locator(".cell.target").get_attribute("data-row") == str(exercise.answer - 1)
         page.screenshot(path=str(screenshots / "quiz_present_q1.png"), full_page=False)
         screenshots.save(page, "quiz_present_q1_full.png")
         press(page, "Next")

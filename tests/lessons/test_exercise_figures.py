@@ -176,6 +176,10 @@ def test_size_reveal_walks_the_top_row_then_the_last_column(seed):
         assert scene["steps"][t]["set"] == [{"grid": "output", "cells": [[0, i, j]], "text": ["✓"]}]
     span = p["dilation"] * (p["k"] - 1) + 1
     assert (out - 1) * p["stride"] + span <= side < out * p["stride"] + span     # one more stride would not fit
+    first, last = -p["padding"], -p["padding"] + (out - 1) * p["stride"]   # x's own indices (negative: padding)
+    spans = lambda a: f"{a} to {a + span - 1}".replace("-", "−")             # noqa: E731
+    assert scene["steps"][0]["status"] == f"output (0, 0): the window on rows {spans(first)}, columns {spans(first)}"
+    assert scene["steps"][-1]["status"].endswith(f"on rows {spans(last)}, columns {spans(last)}")
     assert scene["steps"][-1]["formula"].endswith(
         f"⌊({p['n']} + 2·{p['padding']} − {span}) / {p['stride']}⌋ + 1 = {out}")
     with pytest.raises(ValueError):

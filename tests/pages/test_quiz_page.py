@@ -69,7 +69,7 @@ def test_present_hides_the_answer_until_reveal():
     assert f"**Answer: {answer_text(ex)}**" in text_of(at) and ex.explanation in text_of(at)
     assert ex.topic == "output_size"                             # revealed on the lesson's stage, walking, projector-sized
     data = {e.key: json.loads(e.proto.json) for e in at.get("bidi_component")}[f"quiz_figure_stage_output_size_{ex.seed}"]
-    assert data["play"] is True and data["size"] == "present"
+    assert data["play"] is True and data["size"] == "plain" and data["scene"]["cell_px"] == [16, 36]   # its own small cells
     assert data["scene"] == size_reveal_scene(ex) and f"output {ex.answer}×{ex.answer}" in data["scene"]["caption"]
     at = at.button(key="quiz_next").click().run()              # the next question starts hidden again
     assert f"**Answer: {answer_text(QUESTIONS[1])}**" not in text_of(at)
