@@ -2,9 +2,11 @@
 
 `exercise_section(topics, key_prefix)` asks one question from convviz.exercises on one of the page's topics,
 drawn on the lesson's own kind of figure (convviz/lessons/exercises.py), with an answer box and Check, Hint,
-Reveal and Next. The topic and the question number (the seed) live in the URL (`ex_topic`, `ex_seed` for the
-prefix "ex"), so a copied link reopens the same question; the score is the session's. The section runs as an
-st.fragment: answering reruns the section, not the lesson above it.
+Reveal and Next; Reveal plays the convolution lesson's stage to the answer (`output_value`, `output_size`:
+convviz.lessons.exercises.STAGE_REVEALS) or shows the figure with the answer filled in. The topic and the
+question number (the seed) live in the URL (`ex_topic`, `ex_seed` for the prefix "ex"), so a copied link reopens
+the same question; the score is the session's. The section runs as an st.fragment: answering reruns the section,
+not the lesson above it.
 
 The answer box sits in a form named after the question, without a key of its own: a new question is a new
 form, so Next leaves an empty box (and no unbound widget key lands in the URL's namespace).
