@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from convviz.arithmetic import conv_output_size, effective_kernel_size
 from convviz.exercises import Exercise
 from convviz.figures.exercises import size_figure, value_figure
+from convviz.lessons.scenes import first_steps, window_scene
 from convviz.receptive import Layer, receptive_field_table
 
 SIZE_TOPICS = ("output_size", "transposed_output_size")
@@ -35,6 +38,60 @@ def output_grid(params: dict) -> tuple[int, int]:
     """(rows, cols) of the output of an `output_value` exercise."""
     k, s, p, d = len(params["w"]), params["stride"], params["padding"], params["dilation"]
     return conv_output_size(len(params["x"]), k, s, p, d), conv_output_size(len(params["x"][0]), k, s, p, d)
+
+
+def reveal_scene(exercise: Exercise) -> dict:
+    """The reveal of an `output_value` exercise: the convolution lesson's sliding-window scene for its x, w, bias,
+    stride, padding, dilation and op (convviz.lessons.scenes.window_scene, the kernel flipped for "conv"), its steps
+    from output cell (0, 0) up to the asked one in reading order, so that the stage's autoplay walks the window
+    there and stops (`stop_at_end`) on its products and their sum, the answer."""
+    p = exercise.params
+    if exercise.topic != "output_value":
+        raise ValueError(f"reveal_scene walks the window of an output_value exercise, not {exercise.topic!r}.")
+    scene = window_scene(np.array(p["x"], dtype=np.float64), np.array(p["w"], dtype=np.float64), p["bias"], p["stride"],
+                         p["padding"], p["dilation"], flip=p["op"] == "conv")
+    cols = output_grid(p)[1]
+    return first_steps(scene, p["row"] * cols + p["col"] + 1, stop_at_end=True,
+                       title=f"The sliding window, walking to y[{p['row']}][{p['col']}]")
+
+
+def _signed(index: int) -> str:
+    """An index of x as the grid labels it; a padding cell before row (column) 0 is −1, −2, …"""
+    return f"−{-index}" if index < 0 else str(index)
+
+
+SIZE_REVEAL_CELL_PX = (16, 36)      # cells without numbers: small enough that a 16×16 padded input fits the column
+
+
+def size_reveal_scene(exercise: Exercise) -> dict:
+    """The reveal of an `output_size` exercise on the convolution lesson's stage: its window (window_scene over an
+    n×n input with its padding, a k×k kernel with its dilation and stride) walks along the output's top row, then
+    down its last column, and stops on the bottom-right output cell: how many positions fit across and down.
+    The cells carry no numbers (the question has none); each output cell reached gets a ✓."""
+    p = exercise.params
+    if exercise.topic != "output_size":
+        raise ValueError(f"size_reveal_scene walks the window of an output_size exercise, not {exercise.topic!r}.")
+    n, k, s, pad, d = p["n"], p["k"], p["stride"], p["padding"], p["dilation"]
+    full = window_scene(np.zeros((n, n)), np.ones((k, k)), 0.0, s, pad, d)
+    out, span = int(exercise.answer), effective_kernel_size(k, d)
+    if (full["grids"][2]["rows"], full["grids"][2]["cols"]) != (out, out):
+        raise ValueError(f"The window makes a {full['grids'][2]['rows']}×{full['grids'][2]['cols']} output, not {out}×{out}.")
+    grids = [{**g, "text": [[[""] * g["cols"] for _ in range(g["rows"])] for _ in range(g["channels"])]} for g in full["grids"]]
+    fit = f"⌊({n} + 2·{pad} − {span}) / {s}⌋ + 1 = {out}"
+    steps = []
+    for i, j in [(0, j) for j in range(out)] + [(i, out - 1) for i in range(1, out)]:
+        step = {key: v for key, v in full["steps"][i * out + j].items() if key != "terms"}
+        rows, cols = (f"{_signed(a * s - pad)} to {_signed(a * s - pad + span - 1)}" for a in (i, j))   # x's indices
+        across = f"{j + 1} of {out} positions across" if i == 0 else f"{i + 1} of {out} positions down"
+        steps.append({**step, "set": [{"grid": "output", "cells": [[0, i, j]], "text": ["✓"]}],
+                      "status": f"output ({i}, {j}): the window on rows {rows}, columns {cols}",
+                      "formula": f"{across}; every position: {fit}" if (i, j) == (out - 1, out - 1) else across})
+    return first_steps({**full, "grids": grids, "steps": steps, "term_names": []}, len(steps), stop_at_end=True,
+                       step_noun="Window position", cell_px=list(SIZE_REVEAL_CELL_PX),
+                       title=f"The window, fitting {out}×{out} times", caption=f"{full['caption']} · output {out}×{out}")
+
+
+STAGE_REVEALS = {"output_value": reveal_scene, "output_size": size_reveal_scene}   # topic → its reveal's scene
 
 
 @dataclass(frozen=True)

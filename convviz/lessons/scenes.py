@@ -108,6 +108,14 @@ def window_scene(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=False) ->
     })
 
 
+def first_steps(scene: dict, count: int, **extra) -> dict:
+    """`scene` cut to its first `count` steps, with the optional keys `extra` (README), under a new id."""
+    if not 1 <= count <= len(scene["steps"]):
+        raise ValueError(f"A scene of {len(scene['steps'])} steps has no first {count}.")
+    rest = {k: v for k, v in scene.items() if k != "id"}
+    return _finish({**rest, "steps": scene["steps"][:count], **extra})
+
+
 # --- Pooling ------------------------------------------------------------------------------------
 POOL_NAMES = {"max": "max", "avg": "mean", "stride": "central sample", "lp": "Lp norm", "wavg": "weighted average"}
 

@@ -2,9 +2,11 @@
 
 `exercise_section(topics, key_prefix)` asks one question from convviz.exercises on one of the page's topics,
 drawn on the lesson's own kind of figure (convviz/lessons/exercises.py), with an answer box and Check, Hint,
-Reveal and Next. The topic and the question number (the seed) live in the URL (`ex_topic`, `ex_seed` for the
-prefix "ex"), so a copied link reopens the same question; the score is the session's. The section runs as an
-st.fragment: answering reruns the section, not the lesson above it.
+Reveal and Next; Reveal plays the convolution lesson's stage to the answer (`output_value`, `output_size`:
+convviz.lessons.exercises.STAGE_REVEALS) or shows the figure with the answer filled in. The topic and the
+question number (the seed) live in the URL (`ex_topic`, `ex_seed` for the prefix "ex"), so a copied link reopens
+the same question; the score is the session's. The section runs as an st.fragment: answering reruns the section,
+not the lesson above it.
 
 The answer box sits in a form named after the question, without a key of its own: a new question is a new
 form, so Next leaves an empty box (and no unbound widget key lands in the URL's namespace).
@@ -18,8 +20,10 @@ from convviz import exercises
 from convviz.lessons import exercises as drawn
 from convviz.ui.params import choice_control, int_control
 from convviz.ui.present import chart, presenting
+from convviz.ui.stage import sent_state, stage
 
 MAX_SEED = 999_999
+REVEAL_NORMAL_STEPS = 6         # a reveal of more steps walks at the fast speed (0.5 s a step)
 SCORE = "_exercise_score"        # session state: {(topic, seed): was the first answer right}
 
 
@@ -77,8 +81,25 @@ def answer_text(exercise: exercises.Exercise) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def reveal_stage(exercise: exercises.Exercise, key: str) -> None:
+    """A question revealed on the convolution lesson's stage (convviz.lessons.exercises.STAGE_REVEALS): its window
+    walks to the asked output cell and stops there on the products and their sum (`output_value`), or along the
+    output's top row and down its last column (`output_size`). One stage per question (its own key), so each
+    reveal plays once; a speed the student picked is kept."""
+    scene = drawn.STAGE_REVEALS[exercise.topic](exercise)
+    stage_key = f"{key}_stage_{exercise.topic}_{exercise.seed}"
+    speed = sent_state(stage_key).get("speed") or ("normal" if len(scene["steps"]) <= REVEAL_NORMAL_STEPS else "fast")
+    own_cells = "cell_px" in scene                     # a scene that sizes its cells (no numbers in them) keeps them
+    stage(scene, key=stage_key, step=0, speed=speed, size="present" if presenting() and not own_cells else "plain",
+          play=True)
+
+
 def picture(exercise: exercises.Exercise, revealed: bool, key: str) -> None:
-    """The question on the lesson's figure, or a small table for the topics drawn as one."""
+    """The question on the lesson's figure, or a small table for the topics drawn as one; an `output_value` or
+    `output_size` question, once revealed, on the lesson's own stage, walking to the answer."""
+    if revealed and exercise.topic in drawn.STAGE_REVEALS:
+        reveal_stage(exercise, key)
+        return
     fig = drawn.figure(exercise, revealed)
     if fig is not None:
         chart(fig, key=key)

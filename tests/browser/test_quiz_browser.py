@@ -5,7 +5,10 @@ Screenshots: quiz_laptop_q{1,2,3}.png, quiz_present_q1.png, exercise_convolution
 
 from contextlib import contextmanager
 
+from playwright.sync_api import expect
+
 from convviz.exercises import generate, quiz
+from convviz.lessons.exercises import reveal_scene, window_cells
 from convviz.testing.serve import wait_for_app
 from convviz.ui.exercise_section import answer_text
 
@@ -74,7 +77,12 @@ def test_quiz_link_on_the_projector(browser, app_url, screenshots):
         assert float(question.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28   # big on the wall
         press(page, "Reveal")
         assert f"Answer: {answer_text(exercise)}" in main.inner_text()
-        assert f"output {exercise.answer}×{exercise.answer}" in main.inner_text()   # the figure shows it too
+        stage = page.locator(f".st-key-quiz_figure_stage_output_size_{exercise.seed} .stage")   # the lesson's stage
+        stage.wait_for(timeout=30_000)
+        assert f"output {exercise.answer}×{exercise.answer}" in stage.locator(".stage-caption").inner_text()
+        expect(stage).to_have_attribute("data-playing", "false", timeout=60_000)   # walked to the last position
+        assert stage.get_attribute("data-step") == str(2 * exercise.answer - 2)
+        assert stage.locator(".cell.target").get_attribute("data-row") == str(exercise.answer - 1)
         page.screenshot(path=str(screenshots / "quiz_present_q1.png"), full_page=False)
         screenshots.save(page, "quiz_present_q1_full.png")
         press(page, "Next")
@@ -102,6 +110,37 @@ def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
         page.wait_for_timeout(300)
         wait_for_app(page, timeout=60_000)
         assert page.locator("[data-testid=stAlertContentSuccess]").last.inner_text().splitlines()[-1].startswith("Correct")
+
+
+def test_reveal_walks_the_lessons_stage_to_the_asked_cell(browser, app_url, screenshots):
+    """Reveal on an output_value question: the convolution lesson's stage plays from output (0, 0) and stops on
+    the asked cell, its window the question's, its products summing to the answer (exercise_reveal_stage.png)."""
+    exercise = generate("output_value", 3)
+    p, steps = exercise.params, len(reveal_scene(exercise)["steps"])
+    with opened(browser, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900) as page:
+        form = page.locator("[data-testid=stForm]").last
+        form.scroll_into_view_if_needed()
+        assert page.locator(".st-key-ex_figure_stage_output_value_3").count() == 0
+        press(page, "Reveal", within=form)
+        stage = page.locator(".st-key-ex_figure_stage_output_value_3 .stage")
+        stage.wait_for(timeout=30_000)
+        stage.scroll_into_view_if_needed()
+        assert stage.get_attribute("data-steps") == str(steps)
+        assert stage.get_attribute("data-playing") == "true"
+        expect(stage).to_have_attribute("data-playing", "false", timeout=steps * 2_000 + 20_000)
+        assert stage.get_attribute("data-step") == str(steps - 1)
+        page.wait_for_timeout(1_500)                              # two ticks at its speed: it does not go round
+        assert stage.get_attribute("data-step") == str(steps - 1)
+        row, col, answer_shown = p["row"], p["col"], answer_text(exercise)
+        assert stage.locator(".stage-status").inner_text().startswith(f"Output cell ({row}, {col}) = {answer_shown} ·")
+        assert stage.locator(".terms-sum").inner_text().endswith(f"= y[{row}, {col}] = {answer_shown}")
+        target = stage.locator(".cell.target")
+        assert (target.get_attribute("data-grid"), target.get_attribute("data-row"), target.get_attribute("data-col")) == (
+            "output", str(row), str(col))
+        window = stage.locator(".cell.win[data-grid=input]").evaluate_all("els => els.map(e => [+e.dataset.row, +e.dataset.col])")
+        assert sorted(map(tuple, window)) == sorted(window_cells(p))
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(screenshots / "exercise_reveal_stage.png"), full_page=False)
 
 
 def test_quiz_link_on_a_phone(browser, app_url, screenshots):

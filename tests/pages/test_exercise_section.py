@@ -3,9 +3,12 @@
 AppTest does not model st.fragment (streamlit-notes §3): a click reruns the whole page here, which is
 enough to test what the section shows and keeps."""
 
+import json
+
 import pytest
 
 from convviz.exercises import TOPICS, generate, hint
+from convviz.lessons.exercises import reveal_scene, size_reveal_scene
 from convviz.ui.exercise_section import answer_text
 from tests.support import assert_clean, open_page, text_of
 
@@ -70,10 +73,53 @@ def test_hint_and_reveal():
     assert f"**Answer: {answer_text(ex)}**" not in text_of(at)
     revealed = f"y[{ex.params['row']}][{ex.params['col']}] = {answer_text(ex)}"
     assert not any(revealed in chart.proto.spec for chart in at.get("plotly_chart"))
+    assert not reveal_stages(at)
     at.button(key="ex_reveal").click().run()
     body = text_of(at)
     assert f"**Answer: {answer_text(ex)}**" in body and ex.explanation in body
-    assert any(revealed in chart.proto.spec for chart in at.get("plotly_chart"))
+    assert not any(revealed in chart.proto.spec for chart in at.get("plotly_chart"))     # the stage instead
+    assert list(reveal_stages(at)) == ["ex_figure_stage_output_value_5"]
+
+
+def stages(at) -> dict:
+    """The stage components on the page: key → the data Python sent them."""
+    return {e.key: json.loads(e.proto.json) for e in at.get("bidi_component")}
+
+
+def reveal_stages(at) -> dict:
+    """The exercise's reveal stages (the lesson's own stage left out)."""
+    return {k: v for k, v in stages(at).items() if k.startswith("ex_figure_stage")}
+
+
+@pytest.mark.parametrize("path", ["pages/convolution.py", "pages/convolution_matrix.py"])
+def test_reveal_plays_the_lessons_stage_to_the_asked_cell(path):
+    """Reveal mounts the convolution lesson's stage for the question, playing, its last step the asked cell."""
+    at = open_page(path, ex_topic="output_value", ex_seed="3")
+    ex = generate("output_value", 3)
+    assert not reveal_stages(at)
+    at = at.button(key="ex_reveal").click().run()
+    assert_clean(at)
+    data = stages(at)["ex_figure_stage_output_value_3"]
+    assert data["play"] is True and data["step"] == 0
+    assert data["scene"] == reveal_scene(ex)
+    assert data["scene"]["steps"][-1]["target"]["cell"] == [0, ex.params["row"], ex.params["col"]]
+    at = answer(at, answer_text(ex))                          # answering after the reveal: the same stage stays
+    assert stages(at)["ex_figure_stage_output_value_3"]["scene"]["id"] == data["scene"]["id"]
+    at = at.button(key="ex_next").click().run()               # the next question: its figure, no stage yet
+    assert not reveal_stages(at)
+    assert any("the window for the ? cell" in c.proto.spec for c in at.get("plotly_chart"))
+
+
+def test_reveal_walks_an_output_size_question_on_the_stage():
+    """An output_size question revealed: the static figure gives way to the stage walking its window (the zoo page)."""
+    at = open_page("pages/convolution_zoo.py", ex_topic="output_size", ex_seed="2")
+    ex = generate("output_size", 2)
+    assert any("output ?×?" in c.proto.spec for c in at.get("plotly_chart"))
+    at = at.button(key="ex_reveal").click().run()
+    assert_clean(at)
+    data = reveal_stages(at)["ex_figure_stage_output_size_2"]
+    assert data["play"] is True and data["scene"] == size_reveal_scene(ex)
+    assert not any("output ?×?" in c.proto.spec or f"output {ex.answer}×" in c.proto.spec for c in at.get("plotly_chart"))
 
 
 def test_next_moves_the_seed_in_the_url_and_clears_the_box():

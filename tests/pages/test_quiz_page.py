@@ -1,10 +1,13 @@
 """The quiz page (issue 25): a link's (topics, count, seed) gives exercises.quiz's questions in order; bad
 values get a message and the defaults; with present=1 the answer stays hidden until Reveal."""
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz.exercises import TOPICS, quiz
+from convviz.lessons.exercises import size_reveal_scene
 from convviz.ui.exercise_section import answer_text
 from convviz.ui.quiz_section import DEFAULT_COUNT, QuizLink, quiz_url, read_link
 from tests.support import ROOT, assert_clean, open_page, text_of
@@ -61,9 +64,13 @@ def test_present_hides_the_answer_until_reveal():
     assert not any(f"output {ex.answer}×{ex.answer}" in c.proto.spec for c in at.get("plotly_chart"))
     at = at.button(key="quiz_hint").click().run()
     assert f"**Answer: {answer_text(ex)}**" not in text_of(at)
+    assert not at.get("bidi_component")
     at = at.button(key="quiz_reveal").click().run()
     assert f"**Answer: {answer_text(ex)}**" in text_of(at) and ex.explanation in text_of(at)
-    assert any(f"output {ex.answer}×{ex.answer}" in c.proto.spec for c in at.get("plotly_chart"))
+    assert ex.topic == "output_size"                             # revealed on the lesson's stage, walking, projector-sized
+    data = {e.key: json.loads(e.proto.json) for e in at.get("bidi_component")}[f"quiz_figure_stage_output_size_{ex.seed}"]
+    assert data["play"] is True and data["size"] == "plain" and data["scene"]["cell_px"] == [16, 36]   # its own small cells
+    assert data["scene"] == size_reveal_scene(ex) and f"output {ex.answer}×{ex.answer}" in data["scene"]["caption"]
     at = at.button(key="quiz_next").click().run()              # the next question starts hidden again
     assert f"**Answer: {answer_text(QUESTIONS[1])}**" not in text_of(at)
 

@@ -401,6 +401,7 @@ class Stage {
 
   play() {
     if (this.scene.steps.length < 2) return;
+    if (this.scene.stop_at_end && this.step >= this.scene.steps.length - 1) this.go(0);   // played through: again
     this.playing = true;
     this.tick();
     this.showPlay();
@@ -413,6 +414,7 @@ class Stage {
       if (!this.box.isConnected) { this.pause(); return; }
       const last = this.scene.steps.length - 1;
       this.go(this.step >= last ? 0 : this.step + 1);
+      if (this.scene.stop_at_end && this.step >= last) { this.pause(); return; }   // a reveal: it stays on the answer
       this.tick();
     }, SPEEDS[this.speed]);
   }
