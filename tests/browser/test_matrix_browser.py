@@ -47,8 +47,8 @@ def save(page, screenshots, name):
 
 
 def ax_printed(page):
-    """A x as printed under the torch code (the second code block)."""
-    return np.array(ast.literal_eval(page.locator("[data-testid='stCode'] code").nth(1).inner_text()))
+    """A x as printed under the torch code (the second code block, in its folded expander: textContent)."""
+    return np.array(ast.literal_eval(page.locator("[data-testid='stCode'] code").nth(1).text_content()))
 
 
 def expected(**sizes):
@@ -67,7 +67,7 @@ def test_default_view_then_a_control_changes_the_numbers(page, app_url, screensh
     box.press("Enter")
     n = expected(p=1).size                                   # 16 outputs instead of 4
     page.wait_for_function("n => { const c = document.querySelectorAll('[data-testid=stCode] code');"
-                           " return c.length > 1 && JSON.parse(c[1].innerText).length === n; }", arg=n)
+                           " return c.length > 1 && JSON.parse(c[1].textContent).length === n; }", arg=n)
     wait_for_app(page)
     np.testing.assert_allclose(ax_printed(page), expected(p=1))
     assert "mx_p=1" in page.url

@@ -57,7 +57,7 @@ class Stage {
     this.received = null;        // the last step Python sent
     this.playing = false;
     this.timer = null;
-    this.debounce = null;
+    this.debounce = {};          // per state name: the pending send (sendLater)
     this.speed = "normal";
     this.hoverStep = null;
     this.box = html("div", { class: "stage", tabindex: "0", role: "group" }, root);
@@ -88,7 +88,7 @@ class Stage {
     if (present) this.relayout(true);
     if (this.step === wanted && this.sent !== wanted) {
       // acknowledge a step Python chose, so that the state Python reads is the one shown
-      clearTimeout(this.debounce);
+      clearTimeout(this.debounce.step);
       if (!first) this.setStateValue("step", wanted);
       this.sent = wanted;
     }
@@ -393,9 +393,15 @@ class Stage {
     if (t === this.step) return;
     this.step = t;
     this.show();
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => {
-      if (this.sent !== this.step) { this.sent = this.step; this.setStateValue("step", this.step); }
+    this.sendLater("step", () => this.step, "sent");
+  }
+
+  // Send state `name` (its value read()) DEBOUNCE_MS after the last change, unless this[sentKey] holds it already.
+  sendLater(name, read, sentKey) {
+    clearTimeout(this.debounce[name]);
+    this.debounce[name] = setTimeout(() => {
+      const value = read();
+      if (this[sentKey] !== value) { this[sentKey] = value; this.setStateValue(name, value); }
     }, DEBOUNCE_MS);
   }
 
@@ -647,10 +653,7 @@ class Stage {
     if (index < 0 || index >= (this.scene.col_groups || []).length || index === this.col) return;
     this.col = index;
     this.showPicked();
-    clearTimeout(this.colDebounce);
-    this.colDebounce = setTimeout(() => {
-      if (this.colSent !== this.col) { this.colSent = this.col; this.setStateValue("col", this.col); }
-    }, DEBOUNCE_MS);
+    this.sendLater("col", () => this.col, "colSent");
   }
 
   showPicked() {
@@ -700,8 +703,7 @@ class Stage {
 
   destroy() {
     this.pause();
-    clearTimeout(this.debounce);
-    clearTimeout(this.colDebounce);
+    Object.values(this.debounce).forEach(clearTimeout);
     this.resize.disconnect();
     instances.delete(this.key);
   }
