@@ -10,7 +10,7 @@ from convviz.ui.layout import LESSONS
 
 LESSON_PAGES = [lesson.page.removesuffix(".py") for lesson in LESSONS if lesson.available]
 FIGURE_FIRST = ["convolution_zoo", "batch_normalization", "convolution", "transposed_convolution",
-                "receptive_fields", "convolution_matrix"]
+                "receptive_fields", "convolution_matrix", "denoising", "super_resolution"]
 TINY = {"batch_normalization": "demo_steps=10"}      # the training demo on a tiny setting: a fast test
 
 # Elements of the main block that stick out of the viewport, unless a box around them scrolls (or clips)
