@@ -18,6 +18,7 @@ from convviz.ui.params import BadValue, int_controls, parse_int
 from convviz.ui.present import chart, presenting
 
 KEYS = ("zx", "zy", "zs")
+PRESENT_LAYOUT_PX = 1400   # the width the images are sized for while presenting (×1.3 by chart: a 1920 screen's columns)
 LIMITS = {"zx": (0, 100, 50), "zy": (0, 100, 50), "zs": (16, 256, 64)}   # min, max, default
 
 
@@ -64,8 +65,9 @@ def zoom_slot(figure):
 def side_by_side(panels: list[tuple], box: tuple, zooms=None) -> None:
     """(title, image key, image) panels in columns, each the full image with the box drawn; under them (or in
     `zooms`, a slot further down) the box of each, enlarged, in the same columns."""
+    layout_px = PRESENT_LAYOUT_PX if presenting() else 1000
     rows = ((st.columns(len(panels)), cached.panel, "panel_", ""),
             ((zooms or st).columns(len(panels)), cached.zoom, "crop_", "zoom: "))
     for cols, draw, key, prefix in rows:
         for col, (title, image_key, img) in zip(cols, panels):
-            chart(draw(image_key, prefix + title, box, len(panels), img), key=key + title, container=col)
+            chart(draw(image_key, prefix + title, box, len(panels), img, layout_px), key=key + title, container=col)
