@@ -13,17 +13,14 @@ from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import about_model, lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
-from convviz.ui.zoom import side_by_side, zoom_controls
+from convviz.ui.zoom import main_figure, side_by_side, zoom_controls, zoom_slot
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 500_000   # the stated working-size limit
 NET = restore.DENOISER
 
-lesson_header(
-    "Denoising",
-    "A noisy photo is the clean photo plus noise. The network here does not paint a clean image: it "
-    "looks at each neighbourhood and **predicts the noise**, and the page subtracts that prediction. "
-    "Compare it with four classical filters on exactly the same input, and look inside its layers.",
-)
+lesson_header("Denoising", "A noisy photo is the clean photo plus noise: the network **predicts the noise**, "
+                           "and the page subtracts that prediction.")
+figure = main_figure()                # the comparison first; filled once the settings below are read
 
 # --- The model (drawn at the end, or alone while there is no image) ------------------------------
 def model_section() -> None:
@@ -85,8 +82,10 @@ st.markdown(lesson.input_text(label, clean.shape, settings, estimate))
 for warning in lesson.sigma_warnings(settings, net_sigma):
     st.warning(warning, icon=":material/warning:" if net_sigma > lesson.TRAINED_SIGMA else ":material/visibility:")
 
-# --- The network's result: the picture first, its zoom controls under it -------------------------
+# --- The network's result: drawn into the figure at the top, the zooms with their controls here ---
 st.header("Noisy in, noise predicted, noise subtracted")
+st.markdown("The network does not paint a clean image: it looks at each neighbourhood and predicts the noise there. "
+            "Below, four classical filters get exactly the same input, and you can look inside the network's layers.")
 missing = cached.weights_problem(NET)
 result = None
 if missing:
@@ -97,7 +96,7 @@ else:
         result_key = noisy_key + (net_sigma, ensemble, "denoised")
     except (ValueError, RuntimeError) as error:
         show_problem(ValueError(f"The network could not run on this image: {error}"))
-figure = st.container()
+zooms = zoom_slot(figure)
 box = zoom_controls(clean.shape[1], clean.shape[0])
 panels = ([("clean (original)", key, clean)] if settings.added else []) + [("noisy input", noisy_key, noisy)]
 if result is not None:
@@ -105,9 +104,9 @@ if result is not None:
     panels += [("denoised by the network", result_key, result),
                ("predicted noise (grey = 0)", result_key + ("residual",), residual)]
 with figure:
-    side_by_side(panels, box)
-    st.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged below each "
-               "panel without smoothing; the full panels may be shown reduced, which hides noise.")
+    side_by_side(panels, box, zooms)
+    zooms.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged in the zooms "
+                  "without smoothing; the full panels may be shown reduced, which hides noise.")
 if result is not None:
     runs = f"{ensemble} times (once per rotation)" if ensemble > 1 else "once"
     st.markdown(f":material/timer: Denoised in **{seconds:.2f} s**: the network ran "

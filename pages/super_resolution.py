@@ -16,18 +16,14 @@ from convviz.ui import cached_restoration as cached
 from convviz.ui.layout import about_model, course_note, lesson_header
 from convviz.ui.params import choice_control
 from convviz.ui.present import presenting, settings_box
-from convviz.ui.zoom import side_by_side, zoom_controls
+from convviz.ui.zoom import main_figure, side_by_side, zoom_controls, zoom_slot
 
 MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
 DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
 
-lesson_header(
-    "Super-resolution",
-    "Upscaling invents pixels. **Nearest neighbour** copies each pixel into an s×s block, **bicubic** "
-    "blends 4×4 neighbours with a fixed kernel, and the two networks learn from photos what the missing "
-    "detail usually looks like. SRCNN sharpens the bicubic image with three convolutions at full size; the "
-    "efficient net works at low resolution and turns s² channels into an s×s block of pixels at the end (pixel shuffle).",
-)
+lesson_header("Super-resolution", "Upscaling invents pixels: fixed rules (nearest, bicubic) against two small networks "
+                                  "that learned from photos what the missing detail usually looks like.")
+figure = main_figure()                # the comparison first; filled once the settings below are read
 
 # --- The models (drawn at the end, or alone while there is no image) -----------------------------
 def model_section() -> None:
@@ -103,15 +99,18 @@ for title, problem in problems.items():
     st.warning(f"**{title}:** {problem}", icon=":material/block:")
 nets = [t for t in (METHODS["subpixel"], METHODS["srcnn"]) if t in results]
 st.header(f"×{scale} side by side")
+st.markdown("**Nearest neighbour** copies each pixel into an s×s block, **bicubic** blends 4×4 neighbours with a fixed "
+            "kernel. SRCNN sharpens the bicubic image with three convolutions at full size; the efficient net works at "
+            "low resolution and turns s² channels into an s×s block of pixels at the end (pixel shuffle).")
 out_h, out_w = scale * low.shape[0], scale * low.shape[1]
-figure = st.container()                                  # the picture first, its zoom controls under it
+zooms = zoom_slot(figure)                                # the zooms with their controls
 box = zoom_controls(out_w, out_h, "output pixels")
 panels = (([("ground truth", low_key + ("truth",), truth)] if truth is not None else [])
           + [(t, low_key + (t,), img) for t, (img, _) in results.items()])
 with figure:
-    side_by_side(panels, box)
-    st.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged under each panel without smoothing: "
-               "nearest shows the blocks, bicubic the blur, the networks what they add.")
+    side_by_side(panels, box, zooms)
+    zooms.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged in the zooms without smoothing: "
+                  "nearest shows the blocks, bicubic the blur, the networks what they add.")
 if nets:
     st.markdown(":material/timer: " + ", ".join(f"{t}: **{results[t][1]:.2f} s**" for t in nets) + ".")
 

@@ -42,17 +42,18 @@ def for_display(image: np.ndarray, side: int = DISPLAY_SIDE) -> tuple[np.ndarray
     return resize(np.clip(image, 0, 1), (max(1, round(width * factor)), max(1, round(height * factor)))), factor
 
 
-def fitted_height(shape: tuple, columns: int) -> int:
-    """Figure height (px) for an image of `shape` in one of `columns` equal columns of the wide layout:
-    the column's width times the aspect ratio, plus the title, so no empty band is left above or below."""
-    column_px = 1000 / columns - 20
+def fitted_height(shape: tuple, columns: int, layout_px: int = 1000) -> int:
+    """Figure height (px) for an image of `shape` in one of `columns` equal columns of a layout `layout_px` wide
+    (the wide layout, about 1000 px; wider on a projector): the column's width times the aspect ratio, plus the
+    title, so no empty band is left above or below."""
+    column_px = layout_px / columns - 20
     return int(min(600, max(140, 50 + column_px * shape[0] / shape[1])))
 
 
-def panel_figure(image: np.ndarray, title: str, box=None, columns: int = 3) -> go.Figure:
+def panel_figure(image: np.ndarray, title: str, box=None, columns: int = 3, layout_px: int = 1000) -> go.Figure:
     """One full image with the zoom box drawn on it (box in the image's own pixel coordinates)."""
     shown, factor = for_display(image)
-    fig = image_figure(shown, title, height=fitted_height(shown.shape, columns))
+    fig = image_figure(shown, title, height=fitted_height(shown.shape, columns, layout_px))
     if box is not None:
         x0, y0, w, h = (v * factor for v in box)
         fig.add_shape(type="rect", x0=x0 - 0.5, y0=y0 - 0.5, x1=x0 + w - 0.5, y1=y0 + h - 0.5,
@@ -66,10 +67,10 @@ def enlarge(image: np.ndarray, target: int = CROP_DISPLAY) -> np.ndarray:
     return np.repeat(np.repeat(image, k, axis=0), k, axis=1)
 
 
-def crop_figure(image: np.ndarray, box, title: str, columns: int = 3) -> go.Figure:
+def crop_figure(image: np.ndarray, box, title: str, columns: int = 3, layout_px: int = 1000) -> go.Figure:
     """The zoom box's pixels of `image`, enlarged without smoothing."""
     shown = enlarge(np.clip(crop(image, box), 0, 1))
-    return image_figure(shown, title, height=fitted_height(shown.shape, columns))
+    return image_figure(shown, title, height=fitted_height(shown.shape, columns, layout_px))
 
 
 def residual_image(residual: np.ndarray, sigma: float) -> np.ndarray:

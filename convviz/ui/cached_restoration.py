@@ -200,15 +200,15 @@ def denoise_scores(key: tuple, _clean: np.ndarray, _estimate: np.ndarray) -> tup
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
-def panel(key: tuple, title: str, box: tuple, columns: int, _image: np.ndarray):
+def panel(key: tuple, title: str, box: tuple, columns: int, _image: np.ndarray, layout_px: int = 1000):
     """restoration_figures.panel_figure of the image named by key, the zoom box drawn on it."""
-    return panel_figure(_image, title, box, columns)
+    return panel_figure(_image, title, box, columns, layout_px)
 
 
 @st.cache_resource(max_entries=96, show_spinner=False)
-def zoom(key: tuple, title: str, box: tuple, columns: int, _image: np.ndarray):
+def zoom(key: tuple, title: str, box: tuple, columns: int, _image: np.ndarray, layout_px: int = 1000):
     """restoration_figures.crop_figure: the zoom box of the image named by key, enlarged without smoothing."""
-    return crop_figure(_image, box, title, columns)
+    return crop_figure(_image, box, title, columns, layout_px)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -1,5 +1,6 @@
 """The restoration pages' zoom: its three controls (zx, zy, zs: the box's centre in % of the width and height,
-and its side) and the side-by-side view, one column per image, the full panel above its zoom (stacked on phones).
+and its side), the slot of the page's main figure, and the side-by-side view, one column per image, the full
+panel above its zoom (stacked on phones).
 
 The numbers shown are always the box that is drawn (issue 24): before the controls are drawn, the box asked
 for is fitted to this image (ZoomSettings.fitted: side cut to the image, centre moved inside it) and written
@@ -14,9 +15,10 @@ import streamlit as st
 from convviz.lessons.denoising import ZoomSettings
 from convviz.ui import cached_restoration as cached
 from convviz.ui.params import BadValue, int_controls, parse_int
-from convviz.ui.present import chart
+from convviz.ui.present import chart, presenting
 
 KEYS = ("zx", "zy", "zs")
+PRESENT_LAYOUT_PX = 1400   # the width the images are sized for while presenting (×1.3 by chart: a 1920 screen's columns)
 LIMITS = {"zx": (0, 100, 50), "zy": (0, 100, 50), "zs": (16, 256, 64)}   # min, max, default
 
 
@@ -47,9 +49,25 @@ def zoom_controls(width: int, height: int, unit: str = "pixels") -> tuple[int, i
     return ZoomSettings(x, y, side).box(width, height)
 
 
-def side_by_side(panels: list[tuple], box: tuple) -> None:
-    """(title, image key, image) panels in columns: each the full image with the box drawn, then the box enlarged."""
-    cols = st.columns(len(panels))
-    for col, (title, image_key, img) in zip(cols, panels):
-        chart(cached.panel(image_key, title, box, len(panels), img), key=f"panel_{title}", container=col)
-        chart(cached.zoom(image_key, f"zoom: {title}", box, len(panels), img), key=f"crop_{title}", container=col)
+def main_figure():
+    """The slot of the page's main comparison, made right after the title so that the picture comes before the
+    settings (issue 24); filled once the settings are read. Keyed: the browser tests find it as .st-key-main_figure."""
+    return st.container(key="main_figure")
+
+
+def zoom_slot(figure):
+    """Where the enlarged boxes go: under the panels in the main figure while presenting (settings folded, one
+    large comparison); otherwise a slot here, beside the zoom controls, so the settings and the drop zone follow
+    the panels within the first screen of a laptop."""
+    return figure if presenting() else st.container()
+
+
+def side_by_side(panels: list[tuple], box: tuple, zooms=None) -> None:
+    """(title, image key, image) panels in columns, each the full image with the box drawn; under them (or in
+    `zooms`, a slot further down) the box of each, enlarged, in the same columns."""
+    layout_px = PRESENT_LAYOUT_PX if presenting() else 1000
+    rows = ((st.columns(len(panels)), cached.panel, "panel_", ""),
+            ((zooms or st).columns(len(panels)), cached.zoom, "crop_", "zoom: "))
+    for cols, draw, key, prefix in rows:
+        for col, (title, image_key, img) in zip(cols, panels):
+            chart(draw(image_key, prefix + title, box, len(panels), img, layout_px), key=key + title, container=col)

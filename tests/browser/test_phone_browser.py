@@ -10,7 +10,7 @@ from convviz.ui.layout import LESSONS
 
 LESSON_PAGES = [lesson.page.removesuffix(".py") for lesson in LESSONS if lesson.available]
 FIGURE_FIRST = ["convolution_zoo", "batch_normalization", "convolution", "transposed_convolution",
-                "receptive_fields", "convolution_matrix"]
+                "receptive_fields", "convolution_matrix", "denoising", "super_resolution"]
 TINY = {"batch_normalization": "demo_steps=10"}      # the training demo on a tiny setting: a fast test
 
 # Elements of the main block that stick out of the viewport, unless a box around them scrolls (or clips)
@@ -45,9 +45,12 @@ def open_at(browser, app_url, name, width, height, query=""):
 
 
 def first_figure(page) -> dict:
-    """The first figure's box (top, height) in viewport pixels, with the page scrolled to the top."""
-    return page.evaluate("() => { const el = document.querySelector('[data-testid=stMain] "
-                         "[data-testid=stPlotlyChart], [data-testid=stMain] [data-testid^=stBidiComponent]');"
+    """The first figure's box (top, height) in viewport pixels, with the page scrolled to the top: the page's main
+    picture where it marks one (a container keyed main_figure, e.g. the restoration pages' row of images), else
+    the first plotly chart or stage component."""
+    return page.evaluate("() => { const main = document.querySelector('[data-testid=stMain]');"
+                         " const el = main.querySelector('.st-key-main_figure') || main.querySelector("
+                         "'[data-testid=stPlotlyChart], [data-testid^=stBidiComponent]');"
                          " const r = el.getBoundingClientRect(); return {top: r.top, height: r.height}; }")
 
 

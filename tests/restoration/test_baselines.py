@@ -9,7 +9,7 @@ from convviz import evaluate
 from convviz.restoration import baselines
 
 from convviz.restoration import imaging
-from convviz.figures.restoration import crop, feature_mosaic, model_card_section, zoom_box
+from convviz.figures.restoration import crop, feature_mosaic, fitted_height, model_card_section, panel_figure, zoom_box
 
 
 def camera_crop():
@@ -104,6 +104,18 @@ def test_gray_luminance_convention():
 ])
 def test_zoom_box_stays_inside(cx, cy, side, expected):
     assert zoom_box(100, 60, cx, cy, side) == expected
+
+
+@pytest.mark.parametrize("shape, columns, layout_px, expected", [
+    ((100, 100), 4, 1000, 50 + 230),      # a square image: the column's width (1000 / 4 - 20) plus the title
+    ((100, 100), 4, 1400, 50 + 330),      # on a projector's wider layout: taller, so the image fills its column
+    ((50, 100), 2, 1000, 50 + 240),       # half as tall as wide
+    ((1000, 100), 1, 1000, 600),          # a tall strip: at most 600 px
+    ((10, 1000), 5, 1000, 140),           # a thin band: at least 140 px
+])
+def test_fitted_height_fills_the_column(shape, columns, layout_px, expected):
+    assert fitted_height(shape, columns, layout_px) == expected
+    assert panel_figure(np.zeros(shape), "t", None, columns, layout_px).layout.height == expected
 
 
 def test_crop_takes_the_box():
