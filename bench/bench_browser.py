@@ -292,7 +292,10 @@ def step(key: str, forward: bool):
         if not stage.count():
             name = re.compile(r"next|forward|▶" if forward else r"prev|back|◀", re.I)
             stage = page.locator("[data-testid^=stBidiComponent]").get_by_role("button", name=name)
-        (stage if stage.count() else page.locator(f".st-key-{key}_{way} button")).first.click()
+        button = (stage if stage.count() else page.locator(f".st-key-{key}_{way} button")).first
+        if button.is_disabled():                 # a view that opens on its last (or first) step: go the other way
+            return step(key, not forward)(page)
+        button.click()
     return action
 
 
