@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from convviz.testing.serve import ServerURL, free_port, launch_chromium  # noqa: E402
+from convviz.testing.serve import ServerURL, app_command, free_port, launch_chromium, serving  # noqa: E402
 
 HELLO = ROOT / "bench" / "hello" / "hello_app.py"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -89,27 +89,10 @@ def serve(variant: Variant, log_dir: Path, timeout: float = 120.0):
     """`streamlit run` of the variant's script on 127.0.0.1 (in the script's folder, so that folder's
     .streamlit/config.toml applies); yields a ServerURL whose .pid is the server process."""
     port = free_port()
-    log = open(log_dir / f"bench-{variant.name}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(variant.script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *variant.extra_args],
-        cwd=variant.script.parent, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **variant.env})
-    url = ServerURL(f"http://127.0.0.1:{port}")
-    url.pid = proc.pid
-    try:
-        from convviz.testing.serve import wait_healthy
-        if not wait_healthy(f"{url}/_stcore/health", proc, timeout):
-            raise RuntimeError(f"{variant.name}: streamlit did not start; see {log.name}")
+    command = app_command(port, script=variant.script) + list(variant.extra_args)
+    with serving(port, command, log_dir / f"bench-{variant.name}.log", cwd=variant.script.parent, env=variant.env,
+                 timeout=timeout, name=variant.name) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def cpu_seconds(pid: int) -> float:

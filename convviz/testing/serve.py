@@ -28,10 +28,10 @@ class ServerURL(str):
     pid: int
 
 
-def app_command(port: int, base_url_path: str = "") -> list[str]:
-    """`streamlit run app.py` on 127.0.0.1:`port` without a browser, file watcher or usage statistics
-    (optionally under a sub-path such as "convviz")."""
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+def app_command(port: int, base_url_path: str = "", script: Path = ROOT / "app.py") -> list[str]:
+    """`streamlit run app.py` (or `script`) on 127.0.0.1:`port` without a browser, file watcher or usage
+    statistics (optionally under a sub-path such as "convviz")."""
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
     return command + (["--server.baseUrlPath", base_url_path] if base_url_path else [])
@@ -54,19 +54,17 @@ def wait_healthy(health_url: str, proc: subprocess.Popen, timeout: float) -> boo
 
 
 @contextmanager
-def running_app(timeout: float = 90.0, log_path=None):
-    """Yield the base URL (a ServerURL) of a fresh app server; stop it afterwards.
-
-    The server's output goes to log_path (default: .streamlit-test-server.log in the repository)."""
-    port = free_port()
-    log = open(log_path or ROOT / ".streamlit-test-server.log", "w")
-    proc = subprocess.Popen(app_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+def serving(port: int, command: list[str], log_path, *, cwd=ROOT, env=None, timeout: float = 90.0, name="streamlit"):
+    """Run `command` (a server on 127.0.0.1:`port`, output to `log_path`) until it answers its health check;
+    yield its ServerURL (`.pid` is the process); stop it afterwards."""
+    log = open(log_path, "w")
+    proc = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.pid = proc.pid
     try:
         if not wait_healthy(f"{url}/_stcore/health", proc, timeout):
-            raise RuntimeError(f"streamlit did not start; see {log.name}")
+            raise RuntimeError(f"{name} did not start; see {log.name}")
         yield url
     finally:
         proc.terminate()
@@ -75,6 +73,16 @@ def running_app(timeout: float = 90.0, log_path=None):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextmanager
+def running_app(timeout: float = 90.0, log_path=None):
+    """Yield the base URL (a ServerURL) of a fresh app server; stop it afterwards.
+
+    The server's output goes to log_path (default: .streamlit-test-server.log in the repository)."""
+    port = free_port()
+    with serving(port, app_command(port), log_path or ROOT / ".streamlit-test-server.log", timeout=timeout) as url:
+        yield url
 
 
 def launch_chromium(playwright):
