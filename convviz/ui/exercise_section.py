@@ -18,6 +18,7 @@ import streamlit as st
 
 from convviz import exercises
 from convviz.lessons import exercises as drawn
+from convviz.ui.caching import cached
 from convviz.ui.params import choice_control, int_control
 from convviz.ui.present import chart, presenting
 from convviz.ui.stage import sent_state, stage
@@ -25,6 +26,11 @@ from convviz.ui.stage import sent_state, stage
 MAX_SEED = 999_999
 REVEAL_NORMAL_STEPS = 6         # a reveal of more steps walks at the fast speed (0.5 s a step)
 SCORE = "_exercise_score"        # session state: {(topic, seed): was the first answer right}
+
+# Built once per question, not on every rerun of the lesson around the section (a stride change reruns it too).
+question = cached(exercises.generate, 64)
+question_figure = cached(drawn.figure, 64)
+reveal_scene = cached(lambda exercise: drawn.STAGE_REVEALS[exercise.topic](exercise), 64)
 
 
 def score_line(score: dict) -> str:
@@ -86,7 +92,7 @@ def reveal_stage(exercise: exercises.Exercise, key: str) -> None:
     walks to the asked output cell and stops there on the products and their sum (`output_value`), or along the
     output's top row and down its last column (`output_size`). One stage per question (its own key), so each
     reveal plays once; a speed the student picked is kept."""
-    scene = drawn.STAGE_REVEALS[exercise.topic](exercise)
+    scene = reveal_scene(exercise)
     stage_key = f"{key}_stage_{exercise.topic}_{exercise.seed}"
     speed = sent_state(stage_key).get("speed") or ("normal" if len(scene["steps"]) <= REVEAL_NORMAL_STEPS else "fast")
     own_cells = "cell_px" in scene                     # a scene that sizes its cells (no numbers in them) keeps them
@@ -100,7 +106,7 @@ def picture(exercise: exercises.Exercise, revealed: bool, key: str) -> None:
     if revealed and exercise.topic in drawn.STAGE_REVEALS:
         reveal_stage(exercise, key)
         return
-    fig = drawn.figure(exercise, revealed)
+    fig = question_figure(exercise, revealed)
     if fig is not None:
         chart(fig, key=key)
     elif exercise.topic == "receptive_field":
@@ -152,7 +158,7 @@ def _exercise(topics: list[str], prefix: str) -> None:
         choose.markdown(f"**{exercises.TOPICS[topic]}**")
     seed = int_control("Question number", seed_key, 0, MAX_SEED, 0, container=number,
                        help="Each number is a different question; the link keeps it.")
-    exercise = exercises.generate(topic, seed)
+    exercise = question(topic, seed)
     state = question_state(f"_{prefix}_questions", (topic, seed))
     score = st.session_state.setdefault(SCORE, {})
 
