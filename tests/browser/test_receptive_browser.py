@@ -75,6 +75,7 @@ def test_editing_a_cell_of_the_stack(page, app_url, screenshots):
 
 # --- Issue 24: labelled step pairs, one step state, lecturer links, readable numbers -----------------
 import re  # noqa: E402
+import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import parse_qsl, urlsplit  # noqa: E402
 
@@ -122,6 +123,17 @@ def shown_layer(page) -> str:
     return cells[cells.index("▶ shown") + 1]                             # the next column: "layer"
 
 
+def assert_shown_layer(page, layer: str, timeout: float = 30.0) -> None:
+    """The table marks `layer` "▶ shown", once the grid has redrawn (it may lag the link and the select box)."""
+    deadline, shown = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        shown = shown_layer(page)
+        if shown == layer:
+            return
+        page.wait_for_timeout(200)
+    assert shown == layer, f"the table marks layer {shown}, not {layer}"
+
+
 def test_one_layer_for_the_stage_the_link_the_select_box_the_table_and_the_export(page, app_url, tmp_path):
     """Issue 24, one step state per view: a layer stepped on the stage moves the link, the Layer box, the
     table's marked row, the unit's sentence and the exported step; the Layer box moves the stage back."""
@@ -129,21 +141,22 @@ def test_one_layer_for_the_stage_the_link_the_select_box_the_table_and_the_expor
     stage = page.locator(".stage")
     stage.scroll_into_view_if_needed()
     expect(page.locator(".stage-status")).to_contain_text("Layer 2")
-    assert shown_layer(page) == "2"
+    assert_shown_layer(page, "2")
     stage.focus()
     page.keyboard.press("ArrowLeft")                                     # layer 2 → 1 on the stage
     expect(page.locator(".stage-status")).to_contain_text("Layer 1 (conv1")
     page.wait_for_url(re.compile(r"layer=1"))
     wait_for_app(page)
     expect(page.get_by_role("combobox", name="Layer")).to_have_value("1: conv1")
-    assert shown_layer(page) == "1"
+    assert_shown_layer(page, "1")
     assert "of conv1" in main_text(page)
     svg = export_svg(page, tmp_path)
     assert "of layer 1:" in svg and "after 1 layer: r = 3" in svg
     page.get_by_role("combobox", name="Layer").click()                  # the box moves the stage
     page.get_by_role("option", name=re.compile("the last layer")).click()
     expect(page.locator(".stage-status")).to_contain_text("Layer 2 (conv2")
-    wait_for_app(page)
+    page.wait_for_url(lambda url: "layer=" not in url)                  # the rerun has started (the link follows)
+    wait_for_app(page)                                                  # ... and ended: the export is the new one
     assert "layer=" not in page.url
     assert "after 2 layers: r = 7" in export_svg(page, tmp_path)
 
