@@ -4,12 +4,18 @@ The page is the list of its sections (convviz/ui/convolution_sections.py). It op
 sliding window, with the control bar under it (issue 24); the rest follows. The controls make one
 ConvLayer (convviz/lessons/convolution.py), checked once; its forward pass is computed once per
 run (cached) and handed to every section that shows it.
+
+The figure, its controls and the sections computed from them form one st.fragment (issue 23): changing a
+setting reruns and redraws only that part, not the worked example, the photo filters and the exercise below,
+which do not depend on it.
 """
+
+import streamlit as st
 
 from convviz.ui import cached_convolution as cached
 from convviz.ui import convolution_sections as section
-from convviz.ui.layout import lesson_header
 from convviz.ui.exercise_section import exercise_section
+from convviz.ui.layout import lesson_header
 
 lesson_header(
     "Convolution",
@@ -17,16 +23,23 @@ lesson_header(
     "the cells under the window by the weights and adds the products and a bias into **one** output number.",
 )
 
-chosen, layer, problems, result = section.figure_first(section.settings, section.ConvLayer, cached.convolution,
-                                                      section.sliding_window, "sliding window")
-section.output_size(chosen, problems)
 
-if layer is not None:
-    section.cross_correlation_or_convolution(result)
-    section.torch_check(result)
-    section.backward_pass(layer)
+@st.fragment
+def layer_sections() -> str:
+    """The figure and everything computed from the settings; returns the preset chosen."""
+    chosen, layer, problems, result = section.figure_first(section.settings, section.ConvLayer, cached.convolution,
+                                                          section.sliding_window, "sliding window")
+    section.output_size(chosen, problems)
+    if layer is not None:
+        section.cross_correlation_or_convolution(result)
+        section.torch_check(result)
+        section.backward_pass(layer)
+    section.follow_preset(chosen["preset"])
+    return chosen["preset"]
 
-section.exercise_7_1_section(expanded=chosen["preset"] == "ex71")
+
+preset = layer_sections()
+section.exercise_7_1_section(expanded=preset == "ex71")
 section.classic_filters()
 
 exercise_section(["output_size", "output_value", "parameters"])

@@ -17,6 +17,7 @@ from convviz.lessons.scenes import window_scene
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
+from convviz.ui.number_grid import number_grid
 from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
 from convviz.ui.present import chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
@@ -24,9 +25,9 @@ from convviz.window import window_step
 
 
 def grid(values, title: str, key: str, container=None) -> None:
-    """A small grid of numbers (a 2-D array; channel 0 of a 3-D one)."""
-    values = values[0] if values.ndim == 3 else values
-    chart(cached.small_grid(tuple(map(tuple, values)), title), key=key, container=container)
+    """A small grid of numbers (a 2-D array; channel 0 of a 3-D one), drawn as SVG (convviz.ui.number_grid).
+    `key` names it for tests and CSS (st-key-…)."""
+    number_grid(values, title, container=(container or st).container(key=key))
 
 
 def example_controls(prefix: str, columns, disabled: bool) -> tuple[str, str, int]:
@@ -236,6 +237,18 @@ def backward_pass(layer: ConvLayer) -> None:
     quiet_torch_check(back["gap"], "the three gradients computed as the sentences say, against autograd "
                                    "(loss.backward() in float64)")
     st.caption(note_003_caption(back))
+
+
+PRESET_DRAWN = "_conv_preset_drawn"
+
+
+def follow_preset(preset: str) -> None:
+    """The worked example below the settings' fragment opens for the Exercise 7.1 preset: a preset chosen inside
+    the fragment reruns the whole page once, so that the example follows it."""
+    drawn = st.session_state.get(PRESET_DRAWN)
+    st.session_state[PRESET_DRAWN] = preset
+    if drawn is not None and drawn != preset:
+        st.rerun()
 
 
 def exercise_7_1_section(expanded: bool) -> None:
