@@ -17,17 +17,11 @@ from convviz.lessons.scenes import window_scene
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
-from convviz.ui.number_grid import number_grid
+from convviz.ui.number_grid import number_grids
 from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
 from convviz.ui.present import chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 from convviz.window import window_step
-
-
-def grid(values, title: str, key: str, container=None) -> None:
-    """A small grid of numbers (a 2-D array; channel 0 of a 3-D one), drawn as SVG (convviz.ui.number_grid).
-    `key` names it for tests and CSS (st-key-…)."""
-    number_grid(values, title, container=(container or st).container(key=key))
 
 
 def example_controls(prefix: str, columns, disabled: bool) -> tuple[str, str, int]:
@@ -192,11 +186,9 @@ def cross_correlation_or_convolution(result: ConvolutionResult) -> None:
         "the kernel is used as stored. A **true convolution** flips the kernel by 180° first. Since the "
         "weights are learned, the network simply learns the flipped kernel; the flip matters when you use "
         "a kernel from a textbook.")
-    cols = st.columns(4)
-    grid(result.kernel, "kernel w (channel 0)", "k_plain", cols[0])
-    grid(result.kernel[..., ::-1, ::-1], "flipped w (channel 0)", "k_flip", cols[1])
-    grid(result.xcorr, "cross-correlation", "y_xcorr", cols[2])
-    grid(result.conv, "true convolution", "y_conv", cols[3])
+    number_grids({"k_plain": (result.kernel, "kernel w (channel 0)"),
+                  "k_flip": (result.kernel[..., ::-1, ::-1], "flipped w (channel 0)"),
+                  "y_xcorr": (result.xcorr, "cross-correlation"), "y_conv": (result.conv, "true convolution")})
     if result.differing_cells:
         st.markdown(f"The two outputs differ in **{result.differing_cells} of {result.xcorr.size}** cells.")
     else:
@@ -226,10 +218,8 @@ def backward_pass(layer: ConvLayer) -> None:
         upstream = choice_control("Upstream gradient δ = ∂L/∂y", "grad", UPSTREAM, "ones", horizontal=True)
     back = cached.backward_pass(layer, upstream)
     said = stated_sentences(layer.flip)
-    cols = st.columns(3)
-    grid(back["delta"], "δ = ∂L/∂y", "grad_delta", cols[0])
-    grid(back["grad_input"], "∂L/∂x (channel 0)", "grad_x", cols[1])
-    grid(back["grad_weight"], "∂L/∂w (channel 0)", "grad_w", cols[2])
+    number_grids({"grad_delta": (back["delta"], "δ = ∂L/∂y"), "grad_x": (back["grad_input"], "∂L/∂x (channel 0)"),
+                  "grad_w": (back["grad_weight"], "∂L/∂w (channel 0)")})
     st.markdown(said["forward"] + "".join(f"\n- {said[k]}" for k in ("input", "weight", "bias"))
                 + f" Here ∂L/∂b = Σ δ = **{back['grad_bias']:g}**.")
     st.markdown("With δ = 1 everywhere, ∂L/∂x at an input cell is the sum of the weights that read it (corner cells "
@@ -258,17 +248,13 @@ def exercise_7_1_section(expanded: bool) -> None:
         st.markdown("Each channel is cross-correlated with its own 3×3 slice of the kernel; the three maps are "
                     "added, the bias 2 is added, and ReLU clips negatives to 0. The note writes `*` but, like "
                     "`Conv2d`, it does **not** flip the kernel: these numbers are cross-correlations.")
-        cols = st.columns(3)
-        for ch in range(3):
-            grid(ex["channel_maps"][ch], f"X{ch} ⋆ W{ch}", f"ex_map{ch}", cols[ch])
+        number_grids({f"ex_map{ch}": (ex["channel_maps"][ch], f"X{ch} ⋆ W{ch}") for ch in range(3)})
         for ch, i, j, printed, true in ex["typos"]:
             st.warning(f"Typo in the note: X{ch} ⋆ W{ch} at row {i}, column {j} is printed as {printed:g}; "
                        f"the true value (checked with torch) is **{true:g}**. The note's Y is right: it used {true:g}.",
                        icon=":material/edit:")
-        cols = st.columns(3)
-        grid(ex["y"], "Y = ReLU(sum + 2)", "ex_y", cols[0])
-        grid(ex["max_pool"], "2×2 max pooling", "ex_max", cols[1])
-        grid(ex["avg_pool"], "2×2 average pooling", "ex_avg", cols[2])
+        number_grids({"ex_y": (ex["y"], "Y = ReLU(sum + 2)"), "ex_max": (ex["max_pool"], "2×2 max pooling"),
+                      "ex_avg": (ex["avg_pool"], "2×2 average pooling")})
         st.markdown("Average pooling as the note writes it: 21/4, 7/2, 5/4, 27/4.")
 
 

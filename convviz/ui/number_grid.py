@@ -22,11 +22,18 @@ def _svg(values: tuple, title: str, large: bool) -> str:
 _cached_svg = cached(_svg, max_entries=256)
 
 
-def number_grid(values, title: str, container=None) -> None:
-    """`values` (2-D; channel 0 of a 3-D array) with `title`, in `container` (the page by default); larger while
-    presenting."""
+def grid_markup(values, title: str, key: str) -> str:
+    """One grid's SVG (`values` 2-D, or channel 0 of a 3-D array) in a box named `key` (class grid-<key>)."""
     values = np.asarray(values, dtype=np.float64)
     values = values[0] if values.ndim == 3 else values
-    # st.markdown keeps inline SVG (st.html's sanitiser drops it); the string has no markdown in it.
-    (container or st).markdown(_cached_svg(tuple(map(tuple, values.tolist())), title, presenting()),
-                               unsafe_allow_html=True)
+    svg = _cached_svg(tuple(map(tuple, values.tolist())), title, presenting())
+    return f'<div class="convviz-grid-box grid-{key}" style="flex: 1 1 180px; min-width: 0">{svg}</div>'
+
+
+def number_grids(grids: dict, container=None) -> None:
+    """Grids side by side, wrapping onto the next line on a narrow screen: `{key: (values, title)}` in order, in
+    `container` (the page by default), as one page element (one message, one thing for the browser to draw)."""
+    boxes = "".join(grid_markup(values, title, key) for key, (values, title) in grids.items())
+    # st.markdown keeps inline SVG (st.html's sanitiser drops it); the markup has no markdown in it.
+    (container or st).markdown(f'<div class="convviz-grids" style="display: flex; flex-wrap: wrap; gap: 12px 24px; margin-bottom: 0.75rem; '
+                               f'align-items: flex-start">{boxes}</div>', unsafe_allow_html=True)
