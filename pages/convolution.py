@@ -15,6 +15,7 @@ import streamlit as st
 from convviz.ui import cached_convolution as cached
 from convviz.ui import convolution_sections as section
 from convviz.ui.exercise_section import exercise_section
+from convviz.ui.figure_first import figure_first
 from convviz.ui.layout import lesson_header
 
 lesson_header(
@@ -27,8 +28,8 @@ lesson_header(
 @st.fragment
 def layer_sections() -> str:
     """The figure and everything computed from the settings; returns the preset chosen."""
-    chosen, layer, problems, result = section.figure_first(section.settings, section.ConvLayer, cached.convolution,
-                                                          section.sliding_window, "sliding window")
+    chosen, layer, problems, result = figure_first(section.settings, section.ConvLayer, cached.convolution,
+                                                  section.sliding_window, "sliding window")
     section.output_size(chosen, problems)
     if layer is not None:
         section.cross_correlation_or_convolution(result)

@@ -9,7 +9,7 @@ sections that show them.
 
 from convviz.ui import cached_transposed as cached
 from convviz.ui import transposed_sections as section
-from convviz.ui.convolution_sections import figure_first
+from convviz.ui.figure_first import figure_first
 from convviz.ui.layout import lesson_header
 from convviz.ui.exercise_section import exercise_section
 

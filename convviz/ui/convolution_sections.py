@@ -9,7 +9,7 @@ import streamlit as st
 
 from convviz.backprop import stated_sentences
 from convviz.filters import CLASSIC_FILTERS
-from convviz.lessons.convolution import OPERATIONS, UPSTREAM, ConvLayer, ConvolutionResult, LayerError, conv_axes
+from convviz.lessons.convolution import OPERATIONS, UPSTREAM, ConvLayer, ConvolutionResult, conv_axes
 from convviz.lessons.convolution import note_003_caption, step_scene, step_scenes
 from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.lessons.explain import floor_explanation, output_size_latex
@@ -99,28 +99,6 @@ def settings() -> dict:
     return dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, c=c, h=h, w=w, kh=values["kh"],
                 kw=values["kw"], stride=(values["sh"], values["sw"]), padding=(values["ph"], values["pw"]),
                 dilation=(values["dh"], values["dw"]), bias=bias, op=op)
-
-
-def figure_first(settings, layer_type, compute, view, what: str) -> tuple:
-    """A lesson that opens on its figure (issue 24): the figure's place, the controls drawn under it (`settings()`,
-    returning `layer_type`'s fields), then the figure filled in: `view(layer, compute(layer))`, or, when the
-    settings make no layer (LayerError), what is wrong with them in words. Returns (chosen, layer or None,
-    problems, result or None)."""
-    figure = st.container()
-    chosen = settings()
-    try:
-        layer, problems = layer_type(**chosen), {}
-    except LayerError as error:
-        layer, problems = None, error.problems
-    result = None
-    with figure:
-        if layer is None:
-            st.error(f"No {what} for these settings. {LayerError(problems)} Change them in the bar below.",
-                     icon=":material/block:")
-        else:
-            result = compute(layer)
-            view(layer, result)
-    return chosen, layer, problems, result
 
 
 def output_size(chosen: dict, problems: dict) -> None:

@@ -35,5 +35,5 @@ def number_grids(grids: dict, container=None) -> None:
     `container` (the page by default), as one page element (one message, one thing for the browser to draw)."""
     boxes = "".join(grid_markup(values, title, key) for key, (values, title) in grids.items())
     # st.markdown keeps inline SVG (st.html's sanitiser drops it); the markup has no markdown in it.
-    (container or st).markdown(f'<div class="convviz-grids" style="display: flex; flex-wrap: wrap; gap: 12px 24px; margin-bottom: 0.75rem; '
-                               f'align-items: flex-start">{boxes}</div>', unsafe_allow_html=True)
+    style = "display: flex; flex-wrap: wrap; gap: 12px 24px; margin-bottom: 0.75rem; align-items: flex-start"
+    (container or st).markdown(f'<div class="convviz-grids" style="{style}">{boxes}</div>', unsafe_allow_html=True)

@@ -1,0 +1,53 @@
+"""A lesson that opens on its figure (issue 24) and draws it before the sections below it (issue 23).
+
+`figure_first` keeps the figure's place at the top, draws the control bar under it, then fills the
+figure in. `let_the_browser_draw` then pauses the script for a moment, so that the figure reaches the
+browser, and is drawn, before the sections below it.
+
+Why a pause helps: Streamlit's server sends the queued messages from its event loop, which waits while
+a fast script holds the interpreter, so a rerun's figure and its sections arrive together. The browser
+then renders them all before it paints; the render grows with the number of elements. With the pause it
+renders the controls and the figure, paints, and only then the rest. Measured on /convolution (docs/benchmarks.md):
+a stride change redrew the stage after 209 ms median without the pause and after 109 ms with it; the
+sections below the fold arrive about 0.1 s later. The pause costs no CPU. It is skipped where no browser is
+connected (AppTest, scripts).
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from convviz.lessons.convolution import LayerError
+
+HEAD_START = 0.1     # seconds: more than one render of a lesson's controls and figure on a 2-core laptop
+
+
+def let_the_browser_draw(seconds: float = HEAD_START) -> None:
+    """Pause `seconds` so that what the script has drawn so far is sent and drawn before what follows."""
+    if st.context.url is not None:             # None without a browser: AppTest, bare scripts
+        time.sleep(seconds)
+
+
+def figure_first(settings, layer_type, compute, view, what: str) -> tuple:
+    """The figure's place, the controls drawn under it (`settings()`, returning `layer_type`'s fields), then the
+    figure filled in: `view(layer, compute(layer))`, or, when the settings make no layer (LayerError), what is
+    wrong with them in words; then a head start for the figure (let_the_browser_draw). Returns (chosen, layer or
+    None, problems, result or None)."""
+    figure = st.container()
+    chosen = settings()
+    try:
+        layer, problems = layer_type(**chosen), {}
+    except LayerError as error:
+        layer, problems = None, error.problems
+    result = None
+    with figure:
+        if layer is None:
+            st.error(f"No {what} for these settings. {LayerError(problems)} Change them in the bar below.",
+                     icon=":material/block:")
+        else:
+            result = compute(layer)
+            view(layer, result)
+    let_the_browser_draw()
+    return chosen, layer, problems, result
