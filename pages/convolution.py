@@ -15,7 +15,7 @@ import streamlit as st
 from convviz.ui import cached_convolution as cached
 from convviz.ui import convolution_sections as section
 from convviz.ui.exercise_section import exercise_section
-from convviz.ui.figure_first import figure_first
+from convviz.ui.figure_first import figure_first, rerun_page_when_changed
 from convviz.ui.layout import lesson_header
 
 lesson_header(
@@ -35,7 +35,7 @@ def layer_sections() -> str:
         section.cross_correlation_or_convolution(result)
         section.torch_check(result)
         section.backward_pass(layer)
-    section.follow_preset(chosen["preset"])
+    rerun_page_when_changed("conv_preset", chosen["preset"])        # the worked example below opens for ex71
     return chosen["preset"]
 
 

@@ -5,11 +5,17 @@ scatter view, with the control bar under it (issue 24); the rest follows. The co
 TransposedLayer (convviz/lessons/transposed_convolution.py), checked once; its output, the direct
 convolution, the torch check and the adjoint are computed once per run (cached) and handed to the
 sections that show them.
+
+The figure, its controls and the sections computed from them form one st.fragment (issue 23): changing a
+setting reruns and redraws only that part; the checkerboard, upsampling and pixel-shuffle sections below
+have their own controls.
 """
+
+import streamlit as st
 
 from convviz.ui import cached_transposed as cached
 from convviz.ui import transposed_sections as section
-from convviz.ui.figure_first import figure_first
+from convviz.ui.figure_first import figure_first, rerun_page_when_changed
 from convviz.ui.layout import lesson_header
 from convviz.ui.exercise_section import exercise_section
 
@@ -20,23 +26,29 @@ lesson_header(
     "the output grows.",
 )
 
-chosen, layer, problems, result = figure_first(section.settings, section.TransposedLayer, cached.transposed,
-                                              section.scatter_view, "scatter view")
-section.output_size(chosen, problems)
-section.why_output_padding(chosen)
 
-if layer is not None:
-    section.direct_convolution(layer, result)
-    section.torch_check(result)
-    section.adjoint(layer, result)
+@st.fragment
+def layer_sections() -> int:
+    """The figure and everything computed from the settings; returns the random seed chosen."""
+    chosen, layer, problems, result = figure_first(section.settings, section.TransposedLayer, cached.transposed,
+                                                  section.scatter_view, "scatter view")
+    section.output_size(chosen, problems)
+    section.why_output_padding(chosen)
+    if layer is not None:
+        section.direct_convolution(layer, result)
+        section.torch_check(result)
+        section.adjoint(layer, result)
+    section.note_000_derivation()
+    section.channels_and_bias(chosen)
+    rerun_page_when_changed("transposed_seed", chosen["seed"])     # the upsampling sections below read it
+    return chosen["seed"]
 
-section.note_000_derivation()
-section.channels_and_bias(chosen)
 
+seed = layer_sections()
 section.checkerboard()
 
-upsample_input, scale = section.fixed_upsampling(chosen["seed"])
-section.unpooling(upsample_input, scale, chosen["seed"])
+upsample_input, scale = section.fixed_upsampling(seed)
+section.unpooling(upsample_input, scale, seed)
 section.pixel_shuffle(scale)
 
 exercise_section(["transposed_output_size"])

@@ -7,10 +7,8 @@ nothing in a view costs a dictionary look-up.
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from convviz.figures.common import grid_figure
 from convviz.figures.convolution import sliding_window_figure
 from convviz.filters import CLASSIC_FILTERS, constant_image_check
 from convviz.lessons import convolution as lesson
@@ -29,12 +27,6 @@ def window_figure(layer: ConvLayer, active: int):
     x, w = layer.arrays()
     return sliding_window_figure(x, w, layer.bias, layer.stride, layer.padding, layer.dilation, flip=layer.flip,
                                  active=active)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def small_grid(values: tuple, title: str):
-    """A small grid figure from a nested tuple of numbers."""
-    return grid_figure(np.array(values, dtype=np.float64), title=title)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -207,18 +207,6 @@ def backward_pass(layer: ConvLayer) -> None:
     st.caption(note_003_caption(back))
 
 
-PRESET_DRAWN = "_conv_preset_drawn"
-
-
-def follow_preset(preset: str) -> None:
-    """The worked example below the settings' fragment opens for the Exercise 7.1 preset: a preset chosen inside
-    the fragment reruns the whole page once, so that the example follows it."""
-    drawn = st.session_state.get(PRESET_DRAWN)
-    st.session_state[PRESET_DRAWN] = preset
-    if drawn is not None and drawn != preset:
-        st.rerun()
-
-
 def exercise_7_1_section(expanded: bool) -> None:
     st.header("Worked example: Exercise 7.1 (note 004)")
     with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and average pooling", expanded=expanded):

@@ -30,6 +30,17 @@ def let_the_browser_draw(seconds: float = HEAD_START) -> None:
         time.sleep(seconds)
 
 
+def rerun_page_when_changed(name: str, value) -> None:
+    """For a setting drawn inside a lesson's st.fragment that sections outside it also read (a preset, a seed):
+    when it has changed since the last run, the whole page reruns once, so that those sections follow it (a
+    fragment's rerun alone would leave them as they were)."""
+    key = f"_drawn_{name}"
+    drawn = st.session_state.get(key)
+    st.session_state[key] = value
+    if drawn is not None and drawn != value:
+        st.rerun()
+
+
 def figure_first(settings, layer_type, compute, view, what: str) -> tuple:
     """The figure's place, the controls drawn under it (`settings()`, returning `layer_type`'s fields), then the
     figure filled in: `view(layer, compute(layer))`, or, when the settings make no layer (LayerError), what is

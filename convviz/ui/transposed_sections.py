@@ -13,21 +13,17 @@ from convviz.lessons.explain import adjoint_sum_sentence, output_padding_sentenc
 from convviz.lessons.transposed_convolution import TransposedLayer, TransposedResult
 from convviz.transposed import note_003_latex, transposed_size_latex
 from convviz.ui import cached_transposed as cached
-from convviz.ui.cached_convolution import small_grid
 from convviz.ui.caching import cached as _cached
 from convviz.ui.convolution_sections import example_controls
 from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
+from convviz.ui.number_grid import number_grids
 from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
 from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 
 
 scatter_stage_scene = _cached(lesson.scatter_scene, 64)      # the stage's scene, once per layer
-
-
-def grid(values, title: str, key: str, container=None) -> None:
-    chart(small_grid(tuple(map(tuple, values)), title), key=key, container=container)
 
 
 def exact(values, title: str, key: str, container=None) -> None:
@@ -203,17 +199,11 @@ def channels_and_bias(chosen: dict) -> None:
     ex = cached.cached_channel_example(c_in, c_out, h, w, k, seed)
     st.markdown(f"Input {c_in}×{h}×{w}, kernel {c_in}×{c_out}×{k}×{k}, bias b = {ex['b'].astype(int).tolist()} → output "
                 f"{c_out}×{h + k - 1}×{w + k - 1}.")
-    cols = st.columns(max(c_in, c_out))
-    for ch in range(c_in):
-        grid(ex["y"][ch], f"input channel {ch}", f"tc_ch_in{ch}", cols[ch])
+    number_grids({f"tc_ch_in{ch}": (ex["y"][ch], f"input channel {ch}") for ch in range(c_in)})
     with st.expander(f"The {c_in * c_out} kernels w[k, o] (row k = input channel, column o = output channel)"):
         for ch in range(c_in):
-            cols = st.columns(max(c_in, c_out))
-            for o in range(c_out):
-                grid(ex["w"][ch, o], f"w[{ch}, {o}]", f"tc_ch_w{ch}{o}", cols[o])
-    cols = st.columns(max(c_in, c_out))
-    for o in range(c_out):
-        grid(ex["x"][o], f"output channel {o}", f"tc_ch_out{o}", cols[o])
+            number_grids({f"tc_ch_w{ch}{o}": (ex["w"][ch, o], f"w[{ch}, {o}]") for o in range(c_out)})
+    number_grids({f"tc_ch_out{o}": (ex["x"][o], f"output channel {o}") for o in range(c_out)})
     quiet_torch_check(ex["note_gap"], "these outputs against note 000's `trans_conv` loop, run as printed (torch, float64)")
     quiet_torch_check(ex["torch_gap"], "these outputs against F.conv_transpose2d (float64)")
 
@@ -242,7 +232,7 @@ def checkerboard() -> None:
                 f"(torch autograd, loss = sum of the outputs) **is** a transposed convolution of the upstream gradient: "
                 f"max |gradient − counts| = **{cb['grad_gap']:.1e}**. Discriminators and encoders "
                 "with such strides pass checkerboards back into what they train.")
-    grid(cb["grad"], "∂ sum(conv(x)) / ∂x", "grad_grid")
+    number_grids({"grad_grid": (cb["grad"], "∂ sum(conv(x)) / ∂x")})
 
     st.subheader("Remedies, side by side with the same input")
     _, remedies_fig, rows = cached.cached_remedies(kind, n, k, s)

@@ -49,7 +49,7 @@ def test_a_stride_change_redraws_its_sections_and_not_the_rest(page, app_url):
     assert (grid_titles(page, "y_xcorr") == as_text(before.xcorr)).all()
     assert page.locator("[data-testid=stPlotlyChart]").count() >= 3     # the photo filters and the exercise
     frames.clear()
-    runs = watch_script_runs(page)
+    watch_script_runs(page)
 
     box = page.get_by_label("Stride", exact=True)
     box.fill("2")
@@ -82,3 +82,44 @@ def test_a_preset_chosen_in_the_fragment_opens_the_worked_example_below(page, ap
     expect(example).to_have_attribute("open", "")
     page.get_by_text("Typo in the note").first.wait_for()
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+TRANSPOSED_BELOW = [b"overlap_bars", b"remedies", b"up_in", b"shuffle", b"ex_figure"]
+
+
+def test_a_kernel_size_change_on_transposed_redraws_its_sections_and_not_the_rest(page, app_url):
+    from convviz.lessons.transposed_convolution import channel_example
+
+    frames = received(page)
+    open_in_browser(page, f"{app_url}/transposed_convolution")
+    frames.clear()
+    box = page.get_by_label("Kernel size", exact=True)
+    box.fill("2")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"tc_k=2"))
+    wait_for_app(page)
+    ex = channel_example(2, 2, 3, 3, 2, 0)                 # the default channels, input size and seed
+    for o in range(2):
+        assert (grid_titles(page, f"tc_ch_out{o}") == as_text(ex["x"][o])).all()
+    sent = b"".join(frames)
+    assert b"grid-tc_ch_out0" in sent
+    for name in TRANSPOSED_BELOW:
+        assert name not in sent, f"{name!r} was re-sent: the kernel size change reran more than its fragment"
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_seed_chosen_in_the_transposed_fragment_reaches_the_upsampling_below(page, app_url):
+    from convviz.lessons.transposed_convolution import channel_example, upsampled
+
+    open_in_browser(page, f"{app_url}/transposed_convolution?up_input=random")
+    page.locator("[data-testid=stExpander] summary", has_text="More settings").click()
+    box = page.get_by_label("Random seed", exact=True)
+    box.fill("5")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"tc_seed=5"))
+    wait_for_app(page)
+    ex = channel_example(2, 2, 3, 3, 3, 5)
+    assert (grid_titles(page, "tc_ch_out0") == as_text(ex["x"][0])).all()
+    # the upsampling section below the fragment upsamples the seed's random input (a full rerun brought it)
+    printed = repr(upsampled("random", 5, 2, "bilinear", False)["y"].tolist())
+    expect(page.locator("[data-testid=stCode]").filter(has_text=printed[:60])).to_have_count(1)
