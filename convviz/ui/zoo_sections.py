@@ -5,7 +5,8 @@ figure, its few controls (in the URL) under it and the rest in "More settings" (
 folded into a "Settings" popover); then the explanation, the counts, a "From the course notes" callout and one
 quiet line of the check against PyTorch. A section builds its settings object once
 (convviz.lessons.convolution_zoo; a ValueError is shown next to the controls and the rest of the page carries
-on) and shows what the cached builder returns.
+on) and shows what the cached builder returns. Each section is an st.fragment: its controls rerun and redraw
+that section only (issue 23), not the seven others.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def gap(value: float) -> str:
 
 # --- 1×1 convolution ----------------------------------------------------------------------------
 
+@st.fragment
 def pointwise() -> None:
     intro("1×1 convolution: mixing channels at each pixel", "pointwise",
           "A 1×1 kernel **mixes the C input channels into C_out new ones**, with the same small C_out×C matrix at "
@@ -73,6 +75,7 @@ def pointwise() -> None:
 
 # --- Dilated convolution ------------------------------------------------------------------------
 
+@st.fragment
 def dilated() -> None:
     intro("Dilated (atrous) convolution: a wider view for the same weights", "dilated",
           "Dilation d spreads the k×k taps **d cells apart**: a wider view with the same weights and cost.")
@@ -107,6 +110,7 @@ def dilated() -> None:
 
 # --- Grouped convolution ------------------------------------------------------------------------
 
+@st.fragment
 def grouped() -> None:
     intro("Grouped convolution: channels in separate groups", "grouped",
           "With `groups=g` each output channel is computed from **its own group of C/g input channels only**.")
@@ -144,6 +148,7 @@ def grouped() -> None:
 
 # --- Depthwise separable ------------------------------------------------------------------------
 
+@st.fragment
 def depthwise() -> None:
     intro("Depthwise separable convolution (MobileNet)", "depthwise",
           "A **depthwise** k×k conv filters each channel on its own, then a **pointwise** 1×1 conv mixes them: "
@@ -204,6 +209,7 @@ def depthwise() -> None:
 
 # --- Spatially separable ------------------------------------------------------------------------
 
+@st.fragment
 def separable() -> None:
     intro("Spatially separable convolution: a kernel as column × row", "separable",
           "Some kernels are an outer product, w = column · rowᵀ: filtering with the column, then the row, is cheaper.")
@@ -240,6 +246,7 @@ def separable() -> None:
 
 # --- Pooling ------------------------------------------------------------------------------------
 
+@st.fragment
 def pooling() -> None:
     intro("Pooling: max, average, Lp norm and weighted average, forward and backward", "pooling",
           "Pooling replaces each window by a summary: **max** keeps the largest value, **average** the mean.")
@@ -319,6 +326,7 @@ def pooling_window(s: PoolingSettings, ex: dict) -> None:
 
 # --- Locally connected --------------------------------------------------------------------------
 
+@st.fragment
 def locally_connected() -> None:
     intro("Locally connected layer: convolution without weight sharing", "local",
           "A locally connected (\"unshared\") layer keeps convolution's small windows but gives **every output "
@@ -369,6 +377,7 @@ def locally_connected() -> None:
 
 # --- Pixel shuffle ------------------------------------------------------------------------------
 
+@st.fragment
 def pixel_shuffle() -> None:
     intro("Pixel shuffle (sub-pixel convolution)", "shuffle",
           "A convolution with C·r² output channels followed by a fixed rearrangement: each group of r² channels "

@@ -123,3 +123,31 @@ def test_a_seed_chosen_in_the_transposed_fragment_reaches_the_upsampling_below(p
     # the upsampling section below the fragment upsamples the seed's random input (a full rerun brought it)
     printed = repr(upsampled("random", 5, 2, "bilinear", False)["y"].tolist())
     expect(page.locator("[data-testid=stCode]").filter(has_text=printed[:60])).to_have_count(1)
+
+
+def change_and_collect(page, url: str, label: str, value: int, in_url: str) -> bytes:
+    """Open `url`, set the number box `label` to `value` (Enter); the frames received for that change."""
+    frames = received(page)
+    open_in_browser(page, url)
+    frames.clear()
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+    page.wait_for_url(re.compile(in_url))
+    wait_for_app(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    return b"".join(frames)
+
+
+def test_a_zoo_section_reruns_alone(page, app_url):
+    sent = change_and_collect(page, f"{app_url}/convolution_zoo", "Dilation d", 3, r"dl_d=3")
+    assert b"dl_taps" in sent
+    for other in [b"pw_fig", b"gr_conn", b"ds_bars", b"pl_stage", b"lc_tiles", b"ex_figure"]:
+        assert other not in sent, f"{other!r} was re-sent: the dilation reran more than its section"
+
+
+def test_a_matrix_setting_reruns_the_matrix_sections_and_not_the_circulant_below(page, app_url):
+    sent = change_and_collect(page, f"{app_url}/convolution_matrix", "Stride s", 2, r"mx_s=2")
+    assert b"mx_fig_at" in sent or b"mx_stage" in sent
+    for other in [b"mx_n", b"ista_k", b"ex_figure"]:
+        assert other not in sent, f"{other!r} was re-sent: the stride reran more than the matrix sections"
