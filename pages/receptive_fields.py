@@ -1,13 +1,16 @@
 """Lesson: receptive-field arithmetic, n, j, r and start through a layer stack (note 002).
 
 Figure first: the field of one unit, layer by layer on the stage; the control bar under it (preset, n, layer,
-unit; the layers themselves under "More settings"); then the table, the autograd check and the formulas."""
+unit; the layers themselves under "More settings"); then the table, the autograd check and the formulas. These
+form one st.fragment (issue 23): a setting or a step reruns only them, not the dilation, U-Net and exercise
+sections below (they have their own controls)."""
 
 import streamlit as st
 
 from convviz.lessons import receptive_fields as lesson
 from convviz.receptive import autograd_snippet, formula_lines
 from convviz.ui.cached_receptive import autograd_check
+from convviz.ui.figure_first import let_the_browser_draw
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.present import presenting
 from convviz.ui.receptive_sections import dilation_section, effective_section, field_figure, stack_settings
@@ -20,53 +23,61 @@ lesson_header(
     "and watch it grow.",
 )
 
-figure = st.container()              # the figure needs the settings: its slot first, filled below
-view = stack_settings()              # preset, n, layer, unit; the layers (a preset, or the student's own) folded
-settings, table = view.settings, view.table
-n, layers = settings.n, settings.layers
-if table is None:
-    show_problem(view.problem, container=figure)
-    figure.markdown("Shrink a stride or a kernel before it, add padding, or make the input larger (the settings "
-                    "under this box); the dilation section at the bottom still works.")
-elif not layers:
-    figure.markdown("The stack is empty: each input pixel sees only itself (r = 1). Add a layer under "
-                    "**More settings**.")
-else:
-    code = autograd_snippet(autograd_check(settings)[0], list(layers))
-    with figure:
-        field_figure(view, code)
 
-# --- The table ------------------------------------------------------------------------------------
-if table is not None:
-    st.header("n, j, r and start, layer by layer")
-    st.markdown("Four numbers per layer say which part of the input a feature sees: how many features there are "
-                "(**n**), how many input pixels apart neighbours sit (the jump **j**), how wide each one's field is "
-                "(**r**) and where the first field is centred (**start**). Strides multiply j, and every later kernel "
-                "then adds (k−1)·j to r.")
-    size, fits, widths = autograd_check(settings)
-    checks = lesson.check_marks(settings, table, size, widths)
-    column = st.column_config.NumberColumn
-    st.dataframe(
-        lesson.table_rows(settings, table, widths, checks, shown=view.depth),
-        hide_index=True, key="rf_table", height=min(600, 38 + 35 * len(table)),
-        column_config={"n": column("n", help="n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, k_eff = d(k−1)+1"),
-                       "j": column("j", help="j_out = j_in · s"),
-                       "r": column("r", help="r_out = r_in + (k_eff − 1) · j_in"),
-                       "start": column("start", format="%g", help="start_out = start_in + ((k_eff − 1)/2 − p) · j_in"),
-                       "r by autograd": column(
-                           "r by autograd", help="width of the non-zero gradient of the centre unit w.r.t. the input")})
-    if layers:
-        st.markdown(lesson.last_layer_text(table))
-        st.markdown(lesson.autograd_text(settings, size, fits, widths, checks))
-        if not presenting():                  # on a projector: the .py download under the figure instead
-            with st.expander("The same check in PyTorch (for the last layer)"):
-                st.code(code, language="python")
-            with st.expander("The formulas with your numbers"):
-                st.markdown("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in·s, r_out = r_in + (k_eff−1)·j_in, "
-                            "start_out = start_in + ((k_eff−1)/2 − p)·j_in, with k_eff = d(k−1)+1 and the input at "
-                            f"n = {n}, j = 1, r = 1, start = 0.5.")
-                st.markdown("\n\n".join(formula_lines(n, list(layers))))
-        effective_section(settings.up_to(view.depth), table[view.depth])
+@st.fragment
+def field_lesson() -> None:
+    """The figure and every section computed from the stack (and the step): a change reruns only this part."""
+    figure = st.container()              # the figure needs the settings: its slot first, filled below
+    view = stack_settings()              # preset, n, layer, unit; the layers (a preset, or the student's own) folded
+    settings, table = view.settings, view.table
+    n, layers = settings.n, settings.layers
+    if table is None:
+        show_problem(view.problem, container=figure)
+        figure.markdown("Shrink a stride or a kernel before it, add padding, or make the input larger (the settings "
+                        "under this box); the dilation section at the bottom still works.")
+    elif not layers:
+        figure.markdown("The stack is empty: each input pixel sees only itself (r = 1). Add a layer under "
+                        "**More settings**.")
+    else:
+        code = autograd_snippet(autograd_check(settings)[0], list(layers))
+        with figure:
+            field_figure(view, code)
+        let_the_browser_draw()
+
+    # --- The table --------------------------------------------------------------------------------
+    if table is not None:
+        st.header("n, j, r and start, layer by layer")
+        st.markdown("Four numbers per layer say which part of the input a feature sees: how many features there are "
+                    "(**n**), how many input pixels apart neighbours sit (the jump **j**), how wide each one's field is "
+                    "(**r**) and where the first field is centred (**start**). Strides multiply j, and every later kernel "
+                    "then adds (k−1)·j to r.")
+        size, fits, widths = autograd_check(settings)
+        checks = lesson.check_marks(settings, table, size, widths)
+        column = st.column_config.NumberColumn
+        st.dataframe(
+            lesson.table_rows(settings, table, widths, checks, shown=view.depth),
+            hide_index=True, key="rf_table", height=min(600, 38 + 35 * len(table)),
+            column_config={"n": column("n", help="n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, k_eff = d(k−1)+1"),
+                           "j": column("j", help="j_out = j_in · s"),
+                           "r": column("r", help="r_out = r_in + (k_eff − 1) · j_in"),
+                           "start": column("start", format="%g", help="start_out = start_in + ((k_eff − 1)/2 − p) · j_in"),
+                           "r by autograd": column(
+                               "r by autograd", help="width of the non-zero gradient of the centre unit w.r.t. the input")})
+        if layers:
+            st.markdown(lesson.last_layer_text(table))
+            st.markdown(lesson.autograd_text(settings, size, fits, widths, checks))
+            if not presenting():                  # on a projector: the .py download under the figure instead
+                with st.expander("The same check in PyTorch (for the last layer)"):
+                    st.code(code, language="python")
+                with st.expander("The formulas with your numbers"):
+                    st.markdown("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in·s, r_out = r_in + (k_eff−1)·j_in, "
+                                "start_out = start_in + ((k_eff−1)/2 − p)·j_in, with k_eff = d(k−1)+1 and the input at "
+                                f"n = {n}, j = 1, r = 1, start = 0.5.")
+                    st.markdown("\n\n".join(formula_lines(n, list(layers))))
+            effective_section(settings.up_to(view.depth), table[view.depth])
+
+
+field_lesson()
 
 # --- Dilation -------------------------------------------------------------------------------------
 dilation_section()
