@@ -1,10 +1,15 @@
 """Lesson: batch normalization for conv layers (course note 002, "Batch Normalization").
 
 The lesson opens on its figure, the batch with the cells that share one mean; the sections are in
-convviz.ui.batchnorm_sections, their numbers and figures in convviz.lessons.batch_normalization."""
+convviz.ui.batchnorm_sections, their numbers and figures in convviz.lessons.batch_normalization. The figure and
+the sections computed from the batch's settings form one st.fragment (issue 23): a change reruns only them, not
+the training demo or the exercise below (they have their own controls)."""
+
+import streamlit as st
 
 from convviz.ui import batchnorm_sections as sections
 from convviz.ui.exercise_section import exercise_section
+from convviz.ui.figure_first import let_the_browser_draw
 from convviz.ui.layout import lesson_header
 
 lesson_header(
@@ -13,12 +18,20 @@ lesson_header(
     "every position**, then lets the layer choose its own scale γ and shift β.",
 )
 
-batch, channel, stats = sections.batch_figure()
-sections.which_values(batch, channel, stats)
-sections.other_norms(batch, channel)
-sections.before_after(batch, stats)
-sections.running(batch, channel, stats)
-sections.folding(batch)
+
+@st.fragment
+def batch_sections() -> None:
+    """The figure and every section computed from the batch's settings: a change reruns only this part."""
+    batch, channel, stats = sections.batch_figure()
+    let_the_browser_draw()
+    sections.which_values(batch, channel, stats)
+    sections.other_norms(batch, channel)
+    sections.before_after(batch, stats)
+    sections.running(batch, channel, stats)
+    sections.folding(batch)
+
+
+batch_sections()
 sections.training_demo()
 
 exercise_section(["batchnorm"])
