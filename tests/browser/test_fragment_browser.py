@@ -1,4 +1,4 @@
-"""A setting changed on /convolution reruns only the lesson's settings fragment (issue 23, item 3), in Chromium.
+"""A setting reruns only the sections that depend on it (issue 23, item 3), in Chromium: /convolution first.
 
 The figure, its controls and the sections computed from them (output size, cross-correlation, the torch
 check, the backward pass) are one st.fragment (pages/convolution.py): a stride change re-sends those and
@@ -151,3 +151,17 @@ def test_a_matrix_setting_reruns_the_matrix_sections_and_not_the_circulant_below
     assert b"mx_fig_at" in sent or b"mx_stage" in sent
     for other in [b"mx_n", b"ista_k", b"ex_figure"]:
         assert other not in sent, f"{other!r} was re-sent: the stride reran more than the matrix sections"
+
+
+def test_a_receptive_field_setting_reruns_the_field_sections_only(page, app_url):
+    sent = change_and_collect(page, f"{app_url}/receptive_fields", "Input size n (pixels per side)", 9, r"n=9")
+    assert b"n, j, r and start, layer by layer" in sent
+    for other in [b"dilation_table", b"dilation_figure", b"unet_table", b"ex_figure"]:
+        assert other not in sent, f"{other!r} was re-sent: the input size reran more than the field's sections"
+
+
+def test_a_batch_setting_reruns_the_batch_sections_and_not_the_training_demo(page, app_url):
+    sent = change_and_collect(page, f"{app_url}/batch_normalization", "Batch size N", 3, r"n=3")
+    assert b"bn_tensor" in sent and b"bn_hist" in sent
+    for other in [b"bn_losses", b"ex_figure"]:
+        assert other not in sent, f"{other!r} was re-sent: the batch size reran more than the batch's sections"
