@@ -3,7 +3,8 @@
 Same picture as the plotly heatmap (row 0 at the top, indices on the top and left, numbers printed by
 short_number, colours of plotly's "RdBu_r" centred on zero, scaled by the largest |value|), but one
 <g class="cell"> per cell with a <title> for the hover text, and no plotly chart for the browser to mount:
-a page of many small grids redraws in one frame (issue 23, item 3).
+a page of many small grids redraws in one frame (issue 23, item 3). The pages show it through st.markdown
+(st.html's sanitiser drops SVG), so markdown's special characters in a title are written as entities.
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ from convviz.figures.common import DIVERGING, MAX_CELLS_WITH_TEXT, short_number
 
 INDEX = 18         # px for the row and column indices
 TITLE = 26         # px for the title line
+
+
+MARKDOWN = {c: f"&#{ord(c)};" for c in "*_$[]`~\\"}     # shown through st.markdown: never read as markup
+
+
+def _text(text: str) -> str:
+    """`text` for an SVG text node or attribute: HTML-escaped, and markdown's special characters as entities."""
+    return "".join(MARKDOWN.get(c, c) for c in escape(text))
 
 
 def cell_px(shape: tuple[int, int], large: bool = False) -> int:
@@ -59,8 +68,8 @@ def grid_svg(values, title: str = "", *, large: bool = False, zmax: float | None
     title_px = 21 if large else 15
     out = [f'<svg class="convviz-grid" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
            f'style="width: 100%; max-width: {width}px; height: auto; display: block; font-family: inherit" '
-           f'role="img" aria-label="{escape(title)}: {rows}×{cols} grid">',
-           f'<text x="0" y="{title_px}" font-size="{title_px}" font-weight="600" fill="#31333f">{escape(title)}</text>']
+           f'role="img" aria-label="{_text(title)}: {rows}×{cols} grid">',
+           f'<text x="0" y="{title_px}" font-size="{title_px}" font-weight="600" fill="#31333f">{_text(title)}</text>']
     index_font = 12 if large else 10
     for j in range(0, cols, index_every):
         out.append(f'<text x="{left + (j + 0.5) * cell:g}" y="{top - 5}" font-size="{index_font}" fill="#777" '

@@ -63,6 +63,12 @@ def test_title_is_escaped_and_the_grid_scales_down():
     assert "width: 100%" in root.get("style") and "max-width" in root.get("style")
 
 
+def test_markdown_never_sees_its_special_characters():
+    svg = grid_svg(np.array([[1.5, -2.0]]), "w_[0] * x_$1$ `a` ~b~")
+    assert not any(c in svg for c in "*_$[]`~")
+    assert ET.fromstring(svg).find(f"{NS}text").text == "w_[0] * x_$1$ `a` ~b~"
+
+
 def test_projector_cells_are_larger():
     small, large = cells(grid_svg(np.eye(3), "t")), cells(grid_svg(np.eye(3), "t", large=True))
     assert large[0, 1]["x"] - large[0, 0]["x"] == pytest.approx(1.5 * (small[0, 1]["x"] - small[0, 0]["x"]))
