@@ -52,6 +52,23 @@ DONE = """n => Number(sessionStorage.__runs || 0) > n && document.querySelector(
   ?.getAttribute('data-test-script-state') === 'notRunning' && Date.now() - Number(sessionStorage.__changed) > 300"""
 
 
+def settled(page, runs: int, box, value: int, quiet: float = 1.0, limit: float = 20.0) -> str:
+    """Wait until the action's run has ended: "counted" (a run's end was seen: DONE), or "unconfirmed" (the page
+    has been idle with the new value for `quiet` s but no run's end was counted: seen under heavy load, and with
+    a fragment that reruns so fast that the app's script state never visibly changes). Raises PlaywrightError
+    after `limit` s with neither."""
+    start = idle_since = time.monotonic()
+    while time.monotonic() - start < limit:
+        if page.evaluate(DONE, runs):
+            return "counted"
+        if not (page.evaluate(IDLE) and int(float(box.input_value())) == value):
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since > quiet:
+            return "unconfirmed"
+        time.sleep(0.02)
+    raise PlaywrightError(f"no run ended within {limit:.0f} s")
+
+
 def slope_per_100(ys: list[float]) -> float:
     """Least-squares slope of ys against their index, times 100."""
     n = len(ys)
@@ -90,17 +107,13 @@ def main() -> None:
                     box = number_box(page, lesson.label)
                     try:
                         set_number(lesson.label, lesson.values[n % 2])(page)
-                        page.wait_for_function(DONE, arg=runs, polling=20, timeout=20_000)
+                        if settled(page, runs, box, lesson.values[n % 2]) == "unconfirmed":
+                            unconfirmed += 1
                         if int(float(box.input_value())) == lesson.values[n % 2]:
                             break
                         error = RuntimeError(f"the box shows {box.input_value()}")
                     except PlaywrightError as e:
                         error = e
-                        # Seen under heavy load: the run happened (new value, new figures) but no end of a run was
-                        # counted. The page is idle with the new value: take it, and say how often it happened.
-                        if int(float(box.input_value())) == lesson.values[n % 2] and page.evaluate(IDLE):
-                            unconfirmed += 1
-                            break
                 else:                    # counted and reported; the page is opened again
                     timeouts += 1
                     page.screenshot(path=f"/tmp/soak-{lesson.page}-{n}.png", full_page=True)
