@@ -79,14 +79,24 @@ def number_text(z: np.ndarray) -> np.ndarray:
     return out
 
 
+def largest_magnitude(z: np.ndarray) -> float:
+    """max |v| over the finite values of `z`, or 1 when there are none or all are 0: a diverging scale's ±zmax."""
+    finite = np.abs(z[np.isfinite(z)])
+    return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+
+
+def grid_cell_px(shape: tuple) -> int:
+    """A number grid's cell size: 42 px up to 8 cells a side, 24 px up to 18, else 12."""
+    return 42 if max(shape) <= 8 else 24 if max(shape) <= 18 else 12
+
+
 def grid_trace(z, show_text: bool | None = None, zmax: float | None = None, name: str = "",
                colorscale=DIVERGING, text=None) -> go.Heatmap:
     """A heatmap of a 2-D array with the values printed on its cells (when it is small)."""
     z = np.asarray(z, dtype=np.float64)
     if show_text is None:
         show_text = max(z.shape) <= MAX_CELLS_WITH_TEXT
-    finite = np.abs(z[np.isfinite(z)])
-    zmax = zmax if zmax is not None else (float(finite.max()) if finite.size and finite.max() > 0 else 1.0)
+    zmax = zmax if zmax is not None else largest_magnitude(z)
     return go.Heatmap(
         z=z,
         text=(number_text(z) if text is None else text) if show_text else None,
@@ -114,7 +124,7 @@ def grid_figure(z, title: str = "", height: int | None = None, **trace_kw) -> go
     fig.update_yaxes(scaleanchor="x", constrain="domain")
     fig.update_xaxes(constrain="domain", dtick=1 if z.shape[1] <= MAX_CELLS_WITH_TEXT else None)
     fig.update_yaxes(dtick=1 if z.shape[0] <= MAX_CELLS_WITH_TEXT else None)
-    cell = 42 if max(z.shape) <= 8 else 24 if max(z.shape) <= 18 else 12
+    cell = grid_cell_px(z.shape)
     fig.update_layout(title=dict(text=title, font=FONT), font=FONT,
                       height=height or min(620, 110 + cell * z.shape[0]),
                       margin=dict(l=30, r=10, t=70, b=10), plot_bgcolor="#d9d9d9")

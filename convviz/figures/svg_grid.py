@@ -14,7 +14,7 @@ from html import escape
 import numpy as np
 from plotly.colors import sample_colorscale
 
-from convviz.figures.common import DIVERGING, MAX_CELLS_WITH_TEXT, short_number
+from convviz.figures.common import DIVERGING, MAX_CELLS_WITH_TEXT, grid_cell_px, largest_magnitude, short_number
 
 INDEX = 18         # px for the row and column indices
 TITLE = 26         # px for the title line
@@ -29,15 +29,14 @@ def _text(text: str) -> str:
 
 
 def cell_px(shape: tuple[int, int], large: bool = False) -> int:
-    """Cell size: 42 px up to 8 cells a side, 24 px up to 18, else 12 (as grid_figure); 1.5× on a projector."""
-    cell = 42 if max(shape) <= 8 else 24 if max(shape) <= 18 else 12
+    """Cell size: grid_figure's (common.grid_cell_px), 1.5× on a projector."""
+    cell = grid_cell_px(shape)
     return int(cell * 1.5) if large else cell
 
 
 def cell_colours(z: np.ndarray, zmax: float | None = None) -> np.ndarray:
     """Fill colour of every cell: RdBu_r at (v / zmax + 1) / 2, zmax = max |v| (1 when all are 0); NaN grey."""
-    finite = np.abs(z[np.isfinite(z)])
-    zmax = zmax if zmax is not None else (float(finite.max()) if finite.size and finite.max() > 0 else 1.0)
+    zmax = zmax if zmax is not None else largest_magnitude(z)
     t = np.clip((np.nan_to_num(z, nan=0.0) / zmax + 1) / 2, 0, 1)
     colours = np.array(sample_colorscale(DIVERGING, t.ravel().tolist()), dtype=object).reshape(z.shape)
     colours[~np.isfinite(z)] = "rgb(217, 217, 217)"
