@@ -17,7 +17,7 @@ from plotly.colors import sample_colorscale
 from convviz.figures.common import DIVERGING, MAX_CELLS_WITH_TEXT, grid_cell_px, largest_magnitude, short_number
 
 INDEX = 18         # px for the row and column indices
-TITLE = 26         # px for the title line
+TITLE_GAP = 11     # px between the title line and the column indices
 
 
 MARKDOWN = {c: f"&#{ord(c)};" for c in "*_$[]`~\\"}     # shown through st.markdown: never read as markup
@@ -29,9 +29,9 @@ def _text(text: str) -> str:
 
 
 def cell_px(shape: tuple[int, int], large: bool = False) -> int:
-    """Cell size: grid_figure's (common.grid_cell_px), 1.5× on a projector."""
+    """Cell size: grid_figure's (common.grid_cell_px), 2× on a projector (84 px for a small grid, the stage's size)."""
     cell = grid_cell_px(shape)
-    return int(cell * 1.5) if large else cell
+    return 2 * cell if large else cell
 
 
 def cell_colours(z: np.ndarray, zmax: float | None = None) -> np.ndarray:
@@ -62,14 +62,15 @@ def grid_svg(values, title: str = "", *, large: bool = False, zmax: float | None
     show_text = max(z.shape) <= MAX_CELLS_WITH_TEXT
     index_every = 1 if max(z.shape) <= MAX_CELLS_WITH_TEXT else 5
     fills = cell_colours(z, zmax)
-    left, top = INDEX + 4, TITLE + INDEX
+    title_px = 24 if large else 15
+    left, top = INDEX + 4, title_px + TITLE_GAP + INDEX
     width, height = left + cols * cell + 2, top + rows * cell + 2
-    title_px = 21 if large else 15
     out = [f'<svg class="convviz-grid" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-           f'style="width: 100%; max-width: {width}px; height: auto; display: block; font-family: inherit" '
+           f'style="width: 100%; max-width: {width}px; height: auto; display: block; overflow: visible; '
+           f'font-family: inherit" '
            f'role="img" aria-label="{_text(title)}: {rows}×{cols} grid">',
            f'<text x="0" y="{title_px}" font-size="{title_px}" font-weight="600" fill="#31333f">{_text(title)}</text>']
-    index_font = 12 if large else 10
+    index_font = 15 if large else 10
     for j in range(0, cols, index_every):
         out.append(f'<text x="{left + (j + 0.5) * cell:g}" y="{top - 5}" font-size="{index_font}" fill="#777" '
                    f'text-anchor="middle">{j}</text>')

@@ -27,12 +27,13 @@ def grid_markup(values, title: str, key: str) -> str:
     values = np.asarray(values, dtype=np.float64)
     values = values[0] if values.ndim == 3 else values
     svg = _cached_svg(tuple(map(tuple, values.tolist())), title, presenting())
-    return f'<div class="convviz-grid-box grid-{key}" style="flex: 1 1 180px; min-width: 0">{svg}</div>'
+    return f'<div class="convviz-grid-box grid-{key}" style="flex: 1 1 140px; min-width: 0">{svg}</div>'
 
 
 def number_grids(grids: dict, container=None) -> None:
-    """Grids side by side, wrapping onto the next line on a narrow screen: `{key: (values, title)}` in order, in
-    `container` (the page by default), as one page element (one message, one thing for the browser to draw)."""
+    """Grids side by side, wrapping onto the next line on a narrow screen (two to a row on a phone): `{key: (values,
+    title)}` in order, in `container` (the page by default), as one page element (one message, one thing for the
+    browser to draw)."""
     boxes = "".join(grid_markup(values, title, key) for key, (values, title) in grids.items())
     # st.markdown keeps inline SVG (st.html's sanitiser drops it); the markup has no markdown in it.
     style = "display: flex; flex-wrap: wrap; gap: 12px 24px; margin-bottom: 0.75rem; align-items: flex-start"

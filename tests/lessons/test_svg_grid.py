@@ -71,7 +71,7 @@ def test_markdown_never_sees_its_special_characters():
 
 def test_projector_cells_are_larger():
     small, large = cells(grid_svg(np.eye(3), "t")), cells(grid_svg(np.eye(3), "t", large=True))
-    assert large[0, 1]["x"] - large[0, 0]["x"] == pytest.approx(1.5 * (small[0, 1]["x"] - small[0, 0]["x"]))
+    assert large[0, 1]["x"] - large[0, 0]["x"] == pytest.approx(2 * (small[0, 1]["x"] - small[0, 0]["x"]))
 
 
 def test_only_two_dimensional_grids():
