@@ -17,7 +17,7 @@ from convviz import exercises
 from convviz.ui.exercise_section import answer_form, beside, feedback, picture, question_state
 from convviz.ui.params import BadValue, parse_int
 from convviz.ui.present import presenting
-from convviz.ui.share import FALLBACK
+from convviz.ui.share import FALLBACK, page_url
 
 DEFAULT_TOPICS = tuple(exercises.TOPICS)
 DEFAULT_COUNT = 5
@@ -173,4 +173,4 @@ def link_maker(link: QuizLink) -> None:
             made_link = QuizLink(tuple(topics), int(count), int(seed))
             st.markdown("Copy this link (the button at the right end of the box) and share it: everyone who opens it "
                         "gets the same questions in the same order.")
-            st.code(quiz_url(made_link, present, st.context.url), language="text", wrap_lines=True)
+            st.code(quiz_url(made_link, present, page_url()), language="text", wrap_lines=True)

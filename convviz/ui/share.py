@@ -1,26 +1,67 @@
 """'Share this view': the link to exactly what is on screen, to copy, and as a QR code for the room.
 
 The dialog is built when it is opened, from the URL parameters as they are then (steps moved inside
-a fragment included), and st.context.url: the address the browser used, so links made behind a
-reverse proxy point through it. A page opened as localhost / 127.0.0.1 would give students' phones a
+a fragment included), the page's own url_path (the st.Page navigated to) and the app's base address
+as the browser used it, so links made behind a reverse proxy point through it. st.context.url is not
+used: Streamlit 1.67 trims the page name off it by suffix with no "/" boundary, so
+/transposed_convolution became …/transposed_/transposed_convolution (issue 33). A page opened as localhost / 127.0.0.1 would give students' phones a
 link to themselves: the link and the QR code then use this machine's network address (issue 24), and
 the dialog says so, or says why there is none.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from convviz.lessons import links
 
 FALLBACK = "http://localhost:8501/"     # AppTest and scripts have no browser address
 
 
+def page_address(browser_url: str, page_path: str, page_paths) -> str:
+    """The link to the page whose url_path is `page_path` ("" for the home page): the app's base address (the
+    browser's address without its last path segment when that segment is one of `page_paths`, a whole segment,
+    not a suffix) + "/" + `page_path`. Query and fragment are dropped.
+
+    >>> page_address("http://h:8501/transposed_convolution?x=1", "transposed_convolution",
+    ...              ["convolution", "transposed_convolution"])
+    'http://h:8501/transposed_convolution'
+    >>> page_address("https://h/course/convolution", "", ["convolution"])
+    'https://h/course'
+    """
+    scheme, netloc, path, _, _ = urlsplit(browser_url)
+    base, _, last = path.rstrip("/").rpartition("/")
+    if last not in (set(page_paths) | {page_path}) - {""}:
+        base = path.rstrip("/")                       # the home page opened at the app's root (or a prefix)
+    return urlunsplit((scheme, netloc, f"{base}/{page_path}" if page_path else base, "", ""))
+
+
+def _page_paths() -> tuple[str, list[str]]:
+    """(this page's url_path, every page's url_path) from the running app's navigation ("" for the home page)."""
+    ctx = get_script_run_ctx()
+    pages = ctx.pages_manager.get_pages() if ctx is not None else {}
+    here = pages.get(ctx.pages_manager.current_page_script_hash, {}) if ctx is not None else {}
+    return here.get("url_pathname", ""), [p.get("url_pathname", "") for p in pages.values()]
+
+
+def page_url() -> str | None:
+    """This page's address without a query (None without a browser: AppTest, scripts); see `page_address`."""
+    return _browser_url()
+
+
 def _browser_url() -> str | None:
-    """The address the browser used for this page (None without a browser: AppTest, scripts)."""
-    return st.context.url
+    """The address of this page, built from the page's own url_path on the app's base address as the browser
+    used it (None without a browser: AppTest, scripts)."""
+    ctx = get_script_run_ctx()
+    info = ctx.context_info if ctx is not None else None
+    raw = info.url if info is not None and info.HasField("url") and info.url else None
+    if raw is None:
+        return None
+    here, every = _page_paths()
+    return page_address(raw, here, every)
 
 
 def current_view_url() -> str:

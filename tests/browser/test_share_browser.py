@@ -9,13 +9,14 @@ second server here listens on 0.0.0.0, as a lecturer's laptop would.
 import io
 import os
 import subprocess
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from convviz.lessons import links
+from convviz.ui.layout import LESSONS, OTHER_PAGES
 from convviz.testing.serve import ROOT, app_command, free_port, wait_for_app, wait_healthy
 
 
@@ -87,3 +88,25 @@ def test_share_on_a_loopback_only_server_says_why(page, app_url):
     assert "only listens on this computer" in text and "--server.address 0.0.0.0" in text
     assert shown == [app_url]                                         # the browser's own address, nothing else
     assert_qr_of(page, dialog, app_url)
+
+
+PAGES = [lesson.page[:-3] for lesson in LESSONS + OTHER_PAGES if lesson.available]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_pages_link_and_qr_reopen_that_page(page, app_url, name):
+    """Issue 33: the link is the page's own path (not Streamlit's suffix-trimmed st.context.url, which gave
+    …/transposed_/transposed_convolution), with the page's query; the QR code encodes that link; opening the
+    link shows the same page's title."""
+    page.set_default_timeout(90_000)
+    dialog = open_share(page, f"{app_url}/{name}?present=1")
+    shown = code_boxes(dialog)[0]
+    assert shown == f"{app_url}/{name}?present=true", shown
+    assert_qr_of(page, dialog, shown)
+    title = page.locator("h1").first.inner_text()
+    other = page.context.new_page()
+    other.goto(shown)
+    wait_for_app(other)
+    assert urlsplit(other.url).path == f"/{name}"
+    assert other.locator("h1").first.inner_text() == title
+    other.close()

@@ -62,3 +62,26 @@ def test_without_a_browser_address_the_link_is_left_as_it_is():
     at.button(key="share_view").click().run()
     assert [c.value for c in at.code] == ["http://localhost:8501/"] and "Students" not in " ".join(
         m.value for m in at.markdown)
+
+
+PATHS = ["", "convolution", "transposed_convolution", "convolution_matrix", "convolution_zoo", "quiz"]
+
+
+@pytest.mark.parametrize("browser_url, here, expected", [
+    ("http://h:8501/transposed_convolution", "transposed_convolution", "http://h:8501/transposed_convolution"),
+    ("http://h:8501/transposed_convolution/", "transposed_convolution", "http://h:8501/transposed_convolution"),
+    ("http://h:8501/convolution_matrix", "convolution_matrix", "http://h:8501/convolution_matrix"),
+    ("http://h:8501/convolution", "convolution", "http://h:8501/convolution"),
+    ("https://h.org/course/transposed_convolution?a=1#x", "transposed_convolution",
+     "https://h.org/course/transposed_convolution"),                       # behind a proxy, under a prefix
+    ("https://h.org/course/", "", "https://h.org/course"),                 # the home page under a prefix
+    ("http://h:8501/", "", "http://h:8501"),
+    ("http://h:8501", "", "http://h:8501"),
+    ("http://h:8501/", "convolution", "http://h:8501/convolution"),        # the page is named, not the address
+    ("http://h:8501/convolution", "transposed_convolution", "http://h:8501/transposed_convolution"),
+])
+def test_page_address_is_the_base_plus_the_pages_own_path(browser_url, here, expected):
+    """Issue 33: Streamlit's st.context.url trims the page name by suffix, so /transposed_convolution became
+    /transposed_/transposed_convolution; the link is built from the page's url_path on the app's base."""
+    from convviz.ui.share import page_address
+    assert page_address(browser_url, here, PATHS) == expected
