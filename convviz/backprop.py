@@ -167,3 +167,23 @@ def stated_sentences(flip: bool) -> dict:
                    "(note 003 item 2)."),
         "bias": "∂L/∂b: Σ δ over each output map (note 003 item 3).",
     }
+
+
+def read_counts(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> np.ndarray:
+    """How many windows read each of the n input cells along one axis (ints, length n).
+
+    Window i reads the padded cells i·s + a·d (a = 0 … k−1), i.e. input cell u = i·s + a·d − p. With δ = 1
+    and w = 1 this is ∂L/∂x (a transposed convolution of ones); in 2-D the counts are the outer product
+    of the two axes' counts. Cells no window reads (stride larger than the window's reach) count 0.
+
+    >>> read_counts(5, 3, 2, 2).tolist()
+    [2, 1, 2, 1, 2]
+    """
+    n_out = (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+    counts = np.zeros(n, dtype=np.int64)
+    for i in range(max(n_out, 0)):
+        for a in range(k):
+            u = i * stride + a * dilation - padding
+            if 0 <= u < n:
+                counts[u] += 1
+    return counts

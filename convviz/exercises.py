@@ -353,7 +353,9 @@ def _transposed_slips(p):
         (answer + 4 * pad, "Padding crops a transposed convolution's output: −2p, not +2p."),
         (answer - (d - 1) * (k - 1), f"Mind the dilation: the kernel spans d(k−1) + 1 = {effective_kernel_size(k, d)} "
                                      f"cells, not {k}."),
-        (answer - a, f"Add output_padding = {a}: it picks the larger of the sizes a stride-{s} conv would map back."),
+        (answer - a, f"Add output_padding = {a}: it picks the larger of the sizes a stride-{s} conv would map back."
+                     if s > 1 else f"Add output_padding = {a}: it adds {a} more row(s) at the bottom (and column(s) at "
+                                   f"the right); with stride 1 torch allows it only because the dilation is {d} > 1."),
         (answer - 1, "Add 1 at the end: (n − 1)s − 2p + d(k − 1) + output_padding + 1."),
     ]
     try:
@@ -467,7 +469,10 @@ def _parameters_slips(p):
         (weights, f"Add the bias: one per output channel ({c_out})."),
         (weights + c_out, "This layer has bias=False: no bias parameters."),
         (c_out * (c_in // g) * k + b, f"The kernel is {k}×{k}: k·k = {k * k} weights per channel, not {k}."),
-    ] + ([(weights + c_in, "The bias has one entry per *output* channel.")] if abs(c_in - c_out) > 2 else [])
+    ] + ([(weights + c_in, f"The bias has one entry per *output* channel ({c_out}), not per input channel."
+                           if bias else f"This layer has bias=False: no bias parameters at all (and a bias would have "
+                                        f"one entry per *output* channel, {c_out}, not {c_in}).")]
+         if abs(c_in - c_out) > 2 else [])
 
 
 def _batchnorm_stats(p, unbiased=False):
@@ -545,14 +550,17 @@ class _Topic:
     first_step: object
     slips: object
     tolerance: float = 0.0
+    asks_side: object = lambda params: False      # the answer is one side of a square: "5x5" may be typed for 5
 
 
 _TOPICS = {
-    "output_size": _Topic(_draw_output_size, _output_size, _output_size_first, _output_size_slips),
+    "output_size": _Topic(_draw_output_size, _output_size, _output_size_first, _output_size_slips,
+                          asks_side=lambda params: True),
     "output_value": _Topic(_draw_output_value, _output_value, _output_value_first, _output_value_slips),
     "transposed_output_size": _Topic(_draw_transposed_output_size, _transposed_output_size, _transposed_first,
-                                     _transposed_slips),
-    "receptive_field": _Topic(_draw_receptive_field, _receptive_field, _receptive_first, _receptive_slips),
+                                     _transposed_slips, asks_side=lambda params: True),
+    "receptive_field": _Topic(_draw_receptive_field, _receptive_field, _receptive_first, _receptive_slips,
+                              asks_side=lambda params: params["quantity"] in ("n", "r")),
     "parameters": _Topic(_draw_parameters, _parameters, _parameters_first, _parameters_slips),
     "batchnorm": _Topic(_draw_batchnorm, _batchnorm, _batchnorm_first, _batchnorm_slips, 0.5 * 10 ** -DECIMALS),
 }
@@ -640,20 +648,29 @@ def quiz(topics: list[str], count: int, seed: int) -> list[Exercise]:
 # --- Reading and checking an answer ----------------------------------------------------------------
 
 _DASHES = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\u00a0": " ",
-                         "\u202f": " ", "\u2009": " "})
+                         "\u202f": " ", "\u2009": " ", "\u2044": "/", "\u2215": "/", "\u00f7": "/"})   # ½ → 1⁄2 → 1/2
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?", re.ASCII)
 _RATIO = re.compile(r"([+-]?\d+)\s*/\s*([+-]?\d+)", re.ASCII)
 _SQUARE = re.compile(r"(.+?)\s*[x×]\s*(.+)", re.ASCII | re.IGNORECASE)
 MAX_CHARS = 40                                          # longer than any answer here, short of any harm
 
 
+MAX_EXPONENT = 400                                      # 10**400 is cheap to build; 1e99999999 is not
+
+
 def _single(text: str):
-    """One number as a Fraction (exact), or a float when its exponent is huge; None if it is not a number."""
+    """One number as an exact Fraction; ±inf (a number, just never an answer) when its exponent is beyond
+    +MAX_EXPONENT, and the mantissa times 10**−MAX_EXPONENT (tiny, exact, not 0) beyond −MAX_EXPONENT;
+    None if it is not a number. 0e999 is 0, 1e-31 is 10**−31."""
     match = _NUMBER.fullmatch(text)
     if match:
-        if match.group(1) is not None and abs(int(match.group(1))) > 30:
-            return math.inf                             # 1e999, 1e-99: no 10**999 built, and no such answer here
-        return Fraction(text)
+        exponent = 0 if match.group(1) is None else int(match.group(1))
+        mantissa = Fraction(text[:match.start(1) - 1] if match.group(1) is not None else text)
+        if mantissa == 0 or abs(exponent) <= MAX_EXPONENT:
+            return mantissa * Fraction(10) ** exponent
+        if exponent > 0:
+            return math.copysign(math.inf, mantissa)
+        return mantissa / Fraction(10) ** MAX_EXPONENT
     match = _RATIO.fullmatch(text)
     if match:
         den = int(match.group(2))
@@ -661,8 +678,11 @@ def _single(text: str):
     return None
 
 
-def parse(response) -> tuple[Fraction | float | None, str]:
-    """(the number typed, "") or (None, why it is not one). Never raises."""
+def parse(response, side: bool = False) -> tuple[Fraction | float | None, str]:
+    """(the number typed, "") or (None, why it is not one). Never raises.
+
+    side: the question asks for one side of a square (a size, a receptive field), so "5x5" means 5;
+    elsewhere "3x3" is refused, since as a count it would mean 9."""
     text = "" if response is None else str(response)
     if len(text) > 10 * MAX_CHARS:
         return None, f"That is {len(text):,} characters: type one number, e.g. 7 or 0.5."
@@ -680,6 +700,9 @@ def parse(response) -> tuple[Fraction | float | None, str]:
         square = _SQUARE.fullmatch(text)
         if square:
             a, b = _single(square.group(1).strip()), _single(square.group(2).strip())
+            if a is not None and b is not None and not side:
+                return None, (f"{text!r} is a size, but this question asks for one number (a count or a value, not "
+                              "a side length): type just that number.")
             if a is not None and a == b:
                 value = a
             elif a is not None and b is not None:
@@ -687,8 +710,6 @@ def parse(response) -> tuple[Fraction | float | None, str]:
     if value is None:
         shown = text if len(text) <= 20 else text[:17] + "..."
         return None, f"{shown!r} is not a number: type one, such as 7, −1.5 or 3/4."
-    if isinstance(value, float) and not math.isfinite(value):
-        return None, "That number is far too large or too small to be an answer here: type an ordinary number."
     return value, ""
 
 
@@ -702,10 +723,13 @@ def _close(value, target, tolerance: float) -> bool:
 
 def check(exercise: Exercise, response: str) -> Verdict:
     """Right, or wrong with a hint at the step most often missed. Never raises on any string."""
-    value, problem = parse(response)
+    spec = _check_topic(exercise.topic)
+    side = spec.asks_side(exercise.params)
+    value, problem = parse(response, side=side)
     if value is None:
         return Verdict(False, problem)
-    spec = _check_topic(exercise.topic)
+    if isinstance(value, float):                        # ±inf: a number, far from every answer and slip here
+        return Verdict(False, f"Not quite: that is far larger than the answer. {_GENERAL[exercise.topic]}")
     tolerance = exercise.tolerance
     if _close(value, exercise.answer, tolerance):
         return Verdict(True, f"Correct: {_num(exercise.answer) if not tolerance else f'{exercise.answer:.{DECIMALS}f}'}.")
@@ -717,7 +741,7 @@ def check(exercise: Exercise, response: str) -> Verdict:
         if _close(value, wrong, 0 if exact and not tolerance else slack):
             return Verdict(False, f"Not quite. {message}")
     if isinstance(exercise.answer, int) and not (isinstance(value, Fraction) and value.denominator == 1):
-        if exercise.topic in ("output_size", "transposed_output_size") or exercise.params.get("quantity") == "n":
+        if side:
             return Verdict(False, "Not quite: a size is a whole number (the formula rounds the division down). "
                                   + _GENERAL[exercise.topic])
         return Verdict(False, "Not quite: the answer is a whole number. " + _GENERAL[exercise.topic])

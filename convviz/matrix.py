@@ -271,6 +271,36 @@ def dft_diagonalisation_gap(n: int, w) -> float:
     return float(np.abs(d - np.diag(np.fft.fft(zero_pad_kernel(n, w)))).max())
 
 
+def circular_cross_correlation_matrix(n: int, w, left: int) -> np.ndarray:
+    """The n×n matrix of torch's circular cross-correlation: F.conv1d(F.pad(x, (left, k − 1 − left),
+    mode="circular"), w), i.e. M[i, (i − left + t) mod n] += w[t].
+
+    left = k − 1 with w reversed gives circulant_matrix(n, w) exactly; left = 0 with w as stored gives
+    its transpose. Every other alignment is a circular shift of one of those outputs.
+    """
+    w = np.asarray(w, dtype=np.float64).ravel()
+    if not 0 <= left <= w.size - 1:
+        raise ValueError(f"The left padding must be 0 … {w.size - 1} (kernel of {w.size} taps), got {left}.")
+    if w.size > n:
+        raise ValueError(f"The kernel has {w.size} taps but the signal only {n}: it would wrap onto itself.")
+    m = np.zeros((n, n))
+    for i in range(n):
+        for t, value in enumerate(w):
+            m[i, (i - left + t) % n] += value
+    return m
+
+
+def eigenvalue_set_distance(a, b) -> float:
+    """The largest distance after pairing each eigenvalue of a with its nearest unpaired one of b (greedy;
+    0 up to rounding when the two matrices have the same set of eigenvalues)."""
+    left = list(np.linalg.eigvals(np.asarray(b, dtype=np.float64)))
+    gap = 0.0
+    for lam in np.linalg.eigvals(np.asarray(a, dtype=np.float64)):
+        k = min(range(len(left)), key=lambda t: abs(left[t] - lam))
+        gap = max(gap, abs(left.pop(k) - lam))
+    return float(gap)
+
+
 def matched_eigenvalues(n: int, w) -> tuple[np.ndarray, np.ndarray, float]:
     """(eigvals of the circulant by numpy, DFT of the zero-padded kernel, largest distance after
     pairing each eigenvalue with its nearest DFT value)."""

@@ -130,8 +130,24 @@ def working_sizes(lo: int, hi: int, depth: int = PAPER_DEPTH, padded: bool = Fal
 def nearest_working(n: int, depth: int = PAPER_DEPTH, padded: bool = False, each_side: int = 3,
                     most: int = 4096) -> list[tuple[int, int]]:
     """Up to `each_side` working (input, output) sizes below n and as many from n up (n itself included
-    when it works), searching 1 … `most`. Working sizes are 2^depth apart, so the search is short."""
-    step = 1 << depth
-    below = working_sizes(max(1, n - each_side * step), n - 1, depth, padded)[-each_side:]
-    above = working_sizes(n, min(most, n + each_side * step), depth, padded)[:each_side]
+    when it works), searching every size in 1 … `most` (an empty list means none there goes through).
+
+    The whole range is walked, not a window around n: a size that fails at the first pool is refused
+    in one step, so the walk is cheap, and a small n still finds the first size that works far above it
+    (valid U-Net, depth 5: 380 is the smallest input that goes through).
+
+    >>> nearest_working(100, 5)
+    [(380, 4), (412, 36), (444, 68)]
+    """
+    below, above = [], []
+    for m in range(min(n - 1, most), 0, -1):
+        if len(below) == each_side:
+            break
+        if works(m, depth, padded):
+            below.insert(0, (m, unet_output_size(m, depth, padded)))
+    for m in range(max(1, n), most + 1):
+        if len(above) == each_side:
+            break
+        if works(m, depth, padded):
+            above.append((m, unet_output_size(m, depth, padded)))
     return below + above

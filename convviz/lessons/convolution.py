@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from convviz.arithmetic import conv_output_size
-from convviz.backprop import delta_slides_over_z, note_003_weight_gradient, stated_gradients
+from convviz.backprop import delta_slides_over_z, note_003_weight_gradient, read_counts, stated_gradients
 from convviz.conv import convolve2d, cross_correlate2d, flip_kernel, output_shape
 from convviz.figures.common import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
@@ -183,6 +183,8 @@ def backward_pass(layer: ConvLayer, upstream: str) -> dict:
     out = {"delta": delta, "grad_input": stated["input"], "grad_weight": stated["weight"][0],
            "grad_bias": float(stated["bias"][0]),
            "gap": max(max_abs_difference(stated[k], autograd[names[k]]) for k in names)}
+    (_, *h_axis), (_, *w_axis) = layer.axes
+    out["reads"] = np.outer(read_counts(*h_axis), read_counts(*w_axis))
     if flip:
         kernel_hw = w.shape[-2:]
         out["note003_gap"] = max_abs_difference(
@@ -191,6 +193,27 @@ def backward_pass(layer: ConvLayer, upstream: str) -> dict:
             out["delta_over_z_gap"] = max_abs_difference(
                 delta_slides_over_z(x3, delta[None], kernel_hw, padding), autograd["grad_weight"])
     return out
+
+
+def read_count_sentence(reads: np.ndarray) -> str:
+    """The sentence on how often each input cell is read, generated from the read counts (never "corners
+    fewest" where they are not: with n 5, k 3, s 2, p 2 a row reads [2, 1, 2, 1, 2])."""
+    lo, hi = int(reads.min()), int(reads.max())
+    windows = lambda c: f"{c} window" + ("" if c == 1 else "s")      # noqa: E731
+    if lo == hi:
+        return f"Here every input cell is read by the same number of windows, {lo}, so ∂L/∂x is the same sum everywhere."
+    corners = sorted({int(reads[0, 0]), int(reads[0, -1]), int(reads[-1, 0]), int(reads[-1, -1])})
+    fewest = int((reads == lo).sum())
+    text = f"Here input cells are read by {lo} to {windows(hi)}; "
+    if corners == [lo]:
+        text += f"the corners are among the {fewest} cells read by the fewest ({lo})."
+    else:
+        text += (f"the corners by {' or '.join(map(str, corners))}, and the fewest ({lo}) is read by "
+                 f"{fewest} cell{'' if fewest == 1 else 's'}" + (", not all of them corners." if lo in corners
+                                                                  else ", none of them a corner."))
+    if lo == 0:
+        text += " A cell no window reads gets ∂L/∂x = 0 (the stride skips it)."
+    return text
 
 
 def note_003_caption(back: dict) -> str:

@@ -23,6 +23,7 @@ from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES, input_value
 from convviz.figures.common import short_number
 from convviz.lessons.scenes import VERSION, _finish, grid
 from convviz.matrix import (MAX_MATRIX_ENTRIES, NOTE002_IMAGE, NOTE002_KERNEL, block_layout, circulant_matrix,
+                            circular_cross_correlation_matrix, eigenvalue_set_distance,
                             circular_convolve_fft, conv_layer_parameters, conv_matrix, conv_matrix_1d, conv_matrix_shape,
                             convolution_sum, cross_correlation_sum, dependency_pattern, dft_diagonalisation_gap,
                             free_entries, full_convolution_matrix, human_bytes, im2col, is_block_diagonal,
@@ -31,7 +32,7 @@ from convviz.matrix import (MAX_MATRIX_ENTRIES, NOTE002_IMAGE, NOTE002_KERNEL, b
                             valid_part)
 from convviz.torch_ref.checks import conv2d_torch, full_convolution_torch, max_abs_difference
 from convviz.torch_ref.ista import ista_step_autograd, ista_step_torch, layer_step_torch, lipschitz_torch
-from convviz.torch_ref.matrix import circular_conv_torch, conv2d_parameter_count_torch, unfold_torch
+from convviz.torch_ref.matrix import circular_conv_torch, circular_cross_correlation_torch, conv2d_parameter_count_torch, unfold_torch
 from convviz.torch_ref.transposed import conv_transpose2d_torch
 
 PRESETS = {
@@ -442,6 +443,12 @@ def circulant_lesson(settings: CirculantSettings) -> dict:
         "eig_gap": eig_gap, "dft_gap": dft_diagonalisation_gap(n, kernel),
         "fft_gap": max_abs_difference(circular_convolve_fft(signal, kernel), cx),
         "circular_torch_gap": max_abs_difference(circular_conv_torch(signal, kernel), cx),
+        "zero_padded_dft_gap": _off_diagonal_after_dft(np.tril(c_mat)),
+        "alignment_gaps": {left: eigenvalue_set_distance(circular_cross_correlation_matrix(n, kernel, left), c_mat)
+                           for left in range(k)},
+        "alignment_torch_gap": max(max_abs_difference(circular_cross_correlation_torch(signal, kernel, left),
+                                                      circular_cross_correlation_matrix(n, kernel, left) @ signal)
+                                   for left in range(k)),
         "full": {"figure": matrix_figure(t, f"T: {n + k - 1} × {n} Toeplitz (full convolution, h₁ on the diagonal)",
                                          structure=full_convolution_matrix(n, np.ones(k)) != 0),
                  "y": y,
@@ -452,6 +459,42 @@ def circulant_lesson(settings: CirculantSettings) -> dict:
     }
 
 
+def _off_diagonal_after_dft(m: np.ndarray) -> float:
+    """The largest |entry| off the diagonal of F M F⁻¹ (0 when the DFT diagonalises M)."""
+    f = np.fft.fft(np.eye(len(m)), axis=0)
+    d = f @ m @ np.linalg.inv(f)
+    return float(np.abs(d - np.diag(np.diag(d))).max())
+
+
+def zero_padding_sentence(gap: float) -> str:
+    """What zero padding does to C, from the measured off-diagonal of F T F⁻¹ (T = C without the wrapped corner)."""
+    if gap < 1e-9:
+        return ("- Zero padding instead of wrapping: with one tap nothing wraps around, so the matrix is the same and "
+                f"the DFT still diagonalises it (largest off-diagonal entry of F T F⁻¹: {gap:.1e}).")
+    return ("- Zero padding instead of wrapping drops the corner entries that wrap around (top right of C): the matrix "
+            "is then Toeplitz but not circulant, and the DFT no longer diagonalises it (largest off-diagonal entry of "
+            f"F T F⁻¹: **{gap:.3g}**).")
+
+
+def circular_alignment_sentence(gaps: dict[int, float]) -> str:
+    """Which circular paddings of torch's cross-correlation (kernel as stored) share C's eigenvalues, from the
+    measured distances between the eigenvalue sets (gaps: left padding L → distance)."""
+    same = [left for left, gap in gaps.items() if gap < 1e-9]
+    k = len(gaps)
+    listed = ", ".join(f"L = {left}: {gap:.2g}" for left, gap in gaps.items())
+    if k == 1:
+        return ("With a 1-tap kernel there is nothing to wrap: torch's cross-correlation is C itself, the same "
+                f"eigenvalues (distance {gaps[0]:.1e}).")
+    text = ("torch's `F.conv1d` cross-correlates: with circular padding k − 1 on the left and the kernel reversed it "
+            "is C exactly (the check below). With the kernel as stored, its matrix depends on how the k − 1 wrapped "
+            "cells are split (L on the left): L = 0 gives Cᵀ, whose eigenvalues are the complex conjugates of C's, "
+            "the same set since the kernel is real; another split shifts the output circularly, which multiplies "
+            "eigenvalue j by a phase e^{2πi·jt/n}. Distance between the eigenvalue sets here: " + listed + ", so ")
+    if same == [0]:
+        return text + "only L = 0 has C's eigenvalues."
+    return text + "the same set for L = " + ", ".join(map(str, same)) + "."
+
+
 def note002_star() -> tuple[np.ndarray, float]:
     """Note 002's 5×5 example: cross-correlation, and its max difference from the valid part of the convolution."""
     note_xc = cross_correlation_sum(NOTE002_IMAGE, NOTE002_KERNEL)
@@ -460,6 +503,24 @@ def note002_star() -> tuple[np.ndarray, float]:
 
 
 # --- ISTA (note 001) ----------------------------------------------------------------------------
+
+def phi_column_sentence(phi: np.ndarray, matrix: np.ndarray, n_codes: int) -> str:
+    """What a column of Φ holds, read from Φ itself: column (k, j) has atom k's taps in rows j … j + m − 1,
+    in reversed order (conv1d cross-correlates); said plainly when every atom reads the same both ways."""
+    atoms = np.atleast_2d(phi)
+    m = atoms.shape[1]
+    column = lambda k, j: matrix[j:j + m, k * n_codes + j]          # noqa: E731
+    reversed_everywhere = all(np.array_equal(column(k, j), atoms[k][::-1])
+                              for k in range(len(atoms)) for j in range(n_codes))
+    stored_everywhere = all(np.array_equal(column(k, j), atoms[k]) for k in range(len(atoms)) for j in range(n_codes))
+    if reversed_everywhere and stored_everywhere:
+        return ("each column an atom shifted down one cell per code position (every atom here reads the same both "
+                "ways, so reversed or not it is the same column).")
+    if reversed_everywhere:
+        return ("each column an atom **reversed** (φ_k[m−1], …, φ_k[0], as conv1d's cross-correlation places it) "
+                "shifted down one cell per code position.")
+    raise AssertionError("Φ's columns are neither the atoms nor the atoms reversed")   # dictionary_matrix's contract
+
 
 def ista_lesson(settings: IstaSettings) -> dict:
     """Note 001's ISTA on a seeded 1-D CSC problem: Φ and Φᵀ figures, the run, its figures, and the last

@@ -330,6 +330,7 @@ def dilation_rows(settings: DilationSettings, stacks: dict, tables: dict) -> lis
 UNET_VARIANTS = {"valid": "Valid 3×3 convs (the paper's)", "padded": "Padded 3×3 convs (\"same\")"}
 UNET_DEFAULT_N = {"valid": PAPER_INPUT, "padded": 512}    # each goes through at every depth 1–5
 UNET_MAX_N, UNET_MAX_DEPTH = 2048, 5
+UNET_SEARCH_MAX = 4096                  # working sizes are searched over 1 … this
 
 
 @dataclass(frozen=True)
@@ -355,8 +356,8 @@ class UNetSettings:
 
 def unet_near(settings: UNetSettings) -> tuple[list[tuple[int, int]], str]:
     """Working (input, output) sizes near n, and the same as text."""
-    near = nearest_working(settings.n, settings.depth, settings.padded)
-    return near, ", ".join(f"{a} → {b}" for a, b in near) or "none up to 4096"
+    near = nearest_working(settings.n, settings.depth, settings.padded, most=UNET_SEARCH_MAX)
+    return near, ", ".join(f"{a} → {b}" for a, b in near) or f"none from 1 to {UNET_SEARCH_MAX}"
 
 
 def unet_summary(settings: UNetSettings, table: list[dict]) -> str:
@@ -365,8 +366,18 @@ def unet_summary(settings: UNetSettings, table: list[dict]) -> str:
     crops = [row["skip"] for row in table if row["skip"]]
     return (f"A **{n} × {n}** input gives a **{table[-1]['size out']} × {table[-1]['size out']}** output. "
             + (f"Skip crops, deepest first: {', '.join(crops)}." if not settings.padded else "The skips need no crop.")
-            + f" Input sizes that go through near {n} (input → output): {near_text}"
-            + (f"; they are 2^{depth} = {1 << depth} apart." if len(near) > 1 else "."))
+            + f" Input sizes that go through closest to {n} (input → output): {near_text}"
+            + _spacing(near, depth))
+
+
+def _spacing(near: list[tuple[int, int]], depth: int) -> str:
+    """"; they are 2^depth = … apart." when the listed sizes are evenly spaced by 2^depth (measured, not assumed)."""
+    gaps = {b[0] - a[0] for a, b in zip(near, near[1:])}
+    if gaps == {1 << depth}:
+        return f"; they are 2^{depth} = {1 << depth} apart."
+    if len(gaps) == 1:
+        return f"; they are {gaps.pop()} apart."
+    return "."
 
 
 def torch_agreement(settings: UNetSettings) -> tuple[bool, int]:

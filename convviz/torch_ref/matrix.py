@@ -17,6 +17,14 @@ def circular_conv_torch(x, w) -> np.ndarray:
     return F.conv1d(F.pad(xt, (k - 1, 0), mode="circular"), wt)[0, 0].numpy()      # (n,)
 
 
+def circular_cross_correlation_torch(x, w, left: int) -> np.ndarray:
+    """torch's F.conv1d over x wrapped by `left` cells on the left and k − 1 − left on the right (kernel as given)."""
+    xt = torch.as_tensor(np.asarray(x, dtype=np.float64)).view(1, 1, -1)
+    wt = torch.as_tensor(np.asarray(w, dtype=np.float64).copy()).view(1, 1, -1)
+    k = wt.shape[-1]
+    return F.conv1d(F.pad(xt, (left, k - 1 - left), mode="circular"), wt)[0, 0].numpy()      # (n,)
+
+
 def unfold_torch(x, kernel_size, stride=1, padding=0, dilation=1) -> np.ndarray:
     """torch's im2col, F.unfold, in float64: (C·kh·kw, H'·W')."""
     x = np.asarray(x, dtype=np.float64)

@@ -10,7 +10,7 @@ import streamlit as st
 from convviz.backprop import stated_sentences
 from convviz.filters import CLASSIC_FILTERS
 from convviz.lessons.convolution import OPERATIONS, UPSTREAM, ConvLayer, ConvolutionResult, conv_axes
-from convviz.lessons.convolution import note_003_caption, step_scene, step_scenes
+from convviz.lessons.convolution import note_003_caption, read_count_sentence, step_scene, step_scenes
 from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.lessons.explain import floor_explanation, output_size_latex
 from convviz.lessons.scenes import window_scene
@@ -200,8 +200,8 @@ def backward_pass(layer: ConvLayer) -> None:
                   "grad_w": (back["grad_weight"], "∂L/∂w (channel 0)")})
     st.markdown(said["forward"] + "".join(f"\n- {said[k]}" for k in ("input", "weight", "bias"))
                 + f" Here ∂L/∂b = Σ δ = **{back['grad_bias']:g}**.")
-    st.markdown("With δ = 1 everywhere, ∂L/∂x at an input cell is the sum of the weights that read it (corner cells "
-                "are read by fewest), and ∂L/∂w at a weight is the sum of the input cells it touched.")
+    st.markdown("With δ = 1 everywhere, ∂L/∂x at an input cell is the sum of the weights that read it, and ∂L/∂w "
+                "at a weight is the sum of the input cells it touched. " + read_count_sentence(back["reads"]))
     quiet_torch_check(back["gap"], "the three gradients computed as the sentences say, against autograd "
                                    "(loss.backward() in float64)")
     st.caption(note_003_caption(back))

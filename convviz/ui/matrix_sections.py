@@ -11,7 +11,8 @@ import streamlit as st
 
 from convviz.figures.convolution_matrix import is_clickable
 from convviz.lessons.convolution_matrix import (LABELS, PRESETS, STAGE_MAX, CirculantSettings, IstaSettings, MatrixLesson,
-                                                MatrixSettings, MatrixSize, note002_star, stage_fits, torch_code)
+                                                MatrixSettings, MatrixSize, circular_alignment_sentence, note002_star,
+                                                phi_column_sentence, stage_fits, torch_code, zero_padding_sentence)
 from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.matrix import MAX_MATRIX_ENTRIES, human_bytes
 from convviz.ui import cached_matrix as cached
@@ -285,11 +286,11 @@ def circulant() -> None:
         f"- Eigenvalues of C (numpy) vs the DFT of the zero-padded kernel: max distance **{view['eig_gap']:.1e}**; "
         f"max |F C F⁻¹ − diag(F w)| = **{view['dft_gap']:.1e}**.\n"
         f"- FFT multiply = circular convolution: max |ifft(fft(w)·fft(x)) − C x| = **{view['fft_gap']:.1e}**.\n"
-        "- C is a true convolution (kernel flipped), the signal-processing convention; torch's cross-correlation with "
-        "circular padding is the same with the kernel reversed, and its eigenvalues are the complex conjugates (the same set).\n"
-        "- Zero padding instead of wrapping drops the corner entries that wrap around (top right of C): the matrix is then "
-        "Toeplitz but not circulant, and the DFT no longer diagonalises it exactly.")
-    torch_check(view["circular_torch_gap"], "C x against F.conv1d on x padded with mode='circular', kernel reversed")
+        "- C is a true convolution (kernel flipped), the signal-processing convention. "
+        + circular_alignment_sentence(view["alignment_gaps"]) + "\n"
+        + zero_padding_sentence(view["zero_padded_dft_gap"]))
+    torch_check(max(view["circular_torch_gap"], view["alignment_torch_gap"]),
+                "C x against F.conv1d on x padded with mode='circular', kernel reversed; every split L against its matrix")
     if not presenting():
         st.code(repr(np.round(view["cx"], 10).tolist()), language="text")
 
@@ -322,7 +323,8 @@ def ista() -> None:
     st.markdown(
         "Note 001's *convolutional sparse coding*: a 1-D signal y is a sum of K short **atoms** φ_k placed by sparse, "
         "non-negative **codes** c_k, y ≈ Φ c = Σ_k φ_k ∗ c_k. Φ is the matrix of a convolution (K input channels, one "
-        "output, padding m − 1), built like A above; Φᵀ is the transposed convolution. ISTA minimises "
+        "output, padding m − 1), built like A above with torch's `conv1d`, which cross-correlates: so each atom "
+        "enters Φ **reversed**, the note's model with the atoms read backwards. Φᵀ is the transposed convolution. ISTA minimises "
         "½‖y − Φc‖² + λ‖c‖₁ over c ≥ 0 by repeating one step, and that step **is a conv layer with a ReLU**:")
     st.latex(r"c \leftarrow \mathrm{ReLU}\big(c + \eta\,\Phi^\top(y - \Phi c) - \eta\lambda\big)"
              r" = \mathrm{ReLU}\big(\underbrace{\eta\Phi^\top}_{W_e} y + \underbrace{(I - \eta\Phi^\top\Phi)}_{S} c"
@@ -344,8 +346,8 @@ def ista() -> None:
     run = view["run"]
     charts({"ista_fig_phi": view["phi_figure"], "ista_fig_phit": view["phit_figure"]})
     st.markdown(
-        f"Φ is {view['matrix'].shape[0]} × {view['matrix'].shape[1]}: one Toeplitz block per atom, each column the atom "
-        f"shifted one cell. L = ‖Φ‖₂² = **{run.lipschitz:.6g}** (numpy SVD; `torch.linalg.matrix_norm(ord=2)`² = "
+        f"Φ is {view['matrix'].shape[0]} × {view['matrix'].shape[1]}: one Toeplitz block per atom, "
+        f"{phi_column_sentence(view['phi'], view['matrix'], settings.n)} L = ‖Φ‖₂² = **{run.lipschitz:.6g}** (numpy SVD; `torch.linalg.matrix_norm(ord=2)`² = "
         f"{view['lipschitz_torch']:.6g}), so η = 1/L = **{run.eta:.6g}** and the layer's bias is −ηλ = "
         f"**{-run.eta * settings.lam:.4g}**. W_e = ηΦᵀ is a transposed convolution; S = I − ηΦᵀΦ is the identity minus a "
         f"K → K convolution whose kernel (length 2m − 1 = {2 * settings.m - 1}) holds the atoms' cross-correlations.")

@@ -214,6 +214,9 @@ def test_explanations_and_hints(topic):
 # --- check: right, wrong, junk -----------------------------------------------------------------------
 
 
+SIDE_TOPICS = ("output_size", "transposed_output_size")        # the answer is one side of a square
+
+
 def typed_forms(ex):
     """The ways a student writes the right answer."""
     a = ex.answer
@@ -224,7 +227,9 @@ def typed_forms(ex):
     else:
         forms = [str(a), f" {a} ", f"{a}.0", f"{a}/1", f"{2 * a}/2"]
         if a > 0:
-            forms += [f"+{a}", f"{a}×{a}", f"{a} x {a}"]
+            forms += [f"+{a}"]
+        if a > 0 and ex.topic in SIDE_TOPICS or ex.params.get("quantity") in ("n", "r"):
+            forms += [f"{a}×{a}", f"{a} x {a}"]
     return forms + [f.replace("-", "\u2212") for f in forms if "-" in f]
 
 
@@ -335,3 +340,64 @@ def test_quiz_refuses_bad_links():
                           (["output_size"], "3")):
         with pytest.raises(ValueError):
             quiz(topics, count, 0)
+
+
+# --- Answers read as meant (issue 31) ------------------------------------------------------------------
+
+
+def test_a_square_is_one_side_only_where_a_side_is_asked():
+    """"3x3" is the answer 3 to an output size or a field's side, never to a count (it would mean 9) or a value."""
+    for topic in TOPICS:
+        for ex in EXERCISES[topic][:40]:
+            a = ex.answer
+            if not isinstance(a, int) or a <= 0:
+                continue
+            verdict = check(ex, f"{a}x{a}")
+            side = topic in SIDE_TOPICS or ex.params.get("quantity") in ("n", "r")
+            assert verdict.correct == side, (topic, ex.params, verdict.message)
+            if not side:
+                assert "one number" in verdict.message
+    count = from_params("parameters", dict(c_in=1, c_out=1, kernel_size=3, groups=1, bias=False))
+    assert count.answer == 9 and not check(count, "3x3").correct and check(count, "9").correct
+
+
+def test_fractions_decimals_and_exponents_are_the_same_number():
+    for text in ("½", "1/2", "0.5", "5e-1", ".5", "1⁄2", "50e-2"):
+        assert parse(text) == (Fraction(1, 2), ""), text
+    assert parse("0e999") == (Fraction(0), "")
+    assert parse("-0e-999999") == (Fraction(0), "")
+    assert parse("1e-31") == (Fraction(1, 10 ** 31), "")
+    assert parse("2.5e3") == (Fraction(2500), "")
+    huge, message = parse("1e99999999999")
+    assert huge == math.inf and message == ""
+    tiny, _ = parse("1e-99999999999")
+    assert 0 < tiny < Fraction(1, 10 ** 399)
+
+
+def test_huge_and_tiny_numbers_are_judged_not_refused():
+    ex = from_params("parameters", dict(c_in=1, c_out=1, kernel_size=3, groups=1, bias=False))
+    for text in ("1e999", "-1e999", "1e-31", "0e999"):
+        verdict = check(ex, text)
+        assert not verdict.correct and verdict.message.startswith("Not quite"), (text, verdict.message)
+
+
+def test_a_bias_free_layer_is_not_told_about_its_bias_entries():
+    for seed in range(400):
+        ex = generate("parameters", seed)
+        p = ex.params
+        if p["bias"] or abs(p["c_in"] - p["c_out"]) <= 2:
+            continue
+        weights = p["c_out"] * (p["c_in"] // p["groups"]) * p["kernel_size"] ** 2
+        verdict = check(ex, str(weights + p["c_in"]))
+        assert not verdict.correct and "bias=False" in verdict.message, verdict.message
+        break
+    else:
+        raise AssertionError("no bias-free parameter exercise with C_in far from C_out in 400 seeds")
+
+
+def test_the_output_padding_hint_speaks_of_the_stride_it_has():
+    ex = from_params("transposed_output_size", dict(n=4, k=3, stride=1, padding=0, output_padding=1, dilation=2))
+    verdict = check(ex, str(ex.answer - 1))
+    assert "stride-1 conv would map back" not in verdict.message
+    ex2 = from_params("transposed_output_size", dict(n=4, k=3, stride=2, padding=1, output_padding=1, dilation=1))
+    assert "stride-2 conv would map back" in check(ex2, str(ex2.answer - 1)).message
