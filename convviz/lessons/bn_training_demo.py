@@ -7,14 +7,19 @@ the BN variant puts BatchNorm2d after each conv (and drops the conv bias, which 
 replaces). Both variants start from the same seed and see the same batches, with plain SGD.
 
 Everything runs on the CPU in one thread and takes a few seconds (bench: see the lesson page's
-caption); the page caches the result per settings (convviz/ui/cached_batchnorm.py).
+caption); the page caches the result per settings (convviz/ui/cached_batchnorm.py). The page's default
+settings ship as a precomputed result (STORED, written by `python scripts/make_bn_demo.py` with
+`compare`; tests/compute/test_bn_demo_stored.py checks it equals a fresh run), so that a first visit
+trains nothing (issue 33).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -126,3 +131,27 @@ def compare(lrs: tuple[float, float], steps: int, batch_size: int = 32, seed: in
         finally:
             torch.set_num_threads(threads)
     return {"runs": runs, "seconds": time.perf_counter() - start, "cpu_seconds": time.thread_time() - cpu_start}
+
+
+STORED = Path(__file__).resolve().parent / "data" / "bn_demo_default.json"
+
+
+def to_json(result: dict, lrs: tuple[float, float], steps: int, seed: int, batch_size: int = 32) -> str:
+    """`compare`'s result with its arguments, as JSON (losses as float64 → JSON round-trip exactly)."""
+    return json.dumps({"lrs": list(lrs), "steps": steps, "seed": seed, "batch_size": batch_size,
+                       "seconds": result["seconds"], "cpu_seconds": result["cpu_seconds"],
+                       "runs": [asdict(run) for run in result["runs"]]}, indent=0)
+
+
+def stored(lrs: tuple[float, float], steps: int, batch_size: int = 32, seed: int = 0) -> dict | None:
+    """The precomputed `compare(lrs, steps, batch_size, seed)` when STORED holds exactly these arguments, else None.
+    The dict is compare's, plus "stored": True ("seconds" are those of the run that wrote it)."""
+    try:
+        data = json.loads(STORED.read_text())
+    except (OSError, ValueError):
+        return None
+    if (tuple(data["lrs"]), data["steps"], data["seed"], data["batch_size"]) != (tuple(lrs), steps, seed, batch_size):
+        return None
+    runs = [Run(r["batch_norm"], r["lr"], tuple(r["losses"]), r["test_loss"], r["test_accuracy"], r["diverged"])
+            for r in data["runs"]]
+    return {"runs": runs, "seconds": data["seconds"], "cpu_seconds": data["cpu_seconds"], "stored": True}

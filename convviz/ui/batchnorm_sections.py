@@ -204,6 +204,9 @@ def training_demo() -> None:
                 "scored in **eval mode**, so the BN net uses its running statistics there. Try other seeds: at the "
                 "larger rate the BN net sometimes ends on a spike, and its held-out loss is then far worse than its "
                 "training loss, because the running statistics (momentum 0.1) lag behind weights that just changed. "
-                f"The four runs took {demo['seconds']:.1f} s ({demo['cpu_seconds']:.1f} s of CPU in one thread); the "
-                "result is cached, so a rerun that changes none of the four settings above costs nothing.")
+                + (f"At these default settings the four runs were trained once by `scripts/make_bn_demo.py` "
+                   f"({demo['seconds']:.1f} s) and are read from a file (a test checks they equal a fresh run); "
+                   "change a setting to train them here." if demo.get("stored") else
+                   f"The four runs took {demo['seconds']:.1f} s ({demo['cpu_seconds']:.1f} s of CPU in one thread); "
+                   "the result is cached, so a rerun that changes none of the four settings above costs nothing."))
     course_note("Note 002 lists \"allows higher learning rate\" among batch norm's benefits.")

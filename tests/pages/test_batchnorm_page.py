@@ -245,3 +245,16 @@ def test_presenting_shows_no_input_outside_the_folded_settings():
     loose = [el.key for kind, path, el in flat(at.main) if kind in INPUTS and "expander" not in path
              and "popover" not in path]
     assert loose == []
+
+
+def test_default_training_demo_is_read_not_trained(monkeypatch):
+    """A first visit (default settings) shows the stored demo: nothing is trained (issue 33)."""
+    import convviz.ui.cached_batchnorm as cached
+
+    calls = []
+    monkeypatch.setattr(cached, "compare", lambda *a, **k: calls.append(a))
+    cached.training_demo.clear()
+    at = open_page(PAGE)                     # the page's own defaults (the other tests shorten the demo)
+    assert_clean(at)
+    assert calls == []
+    assert "read from a file" in " ".join(m.value for m in at.markdown)
