@@ -8,7 +8,8 @@
     feature_maps(image, layer, sigma=None) -> np.ndarray    # the denoiser's activations
 
 Images are float arrays in [0, 1], (H, W) or (H, W, 3) (uint8 is accepted and divided by 255).
-Colour conventions: `denoise` runs the grayscale model on each of R, G, B with one sigma;
+Colour conventions: `denoise` runs the grayscale model on the orthonormal opponent planes
+(restoration/colour.py; colour_space="rgb": on each of R, G, B with one sigma);
 `upscale` runs the model on Y (BT.601 as MATLAB's rgb2ycbcr) and PIL bicubic on Cb and Cr.
 Weights come from assets/models/<name>.safetensors, are loaded once per process
 (functools.lru_cache) and run on CUDA when present, in torch.inference_mode, tiled with overlap,
@@ -24,7 +25,7 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import load_file
 
-from convviz.restoration import imaging
+from convviz.restoration import colour, imaging
 
 from convviz.restoration import noise_level
 from convviz.restoration.inference_queue import INFERENCE
@@ -93,10 +94,14 @@ def _as_float_image(image) -> np.ndarray:
 def estimate_noise_sigma(image) -> float:
     """Noise standard deviation on the 0-255 scale: `noise_level.blockwise_sigma`, the finest wavelet
     band's flattest 16x16 blocks (20th percentile of their RMS over its pure-noise value). Colour:
-    the mean over R, G and B."""
+    the mean over the three orthonormal opponent channels (colour.opponent_sigma: white noise of σ on
+    R, G and B is white noise of σ on each of them); a gray picture stored as RGB: its one channel."""
     image = _as_float_image(image)
-    planes = image[None] if image.ndim == 2 else np.moveaxis(image, -1, 0)    # (C, H, W)
-    return float(255.0 * np.mean([noise_level.blockwise_sigma(plane) for plane in planes]))
+    if image.ndim == 2:
+        return float(255.0 * noise_level.blockwise_sigma(image))
+    if colour.is_gray(image):
+        return float(255.0 * noise_level.blockwise_sigma(image[..., 0]))
+    return float(255.0 * colour.opponent_sigma(image, noise_level.blockwise_sigma))
 
 
 def _run_denoiser(planes: np.ndarray, sigma: float, tile: int, ensemble: int = 1) -> np.ndarray:
@@ -109,23 +114,87 @@ def _run_denoiser(planes: np.ndarray, sigma: float, tile: int, ensemble: int = 1
     return y[:, 0].double().cpu().numpy()                                   # (B, H, W)
 
 
-def denoise(image, sigma=None, *, ensemble: int = 1, tile: int = TILE) -> np.ndarray:
+COLOUR = ("opponent", "rgb")   # denoise's colour handling: the opponent planes (default), or R, G, B apart
+
+
+def _as_tensor(image: np.ndarray) -> torch.Tensor:
+    """(H, W) or (H, W, 3) uint8 or float -> (1, C, H, W) float32 on device(), built in place where possible."""
+    x = torch.from_numpy(np.ascontiguousarray(image))
+    x = x.to(device(), torch.float32)
+    if image.dtype == np.uint8:
+        x.div_(255.0)
+    return x[None, None] if image.ndim == 2 else x.permute(2, 0, 1)[None]
+
+
+def _colour_tile(model, sigma: float, ensemble: int):
+    """t (1, 3, h, w) RGB -> (1, 3, h, w): to the opponent planes (colour.py), the net on each with its
+    own σ, and back; the network's turn is taken per tile, so other sessions' runs go in between."""
+    to = torch.tensor(colour.OPPONENT * colour.SCALE[:, None], dtype=torch.float32, device=device())
+    back = torch.tensor(colour.OPPONENT.T / colour.SCALE[None, :], dtype=torch.float32, device=device())
+    shift = torch.tensor(colour.SHIFT, dtype=torch.float32, device=device())[:, None, None]
+    sigmas = torch.tensor(colour.plane_sigmas(sigma), dtype=torch.float32, device=device())
+
+    def run(t: torch.Tensor) -> torch.Tensor:
+        planes = torch.einsum("pc,chw->phw", to, t[0]) + shift                 # (3, h, w)
+        with INFERENCE.turn(), torch.inference_mode():
+            y = self_ensemble(lambda v: model(v, sigmas), planes[:, None], ensemble)[:, 0]
+        return torch.einsum("cp,phw->chw", back, y - shift)[None]            # (1, 3, h, w)
+    return run
+
+
+def _plain_tile(model, sigma: float, ensemble: int):
+    """t (B, 1, h, w) -> the net on each plane with one σ (gray images, or R, G, B apart)."""
+    def run(t: torch.Tensor) -> torch.Tensor:
+        with INFERENCE.turn(), torch.inference_mode():
+            return self_ensemble(lambda v: model(v, sigma), t, ensemble)
+    return run
+
+
+def denoise(image, sigma=None, *, ensemble: int = 1, tile: int = TILE, colour_space: str = "opponent",
+            progress=None, dtype=np.float64) -> np.ndarray:
     """Remove additive Gaussian noise of level `sigma` (0-255 scale; None: estimate it).
 
-    image: (H, W) or (H, W, 3) float; values outside [0, 1] (unclipped noise) are allowed.
-    Returns the same shape, float64, clipped to [0, 1]. Colour: the grayscale model on each of
-    R, G and B, with one sigma for all three. ensemble: 1 (one pass), or 2, 4, 8 rotated/flipped
-    copies averaged (`self_ensemble.ENSEMBLES`; about 0.1 dB better with 4, at 4 times the time).
+    image: (H, W) or (H, W, 3) float (values outside [0, 1], unclipped noise, are allowed) or uint8.
+    Returns the same shape, clipped to [0, 1], in `dtype` (float64, or float32 to halve a large result).
+    Colour: colour_space "opponent" (default) denoises the orthonormal opponent planes of
+    convviz/restoration/colour.py (luminance with σ/√3, two chroma planes with σ; CBM3D's colour step),
+    "rgb" runs the grayscale model on each of R, G and B with one σ. A gray picture stored as RGB is
+    denoised once, as gray. ensemble: 1 (one pass), or 2, 4, 8 rotated/flipped copies averaged
+    (`self_ensemble.ENSEMBLES`; about 0.1 dB better with 4, at 4 times the time). The image is cut into
+    tiles of `tile` pixels (tiling.py); progress(done, total) is called after each (it may raise to stop).
     """
-    image = _as_float_image(image)
+    if colour_space not in COLOUR:
+        raise ValueError(f"colour_space must be one of {', '.join(COLOUR)}, got {colour_space!r}")
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        image = _as_float_image(image)
+    elif image.ndim == 3 and image.shape[2] == 4:
+        image = image[..., :3]
+    if not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
+        raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {image.shape}")
     if sigma is None:
         sigma = estimate_noise_sigma(image)
     if not 0 <= float(sigma) <= 255:
         raise ValueError(f"sigma is on the 0-255 scale, got {sigma}")
-    planes = image[None] if image.ndim == 2 else np.moveaxis(image, -1, 0)   # (C, H, W)
-    out = _run_denoiser(np.ascontiguousarray(planes), float(sigma), tile, ensemble)
-    out = out[0] if image.ndim == 2 else np.moveaxis(out, 0, -1)
-    return np.clip(out, 0.0, 1.0)
+    sigma = float(sigma)
+    if image.ndim == 3 and colour.is_gray(image):
+        one = denoise(image[..., 0], sigma, ensemble=ensemble, tile=tile, progress=progress, dtype=dtype)
+        return np.repeat(one[..., None], 3, axis=-1)
+    model = load_model(DENOISER)
+    x = _as_tensor(image)                                                     # (1, C, H, W)
+    if image.ndim == 3 and colour_space == "opponent":
+        fn = _colour_tile(model, sigma, ensemble)
+    else:
+        x = x.transpose(0, 1)                                                 # (C, 1, H, W): planes apart
+        fn = _plain_tile(model, sigma, ensemble)
+    with torch.inference_mode():
+        y = tiled_apply(fn, x, tile=tile, overlap=32, align=2, progress=progress)
+        del x
+        if image.ndim == 3 and colour_space == "rgb":
+            y = y.transpose(0, 1)
+        y = y[0].clamp_(0.0, 1.0)                                             # (C, H, W)
+        y = y[0] if image.ndim == 2 else y.permute(1, 2, 0)
+        return np.ascontiguousarray(y.cpu().numpy(), dtype=dtype)
 
 
 def upscale_y(y: np.ndarray, scale: int, model: str = "subpixel", *, tile: int = TILE) -> np.ndarray:

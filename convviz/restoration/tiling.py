@@ -17,27 +17,45 @@ from typing import Callable
 import torch
 
 
-def tiled_apply(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, *, tile: int = 512,
-                overlap: int = 32, scale: int = 1, align: int = 1) -> torch.Tensor:
-    """fn: (B, C, h, w) -> (B, C_out, scale*h, scale*w), applied to x (B, C, H, W) in tiles.
-
-    tile and overlap must be multiples of align. Returns (B, C_out, scale*H, scale*W).
-    """
+def tile_boxes(H: int, W: int, tile: int, overlap: int, align: int = 1) -> list[tuple[tuple[int, int, int, int], tuple[int, int, int, int]]]:
+    """The tiles of an H × W image, row by row: [((top, bottom, left, right) of the core,
+    (top, bottom, left, right) of the padded tile), ...]; one tile (the whole image) when it fits."""
     if tile % align or overlap % align:
         raise ValueError(f"tile ({tile}) and overlap ({overlap}) must be multiples of align ({align})")
-    H, W = x.shape[-2:]
     if H <= tile and W <= tile:
-        return fn(x)
-    out = None
+        return [((0, H, 0, W), (0, H, 0, W))]
+    boxes = []
     for top in range(0, H, tile):
         for left in range(0, W, tile):
             bottom, right = min(top + tile, H), min(left + tile, W)
-            pad_top, pad_left = max(top - overlap, 0), max(left - overlap, 0)
-            pad_bottom, pad_right = min(bottom + overlap, H), min(right + overlap, W)
-            y = fn(x[..., pad_top:pad_bottom, pad_left:pad_right])   # (B, C_out, s*h_pad, s*w_pad)
-            if out is None:
-                out = y.new_empty(*y.shape[:2], scale * H, scale * W)  # (B, C_out, sH, sW)
-            core = y[..., scale * (top - pad_top): scale * (bottom - pad_top),
-                     scale * (left - pad_left): scale * (right - pad_left)]
-            out[..., scale * top: scale * bottom, scale * left: scale * right] = core
+            boxes.append(((top, bottom, left, right),
+                          (max(top - overlap, 0), min(bottom + overlap, H), max(left - overlap, 0), min(right + overlap, W))))
+    return boxes
+
+
+def tiled_apply(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, *, tile: int = 512,
+                overlap: int = 32, scale: int = 1, align: int = 1,
+                progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
+    """fn: (B, C, h, w) -> (B, C_out, scale*h, scale*w), applied to x (B, C, H, W) in tiles.
+
+    tile and overlap must be multiples of align. Returns (B, C_out, scale*H, scale*W).
+    progress(done, total) is called after each tile (it may raise to stop the run).
+    """
+    H, W = x.shape[-2:]
+    boxes = tile_boxes(H, W, tile, overlap, align)
+    if len(boxes) == 1:
+        out = fn(x)
+        if progress:
+            progress(1, 1)
+        return out
+    out = None
+    for done, ((top, bottom, left, right), (pad_top, pad_bottom, pad_left, pad_right)) in enumerate(boxes, 1):
+        y = fn(x[..., pad_top:pad_bottom, pad_left:pad_right])   # (B, C_out, s*h_pad, s*w_pad)
+        if out is None:
+            out = y.new_empty(*y.shape[:2], scale * H, scale * W)  # (B, C_out, sH, sW)
+        core = y[..., scale * (top - pad_top): scale * (bottom - pad_top),
+                 scale * (left - pad_left): scale * (right - pad_left)]
+        out[..., scale * top: scale * bottom, scale * left: scale * right] = core
+        if progress:
+            progress(done, len(boxes))
     return out

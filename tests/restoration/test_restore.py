@@ -106,8 +106,12 @@ def test_denoise_shapes_dtypes_and_inputs():
     out = restore.denoise(noisy, 15)
     assert out.shape == rgb.shape and out.dtype == np.float64 and out.min() >= 0 and out.max() <= 1
     np.testing.assert_array_equal(noisy, copy)                              # caller's array untouched
-    # colour = the gray model on each of R, G, B with the same sigma
-    np.testing.assert_allclose(out[..., 1], restore.denoise(noisy[..., 1], 15), atol=1e-6)
+    # colour_space="rgb": the gray model on each of R, G, B with the same sigma
+    np.testing.assert_allclose(restore.denoise(noisy, 15, colour_space="rgb")[..., 1],
+                               restore.denoise(noisy[..., 1], 15), atol=1e-6)
+    assert restore.denoise(noisy, 15, dtype=np.float32).dtype == np.float32
+    with pytest.raises(ValueError, match="colour_space"):
+        restore.denoise(noisy, 15, colour_space="lab")
     assert restore.denoise((rgb * 255).astype(np.uint8), 15).shape == rgb.shape
     with pytest.raises(ValueError, match="shape"):
         restore.denoise(np.zeros((4, 4, 2)))
