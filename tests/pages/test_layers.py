@@ -139,7 +139,7 @@ def test_streamlit_only_in_the_ui_and_plotly_only_in_figures():
 
 def test_top_level_is_small_and_the_public_api_is_there():
     top = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")      # the package's own file is not a module in it
-    assert len(top) <= 19, top          # 19: architecture (issue 35)
+    assert len(top) <= 20, top          # 19: architecture (issue 35); 20: checkerboard (issue 34)
     for name in PUBLIC_API:
         assert name in top, name
 
