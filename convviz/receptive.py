@@ -430,3 +430,18 @@ def dilation_stacks(depth: int, kernel_size: int = 3) -> dict[str, list[Layer]]:
     }
 
 
+
+
+_IN_TORCH_REF = ("effective_field_width", "empirical_receptive_field", "empirical_receptive_fields",
+                 "effective_receptive_field", "gradient_maps")
+
+
+def __getattr__(name: str):
+    """The autograd measurements named by issues 7 and 21 (`convviz.receptive.empirical_receptive_field`,
+    `convviz.receptive.effective_field_width`) live in convviz.torch_ref.receptive since they run torch; they
+    import from here too, lazily, so importing convviz.receptive does not import torch."""
+    if name in _IN_TORCH_REF:
+        from convviz.torch_ref import receptive as torch_receptive
+
+        return getattr(torch_receptive, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

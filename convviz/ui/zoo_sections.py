@@ -100,8 +100,9 @@ def dilated() -> None:
                 f"layer{'s' if s.layers > 1 else ''}, against {view['rf_plain']} without dilation."
                 + (" (The doubling schedule sets the dilations itself; d only changes the footprint on the left.)"
                    if s.schedule == "double" else ""))
-    course_note("The receptive-field recurrence r_out = r_in + d(k−1)·j is note 002's, with d the dilation and j "
-                "the jump (the product of the strides so far).")
+    course_note("Note 002's receptive-field recurrence is r_out = r_in + (k−1)·j, with j the jump (the product of the "
+                "strides so far); it has no dilation. A dilated layer reads like an undilated one of span d(k−1)+1, and "
+                "putting that span for k gives the r_out = r_in + d(k−1)·j used here.")
     st.caption(("✓ matches PyTorch" if measured == rf else "✗ differs from PyTorch")
                + f": autograd through the same stack of `F.conv1d` layers (all-ones kernels) finds {measured} input "
                "cells that move the middle output's gradient"
@@ -187,10 +188,11 @@ def depthwise() -> None:
         f"**{view['savings']:.2f}× fewer** MACs. "
         f"Parameters ratio {dsc['params_ratio']:.4f} (the biases make it differ slightly).")
     course_note(
-        f"Note 002's slide writes the costs as (N·M·C)·[(K·K·C)·O] and C·(N·M)·[C·(K·K·1) + (1·1·C)·O], here "
-        f"{count(note['standard'])} and {count(note['separable'])}: each has one factor C = {s.c_in} too many. The MAC "
-        f"counts are N·M·K²·C·O and N·M·(C·K² + C·O), as in the table (checked with PyTorch below); the ratio, "
-        f"{note['ratio']:.4f}, is the same.")
+        f"Note 002's slide writes (N·M·C)·[(K·K·C)·O] → N·M·O and C·(N·M)·[C·(K·K·1) + (1·1·C)·O] → N·M·O. Read as "
+        f"shapes (the input, then O kernels of K·K·C) they are right. Read as multiply counts they give "
+        f"{count(note['standard'])} and {count(note['separable'])}, {note['standard'] / std['macs']:g} and "
+        f"{note['separable'] / dsc['macs']:g} times the MACs in the table (one factor C = {s.c_in} too many): the MAC counts are N·M·K²·C·O and N·M·(C·K² + C·O) "
+        f"(checked with PyTorch below). The ratio, {note['ratio']:.4f}, is the same either way.")
     check_size, check_cin, check_cout = view["check_sizes"]
     torch_params = view["params_torch"]
     if torch_params != dsc["params"]:

@@ -48,7 +48,8 @@ def test_default_view_has_every_section_and_its_numbers():
     assert "**Shift equivariance**" in body and "is 0 (identical) over the columns both cover" in body
     note_line = next(i.value for i in at.info if "Note 002's slide" in i.value)   # one C too many
     assert note_line.startswith("**From the course notes.** Note 002's slide")
-    assert "here 7,398,752,256 and 937,689,088" in note_line and f"the ratio, {ds['ratio']:.4f}, is the same" in note_line
+    assert "they give 7,398,752,256 and 937,689,088, 32 and 32 times the MACs" in note_line
+    assert "Read as shapes" in note_line and f"The ratio, {ds['ratio']:.4f}, is the same either way" in note_line
     assert ds["standard"]["macs"] * 32 == 7_398_752_256 and ds["macs"] * 32 == 937_689_088   # one factor C = 32
     assert "column [1, 2, 1]ᵀ · row [1, 0, -1]" in body and "residual is exactly 0" in body
     assert "finds 17 input cells" in checks(at) and "equal to the formula" in checks(at)   # 4 layers, d = 2, k = 3
