@@ -258,3 +258,19 @@ def stack_shares(signal: np.ndarray, border: int) -> dict[int, float]:
     if inner.size < 4:
         return {2: 0.0, 4: 0.0}
     return {p: periodic_power_share(inner, p) for p in (2, 4)}
+
+
+# --- the trained ×2 upsamplers (convviz/restoration/models/upsamplers.py), run in numpy ---------------
+
+TRAINED = {"checker_transposed": "transposed_k3s2", "checker_resize": "resize_conv", "checker_icnr": "pixel_shuffle_icnr"}
+
+
+def trained_upsample(arch: str, weights: dict, low) -> np.ndarray:
+    """The trained upsampler `arch` on low (H, W): ReLU(conv3x3), ReLU(conv3x3), then its ×2 layer, with the
+    weights of its state_dict as numpy arrays (conv1.weight, conv1.bias, conv2.*, up.*). Returns (2H, 2W)."""
+    if arch not in TRAINED:
+        raise ValueError(f"Unknown upsampler {arch!r}; choose one of {', '.join(TRAINED)}.")
+    x = np.asarray(low, dtype=np.float64)[None]
+    for name in ("conv1", "conv2"):
+        x = np.maximum(cross_correlate2d(x, weights[f"{name}.weight"], weights[f"{name}.bias"], padding=1), 0.0)
+    return upsampling_layer(TRAINED[arch], x, weights["up.weight"], weights["up.bias"])[0]

@@ -3,6 +3,7 @@
     python -m convviz.train denoise --minutes 30            # FFDNet-style blind denoiser
     python -m convviz.train sr --scale 3 --arch srcnn        # SRCNN 9-1-5 at x3
     python -m convviz.train sr --scale 2                     # the sub-pixel net at x2
+    python -m convviz.train sr --arch checker_transposed     # a tiny x2 upsampler (also checker_resize, checker_icnr)
 
 Each run lives in `<out>/<name>/` (default runs/, which git ignores): `checkpoint.pt` (model,
 optimizer, step, RNG states, training seconds so far), `log.csv` (step, seconds, lr, loss,
@@ -245,7 +246,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m convviz.train", description=__doc__.split("\n")[0])
     parser.add_argument("task", choices=["denoise", "sr"])
     parser.add_argument("--scale", type=int, default=2, choices=[2, 3, 4], help="SR factor")
-    parser.add_argument("--arch", default=None, choices=["ffdnet", "srcnn", "subpixel"],
+    parser.add_argument("--arch", default=None, choices=["ffdnet", "srcnn", "subpixel",
+                                                         "checker_transposed", "checker_resize", "checker_icnr"],
                         help="default: ffdnet for denoise, subpixel for sr")
     parser.add_argument("--minutes", type=float, default=10.0, help="training time for this invocation")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -288,6 +290,7 @@ def main(argv=None) -> None:
     else:
         model, batch_size, val_every = build(args.arch, scale=args.scale), 32, 200
         patch = 48 if args.arch == "srcnn" else 96   # SRCNN runs at high resolution: smaller crops (paper: 33)
+        patch = 48 if args.arch.startswith("checker_") else patch   # the tiny x2 upsamplers of issue 34
         data = SRData(load_gray_images(args.data), args.scale, patch=patch, upscaled_input=args.arch == "srcnn")
     batch_size = args.batch_size or batch_size
     val_every = args.val_every or val_every

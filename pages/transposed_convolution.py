@@ -15,6 +15,7 @@ import streamlit as st
 
 from convviz.ui import cached_transposed as cached
 from convviz.ui import transposed_sections as section
+from convviz.ui.checkerboard_images import checkerboard_images
 from convviz.ui.figure_first import figure_first, rerun_page_when_changed
 from convviz.ui.layout import lesson_header
 from convviz.ui.exercise_section import exercise_section
@@ -46,6 +47,7 @@ def layer_sections() -> int:
 
 seed = layer_sections()
 section.checkerboard()
+checkerboard_images()
 
 upsample_input, scale = section.fixed_upsampling(seed)
 section.unpooling(upsample_input, scale, seed)

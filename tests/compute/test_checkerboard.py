@@ -148,3 +148,19 @@ def test_stack_1d_counts_compound_and_a_stride_1_layer_damps_them():
 def test_bad_settings_say_what_is_wrong(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("arch", sorted(cb.TRAINED))
+def test_trained_upsample_in_numpy_equals_the_torch_model(arch):
+    from convviz.restoration.models import build
+
+    torch.manual_seed(3)
+    model = build(arch, scale=2).double().eval()
+    low = np.random.default_rng(0).random((9, 11))
+    with torch.no_grad():
+        expected = model(torch.from_numpy(low)[None, None])[0, 0].numpy()
+    weights = {k: v.numpy() for k, v in model.state_dict().items()}
+    np.testing.assert_allclose(cb.trained_upsample(arch, weights, low), expected, rtol=0, atol=1e-12)
+    if arch == "checker_icnr":                                      # ICNR at initialisation: the 4 filters equal
+        w = weights["up.weight"]
+        assert all(np.array_equal(w[0], w[i]) for i in range(4))

@@ -3,14 +3,17 @@
 - `ffdnet.FFDNet`: blind Gaussian denoiser working at half resolution (Zhang et al. 2018).
 - `srcnn.SRCNN`: the classic 9-1-5 super-resolution net on bicubic-upscaled luminance (Dong et al. 2014).
 - `subpixel.SubPixelSR`: an ESPCN-style sub-pixel net on low-resolution luminance (Shi et al. 2016).
+- `upsamplers.CheckerTransposed`, `CheckerResize`, `CheckerICNR`: tiny ×2 upsamplers for the checkerboard section.
 
 `build(arch, **config)` makes any of them from the name and config stored in a weights file.
 """
 from convviz.restoration.models.ffdnet import FFDNet
 from convviz.restoration.models.srcnn import SRCNN
 from convviz.restoration.models.subpixel import SubPixelSR
+from convviz.restoration.models.upsamplers import CheckerICNR, CheckerResize, CheckerTransposed
 
-ARCHITECTURES = {"ffdnet": FFDNet, "srcnn": SRCNN, "subpixel": SubPixelSR}
+ARCHITECTURES = {"ffdnet": FFDNet, "srcnn": SRCNN, "subpixel": SubPixelSR,
+                 "checker_transposed": CheckerTransposed, "checker_resize": CheckerResize, "checker_icnr": CheckerICNR}
 
 
 def build(arch: str, **config):
