@@ -168,6 +168,8 @@ def _check_text(text) -> str:
                 raise ValueError(f"The brackets nest more than {MAX_BRACKETS} deep at line {line}:{col}.")
         elif ch in ")]}":
             depth = max(0, depth - 1)
+        elif ch < " " and ch not in "\t\r" or ch == "\x7f":
+            raise ValueError(f"The text has a control character ({ch!r}) at line {line}:{col}.")
     return text
 
 
@@ -179,7 +181,8 @@ def parse(text: str) -> Node:
     try:
         tree = ast.parse(text, mode="exec")
     except SyntaxError as error:
-        raise ValueError(f"Not Python that can be read, at line {error.lineno}:{error.offset}: {error.msg}.") from None
+        raise ValueError(f"Not Python that can be read, at line {error.lineno or 1}:{error.offset or 1}: "
+                         f"{error.msg}.") from None
     except (ValueError, RecursionError, MemoryError) as error:      # e.g. a 5000-digit number
         raise ValueError(f"The text cannot be read: {error}.") from None
     count = sum(1 for _ in ast.walk(tree))
@@ -382,17 +385,20 @@ def _conv_size(n: int, k: int, s: int, p: int, d: int, axis: str) -> int:
 
 
 def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool, axis: str) -> int:
-    """torch's pooling_output_shape: ⌊ or ⌈(n + 2p − k_eff)/s⌉ + 1; with ceil_mode a last window must start
-    inside the input or its left padding."""
+    """torch's pooling_output_shape: ⌊(n + 2p − k_eff)/s⌋ + 1, or with ceil_mode ⌊(n + 2p − k_eff + s − 1)/s⌋ + 1
+    less one when that last window would start past the input and its left padding ((o−1)·s ≥ n + p)."""
     if p > k // 2:
         raise ValueError(f"Along the {axis}: a pool's padding can be at most half its kernel (torch's rule): "
                          f"kernel {k} allows padding ≤ {k // 2}, got {p}.")
-    out = _conv_size(n, k, s, p, d, axis)
-    if ceil_mode:
-        span = effective_kernel_size(k, d)
-        out = -(-(n + 2 * p - span) // s) + 1
-        if (out - 1) * s >= n + p:
-            out -= 1
+    if not ceil_mode:
+        return _conv_size(n, k, s, p, d, axis)
+    span = effective_kernel_size(k, d)
+    out = (n + 2 * p - span + s - 1) // s + 1
+    if (out - 1) * s >= n + p:
+        out -= 1
+    if out < 1:
+        raise ValueError(f"Along the {axis}: with ceil_mode the output has ⌊(n + 2p − k_eff + s − 1)/s⌋ + 1 = "
+                         f"⌊({n} + 2·{p} − {span} + {s} − 1)/{s}⌋ + 1 = {out} cells: the window does not fit.")
     return out
 
 
