@@ -17,6 +17,7 @@ one run at a time across all sessions (convviz.restoration.inference_queue.INFER
 """
 import json
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,7 +120,9 @@ COLOUR = ("opponent", "rgb")   # denoise's colour handling: the opponent planes 
 
 def _as_tensor(image: np.ndarray) -> torch.Tensor:
     """(H, W) or (H, W, 3) uint8 or float -> (1, C, H, W) float32 on device(), built in place where possible."""
-    x = torch.from_numpy(np.ascontiguousarray(image))
+    with warnings.catch_warnings():             # a read-only array (a cached upload) is only read, never written
+        warnings.simplefilter("ignore", UserWarning)
+        x = torch.from_numpy(np.ascontiguousarray(image))
     x = x.to(device(), torch.float32)
     if image.dtype == np.uint8:
         x.div_(255.0)
@@ -197,8 +200,8 @@ def denoise(image, sigma=None, *, ensemble: int = 1, tile: int = TILE, colour_sp
         return np.ascontiguousarray(y.cpu().numpy(), dtype=dtype)
 
 
-def upscale_y(y: np.ndarray, scale: int, model: str = "subpixel", *, tile: int = TILE) -> np.ndarray:
-    """Super-resolve a luminance plane (H, W) in Y/255 units -> (sH, sW), not clipped."""
+def upscale_y(y: np.ndarray, scale: int, model: str = "subpixel", *, tile: int = TILE, progress=None) -> np.ndarray:
+    """Super-resolve a luminance plane (H, W) in Y/255 units -> (sH, sW), not clipped; progress as in `denoise`."""
     name = _sr_name(model, scale)
     H, W = y.shape
     if model == "srcnn":   # SRCNN works on the bicubic-upscaled plane
@@ -207,10 +210,14 @@ def upscale_y(y: np.ndarray, scale: int, model: str = "subpixel", *, tile: int =
     else:
         x = torch.from_numpy(y).float()[None, None]                           # (1, 1, H, W)
         s = scale
-    with INFERENCE.turn(), torch.inference_mode():
-        net = load_model(name)
-        out = tiled_apply(net, x.to(device()), tile=tile, overlap=16, scale=s)   # (1, 1, sH, sW)
-    return out[0, 0].double().cpu().numpy()
+    net = load_model(name)
+
+    def run(t: torch.Tensor) -> torch.Tensor:                                # the turn per tile, as in denoise
+        with INFERENCE.turn(), torch.inference_mode():
+            return net(t)
+    with torch.inference_mode():
+        out = tiled_apply(run, x.to(device()), tile=tile, overlap=16, scale=s, progress=progress)   # (1, 1, sH, sW)
+        return out[0, 0].double().cpu().numpy()
 
 
 def _sr_name(model: str, scale: int) -> str:
@@ -221,22 +228,25 @@ def _sr_name(model: str, scale: int) -> str:
     return SR_MODELS[model][scale]
 
 
-def upscale(image, scale: int, model: str = "subpixel", *, tile: int = TILE) -> np.ndarray:
+def upscale(image, scale: int, model: str = "subpixel", *, tile: int = TILE, progress=None,
+            dtype=np.float64) -> np.ndarray:
     """Super-resolve by `scale` in {2, 3, 4} with `model` "subpixel" or "srcnn" (one set of weights per scale).
 
-    image: (H, W) or (H, W, 3) float in [0, 1]. Returns (sH, sW) or (sH, sW, 3), float64 in [0, 1].
+    image: (H, W) or (H, W, 3) float in [0, 1]. Returns (sH, sW) or (sH, sW, 3) in [0, 1], in `dtype`.
     Gray images go through Y = (16 + 219 g)/255; colour: the net on Y, PIL bicubic on Cb, Cr.
+    progress(done, total) after each tile of the net (as in `denoise`).
     """
     image = _as_float_image(image)
     _sr_name(model, scale)
     H, W = image.shape[:2]
     if image.ndim == 2:
-        y = upscale_y(imaging.gray_to_y(image), scale, model, tile=tile)
-        return np.clip(imaging.y_to_gray(y), 0.0, 1.0)
+        y = upscale_y(imaging.gray_to_y(image), scale, model, tile=tile, progress=progress)
+        return np.clip(imaging.y_to_gray(y), 0.0, 1.0).astype(dtype, copy=False)
     ycbcr = imaging.rgb_to_ycbcr(image)
-    y = upscale_y(ycbcr[..., 0], scale, model, tile=tile)
+    y = upscale_y(ycbcr[..., 0], scale, model, tile=tile, progress=progress)
     chroma = imaging.pil_bicubic(ycbcr[..., 1:], (scale * H, scale * W))    # (sH, sW, 2)
-    return np.clip(imaging.ycbcr_to_rgb(np.concatenate([y[..., None], chroma], axis=-1)), 0.0, 1.0)
+    return np.clip(imaging.ycbcr_to_rgb(np.concatenate([y[..., None], chroma], axis=-1)), 0.0, 1.0).astype(
+        dtype, copy=False)
 
 
 def feature_maps(image, layer: int, sigma=None) -> np.ndarray:

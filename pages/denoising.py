@@ -6,16 +6,17 @@ import streamlit as st
 from convviz import restore
 from convviz.restoration.baselines import DENOISERS
 from convviz.restoration.device import compute_device, device_description
-from convviz.figures.restoration import model_card_section, residual_image
+from convviz.figures.restoration import crop, model_card_section, residual_image
 from convviz.lessons import denoising as lesson
 from convviz.lessons.denoising import NOISE, DenoiseSettings
 from convviz.ui import cached_restoration as cached
+from convviz.ui.downloads import image_downloads
 from convviz.ui.layout import about_model, lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
 from convviz.ui.zoom import main_figure, side_by_side, zoom_controls, zoom_slot
 
-MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 500_000   # the stated working-size limit
+MAX_PIXELS = lesson.MAX_UPLOAD_PIXELS   # processed at their own size up to this (issue 32); larger: shrunk or cut
 NET = restore.DENOISER
 
 lesson_header("Denoising", "A noisy photo is the clean photo plus noise: the network **predicts the noise**, "
@@ -46,11 +47,12 @@ def model_section() -> None:
 
 # --- Input ----------------------------------------------------------------------------------------
 with settings_box():
-    chosen = cached.choose_image("dn", MAX_PIXELS, crop_option=True)
+    chosen = cached.choose_image("dn", MAX_PIXELS, crop_option=True, defaults=lesson.NOISE_DEFAULTS)
     row = st.columns(3)
     noise = choice_control("Noise", "noise", NOISE, "real" if st.session_state.get("dn_src") == "upload" else "add",
                            container=row[0],
                            help="A photo of your own is taken as already noisy; add noise to score against it.")
+    row[0].caption(lesson.NOISE_DOES[noise])
     own_sigma = None
     if noise == "add":
         sigma = slider_control("Noise level σ to add (0–75, on 0–255)", "sigma", 0, 75, 25, step=1, container=row[1])
@@ -74,7 +76,7 @@ key, image, label = chosen
 for notice in image.notices:
     st.info(notice, icon=":material/info:")
 clean = image.pixels
-noisy = cached.noisy_input(key, settings, clean)
+noisy = cached.noisy_input(key, settings, clean) if settings.added else clean
 noisy_key = key + settings.noisy_key
 estimate = None if settings.added else cached.estimated_sigma(key, clean)
 net_sigma = settings.net_sigma(estimate)
@@ -91,9 +93,15 @@ result = None
 if missing:
     st.error(missing, icon=":material/block:")
 else:
+    result_key = noisy_key + (net_sigma, ensemble, "denoised")
     try:
-        result, seconds = cached.denoised(noisy_key, net_sigma, noisy, ensemble)
-        result_key = noisy_key + (net_sigma, ensemble, "denoised")
+        if cached.is_long(clean):     # a full-size photo: a background job with a progress bar (issue 32)
+            work = clean.shape[0] * clean.shape[1] / 1e6 * ensemble * (1 if clean.ndim == 2 else 3)
+            done = cached.long_run(result_key, work, "Denoising at full size", lambda progress: restore.denoise(
+                noisy, net_sigma, ensemble=ensemble, progress=progress, dtype=np.float32), container=figure)
+            result, seconds = done if done is not None else (None, 0.0)
+        else:
+            result, seconds = cached.denoised(noisy_key, net_sigma, noisy, ensemble)
     except (ValueError, RuntimeError) as error:
         show_problem(ValueError(f"The network could not run on this image: {error}"))
 zooms = zoom_slot(figure)
@@ -110,7 +118,8 @@ with figure:
 if result is not None:
     runs = f"{ensemble} times (once per rotation)" if ensemble > 1 else "once"
     st.markdown(f":material/timer: Denoised in **{seconds:.2f} s**: the network ran "
-                + (f"{runs} on each of R, G and B." if clean.ndim == 3 else f"{runs}."))
+                + (f"{runs} on each of the luminance and two colour-difference planes." if clean.ndim == 3
+                   else f"{runs}."))
     if settings.added:
         noisy_psnr, noisy_ssim = cached.denoise_scores(noisy_key, clean, np.clip(noisy, 0, 1))
         net_psnr, net_ssim = cached.denoise_scores(result_key, clean, result)
@@ -121,23 +130,24 @@ if result is not None:
 # --- Download -------------------------------------------------------------------------------------
 if result is not None:
     stem = label.rsplit(".", 1)[0] if key[0] == "upload" else key[1]
-    st.download_button(f"Download the denoised image (PNG, {result.shape[1]}×{result.shape[0]}, "
-                       f"{'grayscale' if result.ndim == 2 else 'RGB'})",
-                       data=cached.png_bytes(result_key, result),
-                       file_name=f"{stem}_denoised.png", mime="image/png", on_click="ignore",
-                       icon=":material/download:", key="download")
+    image_downloads(result, lesson.download_stem(stem, net_sigma, ensemble), "the denoised image")
 
 # --- Scores and classical filters -----------------------------------------------------------------
 st.header("Against classical filters")
 st.markdown("The same noisy input, each filter set from the same σ: a Gaussian blur and a median filter "
             "(local averages that also blur edges), total variation (flat regions, sharp edges) and "
             "non-local means (averages similar patches from anywhere nearby).")
+part, f_key, f_box = (lambda img: img), noisy_key, box
+if cached.is_long(clean):        # a full-size photo: the filters, scores and layers below work on the zoom box
+    part, f_key, f_box = (lambda img: np.ascontiguousarray(crop(img, box))), noisy_key + (box,), (0, 0) + box[2:]
+    st.info(lesson.ZOOM_BOX_ONLY, icon=":material/crop:")
 methods, method_keys = {}, {}
 if result is not None:
     network = lesson.network_title(ensemble)
-    methods[network], method_keys[network] = (result, seconds), result_key
+    methods[network], method_keys[network] = (part(result), seconds), result_key + f_key[len(noisy_key):]
 for name, title in DENOISERS.items():
-    methods[title], method_keys[title] = cached.classical(noisy_key, name, net_sigma, noisy), noisy_key + (net_sigma, name)
+    methods[title], method_keys[title] = cached.classical(f_key, name, net_sigma, part(noisy)), f_key + (net_sigma, name)
+clean, noisy, noisy_key, box = part(clean), part(noisy), f_key, f_box
 if settings.added:
     noisy_psnr, noisy_ssim = cached.denoise_scores(noisy_key, clean, np.clip(noisy, 0, 1))
     scores = {title: cached.denoise_scores(method_keys[title], clean, img) for title, (img, _) in methods.items()}

@@ -20,6 +20,26 @@ NOISE = {"add": "Add noise (clean image known)", "real": "Already noisy (σ esti
 MAX_SIGMA = 75                    # the σ controls' range, on 0–255
 TRAINED_SIGMA = 55                # the network was trained for σ in 0 … 55
 ENSEMBLES = (1, 4)                # plain, or averaged over the 4 rotations
+MAX_UPLOAD_PIXELS = 24_000_000    # uploads are denoised at their own size up to this (issue 32)
+# What each noise mode does to the picture, one line each (issue 32).
+NOISE_DOES = {"add": "Adds seeded Gaussian noise of σ to the picture, then removes it: the clean picture "
+                     "is known, so PSNR is shown.",
+              "real": "Leaves the picture as it is and removes the noise already in it, at the estimated σ "
+                      "(or yours): the result keeps the picture's own size."}
+# The mode set when the visitor switches to an upload (taken as already noisy) or back to a sample.
+NOISE_DEFAULTS = {"upload": {"noise": "real"}, "sample": {"noise": "add"}}
+ZOOM_BOX_ONLY = ("This photo is large, so the classical filters, their scores and times, and the layers below "
+                 "work on the magenta zoom box only (move it to see another part); the network's time is "
+                 "for the whole photo.")
+
+
+def download_stem(stem: str, sigma: float, ensemble: int = 1) -> str:
+    """The file name of a denoised result, after what was done: `<name>_denoised_sigma25[_x4rot]`.
+
+    >>> download_stem("cat", 25.0), download_stem("cat", 12.6, 4)
+    ('cat_denoised_sigma25', 'cat_denoised_sigma13_x4rot')
+    """
+    return f"{stem}_denoised_sigma{round(sigma)}" + (f"_x{ensemble}rot" if ensemble > 1 else "")
 
 
 @dataclass(frozen=True)

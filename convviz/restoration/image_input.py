@@ -277,6 +277,14 @@ def encode_png(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def encode_jpeg(image: np.ndarray, quality: int = 95) -> bytes:
+    """A float image in [0, 1] as JPEG bytes (quality 95, 4:4:4 chroma: no colour subsampling), same size."""
+    arr = to_uint8(image)
+    buf = io.BytesIO()
+    Image.fromarray(arr, mode="L" if arr.ndim == 2 else "RGB").save(buf, format="JPEG", quality=quality, subsampling=0)
+    return buf.getvalue()
+
+
 # --- Bundled samples: scikit-image's own photos, loaded from the installed package ---------------
 
 SAMPLES = {

@@ -27,6 +27,7 @@ from convviz.restoration import degradation as sr_degradation
 from convviz.restoration.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
 from convviz.figures.restoration import crop_figure, feature_figure, panel_figure
 from convviz.lessons.denoising import DenoiseSettings
+from convviz.ui import restoration_jobs as jobs
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control
 
@@ -50,37 +51,50 @@ LOST = ("Your upload is not on this server any more (it restarted or you opened 
         "please upload it again.")
 
 
-def _asked_for(prefix: str) -> None:
+def _fit_defaults(prefix: str, defaults: dict | None) -> None:
+    """Set the controls that depend on the kind of picture (issue 32: an upload is taken as already noisy,
+    a sample gets noise added) when the visitor switches between a sample and an upload; a link's own
+    values stay, since this runs only on the visitor's action."""
+    if defaults:
+        kind = "upload" if st.session_state.get(f"{prefix}_src") == "upload" else "sample"
+        st.session_state.update(defaults.get(kind, {}))
+
+
+def _asked_for(prefix: str, defaults: dict | None = None) -> None:
     """The visitor chose an image in this session (the select box, or a file dropped or removed): an empty
     upload is then theirs to fill, not one the server lost."""
     st.session_state[f"{prefix}_asked"] = True
+    _fit_defaults(prefix, defaults)
 
 
-def _dropped(prefix: str) -> None:
+def _dropped(prefix: str, defaults: dict | None = None) -> None:
     """A file dropped on the drop zone switches the view to it, whatever sample was showing."""
     _asked_for(prefix)
-    if st.session_state.get(f"{prefix}_upload") is not None:
+    if st.session_state.get(f"{prefix}_upload") is not None and st.session_state.get(f"{prefix}_src") != "upload":
         st.session_state[f"{prefix}_src"] = "upload"
+        _fit_defaults(prefix, defaults)          # only when the view switches from a sample to the upload
 
 
-def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, container=None, crop_option: bool = False):
+def choose_image(prefix: str, max_pixels: int, default: str = "camera", *, container=None, crop_option: bool = False,
+                 defaults: dict | None = None):
     """Sample or upload -> (key, Decoded, label), or None while there is no usable upload.
 
     The drop zone is always shown beside the sample choice (issue 24), the sample being the default picture;
     dropping a file switches `{prefix}_src` to "upload". A link that says upload while no file is here (a
     restarted server, or someone else's link) says so. A bad upload gets its message and the last good upload
     of this page stays in use. crop_option: offer (URL parameter `large`) to cut out the centre of a large
-    upload at full resolution instead of shrinking it.
+    upload at full resolution instead of shrinking it. defaults: {"upload": {key: value}, "sample": {...}},
+    control values set when the visitor switches to that kind of picture.
     """
     box = container or st
     options = {**SAMPLES, "upload": "Your own image (upload)"}
     pick, drop = box.columns([1, 2])
     source = choice_control("Image", f"{prefix}_src", options, default, container=pick,
                             help="Samples are scikit-image's photos, free to redistribute.",
-                            on_change=partial(_asked_for, prefix))
+                            on_change=partial(_asked_for, prefix, defaults))
     limit_mb = st.get_option("server.maxUploadSize")      # .streamlit/config.toml
     upload = drop.file_uploader("Your own image: drop it here", type=UPLOAD_TYPES, key=f"{prefix}_upload",
-                                on_change=partial(_dropped, prefix))
+                                on_change=partial(_dropped, prefix, defaults))
     over = "are shrunk, or cut to their centre (your choice below)" if crop_option else "are shrunk first"
     drop.caption(f"PNG, JPEG, BMP, TIFF, WebP or GIF, up to {limit_mb} MB. Images over "
                  f"{max_pixels / 1e6:g} megapixels {over}. The link holds the settings, "
@@ -240,3 +254,31 @@ def info_for(name: str) -> dict | None:
     except Exception as error:   # a half-written weights file while training ships a new one
         show_problem(ValueError(f"The weights file {path.name} could not be read: {error}"))
         return None
+
+
+# --- Full-size runs (issue 32) ---------------------------------------------------------------------
+
+def is_long(image: np.ndarray) -> bool:
+    """Over restoration_jobs.SYNC_PIXELS: run as a background job with a progress bar."""
+    return image.shape[0] * image.shape[1] > jobs.SYNC_PIXELS
+
+
+def long_run(key: tuple, work: float, what: str, run, container=None):
+    """(result, seconds) of `run(progress)` for `key` once finished; until then None, with the estimate, a
+    progress bar, the queue position and Cancel in `container` (restoration_jobs). Started at once; a
+    cancelled or failed job waits for "Run again"."""
+    done = jobs.result(key)
+    if done is not None:
+        return done
+    box = container or st
+    estimate = jobs.estimate_seconds(work, restore.device().type)
+    j = jobs.job(key)
+    if j is None or j.state == "done":              # a done job whose result was since dropped runs again
+        j = jobs.submit(key, jobs.session_id(), work, run)
+    if j.state in ("cancelled", "failed"):
+        (box.error if j.state == "failed" else box.info)(jobs.status_text(j, estimate), icon=":material/info:")
+        box.button("Run again", key="job_again", icon=":material/replay:", on_click=jobs.forget, args=(key,))
+        return None
+    with box:
+        jobs.progress_fragment(key, what, estimate)
+    return None

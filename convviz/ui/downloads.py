@@ -10,6 +10,9 @@ from typing import Callable
 
 import streamlit as st
 
+import numpy as np
+
+from convviz.restoration.image_input import encode_jpeg, encode_png
 from convviz.slides.exports import GIF_SIZE, PNG_SIZE, Scene, gif_bytes, png_bytes, svg_text
 from convviz.lessons.step_scenes import MAX_FRAMES
 
@@ -36,3 +39,21 @@ def code_download(code: str, stem: str, container=None, **kwargs) -> None:
     """The view's PyTorch code as `<stem>.py` (kept while presenting, when the code block itself is hidden)."""
     (container or st).download_button("PyTorch code, .py", data=code, file_name=f"{stem}.py", mime="text/x-python",
                                       key=f"{stem}_code", on_click="ignore", icon=":material/download:", **kwargs)
+
+
+JPEG_ABOVE = 12_000_000    # pixels: above this a JPEG (quality 95) is offered beside the PNG (issue 32)
+
+
+def image_downloads(image: np.ndarray, file_stem: str, what: str, *, key: str = "download", container=None) -> None:
+    """The whole result as `<file_stem>.png` (and `.jpg`, quality 95, above JPEG_ABOVE pixels); encoded only
+    when a button is clicked, and the click does not rerun the page."""
+    box = container or st
+    height, width = image.shape[:2]
+    kind = "grayscale" if image.ndim == 2 else "RGB"
+    box.download_button(f"Download {what} (PNG, {width}×{height}, {kind})", data=lambda: encode_png(image),
+                        file_name=f"{file_stem}.png", mime="image/png", on_click="ignore",
+                        icon=":material/download:", key=key)
+    if width * height > JPEG_ABOVE:
+        box.download_button(f"Download {what} (JPEG quality 95, {width}×{height}: a smaller file)",
+                            data=lambda: encode_jpeg(image), file_name=f"{file_stem}.jpg", mime="image/jpeg",
+                            on_click="ignore", icon=":material/download:", key=f"{key}_jpeg")

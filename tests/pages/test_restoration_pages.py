@@ -18,7 +18,8 @@ from PIL import Image
 
 from convviz import restore
 
-from convviz.restoration import baselines
+from convviz.restoration import baselines, imaging
+from skimage import data
 from convviz.restoration.image_input import fit_size
 from tests.support import assert_clean, open_page, text_of
 
@@ -175,6 +176,7 @@ def test_denoise_upload_then_every_bad_upload_keeps_the_good_result():
     assert "up to 20 MB" in " ".join(c.value for c in at.caption)   # server.maxUploadSize in .streamlit/config.toml
     upload(at, "dn_upload", GOOD_PNG, "good.png")
     assert_clean(at)
+    assert at.selectbox(key="noise").value == "add"           # the link's choice stays (it already showed an upload)
     assert "**good.png**, 48×40 pixels, colour" in text_of(at) and at.metric
     for kind, (data, words) in BAD_UPLOADS.items():
         upload(at, "dn_upload", data, f"bad {kind}.png")
@@ -234,14 +236,39 @@ def test_results_are_keyed_on_the_image_bytes_and_the_settings(monkeypatch):
     assert len(calls) == 3                                        # a setting the network sees: rerun
 
 
+@pytest.fixture
+def offered(monkeypatch):
+    """Records every image the page offers for download: (the array, its file stem)."""
+    from convviz.ui import downloads
+    seen = []
+    real = downloads.image_downloads
+    monkeypatch.setattr(downloads, "image_downloads", lambda image, stem, *a, **k: (seen.append((image, stem)),
+                                                                                    real(image, stem, *a, **k))[1])
+    return seen
+
+
+def finish_jobs():
+    from convviz.ui import restoration_jobs as jobs
+    for key in list(jobs.JOBS):
+        jobs.wait(key, timeout=300)
+
+
 @needs_denoiser
-@pytest.mark.skipif(torch.cuda.is_available(), reason="the page's limit is 4 MP with a GPU; this image is 0.6 MP")
-def test_denoise_large_photo_can_be_cut_instead_of_shrunk():
-    at = upload(page(DENOISE, dn_src="upload", large="crop"), "dn_upload", save(photo(600, 1000, gray=True)), "big.png")
+def test_denoise_full_size_noisy_photo_with_defaults(offered):
+    """Issue 32: a noisy colour photo over the page's quick size runs at its own size as a job with a progress
+    bar, and with the default settings downloads at that size, at least 4 dB closer to the clean photo."""
+    clean = np.asarray(Image.fromarray(data.astronaut()).resize((800, 600), Image.LANCZOS)) / 255.0   # 0.48 MP
+    noisy8 = np.clip(np.round((clean + np.random.default_rng(0).standard_normal(clean.shape) * 25 / 255) * 255), 0, 255)
+    at = upload(page(DENOISE), "dn_upload", save(Image.fromarray(noisy8.astype(np.uint8))), "mine.png")
     assert_clean(at)
-    assert "centre" in messages(at, "info") and "full resolution" in messages(at, "info")
-    w, h = fit_size(1000, 600, 500_000)                           # the page's CPU limit (0.5 MP)
-    assert f"**big.png**, {w}×{h} pixels" in text_of(at)
+    assert at.selectbox(key="noise").value == "real"
+    assert at.get("progress") and "Denoising at full size" in at.get("progress")[0].proto.text
+    finish_jobs()
+    at.run()
+    assert_clean(at)
+    image, stem = offered[-1]
+    assert image.shape == clean.shape and stem.startswith("mine_denoised_sigma")
+    assert imaging.psnr(clean, image) >= imaging.psnr(clean, noisy8 / 255) + 4
 
 
 @needs_denoiser
@@ -556,6 +583,19 @@ def test_dropping_an_image_switches_the_view_to_it(path, prefix):
     assert_clean(at)
     assert at.selectbox(key=f"{prefix}_src").value == "upload" and at.query_params[f"{prefix}_src"] in ("upload", ["upload"])
     assert "**mine.png**" in text_of(at)
+
+
+@needs_denoiser
+def test_dropping_a_photo_takes_it_as_noisy_and_a_sample_gets_noise_again():
+    """Issue 32: the sample's "add noise" default does not stick to an upload, and each mode says what it does."""
+    at = page(DENOISE)
+    assert at.selectbox(key="noise").value == "add" and "Adds seeded Gaussian noise" in " ".join(c.value for c in at.caption)
+    upload(at, "dn_upload", GOOD_PNG, "mine.png")
+    assert_clean(at)
+    assert at.selectbox(key="noise").value == "real" and "estimated noise level" in text_of(at)
+    assert "removes the noise already in it" in " ".join(c.value for c in at.caption)
+    at.selectbox(key="dn_src").set_value("coffee").run()
+    assert at.selectbox(key="noise").value == "add" and at.metric
 
 
 @pytest.mark.parametrize("path, prefix", PAGES_AND_PREFIXES)
