@@ -139,3 +139,88 @@ def test_stepping_while_presenting_does_not_move_the_figures(page, app_url, path
     wait_for_app(page)
     page.wait_for_timeout(500)
     assert chart_boxes(page)[:2] == before
+
+
+# --- a presenter's clicker (issue 33) ---------------------------------------------------------------------------
+FOCUSED = """() => { let a = document.activeElement;
+                     while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+                     return a ? (a.classList.contains('stage') ? 'stage' : a.tagName.toLowerCase()) : null; }"""
+STAGE_TOP = "() => document.querySelector('h1').getBoundingClientRect().y"
+
+
+def main_stage(page):
+    stage = page.locator(".stage").first
+    expect(stage).to_have_attribute("data-kind", "sliding_window")
+    return stage
+
+
+def test_a_fresh_presenting_page_steps_on_pagedown_and_never_scrolls(page, app_url):
+    """Issue 33: a clicker's PageDown on a freshly opened page (focus on the body) steps the lesson's figure; after
+    a click on the title it still steps and the page does not scroll; ←/→, PageUp and space too."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{app_url}/convolution?present=1")
+    stage = main_stage(page)
+    assert page.evaluate(FOCUSED) == "body"
+    top = page.evaluate(STAGE_TOP)
+    page.keyboard.press("PageDown")
+    expect(stage).to_have_attribute("data-step", "1")
+    assert page.evaluate(FOCUSED) == "stage", "the stage takes the focus"
+    page.locator("h1").first.click()
+    for key in ["PageDown", "PageDown", "ArrowRight", "ArrowLeft", "PageUp", "ArrowRight"]:   # 1+1+1+1−1−1+1
+        page.keyboard.press(key)
+    expect(stage).to_have_attribute("data-step", "3")
+    page.wait_for_url(re.compile(r"pos=3"))
+    wait_for_app(page)
+    page.get_by_role("button", name="Share this view").focus()       # a button: arrows step, space presses it
+    page.keyboard.press("ArrowRight")
+    expect(stage).to_have_attribute("data-step", "4")
+    page.locator("h1").first.click()
+    page.keyboard.press(" ")
+    expect(stage).to_have_attribute("data-playing", "true")
+    page.keyboard.press(" ")
+    expect(stage).to_have_attribute("data-playing", "false")
+    assert page.evaluate(STAGE_TOP) == top, "the page scrolled"
+
+
+def test_keys_typed_into_an_input_are_left_to_it(page, app_url):
+    """Presenting, a focused text field keeps its own keys (the cursor moves, the figure does not); not presenting,
+    PageDown on the page is the browser's (a student reading scrolls), the figure stays."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{app_url}/convolution?present=1")
+    stage = main_stage(page)
+    page.evaluate("() => { const i = document.createElement('input'); i.id = 'typed'; i.value = 'abc';"
+                  "        document.querySelector('h1').after(i); i.focus(); }")
+    for key in ["ArrowLeft", "ArrowLeft", "PageDown", " "]:
+        page.keyboard.press(key)
+    assert page.evaluate("() => [document.activeElement.id, document.activeElement.value]") == ["typed", "a bc"]
+    assert stage.get_attribute("data-step") == "0" and stage.get_attribute("data-playing") == "false"
+
+    open_page(page, f"{app_url}/convolution")
+    stage = main_stage(page)
+    page.keyboard.press("PageDown")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(400)                                       # nothing to wait for: nothing should happen
+    assert stage.get_attribute("data-step") == "0"
+
+
+@pytest.mark.parametrize("present", ["", "present=1&"])
+def test_the_arrows_keep_working_after_the_last_step(page, app_url, present):
+    """Issue 33: ▶ to the last step disables ▶; its focus moves to the stage (not the body), so ←/→ still step;
+    the same with ◀ at the first step."""
+    open_page(page, f"{app_url}/convolution?{present}pos=7")          # 3×3 output: steps 0–8
+    stage = main_stage(page)
+    stage.locator("button[data-action=next]").click()
+    expect(stage).to_have_attribute("data-step", "8")
+    expect(stage.locator("button[data-action=next]")).to_be_disabled()
+    assert page.evaluate(FOCUSED) == "stage"
+    page.keyboard.press("ArrowLeft")
+    expect(stage).to_have_attribute("data-step", "7")
+    page.keyboard.press("ArrowRight")
+    expect(stage).to_have_attribute("data-step", "8")
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    stage.locator("button[data-action=prev]").click()
+    expect(stage).to_have_attribute("data-step", "0")
+    assert page.evaluate(FOCUSED) == "stage"
+    page.keyboard.press("ArrowRight")
+    expect(stage).to_have_attribute("data-step", "1")

@@ -57,7 +57,8 @@ def stage(scene: dict, *, key: str, step: int = 0, speed: str = "normal",
                 handler(value)
         return callback
 
-    return _component(key=key, data={"scene": scene, "step": int(step), "speed": speed, "size": size, "play": play},
+    data = {"scene": scene, "step": int(step), "speed": speed, "size": size, "play": play, "presenting": presenting()}
+    return _component(key=key, data=data,
                       default={"step": int(step), "speed": speed},
                       on_step_change=sent("step", on_step), on_speed_change=sent("speed", on_speed))
 
@@ -117,7 +118,7 @@ def picking_stage(scene: dict, *, key: str, url_key: str, col_key: str) -> tuple
     if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
         ss[SPEED_KEY] = sent["speed"]
     row, col, speed = url_step(url_key, len(scene["steps"])), url_step(col_key, cols), url_speed()
-    data = {"scene": scene, "step": row, "col": col, "speed": speed, "present": presenting()}
+    data = {"scene": scene, "step": row, "col": col, "speed": speed, "present": presenting(), "presenting": presenting()}
     result = _component(key=key, data=data,
                         default={"step": row, "col": col, "speed": speed}, on_step_change=lambda: None,
                         on_col_change=lambda: None, on_speed_change=lambda: None)

@@ -75,6 +75,7 @@ class Stage {
     this.sizeUp(data.size);
     const first = !this.scene;
     const present = this.takePresent(data, first);
+    this.presenting = !!(data.presenting ?? this.present);     // the page is in presentation mode (pageKeys)
     if (first || this.scene.id !== scene.id) {
       this.scene = scene;
       this.setDefaults = null;
@@ -303,6 +304,7 @@ class Stage {
     this.applySets(t);
     this.placeOutlines(t);
     this.slider.value = String(t);
+    this.keepFocus(t === 0, t === s.steps.length - 1);
     this.prevButton.disabled = t === 0;
     this.nextButton.disabled = t === s.steps.length - 1;
     this.playButton.disabled = s.steps.length < 2;
@@ -447,15 +449,31 @@ class Stage {
   }
 
   onKey(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;                   // Alt+← is the browser's Back
     if (e.target.closest?.("input, button") && (e.key === " " || e.key === "Enter")) return;
-    const moves = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };
-    if (e.key in moves) { this.pause(); this.go(this.step + moves[e.key]); }
-    else if (e.key === "Home") { this.pause(); this.go(0); }
-    else if (e.key === "End") { this.pause(); this.go(this.scene.steps.length - 1); }
-    else if (e.key === " ") { this.playing ? this.pause() : this.play(); }
-    else return;
+    if (!this.act(e.key)) return;
     e.preventDefault();
     e.stopPropagation();
+  }
+
+  // One key's action (←/→, PageUp/PageDown step, Home/End jump, space plays or pauses); false for any other key.
+  act(key) {
+    const moves = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };
+    if (key in moves) { this.pause(); this.go(this.step + moves[key]); }
+    else if (key === "Home") { this.pause(); this.go(0); }
+    else if (key === "End") { this.pause(); this.go(this.scene.steps.length - 1); }
+    else if (key === " ") { this.playing ? this.pause() : this.play(); }
+    else return false;
+    return true;
+  }
+
+  // ◀ or ▶ about to be disabled (the first or last step) while it has focus: the focus would drop to the page's
+  // body and the keys stop reaching the stage (issue 33); it moves to the stage itself instead.
+  keepFocus(first, last) {
+    const focused = this.box.getRootNode().activeElement;
+    if ((first && focused === this.prevButton) || (last && focused === this.nextButton)) {
+      this.box.focus({ preventScroll: true });
+    }
   }
 
   // --- hover, click and drag ---------------------------------------------------------------------
@@ -707,6 +725,58 @@ class Stage {
     this.resize.disconnect();
     instances.delete(this.key);
   }
+}
+
+// --- a presenter's clicker (issue 33) ------------------------------------------------------------------
+// Presenting, PageUp/PageDown, ←/→ and space step the page's main stage wherever focus is (a fresh page's body,
+// a heading just clicked, a button), and the page does not scroll on them. Focus in something that uses the key
+// itself keeps it: text fields, selects, sliders, radio groups, tabs, menus, anything contenteditable; and on a
+// button, link or switch, space is still a press. The main stage is the one most on screen (the lesson's figure
+// on a fresh page), else the first on the page; it takes the focus, so the next key goes to it directly.
+const PAGE_KEYS = new Set(["ArrowRight", "ArrowLeft", "PageDown", "PageUp", " "]);
+const OWN_KEYS = "textarea, select, [contenteditable]:not([contenteditable='false']), [role='textbox'], " +
+  "[role='combobox'], [role='listbox'], [role='slider'], [role='spinbutton'], [role='radiogroup'], [role='radio'], " +
+  "[role='tablist'], [role='tab'], [role='menu'], [role='menuitem'], [role='grid'], [role='tree']";
+const PRESSABLE = "button, a[href], summary, [role='button'], [role='switch'], [role='checkbox'], [role='link']";
+const PRESS_ONLY_INPUTS = new Set(["checkbox", "button", "submit", "reset", "file", "color", "image"]);
+
+function usesKey(node, key) {
+  if (!(node instanceof Element)) return false;
+  if (node.closest(OWN_KEYS)) return true;
+  const input = node.closest("input");
+  if (input) return !PRESS_ONLY_INPUTS.has(input.type) || key === " ";
+  return key === " " && !!node.closest(PRESSABLE);
+}
+
+function onScreen(box) {
+  const r = box.getBoundingClientRect();
+  const w = Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0));
+  const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+  return w * h;
+}
+
+function mainStage() {
+  const shown = [...instances.values()].filter((s) => s.scene && s.box.isConnected && s.box.getClientRects().length);
+  if (!shown.length) return null;
+  const host = (s) => s.box.getRootNode().host || s.box;
+  shown.sort((a, b) => (host(a).compareDocumentPosition(host(b)) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  const seen = shown.map((s) => onScreen(s.box)), most = Math.max(...seen);
+  return most > 0 ? shown[seen.indexOf(most)] : shown[0];
+}
+
+function pageKey(e) {
+  if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !PAGE_KEYS.has(e.key)) return;
+  if (usesKey(e.composedPath()[0], e.key)) return;
+  const stage = mainStage();
+  if (!stage || !stage.presenting) return;
+  e.preventDefault();
+  stage.box.focus({ preventScroll: true });
+  stage.act(e.key);
+}
+
+if (!globalThis.__convvizPageKeys) {                 // once per page, whichever stage loads first
+  globalThis.__convvizPageKeys = true;
+  document.addEventListener("keydown", pageKey);
 }
 
 export default function (component) {
