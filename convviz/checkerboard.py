@@ -274,3 +274,17 @@ def trained_upsample(arch: str, weights: dict, low) -> np.ndarray:
     for name in ("conv1", "conv2"):
         x = np.maximum(cross_correlate2d(x, weights[f"{name}.weight"], weights[f"{name}.bias"], padding=1), 0.0)
     return upsampling_layer(TRAINED[arch], x, weights["up.weight"], weights["up.bias"])[0]
+
+
+def untrained_upsampler_weights(arch: str, seed: int = 0) -> dict:
+    """Weights for trained_upsample as the net starts, torch's default initialisation (ICNR for checker_icnr),
+    drawn from default_rng(seed): conv1, conv2, then the upsampling layer."""
+    if arch not in TRAINED:
+        raise ValueError(f"Unknown upsampler {arch!r}; choose one of {', '.join(TRAINED)}.")
+    rng = np.random.default_rng(seed)
+    weights = {"conv1.weight": torch_default_uniform(rng, (WIDTH, 1, 3, 3), 9),
+               "conv1.bias": torch_default_uniform(rng, (WIDTH,), 9),
+               "conv2.weight": torch_default_uniform(rng, (WIDTH, WIDTH, 3, 3), WIDTH * 9),
+               "conv2.bias": torch_default_uniform(rng, (WIDTH,), WIDTH * 9)}
+    weights["up.weight"], weights["up.bias"] = _layer_weights(TRAINED[arch], rng, WIDTH, 1)
+    return weights

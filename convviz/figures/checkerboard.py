@@ -46,11 +46,14 @@ def log_spectrum(image: np.ndarray) -> np.ndarray:
 
 
 def image_spectrum_figure(image: np.ndarray, title: str, *, signed: bool = False, caption: str = "",
-                          height: int = 470) -> go.Figure:
-    """The image (row 0 on top) over its power spectrum, the period-2 lines outlined; `caption` under the title."""
-    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.07, subplot_titles=("image", "power spectrum (log)"))
+                          height: int = 470, spectrum_of: np.ndarray | None = None,
+                          spectrum_title: str = "power spectrum (log)") -> go.Figure:
+    """The image (row 0 on top) over its power spectrum (or that of `spectrum_of`, same shape), the period-2 lines
+    outlined; `caption` under the title."""
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.07, subplot_titles=("image", spectrum_title))
     n_rows, n_cols = image.shape
-    for row, picture in ((1, to_gray(image, signed)), (2, log_spectrum(image))):
+    spectral = image if spectrum_of is None else spectrum_of
+    for row, picture in ((1, to_gray(image, signed)), (2, log_spectrum(spectral))):
         big, f = _enlarge(picture)
         fig.add_trace(go.Image(source=png_data_uri(big), hoverinfo="skip"), row=row, col=1)
         fig.update_xaxes(visible=False, constrain="domain", row=row, col=1)
