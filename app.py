@@ -46,7 +46,7 @@ def home() -> None:
         for lesson in lessons:
             picture, name, summary = st.columns([1, 1.4, 3], vertical_alignment="center")
             if lesson.page in pictures:
-                picture.image(pictures[lesson.page], width=140)
+                picture.image(pictures[lesson.page], width=140, alt=f"{lesson.title}: a small picture of the lesson")
             if lesson.available:
                 name.page_link(f"pages/{lesson.page}", label=f"**{lesson.title}**", icon=lesson.icon)
                 summary.markdown(lesson.summary)

@@ -33,11 +33,44 @@ PAGE_CSS = """<style>
 .katex-display { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 [data-testid="stCode"] pre { max-width: 100%; overflow-x: auto; }
 [data-testid="stPlotlyChart"], [data-testid="stImage"] img { max-width: 100%; }
+/* WCAG AA (issue 33, axe-core): captions are faded to 0.6 by default (3.9:1 on white): solid grey at 6:1 instead;
+   a selected segmented control's red on pink is 4.47:1: a darker red, 5.6:1. Displayed formulas get room for
+   their descenders (overflow-y is hidden). */
+[data-testid="stCaptionContainer"] { opacity: 1; color: #63615e; }
+[data-testid="stButtonGroup"] button[aria-checked="true"] p { color: #b0283a; }
+.katex-display { padding: 0.1em 0 0.3em; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stPlotlyChart"] g.heatmap-label text { font-size: 9px !important; }  /* cells shrink, so do values */
 }
 </style>"""
+# A box that scrolls sideways must be reachable by keyboard (WCAG 2.1.1; axe's scrollable-region-focusable):
+# a displayed formula or code block wider than its column, once drawn, gets tabindex=0 and a name. Installed
+# once per browser tab; it watches the page, so boxes drawn later (reruns, other pages) get it too.
+SCROLL_FOCUS_JS = """<script>
+(() => {
+  if (window.__convvizScrollFocus) return;
+  window.__convvizScrollFocus = true;
+  const doc = window.parent?.document || document;
+  const BOXES = '.katex-display, [data-testid="stCode"] pre, .stage-scroll';    // the stage: in its shadow root
+  const boxes = () => [...doc.querySelectorAll(BOXES), ...[...doc.querySelectorAll('[data-testid^="stBidiComponent"]')]
+    .flatMap(host => [host, ...host.querySelectorAll('*')]).filter(e => e.shadowRoot)
+    .flatMap(e => [...e.shadowRoot.querySelectorAll(BOXES)])];
+  const mark = () => boxes().forEach(box => {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute('tabindex')) {
+      box.setAttribute('tabindex', '0');
+      box.setAttribute('role', 'region');
+      box.setAttribute('aria-label', (box.matches('pre') ? 'code' : box.matches('.stage-scroll') ? 'figure' : 'formula')
+                                     + ', scrolls sideways');
+    }
+  });
+  let queued = false;
+  new MutationObserver(() => { if (!queued) { queued = true; setTimeout(() => { queued = false; mark(); }, 200); } })
+    .observe(doc.body, {childList: true, subtree: true});
+  window.addEventListener('resize', mark);
+  mark();
+})();
+</script>"""
 CHART_CONFIG = {"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}   # the modebar camera: a sharp PNG
 
@@ -63,6 +96,7 @@ def presentation_switch(container=None) -> bool:
         ss["_present_applied"] = True
     ss["_present_kept"] = present
     st.html(PAGE_CSS)
+    st.html(SCROLL_FOCUS_JS, unsafe_allow_javascript=True)
     if present:
         st.html(PRESENT_CSS)
     return present
