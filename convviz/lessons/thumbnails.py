@@ -74,6 +74,8 @@ def thumbnails() -> dict[str, np.ndarray]:
     return {
         "convolution.py": conv,
         "receptive_fields.py": field,
+        "your_network.py": beside(*(cells(np.full((n, n), shade), cell=c) for n, shade, c in ((8, 0.45, 9), (4, 0.65, 12),
+                                                                                            (2, 0.85, 16)))),
         "convolution_zoo.py": cells((group_connections(8, 8, 4) >= 0) * 0.8, cell=11),
         "transposed_convolution.py": cells(counts / counts.max(), cell=13),
         "convolution_matrix.py": cells(dependency_pattern((4, 4), (3, 3)).astype(float) * 0.8, cell=7),

@@ -36,6 +36,9 @@ LESSONS = [
            "cross-correlation vs convolution, the backward pass, classic filters.", ":material/grid_on:"),
     Lesson("Arithmetic", "Receptive fields", "receptive_fields.py",
            "n, j, r and start through a layer stack, proved against autograd.", ":material/center_focus_strong:"),
+    Lesson("Arithmetic", "Your network", "your_network.py",
+           "Paste an nn.Sequential: shapes, parameters, multiply-adds and receptive fields, layer by layer.",
+           ":material/edit_note:"),
     Lesson("Arithmetic", "Convolution zoo", "convolution_zoo.py",
            "1×1, dilated, grouped, depthwise and spatially separable convolutions, their costs; pooling."),
     Lesson("Upsampling", "Transposed convolution", "transposed_convolution.py",
@@ -58,7 +61,8 @@ OTHER_PAGES = [QUIZ]
 
 # The order a newcomer reads them in: each uses what the one before taught.
 START_HERE = ["Convolution", "Receptive fields", "Transposed convolution", "Convolution as a matrix",
-              "Convolution zoo", "Batch normalization", "Denoising", "Super-resolution"]
+              "Convolution zoo", "Batch normalization", "Your network", "Denoising",
+              "Super-resolution"]
 
 
 def navigation(home) -> "st.navigation":
