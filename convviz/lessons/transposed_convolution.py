@@ -252,6 +252,39 @@ def checkerboard(n: int, k: int, s: int) -> dict:
             "n_grad": n_grad, "grad": grad, "grad_gap": max_abs_difference(grad, counts)}
 
 
+CHECKERBOARD_RANGES = {"cb_k": (1, 7), "cb_s": (1, 4), "cb_n": (2, 8)}      # the section's controls: k, s, n
+CHECKERBOARD_NAMES = {"cb_k": "k", "cb_s": "s", "cb_n": "n"}
+
+
+def remedies_fit(n: int, k: int, s: int) -> bool:
+    """Whether every remedy can run: resize-then-convolve slides a valid k×k window over the n·s × n·s
+    upsampled input, so it needs n·s ≥ k (the other five always run for n ≥ 2; tested over the whole range)."""
+    return n * s >= k
+
+
+def remedies_problem(n: int, k: int, s: int, kept: str = "cb_k") -> tuple[str, dict] | None:
+    """None when the remedies run; otherwise (why, in the lesson's words; the nearest setting that works, as
+    {control key: value}) with the control `kept` (the one the student changed last) left as it is."""
+    if remedies_fit(n, k, s):
+        return None
+    values = {"cb_k": k, "cb_s": s, "cb_n": n}
+    candidates = []
+    for k2 in range(CHECKERBOARD_RANGES["cb_k"][0], CHECKERBOARD_RANGES["cb_k"][1] + 1):
+        for s2 in range(CHECKERBOARD_RANGES["cb_s"][0], CHECKERBOARD_RANGES["cb_s"][1] + 1):
+            for n2 in range(CHECKERBOARD_RANGES["cb_n"][0], CHECKERBOARD_RANGES["cb_n"][1] + 1):
+                new = {"cb_k": k2, "cb_s": s2, "cb_n": n2}
+                if new[kept] == values[kept] and remedies_fit(n2, k2, s2):
+                    changed = sum(new[key] != values[key] for key in new)
+                    candidates.append((changed, sum(abs(new[key] - values[key]) for key in new), list(new.values()), new))
+    why = (f"Resize-then-convolve slides a {k}×{k} window over the input upsampled ×{s}: n·s = {n}·{s} = {n * s} "
+           f"cells, fewer than the kernel's {k}, so no window fits (a valid convolution needs n·s ≥ k). The counts "
+           "and the gradient above do not need it.")
+    if not candidates:
+        return why, {}
+    best = min(candidates)[-1]
+    return why, {key: value for key, value in best.items() if value != values[key]}
+
+
 def remedies(kind: str, n: int, k: int, s: int):
     """(panels, figure, table rows) for the six ways to upsample; the ICNR demo is initialisation only (milliseconds)."""
     panels = checkerboard_remedies(kind, n, k, s)

@@ -19,7 +19,7 @@ from convviz.ui.downloads import code_download, export_buttons
 from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
 from convviz.ui.number_grid import number_grids
 from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
-from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
+from convviz.ui.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 
 
@@ -108,11 +108,14 @@ def scatter_view(layer: TransposedLayer, result: TransposedResult) -> None:
     def scatter_steps():
         """The stage, its sentence and the exports of the step it shows."""
         step = step_stage(scene, key="tc_stage", url_key="tc_step", size="present" if presenting() else "fill")
-        st.caption("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta input cell, "
-                   "or click one; the step goes into the link. The magenta input cell multiplies the kernel and the "
+        st.caption(by_pointer_or_touch("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the "
+                                       "magenta input cell, or click one;",
+                                       "Step with ◀ / ▶ or Play, drag the magenta input cell, or tap one;")
+                   + " the step goes into the link. The magenta input cell multiplies the kernel and the "
                    "product is **added** into the magenta box of the running sum; beside it, how many stamps each "
-                   "output cell has received so far. Hover an output cell for every input that stamps onto it. Grey: "
-                   "the rows/columns the padding crops; the rest is the output that is kept.")
+                   "output cell has received so far. "
+                   + by_pointer_or_touch("Hover", "Tap") + " an output cell for every input that stamps onto it. Grey: "
+                   "the rows/columns the padding crops; the rest is the output that is kept.", unsafe_allow_html=True)
         i, j = divmod(step, w)
         st.markdown(f"**Input cell ({i}, {j})** = {x[i, j]:g}: it adds {x[i, j]:g} × kernel to output rows "
                     f"{i * s - p}…{i * s + d * (k - 1) - p}, columns {j * s - p}…{j * s + d * (k - 1) - p} "
@@ -236,6 +239,10 @@ def checkerboard() -> None:
     number_grids({"grad_grid": (cb["grad"], "∂ sum(conv(x)) / ∂x")})
 
     st.subheader("Remedies, side by side with the same input")
+    problem = lesson.remedies_problem(n, k, s, kept=_changed_last({"cb_k": k, "cb_s": s, "cb_n": n}))
+    if problem is not None:
+        _offer_a_setting_that_works(*problem, columns={"cb_k": row[0], "cb_s": row[1], "cb_n": row[2]})
+        return
     _, remedies_fig, rows = cached.cached_remedies(kind, n, k, s)
     chart(remedies_fig, key="remedies")
     st.markdown("Each panel has its own colour range. Resize-then-convolve (Odena et al. 2016) and sub-pixel convolution "
@@ -246,6 +253,37 @@ def checkerboard() -> None:
     if kind == "smooth":
         st.markdown("With the smooth bump the spread also measures the bump itself; compare the pictures for the "
                     "periodic pattern.")
+
+
+def _changed_last(values: dict) -> str:
+    """The key of the control whose value differs from the last run's (the one the student just moved);
+    the one remembered before when none changed; the kernel size on a first run."""
+    before = st.session_state.get("_cb_values", values)
+    changed = [key for key in values if before.get(key) != values[key]]
+    if changed:
+        st.session_state["_cb_last"] = changed[0]
+    st.session_state["_cb_values"] = dict(values)
+    return st.session_state.get("_cb_last", "cb_k")
+
+
+def _use(setting: dict) -> None:
+    for key, value in setting.items():
+        st.session_state[key] = value
+
+
+def _offer_a_setting_that_works(why: str, setting: dict, columns: dict) -> None:
+    """The reason, under the control changed last (and here, in case the controls are folded away), and a button
+    to the nearest setting that works with that control kept."""
+    kept = st.session_state.get("_cb_last", "cb_k")
+    show_problem(ValueError(why), container=columns[kept])
+    if presenting():                                   # the controls are folded into a popover: say it here too
+        show_problem(ValueError(why))
+    else:
+        st.markdown(f"No remedies at this setting: n·s must be at least k (see the message under "
+                    f"{lesson.CHECKERBOARD_NAMES[kept]} above).")
+    if setting:
+        label = ", ".join(f"{lesson.CHECKERBOARD_NAMES[key]} = {value}" for key, value in setting.items())
+        st.button(f"Use {label}", key="cb_fix", on_click=_use, args=(setting,), icon=":material/build:")
 
 
 def fixed_upsampling(seed: int) -> tuple:

@@ -208,3 +208,30 @@ def test_the_receptive_api_named_by_earlier_issues_imports_from_there(name):
     code = ("import sys, convviz.receptive as r; assert 'torch' not in sys.modules; "
             f"from convviz.receptive import {name}; assert callable({name}); assert 'torch' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- Transposed convolution: when the remedies run (issue 37) ------------------------------------------
+
+
+def test_remedies_run_exactly_where_the_page_says_n_s_at_least_k():
+    from convviz.lessons.transposed_convolution import (CHECKERBOARD_RANGES, remedies, remedies_fit,
+                                                        remedies_problem)
+
+    (k_lo, k_hi), (s_lo, s_hi), (n_lo, n_hi) = (CHECKERBOARD_RANGES[key] for key in ("cb_k", "cb_s", "cb_n"))
+    for k in range(k_lo, k_hi + 1):
+        for s in range(s_lo, s_hi + 1):
+            for n in range(n_lo, n_hi + 1):
+                try:
+                    remedies("constant", n, k, s)
+                    runs = True
+                except ValueError:
+                    runs = False
+                assert runs == remedies_fit(n, k, s), (n, k, s)
+                for kept in ("cb_k", "cb_s", "cb_n"):
+                    problem = remedies_problem(n, k, s, kept)
+                    assert (problem is None) == runs
+                    if problem:
+                        why, setting = problem
+                        assert f"n·s = {n}·{s} = {n * s}" in why and kept not in setting
+                        new = {"cb_k": k, "cb_s": s, "cb_n": n} | setting
+                        assert remedies_fit(new["cb_n"], new["cb_k"], new["cb_s"])
