@@ -19,7 +19,7 @@ from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
 from convviz.ui.number_grid import number_grids
 from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
-from convviz.ui.present import chart, more_settings, presenting, section_settings, settings_box
+from convviz.ui.present import by_pointer_or_touch, chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 from convviz.window import window_step
 
@@ -133,11 +133,14 @@ def sliding_window(layer: ConvLayer, result: ConvolutionResult) -> None:
     def window_steps():
         """The stage, exports and product table: a step from the browser reruns only this part of the page."""
         pos = step_stage(scene, key="conv_stage", url_key="pos", size="present" if presenting() else "fill")
-        st.caption("Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta window, or "
-                   "click an output cell; the step goes into the link. Hover an **output** cell for its window and "
-                   "products, an **input** cell for every output that reads it. Grey: padding zeros; dashed: "
-                   "dilation's holes; orange: rows or columns never read."
-                   + (" The kernel drawn is the **flipped** one." if layer.flip else ""))
+        st.caption(by_pointer_or_touch(
+                       "Step with ◀ / ▶, the arrow keys (PageUp / PageDown) or Play (space), drag the magenta window, "
+                       "or click an output cell; the step goes into the link. Hover an **output** cell for its window "
+                       "and products, an **input** cell for every output that reads it.",
+                       "Step with ◀ / ▶ or Play, drag the magenta window, or tap an **output** cell to go to its "
+                       "window; the step goes into the link. Tap an **input** cell for every output that reads it.")
+                   + " Grey: padding zeros; dashed: dilation's holes; orange: rows or columns never read."
+                   + (" The kernel drawn is the **flipped** one." if layer.flip else ""), unsafe_allow_html=True)
         export_buttons("convolution_window", lambda: step_scene(layer, pos), lambda: step_scenes(layer), result.code,
                        steps=result.y.size)
         i, j = divmod(pos, result.y.shape[1])

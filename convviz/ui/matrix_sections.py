@@ -19,7 +19,7 @@ from convviz.ui import cached_matrix as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import course_note, show_problem, torch_check
 from convviz.ui.params import choice_control, float_control, int_control
-from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
+from convviz.ui.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import picking_stage
 from convviz.ui.stepping import step_control
 
@@ -110,9 +110,11 @@ def matrix_figure(lesson: MatrixLesson) -> tuple[int, int]:
     rows with ◀ / ▶ or the keys, click to pick a column); a larger A as the picture with sliders. The row and
     column go into the link (mx_row, mx_col); returns them."""
     if stage_fits(lesson.a.shape):
-        st.markdown("**Hover** a cell of A for its row (the output's window on x, blue outline) and its column (the "
-                    "outputs that input feeds, blue); **◀ / ▶** or the arrow keys step through the rows (an output "
-                    "cell each); **click** A or x to pick a column (green).")
+        st.markdown(by_pointer_or_touch("**Hover**", "**Tap**") + " a cell of A for its row (the output's window on x, "
+                    "blue outline) and its column (the outputs that input feeds, blue); **◀ / ▶** "
+                    + by_pointer_or_touch("or the arrow keys ", "") + "step through the rows (an output cell each); "
+                    + by_pointer_or_touch("**click**", "**tap**") + " A or x to pick a column (green).",
+                    unsafe_allow_html=True)
         row, col = picking_stage(cached.matrix_scene(lesson.settings), key="mx_stage", url_key="mx_row",
                                  col_key="mx_col")
     else:

@@ -39,6 +39,11 @@ PAGE_CSS = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1; color: #63615e; }
 [data-testid="stButtonGroup"] button[aria-checked="true"] p { color: #b0283a; }
 .katex-display { padding: 0.1em 0 0.3em; }
+.cv-touch { display: none; }
+@media (hover: none), (max-width: 640px) {      /* a phone or tablet: tap wording instead of hover and keys */
+  .cv-touch { display: inline; }
+  .cv-pointer { display: none; }
+}
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stPlotlyChart"] g.heatmap-label text { font-size: 9px !important; }  /* cells shrink, so do values */
@@ -73,6 +78,12 @@ SCROLL_FOCUS_JS = """<script>
 </script>"""
 CHART_CONFIG = {"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}   # the modebar camera: a sharp PNG
+
+
+def by_pointer_or_touch(pointer: str, touch: str) -> str:
+    """A hint in two wordings, markdown for st.markdown/st.caption(..., unsafe_allow_html=True): `pointer` (hover,
+    keys) on a screen with a mouse, `touch` (tap, drag) on a touch screen or a narrow one (PAGE_CSS picks)."""
+    return f'<span class="cv-pointer">{pointer}</span><span class="cv-touch">{touch}</span>'
 
 
 def presenting() -> bool:

@@ -14,6 +14,10 @@ const MIN_CELL = 46, MAX_CELL = 60;                                    // px: nu
 // one row and the tallest grid within half the window's height; a `present` view (a projector) the same with
 // cells of 64–140 px and numbers ≥ 24 px.
 const SIZES = { plain: [MIN_CELL, MAX_CELL, 14], fill: [36, 84, 14], present: [64, 140, 24] };
+// A phone (issue 33): cause and effect on one screen. Where the panels cannot share a row at the least cell size,
+// the grid the window moves over and the grid its steps make go first, side by side, with cells down to
+// PAIR_CELL px (numbers still ≥ 14 px); the other panels (the kernel) follow under them.
+const PAIR_CELL = 26;
 const instances = (globalThis.__convvizStages ??= new Map());          // key → instance, kept across re-runs
 
 function el(tag, attrs = {}, parent = null, ns = SVG) {
@@ -194,11 +198,15 @@ class Stage {
       const fitsHeight = !tallest ? most : (0.5 * window.innerHeight) / (tallest + 1.5);
       const fitsWidth = (this.width - 8) / (panels.reduce((a, p) => a + p.g.cols + 1.5, 0) - 0.9);   // panels + gaps
       cell = Math.floor(Math.min(most, fitsHeight, Math.max(least, fitsWidth)));
-      if (fitsWidth < least) {       // the panels wrap anyway (a phone): fit the widest one
+      const pair = fitsWidth < least ? this.causeAndEffect(panels) : null;
+      if (pair) {                    // a phone: the source and the target side by side, the rest under them
+        cell = Math.floor(Math.min(most, fitsHeight, pair.cell));
+        panels.sort((a, b) => pair.rank(a) - pair.rank(b));
+      } else if (fitsWidth < least) {       // the panels wrap anyway (a phone): fit the widest one
         const widest = Math.max(...panels.filter((p) => !p.g.image).map((p) => p.g.cols + 0.6), 1);
         cell = Math.floor(Math.min(most, fitsHeight, (this.width - 8) / widest));
       }
-      cell = Math.max(cell, least);
+      cell = Math.max(cell, pair ? PAIR_CELL : least);
     } else {
       [least, most, minFont] = this.cellRange();
       cell = Math.floor(Math.min(most, Math.max(least, (this.width - 8) / (totalCols + 0.5))));
@@ -273,10 +281,26 @@ class Stage {
     this.svg = svg;
     this.markFaint();
     svg.addEventListener("pointerover", (e) => this.onHover(e));
-    svg.addEventListener("pointerleave", () => this.clearHover());
+    // a finger's tap fires pointerleave as it lifts: the marks of a tapped cell stay until the next tap
+    svg.addEventListener("pointerleave", (e) => { if (e.pointerType !== "touch") this.clearHover(); });
     svg.addEventListener("pointerdown", (e) => this.onPointerDown(e));
     svg.addEventListener("click", (e) => this.onClick(e));
     this.show();
+  }
+
+  // The source grid's and the target grid's panels (every channel) on one row, when their cells can be PAIR_CELL px
+  // or more there: {cell, rank} (rank orders the panels: those two first, the rest after, each in scene order);
+  // else null. No photo grids, and not when source and target are the same grid.
+  causeAndEffect(panels) {
+    const s = this.scene, target = s.steps[0]?.target.grid;
+    if (!s.source || !target || s.source === target) return null;
+    const first = panels.filter((p) => p.g.id === s.source || p.g.id === target);
+    if (first.some((p) => p.g.image) || first.length < 2) return null;
+    const cell = (this.width - 8) / (first.reduce((a, p) => a + p.g.cols + 1.5, 0) - 0.9);
+    if (cell < PAIR_CELL) return null;
+    const order = (p) => (p.g.id === s.source ? 0 : p.g.id === target ? 1 : 2);
+    const index = new Map(panels.map((p, n) => [p, n]));
+    return { cell, rank: (p) => order(p) * 1000 + index.get(p) };
   }
 
   // --- showing a step ----------------------------------------------------------------------------
