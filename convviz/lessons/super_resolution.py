@@ -16,9 +16,20 @@ from convviz.restoration.image_input import LARGE, MIN_SIDE
 
 METHODS = {"nearest": "Nearest", "bicubic": "Bicubic", "srcnn": "SRCNN", "subpixel": "Sub-pixel net"}   # short: panel titles
 SCALES = {"2": "×2", "3": "×3", "4": "×4"}
-MODES = {"auto": "Automatic: samples and large images are downscaled first",
+MODES = {"auto": "Automatic: samples are downscaled first, your own image is upscaled itself",
          "known": "Downscale by s first, so the original is the ground truth (PSNR shown)",
          "direct": "Upscale the image itself (no ground truth, no PSNR)"}
+
+
+# What each mode does to the picture, one line each (issue 32).
+MODES_DO = {"known": "Shrinks the picture by s, then each method enlarges it back: the original is the ground truth.",
+            "direct": "Enlarges the picture itself by s: the result is s times as wide and as high."}
+MAX_OUTPUT_PIXELS = 64_000_000    # an upload upscaled as it is may give up to this (issue 32)
+
+
+def download_stem(stem: str, scale: int, method: str) -> str:
+    """`<name>_x4_subpixel`: the file name says what was done."""
+    return f"{stem}_x{scale}_{method}"
 
 
 @dataclass(frozen=True)
@@ -38,11 +49,12 @@ class SRSettings:
                              f"(got {self.degrade!r}).")
 
     def resolve(self, sample: bool, width: int, height: int, direct_max: int) -> tuple["SRSettings", str | None]:
-        """The settings with "auto" decided for this image (samples and images over direct_max are
-        downscaled first), and a warning when an image is too small to downscale by s."""
+        """The settings with "auto" decided for this image (samples are downscaled first, an upload is upscaled
+        itself: issue 32), and a warning when an image is too small to downscale by s. direct_max is unused
+        (kept for callers)."""
         mode = self.mode
         if mode == "auto":
-            mode = "known" if sample or width * height > direct_max else "direct"
+            mode = "known" if sample else "direct"
         warning = None
         if mode == "known" and min(height, width) // self.scale < MIN_SIDE:
             warning = (f"{width}×{height} pixels is too small to downscale by {self.scale} (the low-resolution image "
@@ -126,6 +138,19 @@ def degradation_text(scores: dict, reference: dict, scale: int) -> str:
             + f" Why the numbers move: both networks were trained on PIL-bicubic-downscaled inputs "
             f"(`convviz/train.py`), so average pooling is a degradation they never saw; nearest and bicubic "
             f"upscaling learned nothing and only get a different input. Average pooling weights the {scale}×{scale} "
-            f"block equally (1/{scale} per axis), while bicubic downscaling spreads {len(weights)} weights per "
-            f"axis from {weights.min():.3f} to {weights.max():.3f} (negative at the edges) over a "
-            f"{4 * scale}-pixel-wide window.")
+            f"block equally (1/{scale} per axis), while bicubic downscaling spreads {window_sentence(weights)}.")
+
+
+def window_sentence(weights) -> str:
+    """The bicubic downscaling window, from its weights: how many (and how many of them are exactly 0), their
+    range (with a real minus sign) and how many pixels they span, e.g. at s = 3: "11 weights per axis (2 of
+    them exactly 0) from −0.025 to 0.333 (negative at the edges) over an 11-pixel-wide window"."""
+    import numpy as np
+    weights = np.asarray(weights)
+    nonzero = np.flatnonzero(weights != 0)
+    span = int(nonzero[-1] - nonzero[0] + 1)
+    zeros = int(np.sum(weights[nonzero[0]:nonzero[-1] + 1] == 0))
+    low, high = (f"{v:.3f}".replace("-", "−") for v in (weights.min(), weights.max()))
+    article = "an" if str(span).startswith(("8", "11", "18")) else "a"
+    return (f"{span} weights per axis" + (f" ({zeros} of them exactly 0)" if zeros else "")
+            + f" from {low} to {high} (negative at the edges) over {article} {span}-pixel-wide window")

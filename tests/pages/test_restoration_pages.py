@@ -479,14 +479,22 @@ def assert_bounded(seen, limit):
 
 
 @needs_denoiser
-@pytest.mark.parametrize("large", ["shrink", "crop"])
-def test_denoise_huge_upload_is_made_small_before_the_network(network_inputs, large, monkeypatch):
-    # seconds each at 0.5 MP; not under test
-    monkeypatch.setattr(baselines, "classical_denoise", lambda noisy, method, sigma: noisy)
-    at = upload(page(DENOISE, dn_src="upload", large=large), "dn_upload", huge_png(), "huge.png")
+def test_denoise_huge_upload_runs_at_full_size_in_bounded_tiles_and_cancels(network_inputs):
+    """Issue 32: 2400×1800 goes to the network whole (as a job, in tiles of at most TILE + overlap); Cancel stops
+    it at the next tile and offers to run it again; the rest of the page (the classical filters) is there meanwhile."""
+    from convviz.ui import restoration_jobs as jobs
+    at = upload(page(DENOISE, dn_src="upload"), "dn_upload", huge_png(), "huge.png")
     assert_clean(at)
-    assert "2400×1800" in messages(at, "info")
-    assert_bounded(network_inputs, 4_000_000 if torch.cuda.is_available() else 500_000)   # the page's MAX_PIXELS
+    assert not messages(at, "info").count("2400×1800 was")              # not shrunk
+    assert "**huge.png**, 2400×1800 pixels" in text_of(at) and "The same noisy input" in text_of(at)
+    at.button(key="job_cancel").click().run()
+    finish_jobs()
+    at.run()
+    assert_clean(at)
+    assert "Cancelled." in messages(at, "info") and at.button(key="job_again")
+    assert network_inputs["images"] == [2400 * 1800]
+    assert_bounded(network_inputs, 2400 * 1800)
+    assert all(j.state != "running" for j in jobs.JOBS.values())
 
 
 @pytest.mark.parametrize("mode", ["direct", "known"])
