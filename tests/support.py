@@ -131,3 +131,11 @@ def stage_font_sizes(browser, url: str, grid: str, *, present: bool) -> list[flo
             "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
     finally:
         context.close()
+
+
+def chart_specs(at) -> list[str]:
+    """Each plotly chart's figure as JSON text with its characters as written ("×", not "\\u00d7"): plotly
+    escapes them unless orjson happens to be installed, so a test must not search the raw spec."""
+    import json
+
+    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]

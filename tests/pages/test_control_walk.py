@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from support import flat
+from tests.support import flat
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))

@@ -10,7 +10,7 @@ import pytest
 from convviz.exercises import TOPICS, generate, hint
 from convviz.lessons.exercises import reveal_scene, size_reveal_scene
 from convviz.ui.exercise_section import answer_text
-from tests.support import assert_clean, open_page, text_of
+from tests.support import assert_clean, chart_specs, open_page, text_of
 
 PAGE_TOPICS = {
     "pages/convolution.py": ["output_size", "output_value", "parameters"],
@@ -72,12 +72,12 @@ def test_hint_and_reveal():
     assert hint(ex) in "\n".join(i.value for i in at.info)
     assert f"**Answer: {answer_text(ex)}**" not in text_of(at)
     revealed = f"y[{ex.params['row']}][{ex.params['col']}] = {answer_text(ex)}"
-    assert not any(revealed in chart.proto.spec for chart in at.get("plotly_chart"))
+    assert not any(revealed in spec for spec in chart_specs(at))
     assert not reveal_stages(at)
     at.button(key="ex_reveal").click().run()
     body = text_of(at)
     assert f"**Answer: {answer_text(ex)}**" in body and ex.explanation in body
-    assert not any(revealed in chart.proto.spec for chart in at.get("plotly_chart"))     # the stage instead
+    assert not any(revealed in spec for spec in chart_specs(at))     # the stage instead
     assert list(reveal_stages(at)) == ["ex_figure_stage_output_value_5"]
 
 
@@ -107,19 +107,19 @@ def test_reveal_plays_the_lessons_stage_to_the_asked_cell(path):
     assert stages(at)["ex_figure_stage_output_value_3"]["scene"]["id"] == data["scene"]["id"]
     at = at.button(key="ex_next").click().run()               # the next question: its figure, no stage yet
     assert not reveal_stages(at)
-    assert any("the window for the ? cell" in c.proto.spec for c in at.get("plotly_chart"))
+    assert any("the window for the ? cell" in spec for spec in chart_specs(at))
 
 
 def test_reveal_walks_an_output_size_question_on_the_stage():
     """An output_size question revealed: the static figure gives way to the stage walking its window (the zoo page)."""
     at = open_page("pages/convolution_zoo.py", ex_topic="output_size", ex_seed="2")
     ex = generate("output_size", 2)
-    assert any("output ?×?" in c.proto.spec for c in at.get("plotly_chart"))
+    assert any("output ?×?" in spec for spec in chart_specs(at))
     at = at.button(key="ex_reveal").click().run()
     assert_clean(at)
     data = reveal_stages(at)["ex_figure_stage_output_size_2"]
     assert data["play"] is True and data["scene"] == size_reveal_scene(ex)
-    assert not any("output ?×?" in c.proto.spec or f"output {ex.answer}×" in c.proto.spec for c in at.get("plotly_chart"))
+    assert not any("output ?×?" in spec or f"output {ex.answer}×" in spec for spec in chart_specs(at))
 
 
 def test_next_moves_the_seed_in_the_url_and_clears_the_box():

@@ -10,7 +10,7 @@ from convviz.exercises import TOPICS, quiz
 from convviz.lessons.exercises import size_reveal_scene
 from convviz.ui.exercise_section import answer_text
 from convviz.ui.quiz_section import DEFAULT_COUNT, QuizLink, quiz_url, read_link
-from tests.support import ROOT, assert_clean, open_page, text_of
+from tests.support import ROOT, assert_clean, chart_specs, open_page, text_of
 
 LINK = dict(topics="output_size,receptive_field", count="3", seed="7")
 QUESTIONS = quiz(["output_size", "receptive_field"], 3, 7)
@@ -61,7 +61,7 @@ def test_present_hides_the_answer_until_reveal():
     ex = QUESTIONS[0]
     assert not at.text_input                                   # the projector asks; the room answers
     assert f"**Answer: {answer_text(ex)}**" not in text_of(at)
-    assert not any(f"output {ex.answer}×{ex.answer}" in c.proto.spec for c in at.get("plotly_chart"))
+    assert not any(f"output {ex.answer}×{ex.answer}" in spec for spec in chart_specs(at))
     at = at.button(key="quiz_hint").click().run()
     assert f"**Answer: {answer_text(ex)}**" not in text_of(at)
     assert not at.get("bidi_component")
