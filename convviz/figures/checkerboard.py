@@ -2,8 +2,8 @@
 
 Images are sent as PNGs enlarged by whole-pixel repetition (nearest neighbour), so that the browser's smoothing of
 a small image cannot blur a one-pixel checkerboard. Spectra: log10 of the power (mean removed) relative to its peak,
-from 10⁻⁶ (black) to 1 (white), zero frequency in the middle; the period-2 lines (the highest frequency, ±N/2)
-are then the top row and the left column, outlined in orange.
+from 10⁻⁶ (black) to 1 (white), in numpy's order: zero frequency at the corners, the highest frequency (±N/2, the
+period-2 lines) on the middle row and column, which orange triangles outside the picture point at.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def to_gray(image: np.ndarray, signed: bool = False) -> np.ndarray:
 
 
 def log_spectrum(image: np.ndarray) -> np.ndarray:
-    """The shifted power spectrum on a log scale in [0, 1]: 0 at or below 10⁻⁶ of the peak, 1 at the peak."""
-    power = np.fft.fftshift(power_spectrum(image))
+    """The power spectrum (numpy's order) on a log scale in [0, 1]: 0 at or below 10⁻⁶ of the peak, 1 at the peak."""
+    power = power_spectrum(image)
     peak = float(power.max())
     if peak <= 0:
         return np.zeros(power.shape)
@@ -47,22 +47,26 @@ def log_spectrum(image: np.ndarray) -> np.ndarray:
 
 def image_spectrum_figure(image: np.ndarray, title: str, *, signed: bool = False, caption: str = "",
                           height: int = 470, spectrum_of: np.ndarray | None = None,
-                          spectrum_title: str = "power spectrum (log)") -> go.Figure:
-    """The image (row 0 on top) over its power spectrum (or that of `spectrum_of`, same shape), the period-2 lines
-    outlined; `caption` under the title."""
-    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.07, subplot_titles=("image", spectrum_title))
-    n_rows, n_cols = image.shape
+                          spectrum_title: str = "power spectrum (log)", image_title: str = "image") -> go.Figure:
+    """The image (row 0 on top) over its power spectrum (or that of `spectrum_of`), the period-2 lines marked;
+    `caption` under the title."""
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.07, subplot_titles=(image_title, spectrum_title))
     spectral = image if spectrum_of is None else spectrum_of
     for row, picture in ((1, to_gray(image, signed)), (2, log_spectrum(spectral))):
         big, f = _enlarge(picture)
         fig.add_trace(go.Image(source=png_data_uri(big), hoverinfo="skip"), row=row, col=1)
         fig.update_xaxes(visible=False, constrain="domain", row=row, col=1)
         fig.update_yaxes(visible=False, scaleanchor=f"x{row if row > 1 else ''}", constrain="domain", row=row, col=1)
-    if n_rows % 2 == 0 and n_cols % 2 == 0:          # after fftshift, index 0 holds the frequency −N/2
-        f = _enlarge(np.zeros(image.shape))[1]
-        line = dict(color=ORANGE, width=2)
-        fig.add_shape(type="rect", x0=-0.5, x1=n_cols * f - 0.5, y0=-0.5, y1=f - 0.5, line=line, row=2, col=1)
-        fig.add_shape(type="rect", x0=-0.5, x1=f - 0.5, y0=-0.5, y1=n_rows * f - 0.5, line=line, row=2, col=1)
+    f = _enlarge(np.zeros(spectral.shape))[1]
+    rows, cols = spectral.shape
+    pad = 0.06 * max(rows, cols) * f
+    if rows % 2 == 0 and cols % 2 == 0:              # index N/2 holds the frequency ±N/2: the period-2 lines
+        mid_r, mid_c = (rows // 2 + 0.5) * f - 0.5, (cols // 2 + 0.5) * f - 0.5
+        fig.add_trace(go.Scatter(x=[mid_c, -pad / 2], y=[-pad / 2, mid_r], mode="markers", hoverinfo="skip",
+                                 marker=dict(symbol=["triangle-down", "triangle-right"], size=11, color=ORANGE)),
+                      row=2, col=1)
+    fig.update_xaxes(range=[-0.5 - pad, cols * f - 0.5], row=2, col=1)
+    fig.update_yaxes(range=[rows * f - 0.5, -0.5 - pad], row=2, col=1)
     text = f"<b>{title}</b>" + (f"<br><span style='font-size:0.85em'>{caption}</span>" if caption else "")
     fig.update_layout(title=dict(text=text, font=FONT, x=0.02, y=0.98, yanchor="top"), font=FONT, height=height,
                       margin=dict(l=5, r=5, t=80 if caption else 50, b=5), showlegend=False)

@@ -26,6 +26,7 @@ from convviz.ui.present import chart, presenting, section_settings
 ANCHOR = "checkerboard"
 GRADIENT_SIDE = 128          # the photo for the gradients: 128×128 (three halvings leave 16×16)
 TRAINED_SIDE = 192           # the photo for the trained upsamplers: 192×192, shrunk to 96×96 and enlarged ×2 again
+SKY = (slice(8, 40), slice(140, 172))   # a flat 32×32 piece of the cameraman's sky, where an artifact has nowhere to hide
 TRAINED_LABELS = {"checker_transposed": "transposed conv k3 s2", "checker_resize": "nearest ×2 + conv k3",
                   "checker_icnr": "pixel shuffle + ICNR"}
 
@@ -68,10 +69,10 @@ def gradients(seed: int) -> dict:
     grads = {k: cb.input_gradient(k, photo, seed) for k in cb.GRADIENT_KINDS}
     gap = max(float(np.abs(grads[k] - input_gradient_torch(k, photo, seed)).max()) for k in cb.GRADIENT_KINDS)
     shares = {k: cb.periodic_power_share(g, 2) for k, g in grads.items()}
-    labels = {"strided": "3 × conv k3, stride 2", "pooled": "3 × (conv k3, stride 1; 2×2 average pool)"}
-    figures = {k: image_spectrum_figure(g, f"∂/∂image: {labels[k]}", signed=True,
+    labels = {"strided": "3 × conv k3 s2", "pooled": "3 × (conv k3 s1, avg pool 2)"}
+    figures = {k: image_spectrum_figure(g, f"gradient, {labels[k]}", signed=True,
                                         caption=f"period-2 share {fmt(shares[k])}") for k, g in grads.items()}
-    figures["photo"] = image_spectrum_figure(photo, "the image (cameraman, 128×128)",
+    figures["photo"] = image_spectrum_figure(photo, "the image (128×128)",
                                              caption=f"period-2 share {fmt(cb.periodic_power_share(photo, 2))}")
     return {"shares": shares, "gap": gap, "figures": figures}
 
@@ -104,13 +105,16 @@ def trained() -> dict:
         before = cb.trained_upsample(arch, cb.untrained_upsampler_weights(arch), low)
         results[arch] = {"added": added, "before": cb.periodic_power_share(before - bicubic, 2), "share": cb.periodic_power_share(out, 2),
                          "psnr": imaging.psnr(hr, np.clip(out, 0, 1), shave=2),
-                         "figure": image_spectrum_figure(np.clip(out, 0, 1), f"trained: {label}", spectrum_of=out - bicubic,
+                         "figure": image_spectrum_figure((out - bicubic)[SKY], f"trained: {label}",
+                                                         spectrum_of=out - bicubic, signed=True,
+                                                         image_title="output − bicubic, a piece of sky",
                                                          spectrum_title="spectrum of output − bicubic",
                                                          caption=f"period-2 share of what it adds {fmt(added)}")}
     original = cb.periodic_power_share(hr - bicubic, 2)
     return {"results": results, "missing": missing, "original": original, "original_share": cb.periodic_power_share(hr, 2),
             "bicubic_psnr": imaging.psnr(hr, np.clip(bicubic, 0, 1), shave=2),
-            "figure": image_spectrum_figure(hr, "the original (192×192)", spectrum_of=hr - bicubic,
+            "figure": image_spectrum_figure((hr - bicubic)[SKY], "the original (192×192)", spectrum_of=hr - bicubic,
+                                            signed=True, image_title="original − bicubic, a piece of sky",
                                             spectrum_title="spectrum of original − bicubic",
                                             caption=f"period-2 share of the detail {fmt(original)}")}
 
@@ -243,9 +247,10 @@ def trained_part() -> None:
                      "PSNR dB (Y, 2 px shaved)": f"bicubic: {result['bicubic_psnr']:.2f}"}])
         st.markdown("Three tiny ×2 upsamplers (two 3×3 convolutions, then the upsampling layer; no skip connection), "
                     "trained by `python -m convviz.train` on Train400 for 800 steps (model cards in "
-                    "`assets/models/checker_*_x2.md`), enlarge the cameraman shrunk to 96×96. The photo's own "
-                    "low frequencies swamp any artifact in the output's spectrum, so the spectra show what each "
-                    "net adds to plain bicubic enlargement. " + trained_sentence(result))
+                    "`assets/models/checker_*_x2.md`), enlarge the cameraman shrunk to 96×96. The photo's own low "
+                    "frequencies swamp any artifact in an output's spectrum, so the figures show what each net adds to "
+                    "plain bicubic enlargement: on a flat 32×32 piece of the sky (rows 8–39, columns 140–171; grey is 0, "
+                    "black and white ± the largest difference there), and the spectrum of the whole difference. " + trained_sentence(result))
 
 
 def trained_sentence(result: dict) -> str:
@@ -270,7 +275,8 @@ def checkerboard_images() -> None:
     if not presenting():
         st.markdown("Odena, Dumoulin and Olah (Distill, 2016): decoders built from transposed convolutions draw "
                     "checkerboards even with random weights; the pattern lives at period 2 (and 4, 8 … when layers "
-                    "stack). Under each image: its power spectrum, the period-2 lines outlined in orange.")
+                    "stack). Under each image: its power spectrum, zero frequency at the corners; the orange "
+                    "triangles point at the middle row and column, the period-2 lines.")
     decoder_part()
     stack_part()
     gradient_part()

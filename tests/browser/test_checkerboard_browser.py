@@ -1,0 +1,75 @@
+"""The checkerboard-images section of /transposed_convolution (issue 34) in Chromium: reached by its #checkerboard
+link, the five decoders, the gradients and the trained upsamplers drawn as images, no exception box, a seed change
+reaches the link. Screenshots of the section at 1440×900, at 1920×1080 presenting, and on a 390×844 phone go to
+tests/browser/screenshots/."""
+
+import pytest
+from playwright.sync_api import expect
+
+from convviz import checkerboard as cb
+from convviz.testing.serve import wait_for_app
+from convviz.ui.checkerboard_images import TRAINED_LABELS
+
+FIGURES = [f"ci_fig_{k}" for k in cb.KINDS] + ["ci_grad_photo", "ci_grad_strided", "ci_grad_pooled",
+                                               "ci_trained_original"] + [f"ci_trained_{a}" for a in TRAINED_LABELS]
+
+
+def open_section(page, url):
+    page.set_default_timeout(90_000)
+    expect.set_options(timeout=90_000)
+    page.goto(url)
+    page.get_by_role("heading", name="After training: milder, not gone").wait_for()
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+
+
+def images_drawn(page) -> dict:
+    """For every figure of the section: how many plotly images (go.Image, an SVG <image>) it has drawn."""
+    return {key: page.locator(f".st-key-{key} .js-plotly-plot image").count() for key in FIGURES}
+
+
+def shoot(page, screenshots, name: str, heading: str) -> None:
+    page.get_by_role("heading", name=heading).scroll_into_view_if_needed()
+    page.get_by_role("heading", name=heading).evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)     # plotly lays out after a scroll (a screenshot, not a test step)
+    page.screenshot(path=str(screenshots / name))
+
+
+@pytest.mark.parametrize("width, height, query, stem", [
+    (1440, 900, "", "checkerboard_1440"),
+    (1920, 1080, "present=1", "checkerboard_present_1920"),
+    (390, 844, "", "checkerboard_phone_390"),
+])
+def test_section_renders_its_images(browser, app_url, screenshots, width, height, query, stem):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        open_section(page, f"{app_url}/transposed_convolution?{query}#checkerboard")
+        heading = page.locator("#checkerboard")
+        expect(heading).to_contain_text("Checkerboard artifacts in images")
+        for key in FIGURES:
+            page.locator(f".st-key-{key}").scroll_into_view_if_needed()
+            expect(page.locator(f".st-key-{key} .js-plotly-plot image")).to_have_count(2)   # image and spectrum
+        assert all(n == 2 for n in images_drawn(page).values())
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert "Before training" in main and "What the trained transposed convolution adds still has" in main
+        shoot(page, screenshots, f"{stem}_decoders.png", "Checkerboard artifacts in images")
+        shoot(page, screenshots, f"{stem}_stack.png", "Stacked layers compound the pattern")
+        shoot(page, screenshots, f"{stem}_gradients.png", "The same pattern in gradients")
+        shoot(page, screenshots, f"{stem}_trained.png", "After training: milder, not gone")
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def test_seed_change_redraws_and_reaches_the_link(page, app_url):
+    open_section(page, f"{app_url}/transposed_convolution#checkerboard")
+    box = page.get_by_label("Random seed (weights and input)", exact=True)
+    box.fill("5")
+    box.press("Enter")
+    page.wait_for_url("**ci_seed=5**")
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("seed 5")
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
