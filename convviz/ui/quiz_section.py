@@ -138,6 +138,10 @@ def quiz_section() -> None:
         response, pressed = _answer(present, f"quiz_form_{'_'.join(link.topics)}_{link.count}_{link.seed}_{index}",
                                     buttons, moves)
         feedback(exercise, state, response, pressed, None if present else scores, index)
+        if pressed == "Next" and index == link.count - 1:
+            state["over"] = True                   # the last Next: say so, rather than do nothing
+        if state.get("over"):
+            st.success(quiz_over(link.count, None if present else scores), icon=":material/flag:")
         if not present and state.get("verdict", (False,))[0] and not state.get("revealed"):
             st.markdown(f"**How:** {exercise.explanation}")
     with right:
@@ -148,6 +152,14 @@ def quiz_section() -> None:
     if not present:
         st.caption("Answer in the box and press Check; your lecturer reveals the answers on the projector.")
     link_maker(link)
+
+
+def quiz_over(count: int, scores: dict | None) -> str:
+    """What the last question's Next says: the quiz is over, with the score (a student's, when there is one)."""
+    said = f"That was question {count} of {count}: **the quiz is over**."
+    if scores:
+        said += f" You got {sum(scores.values())} of the {len(scores)} you answered right."
+    return said + " **Previous** goes back through the questions; a new seed below makes another quiz."
 
 
 def _answer(present: bool, form_key: str, buttons: list[str], moves: dict):

@@ -30,6 +30,9 @@ def test_the_link_gives_the_quiz_questions_in_order():
         assert_clean(at)
     assert heading(at) == "Question 3 of 3"                    # Next stops at the last one
     assert at.query_params["q"] == "3"
+    assert [s.value for s in at.success] == [                   # and says the quiz is over (it was silent)
+        "That was question 3 of 3: **the quiz is over**. **Previous** goes back through the questions; a new seed "
+        "below makes another quiz."]
     at = at.button(key="quiz_previous").click().run()
     assert heading(at) == "Question 2 of 3" and at.query_params["q"] == "2"
 
@@ -119,3 +122,19 @@ def test_the_quiz_is_in_the_navigation_and_on_the_home_page():
     at.switch_page("pages/quiz.py").run()
     assert_clean(at)
     assert heading(at).startswith("Question 1 of")
+
+
+def test_the_last_next_says_the_quiz_is_over_with_the_score():
+    at = open_page("pages/quiz.py", q="3", **LINK)
+    assert not at.success                                       # not before the last Next
+    at.text_input[0].input(answer_text(QUESTIONS[2]))
+    at = at.button(key="quiz_check").click().run()
+    at = at.button(key="quiz_next").click().run()
+    over = [s.value for s in at.success if "quiz is over" in s.value]
+    assert over == ["That was question 3 of 3: **the quiz is over**. You got 1 of the 1 you answered right. "
+                    "**Previous** goes back through the questions; a new seed below makes another quiz."]
+    at = at.button(key="quiz_previous").click().run()
+    assert heading(at) == "Question 2 of 3" and not [s for s in at.success if "quiz is over" in s.value]
+    at = assert_clean(open_page("pages/quiz.py", q="3", present="1", **LINK))
+    at = at.button(key="quiz_next").click().run()
+    assert any(s.value.startswith("That was question 3 of 3: **the quiz is over**. **Previous**") for s in at.success)
