@@ -13,7 +13,8 @@ from convviz.ui.cached_receptive import autograd_check
 from convviz.ui.figure_first import let_the_browser_draw
 from convviz.ui.layout import lesson_header, show_problem
 from convviz.ui.present import presenting
-from convviz.ui.receptive_sections import dilation_section, effective_section, field_figure, stack_settings
+from convviz.ui.receptive_sections import (dilation_section, effective_section, field_figure, field_table,
+                                          stack_settings)
 from convviz.ui.unet import unet_section
 from convviz.ui.exercise_section import exercise_section
 
@@ -53,16 +54,7 @@ def field_lesson() -> None:
                     "then adds (k−1)·j to r.")
         size, fits, widths = autograd_check(settings)
         checks = lesson.check_marks(settings, table, size, widths)
-        column = st.column_config.NumberColumn
-        st.dataframe(
-            lesson.table_rows(settings, table, widths, checks, shown=view.depth),
-            hide_index=True, key="rf_table", height=min(600, 38 + 35 * len(table)),
-            column_config={"n": column("n", help="n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, k_eff = d(k−1)+1"),
-                           "j": column("j", help="j_out = j_in · s"),
-                           "r": column("r", help="r_out = r_in + (k_eff − 1) · j_in"),
-                           "start": column("start", format="%g", help="start_out = start_in + ((k_eff − 1)/2 − p) · j_in"),
-                           "r by autograd": column(
-                               "r by autograd", help="width of the non-zero gradient of the centre unit w.r.t. the input")})
+        field_table(lesson.table_rows(settings, table, widths, checks, shown=view.depth))
         if layers:
             st.markdown(lesson.last_layer_text(table))
             st.markdown(lesson.autograd_text(settings, size, fits, widths, checks))

@@ -166,16 +166,19 @@ def _thicker_frame(frame: dict, factor: float) -> dict:
     return {**frame, "layout": {**frame["layout"], "shapes": wider}}
 
 
+PROJECTOR_MIN_PX = 20       # no number or label on a projector below this (issue 33: read from the back row)
+
+
 def enlarged(fig: go.Figure, factor: float = 1.3, max_height: int = 900) -> go.Figure:
-    """A copy of `fig` for a projector: every font `factor` times larger and black, outlines `factor` times
-    wider, taller up to `max_height`.
+    """A copy of `fig` for a projector: every font `factor` times larger (and at least PROJECTOR_MIN_PX) and
+    black, outlines `factor` times wider, taller up to `max_height`.
 
     The copy keeps a FramedFigure's frames (their outlines widened too); the original (often a cached,
     shared figure) is untouched.
     """
     frames = [_thicker_frame(frame, factor) for frame in fig.raw_frames] if isinstance(fig, FramedFigure) else None
     out = FramedFigure(fig, raw_frames=frames) if frames is not None else go.Figure(fig)
-    grow = lambda size, default=FONT["size"]: round((size or default) * factor)      # noqa: E731
+    grow = lambda size, default=FONT["size"]: max(PROJECTOR_MIN_PX, round((size or default) * factor))  # noqa: E731
     layout = out.layout
     out.update_layout(font=dict(size=grow(layout.font.size), color="#000000"))
     if layout.title.text:
@@ -193,9 +196,10 @@ def enlarged(fig: go.Figure, factor: float = 1.3, max_height: int = 900) -> go.F
     for shape in layout.shapes:                      # window and cell outlines: thicker, to be seen from the back
         if shape.line.width:
             shape.line.width = shape.line.width * factor
-    for trace in out.data:
-        if getattr(trace, "textfont", None) is not None and trace.textfont.size:
-            trace.textfont.size = grow(trace.textfont.size)
+    for trace in out.data:        # values printed on cells and bars (plotly's default is 12 px where none is set)
+        if getattr(trace, "textfont", None) is not None and (trace.textfont.size or getattr(trace, "texttemplate", None)
+                                                             or getattr(trace, "text", None) is not None):
+            trace.textfont.size = grow(trace.textfont.size, 12)
     for slider in layout.sliders:
         slider.currentvalue.font.size = grow(slider.currentvalue.font.size)
     for menu in layout.updatemenus:

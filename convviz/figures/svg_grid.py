@@ -70,7 +70,7 @@ def grid_svg(values, title: str = "", *, large: bool = False, zmax: float | None
            f'font-family: inherit" '
            f'role="img" aria-label="{_text(title)}: {rows}×{cols} grid">',
            f'<text x="0" y="{title_px}" font-size="{title_px}" font-weight="600" fill="#31333f">{_text(title)}</text>']
-    index_font = 15 if large else 10
+    index_font = 20 if large else 10          # a projector: nothing below 20 px (issue 33)
     for j in range(0, cols, index_every):
         out.append(f'<text x="{left + (j + 0.5) * cell:g}" y="{top - 5}" font-size="{index_font}" fill="#777" '
                    f'text-anchor="middle">{j}</text>')

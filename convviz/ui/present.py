@@ -24,6 +24,8 @@ PRESENT_CSS = """<style>
 html { font-size: clamp(19px, 1.2vw, 26px); }
 .stApp, .stApp p, .stApp li, [data-testid="stCaptionContainer"], [data-testid="stMetricLabel"] { color: #000 !important; }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stTable"] th, [data-testid="stTable"] td,
+[data-testid="stMarkdownContainer"] table { font-size: max(20px, 1rem) !important; }   /* tables: 20 px at least */
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-left: 2rem; padding-right: 2rem; }
 </style>"""
 # Every lesson, every screen (issue 24): nothing runs off a phone sideways. Wide tables and displayed formulas

@@ -28,6 +28,16 @@ from convviz.ui.stage import sent_state, stage, url_speed
 from convviz.ui.stepping import SPEED_KEY, SPEEDS, go_to, url_step
 
 
+def html_table(rows: list[dict], formats: dict | None = None, scroll_above: int = 20) -> None:
+    """`rows` as an HTML table (st.table: a screen reader reads it, and its text grows while presenting,
+    convviz.ui.present), numbers as the lesson wrote them ("start" 0.5, not 0.5000); a long stack scrolls
+    inside a box of about `scroll_above` rows, its header kept."""
+    frame = pd.DataFrame(rows)
+    styled = frame.style.format({name: "{:g}" for name in frame.columns if frame[name].dtype.kind == "f"}
+                                | (formats or {}))
+    st.table(styled, hide_index=True, height="content" if len(rows) <= scroll_above else 40 * scroll_above)
+
+
 def _number(label, low, high, default, help):
     return st.column_config.NumberColumn(label, min_value=low, max_value=high, step=1, default=default,
                                          required=True, help=help)
@@ -178,6 +188,17 @@ def field_figure(view: FieldView, code: str) -> None:
                    lambda: growth_scenes(n, list(layers)), code, steps=len(layers))
 
 
+FIELD_TABLE_NOTE = ("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in · s, r_out = r_in + (k_eff − 1) · j_in, "
+                    "start_out = start_in + ((k_eff − 1)/2 − p) · j_in, with k_eff = d(k−1)+1; **r by autograd**: the "
+                    "width of the non-zero gradient of the centre unit with respect to the input.")
+
+
+def field_table(rows: list[dict]) -> None:
+    """The n, j, r, start table (lesson.table_rows) as an HTML table, the formulas of its columns under it."""
+    html_table(rows)
+    st.caption(FIELD_TABLE_NOTE)
+
+
 def effective_section(upto: FieldSettings, row: dict) -> None:
     st.header("The effective receptive field")
     st.markdown("r counts every pixel that *can* reach a unit. Luo et al. (2016) showed that with random weights "
@@ -215,7 +236,7 @@ def dilation_section() -> None:
         settings = DilationSettings(int_control("Kernel size k", "k", 2, 5, 3, container=cols[0]),
                                     int_control("Layers", "depth", 1, 6, 3, container=cols[1]))
     stacks, tables, counts_fig = cached.dilation_comparison(settings)
-    st.dataframe(lesson.dilation_rows(settings, stacks, tables), hide_index=True, key="dilation_table")
+    html_table(lesson.dilation_rows(settings, stacks, tables))
     chart(counts_fig, key="dilation_figure")
     st.caption("Each cell: how many paths join that input cell to the centre output (the gradient with every weight 1). "
                + ("Doubling d leaves no holes in the field; with k = 3, d = 1, 3, 9, … would reach every cell exactly once."

@@ -114,12 +114,12 @@ def export_svg(page, tmp_path) -> str:
 
 
 def shown_layer(page) -> str:
-    """The layer the table marks "▶ shown" (the dataframe's cells, read from its accessible grid)."""
-    grid = page.locator("[data-testid=stDataFrame]").filter(has_text="r by autograd").first
+    """The layer the table marks "▶ shown" (an HTML table: its row's cells)."""
+    grid = page.locator("[data-testid=stTable]").filter(has_text="r by autograd").first
     grid.scroll_into_view_if_needed()
-    row = grid.locator("[role=row]").filter(has_text="▶ shown")
+    row = grid.locator("tbody tr").filter(has_text="▶ shown")
     expect(row).to_have_count(1)
-    cells = [c.inner_text().strip() for c in row.first.locator("[role=gridcell]").all()]
+    cells = [c.inner_text().strip() for c in row.first.locator("td, th").all()]
     return cells[cells.index("▶ shown") + 1]                             # the next column: "layer"
 
 

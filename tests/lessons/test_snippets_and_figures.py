@@ -124,3 +124,21 @@ def test_note_004_original_kernel_is_not_the_identity():
     assert smeared[2, 2] == 20 and ramp[2, 2] == 4                       # 0+2+4+6+8 along the diagonal
     torch_out = F.conv2d(torch.from_numpy(ramp)[None, None], torch.from_numpy(np.eye(5))[None, None], padding=2)
     np.testing.assert_array_equal(smeared, torch_out[0, 0].numpy())
+
+
+def test_enlarged_figures_print_nothing_below_20_px_on_a_projector():
+    """Issue 33: the checkerboard remedies' numbers were 14–16 px presenting; every font is now at least 20 px."""
+    from convviz.figures.common import PROJECTOR_MIN_PX, enlarged
+    from convviz.lessons.transposed_convolution import remedies
+
+    _, fig, _ = remedies("constant", 4, 3, 2)
+    small = [t.textfont.size for t in fig.data if t.texttemplate]
+    assert small and min(small) < PROJECTOR_MIN_PX == 20               # the figure as drawn on a laptop
+    big = enlarged(fig)
+    assert min(t.textfont.size for t in big.data if t.texttemplate) >= 20
+    assert big.layout.annotations and min(a.font.size for a in big.layout.annotations) >= 20   # panel titles
+    assert big.layout.font.size >= 20
+    import plotly.graph_objects as go
+
+    plain = go.Figure(go.Heatmap(z=[[1, 2]], text=[["1", "2"]], texttemplate="%{text}"))   # plotly's 12 px default
+    assert enlarged(plain).data[0].textfont.size == 20

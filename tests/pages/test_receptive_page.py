@@ -21,8 +21,8 @@ clean = assert_clean
 
 
 def frame(at, column):
-    """The dataframe with `column` (AppTest keeps no key for read-only dataframes)."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    """The table (st.table, or a dataframe) with `column` (AppTest keeps no key for either)."""
+    return next(d.value for d in [*at.table, *at.dataframe] if column in d.value.columns)
 
 
 def table(at):
