@@ -15,7 +15,7 @@ from convviz.lessons.your_network import DEFAULT_PRESET, DEFAULT_SHAPE, INPUT_LI
 from convviz.ui.caching import cached
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import chart
+from convviz.ui.present import chart, presenting
 
 TEXT_KEY = "net_text"
 
@@ -86,6 +86,8 @@ def table_section(settings: NetworkSettings, rows: list[dict]) -> None:
         st.caption(line)
     else:
         st.warning(line, icon=":material/error:")
+    if presenting():                              # the page stays pictures and tables on a projector
+        return
     with st.expander("The rules behind j, r and start"):
         st.markdown("A conv or pool with kernel k, stride s, padding p, dilation d (k_eff = d(k−1)+1): "
                     "j_out = j_in·s, r_out = r_in + (k_eff−1)·j_in, start_out = start_in + ((k_eff−1)/2 − p)·j_in, "
@@ -107,14 +109,26 @@ def field_section(settings: NetworkSettings, rows: list[dict]) -> None:
     st.markdown(lesson.field_text(settings, rows))
 
 
-@st.fragment
 def exercise_section(rows: list[dict]) -> None:
-    """What is r after layer k? (k in the link as `ex_k`; the answer checked against the table's rows)."""
-    layers = lesson.exercise_layers(rows)
-    if not layers:
+    """What is r after layer k? Folded into an "Exercise" expander while presenting (open when the link names k)."""
+    if not lesson.exercise_layers(rows):
         return
-    st.header("Exercise")
+    if presenting():
+        with st.expander("Exercise", icon=":material/quiz:", expanded="ex_k" in st.query_params):
+            _exercise(rows)
+        return
+    st.header("Exercise", anchor="exercise")
+    _exercise(rows)
+
+
+@st.fragment
+def _exercise(rows: list[dict]) -> None:
+    """k in the link as `ex_k`; the answer checked against the table's rows."""
+    layers = lesson.exercise_layers(rows)
     default = lesson.default_question(rows)
+    if st.session_state.get("ex_k", 0) > len(rows):         # left over from a longer network
+        st.session_state.pop("ex_k")
+        st.query_params.pop("ex_k", None)
     k = int_control("Layer k (the # column)", "ex_k", 1, len(rows), default)
     if k not in layers:
         st.info(f"Layer {k} is {rows[k - 1]['name']}: pick a conv or a pool ({', '.join(map(str, layers))}).",

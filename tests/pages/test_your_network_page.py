@@ -125,3 +125,11 @@ def test_the_exercise_checks_r_after_layer_k():
     at.text_input[0].input("1")
     at.button(key="net_check").click().run()
     assert at.error and "Not quite" in at.error[0].value
+
+
+def test_a_shorter_network_moves_the_exercise_back_in_range():
+    at = assert_clean(open_page(PAGE, preset="vgg16", ex_k="31"))
+    assert "What is r after layer 31 (30 MaxPool2d)" in text_of(at)
+    at.selectbox(key="preset").set_value("tiny_vgg").run()
+    assert_clean(at)
+    assert "What is r after layer 6" in text_of(at) and at.query_params.get("ex_k") is None
