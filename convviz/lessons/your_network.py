@@ -100,10 +100,10 @@ def _big(value: int) -> str:
 def table_rows(settings: NetworkSettings, rows: list[dict]) -> list[dict]:
     """The page's table: the input, then one row per layer (numbers as text, so fractions read as written)."""
     c, h, w = settings.shape
-    out = [{"#": "0", "layer": "input", "code": "", "output C×H×W": _shape((c, h, w)), "params": "0",
+    out = [{"k": "0", "layer": "input", "code": "", "output C×H×W": _shape((c, h, w)), "params": "0",
             "MACs": "0", "j": "1", "r": "1", "start": "0.5"}]
     for row in rows:
-        out.append({"#": str(row["index"]), "layer": row["name"], "code": row["source"],
+        out.append({"k": str(row["index"]), "layer": row["name"], "code": row["source"],
                     "output C×H×W": _shape(row["out_shape"]), "params": f"{row['params']:,}",
                     "MACs": f"{row['macs']:,}", "j": short_number(row["j"]), "r": short_number(row["r"]),
                     "start": short_number(row["start"])})

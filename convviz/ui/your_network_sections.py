@@ -129,7 +129,7 @@ def _exercise(rows: list[dict]) -> None:
     if st.session_state.get("ex_k", 0) > len(rows):         # left over from a longer network
         st.session_state.pop("ex_k")
         st.query_params.pop("ex_k", None)
-    k = int_control("Layer k (the # column)", "ex_k", 1, len(rows), default)
+    k = int_control("Layer k (the k column of the table)", "ex_k", 1, len(rows), default)
     if k not in layers:
         st.info(f"Layer {k} is {rows[k - 1]['name']}: pick a conv or a pool ({', '.join(map(str, layers))}).",
                 icon=":material/info:")
