@@ -5,7 +5,7 @@ import streamlit as st
 
 from convviz import restore
 from convviz.restoration.baselines import DENOISERS
-from convviz.restoration.device import compute_device, device_description
+from convviz.restoration.device import device_description
 from convviz.figures.restoration import crop, model_card_section, residual_image
 from convviz.lessons import denoising as lesson
 from convviz.lessons.denoising import NOISE, DenoiseSettings

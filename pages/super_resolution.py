@@ -2,24 +2,27 @@
 
 from pathlib import Path
 
+import numpy as np
+
 import streamlit as st
 
 from convviz import restore
 from convviz.lessons.denoising import measured_quality
 
 from convviz.restoration import degradation as sr_degradation
-from convviz.restoration.device import compute_device, device_description
+from convviz.restoration.device import device_description
 from convviz.restoration.image_input import fit_size, resize
 from convviz.lessons import super_resolution as lesson
 from convviz.lessons.super_resolution import METHODS, MODES, SCALES, SRSettings
 from convviz.ui import cached_restoration as cached
+from convviz.ui.downloads import image_downloads
 from convviz.ui.layout import about_model, course_note, lesson_header
 from convviz.ui.params import choice_control
 from convviz.ui.present import presenting, settings_box
 from convviz.ui.zoom import main_figure, side_by_side, zoom_controls, zoom_slot
 
-MAX_PIXELS = 4_000_000 if compute_device() == "cuda" else 1_000_000   # uploads are downscaled above this
-DIRECT_MAX = 1_000_000 if compute_device() == "cuda" else 160_000     # largest image upscaled as it is
+MAX_PIXELS = lesson.MAX_OUTPUT_PIXELS // 4   # uploads are shrunk above this; ×s output up to 64 MP (issue 32)
+DIRECT_MAX = MAX_PIXELS
 
 lesson_header("Super-resolution", "Upscaling invents pixels: fixed rules (nearest, bicubic) against two small networks "
                                   "that learned from photos what the missing detail usually looks like.")
@@ -56,6 +59,8 @@ with settings_box():
                              sr_degradation.DEGRADATIONS, "bicubic", horizontal=True,
                              help="Used when the image is downscaled first, so that the original is the ground truth.")
 settings = SRSettings(scale, mode, degrade)          # built once, passed to the cached builders
+if chosen is not None:
+    row[1].caption(lesson.MODES_DO[settings.resolve(chosen[0][0] == "sample", 64, 64, DIRECT_MAX)[0].mode])
 
 if chosen is None:
     model_section()
@@ -75,11 +80,11 @@ if settings.known:
         course_note(lesson.AVERAGE_POOL_NOTE)
 else:
     truth, low = None, pixels
-    if width * height > DIRECT_MAX:
-        size = fit_size(width, height, DIRECT_MAX)
+    if width * height * scale**2 > lesson.MAX_OUTPUT_PIXELS:
+        size = fit_size(width, height, lesson.MAX_OUTPUT_PIXELS // scale**2)
         low = resize(pixels, size)
-        st.info(f"Upscaling {width}×{height} by {scale} directly would be slow here; it is first reduced to "
-                f"{size[0]}×{size[1]} ({DIRECT_MAX / 1e6:g} MP limit for direct upscaling).", icon=":material/info:")
+        st.info(f"×{scale} of {width}×{height} would be over {lesson.MAX_OUTPUT_PIXELS / 1e6:g} MP; it is first "
+                f"reduced to {size[0]}×{size[1]}.", icon=":material/info:")
     st.markdown(lesson.direct_text(label, settings, low.shape))
 low_key = key + settings.low_key
 
@@ -92,6 +97,16 @@ for method, title in METHODS.items():
         problems[title] = problem
         continue
     try:
+        if cached.is_long(low) and method in restore.SR_MODELS:   # full size: the sub-pixel net as a job (issue 32)
+            if method == "srcnn":
+                problems[title] = lesson.SRCNN_SMALL_ONLY
+                continue
+            done = cached.long_run(low_key + (title,), low.shape[0] * low.shape[1] / 1e6, f"×{scale} at full size",
+                                   lambda progress: restore.upscale(low, scale, method, progress=progress,
+                                                                    dtype=np.float32), container=figure)
+            if done is not None:
+                results[title] = done
+            continue
         results[title] = cached.upscaled(low_key, method, scale, low)
     except (ValueError, RuntimeError) as error:
         problems[title] = f"{title} could not run on this image: {error}"
@@ -127,11 +142,8 @@ if truth is not None and results:
 # --- Download -------------------------------------------------------------------------------------
 best = nets[0] if nets else (METHODS["bicubic"] if METHODS["bicubic"] in results else None)
 if best:
-    out = results[best][0]
     stem = label.rsplit(".", 1)[0] if key[0] == "upload" else key[1]
-    st.download_button(f"Download the {best} result (PNG, {out.shape[1]}×{out.shape[0]}, "
-                       f"{'grayscale' if out.ndim == 2 else 'RGB'})",
-                       data=cached.png_bytes(low_key + (best,), out), file_name=f"{stem}_x{scale}.png",
-                       mime="image/png", on_click="ignore", icon=":material/download:", key="download")
+    method = next(m for m, t in METHODS.items() if t == best)
+    image_downloads(results[best][0], lesson.download_stem(stem, scale, method), f"the {best} result")
 
 model_section()

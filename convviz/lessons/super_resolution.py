@@ -24,6 +24,8 @@ MODES = {"auto": "Automatic: samples are downscaled first, your own image is ups
 # What each mode does to the picture, one line each (issue 32).
 MODES_DO = {"known": "Shrinks the picture by s, then each method enlarges it back: the original is the ground truth.",
             "direct": "Enlarges the picture itself by s: the result is s times as wide and as high."}
+SRCNN_SMALL_ONLY = ("runs here on images up to 0.4 MP only (it works at the output size, about 8 times the "
+                    "sub-pixel net's cost); the sub-pixel net does the full-size picture.")
 MAX_OUTPUT_PIXELS = 64_000_000    # an upload upscaled as it is may give up to this (issue 32)
 
 

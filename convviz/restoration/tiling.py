@@ -17,7 +17,10 @@ from typing import Callable
 import torch
 
 
-def tile_boxes(H: int, W: int, tile: int, overlap: int, align: int = 1) -> list[tuple[tuple[int, int, int, int], tuple[int, int, int, int]]]:
+Box = tuple[int, int, int, int]     # (top, bottom, left, right)
+
+
+def tile_boxes(H: int, W: int, tile: int, overlap: int, align: int = 1) -> list[tuple[Box, Box]]:
     """The tiles of an H × W image, row by row: [((top, bottom, left, right) of the core,
     (top, bottom, left, right) of the padded tile), ...]; one tile (the whole image) when it fits."""
     if tile % align or overlap % align:

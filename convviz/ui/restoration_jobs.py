@@ -180,7 +180,8 @@ def status_text(j: Job, estimate: float) -> str:
     """One line: where the job stands."""
     if j.state == "queued":
         n = ahead(j)
-        return f"Waiting: {n} job{'s' if n != 1 else ''} ahead of yours (one runs at a time). About {estimate:.0f} s once it starts."
+        return (f"Waiting: {n} job{'s' if n != 1 else ''} ahead of yours (one runs at a time). "
+                f"About {estimate:.0f} s once it starts.")
     if j.state == "running":
         return f"Tile {j.done} of {j.total or '…'} done; about {estimate:.0f} s in all."
     return {"cancelled": "Cancelled.", "failed": f"The network could not run on this image: {j.error}",
