@@ -32,7 +32,8 @@ from convviz.matrix import (MAX_MATRIX_ENTRIES, NOTE002_IMAGE, NOTE002_KERNEL, b
                             valid_part)
 from convviz.torch_ref.checks import conv2d_torch, full_convolution_torch, max_abs_difference
 from convviz.torch_ref.ista import ista_step_autograd, ista_step_torch, layer_step_torch, lipschitz_torch
-from convviz.torch_ref.matrix import circular_conv_torch, circular_cross_correlation_torch, conv2d_parameter_count_torch, unfold_torch
+from convviz.torch_ref.matrix import (circular_conv_torch, circular_cross_correlation_torch, conv2d_parameter_count_torch,
+                                     unfold_torch)
 from convviz.torch_ref.transposed import conv_transpose2d_torch
 
 PRESETS = {

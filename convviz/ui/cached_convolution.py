@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from convviz.figures.convolution import sliding_window_figure
 from convviz.filters import CLASSIC_FILTERS, constant_image_check
 from convviz.lessons import convolution as lesson
 from convviz.lessons.convolution import ConvLayer, ConvolutionResult
@@ -19,14 +18,6 @@ from convviz.lessons.convolution import ConvLayer, ConvolutionResult
 def convolution(layer: ConvLayer) -> ConvolutionResult:
     """The forward pass of `layer`, both operations and their torch checks, once per setting."""
     return lesson.convolution_result(layer)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def window_figure(layer: ConvLayer, active: int):
-    """The sliding-window animation for `layer`, output cell `active` highlighted."""
-    x, w = layer.arrays()
-    return sliding_window_figure(x, w, layer.bias, layer.stride, layer.padding, layer.dilation, flip=layer.flip,
-                                 active=active)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

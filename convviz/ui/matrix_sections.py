@@ -349,7 +349,8 @@ def ista() -> None:
     charts({"ista_fig_phi": view["phi_figure"], "ista_fig_phit": view["phit_figure"]})
     st.markdown(
         f"Φ is {view['matrix'].shape[0]} × {view['matrix'].shape[1]}: one Toeplitz block per atom, "
-        f"{phi_column_sentence(view['phi'], view['matrix'], settings.n)} L = ‖Φ‖₂² = **{run.lipschitz:.6g}** (numpy SVD; `torch.linalg.matrix_norm(ord=2)`² = "
+        f"{phi_column_sentence(view['phi'], view['matrix'], settings.n)} L = ‖Φ‖₂² = **{run.lipschitz:.6g}** "
+        f"(numpy SVD; `torch.linalg.matrix_norm(ord=2)`² = "
         f"{view['lipschitz_torch']:.6g}), so η = 1/L = **{run.eta:.6g}** and the layer's bias is −ηλ = "
         f"**{-run.eta * settings.lam:.4g}**. W_e = ηΦᵀ is a transposed convolution; S = I − ηΦᵀΦ is the identity minus a "
         f"K → K convolution whose kernel (length 2m − 1 = {2 * settings.m - 1}) holds the atoms' cross-correlations.")

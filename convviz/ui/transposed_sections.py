@@ -136,7 +136,8 @@ def direct_convolution(layer: TransposedLayer, result: TransposedResult) -> None
         f"**d(k−1)−p = {border}**" + (" (negative: crop that many cells instead)" if border < 0 else "")
         + f", add **a = {a}** more rows/columns at the bottom/right, and slide the kernel **flipped by 180°**"
         + (f" and **dilated** (d − 1 = {d - 1} zeros between its taps, as the transposed convolution spreads them)"
-           if d > 1 else "") + " with stride 1. Their extra-row parameter, with dilation, is a = (i + 2p − d(k−1) − 1) mod s for a convolution "
+           if d > 1 else "") + " with stride 1. Their extra-row parameter, with dilation, is "
+        "a = (i + 2p − d(k−1) − 1) mod s for a convolution "
         "with input size i (their (i + 2p − k) mod s is the case d = 1): exactly the `output_padding` that maps that "
         "convolution's output back to i. " + output_padding_sentence(result.direct.output.shape[0], k, s, p, d, a))
     chart(cached.cached_direct_figure(layer), key="direct_figure")

@@ -23,7 +23,7 @@ from convviz.ui import cached_zoo as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import ROOT, course_note, intro, made, torch_check
 from convviz.ui.params import choice_control, float_control, int_control, int_controls
-from convviz.ui.present import chart, charts, more_settings, presenting, section_settings
+from convviz.ui.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings
 from convviz.ui.stage import step_stage
 
 CONTENTS = ("[1×1](#pointwise) · [Dilated](#dilated) · [Grouped](#grouped) · [Depthwise separable](#depthwise) · "
@@ -191,7 +191,8 @@ def depthwise() -> None:
         f"Note 002's slide writes (N·M·C)·[(K·K·C)·O] → N·M·O and C·(N·M)·[C·(K·K·1) + (1·1·C)·O] → N·M·O. Read as "
         f"shapes (the input, then O kernels of K·K·C) they are right. Read as multiply counts they give "
         f"{count(note['standard'])} and {count(note['separable'])}, {note['standard'] / std['macs']:g} and "
-        f"{note['separable'] / dsc['macs']:g} times the MACs in the table (one factor C = {s.c_in} too many): the MAC counts are N·M·K²·C·O and N·M·(C·K² + C·O) "
+        f"{note['separable'] / dsc['macs']:g} times the MACs in the table (one factor C = {s.c_in} too many): "
+        f"the MAC counts are N·M·K²·C·O and N·M·(C·K² + C·O) "
         f"(checked with PyTorch below). The ratio, {note['ratio']:.4f}, is the same either way.")
     check_size, check_cin, check_cout = view["check_sizes"]
     torch_params = view["params_torch"]
@@ -315,8 +316,11 @@ def pooling() -> None:
 
 def pooling_window(s: PoolingSettings, ex: dict) -> None:
     """The pooling window step by step in the stage (convviz.ui.stage); the step is in the link as pl_step."""
-    st.markdown("**Step by step**: ◀ / ▶, the arrow keys or Play move the window (drag it, or click an output "
-                "cell); hover an output cell for its window, an input cell for every output that reads it.")
+    st.markdown("**Step by step**: " + by_pointer_or_touch(
+        "◀ / ▶, the arrow keys or Play move the window (drag it, or click an output cell); hover an output cell for "
+        "its window, an input cell for every output that reads it.",
+        "◀ / ▶ or Play move the window (drag it, or tap an output cell); tap an input cell for every output that "
+        "reads it."), unsafe_allow_html=True)
     scene = pooling_scene(ex["x"], s.op, s.k, s.stride, 0 if s.op == "lp" else s.padding, s.p_norm, ex["weights"])
 
     @st.fragment

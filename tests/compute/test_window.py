@@ -6,7 +6,6 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from convviz.conv import cross_correlate2d
 from convviz.window import all_window_steps, window_step
 
 
@@ -43,11 +42,3 @@ def test_padding_taps_are_marked_and_zero():
     assert step.total == 4
 
 
-def test_caption_writes_the_sum_row_by_row():
-    from convviz.figures.convolution import step_caption, window_values
-
-    x = np.array([[2.0, 1.0], [0.0, 3.0]])
-    k = np.array([[1.0, -1.0], [2.0, 1.0]])
-    caption = step_caption(window_values(x, k)[0, 0], k[None], 2.0, 0, 0)
-    assert caption == "<b>y[0, 0]</b> =<br>  2·1 + 1·(-1)<br>+ 0·2 + 3·1<br>+ bias 2<br>= <b>6</b>"
-    assert cross_correlate2d(x, k, 2)[0, 0] == 6

@@ -11,7 +11,6 @@ from convviz.conv import convolve2d, cross_correlate2d
 from convviz.lessons.examples import input_values, kernel_values
 from convviz.figures.common import grid_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
-from convviz.figures.convolution import sliding_window_figure
 from convviz.lessons.snippets import conv2d_snippet
 
 
@@ -27,26 +26,6 @@ def test_snippet_prints_the_page_numbers(flip, settings):
     printed = np.array(ast.literal_eval(out.getvalue().strip()))
     expected = (convolve2d if flip else cross_correlate2d)(x, w, 1.5, **settings)
     np.testing.assert_allclose(printed, expected, atol=1e-10)
-
-
-def test_window_figure_has_a_frame_per_output_cell_and_reversed_rows():
-    x, w = input_values("ramp", 1, 5, 5), kernel_values("ones", 1, 3, 3)
-    fig = sliding_window_figure(x, w, stride=2, padding=1)
-    spec = fig.to_dict()
-    assert [f["name"] for f in spec["frames"]] == [f"{i},{j}" for i in range(3) for j in range(3)]
-    grids = [ax for key, ax in spec["layout"].items() if key.startswith("yaxis") and ax.get("visible", True)]
-    assert len(grids) == 4 and all(ax.get("autorange") == "reversed" for ax in grids)   # input, output, kernel, products
-    # The caption of frame (1, 2) ends in the value the convolution gives there.
-    y = cross_correlate2d(x, w, stride=2, padding=1)
-    assert spec["frames"][5]["data"][-1]["text"][0].endswith(f"= <b>{int(y[1, 2])}</b>")
-
-
-def test_window_figure_starts_at_the_active_cell():
-    x, w = input_values("random", 3, 6, 6), kernel_values("random", 3, 3, 3)
-    spec = sliding_window_figure(x, w, bias=2, padding=1, dilation=2, flip=True, active=4).to_dict()
-    assert spec["layout"]["sliders"][0]["active"] == 4
-    assert spec["layout"]["shapes"] == spec["frames"][4]["layout"]["shapes"]
-    assert spec["data"][-1]["text"] == spec["frames"][4]["data"][-1]["text"]
 
 
 def test_grid_figure_row_zero_on_top():
@@ -98,19 +77,6 @@ def test_enlarged_figure_for_a_projector_leaves_the_original_alone():
     assert big.layout.height == round(fig.layout.height * 1.5)
     assert big.layout.xaxis.tickfont.color == big.layout.yaxis.title.font.color == "#000000"
     assert fig.layout.font.color is None and fig.layout.xaxis.tickfont.color is None   # a copy, not an edit
-
-
-def test_enlarged_step_figure_widens_the_window_outline_in_every_frame():
-    from convviz.figures.common import enlarged
-
-    fig = sliding_window_figure(np.arange(25.0).reshape(5, 5), np.ones((3, 3)), active=1)
-    big = enlarged(fig, factor=2)
-    widths = lambda shapes: [s["line"]["width"] for s in shapes if s.get("line", {}).get("width")]  # noqa: E731
-    assert widths(big.layout.to_plotly_json()["shapes"]) == [2 * w for w in widths(fig.layout.to_plotly_json()["shapes"])]
-    for small_frame, big_frame in zip(fig.raw_frames, big.raw_frames, strict=True):
-        small, wide = widths(small_frame["layout"]["shapes"]), widths(big_frame["layout"]["shapes"])
-        assert small and wide == [2 * w for w in small]
-    assert fig.raw_frames[0] is not big.raw_frames[0]            # the cached original keeps its outlines
 
 
 def test_note_004_original_kernel_is_not_the_identity():
