@@ -650,7 +650,7 @@ def totals(rows: list[dict]) -> dict:
 
 def _vgg16() -> str:
     lines, c = [], 3
-    for block, (convs, width) in enumerate(zip((2, 2, 3, 3, 3), (64, 128, 256, 512, 512)), start=1):
+    for convs, width in zip((2, 2, 3, 3, 3), (64, 128, 256, 512, 512)):
         for _ in range(convs):
             lines += [f"nn.Conv2d({c}, {width}, kernel_size=3, padding=1),", "nn.ReLU(inplace=True),"]
             c = width
