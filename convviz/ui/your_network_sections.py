@@ -63,8 +63,8 @@ def network_rows(settings: NetworkSettings) -> list[dict] | None:
     """The rows, or None after showing what was not understood, and where."""
     try:
         return _rows(settings)
-    except ValueError as error:
-        show_problem(error)
+    except ValueError as error:                        # the message quotes the text: shown literally, not as markdown
+        show_problem(ValueError("".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$" else ch for ch in str(error))))
         st.markdown("Fix the text above (the message says the line and column), or pick a preset to start again.")
         return None
 
