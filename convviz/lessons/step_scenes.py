@@ -14,6 +14,7 @@ import numpy as np
 from convviz.conv import cross_correlate2d, standardize
 from convviz.slides.exports import Box, Panel, Scene
 from convviz.figures.common import short_number
+from convviz.figures.receptive_fields import draws_photo
 from convviz.receptive import describe, field_bounds, receptive_field_table
 from convviz.transposed import scatter_geometry, scatter_steps
 from convviz.window import one_map_view, padded_input
@@ -107,6 +108,13 @@ def field_scene(n: int, layers, depth: int, unit: tuple[int, int], extent: tuple
     in_field = ((centres > lo_r) & (centres < hi_r))[:, None] & ((centres > lo_c) & (centres < hi_c))[None, :]
     kind = inside.astype(int) + 2 * in_field                              # 0 padding, 1 input, +2 in the field
     rgb = FIELD_COLOURS[kind]                                             # (rows, cols, 3)
+    if draws_photo(n, row, unit):          # the page shows the photo here: so does the export (issue 33), padding grey
+        from convviz.lessons.receptive_fields import photo, photo_size
+
+        img = photo(photo_size(n))                                        # (m, m, 3) in [0, 1], stretched over n
+        index = np.clip((np.floor(centres) * img.shape[0] / n).astype(int), 0, img.shape[0] - 1)
+        rgb = np.where(inside[..., None], np.round(255 * img[np.ix_(index, index)]).astype(np.uint8),
+                       FIELD_COLOURS[0])
     box = Box(int(np.floor(lo_r)) - first, int(np.floor(lo_c)) - first,
               int(np.ceil(hi_r)) - 1 - first, int(np.ceil(hi_c)) - 1 - first)
     name = "input" if depth == 0 else f"layer {depth}: {describe(layers[depth - 1])}"

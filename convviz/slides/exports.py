@@ -164,8 +164,11 @@ def render_image(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> Image.Image:
         draw.text((x0, y0 - round(0.4 * lay.title_size)), title, anchor="ls", fill="black",
                   font=_fitted(draw, title, lay.title_size, max(w * cell, lay.title_size * 4)))
         for box in panel.boxes:
-            width = max(2, round(cell * 0.08))
+            width = box_width(cell)
             rect = [x0 + box.c0 * cell, y0 + box.r0 * cell, x0 + (box.c1 + 1) * cell, y0 + (box.r1 + 1) * cell]
+            if cell < TEXT_CELL:               # small cells (a photo): the line outside the box, on a white halo
+                rect = [rect[0] - width, rect[1] - width, rect[2] + width, rect[3] + width]
+                draw.rectangle([rect[0] - 2, rect[1] - 2, rect[2] + 2, rect[3] + 2], outline="white", width=width + 4)
             if box.dashed:
                 _dashed_rect(draw, rect, box.colour, width)
             else:
@@ -177,6 +180,11 @@ def render_image(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> Image.Image:
                   fill="black")
         y += round(1.5 * lay.title_size)
     return img
+
+
+def box_width(cell: int) -> int:
+    """A box's line in px: 8% of a cell, at least 2, and 6 on cells too small for numbers (a photo's pixels)."""
+    return max(2, round(cell * 0.08)) if cell >= TEXT_CELL else 6
 
 
 def _dashed_rect(draw, rect, colour, width, dash=10):
@@ -241,10 +249,15 @@ def svg_text(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> str:
                                f'font-size="{label_size}" text-anchor="middle" dominant-baseline="central" '
                                f'fill="{_text_colour(colours[r, c])}">{escape(str(labels[r, c]))}</text>')
         for box in panel.boxes:
-            width = max(2, round(cell * 0.08))
+            width = box_width(cell)
             dash = ' stroke-dasharray="10 10"' if box.dashed else ""
-            out.append(f'<rect x="{x0 + box.c0 * cell}" y="{y0 + box.r0 * cell}" width="{(box.c1 - box.c0 + 1) * cell}" '
-                       f'height="{(box.r1 - box.r0 + 1) * cell}" fill="none" stroke="{box.colour}" '
+            out_by = width / 2 if cell < TEXT_CELL else 0          # as render_image: the line outside a photo's box
+            x, y = x0 + box.c0 * cell - out_by, y0 + box.r0 * cell - out_by
+            w, h = (box.c1 - box.c0 + 1) * cell + 2 * out_by, (box.r1 - box.r0 + 1) * cell + 2 * out_by
+            if out_by:
+                out.append(f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="none" stroke="white" '
+                           f'stroke-width="{width + 4}"/>')
+            out.append(f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="none" stroke="{box.colour}" '
                        f'stroke-width="{width}"{dash}/>')
     y = lay.caption_y
     for line in ([scene.caption] if scene.caption else []) + list(scene.footer):

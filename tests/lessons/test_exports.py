@@ -83,3 +83,32 @@ def test_view_url_keeps_the_page_and_replaces_the_query():
 def test_qr_code_is_a_square_png():
     img = Image.open(io.BytesIO(qr_png("http://localhost:8501/convolution?pos=5&present=true")))
     assert img.format == "PNG" and img.size[0] == img.size[1] >= 200
+
+
+
+def test_vgg16_export_shows_the_photo_under_a_thick_field():
+    """Issue 33: the PNG of /receptive_fields?preset=vgg16&layer=3 was a grey square; it is the page's photo (the
+    astronaut's pixels where the input is), padding grey, and the field's box thick on the photo's small pixels."""
+    from convviz.lessons.receptive_fields import photo, photo_size
+    from convviz.slides.exports import TEXT_CELL, _layout, box_width, render_image
+
+    n, layers = PRESETS["vgg16"]
+    scene = field_scene(n, layers, 3, (0, 0))
+    panel = scene.panels[0]
+    inside = panel.z % 2 == 1                                       # kinds 1 (input) and 3 (input in the field)
+    assert inside.sum() == n * n
+    r0, c0 = np.argwhere(inside)[0]                                 # where the input starts (padding above, left)
+    img = photo(photo_size(n))
+    for i, j in [(0, 0), (100, 57), (n - 1, n - 1)]:                # input pixel (i, j) shows the photo's pixel
+        expected = np.round(255 * img[i * img.shape[0] // n, j * img.shape[0] // n])
+        np.testing.assert_array_equal(panel.rgb[r0 + i, c0 + j], expected)
+    assert len({tuple(c) for c in panel.rgb[inside]}) > 1000        # a photo, not flat colours
+    assert (panel.rgb[~inside] == [190, 190, 190]).all()            # padding grey
+    cell = _layout(scene, PNG_SIZE).cell
+    assert cell < TEXT_CELL and box_width(cell) == 6
+    assert len({tuple(c) for c in np.asarray(render_image(scene)).reshape(-1, 3)}) > 1000
+
+
+def test_small_fields_keep_their_cells():
+    scene = field_scene(5, parse_stack("c3s2p1,c3s2p1"), 2, (1, 1))
+    assert len({tuple(c) for c in scene.panels[0].rgb.reshape(-1, 3)}) <= 4    # padding, input, field: no photo

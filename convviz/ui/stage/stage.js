@@ -362,15 +362,39 @@ class Stage {
     const s = this.scene, cell = this.cellSize, own = this.stepCells[t][s.source] || [];
     for (const outline of this.outlines) {
       const mine = own.filter((x) => x[0] === +outline.dataset.channel);
-      if (!mine.length) { outline.setAttribute("visibility", "hidden"); continue; }
+      if (!mine.length) {
+        for (const node of [outline, outline.fieldHalo, outline.fieldLabel]) node?.setAttribute("visibility", "hidden");
+        continue;
+      }
       const rs = mine.map((x) => x[1]), qs = mine.map((x) => x[2]);
       const r0 = Math.min(...rs), q0 = Math.min(...qs);
       outline.setAttribute("visibility", "visible");
       const size = +outline.dataset.cell || cell;               // a photo's own cell size
-      outline.setAttribute("x", q0 * size);
-      outline.setAttribute("y", r0 * size);
-      outline.setAttribute("width", (Math.max(...qs) - q0 + 1) * size);
-      outline.setAttribute("height", (Math.max(...rs) - r0 + 1) * size);
+      const rows = Math.max(...rs) - r0 + 1, cols = Math.max(...qs) - q0 + 1;
+      if (!outline.fieldLabel) {
+        outline.setAttribute("x", q0 * size);
+        outline.setAttribute("y", r0 * size);
+        outline.setAttribute("width", cols * size);
+        outline.setAttribute("height", rows * size);
+        continue;
+      }
+      // A photo: the stroke sits outside the field (its inner edge is the field's edge), so a field of a few
+      // pixels stays visible inside it; the halo keeps it readable on any picture; the size is written beside.
+      const sw = this.present ? 7 : 5, out = sw / 2;
+      const rect = { x: q0 * size - out, y: r0 * size - out, width: cols * size + sw, height: rows * size + sw };
+      for (const node of [outline, outline.fieldHalo]) for (const [k, v] of Object.entries(rect)) node.setAttribute(k, v);
+      outline.style.strokeWidth = sw;
+      outline.fieldHalo.style.strokeWidth = sw + 4;
+      outline.fieldHalo.setAttribute("visibility", "visible");
+      const label = outline.fieldLabel, font = this.present ? 26 : 18;
+      label.textContent = `${rows}×${cols} input px`;
+      label.setAttribute("font-size", font);
+      label.setAttribute("visibility", "visible");
+      const wide = label.textContent.length * font * 0.6, right = rect.x + rect.width + 6;
+      const side = right + wide <= outline.panelWidth ? "right" : rect.x - 6 >= wide ? "left" : "over";
+      label.setAttribute("text-anchor", side === "left" ? "end" : "start");
+      label.setAttribute("x", side === "right" ? right : side === "left" ? rect.x - 6 : Math.max(0, rect.x));
+      label.setAttribute("y", side !== "over" ? rect.y + 0.8 * font : rect.y >= font + 4 ? rect.y - 6 : rect.y + rect.height + font);
     }
   }
 
@@ -598,7 +622,8 @@ class Stage {
   // --- additions for the scatter, receptive-field and matrix views (README: optional keys) ------
   // A photo grid: one <image> (the scene's PNG data URI) under an outline; no cell elements.
   imageCell(g) {
-    const tall = this.present ? 640 : 420;                              // px: a projector shows the photo larger
+    // px: a projector shows the photo larger, but never taller than the screen can show under the controls
+    const tall = Math.min(this.present ? 640 : 420, Math.max(240, (this.present ? 0.46 : 0.5) * window.innerHeight));
     const most = Math.min(MAX_CELL, (this.width - 12 - 0.6 * MAX_CELL) / g.cols, tall / (g.rows + 0.2));   // panel offset too
     return Math.max(0.5, most);
   }
@@ -610,10 +635,14 @@ class Stage {
     img.style.imageRendering = "pixelated";
     const { row, col, rows, cols } = g.inner;
     el("rect", { class: "photo-border", x: col * size, y: row * size, width: cols * size, height: rows * size }, panel);
-    if (g.id === this.scene.source) {
-      const outline = el("rect", { class: "window-outline", rx: 2 }, panel);
+    if (g.id === this.scene.source) {        // the field: thick, on a white halo, its size written beside it
+      const halo = el("rect", { class: "field-halo", rx: 3 }, panel);
+      const outline = el("rect", { class: "window-outline photo-field", rx: 3 }, panel);
       outline.dataset.channel = c;
       outline.dataset.cell = size;
+      outline.fieldHalo = halo;
+      outline.fieldLabel = el("text", { class: "field-size", "aria-hidden": "true" }, panel);
+      outline.panelWidth = g.cols * size;
       this.outlines.push(outline);
     }
   }
