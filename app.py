@@ -3,6 +3,7 @@
 import streamlit as st
 
 from convviz.restoration.device import device_description
+from convviz.ui.course_notes_section import course_notes_section
 from convviz.ui.layout import LESSONS, QUIZ, SECTIONS, START_HERE, navigation
 from convviz.ui.runtime import settle_heap
 from convviz.ui.share import share_button
@@ -57,6 +58,7 @@ def home() -> None:
     _, link, summary = st.columns([1, 1.4, 3], vertical_alignment="center")     # in line with the lessons' names
     link.page_link(f"pages/{QUIZ.page}", label=f"**{QUIZ.title}**", icon=QUIZ.icon)
     summary.markdown(QUIZ.summary + " Every lesson also ends with an exercise: predict, then reveal.")
+    course_notes_section()
     st.markdown("Every view lives in its link: copy the address bar, or use **Share this view** on any page "
                 "for the link and a QR code, to share exactly what you see.")
     st.markdown(f":material/memory: **Compute device for the models:** {device_description()}.")

@@ -174,7 +174,8 @@ def unit_text(n: int, row: dict, unit: tuple[int, int]) -> str:
     return (f"Unit **({i}, {jj})** of {row['name']}: centre start + i·j = {row['start']:g} + {i}·{row['j']} = "
             f"**{row['start'] + i * row['j']:g}** (row) and {row['start']:g} + {jj}·{row['j']} = "
             f"**{row['start'] + jj * row['j']:g}** (column), size r = **{row['r']}**: input rows {lo_r:g} … {hi_r - 1:g} "
-            f"and columns {lo_c:g} … {hi_c - 1:g} (pixel i spans i to i+1, so its centre is i + 0.5)." +
+            f"and columns {lo_c:g} … {hi_c - 1:g}. (*start* is where unit 0's field is centred, in input pixels: "
+            f"pixel i spans i to i+1, so its centre is i + 0.5, and the input's own start is 0.5.)" +
             (f" It runs past the border ({', '.join(past)} pixels): there it reads the zero **padding** (grey)."
              if past else " It lies inside the input."))
 

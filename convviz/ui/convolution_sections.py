@@ -11,6 +11,7 @@ from convviz.backprop import stated_sentences
 from convviz.filters import CLASSIC_FILTERS
 from convviz.lessons.convolution import OPERATIONS, UPSTREAM, ConvLayer, ConvolutionResult, conv_axes
 from convviz.lessons.convolution import note_003_caption, read_count_sentence, step_scene, step_scenes
+from convviz.lessons.course_notes import link_notes
 from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.lessons.explain import floor_explanation, output_size_latex
 from convviz.lessons.scenes import window_scene
@@ -190,7 +191,7 @@ def torch_check(result: ConvolutionResult) -> None:
 
 
 def backward_pass(layer: ConvLayer) -> None:
-    st.header("Backward pass: where the gradient goes (note 003)")
+    st.header(link_notes("Backward pass: where the gradient goes (note 003)"))
     st.markdown(
         "Training needs the gradient of the loss L with respect to the input (to pass on to the layer below), "
         "the kernel and the bias, given δ = ∂L/∂y from the layer above. Each output cell sends its δ back along "
@@ -211,7 +212,7 @@ def backward_pass(layer: ConvLayer) -> None:
 
 
 def exercise_7_1_section(expanded: bool) -> None:
-    st.header("Worked example: Exercise 7.1 (note 004)")
+    st.header(link_notes("Worked example: Exercise 7.1 (note 004)"))
     with st.expander("Three channels, padding 1, bias 2, ReLU, then 2×2 max and average pooling", expanded=expanded):
         ex = exercise_7_1()
         st.markdown("Each channel is cross-correlated with its own 3×3 slice of the kernel; the three maps are "
@@ -228,7 +229,7 @@ def exercise_7_1_section(expanded: bool) -> None:
 
 
 def classic_filters() -> None:
-    st.header("Classic filters on a photo (note 004, Example 1.1)")
+    st.header(link_notes("Classic filters on a photo (note 004, Example 1.1)"))
     with section_settings():
         filter_name = choice_control("Filter", "filter", {k: v[0] for k, v in CLASSIC_FILTERS.items()}, "sobel_x")
     st.markdown(CLASSIC_FILTERS[filter_name][2] + " Applied as a cross-correlation with \"same\" zero padding; "

@@ -113,7 +113,9 @@ def show_problem(error: Exception, container=None) -> None:
 
 def course_note(text: str, container=None) -> None:
     """A "From the course notes" callout: where a note's printed example or wording is wrong, say what is right."""
-    (container or st).info(f"**From the course notes.** {text}", icon=":material/edit_note:")
+    from convviz.lessons.course_notes import HREF
+
+    (container or st).info(f"**From the course notes.** {text} [What the notes are]({HREF})", icon=":material/edit_note:")
 
 
 def intro(title: str, anchor: str | None, idea: str) -> None:

@@ -4,9 +4,9 @@ The dialog is built when it is opened, from the URL parameters as they are then 
 a fragment included), the page's own url_path (the st.Page navigated to) and the app's base address
 as the browser used it, so links made behind a reverse proxy point through it. st.context.url is not
 used: Streamlit 1.67 trims the page name off it by suffix with no "/" boundary, so
-/transposed_convolution became …/transposed_/transposed_convolution (issue 33). A page opened as localhost / 127.0.0.1 would give students' phones a
-link to themselves: the link and the QR code then use this machine's network address (issue 24), and
-the dialog says so, or says why there is none.
+/transposed_convolution became …/transposed_/transposed_convolution (issue 33). A page opened as
+localhost / 127.0.0.1 would give students' phones a link to themselves: the link and the QR code then
+use this machine's network address (issue 24), and the dialog says so, or says why there is none.
 """
 
 from __future__ import annotations

@@ -85,3 +85,4 @@ def test_page_address_is_the_base_plus_the_pages_own_path(browser_url, here, exp
     /transposed_/transposed_convolution; the link is built from the page's url_path on the app's base."""
     from convviz.ui.share import page_address
     assert page_address(browser_url, here, PATHS) == expected
+
