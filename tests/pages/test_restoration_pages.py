@@ -553,7 +553,7 @@ def test_sr_settings_resolve_auto_and_refuse_too_small_images():
     s = SRSettings()
     assert s.resolve(True, 512, 512, 160_000) == (SRSettings(3, "known"), None)          # a sample: ground truth
     assert s.resolve(False, 300, 300, 160_000)[0].mode == "direct"                       # a small upload: as it is
-    assert s.resolve(False, 500, 500, 160_000)[0].mode == "known"                        # a large one: downscaled
+    assert s.resolve(False, 5000, 5000, 160_000)[0].mode == "direct"                     # a large one too (issue 32)
     resolved, warning = SRSettings(4, "known").resolve(False, 30, 30, 160_000)
     assert resolved.mode == "direct" and warning.startswith("30×30 pixels is too small to downscale by 4")
     assert SRSettings(2, "known", "average").low_key == ("known", 2, "average")
