@@ -25,8 +25,26 @@ CLICK_CELLS = 6_000          # up to this many cells carry an invisible click ta
 IMAGE_PIXELS = 900           # the picture's longest side, after downsampling
 
 
+VALUE_FONT_PX = 11           # grid_trace's font for grids above 10 cells a side
+WIDTH_PX = 1000              # the width a figure is drawn at when its caller does not say (a full lesson column)
+HALF_WIDTH_PX = 500          # one of two figures side by side
+
+
 def shows_values(shape) -> bool:
     return shape[0] <= TEXT_MAX[0] and shape[1] <= TEXT_MAX[1]
+
+
+def cell_px(shape, height: int, width_px: int = WIDTH_PX) -> float:
+    """The side of one square cell as drawn: the plot area (width_px and height less matrix_figure's margins)
+    over the columns and rows, the smaller of the two (the axes keep cells square)."""
+    return min((width_px - 50) / shape[1], (height - 90) / shape[0])
+
+
+def legible(labels, cell: float, font_px: float = VALUE_FONT_PX) -> bool:
+    """Whether the longest label fits a cell of `cell` px: 0.62 em per character and 3 px each side, and at least
+    16 px (issue 33: the Φ 18×32 heatmap's numbers overlapped). Hover still shows every value."""
+    longest = max((len(str(t)) for t in np.ravel(labels)), default=0)
+    return cell >= max(16.0, 0.62 * font_px * longest + 6)
 
 
 def is_clickable(shape) -> bool:
@@ -92,24 +110,30 @@ def _png(rgb: np.ndarray) -> str:
 
 def matrix_figure(a, title: str = "", *, block=None, outer=None, row: int | None = None, col: int | None = None,
                   labels=None, structure=None, row_colour: str = ROW_COLOUR, col_colour: str = COL_COLOUR,
-                  height: int | None = None) -> go.Figure:
+                  height: int | None = None, width_px: int = WIDTH_PX) -> go.Figure:
     """A (rows × cols) with its block structure and an optional selected row and column.
 
     block = (rows, cols) of one Toeplitz block (W' × W); outer = (rows, cols) of one channel
     block (H'W' × HW). structure: bool, True where an entry can be non-zero (a kernel tap);
     the other cells are drawn grey and blank, so a weight that is 0 still shows as "0".
-    labels: text for each cell (e.g. 'w01'), shown only for small matrices.
+    labels: text for each cell (e.g. 'w01'), shown only for small matrices, and only where the cells, at the
+    `width_px` the caller's column gives the figure, are large enough to hold them (`legible`).
     """
     a = np.asarray(a, dtype=np.float64)
     n_rows, n_cols = a.shape
     structure = a != 0 if structure is None else np.asarray(structure, dtype=bool)
     finite = np.abs(a)
     zmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    cell = 34 if n_cols <= 20 else 22
+    auto_h = 120 + min(560, cell * n_rows) if n_rows * 2 >= n_cols else 120 + min(560, 1100 * n_rows // max(n_cols, 1))
+    height = height or max(220, auto_h)
     fig = go.Figure()
     if n_rows * n_cols <= HEATMAP_CELLS:
         text = None
         if shows_values(a.shape):
             text = np.where(structure, number_text(a) if labels is None else np.asarray(labels, dtype=object), "")
+            if not legible(text, cell_px(a.shape, height, width_px)):
+                text = None                                               # the hover keeps every value
         shown = np.where(structure, a, np.nan)                                # structural zeros: background grey
         trace = grid_trace(shown, show_text=text is not None, zmax=zmax, text=text)
         trace.update(hovertemplate="A[%{y}, %{x}] = %{z}<extra></extra>",
@@ -140,9 +164,7 @@ def matrix_figure(a, title: str = "", *, block=None, outer=None, row: int | None
     # Fixed ranges: autorange would pad for the click markers' size and show a row that is not there.
     fig.update_xaxes(autorange=False, range=[-0.5, n_cols - 0.5])
     fig.update_yaxes(autorange=False, range=[n_rows - 0.5, -0.5])
-    cell = 34 if n_cols <= 20 else 22
-    auto_h = 120 + min(560, cell * n_rows) if n_rows * 2 >= n_cols else 120 + min(560, 1100 * n_rows // max(n_cols, 1))
-    fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=height or max(220, auto_h),
+    fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=height,
                       margin=dict(l=40, r=10, t=80, b=10), plot_bgcolor="#d9d9d9", shapes=shapes,
                       dragmode=False, clickmode="event+select")
     return fig

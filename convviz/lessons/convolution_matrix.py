@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from convviz.conv import cross_correlate2d, output_shape
-from convviz.figures.convolution_matrix import (COL_COLOUR, ROW_COLOUR, channel_grids_figure, eigenvalue_figure,
-                                                ista_curves_figure, ista_signal_figure, matrix_figure)
+from convviz.figures.convolution_matrix import (COL_COLOUR, HALF_WIDTH_PX, ROW_COLOUR, channel_grids_figure,
+                                                eigenvalue_figure, ista_curves_figure, ista_signal_figure, matrix_figure)
 from convviz.ista import dictionary_matrix, example_problem, first_step_scaling_gap, layer_step, run_ista
 from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES, input_values, kernel_size_problem, kernel_values
 from convviz.figures.common import short_number
@@ -541,8 +541,8 @@ def ista_lesson(settings: IstaSettings) -> dict:
             "lipschitz_torch": lipschitz_torch(a),
             "gaps": {name: max_abs_difference(v, after) for name, v in others.items()},
             "first_step_gaps": (wrong, right),
-            "phi_figure": matrix_figure(a, f"Φ: {title}", block=(a.shape[0], s.n)),
+            "phi_figure": matrix_figure(a, f"Φ: {title}", block=(a.shape[0], s.n), width_px=HALF_WIDTH_PX),
             "phit_figure": matrix_figure(a.T, f"Φᵀ = the transposed convolution: {a.shape[1]} × {a.shape[0]}",
-                                         block=(s.n, a.shape[0])),
+                                         block=(s.n, a.shape[0]), width_px=HALF_WIDTH_PX),
             "curves": ista_curves_figure(run.residual, run.objective),
             "signal": ista_signal_figure(y, a @ after, after.reshape(s.k, s.n), c_true)}

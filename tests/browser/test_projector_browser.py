@@ -57,3 +57,40 @@ def test_vgg16_view_fits_the_photo_and_labels_the_field(browser, app_url):
                                "e.shadowRoot.querySelector('text.field-size')?.textContent === '10×10 input px')")
     finally:
         context.close()
+
+
+# Every stage cell whose number is drawn: (text colour, rect fill, grid, text), read in the stage's shadow root; not
+# A's structural zeros ("faint": always 0, drawn pale on purpose so that the window's entries stand out).
+CELL_COLOURS = """() => {
+  const out = [];
+  document.querySelectorAll('*').forEach(host => host.shadowRoot && host.shadowRoot.querySelectorAll('g.cell').forEach(g => {
+    const t = g.querySelector('text'), r = g.querySelector('rect');
+    if (t && t.textContent && !g.hasAttribute('data-faint'))
+      out.push([getComputedStyle(t).fill, getComputedStyle(r).fill, g.dataset.grid, t.textContent]);
+  }));
+  return out;
+}"""
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(colour):
+        rgb = [int(v) / 255 for v in re.findall(r"\d+", colour)[:3]]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted([lum(a), lum(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_hovering_a_keeps_every_number_readable(page, app_url):
+    """Issue 33: hovering A left the output cell's white "-3" on pale blue. Hovering cells of A (the picked column's
+    first, then others), every number on the stage keeps at least 3:1 against its cell (large bold digits)."""
+    page.goto(f"{app_url}/convolution_matrix")
+    wait_for_app(page)
+    cells = page.locator("g.cell[data-grid=matrix]")
+    cells.first.wait_for()
+    for index in [0, 1, 5, 17]:
+        cells.nth(index).hover()
+        page.wait_for_function("() => [...document.querySelectorAll('*')].some(e => e.shadowRoot && "
+                               "e.shadowRoot.querySelector('g.cell.reads'))")
+        low = [(grid, text, fg, bg) for fg, bg, grid, text in page.evaluate(CELL_COLOURS) if _contrast(fg, bg) < 3]
+        assert not low, f"hovering A cell {index}: numbers without contrast {low[:5]}"

@@ -247,6 +247,25 @@ def test_small_matrix_is_a_clickable_heatmap_with_values_and_row_0_on_top():
     assert len(lines) == 1 + 3                                               # 2 block rows, 4 block columns
 
 
+def test_dense_heatmaps_drop_numbers_below_a_legible_cell_and_hover_keeps_them():
+    """Issue 33: Φ (18×32) in half a column had overlapping numbers. A cell too small for its longest label prints
+    none; the hover template still gives every value; a small matrix keeps its numbers."""
+    from convviz.figures.convolution_matrix import HALF_WIDTH_PX, cell_px, legible, matrix_figure
+    from convviz.lessons.convolution_matrix import IstaSettings, ista_lesson
+
+    view = ista_lesson(IstaSettings())
+    assert view["matrix"].shape == (18, 32)
+    for fig in (view["phi_figure"], view["phit_figure"]):
+        assert fig.data[0].text is None and fig.data[0].texttemplate is None
+        assert "%{z}" in fig.data[0].hovertemplate
+    phi = view["phi_figure"]
+    assert cell_px((18, 32), phi.layout.height, HALF_WIDTH_PX) < 16 <= cell_px((4, 16), 300)
+    assert not legible([["-0.25"]], 20) and legible([["-0.25"]], 42) and legible([["1"]], 16) and not legible([["1"]], 15)
+    a = conv_matrix((4, 4), np.arange(1.0, 10.0).reshape(3, 3))             # 4×16: numbers at a full column …
+    assert matrix_figure(a).data[0].text is not None
+    narrow = matrix_figure(a, width_px=250)                                  # … none in a quarter of one
+    assert narrow.data[0].text is None and "%{z}" in narrow.data[0].hovertemplate
+
 def test_large_matrix_is_a_downsampled_picture_that_keeps_the_pattern():
     from convviz.figures.convolution_matrix import downsample_max_abs, matrix_figure
 
