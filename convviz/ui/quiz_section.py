@@ -134,12 +134,16 @@ def quiz_section() -> None:
         with st.container(key="quiz_question"):
             st.markdown(exercise.question)
         buttons = (["Hint", "Reveal"] if present else ["Check", "Hint"]) + ["Previous", "Next"]
-        moves = {"Previous": lambda: _go_to(max(index - 1, 0)), "Next": lambda: _go_to(min(index + 1, link.count - 1))}
+        def next_or_over() -> None:        # the index of the question the button was pressed on
+            if index < link.count - 1:
+                _go_to(index + 1)
+            else:
+                state["over"] = True           # the last Next: say so, rather than do nothing
+
+        moves = {"Previous": lambda: _go_to(max(index - 1, 0)), "Next": next_or_over}
         response, pressed = _answer(present, f"quiz_form_{'_'.join(link.topics)}_{link.count}_{link.seed}_{index}",
                                     buttons, moves)
         feedback(exercise, state, response, pressed, None if present else scores, index)
-        if pressed == "Next" and index == link.count - 1:
-            state["over"] = True                   # the last Next: say so, rather than do nothing
         if state.get("over"):
             st.success(quiz_over(link.count, None if present else scores), icon=":material/flag:")
         if not present and state.get("verdict", (False,))[0] and not state.get("revealed"):

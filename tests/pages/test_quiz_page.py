@@ -26,6 +26,7 @@ def test_the_link_gives_the_quiz_questions_in_order():
         assert heading(at) == f"Question {i + 1} of 3"
         assert exercise.question in text_of(at)
         assert TOPICS[exercise.topic] in [c.value for c in at.caption]
+        assert not [s for s in at.success if "quiz is over" in s.value], i      # only the last question's Next
         at = at.button(key="quiz_next").click().run()
         assert_clean(at)
     assert heading(at) == "Question 3 of 3"                    # Next stops at the last one
