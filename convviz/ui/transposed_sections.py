@@ -276,12 +276,10 @@ def _offer_a_setting_that_works(why: str, setting: dict, columns: dict) -> None:
     """The reason, under the control changed last (and here, in case the controls are folded away), and a button
     to the nearest setting that works with that control kept."""
     kept = st.session_state.get("_cb_last", "cb_k")
-    show_problem(ValueError(why), container=columns[kept])
-    if presenting():                                   # the controls are folded into a popover: say it here too
-        show_problem(ValueError(why))
-    else:
-        st.markdown(f"No remedies at this setting: n·s must be at least k (see the message under "
-                    f"{lesson.CHECKERBOARD_NAMES[kept]} above).")
+    n, k, s = (st.session_state["_cb_values"][key] for key in ("cb_n", "cb_k", "cb_s"))
+    show_problem(ValueError(f"n·s = {n}·{s} = {n * s} is less than k = {k}: the remedies below cannot run."),
+                 container=columns[kept])
+    show_problem(ValueError(why))
     if setting:
         label = ", ".join(f"{lesson.CHECKERBOARD_NAMES[key]} = {value}" for key, value in setting.items())
         st.button(f"Use {label}", key="cb_fix", on_click=_use, args=(setting,), icon=":material/build:")
