@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "convviz"
 CLIS = {"convviz.train", "convviz.evaluate", "convviz.restore"}     # outside compute, kept at the top for their names
+COMPUTE_PACKAGES = {"exercises"}    # compute split into a package (convviz/exercises/): its modules are compute
 PUBLIC_API = ["arithmetic", "conv", "pooling", "transposed", "upsample", "receptive", "matrix", "batchnorm", "zoo",
               "restore", "train", "evaluate"]
 
@@ -29,7 +30,7 @@ def layer(module: str) -> str:
         return "package"
     if module in CLIS:
         return "cli"
-    if len(parts) == 2 and (PACKAGE / f"{parts[1]}.py").exists():
+    if len(parts) == 2 and (PACKAGE / f"{parts[1]}.py").exists() or parts[1] in COMPUTE_PACKAGES:
         return "compute"
     return parts[1]                       # ui, lessons, figures, torch_ref, restoration, slides, testing
 
