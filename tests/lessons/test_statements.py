@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from convviz.backprop import read_counts
-from convviz.lessons.convolution import ConvLayer, backward_pass, read_count_sentence
+from convviz.lessons.convolution import ConvLayer, backward_pass, convolution_result, read_count_sentence
 from convviz.lessons.convolution_matrix import (CirculantSettings, circulant_lesson,
                                                 circular_alignment_sentence, phi_column_sentence, zero_padding_sentence)
 from convviz.lessons.convolution_zoo import DepthwiseSettings
@@ -98,6 +98,33 @@ def test_at_random_settings_the_backward_pass_agrees_with_autograd(values, upstr
     back = backward_pass(layer, upstream)
     assert back["gap"] < 1e-9
     assert back["reads"].shape == (layer.h, layer.w)
+    forward = convolution_result(layer)                      # the forward pass and true convolution vs F.conv2d
+    assert forward.torch_gap < 1e-9 and forward.identity_gap < 1e-9
+
+
+def test_at_random_settings_the_convolution_page_shows_no_error_and_agrees_with_torch():
+    """The page itself, opened from links with random valid settings (a seeded sample of the bar's range)."""
+    import random
+
+    from tests.support import open_page
+
+    rng = random.Random(31)
+    opened = 0
+    while opened < 8:
+        values = dict(h=rng.randint(*AXIS["n"]), kh=rng.randint(*RANGE["kh"]), sh=rng.randint(*RANGE["sh"]),
+                      ph=rng.randint(*RANGE["ph"]), dh=rng.randint(*RANGE["dh"]), op=rng.choice(["xcorr", "conv"]),
+                      grad=rng.choice(["ones", "random"]))
+        try:
+            ConvLayer(h=values["h"], w=values["h"], kh=values["kh"], kw=values["kh"], stride=(values["sh"],) * 2,
+                      padding=(values["ph"],) * 2, dilation=(values["dh"],) * 2)
+        except ValueError:
+            continue
+        at = open_page("pages/convolution.py", **{k: str(v) for k, v in values.items()})
+        opened += 1
+        assert not at.exception and not at.error, values
+        checks = [c.value for c in at.caption if "PyTorch" in c.value] + [m.value for m in at.markdown
+                                                                              if "PyTorch" in m.value]
+        assert checks and not any("✗" in text or "differs" in text for text in checks), values
 
 
 # --- Receptive fields: U-Net -------------------------------------------------------------------------
