@@ -52,7 +52,15 @@ def test_a_small_image_falls_back_to_the_whole_band_median():
     assert noise_level.blockwise_sigma(np.full((64, 64), 0.3)) == pytest.approx(0, abs=1e-12)   # noise-free
 
 
-def test_colour_is_the_mean_over_channels():
+def test_colour_is_the_mean_over_the_opponent_channels():
+    """A colour image's σ is the mean of the block estimate over the orthonormal opponent channels (issue 32:
+    each holds white noise of exactly σ when R, G and B do)."""
+    from convviz.restoration.colour import OPPONENT
+
     planes = [0.5 + noise((128, 128), s, 4 + i) for i, s in enumerate((10, 20, 30))]
-    expected = np.mean([255 * noise_level.blockwise_sigma(p) for p in planes])
-    assert estimate_noise_sigma(np.stack(planes, axis=-1)) == pytest.approx(expected)
+    rgb = np.stack(planes, axis=-1)
+    opponent = np.tensordot(OPPONENT, rgb, axes=([1], [2]))
+    expected = np.mean([255 * noise_level.blockwise_sigma(p) for p in opponent])
+    assert estimate_noise_sigma(rgb) == pytest.approx(expected)
+    same = np.stack([0.5 + noise((128, 128), 20, 10 + i) for i in range(3)], axis=-1)
+    assert estimate_noise_sigma(same) == pytest.approx(20, abs=1.5)       # white noise of one σ: that σ
