@@ -112,7 +112,7 @@ if result is not None:
     panels += [("denoised by the network", result_key, result),
                ("predicted noise (grey = 0)", result_key + ("residual",), residual)]
 with figure:
-    side_by_side(panels, box, zooms)
+    side_by_side(panels, box, zooms, compare=("noisy input", "denoised by the network"))
     zooms.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged in the zooms "
                   "without smoothing; the full panels may be shown reduced, which hides noise.")
 if result is not None:

@@ -123,7 +123,7 @@ box = zoom_controls(out_w, out_h, "output pixels")
 panels = (([("ground truth", low_key + ("truth",), truth)] if truth is not None else [])
           + [(t, low_key + (t,), img) for t, (img, _) in results.items()])
 with figure:
-    side_by_side(panels, box, zooms)
+    side_by_side(panels, box, zooms, compare=(METHODS["bicubic"], nets[0] if nets else None))
     zooms.caption(f"The magenta box ({box[2]}×{box[3]} output pixels) is enlarged in the zooms without smoothing: "
                   "nearest shows the blocks, bicubic the blur, the networks what they add.")
 if nets:

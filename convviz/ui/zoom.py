@@ -6,6 +6,10 @@ The numbers shown are always the box that is drawn (issue 24): before the contro
 for is fitted to this image (ZoomSettings.fitted: side cut to the image, centre moved inside it) and written
 back into the controls' state on every run, so a new upload keeps the zoom where it was in % of the image,
 and the number boxes, the link and the magenta box agree.
+
+A click or a dragged rectangle on the compare view (convviz.ui.compare, the before/after divider over the main
+comparison) sets the same three values: zoom_controls reads its request before the number boxes are drawn, so
+the boxes, the link and every zoomed panel follow it; the number boxes stay as the keyboard's way in.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import streamlit as st
 
 from convviz.lessons.denoising import ZoomSettings
 from convviz.ui import cached_restoration as cached
+from convviz.ui.compare import compare_view, sent_zoom
 from convviz.ui.params import BadValue, int_controls, parse_int
 from convviz.ui.present import chart, presenting
 
@@ -37,7 +42,12 @@ def _asked(key: str) -> int | None:
 
 def zoom_controls(width: int, height: int, unit: str = "pixels") -> tuple[int, int, int, int]:
     """The zoom box's three controls, showing the box as drawn on a width × height image; returns the box
-    (x0, y0, w, h) in that image's pixels."""
+    (x0, y0, w, h) in that image's pixels. A click or rectangle sent by the compare view moves the box first."""
+    side = _asked("zs")
+    sent = sent_zoom(width, height, LIMITS["zs"][2] if side is None else side)
+    if sent is not None:
+        for key, value in zip(KEYS, (sent.x, sent.y, sent.side)):
+            st.session_state[key] = value
     asked = {key: _asked(key) for key in KEYS}
     fitted = ZoomSettings(*(LIMITS[k][2] if asked[k] is None else asked[k] for k in KEYS)).fitted(width, height)
     for key, value in zip(KEYS, (fitted.x, fitted.y, fitted.side)):
@@ -62,9 +72,14 @@ def zoom_slot(figure):
     return figure if presenting() else st.container()
 
 
-def side_by_side(panels: list[tuple], box: tuple, zooms=None) -> None:
+def side_by_side(panels: list[tuple], box: tuple, zooms=None, compare: tuple = ()) -> None:
     """(title, image key, image) panels in columns, each the full image with the box drawn; under them (or in
-    `zooms`, a slot further down) the box of each, enlarged, in the same columns."""
+    `zooms`, a slot further down) the box of each, enlarged, in the same columns. `compare`: the titles of the
+    (before, after) panels shown above them in the compare view (convviz.ui.compare), when both are there and
+    of one size."""
+    pair = [next((p for p in panels if p[0] == title), None) for title in compare]
+    if len(pair) == 2 and all(pair) and pair[0][2].shape[:2] == pair[1][2].shape[:2]:
+        compare_view(*pair, box)
     layout_px = PRESENT_LAYOUT_PX if presenting() else 1000
     rows = ((st.columns(len(panels)), cached.panel, "panel_", ""),
             ((zooms or st).columns(len(panels)), cached.zoom, "crop_", "zoom: "))
