@@ -149,13 +149,6 @@ def periodic_power_share(image, period: int = 2) -> float:
     return float(power[mask].sum()) / total if total > 1e-300 else 0.0
 
 
-def shifted_log_spectrum(image) -> np.ndarray:
-    """log10(1 + P/P_max) … on the shifted spectrum (zero frequency in the middle), for pictures: 0 to log10 2."""
-    power = np.fft.fftshift(power_spectrum(image))
-    peak = float(power.max())
-    return np.log10(1.0 + (power / peak if peak > 0 else power))
-
-
 # --- gradients: a strided convolution's backward pass is a transposed convolution ----------------
 
 def gradient_weights(kind: str, seed: int = 0) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.random.Generator]:

@@ -17,11 +17,6 @@ GROUP_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b
 HIGHLIGHT = "#d6008f"        # the magenta the convolution page uses for the active window
 
 
-def channel_grid(values, title: str, height: int | None = None) -> go.Figure:
-    """One channel (a 2-D array) as a small grid with its values."""
-    return grid_figure(values, title=title, height=height)
-
-
 def pointwise_figure(x: np.ndarray, w: np.ndarray, y: np.ndarray) -> go.Figure:
     """The 1×1 convolution in one picture: the C input channels and w on the top row, the C_out output
     channels below, equal cells with their values; pixel (0, 0) outlined in every channel."""

@@ -11,7 +11,7 @@ raveled in reading order (channel, row, column), as `x.ravel()` does. No streaml
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -136,9 +136,6 @@ class MatrixSettings:
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """x (C, H, W) and w (C_out, C, kh, kw) (cheap; not cached)."""
         return matrix_arrays(self)
-
-    def with_labels(self, labels: str) -> "MatrixSettings":
-        return replace(self, labels=labels)
 
 
 @dataclass(frozen=True)

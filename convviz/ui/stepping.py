@@ -51,13 +51,6 @@ def go_to(key: str, value) -> None:
     pause(key)
 
 
-def play_interval(key: str) -> float | None:
-    """The `run_every` for the fragment showing step `key`: seconds per step while playing, else None."""
-    if not is_playing(key):
-        return None
-    return SPEEDS.get(st.session_state.get(SPEED_KEY, "normal"), 1.0)
-
-
 def next_value(values: Sequence, current):
     """The value after `current` in `values`, wrapping round; an unknown current counts as the last."""
     index = list(values).index(current) if current in values else len(values) - 1
