@@ -1,6 +1,6 @@
 """Autoplay for step-by-step views: Play / Pause and a speed, on top of a URL-bound step control.
 
-The view sits in an `st.fragment(run_every=play_interval(key))` (streamlit-notes §3): while playing,
+The view sits in an `st.fragment(run_every=...)` (streamlit-notes §3; SPEEDS seconds while playing): while playing,
 the fragment reruns every few tenths of a second and each run moves the step on by one, wrapping
 round at the end; the step control writes it to the URL as usual. Play and Pause rerun the whole
 page, because the fragment's interval is read only then: their callback calls `st.rerun()`, which
@@ -114,7 +114,7 @@ def step_control(label: str, key: str, count: int, *, container=None, player: bo
 
     A step left over from a larger view (the output shrank) is clamped to the last one. With
     `player=True`, Play / Pause and a speed come under it (below; the caller puts
-    the view in a fragment with run_every=play_interval(key)).
+    the view in a fragment with run_every = SPEEDS[speed] while is_playing(key), else None).
     """
     box = container or st
     last = count - 1
