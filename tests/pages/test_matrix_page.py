@@ -298,9 +298,15 @@ def test_settings_are_hashable_cache_keys():
     assert len(calls) == 1                                                  # equal settings, one cache entry
     build(MatrixSettings(h=6, w=5, padding=1, stride=2))
     assert len(calls) == 2
-    assert hash(MatrixSettings()) == hash(MatrixSettings())
+    spelled_out = MatrixSettings(labels="values", dilation=1, padding=0, stride=1, kw=3, kh=3, w=4, h=4, c_out=1, c=1,
+                                 seed=0, kernel="random", pattern="random", preset="none")   # every default, reversed
+    assert spelled_out == MatrixSettings() and hash(spelled_out) == hash(MatrixSettings())
+    assert len({MatrixSettings(), spelled_out, MatrixSettings(labels="symbols"), MatrixSettings(seed=1)}) == 3
+    assert MatrixSettings(labels="symbols") != MatrixSettings()
     assert hash(CirculantSettings.clamped(4, 7, 0)) == hash(CirculantSettings(4, 4, 0))
-    assert {IstaSettings(), IstaSettings()} == {IstaSettings()}
+    assert CirculantSettings.clamped(4, 7, 0) != CirculantSettings(4, 3, 0)
+    assert {IstaSettings(), IstaSettings(2, 3, 16, 20, 0.1, 0)} == {IstaSettings()}          # positional = keywords
+    assert len({IstaSettings(), IstaSettings(lam=0.2), IstaSettings(seed=1)}) == 3
 
 
 def test_circulant_and_ista_settings_validate():
