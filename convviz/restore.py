@@ -118,15 +118,19 @@ def _run_denoiser(planes: np.ndarray, sigma: float, tile: int, ensemble: int = 1
 COLOUR = ("opponent", "rgb")   # denoise's colour handling: the opponent planes (default), or R, G, B apart
 
 
-def _as_tensor(image: np.ndarray) -> torch.Tensor:
-    """(H, W) or (H, W, 3) uint8 or float -> (1, C, H, W) float32 on device(), built in place where possible."""
+def _as_view(image: np.ndarray) -> torch.Tensor:
+    """(H, W) or (H, W, 3) uint8 or float -> (1, C, H, W) tensor sharing the array's memory (no copy, CPU); each
+    tile is moved to device() as float32 by `_tile_input`, so a 24 MP photo is never copied whole."""
     with warnings.catch_warnings():             # a read-only array (a cached upload) is only read, never written
         warnings.simplefilter("ignore", UserWarning)
-        x = torch.from_numpy(np.ascontiguousarray(image))
-    x = x.to(device(), torch.float32)
-    if image.dtype == np.uint8:
-        x.div_(255.0)
+        x = torch.from_numpy(image if min(image.strides) >= 0 else np.ascontiguousarray(image))
     return x[None, None] if image.ndim == 2 else x.permute(2, 0, 1)[None]
+
+
+def _tile_input(t: torch.Tensor) -> torch.Tensor:
+    """A tile of `_as_view`: float32 on device(), uint8 divided by 255."""
+    x = t.to(device(), torch.float32)
+    return x.div_(255.0) if t.dtype == torch.uint8 else x
 
 
 def _colour_tile(model, sigma: float, ensemble: int):
@@ -138,7 +142,7 @@ def _colour_tile(model, sigma: float, ensemble: int):
     sigmas = torch.tensor(colour.plane_sigmas(sigma), dtype=torch.float32, device=device())
 
     def run(t: torch.Tensor) -> torch.Tensor:
-        planes = torch.einsum("pc,chw->phw", to, t[0]) + shift                 # (3, h, w)
+        planes = torch.einsum("pc,chw->phw", to, _tile_input(t[0])) + shift   # (3, h, w)
         with INFERENCE.turn(), torch.inference_mode():
             y = self_ensemble(lambda v: model(v, sigmas), planes[:, None], ensemble)[:, 0]
         return torch.einsum("cp,phw->chw", back, y - shift)[None]            # (1, 3, h, w)
@@ -149,7 +153,7 @@ def _plain_tile(model, sigma: float, ensemble: int):
     """t (B, 1, h, w) -> the net on each plane with one σ (gray images, or R, G, B apart)."""
     def run(t: torch.Tensor) -> torch.Tensor:
         with INFERENCE.turn(), torch.inference_mode():
-            return self_ensemble(lambda v: model(v, sigma), t, ensemble)
+            return self_ensemble(lambda v: model(v, sigma), _tile_input(t), ensemble)
     return run
 
 
@@ -184,20 +188,19 @@ def denoise(image, sigma=None, *, ensemble: int = 1, tile: int = TILE, colour_sp
         one = denoise(image[..., 0], sigma, ensemble=ensemble, tile=tile, progress=progress, dtype=dtype)
         return np.repeat(one[..., None], 3, axis=-1)
     model = load_model(DENOISER)
-    x = _as_tensor(image)                                                     # (1, C, H, W)
+    x = _as_view(image)                                                       # (1, C, H, W), no copy
+    result = np.empty(image.shape, dtype=dtype)                               # written tile by tile
+    out = torch.from_numpy(result)
+    out = out[None, None] if image.ndim == 2 else out.permute(2, 0, 1)[None]  # (1, C, H, W) view of it
     if image.ndim == 3 and colour_space == "opponent":
         fn = _colour_tile(model, sigma, ensemble)
     else:
-        x = x.transpose(0, 1)                                                 # (C, 1, H, W): planes apart
+        x, out = x.transpose(0, 1), out.transpose(0, 1)                       # (C, 1, H, W): planes apart
         fn = _plain_tile(model, sigma, ensemble)
     with torch.inference_mode():
-        y = tiled_apply(fn, x, tile=tile, overlap=32, align=2, progress=progress)
-        del x
-        if image.ndim == 3 and colour_space == "rgb":
-            y = y.transpose(0, 1)
-        y = y[0].clamp_(0.0, 1.0)                                             # (C, H, W)
-        y = y[0] if image.ndim == 2 else y.permute(1, 2, 0)
-        return np.ascontiguousarray(y.cpu().numpy(), dtype=dtype)
+        tiled_apply(lambda t: fn(t).cpu(), x, tile=tile, overlap=32, align=2, progress=progress, out=out)
+    np.clip(result, 0.0, 1.0, out=result)
+    return result
 
 
 def upscale_y(y: np.ndarray, scale: int, model: str = "subpixel", *, tile: int = TILE, progress=None) -> np.ndarray:

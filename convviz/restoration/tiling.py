@@ -38,20 +38,24 @@ def tile_boxes(H: int, W: int, tile: int, overlap: int, align: int = 1) -> list[
 
 def tiled_apply(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, *, tile: int = 512,
                 overlap: int = 32, scale: int = 1, align: int = 1,
-                progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
+                progress: Callable[[int, int], None] | None = None, out: torch.Tensor | None = None) -> torch.Tensor:
     """fn: (B, C, h, w) -> (B, C_out, scale*h, scale*w), applied to x (B, C, H, W) in tiles.
 
     tile and overlap must be multiples of align. Returns (B, C_out, scale*H, scale*W).
     progress(done, total) is called after each tile (it may raise to stop the run).
+    out: where to write the result (any strides and dtype, e.g. a view of a numpy (H, W, C) array), so that
+    a large image needs no second full-size copy; otherwise allocated like fn's first tile.
     """
     H, W = x.shape[-2:]
     boxes = tile_boxes(H, W, tile, overlap, align)
     if len(boxes) == 1:
-        out = fn(x)
+        y = fn(x)
+        if out is not None:
+            out.copy_(y)
+            y = out
         if progress:
             progress(1, 1)
-        return out
-    out = None
+        return y
     for done, ((top, bottom, left, right), (pad_top, pad_bottom, pad_left, pad_right)) in enumerate(boxes, 1):
         y = fn(x[..., pad_top:pad_bottom, pad_left:pad_right])   # (B, C_out, s*h_pad, s*w_pad)
         if out is None:
