@@ -1,8 +1,11 @@
 """The house: imports only point down, no cycles, streamlit only in the UI layer, plotly only in figures.
 
-Layers (README, "Layout"): pages → convviz.ui → convviz.lessons → convviz.figures → compute (the
-modules at convviz's top level) → convviz.torch_ref. Restoration, slides and the test harness sit
-beside them. Every import is counted, the ones inside functions too.
+Layers (README, "Layout"; docs/architecture.md), top to bottom: pages → convviz.ui → convviz.lessons →
+convviz.slides → convviz.figures → convviz.torch_ref → compute (the modules at convviz's top level and the
+convviz/exercises package). torch_ref sits above compute: it imports compute, compute never imports it.
+Restoration sits beside compute (it imports compute; figures, lessons, ui and the CLIs import it); the test
+harness imports only itself; pages may import any layer but the harness. ALLOWED below is the rule.
+Every import is counted, the ones inside functions too.
 """
 
 import ast
