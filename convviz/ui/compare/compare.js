@@ -52,6 +52,15 @@ class Compare {
     this.frame.addEventListener("pointerup", this.onUp);
     this.frame.addEventListener("pointercancel", () => this.cancel());
     this.handle.addEventListener("keydown", this.onKey);
+    // pixels, not a blur, while the picture is shown larger than the preview (a small sample: its noise shows)
+    this.sizer = new ResizeObserver(() => this.fit());
+    this.sizer.observe(this.frame);
+    this.after.addEventListener("load", () => this.fit());
+  }
+
+  fit() {
+    const natural = this.after.naturalWidth;
+    this.frame.classList.toggle("cmp-pixels", natural > 0 && this.frame.clientWidth > natural);
   }
 
   update(data) {
@@ -163,6 +172,7 @@ class Compare {
   }
 
   destroy() {
+    this.sizer.disconnect();
     this.box.remove();
   }
 }
