@@ -162,3 +162,35 @@ def test_phone_layout(page, app_url, screenshots):
     assert split(page) == 48
     frame.screenshot(path=str(screenshots / "compare_view_390.png"))
     screenshots.save(page, "compare_phone_390.png")
+
+
+def test_super_resolution_compares_bicubic_with_the_network_and_a_rectangle_zooms(page, app_url, screenshots):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_in_browser(page, f"{app_url}/super_resolution?scale=2")
+    wait_for_app(page, timeout=NETWORK_TIMEOUT)
+    frame = page.locator(".cmp-frame")
+    frame.scroll_into_view_if_needed()
+    handle = page.locator(".cmp-handle")
+    assert "Bicubic on the left" in handle.get_attribute("aria-label")
+    width, height = picture_size(page)
+    side = int(page.get_by_label("Zoom box side (output pixels)", exact=True).input_value())
+    rect = drag(page, frame, (0.6, 0.3), (0.7, 0.45))
+    want = zoom_from_fractions(rect, width, height, side)
+    expect(page.get_by_label(LABELS[0], exact=True)).to_have_value(str(want.x), timeout=NETWORK_TIMEOUT)
+    wait_for_app(page, timeout=NETWORK_TIMEOUT)
+    wait_for_link(page, want)
+    assert int(page.get_by_label("Zoom box side (output pixels)", exact=True).input_value()) == want.side
+    page.screenshot(path=str(screenshots / "compare_sr_1440x900.png"))
+
+
+def test_presenting_keeps_the_view_and_its_keys(page, app_url, screenshots):
+    """While presenting, ← → on the focused divider move it (not the page's stage: there is none here, and the
+    keys are taken before the page-wide clicker listener)."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    frame = open_compare(page, f"{app_url}/denoising?present=1")
+    assert frame.bounding_box()["height"] <= 0.6 * 1080 + 1
+    assert float(page.locator(".cmp-label-before").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+    page.locator(".cmp-handle").focus()
+    page.keyboard.press("ArrowRight")
+    assert split(page) == 52
+    page.screenshot(path=str(screenshots / "compare_present_1920.png"))
