@@ -150,18 +150,33 @@ def test_a_dragged_rectangle_and_a_click_set_the_zoom_and_the_link(page, app_url
         other.context.close()
 
 
-def test_phone_layout(page, app_url, screenshots):
-    page.set_viewport_size({"width": 390, "height": 844})
-    frame = open_compare(page, f"{app_url}/denoising")
-    box = frame.bounding_box()
-    assert box["width"] <= 390 and box["x"] >= 0                  # nothing runs off the screen sideways
-    handle = page.locator(".cmp-handle").bounding_box()
-    assert handle["width"] >= 44 and handle["height"] >= 44        # a finger-sized target
-    page.locator(".cmp-handle").focus()
-    page.keyboard.press("ArrowLeft")
-    assert split(page) == 48
-    frame.screenshot(path=str(screenshots / "compare_view_390.png"))
-    screenshots.save(page, "compare_phone_390.png")
+def test_phone_layout_and_a_tap_centres_the_zoom(browser, app_url, screenshots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        frame = open_compare(page, f"{app_url}/denoising")
+        box = frame.bounding_box()
+        assert box["width"] <= 390 and box["x"] >= 0              # nothing runs off the screen sideways
+        handle = page.locator(".cmp-handle").bounding_box()
+        assert handle["width"] >= 44 and handle["height"] >= 44    # a finger-sized target
+        page.locator(".cmp-handle").focus()
+        page.keyboard.press("ArrowLeft")
+        assert split(page) == 48
+        assert page.locator(".cmp-hint").inner_text().startswith("Drag the round handle to compare; tap the picture")
+        frame.screenshot(path=str(screenshots / "compare_view_390.png"))
+        page.screenshot(path=str(screenshots / "compare_phone_390x844.png"))
+        width, height = picture_size(page)
+        side = zoom_numbers(page)[2]
+        page.touchscreen.tap(box["x"] + 0.75 * box["width"], box["y"] + 0.25 * box["height"])
+        want = zoom_from_fractions((0.75, 0.25, 0.75, 0.25), width, height, side)
+        wait_for_link(page, want)
+        wait_for_app(page, timeout=NETWORK_TIMEOUT)
+        assert zoom_numbers(page) == (want.x, want.y, side)
+    finally:
+        context.close()
+    assert not errors, errors
 
 
 def test_super_resolution_compares_bicubic_with_the_network_and_a_rectangle_zooms(page, app_url, screenshots):

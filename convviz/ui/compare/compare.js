@@ -77,8 +77,11 @@ class Compare {
     this.frame.style.setProperty("--ratio", `${w / h}`);
     this.box.classList.toggle("cmp-present", !!data.presenting);
     this.handle.setAttribute("aria-label", `Before/after divider: ${before} on the left, ${after} on the right`);
-    this.hint.textContent = "Drag the divider (or focus it and press ← →) to compare; click the picture to centre "
-      + "the zoom box there, or drag a rectangle to set it. The zooms below follow.";
+    this.hint.textContent = matchMedia("(pointer: coarse)").matches   // a phone or tablet: tap wording
+      ? "Drag the round handle to compare; tap the picture to centre the zoom box there, or drag sideways to "
+        + "draw a rectangle. The zooms below follow."
+      : "Drag the divider (or focus it and press ← →) to compare; click the picture to centre the zoom box there, "
+        + "or drag a rectangle to set it. The zooms below follow.";
     this.rect.hidden = true;
     this.showBox(data.box);
     this.setSplit(this.split);
