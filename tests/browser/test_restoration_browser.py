@@ -183,3 +183,102 @@ def test_restoration_pages_at_three_sizes(browser, app_url, screenshots, path, s
         screenshots.save(page, f"restoration_{path}_{name}.png")
     finally:
         context.close()
+
+
+# --- Issue 32: a person's own photo at full size: progress, Cancel, download size, defaults, two screen sizes --------
+
+JOB_TIMEOUT = 600_000      # ms: a 1 MP colour photo through the network on a loaded 2-core CPU
+
+
+def big_photo_png(path, width, height, noise=25, seed=0):
+    """scikit-image's astronaut (public domain) resized to width × height with Lanczos, plus seeded noise of σ `noise`:
+    a stand-in for a person's own colour photo, saved as a real PNG."""
+    clean = np.asarray(Image.fromarray(data.astronaut()).resize((width, height), Image.LANCZOS), dtype=np.float64)
+    noisy = clean + np.random.default_rng(seed).normal(0, noise, clean.shape) if noise else clean
+    Image.fromarray(np.clip(np.round(noisy), 0, 255).astype(np.uint8)).save(path)
+    return path
+
+
+def download(page, name_pattern):
+    """Waits for the download button (it appears when the job is done), clicks it, returns the download."""
+    button = page.get_by_role("button", name=re.compile(name_pattern)).first
+    button.wait_for(timeout=JOB_TIMEOUT)
+    with page.expect_download(timeout=NETWORK_TIMEOUT) as info:
+        button.click()
+    return info.value
+
+
+def test_denoise_defaults_for_a_sample_then_an_upload_at_full_size(browser, app_url, screenshots, tmp_path):
+    """The sample adds noise (PSNR shown); a dropped 1200×900 colour photo is taken as already noisy (σ estimated),
+    runs as a background job with a progress bar, and downloads whole as <name>_denoised_sigma<σ>.png."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    try:
+        open_page(page, f"{app_url}/denoising")
+        page.get_by_text("Network PSNR").wait_for(timeout=NETWORK_TIMEOUT)
+        main = page.locator("[data-testid='stMain']")
+        assert "Add noise (clean image known)" in main.inner_text()             # the sample's default
+        choose_file(page, big_photo_png(tmp_path / "holiday.png", 1200, 900))
+        page.locator("[data-testid='stProgress']").first.wait_for(timeout=NETWORK_TIMEOUT)   # the job's bar
+        assert "Denoising at full size" in main.inner_text()
+        page.get_by_text("Denoised in").wait_for(timeout=JOB_TIMEOUT)
+        wait_for_app(page, timeout=NETWORK_TIMEOUT)
+        assert_no_exception(page)
+        body = main.inner_text()
+        assert "Already noisy (σ estimated)" in body and "Network PSNR" not in body   # the upload's default
+        assert "holiday.png" in body and "1200×900" in body
+        assert page.locator("[data-testid='stProgress']").count() == 0             # the bar went with the job
+        file = download(page, r"Download the denoised image \(PNG, 1200×900, RGB\)")
+        assert re.fullmatch(r"holiday_denoised_sigma\d+(\.\d+)?\.png", file.suggested_filename), file.suggested_filename
+        result = Image.open(file.path())
+        assert result.format == "PNG" and result.size == (1200, 900) and result.mode == "RGB"
+        screenshots.save(page, "restoration_denoise_fullsize_1440.png")
+        page.set_viewport_size({"width": 390, "height": 844})
+        wait_for_app(page, timeout=NETWORK_TIMEOUT)
+        assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth") <= 391
+        screenshots.save(page, "restoration_denoise_fullsize_390.png")
+    finally:
+        context.close()
+
+
+def test_denoise_cancel_stops_a_running_job(page, app_url, screenshots, tmp_path):
+    open_page(page, f"{app_url}/denoising?dn_src=upload")
+    choose_file(page, big_photo_png(tmp_path / "long.png", 2400, 1800, seed=1))       # 4.3 MP: minutes here
+    page.get_by_text(re.compile(r"Tile \d+ of \d+ done")).wait_for(timeout=NETWORK_TIMEOUT)   # running, not queued
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("Cancelled.").wait_for(timeout=NETWORK_TIMEOUT)                  # stopped at its next tile
+    wait_for_app(page, timeout=NETWORK_TIMEOUT)
+    assert_no_exception(page)
+    assert page.get_by_role("button", name="Run again").is_visible()
+    assert page.locator("[data-testid='stProgress']").count() == 0
+    assert page.get_by_role("button", name=re.compile("Download the denoised image")).count() == 0
+    screenshots.save(page, "restoration_denoise_cancelled.png")
+
+
+def test_sr_x2_upload_of_800x600_downloads_1600x1200(browser, app_url, screenshots, tmp_path):
+    """A sample is shrunk first (PSNR shown); an upload is upscaled itself: 800×600 at ×2 comes back 1600×1200."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    try:
+        open_page(page, f"{app_url}/super_resolution?scale=2")
+        page.get_by_text("PSNR on Y (dB)").wait_for(timeout=NETWORK_TIMEOUT)           # the sample's default
+        main = page.locator("[data-testid='stMain']")
+        assert "Shrinks the picture by s, then each method enlarges it back" in main.inner_text()
+        choose_file(page, big_photo_png(tmp_path / "street.png", 800, 600, noise=0))
+        page.get_by_text("Enlarges the picture itself by s").wait_for(timeout=NETWORK_TIMEOUT)   # the upload's
+        # bicubic's button comes at once; the network's replaces it when its job is done
+        file = download(page, r"Download the Sub-pixel net result \(PNG, 1600×1200, RGB\)")
+        wait_for_app(page, timeout=NETWORK_TIMEOUT)
+        assert_no_exception(page)
+        assert "PSNR on Y (dB)" not in main.inner_text()                              # no ground truth for it
+        assert file.suggested_filename == "street_x2_subpixel.png", file.suggested_filename
+        assert page.locator("[data-testid='stProgress']").count() == 0
+        result = Image.open(file.path())
+        assert result.format == "PNG" and result.size == (1600, 1200) and result.mode == "RGB"
+        screenshots.save(page, "restoration_sr_fullsize_1440.png")
+        page.set_viewport_size({"width": 390, "height": 844})
+        wait_for_app(page, timeout=NETWORK_TIMEOUT)
+        assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth") <= 391
+        screenshots.save(page, "restoration_sr_fullsize_390.png")
+    finally:
+        context.close()
