@@ -115,3 +115,26 @@ def test_a_link_with_a_zoom_reopens_it_in_the_view():
     width, height = data["size"]
     x0, y0, w, h = ZoomSettings(20, 80, 40).box(width, height)
     assert data["box"] == pytest.approx([x0 / width, y0 / height, (x0 + w) / width, (y0 + h) / height])
+
+
+def test_a_large_result_is_sent_as_a_preview_and_a_rectangle_maps_to_full_size_pixels():
+    """A 500×300 upload at ×4: the results are 2000×1200, the browser gets 1600×960 previews; a rectangle drawn
+    over 10 % of the preview's width is 200 full-size pixels (not 160)."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    small = Image.fromarray(rng.integers(0, 256, (300, 500, 3), dtype=np.uint8))
+    buffer = io.BytesIO()
+    small.save(buffer, "PNG")
+    at = open_page(SR, scale="4", mode="direct")
+    at.file_uploader(key="sr_upload").set_value(("wide.png", buffer.getvalue(), "image/png")).run()
+    assert_clean(at)
+    data = compare_data(at)
+    assert data["size"] == [2000, 1200]
+    assert preview(data["before"]).size == preview(data["after"]).size == (1600, 960)
+    send(at, (0.40, 0.50, 0.50, 0.56), n=1)              # 160 × 58 preview pixels = 200 × 72 full-size pixels
+    assert_clean(at)
+    assert zoom_values(at) == (45, 53, 200)
+    assert "(200×200 output pixels)" in drawn_box(at)
+    x0, y0, w, h = ZoomSettings(45, 53, 200).box(2000, 1200)
+    assert compare_data(at)["box"] == pytest.approx([x0 / 2000, y0 / 1200, (x0 + w) / 2000, (y0 + h) / 1200])
