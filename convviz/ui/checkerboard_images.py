@@ -103,7 +103,8 @@ def trained() -> dict:
         out = cb.trained_upsample(arch, weights, low)
         added = cb.periodic_power_share(out - bicubic, 2)
         before = cb.trained_upsample(arch, cb.untrained_upsampler_weights(arch), low)
-        results[arch] = {"added": added, "before": cb.periodic_power_share(before - bicubic, 2), "share": cb.periodic_power_share(out, 2),
+        results[arch] = {"added": added, "before": cb.periodic_power_share(before - bicubic, 2),
+                         "share": cb.periodic_power_share(out, 2),
                          "psnr": imaging.psnr(hr, np.clip(out, 0, 1), shave=2),
                          "figure": image_spectrum_figure((out - bicubic)[SKY], f"trained: {label}",
                                                          spectrum_of=out - bicubic, signed=True,
@@ -250,7 +251,8 @@ def trained_part() -> None:
                     "`assets/models/checker_*_x2.md`), enlarge the cameraman shrunk to 96×96. The photo's own low "
                     "frequencies swamp any artifact in an output's spectrum, so the figures show what each net adds to "
                     "plain bicubic enlargement: on a flat 32×32 piece of the sky (rows 8–39, columns 140–171; grey is 0, "
-                    "black and white ± the largest difference there), and the spectrum of the whole difference. " + trained_sentence(result))
+                    "black and white ± the largest difference there), and the spectrum of the whole difference. "
+                    + trained_sentence(result))
 
 
 def trained_sentence(result: dict) -> str:

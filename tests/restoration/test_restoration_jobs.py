@@ -6,7 +6,9 @@ import numpy as np
 from convviz.ui import restoration_jobs as jobs
 
 
-def stepper(total, gate=None, out=np.zeros(2)):
+def stepper(total, gate=None, out=None):
+    out = np.zeros(2) if out is None else out
+
     def run(progress):
         for i in range(1, total + 1):
             if gate is not None:
