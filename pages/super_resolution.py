@@ -57,6 +57,7 @@ with settings_box():
     mode = choice_control("What is upscaled", "mode", MODES, "auto", container=row[1])
     degrade = choice_control("Degradation (how the low-resolution input is made)", "sr_degrade",
                              sr_degradation.DEGRADATIONS, "bicubic", horizontal=True,
+                             disabled=mode == "direct" or (mode == "auto" and chosen is not None and chosen[0][0] != "sample"),
                              help="Used when the image is downscaled first, so that the original is the ground truth.")
 settings = SRSettings(scale, mode, degrade)          # built once, passed to the cached builders
 if chosen is not None:
