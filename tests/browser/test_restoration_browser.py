@@ -217,17 +217,18 @@ def test_denoise_defaults_for_a_sample_then_an_upload_at_full_size(browser, app_
         open_page(page, f"{app_url}/denoising")
         page.get_by_text("Network PSNR").wait_for(timeout=NETWORK_TIMEOUT)
         main = page.locator("[data-testid='stMain']")
-        assert "Add noise (clean image known)" in main.inner_text()             # the sample's default
+        assert "Adds seeded Gaussian noise of σ to the picture" in main.inner_text()     # the sample's default mode
         choose_file(page, big_photo_png(tmp_path / "holiday.png", 1200, 900))
         page.locator("[data-testid='stProgress']").first.wait_for(timeout=NETWORK_TIMEOUT)   # the job's bar
         assert "Denoising at full size" in main.inner_text()
-        page.get_by_text("Denoised in").wait_for(timeout=JOB_TIMEOUT)
+        done = page.get_by_role("button", name="Download the denoised image (PNG, 1200×900, RGB)")
+        done.wait_for(timeout=JOB_TIMEOUT)                   # the upload's result (the sample's is 384 px wide)
+        page.locator("[data-testid='stProgress']").first.wait_for(state="detached", timeout=NETWORK_TIMEOUT)
         wait_for_app(page, timeout=NETWORK_TIMEOUT)
         assert_no_exception(page)
         body = main.inner_text()
-        assert "Already noisy (σ estimated)" in body and "Network PSNR" not in body   # the upload's default
-        assert "holiday.png" in body and "1200×900" in body
-        assert page.locator("[data-testid='stProgress']").count() == 0             # the bar went with the job
+        assert "Leaves the picture as it is" in body and "Network PSNR" not in body     # the upload's default mode
+        assert "holiday.png" in body and "1200×900" in body and "Denoised in" in body
         file = download(page, r"Download the denoised image \(PNG, 1200×900, RGB\)")
         assert re.fullmatch(r"holiday_denoised_sigma\d+(\.\d+)?\.png", file.suggested_filename), file.suggested_filename
         result = Image.open(file.path())
