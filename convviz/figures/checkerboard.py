@@ -68,7 +68,7 @@ def image_spectrum_figure(image: np.ndarray, title: str, *, signed: bool = False
     fig.update_xaxes(range=[-0.5 - pad, cols * f - 0.5], row=2, col=1)
     fig.update_yaxes(range=[rows * f - 0.5, -0.5 - pad], row=2, col=1)
     text = f"<b>{title}</b>" + (f"<br><span style='font-size:0.85em'>{caption}</span>" if caption else "")
-    fig.update_layout(title=dict(text=text, font=FONT, x=0.02, y=0.98, yanchor="top"), font=FONT, height=height,
+    fig.update_layout(title=dict(text=text, font=FONT, x=0.02, y=0.96, yanchor="top"), font=FONT, height=height,
                       margin=dict(l=5, r=5, t=80 if caption else 50, b=5), showlegend=False)
     for note in fig.layout.annotations:                # the subplot titles: smaller than the figure's
         note.font = dict(size=13)
