@@ -119,6 +119,26 @@ def test_denoise_shapes_dtypes_and_inputs():
         restore.denoise(rgb, sigma=-1)
 
 
+
+@shipped(restore.DENOISER)
+@pytest.mark.parametrize("colour_space", ["opponent", "rgb"])
+def test_denoise_reads_any_layout_in_place(colour_space):
+    """The input is read tile by tile through a view (no full-size copy, issue 32): a read-only array, a flipped
+    one, channels-first transposed, or uint8 give exactly what their contiguous float copy gives, tiled or not."""
+    rgb = seeded_noisy(data.astronaut()[:70, :90] / 255.0, 25)
+    expected = restore.denoise(np.ascontiguousarray(rgb), 25, tile=32, colour_space=colour_space)
+    frozen = rgb.copy()
+    frozen.flags.writeable = False
+    planar = np.ascontiguousarray(rgb.transpose(2, 0, 1)).transpose(1, 2, 0)   # strides of a (3, H, W) array
+    for view in (frozen, planar):
+        np.testing.assert_array_equal(restore.denoise(view, 25, tile=32, colour_space=colour_space), expected)
+    flipped = np.ascontiguousarray(rgb[::-1])[::-1]                             # negative row stride
+    np.testing.assert_array_equal(restore.denoise(flipped, 25, tile=32, colour_space=colour_space), expected)
+    as_uint8 = np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
+    np.testing.assert_allclose(restore.denoise(as_uint8, 25, tile=32, colour_space=colour_space),
+                               restore.denoise(as_uint8 / 255.0, 25, tile=32, colour_space=colour_space), atol=1e-6)
+
+
 def lr_and_hr_y(scale: int):
     """Astronaut crop (public domain, ships with scikit-image) and its PIL bicubic LR."""
     hr = imaging.crop_to_multiple(data.astronaut()[:144, 100:244], scale)
