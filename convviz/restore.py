@@ -102,7 +102,8 @@ def estimate_noise_sigma(image) -> float:
         return float(255.0 * noise_level.blockwise_sigma(image))
     if colour.is_gray(image):
         return float(255.0 * noise_level.blockwise_sigma(image[..., 0]))
-    return float(255.0 * colour.opponent_sigma(image, noise_level.blockwise_sigma))
+    # colour.opponent_sigma, one opponent plane at a time: a 24 MP photo needs one (H, W) float64 plane, not three
+    return float(255.0 * np.mean([noise_level.blockwise_sigma(image @ row) for row in colour.OPPONENT]))
 
 
 def _run_denoiser(planes: np.ndarray, sigma: float, tile: int, ensemble: int = 1) -> np.ndarray:

@@ -185,3 +185,13 @@ def test_model_info_and_feature_maps():
 def test_estimate_noise_sigma_finds_the_level():
     noisy = seeded_noisy(np.full((128, 128), 0.5), 25)
     assert restore.estimate_noise_sigma(noisy) == pytest.approx(25, rel=0.1)
+
+
+def test_estimate_noise_sigma_of_colour_is_the_opponent_mean_plane_by_plane():
+    """estimate_noise_sigma builds one opponent plane at a time (memory, issue 32); the value is
+    colour.opponent_sigma's, the mean over the three planes."""
+    from convviz.restoration import colour, noise_level
+    noisy = seeded_noisy(data.astronaut()[100:300, 50:330] / 255.0, 20)
+    expected = 255 * colour.opponent_sigma(noisy, noise_level.blockwise_sigma)
+    assert restore.estimate_noise_sigma(noisy) == pytest.approx(expected, rel=1e-12)
+    assert restore.estimate_noise_sigma(noisy) == pytest.approx(20, rel=0.15)
