@@ -37,9 +37,13 @@ WIDER = r"""
   const b = window.__bench, FIG = '[data-testid=stPlotlyChart], [data-testid^=stBidiComponent], ' +
       '[data-testid=stImage], svg.convviz-grid';
   const plotly = b.drawn;
-  b.drawn = fig => !!fig && (fig.matches('[data-testid=stImage]')
-      ? Array.from(fig.querySelectorAll('img')).some(i => i.complete && i.naturalWidth > 0)
-      : fig.matches('svg') ? true : plotly(fig));
+  const shown = img => img.complete && img.naturalWidth > 0;
+  const deep = (root, sel) => [...(root.shadowRoot ? deep(root.shadowRoot, sel) : []), ...root.querySelectorAll(sel),
+      ...[...root.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => deep(e.shadowRoot, sel))];
+  b.drawn = fig => !!fig && (fig.matches('[data-testid=stImage]') ? [...fig.querySelectorAll('img')].some(shown)
+      : fig.matches('svg') ? true
+      : fig.matches('[data-testid^=stBidiComponent]') ? deep(fig, 'svg, canvas').length > 0 || deep(fig, 'img').some(shown)
+      : plotly(fig));
   b.target = () => (document.querySelector('[data-testid=stMain]') || document.body).querySelector(FIG);
 })();
 """
@@ -64,14 +68,18 @@ def main() -> None:
             context.add_init_script(INSTRUMENT)
             context.add_init_script(WIDER)
             try:
-                return Tab(context, urls[server]).load(path, None)
+                ms = Tab(context, urls[server]).load(path, None)
+                print(f"{path or 'hello'}: {ms:.0f} ms", file=sys.stderr, flush=True)
+                return ms
             finally:
                 context.close()
 
-        first_figure("hello", "")                                   # warm: imports, caches, compiled code
-        for page in lessons:
-            first_figure("app", page)
         pages = ["hello", *lessons]
+        for page in pages:                                          # warm: imports, caches, compiled code
+            try:
+                first_figure(*(("hello", "") if page == "hello" else ("app", page)))
+            except Exception as e:                                  # noqa: BLE001 - said, and measured anyway
+                failures.append(f"warm-up {page}: {type(e).__name__}: {str(e).splitlines()[0]}")
         for r in range(args.rounds):
             for page in pages[r % len(pages):] + pages[:r % len(pages)]:
                 try:
