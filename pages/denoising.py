@@ -108,7 +108,7 @@ zooms = zoom_slot(figure)
 box = zoom_controls(clean.shape[1], clean.shape[0])
 panels = ([("clean (original)", key, clean)] if settings.added else []) + [("noisy input", noisy_key, noisy)]
 if result is not None:
-    residual = residual_image(noisy - result, max(net_sigma, 5))
+    residual = residual_image(np.subtract(noisy, result, dtype=np.float32), max(net_sigma, 5))   # float32: 24 MP
     panels += [("denoised by the network", result_key, result),
                ("predicted noise (grey = 0)", result_key + ("residual",), residual)]
 with figure:
