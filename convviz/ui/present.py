@@ -64,7 +64,8 @@ SCROLL_FOCUS_JS = """<script>
     .flatMap(host => [host, ...host.querySelectorAll('*')]).filter(e => e.shadowRoot)
     .flatMap(e => [...e.shadowRoot.querySelectorAll(BOXES)])];
   const mark = () => boxes().forEach(box => {
-    if (box.scrollWidth > box.clientWidth && !box.hasAttribute('tabindex')) {
+    // a stage's scroll box always (it re-lays itself out in its shadow root, unseen here); others once they scroll
+    if ((box.matches('.stage-scroll') || box.scrollWidth > box.clientWidth) && !box.hasAttribute('tabindex')) {
       box.setAttribute('tabindex', '0');
       box.setAttribute('role', 'region');
       box.setAttribute('aria-label', (box.matches('pre') ? 'code' : box.matches('.stage-scroll') ? 'figure' : 'formula')
