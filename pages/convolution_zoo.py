@@ -6,6 +6,7 @@ import streamlit as st
 
 from convviz.ui import zoo_sections as sections
 from convviz.ui.exercise_section import exercise_section
+from convviz.ui.figure_first import let_the_browser_draw
 from convviz.ui.layout import lesson_header
 from convviz.ui.present import presenting
 
@@ -19,6 +20,7 @@ if not presenting():                       # on a projector the first section's 
     st.markdown(sections.CONTENTS)
 
 sections.pointwise()
+let_the_browser_draw()                     # the first section's figure before the seven below it
 sections.dilated()
 sections.grouped()
 sections.depthwise()

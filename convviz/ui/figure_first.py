@@ -22,12 +22,24 @@ import streamlit as st
 from convviz.lessons.convolution import LayerError
 
 HEAD_START = 0.1     # seconds: more than one render of a lesson's controls and figure on a 2-core laptop
+FIRST_LOAD_HEAD_START = 0.6   # a session's first run: the browser also loads plotly.js and the components first
+_DRAWN_ONCE = "_figure_drawn_once"
 
 
-def let_the_browser_draw(seconds: float = HEAD_START) -> None:
-    """Pause `seconds` so that what the script has drawn so far is sent and drawn before what follows."""
-    if st.context.url is not None:             # None without a browser: AppTest, bare scripts
-        time.sleep(seconds)
+def let_the_browser_draw(seconds: float | None = None) -> None:
+    """Pause so that what the script has drawn so far is sent and drawn before what follows: HEAD_START on a
+    rerun, FIRST_LOAD_HEAD_START on the session's first run of this page (issue 33 item 7: on a first visit the
+    figure waits for plotly.js, and sections arriving meanwhile were rendered in the same frames)."""
+    if st.context.url is None:                 # None without a browser: AppTest, bare scripts
+        return
+    time.sleep(head_start(st.session_state) if seconds is None else seconds)
+
+
+def head_start(state) -> float:
+    """FIRST_LOAD_HEAD_START the first time a session asks, HEAD_START after that (and marks the session)."""
+    first = not state.get(_DRAWN_ONCE)
+    state[_DRAWN_ONCE] = True
+    return FIRST_LOAD_HEAD_START if first else HEAD_START
 
 
 def rerun_page_when_changed(name: str, value) -> None:

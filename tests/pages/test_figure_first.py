@@ -43,3 +43,11 @@ def test_no_pause_without_a_browser():
     started = time.perf_counter()
     at = AppTest.from_function(_pausing_script).run(timeout=30)
     assert at.session_state.paused < 0.5 and time.perf_counter() - started < 5
+
+
+def test_a_sessions_first_figure_gets_the_longer_head_start():
+    from convviz.ui.figure_first import FIRST_LOAD_HEAD_START, HEAD_START, head_start
+
+    state = {}
+    assert head_start(state) == FIRST_LOAD_HEAD_START > HEAD_START
+    assert head_start(state) == head_start(state) == HEAD_START
