@@ -23,7 +23,8 @@ from convviz.ui.caching import cached as _cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import show_problem
 from convviz.ui.params import choice_control, int_control, toggle_control
-from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
+from convviz.ui.present import (by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings,
+                                settings_box)
 from convviz.ui.stage import sent_state, stage, url_speed
 from convviz.ui.stepping import SPEED_KEY, SPEEDS, go_to, url_step
 
@@ -179,11 +180,13 @@ def field_figure(view: FieldView, code: str) -> None:
                    on_step=lambda _: None, on_speed=lambda _: None)
     st.session_state["_rf_stage_seen"] = {"step": result.get("step"), "speed": result.get("speed")}
     st.markdown(lesson.unit_text(n, row, unit))
-    st.caption("**Layer ◀ / ▶** (or the arrow keys, Play) step through the layers; the magenta box is the unit's "
+    st.caption("**Layer ◀ / ▶** ("
+               + by_pointer_or_touch("or the arrow keys, Play", "tap them, or Play")
+               + ") step through the layers; the magenta box is the unit's "
                "field (in each layer, the unit centred nearest the chosen one's field); dashed: the input's border; "
                "grey: zero padding. "
                + ("scikit-image's astronaut photo, resized to the input size." if draws_photo(n, row, unit) else
-                  "Each cell is one input pixel."))
+                  "Each cell is one input pixel."), unsafe_allow_html=True)
     export_buttons("receptive_field", lambda: field_scene(n, list(layers), depth, unit),
                    lambda: growth_scenes(n, list(layers)), code, steps=len(layers))
 
