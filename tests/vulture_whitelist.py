@@ -34,7 +34,7 @@ _.yshift
 # --- Owned by an open change; revisit ---
 to_planes  # owned by an open change; revisit (convviz/restoration/colour.py)
 from_planes  # owned by an open change; revisit (convviz/restoration/colour.py)
-opponent_sigma  # convviz/restoration/colour.py: the definition of a colour image's σ, the reference in tests/restoration/test_restore.py
+opponent_sigma  # convviz/restoration/colour.py: a colour image's σ as defined (tests/restoration/test_restore.py)
 original_size  # owned by an open change; revisit (convviz/restoration/image_input.py)
 _.waiting  # owned by an open change; revisit (convviz/restoration/inference_queue.py)
 wavelet_mad_sigma  # owned by an open change; revisit (convviz/restoration/noise_level.py)
