@@ -31,7 +31,7 @@ def images_drawn(page) -> dict:
 def shoot(page, screenshots, name: str, heading: str) -> None:
     page.get_by_role("heading", name=heading).scroll_into_view_if_needed()
     page.get_by_role("heading", name=heading).evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.wait_for_timeout(300)     # plotly lays out after a scroll (a screenshot, not a test step)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")  # painted
     page.screenshot(path=str(screenshots / name))
 
 

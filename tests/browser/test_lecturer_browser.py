@@ -199,7 +199,8 @@ def test_keys_typed_into_an_input_are_left_to_it(page, app_url):
     stage = main_stage(page)
     page.keyboard.press("PageDown")
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(400)                                       # nothing to wait for: nothing should happen
+    # The pause is what is tested: without presenting the keys must NOT step, and an absence has no event to wait on.
+    page.wait_for_timeout(400)
     assert stage.get_attribute("data-step") == "0"
 
 
