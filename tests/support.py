@@ -71,6 +71,28 @@ def set_number(page, label, value):
     box.press("Enter")
 
 
+def choose_option(page, label, option, attempts: int = 4):
+    """Open the select box labelled `label` and click `option` (a name or a regex).
+
+    A rerun that lands while the list is open (a component reporting its first value, say) can close it; on a
+    loaded machine that happens often enough to fail a test. So the list is reopened until the option shows,
+    each wait a condition with a timeout, never a sleep."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_role("combobox", name=label)
+    wanted = page.get_by_role("option", name=option)
+    for attempt in range(attempts):
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=5_000)
+            wanted.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+
+
 def watch_script_runs(page) -> int:
     """Start counting the app's script runs in the page (read window.__runs later); returns 0."""
     return page.evaluate("window.__runs = 0; new MutationObserver(() => window.__runs++).observe("

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from convviz.figures.common import short_number
 from convviz.lessons.convolution import ConvLayer, convolution_result
 from convviz.testing.serve import wait_for_app
-from tests.support import open_in_browser, watch_script_runs
+from tests.support import choose_option, open_in_browser, watch_script_runs
 
 BELOW = [b"filter_photo", b"filter_kernel", b"ex_figure", b"Worked example: Exercise 7.1", b"ex_map0"]
 
@@ -75,8 +75,7 @@ def test_a_preset_chosen_in_the_fragment_opens_the_worked_example_below(page, ap
     example = page.locator("[data-testid=stExpander] details").filter(has_text="Three channels, padding 1")
     expect(example).not_to_have_attribute("open", "")
     page.locator("[data-testid=stExpander] summary", has_text="More settings").click()
-    page.get_by_role("combobox", name="Preset").click()
-    page.get_by_role("option", name="Exercise 7.1 (note 004)").click()
+    choose_option(page, "Preset", "Exercise 7.1 (note 004)")
     page.wait_for_url(re.compile(r"preset=ex71"))
     wait_for_app(page)
     expect(example).to_have_attribute("open", "")

@@ -2,7 +2,7 @@
 numbers and the link, presets and bad links reopen as they should. Screenshots: receptive_*.png."""
 
 from convviz.testing.serve import wait_for_app
-from tests.support import main_text, open_in_browser as open_page, settled, stage_font_sizes
+from tests.support import choose_option, main_text, open_in_browser as open_page, settled, stage_font_sizes
 
 
 def test_default_view(page, app_url, screenshots):
@@ -152,8 +152,7 @@ def test_one_layer_for_the_stage_the_link_the_select_box_the_table_and_the_expor
     assert "of conv1" in main_text(page)
     svg = export_svg(page, tmp_path)
     assert "of layer 1:" in svg and "after 1 layer: r = 3" in svg
-    page.get_by_role("combobox", name="Layer").click()                  # the box moves the stage
-    page.get_by_role("option", name=re.compile("the last layer")).click()
+    choose_option(page, "Layer", re.compile("the last layer"))         # the box moves the stage
     expect(page.locator(".stage-status")).to_contain_text("Layer 2 (conv2")
     page.wait_for_url(lambda url: "layer=" not in url)                  # the rerun has started (the link follows)
     wait_for_app(page)                                                  # ... and ended: the export is the new one
