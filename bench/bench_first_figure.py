@@ -1,6 +1,6 @@
 """First load → first figure of every lesson against the hello page, each in a fresh browser context, one run.
 
-    python bench/bench_first_figure.py [--rounds 3] [--json out.json]
+    python bench/bench_first_figure.py [--rounds 3] [--json out.json] [--pages convolution ...]
 
 Starts this tree's app.py and the hello page (bench/hello/hello_app.py: Streamlit's own floor) on their own
 servers, warms the app (every lesson opened once: imports, caches), then, round after round, opens the hello
@@ -53,8 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--pages", nargs="*", help="only these lessons (page names), beside the hello page")
     args = parser.parse_args()
-    lessons = [lesson.page[:-3] for lesson in LESSONS if lesson.available]
+    lessons = [lesson.page[:-3] for lesson in LESSONS if lesson.available and (not args.pages
+                                                                              or lesson.page[:-3] in args.pages)]
     app, hello = Variant("app", ROOT / "app.py"), Variant("hello", HELLO)
     samples: dict[str, list[float]] = {"hello": [], **{page: [] for page in lessons}}
     failures = []

@@ -11,6 +11,7 @@ from convviz.lessons import denoising as lesson
 from convviz.lessons.denoising import NOISE, DenoiseSettings
 from convviz.ui import cached_restoration as cached
 from convviz.ui.downloads import image_downloads
+from convviz.ui.figure_first import let_the_browser_draw
 from convviz.ui.layout import about_model, lesson_header, show_problem
 from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
 from convviz.ui.present import chart, presenting, settings_box
@@ -115,6 +116,7 @@ with figure:
     side_by_side(panels, box, zooms, compare=("noisy input", "denoised by the network"))
     zooms.caption(f"The magenta box ({box[2]}×{box[3]} pixels at x = {box[0]}, y = {box[1]}) is enlarged in the zooms "
                   "without smoothing; the full panels may be shown reduced, which hides noise.")
+let_the_browser_draw()                # the comparison painted before the filters and layers below it
 if result is not None:
     runs = f"{ensemble} times (once per rotation)" if ensemble > 1 else "once"
     st.markdown(f":material/timer: Denoised in **{seconds:.2f} s**: the network ran "

@@ -1,16 +1,17 @@
 """A lesson that opens on its figure (issue 24) and draws it before the sections below it (issue 23).
 
 `figure_first` keeps the figure's place at the top, draws the control bar under it, then fills the
-figure in. `let_the_browser_draw` then pauses the script for a moment, so that the figure reaches the
-browser, and is drawn, before the sections below it.
+figure in. `let_the_browser_draw` then holds the sections below back until the figure is drawn: on a session's
+first visit until the browser says so (convviz.ui.figure_gate), on later runs for a moment.
 
 Why a pause helps: Streamlit's server sends the queued messages from its event loop, which waits while
 a fast script holds the interpreter, so a rerun's figure and its sections arrive together. The browser
 then renders them all before it paints; the render grows with the number of elements. With the pause it
 renders the controls and the figure, paints, and only then the rest. Measured on /convolution (docs/benchmarks.md):
 a stride change redrew the stage after 209 ms median without the pause and after 109 ms with it; the
-sections below the fold arrive about 0.1 s later. The pause costs no CPU. It is skipped where no browser is
-connected (AppTest, scripts).
+sections below the fold arrive about 0.1 s later. The pause costs no CPU. A fixed pause could not cover a first
+visit (plotly.js loads first: 0.6 s was not enough on a loaded laptop), hence the gate. Both are skipped where no
+browser is connected (AppTest, scripts).
 """
 
 from __future__ import annotations
@@ -20,26 +21,20 @@ import time
 import streamlit as st
 
 from convviz.lessons.convolution import LayerError
+from convviz.ui.figure_gate import wait_for_the_figure
 
 HEAD_START = 0.1     # seconds: more than one render of a lesson's controls and figure on a 2-core laptop
-FIRST_LOAD_HEAD_START = 0.6   # a session's first run: the browser also loads plotly.js and the components first
-_DRAWN_ONCE = "_figure_drawn_once"
 
 
 def let_the_browser_draw(seconds: float | None = None) -> None:
-    """Pause so that what the script has drawn so far is sent and drawn before what follows: HEAD_START on a
-    rerun, FIRST_LOAD_HEAD_START on the session's first run of this page (issue 33 item 7: on a first visit the
-    figure waits for plotly.js, and sections arriving meanwhile were rendered in the same frames)."""
+    """Let what the script has drawn so far reach the browser, and be drawn, before what follows: on a session's
+    first visit the run stops here until the browser reports the figure drawn (convviz.ui.figure_gate: plotly.js
+    and the components still load then); on later runs a pause of HEAD_START (or `seconds`)."""
     if st.context.url is None:                 # None without a browser: AppTest, bare scripts
         return
-    time.sleep(head_start(st.session_state) if seconds is None else seconds)
-
-
-def head_start(state) -> float:
-    """FIRST_LOAD_HEAD_START the first time a session asks, HEAD_START after that (and marks the session)."""
-    first = not state.get(_DRAWN_ONCE)
-    state[_DRAWN_ONCE] = True
-    return FIRST_LOAD_HEAD_START if first else HEAD_START
+    if seconds is None:
+        wait_for_the_figure()
+    time.sleep(HEAD_START if seconds is None else seconds)
 
 
 def rerun_page_when_changed(name: str, value) -> None:

@@ -28,9 +28,12 @@ def _shown(raw: str) -> str:
 
 
 def _seed_from_url(key: str, parse: Callable[[str], Any], default: Any) -> str | None:
-    """First run of a control: session state gets the URL's value, or the default and a message."""
+    """First run of a control: session state gets the URL's value, or the default and a message. The message
+    stays on later runs (a lesson's first visit runs twice: convviz.ui.figure_gate) until the control changes."""
+    remembered = f"_link_problem_{key}"
     if key in st.session_state:
-        return None
+        problem, shown = st.session_state.get(remembered, (None, None))
+        return problem if problem is not None and st.session_state[key] == shown else None
     raw = st.query_params.get(key)
     value, problem = default, None
     if raw is not None:
@@ -38,6 +41,7 @@ def _seed_from_url(key: str, parse: Callable[[str], Any], default: Any) -> str |
             value = parse(raw)
         except BadValue as error:
             problem = f"The link's {key}={_shown(raw)} {error}; showing {key}={default!r} instead."
+            st.session_state[remembered] = (problem, value)
     st.session_state[key] = value
     return problem
 

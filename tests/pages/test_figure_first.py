@@ -16,7 +16,7 @@ def _counting_script():
 
 
 def test_a_changed_setting_reruns_the_page_once_and_an_unchanged_one_never():
-    at = AppTest.from_function(_counting_script).run()
+    at = AppTest.from_function(_counting_script, default_timeout=60).run()
     assert at.session_state.runs == 1                  # the first run has nothing to compare with
     at.run()
     assert at.session_state.runs == 2                  # unchanged: no extra run
@@ -45,9 +45,12 @@ def test_no_pause_without_a_browser():
     assert at.session_state.paused < 0.5 and time.perf_counter() - started < 5
 
 
-def test_a_sessions_first_figure_gets_the_longer_head_start():
-    from convviz.ui.figure_first import FIRST_LOAD_HEAD_START, HEAD_START, head_start
+def test_the_figure_gate_opens_when_the_browser_says_the_figure_is_drawn_and_stays_open():
+    from convviz.ui.figure_gate import gate_open
 
     state = {}
-    assert head_start(state) == FIRST_LOAD_HEAD_START > HEAD_START
-    assert head_start(state) == head_start(state) == HEAD_START
+    assert gate_open(state, None) == (False, False)                 # the first run: nothing sent yet
+    assert gate_open(state, {"drawn": False}) == (False, False)
+    assert gate_open(state, {"drawn": True}) == (True, True)        # the report's run: open, and it says so once
+    assert gate_open(state, {"drawn": True}) == (True, False)
+    assert gate_open(state, None) == (True, False)                  # for the rest of the session
