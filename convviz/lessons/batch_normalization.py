@@ -7,7 +7,7 @@ wrappers in convviz/ui/cached_batchnorm.py key on them:
 - BatchSettings(n, c, h, w, seed, gamma, beta, eps): the lesson batch and BN's parameters;
 - RunningSettings(batch, momentum, steps): the stream of training batches and the running statistics;
 - DemoSettings(lr_small, lr_large, steps, seed): the with/without-BN training demo
-  (convviz.lessons.bn_training_demo trains it).
+  (convviz.lessons.shared.bn_training_demo trains it).
 
 The channel to follow and the group count are checked against C by follow_channel and
 shown_groups, which say what is shown instead. No streamlit here.
@@ -23,7 +23,7 @@ import numpy as np
 from convviz.batchnorm import batch_norm_train, groups_dividing
 from convviz.figures import batch_normalization as bf
 from convviz.figures.batch_normalization import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS
-from convviz.lessons.settings import number, settle, whole
+from convviz.lessons.shared.settings import number, settle, whole
 from convviz.torch_ref.checks import max_abs_difference
 
 EPS = 1e-5                        # torch's default, used throughout the page

@@ -19,7 +19,7 @@ from convviz.conv import cross_correlate2d, output_shape
 from convviz.figures.convolution_matrix import (COL_COLOUR, HALF_WIDTH_PX, ROW_COLOUR, channel_grids_figure,
                                                 eigenvalue_figure, ista_curves_figure, ista_signal_figure, matrix_figure)
 from convviz.ista import dictionary_matrix, example_problem, first_step_scaling_gap, layer_step, run_ista
-from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES, input_values, kernel_size_problem, kernel_values
+from convviz.lessons.shared.examples import INPUT_PATTERNS, KERNEL_CHOICES, input_values, kernel_size_problem, kernel_values
 from convviz.figures.common import short_number
 from convviz.lessons.scenes import VERSION, _finish, grid
 from convviz.matrix import (MAX_MATRIX_ENTRIES, NOTE002_IMAGE, NOTE002_KERNEL, block_layout, circulant_matrix,
@@ -63,8 +63,8 @@ class MatrixSettings:
     ValueError says why (conv.output_shape's message, or a named kernel of another size).
     """
     preset: str = "none"
-    pattern: str = "random"      # a key of lessons.examples.INPUT_PATTERNS
-    kernel: str = "random"       # a key of lessons.examples.KERNEL_CHOICES
+    pattern: str = "random"      # a key of lessons.shared.examples.INPUT_PATTERNS
+    kernel: str = "random"       # a key of lessons.shared.examples.KERNEL_CHOICES
     seed: int = 0                # output map o uses seed + o
     c: int = 1                   # input channels C
     c_out: int = 1               # output channels C_out

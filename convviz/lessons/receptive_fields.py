@@ -21,7 +21,7 @@ import numpy as np
 from convviz.figures.common import png_data_uri, short_number
 from convviz.figures.receptive_fields import PHOTO_MAX, field_figure as _field_figure, path_count_figure, profile_figure
 from convviz.lessons.scenes import VERSION, _finish, grid
-from convviz.lessons.settings import settle, whole
+from convviz.lessons.shared.settings import settle, whole
 from convviz.receptive import (PRESETS, Layer, centre_fits, check_size, default_trials, describe, dilation_stacks,
                                field_bounds, format_stack, parse_stack, receptive_field_table, stack_from_rows)
 from convviz.torch_ref.receptive import (effective_field_window, effective_receptive_field, empirical_receptive_fields,

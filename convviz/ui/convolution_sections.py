@@ -11,9 +11,9 @@ from convviz.backprop import stated_sentences
 from convviz.filters import CLASSIC_FILTERS
 from convviz.lessons.convolution import OPERATIONS, UPSTREAM, ConvLayer, ConvolutionResult, conv_axes
 from convviz.lessons.convolution import note_003_caption, read_count_sentence, step_scene, step_scenes
-from convviz.lessons.course_notes import link_notes
-from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
-from convviz.lessons.explain import floor_explanation, output_size_latex
+from convviz.lessons.shared.course_notes import link_notes
+from convviz.lessons.shared.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
+from convviz.lessons.shared.explain import floor_explanation, output_size_latex
 from convviz.lessons.scenes import window_scene
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons

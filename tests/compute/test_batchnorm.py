@@ -174,7 +174,7 @@ def test_errors_say_what_is_wrong(call, message):
 # --- The lesson's data, figures and training demo ------------------------------------------------
 
 from convviz.figures import batch_normalization as bf                       # noqa: E402
-from convviz.lessons.bn_training_demo import SmallCNN, compare, gratings  # noqa: E402
+from convviz.lessons.shared.bn_training_demo import SmallCNN, compare, gratings  # noqa: E402
 
 
 @pytest.mark.parametrize("kind, count", [("batch", 3 * 2 * 5), ("layer", 4 * 2 * 5), ("instance", 2 * 5),

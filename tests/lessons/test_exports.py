@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from convviz.slides.exports import GIF_SIZE, PNG_SIZE, gif_bytes, png_bytes, svg_text
-from convviz.lessons.links import qr_png, view_url
+from convviz.lessons.shared.links import qr_png, view_url
 from convviz.receptive import PRESETS, parse_stack
 from convviz.lessons.step_scenes import (MAX_FRAMES, field_scene, growth_scenes, scatter_scene, scatter_scenes, window_scene,
                                  window_scenes)
