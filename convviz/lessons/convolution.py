@@ -16,7 +16,7 @@ from convviz.conv import convolve2d, cross_correlate2d, flip_kernel, output_shap
 from convviz.figures.common import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
 from convviz.lessons.shared.examples import CONV_PRESETS, example_problem, input_values, kernel_values
-from convviz.lessons.snippets import conv2d_snippet
+from convviz.lessons.snippets.convolution import conv2d_snippet
 from convviz.lessons.step_scenes import window_scene, window_scenes
 from convviz.slides.exports import Scene
 from convviz.torch_ref.checks import conv2d_torch, conv_backward_torch, convolve2d_torch, max_abs_difference

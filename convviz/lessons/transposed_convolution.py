@@ -3,7 +3,7 @@
 `TransposedLayer` is the page's settings, checked once when it is made; the builders below take
 it (or a section's few numbers) and return what a section draws. No streamlit here:
 convviz/ui/cached_transposed.py caches these. The PyTorch code the page prints is made by
-convviz.lessons.transposed_snippets.
+convviz.lessons.snippets.transposed_convolution.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from convviz.lessons.convolution import LayerError
 from convviz.lessons.shared.examples import example_problem, input_values, kernel_values
 from convviz.lessons.scenes import VERSION, _finish, grid
 from convviz.lessons.step_scenes import scatter_scene as scatter_export, scatter_scenes
-from convviz.lessons.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
+from convviz.lessons.snippets.transposed_convolution import conv_transpose2d_snippet, upsample_snippet
 from convviz.matrix import conv_matrix_1d
 from convviz.pooling import max_pool2d
 from convviz.slides.exports import Scene

@@ -12,8 +12,9 @@ import streamlit as st
 from convviz.figures.convolution_matrix import is_clickable
 from convviz.lessons.convolution_matrix import (LABELS, PRESETS, STAGE_MAX, CirculantSettings, IstaSettings, MatrixLesson,
                                                 MatrixSettings, MatrixSize, circular_alignment_sentence, note002_star,
-                                                phi_column_sentence, stage_fits, torch_code, zero_padding_sentence)
+                                                phi_column_sentence, stage_fits, zero_padding_sentence)
 from convviz.lessons.shared.examples import INPUT_PATTERNS, KERNEL_CHOICES
+from convviz.lessons.snippets.convolution_matrix import torch_code
 from convviz.matrix import MAX_MATRIX_ENTRIES, human_bytes
 from convviz.ui import cached_matrix as cached
 from convviz.ui.downloads import code_download
