@@ -30,8 +30,6 @@ GRID_KEYS = ("id", "label", "role", "channels", "rows", "cols", "values", "text"
 STEP_KEYS = ("highlights", "target")                     # and, optionally, "terms" and "formula"
 SCENE_KEYS = ("version", "kind", "id", "title", "grids", "patterns", "steps", "fixed", "links", "step_noun",
               "term_names", "bias", "source", "caption")
-
-
 MAX_FRAMES = 120      # an export's animation of more steps would be megabytes; the first MAX_FRAMES are kept
 
 
