@@ -14,7 +14,7 @@ st.set_page_config(page_title="ConvViz: convolution arithmetic", page_icon=":mat
 @st.cache_data(show_spinner=False)
 def _thumbnails() -> dict:
     """One small picture per lesson, drawn once per process (the import pulls in the restoration code)."""
-    from convviz.lessons.thumbnails import thumbnails
+    from convviz.lessons.shared.thumbnails import thumbnails
 
     return thumbnails()
 

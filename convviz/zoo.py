@@ -384,33 +384,6 @@ def shared_weights(w, output_size) -> np.ndarray:
     return np.broadcast_to(np.asarray(w, dtype=np.float64), (ho, wo) + np.shape(w)).copy()
 
 
-# --- The code behind the cost calculator ----------------------------------------------------
-
-def cost_snippet(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0) -> str:
-    """Torch code that counts the parameters and MACs of a standard conv and its depthwise separable
-    replacement, on the meta device (shapes only, no memory). Running it prints four numbers:
-    standard params, standard MACs, separable params, separable MACs (tests/compute/test_zoo.py runs it)."""
-    return f"""import torch
-import torch.nn as nn
-
-C, C_out, k, n, s, p = {in_channels}, {out_channels}, {kernel_size}, {input_size}, {stride}, {padding}
-standard = nn.Conv2d(C, C_out, k, s, p, device="meta")
-separable = nn.Sequential(nn.Conv2d(C, C, k, s, p, groups=C, device="meta"),   # depthwise
-                          nn.Conv2d(C, C_out, 1, device="meta"))               # pointwise
-
-def count(model):
-    macs = []   # per conv: output values x weights each one uses
-    hook = lambda m, x, y: macs.append(y.numel() * m.in_channels // m.groups * m.kernel_size[0] * m.kernel_size[1])
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
-    model(torch.empty(1, C, n, n, device="meta"))
-    for h in handles:
-        h.remove()
-    return sum(q.numel() for q in model.parameters()), sum(macs)
-
-print(*count(standard), *count(separable))
-"""
-
-
 # --- Seeded examples the page shows (small integers read well on a grid) --------------------
 
 def random_ints(rng, shape, low=-3, high=3) -> np.ndarray:
@@ -454,7 +427,7 @@ def separable_kernel(name: str, seed: int = 0) -> np.ndarray:
     return SEPARABLE_KERNELS[name][1].copy()
 
 
-__all__ = ["cost_snippet", "conv_cost", "depthwise_separable_cost", "spatially_separable", "locally_connected_cost",
+__all__ = ["conv_cost", "depthwise_separable_cost", "spatially_separable", "locally_connected_cost",
            "fully_connected_cost", "pointwise_conv2d", "grouped_conv2d", "depthwise_conv2d", "group_connections",
            "dilated_taps", "receptive_field_sizes", "dilation_schedule", "separable_conv2d",
            "max_pool2d_winners", "max_pool2d_backward", "avg_pool2d_backward", "lp_pool2d_backward",

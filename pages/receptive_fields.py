@@ -8,7 +8,8 @@ sections below (they have their own controls)."""
 import streamlit as st
 
 from convviz.lessons import receptive_fields as lesson
-from convviz.receptive import autograd_snippet, formula_lines
+from convviz.lessons.snippets.receptive_fields import autograd_snippet
+from convviz.receptive import formula_lines
 from convviz.ui.cached_receptive import autograd_check
 from convviz.ui.figure_first import let_the_browser_draw
 from convviz.ui.layout import lesson_header, show_problem

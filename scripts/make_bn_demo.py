@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from convviz.lessons.batch_normalization import DemoSettings  # noqa: E402
-from convviz.lessons.bn_training_demo import STORED, compare, to_json  # noqa: E402
+from convviz.lessons.shared.bn_training_demo import STORED, compare, to_json  # noqa: E402
 
 
 def main() -> None:

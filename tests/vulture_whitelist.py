@@ -18,10 +18,10 @@ effective_field_width  # convviz/torch_ref/receptive.py (issue 31's public name)
 __getattr__  # convviz/receptive.py: the lazy re-export of the two names above (tests/pages/test_layers.py)
 
 # --- The stage's scene contract (convviz/ui/stage/README.md), read in Python by the tests ---
-GRID_KEYS  # convviz/lessons/scenes.py
-STEP_KEYS  # convviz/lessons/scenes.py
-SCENE_KEYS  # convviz/lessons/scenes.py
-steps_reading  # convviz/lessons/scenes.py: what stage.js marks on hover (used by the browser tests too)
+GRID_KEYS  # convviz/lessons/scenes/common.py
+STEP_KEYS  # convviz/lessons/scenes/common.py
+SCENE_KEYS  # convviz/lessons/scenes/common.py
+steps_reading  # convviz/lessons/scenes/common.py: what stage.js marks on hover (used by the browser tests too)
 
 # --- The test harness (convviz/testing/), used by tests/ and bench/ ---
 running_app

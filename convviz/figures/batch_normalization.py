@@ -1,8 +1,6 @@
-"""The batch-norm lesson's data and figures (note 002, "Batch Normalization").
+"""The batch-norm lesson's figures (note 002, "Batch Normalization"); its data is in
+convviz/lessons/batch_normalization.py, its torch twins in convviz/torch_ref/batchnorm.py.
 
-Data: a seeded N×C×H×W batch whose channels have different means and spreads (so that
-normalising each channel visibly does something), a stream of such batches for the running
-statistics, a small conv for folding, and the same numbers from torch.nn.BatchNorm2d in float64.
 Figures: the tensor drawn as N rows × C columns of H×W blocks, row 0 at the top (as
 convviz.figures.common), with the cells that share one set of statistics highlighted, for batch, layer,
 instance and group norm; histograms before and after; running statistics over steps; loss curves.
@@ -12,17 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-import torch
 from plotly.subplots import make_subplots
 
-from convviz.batchnorm import batch_norm_eval, batch_norm_train, fold_into_conv, update_running_stats
-from convviz.conv import cross_correlate2d
 from convviz.figures.common import FONT, grid_trace, style_grid_axes, tile_blocks
 
-# Each channel's population: mean and standard deviation (channel c uses row c).
-CHANNEL_MEANS = (3.0, -2.0, 0.5, 6.0)
-CHANNEL_STDS = (2.0, 0.5, 1.0, 3.0)
-MAX_CHANNELS = len(CHANNEL_MEANS)
 CHANNEL_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759")
 HIGHLIGHT = "#f28e2b"
 OTHER = "#e8e8e8"
@@ -32,18 +23,6 @@ NORMS = {  # kind: (title, what one set of statistics covers)
     "instance": ("Instance norm", "one sample and channel, over H, W"),
     "group": ("Group norm", "one sample, C/G channels, over H, W"),
 }
-
-
-# --- Lesson data ------------------------------------------------------------------------------
-
-def lesson_batch(n: int, c: int, h: int, w: int, seed: int) -> np.ndarray:
-    """x (N, C, H, W): channel c drawn from N(CHANNEL_MEANS[c], CHANNEL_STDS[c]²), one decimal."""
-    if not 1 <= c <= MAX_CHANNELS:
-        raise ValueError(f"C must be 1–{MAX_CHANNELS}, got {c}.")
-    rng = np.random.default_rng(seed)
-    mean = np.array(CHANNEL_MEANS[:c])[None, :, None, None]
-    std = np.array(CHANNEL_STDS[:c])[None, :, None, None]
-    return np.round(rng.normal(mean, std, (n, c, h, w)), 1)                 # (N, C, H, W)
 
 
 def norm_mask(kind: str, shape: tuple, sample: int, channel: int, groups: int = 1) -> np.ndarray:
@@ -66,111 +45,6 @@ def norm_mask(kind: str, shape: tuple, sample: int, channel: int, groups: int = 
         raise ValueError(f"Unknown norm {kind!r}; choose one of {', '.join(NORMS)}.")
     return mask
 
-
-def running_history(n: int, c: int, h: int, w: int, seed: int, steps: int, momentum: float,
-                    gamma: float = 1.0, beta: float = 0.0, eps: float = 1e-5) -> dict:
-    """Train-mode BN over `steps` batches (batch k = lesson_batch(..., seed + k)), from torch's
-    initial running_mean 0 and running_var 1.
-
-    Returns batch means and biased variances (steps, C), the running estimates after each step
-    (steps + 1, C; row 0 is the start), and the first batch's outputs in train and in eval mode
-    (eval with the final running estimates).
-    """
-    m = n * h * w
-    rm, rv = np.zeros(c), np.ones(c)
-    means, variances, run_means, run_vars = [], [], [rm], [rv]
-    for k in range(steps):
-        _, mean, var = batch_norm_train(lesson_batch(n, c, h, w, seed + k), gamma, beta, eps)
-        rm, rv = update_running_stats(rm, rv, mean, var, m, momentum)
-        means.append(mean), variances.append(var), run_means.append(rm), run_vars.append(rv)
-    x = lesson_batch(n, c, h, w, seed)
-    y_train, _, _ = batch_norm_train(x, gamma, beta, eps)
-    return dict(m=m, batch_mean=np.array(means), batch_var=np.array(variances),
-                running_mean=np.array(run_means), running_var=np.array(run_vars),
-                y_train=y_train, y_eval=batch_norm_eval(x, gamma, beta, rm, rv, eps))
-
-
-def torch_history(n: int, c: int, h: int, w: int, seed: int, steps: int, momentum: float,
-                  gamma: float = 1.0, beta: float = 0.0, eps: float = 1e-5) -> dict:
-    """The same as running_history, computed by torch.nn.BatchNorm2d in float64."""
-    bn = torch.nn.BatchNorm2d(c, eps=eps, momentum=momentum, dtype=torch.float64)
-    with torch.no_grad():
-        bn.weight.fill_(gamma)
-        bn.bias.fill_(beta)
-        bn.train()
-        for k in range(steps):
-            bn(torch.from_numpy(lesson_batch(n, c, h, w, seed + k)))
-        x = torch.from_numpy(lesson_batch(n, c, h, w, seed))
-        y_train = torch.nn.functional.batch_norm(x, None, None, bn.weight, bn.bias, training=True, eps=eps)
-        bn.eval()
-        y_eval = bn(x)
-    return dict(running_mean=bn.running_mean.numpy(), running_var=bn.running_var.numpy(),
-                y_train=y_train.numpy(), y_eval=y_eval.numpy())
-
-
-def fold_example(seed: int, gamma: float = 1.0, beta: float = 0.0, eps: float = 1e-5) -> dict:
-    """A conv (2 out, 2 in, 3×3, bias) followed by eval-mode BN, and the one conv it folds into.
-
-    BN's gamma and beta are the page's values plus a small per-channel offset, so the two
-    output channels scale differently; running statistics are made up (as after training).
-    """
-    rng = np.random.default_rng(seed + 1)
-    x = np.round(rng.normal(0, 1, (2, 5, 5)), 1)                            # (Cin, H, W)
-    w = np.round(rng.normal(0, 0.5, (2, 2, 3, 3)), 1)                       # (Cout, Cin, kh, kw)
-    b = np.round(rng.normal(0, 0.5, 2), 1)                                  # (Cout,)
-    g = np.round(gamma + np.array([0.0, 0.5]), 2)
-    be = np.round(beta + np.array([0.0, -0.5]), 2)
-    rm, rv = np.round(rng.normal(0, 1, 2), 2), np.round(rng.uniform(0.25, 4.0, 2), 2)
-    w_f, b_f = fold_into_conv(w, b, g, be, rm, rv, eps)
-    conv_then_bn = batch_norm_eval(cross_correlate2d(x, w, b, padding=1)[None], g, be, rm, rv, eps)[0]
-    folded = cross_correlate2d(x, w_f, b_f, padding=1)                      # (Cout, H, W)
-    conv = torch.nn.Conv2d(2, 2, 3, padding=1, dtype=torch.float64)
-    bn = torch.nn.BatchNorm2d(2, eps=eps, dtype=torch.float64).eval()
-    with torch.no_grad():
-        for param, value in [(conv.weight, w), (conv.bias, b), (bn.weight, g), (bn.bias, be),
-                             (bn.running_mean, rm), (bn.running_var, rv)]:
-            param.copy_(torch.from_numpy(value))
-        torch_out = bn(conv(torch.from_numpy(x)[None]))[0].numpy()
-    return dict(x=x, w=w, b=b, gamma=g, beta=be, running_mean=rm, running_var=rv, eps=eps,
-                scale=g / np.sqrt(rv + eps), w_folded=w_f, b_folded=b_f,
-                conv_then_bn=conv_then_bn, folded=folded, torch=torch_out)
-
-
-def torch_snippet(n: int, c: int, h: int, w: int, seed: int, steps: int, momentum: float,
-                  gamma: float = 1.0, beta: float = 0.0) -> str:
-    """Standalone torch code that redraws the stream of batches and prints the running statistics
-    (the page shows it; tests/pages/test_batchnorm_page.py runs it and compares with the page)."""
-    return f"""import numpy as np
-import torch
-
-N, C, H, W, SEED = {n}, {c}, {h}, {w}, {seed}
-means = np.array({list(CHANNEL_MEANS[:c])})[None, :, None, None]   # (1, C, 1, 1)
-stds = np.array({list(CHANNEL_STDS[:c])})[None, :, None, None]
-
-def batch(k):  # training step k's batch, one decimal
-    rng = np.random.default_rng(SEED + k)
-    return torch.from_numpy(np.round(rng.normal(means, stds, (N, C, H, W)), 1))   # (N, C, H, W)
-
-bn = torch.nn.BatchNorm2d(C, eps=1e-5, momentum={momentum:g}, dtype=torch.float64)   # torch: new batch weighs momentum
-with torch.no_grad():
-    bn.weight.fill_({gamma:g})   # gamma
-    bn.bias.fill_({beta:g})     # beta
-    for k in range({steps}):     # train mode: normalise with the batch's statistics, update the running ones
-        bn(batch(k))
-    bn.eval()                     # eval mode: normalise with the running statistics
-    y_eval = bn(batch(0))
-print("running_mean =", bn.running_mean.numpy().round(6).tolist())
-print("running_var  =", bn.running_var.numpy().round(6).tolist())
-"""
-
-
-def snippet_output(history: dict) -> str:
-    """What torch_snippet prints, from convviz's own running_history."""
-    return (f"running_mean = {np.round(history['running_mean'][-1], 6).tolist()}\n"
-            f"running_var  = {np.round(history['running_var'][-1], 6).tolist()}")
-
-
-# --- Figures ----------------------------------------------------------------------------------
 
 def _tensor_trace(x: np.ndarray, mask: np.ndarray, show_text: bool, text_size: int = 11) -> go.Heatmap:
     z = tile_blocks(mask.astype(np.float64))       # sample n a row of blocks, channel c a column

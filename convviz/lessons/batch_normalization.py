@@ -7,7 +7,7 @@ wrappers in convviz/ui/cached_batchnorm.py key on them:
 - BatchSettings(n, c, h, w, seed, gamma, beta, eps): the lesson batch and BN's parameters;
 - RunningSettings(batch, momentum, steps): the stream of training batches and the running statistics;
 - DemoSettings(lr_small, lr_large, steps, seed): the with/without-BN training demo
-  (convviz.lessons.bn_training_demo trains it).
+  (convviz.lessons.shared.bn_training_demo trains it).
 
 The channel to follow and the group count are checked against C by follow_channel and
 shown_groups, which say what is shown instead. No streamlit here.
@@ -20,13 +20,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convviz.batchnorm import batch_norm_train, groups_dividing
+from convviz.batchnorm import (batch_norm_eval, batch_norm_train, fold_into_conv, groups_dividing,
+                               update_running_stats)
+from convviz.conv import cross_correlate2d
 from convviz.figures import batch_normalization as bf
-from convviz.figures.batch_normalization import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS
-from convviz.lessons.settings import number, settle, whole
+from convviz.lessons.shared.settings import number, settle, whole
+from convviz.lessons.snippets import batch_normalization as snippets
+from convviz.torch_ref.batchnorm import conv_then_batch_norm_torch, running_history_torch
 from convviz.torch_ref.checks import max_abs_difference
 
 EPS = 1e-5                        # torch's default, used throughout the page
+# Each channel's population: mean and standard deviation (channel c uses row c).
+CHANNEL_MEANS = (3.0, -2.0, 0.5, 6.0)
+CHANNEL_STDS = (2.0, 0.5, 1.0, 3.0)
+MAX_CHANNELS = len(CHANNEL_MEANS)
 LEARNING_RATES = ["0.003", "0.01", "0.03", "0.1", "0.3", "1"]
 
 
@@ -122,10 +129,23 @@ def shown_groups(c: int, wanted: int) -> tuple[int, str | None]:
                     f"{c} not above {wanted}.")
 
 
-# --- Builders -----------------------------------------------------------------------------------
+# --- The lesson's data ---------------------------------------------------------------------------
+# A seeded N×C×H×W batch whose channels have different means and spreads (so that normalising each
+# channel visibly does something), a stream of such batches for the running statistics, a small conv
+# for folding; torch's numbers for the same come from convviz/torch_ref/batchnorm.py.
+
+def draw_batch(n: int, c: int, h: int, w: int, seed: int) -> np.ndarray:
+    """x (N, C, H, W): channel c drawn from N(CHANNEL_MEANS[c], CHANNEL_STDS[c]²), one decimal."""
+    if not 1 <= c <= MAX_CHANNELS:
+        raise ValueError(f"C must be 1–{MAX_CHANNELS}, got {c}.")
+    rng = np.random.default_rng(seed)
+    mean = np.array(CHANNEL_MEANS[:c])[None, :, None, None]
+    std = np.array(CHANNEL_STDS[:c])[None, :, None, None]
+    return np.round(rng.normal(mean, std, (n, c, h, w)), 1)                 # (N, C, H, W)
+
 
 def lesson_batch(s: BatchSettings) -> np.ndarray:
-    return bf.lesson_batch(*s.shape, s.seed)                                # (N, C, H, W)
+    return draw_batch(*s.shape, s.seed)                                     # (N, C, H, W)
 
 
 def batch_and_output(s: BatchSettings):
@@ -145,11 +165,37 @@ def histogram_figure(s: BatchSettings, x: np.ndarray, y: np.ndarray):
     return bf.histogram_figure(x, y, s.gamma, s.beta, s.eps)
 
 
+def training_batches(r: RunningSettings) -> list[np.ndarray]:
+    """The stream: batch k is draw_batch(..., seed + k), k = 0 … steps − 1."""
+    b = r.batch
+    return [draw_batch(*b.shape, b.seed + k) for k in range(r.steps)]
+
+
+def running_history(r: RunningSettings) -> dict:
+    """Train-mode BN over the stream of batches, from torch's initial running_mean 0 and running_var 1.
+
+    Returns batch means and biased variances (steps, C), the running estimates after each step
+    (steps + 1, C; row 0 is the start), and the first batch's outputs in train and in eval mode
+    (eval with the final running estimates).
+    """
+    b = r.batch
+    rm, rv = np.zeros(b.c), np.ones(b.c)
+    means, variances, run_means, run_vars = [], [], [rm], [rv]
+    for batch in training_batches(r):
+        _, mean, var = batch_norm_train(batch, b.gamma, b.beta, b.eps)
+        rm, rv = update_running_stats(rm, rv, mean, var, b.m, r.momentum)
+        means.append(mean), variances.append(var), run_means.append(rm), run_vars.append(rv)
+    x = lesson_batch(b)
+    y_train, _, _ = batch_norm_train(x, b.gamma, b.beta, b.eps)
+    return dict(m=b.m, batch_mean=np.array(means), batch_var=np.array(variances),
+                running_mean=np.array(run_means), running_var=np.array(run_vars),
+                y_train=y_train, y_eval=batch_norm_eval(x, b.gamma, b.beta, rm, rv, b.eps))
+
+
 def histories(r: RunningSettings) -> tuple[dict, dict]:
     """(convviz's running_history, torch's) for the same stream of batches."""
     b = r.batch
-    args = (*b.shape, b.seed, r.steps, r.momentum, b.gamma, b.beta, b.eps)
-    return bf.running_history(*args), bf.torch_history(*args)
+    return running_history(r), running_history_torch(training_batches(r), r.momentum, b.gamma, b.beta, b.eps)
 
 
 def running_figure(r: RunningSettings, history: dict, channel: int):
@@ -157,14 +203,31 @@ def running_figure(r: RunningSettings, history: dict, channel: int):
 
 
 def torch_snippet(r: RunningSettings) -> str:
-    """The torch code that reproduces the running statistics (with this ε)."""
+    """The torch code that reproduces the running statistics (convviz.lessons.snippets.batch_normalization)."""
     b = r.batch
-    code = bf.torch_snippet(*b.shape, b.seed, r.steps, r.momentum, b.gamma, b.beta)
-    return code if b.eps == EPS else code.replace("eps=1e-5", f"eps={b.eps:g}")
+    return snippets.torch_snippet(*b.shape, b.seed, r.steps, r.momentum, CHANNEL_MEANS, CHANNEL_STDS, b.gamma,
+                                  b.beta, b.eps)
 
 
 def fold_example(s: BatchSettings) -> dict:
-    return bf.fold_example(s.seed, s.gamma, s.beta, s.eps)
+    """A conv (2 out, 2 in, 3×3, bias) followed by eval-mode BN, and the one conv it folds into.
+
+    BN's gamma and beta are the page's values plus a small per-channel offset, so the two
+    output channels scale differently; running statistics are made up (as after training).
+    """
+    rng = np.random.default_rng(s.seed + 1)
+    x = np.round(rng.normal(0, 1, (2, 5, 5)), 1)                            # (Cin, H, W)
+    w = np.round(rng.normal(0, 0.5, (2, 2, 3, 3)), 1)                       # (Cout, Cin, kh, kw)
+    b = np.round(rng.normal(0, 0.5, 2), 1)                                  # (Cout,)
+    g = np.round(s.gamma + np.array([0.0, 0.5]), 2)
+    be = np.round(s.beta + np.array([0.0, -0.5]), 2)
+    rm, rv = np.round(rng.normal(0, 1, 2), 2), np.round(rng.uniform(0.25, 4.0, 2), 2)
+    w_f, b_f = fold_into_conv(w, b, g, be, rm, rv, s.eps)
+    conv_then_bn = batch_norm_eval(cross_correlate2d(x, w, b, padding=1)[None], g, be, rm, rv, s.eps)[0]
+    folded = cross_correlate2d(x, w_f, b_f, padding=1)                      # (Cout, H, W)
+    return dict(x=x, w=w, b=b, gamma=g, beta=be, running_mean=rm, running_var=rv, eps=s.eps,
+                scale=g / np.sqrt(rv + s.eps), w_folded=w_f, b_folded=b_f, conv_then_bn=conv_then_bn, folded=folded,
+                torch=conv_then_batch_norm_torch(x, w, b, g, be, rm, rv, s.eps))
 
 
 def fold_figures(ex: dict):

@@ -15,9 +15,9 @@ from convviz.backprop import delta_slides_over_z, note_003_weight_gradient, read
 from convviz.conv import convolve2d, cross_correlate2d, flip_kernel, output_shape
 from convviz.figures.common import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
-from convviz.lessons.examples import CONV_PRESETS, example_problem, input_values, kernel_values
-from convviz.lessons.snippets import conv2d_snippet
-from convviz.lessons.step_scenes import window_scene, window_scenes
+from convviz.lessons.shared.examples import CONV_PRESETS, example_problem, input_values, kernel_values
+from convviz.lessons.snippets.convolution import conv2d_snippet
+from convviz.lessons.scenes.convolution import window_frame, window_frames
 from convviz.slides.exports import Scene
 from convviz.torch_ref.checks import conv2d_torch, conv_backward_torch, convolve2d_torch, max_abs_difference
 
@@ -153,12 +153,12 @@ def convolution_result(layer: ConvLayer) -> ConvolutionResult:
 def step_scene(layer: ConvLayer, pos: int) -> Scene:
     """The sliding window at output cell `pos`, as an exportable scene."""
     x, kernel = layer.arrays()
-    return window_scene(x, kernel, layer.bias, layer.stride, layer.padding, layer.dilation, layer.flip, pos)
+    return window_frame(x, kernel, layer.bias, layer.stride, layer.padding, layer.dilation, layer.flip, pos)
 
 
 def step_scenes(layer: ConvLayer) -> list[Scene]:
     x, kernel = layer.arrays()
-    return window_scenes(x, kernel, layer.bias, layer.stride, layer.padding, layer.dilation, layer.flip)
+    return window_frames(x, kernel, layer.bias, layer.stride, layer.padding, layer.dilation, layer.flip)
 
 
 UPSTREAM = {"ones": "δ = 1 everywhere (L = sum of the outputs)", "random": "random δ (from the seed)"}

@@ -19,9 +19,8 @@ from convviz.conv import cross_correlate2d, output_shape
 from convviz.figures.convolution_matrix import (COL_COLOUR, HALF_WIDTH_PX, ROW_COLOUR, channel_grids_figure,
                                                 eigenvalue_figure, ista_curves_figure, ista_signal_figure, matrix_figure)
 from convviz.ista import dictionary_matrix, example_problem, first_step_scaling_gap, layer_step, run_ista
-from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES, input_values, kernel_size_problem, kernel_values
-from convviz.figures.common import short_number
-from convviz.lessons.scenes import VERSION, _finish, grid
+from convviz.lessons.shared.examples import INPUT_PATTERNS, KERNEL_CHOICES, input_values, kernel_size_problem, kernel_values
+from convviz.lessons.scenes.convolution_matrix import matrix_scene as matrix_scene  # the UI calls lesson.matrix_scene
 from convviz.matrix import (MAX_MATRIX_ENTRIES, NOTE002_IMAGE, NOTE002_KERNEL, block_layout, circulant_matrix,
                             circular_cross_correlation_matrix, eigenvalue_set_distance,
                             circular_convolve_fft, conv_layer_parameters, conv_matrix, conv_matrix_1d, conv_matrix_shape,
@@ -63,8 +62,8 @@ class MatrixSettings:
     ValueError says why (conv.output_shape's message, or a named kernel of another size).
     """
     preset: str = "none"
-    pattern: str = "random"      # a key of lessons.examples.INPUT_PATTERNS
-    kernel: str = "random"       # a key of lessons.examples.KERNEL_CHOICES
+    pattern: str = "random"      # a key of lessons.shared.examples.INPUT_PATTERNS
+    kernel: str = "random"       # a key of lessons.shared.examples.KERNEL_CHOICES
     seed: int = 0                # output map o uses seed + o
     c: int = 1                   # input channels C
     c_out: int = 1               # output channels C_out
@@ -235,6 +234,14 @@ class MatrixLesson:
         (o, i, j), (c, r, q) = self.output_cell(row), self.input_cell(col)
         return o, c, (r + s.padding - i * s.stride) // s.dilation, (q + s.padding - j * s.stride) // s.dilation
 
+    def symbols(self) -> np.ndarray:
+        """'w01'-style labels for A's cells (o and c added when there are several channels)."""
+        s, w = self.settings, self.kernel
+        idx = tap_index(self.x.shape, w.shape, s.stride, s.padding, s.dilation)
+        names = np.array(["".join(map(str, t[2:])) if w.shape[0] * w.shape[1] == 1 else "".join(map(str, t))
+                          for t in np.ndindex(w.shape)] + [""], dtype=object)
+        return np.where(idx >= 0, np.char.add("w", names[idx].astype(str)), "").astype(object)
+
 
 def matrix_lesson(settings: MatrixSettings) -> MatrixLesson:
     """A, its checks against the convolution and torch, its block structure, Aᵀ and im2col (A ≤ 8 MB)."""
@@ -277,34 +284,11 @@ def matrix_lesson(settings: MatrixSettings) -> MatrixLesson:
     return MatrixLesson(s, x, kernel, a, pattern, y, ax, checks, extra)
 
 
-def torch_code(lesson: MatrixLesson) -> str:
-    """The torch code that builds A column by column (A e_j = A[:, j]) and prints A x."""
-    s, (n_rows, n_cols) = lesson.settings, lesson.a.shape
-    return (
-        "import torch, torch.nn.functional as F\n"
-        f"C, H, W = {s.c}, {s.h}, {s.w}\n"
-        f"w = torch.tensor({lesson.kernel.tolist()}, dtype=torch.float64)\n"
-        f"basis = torch.eye(C * H * W, dtype=torch.float64).view(-1, C, H, W)\n"
-        f"A = F.conv2d(basis, w, stride={s.stride}, padding={s.padding}, dilation={s.dilation}).flatten(1).T   "
-        f"# ({n_rows}, {n_cols})\n"
-        f"x = torch.tensor({lesson.x.tolist()}, dtype=torch.float64)\n"
-        "print((A @ x.flatten()).tolist())")
-
-
-def _symbols(lesson: MatrixLesson) -> np.ndarray:
-    """'w01'-style labels for A's cells (o and c added when there are several channels)."""
-    s, w = lesson.settings, lesson.kernel
-    idx = tap_index(lesson.x.shape, w.shape, s.stride, s.padding, s.dilation)
-    names = np.array(["".join(map(str, t[2:])) if w.shape[0] * w.shape[1] == 1 else "".join(map(str, t))
-                      for t in np.ndindex(w.shape)] + [""], dtype=object)
-    return np.where(idx >= 0, np.char.add("w", names[idx].astype(str)), "").astype(object)
-
-
 def a_figure(lesson: MatrixLesson, row: int, col: int, transposed: bool = False):
     """A (or Aᵀ) with its blocks outlined, the selected row and column highlighted."""
     a, (ho, wo), (h, w) = lesson.a, lesson.output_hw, lesson.x.shape[1:]
     block, outer = (wo, w), (ho * wo, h * w)                                     # Toeplitz block, channel block
-    labels = _symbols(lesson) if lesson.settings.symbols else None
+    labels = lesson.symbols() if lesson.settings.symbols else None
     if transposed:
         return matrix_figure(a.T, "Aᵀ (rows = input cells, columns = output cells)", block=block[::-1],
                              outer=outer[::-1], row=col, col=row, labels=None if labels is None else labels.T,
@@ -341,76 +325,6 @@ def im2col_figure(lesson: MatrixLesson, column: int):
     return matrix_figure(cols_x, f"im2col(x): {cols_x.shape[0]} × {cols_x.shape[1]} (rows = (c, a, b), "
                                  "columns = windows)", col=column, col_colour="#d6007e",
                          structure=np.ones(cols_x.shape, dtype=bool))
-
-
-# --- A on the stage (convviz/ui/stage: a row of A <-> its window, a column <-> the outputs it feeds) -----
-
-STAGE_MAX = (24, 48)        # A drawn cell by cell on the stage up to 24 rows × 48 columns; larger: the plotly picture
-
-
-def stage_fits(shape: tuple[int, int]) -> bool:
-    """Whether A of this shape is drawn on the stage (one SVG cell per entry), not as a picture."""
-    return shape[0] <= STAGE_MAX[0] and shape[1] <= STAGE_MAX[1]
-
-
-def row_cells(lesson: MatrixLesson, row: int) -> tuple[list, list, list]:
-    """Row `row` of A: its structural non-zeros as A cells, as input cells (its window) and its output cell."""
-    cols = np.flatnonzero(lesson.pattern[row])
-    return ([[0, row, int(k)] for k in cols], [list(lesson.input_cell(int(k))) for k in cols],
-            [list(lesson.output_cell(row))])
-
-
-def column_cells(lesson: MatrixLesson, col: int) -> tuple[list, list, list]:
-    """Column `col` of A: its structural non-zeros as A cells, its input cell and the output cells it feeds."""
-    rows = np.flatnonzero(lesson.pattern[:, col])
-    return ([[0, int(r), col] for r in rows], [list(lesson.input_cell(col))],
-            [list(lesson.output_cell(int(r))) for r in rows])
-
-
-def _groups(cells: tuple[list, list, list]) -> list[dict]:
-    return [{"grid": g, "cells": c} for g, c in zip(("matrix", "input", "output"), cells) if c]
-
-
-def matrix_scene(lesson: MatrixLesson) -> dict:
-    """The stage's scene of A beside the input x and the output y = A x (README: the matrix view).
-
-    Step t is row t of A: its non-zeros on A and its window on the input are highlighted, its output cell
-    is the target, and its products x·A[t, k] are the terms. Hovering a cell of A marks its row's window
-    and output (`row_groups`) and its column's input cell and the outputs it feeds (`col_groups`); hovering
-    an input or output cell marks its column or row. Clicking A or the input picks a column (state `col`).
-    Structural zeros of A (never read) are `faint`.
-    """
-    s, a, x, y = lesson.settings, lesson.a, lesson.x, lesson.y
-    n_rows, n_cols = a.shape
-    text = _symbols(lesson) if s.symbols else np.array([[short_number(v) for v in r] for r in a], dtype=object)
-    text = np.where(lesson.pattern, text, "0")
-    matrix = grid("matrix", f"= A ({n_rows} × {n_cols})", a, role="weights")
-    matrix["text"] = [text.tolist()]
-    matrix["faint"] = [[0, int(r), int(q)] for r, q in zip(*np.nonzero(~lesson.pattern))]
-    channels = lambda n, name: [f"{name} {k}" for k in range(n)] if n > 1 else [""]  # noqa: E731
-    named = lambda name, what, n: name if n > 1 else f"{name} ({what})"  # noqa: E731  (short over a channel's panel)
-    grids = [grid("output", named("y", "output", s.c_out), y, role="target", channel_labels=channels(s.c_out, "channel")),
-             matrix,                                                                                  # y = A x
-             grid("input", named("x", "input", s.c), x, role="source", channel_labels=channels(s.c, "channel"))]
-    steps = []
-    for t in range(n_rows):
-        on_a, window, _ = row_cells(lesson, t)
-        cols = np.flatnonzero(lesson.pattern[t])
-        steps.append({"highlights": [{"grid": "matrix", "cells": on_a}, {"grid": "input", "cells": window}],
-                      "target": {"grid": "output", "cell": list(lesson.output_cell(t))},
-                      "terms": [[float(x.ravel()[k]), float(a[t, k]), float(x.ravel()[k] * a[t, k])] for k in cols]})
-    return _finish({
-        "version": VERSION, "kind": "matrix", "title": "A convolution as a matrix: rows are windows, columns input cells",
-        "grids": grids, "patterns": {}, "steps": steps, "fixed": [], "step_noun": "Output cell",
-        "links": [{"from": "input", "to": "output"}], "term_names": ["x", "A", "x·A"], "bias": 0.0, "source": "input",
-        "caption": f"Row t of A is output cell t and column k is input cell k, both in reading order (channel, row, "
-                   f"column); faint cells of A are always 0. Stride {s.stride}, padding {s.padding}, dilation {s.dilation}.",
-        "cell_px": [32, 60], "step_label": "Row of A",
-        "row_groups": [_groups(row_cells(lesson, t)) for t in range(n_rows)],
-        "col_groups": [_groups(column_cells(lesson, k)) for k in range(n_cols)],
-        "hovers": {"matrix": {"rows": "r", "cols": "q", "row_steps": True, "col_pick": True},
-                   "input": {"cols": "flat", "col_pick": True}, "output": {"rows": "flat"}},
-    })
 
 
 # --- Circulant and full convolution (1-D) -------------------------------------------------------

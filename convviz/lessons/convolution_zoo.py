@@ -19,6 +19,7 @@ from convviz.figures.common import grid_figure
 from convviz.figures.convolution_zoo import (connection_figure, cost_bars_figure, decimals_text, outline_cells,
                                              outline_window, pointwise_figure, pooling_formula_markdown,
                                              receptive_figure, taps_figure, tiled_kernels_figure)
+from convviz.lessons.snippets.convolution_zoo import cost_snippet
 from convviz.pooling import avg_pool2d
 from convviz.torch_ref import zoo as zoo_torch
 
@@ -198,7 +199,7 @@ def grouped_lesson(s: GroupedSettings) -> dict:
 def depthwise_lesson(s: DepthwiseSettings) -> dict:
     """Costs of the three layers, note 002's printed expressions, the MAC bars, torch's parameter count, the
     numpy block against torch on a small random input (at most CHECK_SIZE², CHECK_CHANNELS channels), and
-    the torch code that counts the same (zoo.cost_snippet)."""
+    the torch code that counts the same (convviz.lessons.snippets.convolution_zoo)."""
     cost = s.cost
     check = (min(s.size, CHECK_SIZE), min(s.c_in, CHECK_CHANNELS), min(s.c_out, CHECK_CHANNELS))
     return {"cost": cost,
@@ -208,7 +209,7 @@ def depthwise_lesson(s: DepthwiseSettings) -> dict:
             "check_sizes": check,
             "check": zoo_torch.depthwise_separable_example(check[1], check[2], s.k, s.stride, s.padding, size=check[0]),
             "params_torch": zoo_torch.depthwise_separable_params_torch(s.c_in, s.c_out, s.k),
-            "code": zoo.cost_snippet(s.c_in, s.c_out, s.k, s.size, s.stride, s.padding)}
+            "code": cost_snippet(s.c_in, s.c_out, s.k, s.size, s.stride, s.padding)}
 
 
 def separable_lesson(s: SeparableSettings) -> dict:

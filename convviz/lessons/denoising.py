@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 
 from convviz.figures.restoration import model_card_section, zoom_box
-from convviz.lessons.settings import settle, whole
+from convviz.lessons.shared.settings import settle, whole
 
 NOISE = {"add": "Add noise (clean image known)", "real": "Already noisy (σ estimated)"}
 MAX_SIGMA = 75                    # the σ controls' range, on 0–255

@@ -14,7 +14,8 @@ import numpy as np
 from convviz.arithmetic import conv_output_size, effective_kernel_size
 from convviz.exercises import Exercise
 from convviz.figures.exercises import size_figure, value_figure
-from convviz.lessons.scenes import first_steps, window_scene
+from convviz.lessons.scenes.common import first_steps
+from convviz.lessons.scenes.convolution import window_scene
 from convviz.receptive import Layer, receptive_field_table
 
 SIZE_TOPICS = ("output_size", "transposed_output_size")
@@ -42,7 +43,7 @@ def output_grid(params: dict) -> tuple[int, int]:
 
 def reveal_scene(exercise: Exercise) -> dict:
     """The reveal of an `output_value` exercise: the convolution lesson's sliding-window scene for its x, w, bias,
-    stride, padding, dilation and op (convviz.lessons.scenes.window_scene, the kernel flipped for "conv"), its steps
+    stride, padding, dilation and op (convviz.lessons.scenes.convolution.window_scene, the kernel flipped for "conv"), its steps
     from output cell (0, 0) up to the asked one in reading order, so that the stage's autoplay walks the window
     there and stops (`stop_at_end`) on its products and their sum, the answer."""
     p = exercise.params

@@ -18,10 +18,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from convviz.figures.common import png_data_uri, short_number
-from convviz.figures.receptive_fields import PHOTO_MAX, field_figure as _field_figure, path_count_figure, profile_figure
-from convviz.lessons.scenes import VERSION, _finish, grid
-from convviz.lessons.settings import settle, whole
+from convviz.figures.receptive_fields import field_figure as _field_figure, path_count_figure, profile_figure
+from convviz.lessons.scenes.receptive_fields import (anchored_units as anchored_units,   # the UI calls lesson.<name>
+                                                    field_stage_scene as field_stage_scene)
+from convviz.lessons.shared.examples import photo as photo, photo_size as photo_size          # the UI calls lesson.<name>
+from convviz.lessons.shared.settings import settle, whole
 from convviz.receptive import (PRESETS, Layer, centre_fits, check_size, default_trials, describe, dilation_stacks,
                                field_bounds, format_stack, parse_stack, receptive_field_table, stack_from_rows)
 from convviz.torch_ref.receptive import (effective_field_window, effective_receptive_field, empirical_receptive_fields,
@@ -180,98 +181,10 @@ def unit_text(n: int, row: dict, unit: tuple[int, int]) -> str:
              if past else " It lies inside the input."))
 
 
-def photo(size: int) -> np.ndarray:
-    """scikit-image's astronaut (free to redistribute) resized to size × size, read-only."""
-    from skimage import data, transform
-
-    img = transform.resize(data.astronaut()[:, 56:456], (size, size), anti_aliasing=True)   # 400 columns: the face
-    img.setflags(write=False)
-    return img
-
-
-def photo_size(n: int) -> int:
-    """Photo pixels per side for an n×n input: at most PHOTO_MAX."""
-    return min(n, PHOTO_MAX)
-
-
 def field_figure(settings: FieldSettings, unit: tuple[int, int], image: np.ndarray | None = None,
                  erf: np.ndarray | None = None):
     """The input with the field of `unit` after all of settings' layers (cut with up_to first)."""
     return _field_figure(settings.n, settings.table()[-1], unit, image=image, erf=erf)
-
-
-# --- The field, layer by layer, on the stage (convviz/ui/stage; README: kind "receptive_field") ---
-
-STAGE_CELLS_MAX = 40          # input rows/columns (padding included) drawn one cell each; wider: the photo
-STAGE_PHOTO_PIXELS = 240      # the photo's PNG at most this many pixels per side
-
-
-def anchored_units(settings: FieldSettings, depth: int, unit: tuple[int, int]) -> list[tuple[int, int]]:
-    """For layers 1 … L, the unit whose field is centred nearest the field of `unit` of layer `depth`
-    (the same unit at `depth`): the field the stage shows as it steps through the layers."""
-    table = settings.table()
-    row = table[depth]
-    centre = [row["start"] + u * row["j"] for u in unit]
-    return [tuple(int(min(max(round((c - r["start"]) / r["j"]), 0), r["n"] - 1)) for c in centre)
-            for r in table[1:]]
-
-
-def _photo_uri(n: int, first: int, size: int) -> str:
-    """The photo (the page's astronaut at photo_size(n)) on the input, grey padding around it, as a PNG."""
-    px = min(size, STAGE_PHOTO_PIXELS)
-    img = photo(photo_size(n))                                           # (ps, ps, 3) in [0, 1]
-    where = first + (np.arange(px) + 0.5) * size / px                    # input coordinate of each PNG pixel
-    inside = (where >= 0) & (where < n)
-    index = np.clip((np.floor(where) * img.shape[0] / n).astype(int), 0, img.shape[0] - 1)
-    out = np.full((px, px, 3), 0.82)
-    out[np.ix_(inside, inside)] = img[np.ix_(index[inside], index[inside])]
-    return png_data_uri(out)
-
-
-def field_stage_scene(settings: FieldSettings, depth: int, unit: tuple[int, int]) -> dict:
-    """The field layer by layer: step t is layer t + 1, showing the box of the unit anchored_units picks there
-    on the input (cells up to STAGE_CELLS_MAX per side, padding grey; wider: the photo), and that layer's
-    n, j, r and start. Every bound from convviz.receptive (receptive_field_table, field_bounds)."""
-    table, n = settings.table(), settings.n
-    units = anchored_units(settings, depth, unit)
-    bounds = [(field_bounds(row, u[0]), field_bounds(row, u[1])) for row, u in zip(table[1:], units)]
-    first = min([0] + [int(np.floor(lo)) for b in bounds for lo, _ in b])
-    last = max([n] + [int(np.ceil(hi)) for b in bounds for _, hi in b])
-    size = last - first
-    inner = {"row": -first, "col": -first, "rows": n, "cols": n}
-    if size <= STAGE_CELLS_MAX:
-        source = grid("input", f"{n}×{n} input and the field", np.full((size, size), np.nan), role="source",
-                      origin=(-first, -first), inner=inner)
-    else:                                  # a photo: one <image>, no cells (README: optional keys)
-        source = {"id": "input", "label": f"{n}×{n} input (photo) and the field", "role": "source", "channels": 1,
-                  "rows": size, "cols": size, "values": [], "text": [], "origin": [-first, -first], "inner": inner,
-                  "unread_rows": [], "unread_cols": [], "channel_labels": [""],
-                  "image": _photo_uri(n, first, size)}
-    columns = range(len(table))
-    grids = [source] + [grid(name, name, np.array([[float(row[name]) for row in table]]), role="target")
-                        for name in ("n", "j", "r", "start")]
-    for g in grids[1:]:
-        g["text"] = [[[short_number(row[g["id"]]) for row in table]]]
-    steps = []
-    for t, (row, (ui, uj), ((lo_r, hi_r), (lo_c, hi_c))) in enumerate(zip(table[1:], units, bounds)):
-        d = t + 1
-        box = [0, int(lo_r) - first, int(lo_c) - first, int(hi_r) - 1 - first, int(hi_c) - 1 - first]
-        steps.append({
-            "highlights": [{"grid": "input", "box": box}] + [{"grid": name, "cells": [[0, 0, d]]}
-                                                             for name in ("n", "j", "start")],
-            "target": {"grid": "r", "cell": [0, 0, d]},
-            "status": f"Layer {d} ({row['name']}: {describe(settings.layers[t])}): n = {row['n']}, j = {row['j']}, "
-                      f"r = {row['r']}, start = {row['start']:g}",
-            "formula": f"Unit ({ui}, {uj}): centre {row['start'] + ui * row['j']:g}, {row['start'] + uj * row['j']:g}; "
-                       f"input rows {lo_r:g} … {hi_r - 1:g}, columns {lo_c:g} … {hi_c - 1:g}"})
-    return _finish({
-        "version": VERSION, "kind": "receptive_field", "title": "The receptive field, layer by layer",
-        "grids": grids, "patterns": {}, "steps": steps, "fixed": [], "links": [], "step_noun": "Layer", "step_label": "Layer",
-        "cell_px": [32, 60],                                   # down to 32 px: a 9-cell field fits a phone
-        "term_names": [], "bias": 0.0, "source": "input",
-        "caption": "columns of n, j, r, start: layer 0 (the input) … " + str(columns[-1])
-                   + "; magenta: the field; grey: zero padding",
-    })
 
 
 # --- The effective field ------------------------------------------------------------------------

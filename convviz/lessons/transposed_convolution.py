@@ -3,7 +3,7 @@
 `TransposedLayer` is the page's settings, checked once when it is made; the builders below take
 it (or a section's few numbers) and return what a section draws. No streamlit here:
 convviz/ui/cached_transposed.py caches these. The PyTorch code the page prints is made by
-convviz.lessons.transposed_snippets.
+convviz.lessons.snippets.transposed_convolution.
 """
 
 from __future__ import annotations
@@ -13,20 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from convviz.arithmetic import output_padding_to_invert, transposed_output_size
-from convviz.figures.common import short_number
 from convviz.figures.transposed_convolution import (direct_figure, matrix_figure, overlap_figures, panels_figure,
                                                     pixel_shuffle_figure, scatter_figure)
 from convviz.lessons.convolution import LayerError
-from convviz.lessons.examples import example_problem, input_values, kernel_values
-from convviz.lessons.scenes import VERSION, _finish, grid
-from convviz.lessons.step_scenes import scatter_scene as scatter_export, scatter_scenes
-from convviz.lessons.transposed_snippets import conv_transpose2d_snippet, upsample_snippet
+from convviz.lessons.shared.examples import example_problem, input_values, kernel_values
+from convviz.lessons.scenes.transposed_convolution import (scatter_frame, scatter_frames,
+                                                          scatter_scene as scatter_scene)  # the UI calls lesson.scatter_scene
+from convviz.lessons.snippets.transposed_convolution import conv_transpose2d_snippet, upsample_snippet
 from convviz.matrix import conv_matrix_1d
 from convviz.pooling import max_pool2d
 from convviz.slides.exports import Scene
 from convviz.torch_ref.checks import max_abs_difference
 from convviz.transposed import (DirectEquivalent, adjoint_check, conv_inputs_for_output, conv_transpose2d,
-                                direct_equivalent, overlap_counts, overlap_counts_2d, scatter_geometry, scatter_steps,
+                                direct_equivalent, overlap_counts, overlap_counts_2d,
                                 transposed_output_shape)
 from convviz.torch_ref.transposed import conv_transpose2d_torch, strided_conv_input_gradient, trans_conv_note_000
 from convviz.upsample import (bed_of_nails, checkerboard_remedies, interior_spread, max_unpool2d, pixel_shuffle,
@@ -125,58 +124,12 @@ def transposed_result(layer: TransposedLayer) -> TransposedResult:
 def step_scene(layer: TransposedLayer, step: int) -> Scene:
     """The scatter at input cell `step`, as an exportable scene."""
     x, kernel = layer.arrays()
-    return scatter_export(x, kernel, layer.s, layer.p, layer.output_padding, layer.d, step)
+    return scatter_frame(x, kernel, layer.s, layer.p, layer.output_padding, layer.d, step)
 
 
 def step_scenes(layer: TransposedLayer) -> list[Scene]:
     x, kernel = layer.arrays()
-    return scatter_scenes(x, kernel, layer.s, layer.p, layer.output_padding, layer.d)
-
-
-def scatter_scene(layer: TransposedLayer) -> dict:
-    """The scatter for the stage (convviz/ui/stage; README: kind "scatter"): step t is input cell divmod(t, W).
-
-    Grids: the input (its cell t is the step's target), the kernel, the running sum and the stamps per
-    cell over the uncropped output (cells outside `inner` are the ones the padding crops). Step t
-    highlights its stamp (the kernel's dilated pattern moved to (i·s, j·s)) and `set`s those cells to
-    the running sum and the count after it: convviz.transposed.scatter_steps, for x and w, and for ones
-    (the overlap counts). Summed over every step the kept box is conv_transpose2d.
-    """
-    x, kernel = layer.arrays()
-    x, w, (sh, sw), (ph, pw), (dh, dw), (ho, wo) = scatter_geometry(x, kernel, layer.s, layer.p,
-                                                                     layer.output_padding, layer.d)
-    _, running = scatter_steps(x, w, layer.s, layer.p, layer.output_padding, layer.d)       # (H·W, Hf, Wf)
-    _, counts = scatter_steps(np.ones_like(x), np.ones_like(w), layer.s, layer.p, layer.output_padding, layer.d)
-    (h, wd), (kh, kw), (hf, wf) = x.shape, w.shape, running.shape[1:]
-    inner = {"row": ph, "col": pw, "rows": ho, "cols": wo}
-    empty = np.full((hf, wf), np.nan)                                     # nothing stamped before step 0
-    grids = [grid("input", "input x", x, role="source"), grid("kernel", "kernel w", w, role="weights"),
-             grid("sum", "running sum (grey: cropped by the padding)" if ph or pw else "running sum", empty,
-                  role="target", origin=(ph, pw), inner=inner),
-             grid("count", "stamps per output cell", empty, role="target", origin=(ph, pw), inner=inner)]
-    stamp = [[0, a * dh, b * dw] for a in range(kh) for b in range(kw)]
-    steps = []
-    for t, (i, j) in enumerate(np.ndindex(h, wd)):
-        r0, c0 = i * sh, j * sw
-        cells = [[0, r0 + r, c0 + q] for _, r, q in stamp]
-        steps.append({
-            "highlights": [{"grid": "input", "cells": [[0, i, j]]},
-                           {"grid": "sum", "pattern": "stamp", "at": [r0, c0]},
-                           {"grid": "count", "pattern": "stamp", "at": [r0, c0]}],
-            "target": {"grid": "input", "cell": [0, i, j]},
-            "set": [{"grid": "sum", "cells": cells, "text": [short_number(running[t, r, q]) for _, r, q in cells]},
-                    {"grid": "count", "cells": cells, "text": [str(int(counts[t, r, q])) for _, r, q in cells]}],
-            "formula": f"x[{i}, {j}] · w = {short_number(x[i, j])} × kernel, added to output rows "
-                       f"{r0 - ph}…{r0 + (kh - 1) * dh - ph}, columns {c0 - pw}…{c0 + (kw - 1) * dw - pw}"})
-    return _finish({
-        "version": VERSION, "kind": "scatter", "title": "The scatter, one input cell at a time",
-        "grids": grids, "patterns": {"stamp": stamp, "kernel": [[0, a, b] for a in range(kh) for b in range(kw)]},
-        "steps": steps, "fixed": [{"grid": "kernel", "pattern": "kernel", "at": [0, 0]}],
-        "links": [{"from": "sum", "to": "input"}, {"from": "count", "to": "input"}], "step_noun": "Input cell",
-        "term_names": [], "bias": 0.0, "source": "input",
-        "caption": f"stride {sh}, padding {ph} (cropped), output_padding {layer.output_padding}, dilation {dh}; "
-                   f"output {ho}×{wo}",
-    })
+    return scatter_frames(x, kernel, layer.s, layer.p, layer.output_padding, layer.d)
 
 
 def scatter_view(layer: TransposedLayer, active: int):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from convviz.architecture import MAX_INPUT_SIDE, MAX_TEXT, PRESETS, analyse, totals
 from convviz.figures.common import short_number
 from convviz.figures.receptive_fields import draws_photo, field_figure as _field_figure
-from convviz.lessons.receptive_fields import photo, photo_size
+from convviz.lessons.shared.examples import photo, photo_size
 from convviz.receptive import field_bounds
 from convviz.torch_ref.architecture import check
 

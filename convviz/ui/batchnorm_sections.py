@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from convviz.figures.batch_normalization import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output
 from convviz.lessons import batch_normalization as lesson
-from convviz.lessons.batch_normalization import LEARNING_RATES, BatchSettings, DemoSettings, RunningSettings
+from convviz.lessons.batch_normalization import (CHANNEL_MEANS, CHANNEL_STDS, LEARNING_RATES, MAX_CHANNELS, BatchSettings,
+                                                 DemoSettings, RunningSettings)
+from convviz.lessons.snippets.batch_normalization import snippet_output
 from convviz.ui import cached_batchnorm as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import course_note, show_problem, torch_check

@@ -12,7 +12,7 @@ import streamlit as st
 
 from convviz.lessons import batch_normalization as lesson
 from convviz.lessons.batch_normalization import BatchSettings, DemoSettings, RunningSettings
-from convviz.lessons.bn_training_demo import compare, stored
+from convviz.lessons.shared.bn_training_demo import compare, stored
 from convviz.figures.batch_normalization import loss_figure as _loss_figure
 from convviz.ui.caching import cached
 

@@ -11,10 +11,10 @@ from convviz.backprop import stated_sentences
 from convviz.filters import CLASSIC_FILTERS
 from convviz.lessons.convolution import OPERATIONS, UPSTREAM, ConvLayer, ConvolutionResult, conv_axes
 from convviz.lessons.convolution import note_003_caption, read_count_sentence, step_scene, step_scenes
-from convviz.lessons.course_notes import link_notes
-from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
-from convviz.lessons.explain import floor_explanation, output_size_latex
-from convviz.lessons.scenes import window_scene
+from convviz.lessons.shared.course_notes import link_notes
+from convviz.lessons.shared.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
+from convviz.lessons.shared.explain import floor_explanation, output_size_latex
+from convviz.lessons.scenes.convolution import window_scene
 from convviz.ui import cached_convolution as cached
 from convviz.ui.downloads import export_buttons
 from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
@@ -121,7 +121,7 @@ def output_size(chosen: dict, problems: dict) -> None:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def window_stage_scene(layer: ConvLayer) -> dict:
-    """The stage's sliding-window scene for `layer` (convviz.lessons.scenes.window_scene), once per setting."""
+    """The stage's sliding-window scene for `layer` (convviz.lessons.scenes.convolution.window_scene), once per setting."""
     x, w = layer.arrays()
     return window_scene(x, w, layer.bias, layer.stride, layer.padding, layer.dilation, flip=layer.flip)
 

@@ -1,11 +1,11 @@
 """The home page's "Course notes" section (anchor #course-notes): what notes 000–004 are, one line each, the target
-of every "note 004" link on the lessons (convviz.lessons.course_notes.link_notes)."""
+of every "note 004" link on the lessons (convviz.lessons.shared.course_notes.link_notes)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from convviz.lessons import course_notes
+from convviz.lessons.shared import course_notes
 
 
 def course_notes_section() -> None:

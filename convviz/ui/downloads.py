@@ -14,7 +14,7 @@ import numpy as np
 
 from convviz.restoration.image_input import encode_jpeg, encode_png
 from convviz.slides.exports import GIF_SIZE, PNG_SIZE, Scene, gif_bytes, png_bytes, svg_text
-from convviz.lessons.step_scenes import MAX_FRAMES
+from convviz.lessons.scenes.common import MAX_FRAMES
 
 
 def export_buttons(stem: str, scene: Callable[[], Scene], scenes: Callable[[], list[Scene]], code: str | None,

@@ -113,7 +113,7 @@ def show_problem(error: Exception, container=None) -> None:
 
 def course_note(text: str, container=None) -> None:
     """A "From the course notes" callout: where a note's printed example or wording is wrong, say what is right."""
-    from convviz.lessons.course_notes import HREF
+    from convviz.lessons.shared.course_notes import HREF
 
     (container or st).info(f"**From the course notes.** {text} [What the notes are]({HREF})", icon=":material/edit_note:")
 

@@ -10,10 +10,12 @@ import numpy as np
 import streamlit as st
 
 from convviz.figures.convolution_matrix import is_clickable
-from convviz.lessons.convolution_matrix import (LABELS, PRESETS, STAGE_MAX, CirculantSettings, IstaSettings, MatrixLesson,
+from convviz.lessons.convolution_matrix import (LABELS, PRESETS, CirculantSettings, IstaSettings, MatrixLesson,
                                                 MatrixSettings, MatrixSize, circular_alignment_sentence, note002_star,
-                                                phi_column_sentence, stage_fits, torch_code, zero_padding_sentence)
-from convviz.lessons.examples import INPUT_PATTERNS, KERNEL_CHOICES
+                                                phi_column_sentence, zero_padding_sentence)
+from convviz.lessons.scenes.convolution_matrix import STAGE_MAX, stage_fits
+from convviz.lessons.shared.examples import INPUT_PATTERNS, KERNEL_CHOICES
+from convviz.lessons.snippets.convolution_matrix import torch_code
 from convviz.matrix import MAX_MATRIX_ENTRIES, human_bytes
 from convviz.ui import cached_matrix as cached
 from convviz.ui.downloads import code_download

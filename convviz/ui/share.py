@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from convviz.lessons import links
+from convviz.lessons.shared import links
 
 FALLBACK = "http://localhost:8501/"     # AppTest and scripts have no browser address
 

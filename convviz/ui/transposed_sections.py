@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from convviz.lessons import transposed_convolution as lesson
-from convviz.lessons.explain import adjoint_sum_sentence, output_padding_sentence
+from convviz.lessons.shared.explain import adjoint_sum_sentence, output_padding_sentence
 from convviz.lessons.transposed_convolution import TransposedLayer, TransposedResult
 from convviz.transposed import note_003_latex, transposed_size_latex
 from convviz.ui import cached_transposed as cached

@@ -18,7 +18,7 @@ from convviz import zoo
 from convviz.lessons.convolution_zoo import (SCHEDULES, DepthwiseSettings, DilationSettings, GroupedSettings,
                                              LocallyConnectedSettings, PointwiseSettings, PoolingSettings,
                                              SeparableSettings, dividing_groups)
-from convviz.lessons.scenes import pooling_scene
+from convviz.lessons.scenes.convolution_zoo import pooling_scene
 from convviz.ui import cached_zoo as cached
 from convviz.ui.downloads import code_download
 from convviz.ui.layout import ROOT, course_note, intro, made, torch_check

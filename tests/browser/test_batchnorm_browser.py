@@ -6,7 +6,7 @@ new numbers and a new link, a bad link shows messages. The training demo runs on
 from playwright.sync_api import expect
 
 from convviz.batchnorm import batch_norm_train
-from convviz.figures.batch_normalization import lesson_batch
+from convviz.lessons.batch_normalization import draw_batch
 from convviz.testing.serve import wait_for_app
 
 TINY = "demo_steps=10"
@@ -36,7 +36,7 @@ def main_text(page):
 def test_batchnorm_page_renders(page, app_url, screenshots):
     open_page(page, f"{app_url}/batch_normalization?{TINY}")
     assert page.get_by_role("heading", name="Batch normalization", level=1).is_visible()
-    _, mean, var = batch_norm_train(lesson_batch(4, 4, 4, 4, 0), 1.0, 0.0)
+    _, mean, var = batch_norm_train(draw_batch(4, 4, 4, 4, 0), 1.0, 0.0)
     assert f"**{mean[0]:.4g}**".strip("*") in main_text(page)
     assert page.locator(".js-plotly-plot").count() >= 6
     save(page, screenshots, "batch_normalization.png")
@@ -49,7 +49,7 @@ def test_changing_a_control_updates_numbers_and_link(page, app_url, screenshots)
     box.press("Enter")
     page.get_by_text("= 2·4·4 = 32", exact=False).first.wait_for()
     wait_for_app(page)
-    _, mean, _ = batch_norm_train(lesson_batch(2, 4, 4, 4, 0), 1.0, 0.0)
+    _, mean, _ = batch_norm_train(draw_batch(2, 4, 4, 4, 0), 1.0, 0.0)
     assert f"{mean[0]:.4g}" in main_text(page)
     assert "n=2" in page.url
     # the γ slider: one step right with the keyboard, and the histograms' titles follow it into the link

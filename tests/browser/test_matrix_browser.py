@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from convviz.conv import cross_correlate2d
 from convviz.testing.serve import wait_for_app
-from convviz.lessons.convolution_matrix import MatrixSettings, column_cells, matrix_arrays, matrix_lesson, row_cells
+from convviz.lessons.convolution_matrix import MatrixSettings, matrix_arrays, matrix_lesson
+from convviz.lessons.scenes.convolution_matrix import column_cells, row_cells
 from tests.browser.test_stage_views_browser import shoot
 from tests.support import stage_cells, stage_font_sizes
 
@@ -92,7 +93,7 @@ def a_cell(page, r, q):
 
 def test_hovering_a_row_and_a_column_of_a_marks_exactly_their_cells(page, app_url, screenshots):
     """note 001's 4×16 A with padding 1 (16 × 16): a row's window and output, a column's input and the outputs it
-    feeds, the cells convviz computes (lessons.convolution_matrix.row_cells / column_cells)."""
+    feeds, the cells convviz computes (lessons.scenes.convolution_matrix.row_cells / column_cells)."""
     open_page(page, f"{app_url}/convolution_matrix?mx_p=1")
     lesson = matrix_lesson(MatrixSettings(padding=1))
     page.locator(".stage").scroll_into_view_if_needed()

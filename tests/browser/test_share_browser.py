@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convviz.lessons import links
+from convviz.lessons.shared import links
 from convviz.ui.layout import LESSONS, OTHER_PAGES
 from convviz.testing.serve import ROOT, app_command, free_port, wait_for_app, wait_healthy
 

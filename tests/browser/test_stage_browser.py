@@ -1,6 +1,6 @@
 """The stage (convviz/ui/stage) in Chromium, on the convolution page's sliding window and the zoo's pooling.
 
-Hovering an output cell highlights exactly the window convviz computes (convviz.lessons.scenes, checked
+Hovering an output cell highlights exactly the window convviz computes (convviz.lessons.scenes.convolution, checked
 against window_step and F.unfold in tests/lessons/test_scenes.py); hovering an input cell marks
 every output that reads it; dragging moves the window; ←/→, PageUp/PageDown and space step and play
 when the stage has focus; the URL's pos follows after the debounce; the exported SVG and the products
@@ -13,7 +13,8 @@ import numpy as np
 from playwright.sync_api import expect
 
 from convviz.lessons.convolution import ConvLayer, step_scene
-from convviz.lessons.scenes import step_cells, steps_reading, window_scene
+from convviz.lessons.scenes.common import step_cells, steps_reading
+from convviz.lessons.scenes.convolution import window_scene
 from convviz.slides.exports import png_bytes
 from convviz.testing.serve import wait_for_app
 from tests.support import open_stage, stage_cells, watch_script_runs

@@ -9,8 +9,9 @@ import re
 
 from playwright.sync_api import expect
 
-from convviz.lessons.scenes import steps_reading
-from convviz.lessons.transposed_convolution import TransposedLayer, scatter_scene
+from convviz.lessons.scenes.common import steps_reading
+from convviz.lessons.scenes.transposed_convolution import scatter_scene
+from convviz.lessons.transposed_convolution import TransposedLayer
 from convviz.testing.serve import wait_for_app
 from tests.support import open_stage, stage_cells
 

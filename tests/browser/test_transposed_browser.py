@@ -8,7 +8,7 @@ import re
 import numpy as np
 from playwright.sync_api import expect
 
-from convviz.lessons.examples import input_values, kernel_values
+from convviz.lessons.shared.examples import input_values, kernel_values
 from convviz.testing.serve import wait_for_app
 from convviz.transposed import conv_transpose2d
 from tests.support import watch_script_runs

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from convviz.lessons.course_notes import NOTES
+from convviz.lessons.shared.course_notes import NOTES
 from convviz.testing.serve import wait_for_app
 
 

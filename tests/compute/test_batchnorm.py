@@ -174,7 +174,9 @@ def test_errors_say_what_is_wrong(call, message):
 # --- The lesson's data, figures and training demo ------------------------------------------------
 
 from convviz.figures import batch_normalization as bf                       # noqa: E402
-from convviz.lessons.bn_training_demo import SmallCNN, compare, gratings  # noqa: E402
+from convviz.lessons import batch_normalization as lesson                   # noqa: E402
+from convviz.lessons.batch_normalization import BatchSettings, RunningSettings  # noqa: E402
+from convviz.lessons.shared.bn_training_demo import SmallCNN, compare, gratings  # noqa: E402
 
 
 @pytest.mark.parametrize("kind, count", [("batch", 3 * 2 * 5), ("layer", 4 * 2 * 5), ("instance", 2 * 5),
@@ -191,13 +193,13 @@ def test_norm_masks_cover_the_right_axes(kind, count):
 
 
 def test_running_history_matches_torch_and_figures_read_top_down():
-    ours = bf.running_history(2, 3, 2, 3, seed=5, steps=4, momentum=0.3, gamma=1.5, beta=-0.5)
-    theirs = bf.torch_history(2, 3, 2, 3, seed=5, steps=4, momentum=0.3, gamma=1.5, beta=-0.5)
+    ours, theirs = lesson.histories(RunningSettings(BatchSettings(2, 3, 2, 3, seed=5, gamma=1.5, beta=-0.5),
+                                                    momentum=0.3, steps=4))
     np.testing.assert_allclose(ours["running_mean"][-1], theirs["running_mean"], atol=ATOL)
     np.testing.assert_allclose(ours["running_var"][-1], theirs["running_var"], atol=ATOL)
     np.testing.assert_allclose(ours["y_train"], theirs["y_train"], atol=ATOL)
     np.testing.assert_allclose(ours["y_eval"], theirs["y_eval"], atol=ATOL)
-    x = bf.lesson_batch(2, 3, 2, 3, 5)
+    x = lesson.draw_batch(2, 3, 2, 3, 5)
     fig = bf.tensor_figure(x, channel=1)
     assert fig.layout.yaxis.autorange == "reversed"
     z = np.array(fig.data[0].z, dtype=float)                     # blocks: 2·(2+1)−1 rows, 3·(3+1)−1 columns
@@ -208,7 +210,7 @@ def test_running_history_matches_torch_and_figures_read_top_down():
 
 
 def test_fold_example_agrees_three_ways():
-    ex = bf.fold_example(seed=3, gamma=0.7, beta=0.2)
+    ex = lesson.fold_example(BatchSettings(seed=3, gamma=0.7, beta=0.2))
     np.testing.assert_allclose(ex["folded"], ex["conv_then_bn"], atol=ATOL)
     np.testing.assert_allclose(ex["folded"], ex["torch"], atol=ATOL)
 

@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 
 from convviz.lessons.batch_normalization import DemoSettings
-from convviz.lessons.bn_training_demo import compare, stored
+from convviz.lessons.shared.bn_training_demo import compare, stored
 
 
 def test_stored_default_equals_a_fresh_run():

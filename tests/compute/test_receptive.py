@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from convviz.receptive import (PRESETS, Layer, autograd_snippet, check_size, dilation_stacks, effective_width_text,
+from convviz.lessons.snippets.receptive_fields import autograd_snippet
+from convviz.receptive import (PRESETS, Layer, check_size, dilation_stacks, effective_width_text,
                                field_bounds, format_stack, formula_lines, narrowest_window, parse_stack,
                                receptive_field_table, stack_from_rows, stack_rows)
 from convviz.torch_ref.receptive import (effective_field_marginal, effective_field_width, effective_field_window,

@@ -19,7 +19,7 @@ from convviz.transposed import (adjoint_check, conv_inputs_for_output, conv_tran
                                 note_003_latex)
 from convviz.torch_ref.transposed import conv_transpose2d_torch, strided_conv_input_gradient
 from convviz.figures.transposed_convolution import scatter_figure
-from convviz.lessons.transposed_snippets import conv_transpose2d_snippet
+from convviz.lessons.snippets.transposed_convolution import conv_transpose2d_snippet
 from tests.strategies import tconv_cases
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz.conv import cross_correlate2d
-from convviz.lessons.transposed_snippets import upsample_snippet
+from convviz.lessons.snippets.transposed_convolution import upsample_snippet
 from convviz.upsample import (checkerboard_remedies, icnr, interior_spread, pixel_shuffle, pixel_unshuffle,
                               remedy_border, subpixel_conv, upsample)
 from convviz.torch_ref.upsample import pixel_shuffle_torch, upsample_torch

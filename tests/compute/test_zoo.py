@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from convviz import zoo
 from convviz.conv import cross_correlate2d
+from convviz.lessons.snippets.convolution_zoo import cost_snippet
 from convviz.pooling import avg_pool2d, gaussian_pool_weights, max_pool2d
 from convviz.torch_ref import zoo as zoo_torch
 
@@ -77,7 +78,7 @@ def test_depthwise_separable_cost(c_in, c_out, k, n, bias):
 
 @pytest.mark.parametrize("args", [(32, 64, 3, 112, 1, 1), (3, 5, 5, 9, 2, 0), (1024, 1024, 11, 1024, 4, 5)])
 def test_cost_snippet_prints_the_calculators_numbers(args, capsys):
-    exec(zoo.cost_snippet(*args), {})
+    exec(cost_snippet(*args), {})
     printed = [int(v) for v in capsys.readouterr().out.split()]
     cost = zoo.depthwise_separable_cost(*args)
     assert printed == [cost["standard"]["params"], cost["standard"]["macs"], cost["params"], cost["macs"]]
@@ -94,7 +95,7 @@ def test_mobilenet_ratio_is_about_one_ninth():
                                                       (16, 5, 5, 11, 3, 2)])
 def test_separable_savings_is_the_torch_mac_ratio(c_in, c_out, k, n, s, p, capsys):
     """The page's "1/(1/C_out + 1/k²) times fewer MACs": torch's MACs (forward hooks, cost_snippet) divided."""
-    exec(zoo.cost_snippet(c_in, c_out, k, n, s, p), {})
+    exec(cost_snippet(c_in, c_out, k, n, s, p), {})
     _, std_macs, _, sep_macs = (int(v) for v in capsys.readouterr().out.split())
     assert zoo.separable_savings(c_out, k) == pytest.approx(std_macs / sep_macs, rel=1e-14)
     assert zoo.separable_savings(c_out, k) < k * k

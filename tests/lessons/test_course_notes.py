@@ -2,7 +2,7 @@
 
 
 def test_course_note_citations_become_links_and_the_rest_is_kept():
-    from convviz.lessons.course_notes import HREF, NOTES, link_notes
+    from convviz.lessons.shared.course_notes import HREF, NOTES, link_notes
     assert [n for n, _, _ in NOTES] == ["000", "001", "002", "003", "004"]
     assert link_notes("Note 002's slide") == f"[Note 002]({HREF})'s slide"
     assert link_notes("(notes 000, 001 and 003)") == f"([notes 000, 001 and 003]({HREF}))"
@@ -13,7 +13,7 @@ def test_course_note_citations_become_links_and_the_rest_is_kept():
 def test_the_home_page_says_what_each_note_is():
     from streamlit.testing.v1 import AppTest
 
-    from convviz.lessons.course_notes import ANCHOR, NOTES
+    from convviz.lessons.shared.course_notes import ANCHOR, NOTES
     from tests.support import ROOT
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()

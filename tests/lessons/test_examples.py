@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from convviz.lessons.examples import EXERCISE_7_1, KERNEL_CHOICES, exercise_7_1, input_values, kernel_values
+from convviz.lessons.shared.examples import EXERCISE_7_1, KERNEL_CHOICES, exercise_7_1, input_values, kernel_values
 
 
 def test_exercise_7_1_reproduces_the_note():
@@ -62,7 +62,7 @@ def test_named_filter_with_wrong_size_says_why():
 def test_note_002_slide_examples_agree_with_torch():
     """Note 002's two slides print no result: the app's values are torch's (float64)."""
     from convviz.conv import convolve2d, cross_correlate2d
-    from convviz.lessons.examples import CONV_PRESETS
+    from convviz.lessons.shared.examples import CONV_PRESETS
 
     flip = CONV_PRESETS["note002_flip"]
     expected = [[3, 7, 9, 4], [7, 0, 5, 6], [0, 8, 3, 3], [5, 5, 2, 1]]

@@ -9,7 +9,8 @@ from convviz.conv import convolve2d, cross_correlate2d
 from convviz.exercises import from_params, generate
 from convviz.figures.common import short_number
 from convviz.lessons import exercises as drawn
-from convviz.lessons.scenes import step_cells, window_scene
+from convviz.lessons.scenes.common import step_cells
+from convviz.lessons.scenes.convolution import window_scene
 from convviz.window import window_step
 
 SEEDS = range(60)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from convviz.lessons.explain import adjoint_sum_sentence, floor_explanation, output_padding_sentence, output_size_latex
+from convviz.lessons.shared.explain import adjoint_sum_sentence, floor_explanation, output_padding_sentence, output_size_latex
 
 
 def test_formula_substitutes_numbers():

@@ -11,10 +11,12 @@ import pytest
 from PIL import Image
 
 from convviz.slides.exports import GIF_SIZE, PNG_SIZE, gif_bytes, png_bytes, svg_text
-from convviz.lessons.links import qr_png, view_url
+from convviz.lessons.shared.links import qr_png, view_url
 from convviz.receptive import PRESETS, parse_stack
-from convviz.lessons.step_scenes import (MAX_FRAMES, field_scene, growth_scenes, scatter_scene, scatter_scenes, window_scene,
-                                 window_scenes)
+from convviz.lessons.scenes.common import MAX_FRAMES
+from convviz.lessons.scenes.convolution import window_frame, window_frames
+from convviz.lessons.scenes.receptive_fields import field_frame, growth_frames
+from convviz.lessons.scenes.transposed_convolution import scatter_frame, scatter_frames
 
 X = np.arange(25.0).reshape(5, 5)
 W = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
@@ -23,11 +25,11 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def scenes():
     n, layers = PRESETS["vgg16"]
-    return [pytest.param(window_scene(X, W, padding=1, pos=7), id="window"),
-            pytest.param(window_scene(np.ones((3, 6, 6)), np.ones((3, 3, 3)), 2.0, dilation=2, pos=0), id="window-c3-d2"),
-            pytest.param(scatter_scene(X[:3, :3], W, stride=2, padding=1, output_padding=1, t=4), id="scatter"),
-            pytest.param(field_scene(5, parse_stack("c3s2p1,c3s2p1"), 2, (1, 1)), id="field-note002"),
-            pytest.param(field_scene(n, layers, len(layers), (3, 3)), id="field-vgg16")]
+    return [pytest.param(window_frame(X, W, padding=1, pos=7), id="window"),
+            pytest.param(window_frame(np.ones((3, 6, 6)), np.ones((3, 3, 3)), 2.0, dilation=2, pos=0), id="window-c3-d2"),
+            pytest.param(scatter_frame(X[:3, :3], W, stride=2, padding=1, output_padding=1, t=4), id="scatter"),
+            pytest.param(field_frame(5, parse_stack("c3s2p1,c3s2p1"), 2, (1, 1)), id="field-note002"),
+            pytest.param(field_frame(n, layers, len(layers), (3, 3)), id="field-vgg16")]
 
 
 @pytest.mark.parametrize("scene", scenes())
@@ -47,7 +49,7 @@ def test_svg_parses_and_has_the_size_and_the_caption(scene):
 
 
 def test_window_scene_marks_the_step_and_says_its_value():
-    scene = window_scene(X, W, padding=1, pos=7)                # 5×5 output, cell (1, 2)
+    scene = window_frame(X, W, padding=1, pos=7)                # 5×5 output, cell (1, 2)
     out = scene.panels[-1]
     assert out.boxes[0] == type(out.boxes[0])(1, 2, 1, 2)
     y = sum((np.pad(X, 1)[1:4, 2:5] * W).ravel())
@@ -56,22 +58,22 @@ def test_window_scene_marks_the_step_and_says_its_value():
 
 
 def test_gif_has_one_frame_per_step_at_its_size():
-    gif = Image.open(io.BytesIO(gif_bytes(window_scenes(X, W))))    # 3×3 output
+    gif = Image.open(io.BytesIO(gif_bytes(window_frames(X, W))))    # 3×3 output
     assert gif.format == "GIF" and gif.size == GIF_SIZE and gif.n_frames == 9
-    gif = Image.open(io.BytesIO(gif_bytes(scatter_scenes(X[:2, :3], W, stride=2))))
+    gif = Image.open(io.BytesIO(gif_bytes(scatter_frames(X[:2, :3], W, stride=2))))
     assert gif.n_frames == 6
 
 
 def test_growth_gif_has_a_frame_per_layer_over_one_stretch_of_input():
     n, layers = PRESETS["alexnet"]
-    frames = growth_scenes(n, layers)
+    frames = growth_frames(n, layers)
     assert len(frames) == len(layers)
     assert len({f.panels[0].z.shape for f in frames}) == 1      # no jumping between frames
     assert Image.open(io.BytesIO(gif_bytes(frames))).n_frames == len(layers)
 
 
 def test_long_animations_are_cut_to_max_frames():
-    assert len(window_scenes(np.zeros((14, 14)), np.ones((1, 1)))) == MAX_FRAMES     # 196 steps
+    assert len(window_frames(np.zeros((14, 14)), np.ones((1, 1)))) == MAX_FRAMES     # 196 steps
 
 
 def test_view_url_keeps_the_page_and_replaces_the_query():
@@ -93,7 +95,7 @@ def test_vgg16_export_shows_the_photo_under_a_thick_field():
     from convviz.slides.exports import TEXT_CELL, _layout, box_width, render_image
 
     n, layers = PRESETS["vgg16"]
-    scene = field_scene(n, layers, 3, (0, 0))
+    scene = field_frame(n, layers, 3, (0, 0))
     panel = scene.panels[0]
     inside = panel.z % 2 == 1                                       # kinds 1 (input) and 3 (input in the field)
     assert inside.sum() == n * n
@@ -110,5 +112,5 @@ def test_vgg16_export_shows_the_photo_under_a_thick_field():
 
 
 def test_small_fields_keep_their_cells():
-    scene = field_scene(5, parse_stack("c3s2p1,c3s2p1"), 2, (1, 1))
+    scene = field_frame(5, parse_stack("c3s2p1,c3s2p1"), 2, (1, 1))
     assert len({tuple(c) for c in scene.panels[0].rgb.reshape(-1, 3)}) <= 4    # padding, input, field: no photo

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from convviz.lessons.convolution import ConvLayer, LayerError, backward_pass, convolution_result
-from convviz.lessons.examples import input_values, kernel_values
+from convviz.lessons.shared.examples import input_values, kernel_values
 from convviz.lessons.transposed_convolution import TransposedLayer, channel_example, transposed_result
 
 

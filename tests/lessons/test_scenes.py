@@ -1,4 +1,4 @@
-"""The stage's scenes (convviz.lessons.scenes) against convviz and torch, and against their README.
+"""The stage's scenes (convviz.lessons.scenes/) against convviz and torch, and against their README.
 
 For random stride, padding, dilation and channels, each step of the sliding-window scene highlights
 exactly the cells convviz.window.window_step reads and torch's F.unfold gathers (in the same order);
@@ -17,8 +17,10 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convviz.lessons import scenes
-from convviz.lessons.scenes import pooling_scene, step_cells, steps_reading, window_scene
+from convviz.lessons.scenes import common as scenes
+from convviz.lessons.scenes.common import step_cells, steps_reading
+from convviz.lessons.scenes.convolution import window_scene
+from convviz.lessons.scenes.convolution_zoo import pooling_scene
 from convviz.pooling import gaussian_pool_weights
 from convviz.window import window_step
 from tests.strategies import conv_cases

@@ -1,11 +1,11 @@
 """The stage's scatter, receptive-field and matrix scenes against convviz and torch, and against the README.
 
-- scatter (convviz.lessons.transposed_convolution.scatter_scene): each step stamps exactly the cells
+- scatter (convviz.lessons.scenes.transposed_convolution.scatter_scene): each step stamps exactly the cells
   conv_transpose2d writes for that input cell; the running sums and counts its `set`s leave after the
   last step are F.conv_transpose2d (uncropped, then cropped) and the overlap counts;
-- receptive field (convviz.lessons.receptive_fields.field_stage_scene): the box of each step is
+- receptive field (convviz.lessons.scenes.receptive_fields.field_stage_scene): the box of each step is
   convviz.receptive's field and the rows/columns where a torch autograd gradient is non-zero;
-- matrix (convviz.lessons.convolution_matrix.matrix_scene): a row's highlighted inputs are A's non-zeros
+- matrix (convviz.lessons.scenes.convolution_matrix.matrix_scene): a row's highlighted inputs are A's non-zeros
   and torch's F.unfold window; a column's hovered outputs are its non-zeros.
 """
 
@@ -18,11 +18,14 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convviz.lessons import scenes
-from convviz.lessons.convolution_matrix import MatrixSettings, matrix_lesson, matrix_scene
-from convviz.lessons.receptive_fields import FieldSettings, anchored_units, field_stage_scene
-from convviz.lessons.scenes import step_cells, steps_reading
-from convviz.lessons.transposed_convolution import TransposedLayer, scatter_scene
+from convviz.lessons.scenes import common as scenes
+from convviz.lessons.convolution_matrix import MatrixSettings, matrix_lesson
+from convviz.lessons.receptive_fields import FieldSettings
+from convviz.lessons.scenes.common import step_cells, steps_reading
+from convviz.lessons.scenes.convolution_matrix import matrix_scene
+from convviz.lessons.scenes.receptive_fields import anchored_units, field_stage_scene
+from convviz.lessons.scenes.transposed_convolution import scatter_scene
+from convviz.lessons.transposed_convolution import TransposedLayer
 from convviz.receptive import field_bounds
 from convviz.transposed import overlap_counts_2d
 from convviz.window import window_step

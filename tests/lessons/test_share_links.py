@@ -4,7 +4,7 @@ from the interface list, with no network call. The interfaces are faked here; th
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from convviz.lessons import links
+from convviz.lessons.shared import links
 
 FAKE = [("lo", "127.0.0.1"), ("docker0", "172.17.0.1"), ("wlp2s0", "192.168.1.23"), ("eth9", "169.254.7.7")]
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from convviz.conv import convolve2d, cross_correlate2d
-from convviz.lessons.examples import input_values, kernel_values
+from convviz.lessons.shared.examples import input_values, kernel_values
 from convviz.figures.common import grid_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
-from convviz.lessons.snippets import conv2d_snippet
+from convviz.lessons.snippets.convolution import conv2d_snippet
 
 
 @pytest.mark.parametrize("flip", [False, True])

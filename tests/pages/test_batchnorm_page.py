@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from convviz.batchnorm import batch_norm_train
-from convviz.figures.batch_normalization import lesson_batch
+from convviz.lessons.batch_normalization import draw_batch
 from tests.support import assert_clean, flat, open_page, text_of, warnings_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ def test_default_view_numbers_match_convviz_and_torch():
     at = page()
     assert_clean(at)
     assert not at.error and not at.warning
-    _, mean, var = batch_norm_train(lesson_batch(4, 4, 4, 4, 0), 1.0, 0.0)
+    _, mean, var = batch_norm_train(draw_batch(4, 4, 4, 4, 0), 1.0, 0.0)
     body = text_of(at)
     assert "m = N·H·W = 4·4·4 = **64**" in body
     assert f"**{mean[0]:.4g}**" in body and f"**{var[0]:.4g}**" in body
@@ -36,7 +36,7 @@ def test_default_view_numbers_match_convviz_and_torch():
     assert len(gaps) == 2 and max(gaps) < 1e-12
     # note 002's E_B[μ_B] beside torch's running mean: the mean of the first 30 batches' μ_B (default steps)
     running = next(d.value for d in at.dataframe if "μ_B averaged over the steps (note 002's E_B[μ_B])" in d.value.columns)
-    batch_means = [batch_norm_train(lesson_batch(4, 4, 4, 4, step), 1.0, 0.0)[1] for step in range(30)]
+    batch_means = [batch_norm_train(draw_batch(4, 4, 4, 4, step), 1.0, 0.0)[1] for step in range(30)]
     expected = __import__("numpy").mean(batch_means, axis=0)
     assert list(running["μ_B averaged over the steps (note 002's E_B[μ_B])"]) == [round(float(v), 4) for v in expected]
     # the demo ran (tiny) and its table has the four runs
@@ -69,7 +69,7 @@ def test_changing_controls_changes_the_numbers():
     at.slider(key="momentum").set_value(0.5).run()
     at.number_input(key="ch").set_value(2).run()
     assert_clean(at)
-    x = lesson_batch(2, 4, 4, 4, 0)
+    x = draw_batch(2, 4, 4, 4, 0)
     _, mean, var = batch_norm_train(x, 2.0, -1.0)
     body = text_of(at)
     assert "= 2·4·4 = **32**" in body

@@ -74,7 +74,8 @@ def test_the_stage_sends_a_row_and_a_column_and_the_page_follows():
 
 
 def test_a_link_opens_the_stage_on_its_row_and_column():
-    from convviz.lessons.convolution_matrix import matrix_lesson, matrix_scene
+    from convviz.lessons.convolution_matrix import matrix_lesson
+    from convviz.lessons.scenes.convolution_matrix import matrix_scene
 
     at = page(mx_preset="note001", mx_row="3", mx_col="10")
     assert_clean(at)

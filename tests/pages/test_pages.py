@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz.conv import cross_correlate2d
-from convviz.lessons.examples import CONV_PRESETS, input_values, kernel_values
+from convviz.lessons.shared.examples import CONV_PRESETS, input_values, kernel_values
 from convviz.ui.layout import LESSONS
 from tests.support import assert_clean, open_page, set_numbers, text_of
 

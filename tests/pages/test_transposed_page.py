@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from convviz.lessons.examples import input_values, kernel_values
+from convviz.lessons.shared.examples import input_values, kernel_values
 from convviz.transposed import conv_transpose2d
 from convviz.upsample import upsample
 from tests.support import assert_clean, open_page, set_numbers, text_of

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz import zoo
+from convviz.lessons.snippets.convolution_zoo import cost_snippet
 from convviz.torch_ref import zoo as zoo_torch
 from tests.support import assert_clean, flat, open_page, problems, set_numbers, text_of
 
@@ -103,7 +104,7 @@ def test_depthwise_separable_controls_and_big_layers():
     cost = zoo.depthwise_separable_cost(1024, 1024, 5, 112, 1, 1)
     assert f"**{cost['ratio']:.4f}** = 1/C_out + 1/k² = 1/1024 + 1/25" in text_of(at)
     # the code shown is the code that was checked (tests/compute/test_zoo.py runs it), and its printed line matches
-    assert at.code[0].value == zoo.cost_snippet(1024, 1024, 5, 112, 1, 1).strip()   # st.code drops the last newline
+    assert at.code[0].value == cost_snippet(1024, 1024, 5, 112, 1, 1).strip()   # st.code drops the last newline
     assert at.code[1].value == f"{cost['standard']['params']} {cost['standard']['macs']} {cost['params']} {cost['macs']}"
     assert max(torch_gaps(at)) < 1e-10
 

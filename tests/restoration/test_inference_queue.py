@@ -12,7 +12,7 @@ import pytest
 
 from convviz import restore
 
-from convviz.lessons import bn_training_demo
+from convviz.lessons.shared import bn_training_demo
 from convviz.restoration.image_input import decode_image, encode_png
 from convviz.restoration.inference_queue import DECODING, INFERENCE, FairQueue
 

@@ -1,6 +1,6 @@
 """The stage: one client-side component for the step-by-step views (st.components.v2, no iframe).
 
-A lesson builds a scene (convviz.lessons.scenes: grids, per-step highlights, links; every number from
+A lesson builds a scene (convviz.lessons.scenes, a module per lesson: grids, per-step highlights, links; every number from
 convviz) and mounts it with `stage(scene, key=..., step=...)`. The browser draws it as SVG and steps,
 plays, drags and highlights on hover without the server; the step it shows comes back 300 ms after
 the last change, and `on_step` gets it. `step_stage` adds the link (`pos=` …) and the autoplay speed

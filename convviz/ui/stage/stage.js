@@ -31,7 +31,7 @@ const cellKey = (g, c, r, q) => `${g}|${c}|${r}|${q}`;
 const fmt = (v) => (v === null || v === undefined ? "" : Number.isInteger(v) ? String(v) : String(+v.toPrecision(3)));
 const factor = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));                 // 2·(−1), not 2·-1
 
-// The cells a highlight names: listed, or a pattern moved by `at` (convviz.lessons.scenes.step_cells).
+// The cells a highlight names: listed, or a pattern moved by `at` (convviz.lessons.scenes.common.step_cells).
 function highlightCells(scene, h) {
   if (h.pattern) {
     const [dr, dc] = h.at;

@@ -1,22 +1,12 @@
-"""PyTorch code that reproduces what a page shows.
-
-The page prints this code; tests/test_snippets.py runs it with exec and checks that it
-prints the same numbers the page shows.
-"""
+"""The convolution lesson's PyTorch code: F.conv2d on the page's input and kernel (tests/lessons/test_snippets_and_figures.py
+runs it and compares what it prints with the page)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from convviz.conv import as_pair
-
-
-def _literal(a: np.ndarray) -> str:
-    """A nested Python list literal; whole numbers without '.0' so the code stays short."""
-    a = np.asarray(a, dtype=np.float64)
-    if np.all(a == np.round(a)):
-        return repr(a.astype(int).tolist())
-    return repr(a.tolist())
+from convviz.lessons.snippets.common import literal
 
 
 def conv2d_snippet(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=False) -> str:
@@ -33,8 +23,8 @@ def conv2d_snippet(x, w, bias=0.0, stride=1, padding=0, dilation=1, flip=False) 
         "import torch",
         "import torch.nn.functional as F",
         "",
-        f"x = torch.tensor({_literal(x)}, dtype=torch.float64)  # (C, H, W) = {tuple(x.shape)}",
-        f"w = torch.tensor({_literal(w)}, dtype=torch.float64)  # (C, kh, kw) = {tuple(w.shape)}",
+        f"x = torch.tensor({literal(x)}, dtype=torch.float64)  # (C, H, W) = {tuple(x.shape)}",
+        f"w = torch.tensor({literal(w)}, dtype=torch.float64)  # (C, kh, kw) = {tuple(w.shape)}",
         f"b = torch.tensor([{float(bias)!r}], dtype=torch.float64)",
     ]
     if flip:

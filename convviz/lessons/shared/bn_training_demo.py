@@ -133,7 +133,7 @@ def compare(lrs: tuple[float, float], steps: int, batch_size: int = 32, seed: in
     return {"runs": runs, "seconds": time.perf_counter() - start, "cpu_seconds": time.thread_time() - cpu_start}
 
 
-STORED = Path(__file__).resolve().parent / "data" / "bn_demo_default.json"
+STORED = Path(__file__).resolve().parents[1] / "data" / "bn_demo_default.json"
 
 
 def to_json(result: dict, lrs: tuple[float, float], steps: int, seed: int, batch_size: int = 32) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from convviz.figures.receptive_fields import PHOTO_MAX
 from convviz.filters import CLASSIC_FILTERS
 
 INPUT_PATTERNS = {
@@ -159,3 +160,19 @@ CONV_PRESETS = {
         "square's edge and corners: an edge detector. (With padding 1 under *Your own settings*, input *Square of "
         "ones*, kernel *Laplacian*, the ring outside the square lights up too.)"),
 }
+
+
+# --- The photo the receptive-field and your-network lessons draw fields on ----------------------
+
+def photo(size: int) -> np.ndarray:
+    """scikit-image's astronaut (free to redistribute) resized to size × size, read-only."""
+    from skimage import data, transform
+
+    img = transform.resize(data.astronaut()[:, 56:456], (size, size), anti_aliasing=True)   # 400 columns: the face
+    img.setflags(write=False)
+    return img
+
+
+def photo_size(n: int) -> int:
+    """Photo pixels per side for an n×n input: at most PHOTO_MAX."""
+    return min(n, PHOTO_MAX)

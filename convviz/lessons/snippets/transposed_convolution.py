@@ -1,6 +1,6 @@
-"""PyTorch code that reproduces the transposed-convolution page's numbers (printed as lists).
+"""The transposed-convolution lesson's PyTorch code: F.conv_transpose2d and F.interpolate on the page's numbers.
 
-tests/test_transposed.py runs each snippet with exec and compares what it prints to convviz.
+tests/compute/test_transposed.py and test_upsample.py run each snippet with exec and compare what it prints to convviz.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from convviz.conv import as_pair
-from convviz.lessons.snippets import _literal
+from convviz.lessons.snippets.common import literal
 
 
 def conv_transpose2d_snippet(x, w, stride=1, padding=0, output_padding=0, dilation=1) -> str:
@@ -19,8 +19,8 @@ def conv_transpose2d_snippet(x, w, stride=1, padding=0, output_padding=0, dilati
         "import torch",
         "import torch.nn.functional as F",
         "",
-        f"x = torch.tensor({_literal(x)}, dtype=torch.float64)  # (H, W) = {tuple(x.shape)}",
-        f"w = torch.tensor({_literal(w)}, dtype=torch.float64)  # (kh, kw) = {tuple(w.shape)}",
+        f"x = torch.tensor({literal(x)}, dtype=torch.float64)  # (H, W) = {tuple(x.shape)}",
+        f"w = torch.tensor({literal(w)}, dtype=torch.float64)  # (kh, kw) = {tuple(w.shape)}",
         "",
         "# x[None, None] is (N=1, C_in=1, H, W); the weight is (C_in, C_out, kh, kw): in/out swapped vs conv2d",
         f"y = F.conv_transpose2d(x[None, None], w[None, None], stride={s}, padding={p},",
@@ -37,7 +37,7 @@ def upsample_snippet(x, scale, mode="nearest", align_corners=False) -> str:
         "import torch",
         "import torch.nn.functional as F",
         "",
-        f"x = torch.tensor({_literal(x)}, dtype=torch.float64)  # (H, W) = {tuple(x.shape)}",
+        f"x = torch.tensor({literal(x)}, dtype=torch.float64)  # (H, W) = {tuple(x.shape)}",
         f"y = F.interpolate(x[None, None], scale_factor={scale!r}, mode={mode!r}{extra})[0, 0]  # (H·f, W·f)",
         "print(y.tolist())",
     ])
