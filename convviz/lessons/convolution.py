@@ -17,7 +17,8 @@ from convviz.figures.common import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
 from convviz.lessons.shared.examples import CONV_PRESETS, example_problem, input_values, kernel_values
 from convviz.lessons.snippets.convolution import conv2d_snippet
-from convviz.lessons.scenes.convolution import window_frame, window_frames
+from convviz.lessons.scenes.common import export_frame, export_frames
+from convviz.lessons.scenes.convolution import window_scene
 from convviz.slides.exports import Scene
 from convviz.torch_ref.checks import conv2d_torch, conv_backward_torch, convolve2d_torch, max_abs_difference
 
@@ -150,15 +151,19 @@ def convolution_result(layer: ConvLayer) -> ConvolutionResult:
         flip=layer.flip)
 
 
+def window_stage_scene(layer: ConvLayer) -> dict:
+    """The stage's sliding window for `layer` (convviz.lessons.scenes.convolution.window_scene): the stage and the exports draw it."""
+    x, kernel = layer.arrays()
+    return window_scene(x, kernel, layer.bias, layer.stride, layer.padding, layer.dilation, layer.flip)
+
+
 def step_scene(layer: ConvLayer, pos: int) -> Scene:
     """The sliding window at output cell `pos`, as an exportable scene."""
-    x, kernel = layer.arrays()
-    return window_frame(x, kernel, layer.bias, layer.stride, layer.padding, layer.dilation, layer.flip, pos)
+    return export_frame(window_stage_scene(layer), pos)
 
 
 def step_scenes(layer: ConvLayer) -> list[Scene]:
-    x, kernel = layer.arrays()
-    return window_frames(x, kernel, layer.bias, layer.stride, layer.padding, layer.dilation, layer.flip)
+    return export_frames(window_stage_scene(layer))
 
 
 UPSTREAM = {"ones": "δ = 1 everywhere (L = sum of the outputs)", "random": "random δ (from the seed)"}

@@ -17,8 +17,8 @@ from convviz.figures.transposed_convolution import (direct_figure, matrix_figure
                                                     pixel_shuffle_figure, scatter_figure)
 from convviz.lessons.convolution import LayerError
 from convviz.lessons.shared.examples import example_problem, input_values, kernel_values
-from convviz.lessons.scenes.transposed_convolution import (scatter_frame, scatter_frames,
-                                                          scatter_scene as scatter_scene)  # the UI calls lesson.scatter_scene
+from convviz.lessons.scenes.common import export_frame, export_frames
+from convviz.lessons.scenes.transposed_convolution import scatter_scene as scatter_scene  # the UI calls lesson.scatter_scene
 from convviz.lessons.snippets.transposed_convolution import conv_transpose2d_snippet, upsample_snippet
 from convviz.matrix import conv_matrix_1d
 from convviz.pooling import max_pool2d
@@ -122,14 +122,12 @@ def transposed_result(layer: TransposedLayer) -> TransposedResult:
 
 
 def step_scene(layer: TransposedLayer, step: int) -> Scene:
-    """The scatter at input cell `step`, as an exportable scene."""
-    x, kernel = layer.arrays()
-    return scatter_frame(x, kernel, layer.s, layer.p, layer.output_padding, layer.d, step)
+    """The scatter at input cell `step`, as an exportable scene (the stage's scatter_scene, drawn for slides)."""
+    return export_frame(scatter_scene(layer), step)
 
 
 def step_scenes(layer: TransposedLayer) -> list[Scene]:
-    x, kernel = layer.arrays()
-    return scatter_frames(x, kernel, layer.s, layer.p, layer.output_padding, layer.d)
+    return export_frames(scatter_scene(layer))
 
 
 def scatter_view(layer: TransposedLayer, active: int):

@@ -23,10 +23,13 @@ from convviz.figures.common import short_number
 MAGENTA = "#e4007c"
 NEGATIVE, ZERO, POSITIVE = np.array([33, 102, 172]), np.array([255, 255, 255]), np.array([178, 24, 43])
 PADDING = np.array([200, 200, 200])
+EMPTY = np.array([243, 243, 243])       # a cell with no number yet (the stage's empty cell)
+EMPTY_READ, PADDING_READ = np.array([244, 166, 207]), np.array([219, 183, 202])   # the same under the window: pink
 GAP = 0.06                    # white gap between cells, as a fraction of the cell
 PNG_SIZE = (1920, 1080)       # full-HD slide
 GIF_SIZE = (960, 540)         # a quarter of the pixels: GIFs stay small
 TEXT_CELL = 22                # cells smaller than this many pixels get no numbers
+PHOTO_WIDTH = 0.5             # a photo beside number grids takes at most this share of the row
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,16 @@ class Box:
 
 @dataclass(frozen=True)
 class Panel:
-    """One grid: values (NaN cells are padding, drawn grey; `labels` may still give them text)."""
+    """One grid: values (NaN cells are padding, drawn grey; `labels` may still give them text; `empty` cells are
+    drawn pale)."""
     title: str
     z: np.ndarray
     boxes: tuple[Box, ...] = ()
     labels: np.ndarray | None = None
     zmax: float | None = None
     rgb: np.ndarray | None = None         # (H, W, 3) uint8 colours instead of the value colour scale
+    empty: np.ndarray | None = None       # (H, W) bool: cells without a number
+    read: np.ndarray | None = None        # (H, W) bool: cells the step reads (pink where empty or padding)
 
 
 @dataclass(frozen=True)
@@ -60,31 +66,42 @@ class Scene:
 
 @dataclass(frozen=True)
 class _Layout:
-    cell: int
+    cells: list[int]                     # each panel's cell size in px
     origins: list[tuple[int, int]]       # top-left pixel of each panel's grid
     title_size: int
     caption_y: int
 
 
 def _layout(scene: Scene, size: tuple[int, int]) -> _Layout:
-    """One row of panels, a common cell size that fits the width and the height left by the text."""
+    """One row of panels: a photo (a panel with `rgb`) as tall as the height left by the text allows, up to
+    PHOTO_WIDTH of the row; the other panels share one cell size that fits the rest of the width."""
     width, height = size
     unit = height / 1080
     title_size, caption_lines = round(34 * unit), 1 + len(scene.footer) if scene.caption else len(scene.footer)
     margin, spacing = round(40 * unit), round(60 * unit)
     top = margin + round(1.6 * title_size)
     bottom = margin + caption_lines * round(1.5 * title_size)
-    cols = sum(p.z.shape[1] for p in scene.panels)
-    rows = max(p.z.shape[0] for p in scene.panels)
-    free_w = width - 2 * margin - spacing * (len(scene.panels) - 1)
-    cell = max(1, int(min(free_w / cols, (height - top - bottom) / rows, 120 * unit)))
-    top += (height - top - bottom - rows * cell) // 2                 # centred vertically
-    used = cols * cell + spacing * (len(scene.panels) - 1)
+    free_w, free_h = width - 2 * margin - spacing * (len(scene.panels) - 1), height - top - bottom
+    photos = [p for p in scene.panels if p.rgb is not None]
+    grids = [p for p in scene.panels if p.rgb is None]
+    photo_cell = 1
+    if photos:
+        photo_cell = max(1, int(min(free_h / max(p.z.shape[0] for p in photos),
+                                    (PHOTO_WIDTH if grids else 1.0) * free_w / sum(p.z.shape[1] for p in photos))))
+    cell = 1
+    if grids:
+        rest_w = free_w - photo_cell * sum(p.z.shape[1] for p in photos)
+        cell = max(1, int(min(rest_w / sum(p.z.shape[1] for p in grids), free_h / max(p.z.shape[0] for p in grids),
+                              120 * unit)))
+    cells = [photo_cell if p.rgb is not None else cell for p in scene.panels]
+    tallest = max(p.z.shape[0] * c for p, c in zip(scene.panels, cells))
+    top += (free_h - tallest) // 2                                     # centred vertically
+    used = sum(p.z.shape[1] * c for p, c in zip(scene.panels, cells)) + spacing * (len(scene.panels) - 1)
     x, origins = (width - used) // 2, []
-    for p in scene.panels:
+    for p, c in zip(scene.panels, cells):
         origins.append((x, top))
-        x += p.z.shape[1] * cell + spacing
-    return _Layout(cell, origins, title_size, top + rows * cell + round(0.6 * title_size))
+        x += p.z.shape[1] * c + spacing
+    return _Layout(cells, origins, title_size, top + tallest + round(0.6 * title_size))
 
 
 def _colours(panel: Panel) -> np.ndarray:
@@ -97,6 +114,10 @@ def _colours(panel: Panel) -> np.ndarray:
     t = np.clip(np.nan_to_num(z) / zmax, -1, 1)[..., None]                       # (H, W, 1)
     rgb = np.where(t < 0, ZERO + (NEGATIVE - ZERO) * -t, ZERO + (POSITIVE - ZERO) * t)
     rgb[np.isnan(z)] = PADDING
+    empty = np.zeros(z.shape, bool) if panel.empty is None else panel.empty
+    read = np.zeros(z.shape, bool) if panel.read is None else panel.read
+    rgb[empty] = EMPTY
+    rgb[empty & read], rgb[np.isnan(z) & read] = EMPTY_READ, PADDING_READ
     return rgb.round().astype(np.uint8)
 
 
@@ -140,9 +161,8 @@ def render_image(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> Image.Image:
     lay = _layout(scene, size)
     img = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(img)
-    cell = lay.cell
-    gap = max(1, round(GAP * cell)) if cell >= 6 else 0
-    for panel, (x0, y0) in zip(scene.panels, lay.origins):
+    for panel, cell, (x0, y0) in zip(scene.panels, lay.cells, lay.origins):
+        gap = max(1, round(GAP * cell)) if cell >= 6 else 0
         h, w = panel.z.shape
         colours = _colours(panel)
         grid = Image.fromarray(colours).resize((w * cell, h * cell), Image.NEAREST)
@@ -218,12 +238,12 @@ SVG_CELLS_MAX = 4096        # above this many cells a grid goes into the SVG as 
 def svg_text(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> str:
     """The same picture as render_image, as SVG (cells are rectangles, numbers are text)."""
     lay = _layout(scene, size)
-    cell, gap = lay.cell, (max(1, round(GAP * lay.cell)) if lay.cell >= 6 else 0)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))     # font sizes as in the PNG
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[0]}" height="{size[1]}" '
            f'viewBox="0 0 {size[0]} {size[1]}" font-family="DejaVu Sans, Arial, sans-serif">',
            f'<rect width="{size[0]}" height="{size[1]}" fill="white"/>']
-    for panel, (x0, y0) in zip(scene.panels, lay.origins):
+    for panel, cell, (x0, y0) in zip(scene.panels, lay.cells, lay.origins):
+        gap = max(1, round(GAP * cell)) if cell >= 6 else 0
         h, w = panel.z.shape
         colours = _colours(panel)
         title_size = _fitted(measure, panel.title, lay.title_size, max(w * cell, lay.title_size * 4)).size

@@ -16,7 +16,7 @@ import streamlit as st
 from convviz.figures.receptive_fields import draws_photo
 from convviz.lessons import receptive_fields as lesson
 from convviz.lessons.receptive_fields import DEFAULT_STACK, PRESET_NAMES, PRESET_NOTES, DilationSettings, FieldSettings
-from convviz.lessons.scenes.receptive_fields import field_frame, growth_frames
+from convviz.lessons.scenes.common import export_frame, export_frames
 from convviz.receptive import effective_field_cost, effective_width_text, stack_rows
 from convviz.ui import cached_receptive as cached
 from convviz.ui.caching import cached as _cached
@@ -187,8 +187,8 @@ def field_figure(view: FieldView, code: str) -> None:
                "grey: zero padding. "
                + ("scikit-image's astronaut photo, resized to the input size." if draws_photo(n, row, unit) else
                   "Each cell is one input pixel."), unsafe_allow_html=True)
-    export_buttons("receptive_field", lambda: field_frame(n, list(layers), depth, unit),
-                   lambda: growth_frames(n, list(layers)), code, steps=len(layers))
+    export_buttons("receptive_field", lambda: export_frame(scene, depth - 1), lambda: export_frames(scene), code,
+                   steps=len(layers))
 
 
 FIELD_TABLE_NOTE = ("n_out = ⌊(n_in + 2p − k_eff)/s⌋ + 1, j_out = j_in · s, r_out = r_in + (k_eff − 1) · j_in, "

@@ -5,8 +5,9 @@ The browser only draws and moves a scene; every number in it comes from the test
 format (the data contract) is written down in convviz/ui/stage/README.md; tests/lessons/test_scenes.py
 checks that the builders emit it. Each lesson's builders are in the module named like its page
 (convolution: the sliding window; convolution_zoo: pooling; transposed_convolution: the scatter;
-receptive_fields: the field layer by layer; convolution_matrix: A beside x and y). Those modules also
-build the exports' frames (convviz.slides.exports.Scene, one per step: `*_frame`, `*_frames`).
+receptive_fields: the field layer by layer; convolution_matrix: A beside x and y). The exports (PNG, SVG,
+GIF for slides) are drawn from the same scenes: `export_frame` below turns step t into a
+convviz.slides.exports.Scene, so one builder per lesson serves the stage and the exports.
 
 A scene is generic: grids of cells, steps that each highlight sets of cells (listed, or a shared
 pattern moved by an offset) and make one target cell, and links (hovering a cell of one grid marks
@@ -16,12 +17,16 @@ twins of what stage.js does with them.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 
 import numpy as np
+from PIL import Image
 
 from convviz.figures.common import short_number
+from convviz.slides.exports import Box, Panel, Scene
 
 VERSION = 1
 TERM_BUDGET = 6000      # steps × taps above which the per-step products are left out (the page's table has them)
@@ -72,11 +77,6 @@ def first_steps(scene: dict, count: int, **extra) -> dict:
     return finish({**rest, "steps": scene["steps"][:count], **extra})
 
 
-def frame_steps(count: int) -> range:
-    """The steps an exported animation shows: all of them, or the first MAX_FRAMES."""
-    return range(min(count, MAX_FRAMES))
-
-
 # --- What stage.js does with a scene, in Python (for tests and the page's table) ---------------
 def step_cells(scene: dict, t: int, grid_id: str) -> list[tuple[int, int, int]]:
     """The (channel, row, col) cells step `t` highlights in grid `grid_id`, in order: its own highlights
@@ -104,3 +104,90 @@ def steps_reading(scene: dict, grid_id: str, cell) -> list[int]:
     """The steps whose highlights in `grid_id` include `cell` (channel, row, col): hovering it marks their targets."""
     cell = tuple(cell)
     return [t for t in range(len(scene["steps"])) if cell in step_cells(scene, t, grid_id)]
+
+
+# --- The exports: a scene's step as a picture for slides (convviz.slides.exports) ----------------------
+def export_frame(scene: dict, t: int) -> Scene:
+    """Step `t` of a stage scene as an export's picture: every grid's channels side by side (value colours,
+    padding grey, cells with no number pale, the `set`s of steps 0 … t applied), a magenta box around what
+    the step reads and makes, and the stage's status line, the step's sum or formula and the caption under it."""
+    t = min(max(int(t), 0), len(scene["steps"]) - 1)
+    step = scene["steps"][t]
+    panels = [_panel(scene, g, c, t) for g in scene["grids"] for c in range(g["channels"])]
+    (tc, ti, tj), target = step["target"]["cell"], _grid(scene, step["target"]["grid"])
+    label = f"{scene['step_noun']} ({ti}, {tj})"
+    status = step.get("status") or f"{label} = {_texts(scene, target, t)[tc][ti][tj]}"
+    lines = [step["formula"]] if step.get("formula") else []
+    if step.get("terms"):
+        bias = f" + bias {short_number(scene['bias'])}" if scene["bias"] else ""
+        lines = [f"y[{ti}, {tj}] = Σ {scene['term_names'][-1]} over {len(step['terms'])} products{bias} "
+                 f"= {_texts(scene, target, t)[tc][ti][tj]}"]
+    return Scene(tuple(panels), f"{status} · step {t + 1} of {len(scene['steps'])}",
+                 tuple(lines + ([scene["caption"]] if scene.get("caption") else [])))
+
+
+def export_frames(scene: dict) -> list[Scene]:
+    """The exported animation: one picture per step, or the first MAX_FRAMES."""
+    return [export_frame(scene, t) for t in range(min(len(scene["steps"]), MAX_FRAMES))]
+
+
+def _grid(scene: dict, grid_id: str) -> dict:
+    return next(g for g in scene["grids"] if g["id"] == grid_id)
+
+
+def _sets(scene: dict, grid_id: str, last: int):
+    """(cell, text, value) of every `set` on the grid in steps 0 … last, in order (later ones win)."""
+    for step in scene["steps"][:last + 1]:
+        for s in step.get("set", []):
+            if s["grid"] == grid_id:
+                yield from zip(s["cells"], s["text"], s["values"])
+
+
+def _texts(scene: dict, g: dict, t: int) -> list:
+    """The grid's text after step t (its own, overwritten by the steps' `set`s), C × R × Q."""
+    text = [[list(row) for row in ch] for ch in g["text"]]
+    for (c, r, q), shown, _ in _sets(scene, g["id"], t):
+        text[c][r][q] = shown
+    return text
+
+
+def _boxes(cells) -> tuple[Box, ...]:
+    """One box around the cells when they fill a rectangle, else one per cell (a dilated window)."""
+    if not cells:
+        return ()
+    rows, cols = [r for r, _ in cells], [q for _, q in cells]
+    r0, r1, q0, q1 = min(rows), max(rows), min(cols), max(cols)
+    if len(set(cells)) == (r1 - r0 + 1) * (q1 - q0 + 1):
+        return (Box(r0, q0, r1, q1),)
+    return tuple(Box(r, q, r, q) for r, q in dict.fromkeys(cells))
+
+
+def _values(scene: dict, g: dict, c: int, last: int) -> np.ndarray:
+    """Channel c of the grid's values after step `last` (NaN: no number), R × Q."""
+    z = np.array([[np.nan if v is None else v for v in row] for row in g["values"][c]], dtype=np.float64)
+    for (k, r, q), _, value in _sets(scene, g["id"], last):
+        if k == c:
+            z[r, q] = value
+    return z
+
+
+def _panel(scene: dict, g: dict, c: int, t: int) -> Panel:
+    """Channel c of grid g at step t."""
+    title = " · ".join(s for s in (g["label"], g["channel_labels"][c]) if s)
+    rows, cols, inner = g["rows"], g["cols"], g["inner"]
+    cells = [(r, q) for k, r, q in step_cells(scene, t, g["id"]) if k == c]
+    boxes = _boxes(cells)
+    if g.get("image"):                                        # a photo (README: optional keys), no numbers
+        data = base64.b64decode(g["image"].split(",", 1)[1])
+        photo = Image.open(io.BytesIO(data)).convert("RGB").resize((cols, rows), Image.NEAREST)
+        return Panel(title, np.zeros((rows, cols)), boxes, labels=np.full((rows, cols), ""), rgb=np.asarray(photo))
+    padding = np.ones((rows, cols), bool)
+    padding[inner["row"]:inner["row"] + inner["rows"], inner["col"]:inner["col"] + inner["cols"]] = False
+    zmax = float(np.nanmax(np.abs(_values(scene, g, c, len(scene["steps"]) - 1)), initial=0.0)) or 1.0
+    z = _values(scene, g, c, t)                                # zmax over every step: no colour jumps between frames
+    empty = np.isnan(z) & ~padding
+    z[padding] = np.nan
+    read = np.zeros((rows, cols), bool)
+    read[tuple(np.array(cells, dtype=int).reshape(-1, 2).T)] = True
+    return Panel(title, np.where(empty, 0.0, z), boxes, labels=np.array(_texts(scene, g, t)[c], dtype=object),
+                 zmax=zmax, empty=empty, read=read)

@@ -1,16 +1,14 @@
-"""The receptive-field lesson's scenes: the field of one unit layer by layer, for the stage (field_stage_scene),
-and as the exports' frames (field_frame after some layers, growth_frames for the animation)."""
+"""The receptive-field lesson's scene: the field of one unit layer by layer, for the stage and the exports
+(field_stage_scene; the exports draw it with convviz.lessons.scenes.common.export_frame)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from convviz.figures.common import png_data_uri, short_number
-from convviz.figures.receptive_fields import draws_photo
-from convviz.lessons.scenes.common import VERSION, finish, frame_steps, grid
+from convviz.lessons.scenes.common import VERSION, finish, grid
 from convviz.lessons.shared.examples import photo, photo_size
-from convviz.receptive import describe, field_bounds, receptive_field_table
-from convviz.slides.exports import Box, Panel, Scene
+from convviz.receptive import describe, field_bounds
 
 # --- The field, layer by layer, on the stage (convviz/ui/stage; README: kind "receptive_field") ---
 
@@ -85,47 +83,3 @@ def field_stage_scene(settings, depth: int, unit: tuple[int, int]) -> dict:
         "caption": "columns of n, j, r, start: layer 0 (the input) … " + str(columns[-1])
                    + "; magenta: the field; grey: zero padding",
     })
-
-
-# --- The exports' frames ------------------------------------------------------------------------
-# padding, input, padding in the field, input in the field: the receptive-field page's colours
-FIELD_COLOURS = np.array([[190, 190, 190], [236, 236, 236], [219, 183, 202], [244, 166, 207]], dtype=np.uint8)
-
-
-def _extent(n: int, bounds) -> tuple[int, int]:
-    """Input rows to draw: the input and every field in `bounds`, padding included."""
-    return min([0] + [int(np.floor(lo)) for lo, _ in bounds]), max([n] + [int(np.ceil(hi)) for _, hi in bounds])
-
-
-def field_frame(n: int, layers, depth: int, unit: tuple[int, int], extent: tuple[int, int] | None = None) -> Scene:
-    """The n×n input (pink: in the field, grey: padding) and the field of `unit` after `depth` layers."""
-    row = receptive_field_table(n, layers[:depth])[-1]
-    (lo_r, hi_r), (lo_c, hi_c) = field_bounds(row, unit[0]), field_bounds(row, unit[1])
-    first, last = extent or _extent(n, [(lo_r, hi_r), (lo_c, hi_c)])
-    centres = np.arange(first, last) + 0.5                                # note 002's pixel centres
-    in_input = (centres > 0) & (centres < n)
-    inside = in_input[:, None] & in_input[None, :]                       # (rows, cols)
-    in_field = ((centres > lo_r) & (centres < hi_r))[:, None] & ((centres > lo_c) & (centres < hi_c))[None, :]
-    kind = inside.astype(int) + 2 * in_field                              # 0 padding, 1 input, +2 in the field
-    rgb = FIELD_COLOURS[kind]                                             # (rows, cols, 3)
-    if draws_photo(n, row, unit):          # the page shows the photo here: so does the export (issue 33), padding grey
-        img = photo(photo_size(n))                                        # (m, m, 3) in [0, 1], stretched over n
-        index = np.clip((np.floor(centres) * img.shape[0] / n).astype(int), 0, img.shape[0] - 1)
-        rgb = np.where(inside[..., None], np.round(255 * img[np.ix_(index, index)]).astype(np.uint8),
-                       FIELD_COLOURS[0])
-    box = Box(int(np.floor(lo_r)) - first, int(np.floor(lo_c)) - first,
-              int(np.ceil(hi_r)) - 1 - first, int(np.ceil(hi_c)) - 1 - first)
-    name = "input" if depth == 0 else f"layer {depth}: {describe(layers[depth - 1])}"
-    return Scene((Panel(f"{n}×{n} input, field of unit {unit} of {name}", kind.astype(float), (box,),
-                        labels=np.full(kind.shape, ""), rgb=rgb),),
-                 f"after {depth} layer{'s' if depth != 1 else ''}: r = {row['r']}, j = {row['j']}, "
-                 f"centre start + i·j = {row['start'] + unit[0] * row['j']:g}")
-
-
-def growth_frames(n: int, layers) -> list[Scene]:
-    """The centre unit's field after 1, 2, … layers, all drawn over the same stretch of input."""
-    table = receptive_field_table(n, layers)
-    units = [((row["n"] - 1) // 2,) * 2 for row in table]
-    extent = _extent(n, [field_bounds(row, u[0]) for row, u in zip(table, units)])
-    return [field_frame(n, layers, d, units[d], extent) for d in frame_steps(len(layers) + 1)[1:]] or \
-        [field_frame(n, layers, 0, (0, 0), extent)]

@@ -1,16 +1,13 @@
-"""The transposed-convolution lesson's scenes: the scatter, one input cell at a time, for the stage
-(scatter_scene) and as the exports' frames (scatter_frame at one input cell, scatter_frames for the animation)."""
+"""The transposed-convolution lesson's scene: the scatter, one input cell at a time, for the stage and the exports
+(scatter_scene; the exports draw it with convviz.lessons.scenes.common.export_frame)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from convviz.figures.common import short_number
-from convviz.lessons.scenes.common import VERSION, finish, frame_steps, grid
-from convviz.slides.exports import Box, Panel, Scene
+from convviz.lessons.scenes.common import VERSION, finish, grid
 from convviz.transposed import scatter_geometry, scatter_steps
-
-KEPT = "#222222"      # the frame's dashed box: the output the padding keeps
 
 
 def scatter_scene(layer) -> dict:
@@ -45,8 +42,10 @@ def scatter_scene(layer) -> dict:
                            {"grid": "sum", "pattern": "stamp", "at": [r0, c0]},
                            {"grid": "count", "pattern": "stamp", "at": [r0, c0]}],
             "target": {"grid": "input", "cell": [0, i, j]},
-            "set": [{"grid": "sum", "cells": cells, "text": [short_number(running[t, r, q]) for _, r, q in cells]},
-                    {"grid": "count", "cells": cells, "text": [str(int(counts[t, r, q])) for _, r, q in cells]}],
+            "set": [{"grid": "sum", "cells": cells, "text": [short_number(running[t, r, q]) for _, r, q in cells],
+                     "values": [float(running[t, r, q]) for _, r, q in cells]},
+                    {"grid": "count", "cells": cells, "text": [str(int(counts[t, r, q])) for _, r, q in cells],
+                     "values": [float(counts[t, r, q]) for _, r, q in cells]}],
             "formula": f"x[{i}, {j}] · w = {short_number(x[i, j])} × kernel, added to output rows "
                        f"{r0 - ph}…{r0 + (kh - 1) * dh - ph}, columns {c0 - pw}…{c0 + (kw - 1) * dw - pw}"})
     return finish({
@@ -58,24 +57,3 @@ def scatter_scene(layer) -> dict:
         "caption": f"stride {sh}, padding {ph} (cropped), output_padding {layer.output_padding}, dilation {dh}; "
                    f"output {ho}×{wo}",
     })
-
-
-def scatter_frame(x, w, stride=1, padding=0, output_padding=0, dilation=1, t=0) -> Scene:
-    """Input cell `t` times the kernel, added into the running sum (uncropped; dashed: the output kept)."""
-    x, w, (sh, sw), (ph, pw), (dh, dw), (ho, wo) = scatter_geometry(x, w, stride, padding, output_padding, dilation)
-    (h, wd), (kh, kw) = x.shape, w.shape
-    stamps, running = scatter_steps(x, w, stride, padding, output_padding, dilation)   # (H·W, Hf, Wf)
-    t = min(max(int(t), 0), h * wd - 1)
-    i, j = divmod(t, wd)
-    stamp = Box(i * sh, j * sw, i * sh + (kh - 1) * dh, j * sw + (kw - 1) * dw)
-    kept = Box(ph, pw, ph + ho - 1, pw + wo - 1, colour=KEPT, dashed=True)
-    return Scene((Panel("input x", x, (Box(i, j, i, j),)), Panel("kernel w", w),
-                  Panel(f"x[{i}, {j}] · w", x[i, j] * w),
-                  Panel("running sum", running[t], (kept, stamp), zmax=max(1.0, float(np.abs(running).max())))),
-                 f"input cell ({i}, {j}) = {short_number(x[i, j])} scatters its kernel; step {t + 1} of {h * wd}",
-                 (f"stride {sh}, padding {ph} (cropped outside the dashed box), output {ho}×{wo}",))
-
-
-def scatter_frames(x, w, stride=1, padding=0, output_padding=0, dilation=1) -> list[Scene]:
-    count = int(np.asarray(x).size)
-    return [scatter_frame(x, w, stride, padding, output_padding, dilation, t) for t in frame_steps(count)]
