@@ -152,7 +152,7 @@ def convolution_result(layer: ConvLayer) -> ConvolutionResult:
 
 
 def window_stage_scene(layer: ConvLayer) -> dict:
-    """The stage's sliding window for `layer` (convviz.lessons.scenes.convolution.window_scene): the stage and the exports draw it."""
+    """The stage's sliding window for `layer` (convviz.lessons.scenes.convolution.window_scene); the exports draw it too."""
     x, kernel = layer.arrays()
     return window_scene(x, kernel, layer.bias, layer.stride, layer.padding, layer.dilation, layer.flip)
 

@@ -2,8 +2,9 @@
 
 Drawn with Pillow and plain SVG text, not plotly, so exporting needs no browser (plotly's own
 image export needs kaleido and Chromium). A `Scene` is what one step of a step-by-step view
-shows: a few grids side by side, boxes on them, and a caption. Colours follow the app: values
-blue (negative), white (0), red (positive); padding grey; the current window magenta.
+shows: a few grids side by side, boxes on them, and a caption; convviz.lessons.scenes.common.export_frame
+makes one from a step of the stage's scene. Colours follow the app: values blue (negative), white (0),
+red (positive); padding grey; the current window magenta.
 Every picture has the 16:9 size asked for, whatever the grids, so it drops into a slide.
 """
 
@@ -39,8 +40,6 @@ class Box:
     c0: int
     r1: int
     c1: int
-    colour: str = MAGENTA
-    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,10 +188,7 @@ def render_image(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> Image.Image:
             if cell < TEXT_CELL:               # small cells (a photo): the line outside the box, on a white halo
                 rect = [rect[0] - width, rect[1] - width, rect[2] + width, rect[3] + width]
                 draw.rectangle([rect[0] - 2, rect[1] - 2, rect[2] + 2, rect[3] + 2], outline="white", width=width + 4)
-            if box.dashed:
-                _dashed_rect(draw, rect, box.colour, width)
-            else:
-                draw.rectangle(rect, outline=box.colour, width=width)
+            draw.rectangle(rect, outline=MAGENTA, width=width)
     y = lay.caption_y
     for line in ([scene.caption] if scene.caption else []) + list(scene.footer):
         line = _drawable(line)
@@ -205,14 +201,6 @@ def render_image(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> Image.Image:
 def box_width(cell: int) -> int:
     """A box's line in px: 8% of a cell, at least 2, and 6 on cells too small for numbers (a photo's pixels)."""
     return max(2, round(cell * 0.08)) if cell >= TEXT_CELL else 6
-
-
-def _dashed_rect(draw, rect, colour, width, dash=10):
-    x0, y0, x1, y1 = rect
-    for a, b, horizontal, at in ((x0, x1, True, y0), (x0, x1, True, y1), (y0, y1, False, x0), (y0, y1, False, x1)):
-        for s in range(int(a), int(b), 2 * dash):
-            e = min(s + dash, b)
-            draw.line([(s, at), (e, at)] if horizontal else [(at, s), (at, e)], fill=colour, width=width)
 
 
 def png_bytes(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> bytes:
@@ -270,15 +258,14 @@ def svg_text(scene: Scene, size: tuple[int, int] = PNG_SIZE) -> str:
                                f'fill="{_text_colour(colours[r, c])}">{escape(str(labels[r, c]))}</text>')
         for box in panel.boxes:
             width = box_width(cell)
-            dash = ' stroke-dasharray="10 10"' if box.dashed else ""
             out_by = width / 2 if cell < TEXT_CELL else 0          # as render_image: the line outside a photo's box
             x, y = x0 + box.c0 * cell - out_by, y0 + box.r0 * cell - out_by
             w, h = (box.c1 - box.c0 + 1) * cell + 2 * out_by, (box.r1 - box.r0 + 1) * cell + 2 * out_by
             if out_by:
                 out.append(f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="none" stroke="white" '
                            f'stroke-width="{width + 4}"/>')
-            out.append(f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="none" stroke="{box.colour}" '
-                       f'stroke-width="{width}"{dash}/>')
+            out.append(f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="none" stroke="{MAGENTA}" '
+                       f'stroke-width="{width}"/>')
     y = lay.caption_y
     for line in ([scene.caption] if scene.caption else []) + list(scene.footer):
         line_size = _fitted(measure, line, lay.title_size, size[0] * 0.95).size

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from convviz.figures.common import short_number
 from convviz.lessons.scenes import common as scenes
 from convviz.lessons.convolution_matrix import MatrixSettings, matrix_lesson
 from convviz.lessons.receptive_fields import FieldSettings
@@ -74,8 +75,9 @@ def check_contract(scene: dict) -> None:
             assert h["grid"] in ids
             assert ("pattern" in h and len(h["at"]) == 2) or "cells" in h or len(h["box"]) == 5
         for s in step.get("set", []):
-            assert s["grid"] in ids and len(s["cells"]) == len(s["text"])
+            assert s["grid"] in ids and len(s["cells"]) == len(s["text"]) == len(s["values"])
             assert all(isinstance(v, str) for v in s["text"])
+            assert [short_number(v) for v in s["values"]] == s["text"]      # the number each cell shows, for the exports
         assert isinstance(step.get("status", ""), str)
     for grid_id, hv in scene.get("hovers", {}).items():
         assert grid_id in ids and set(hv) <= {"rows", "cols", "row_steps", "col_pick"}
