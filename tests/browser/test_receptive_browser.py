@@ -151,13 +151,13 @@ def test_one_layer_for_the_stage_the_link_the_select_box_the_table_and_the_expor
     assert_shown_layer(page, "1")
     assert "of conv1" in main_text(page)
     svg = export_svg(page, tmp_path)
-    assert "of layer 1:" in svg and "after 1 layer: r = 3" in svg
+    assert "Layer 1 (conv1" in svg and "r = 3, start" in svg and "step 1 of 2" in svg
     choose_option(page, "Layer", re.compile("the last layer"))         # the box moves the stage
     expect(page.locator(".stage-status")).to_contain_text("Layer 2 (conv2")
     page.wait_for_url(lambda url: "layer=" not in url)                  # the rerun has started (the link follows)
     wait_for_app(page)                                                  # ... and ended: the export is the new one
     assert "layer=" not in page.url
-    assert "after 2 layers: r = 7" in export_svg(page, tmp_path)
+    assert "Layer 2 (conv2" in (svg := export_svg(page, tmp_path)) and "r = 7, start" in svg
 
 
 @pytest.mark.parametrize("link", lecturer_links("receptive_fields"))

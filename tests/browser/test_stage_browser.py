@@ -101,7 +101,7 @@ def test_keys_step_and_play_and_the_link_and_exports_follow(page, app_url, tmp_p
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile("This step, SVG")).click()
     svg = open(download.value.path(), encoding="utf-8").read()
-    assert "y[1, 1] = Σ window × kernel" in svg, "the export shows the step on screen"
+    assert "Output cell (1, 1) = " in svg and "y[1, 1] = Σ x·w over 9 products" in svg, "the export shows the step on screen"
 
     stage.focus()
     page.keyboard.press("Space")                                        # play (1 s a step), then pause
