@@ -99,7 +99,6 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
         " && document.querySelector('[data-testid=stMain] [data-testid=stElementContainer]') !== null",
         timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[data-testid^=stSkeleton]')", timeout=timeout)
     # A lesson's first visit stops after its figure until the browser has drawn it (convviz.ui.figure_gate):
     # wait for the gate to open and the run it starts to finish.
     page.wait_for_function(
@@ -107,4 +106,5 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         " return (!gate || !!gate.querySelector('[data-convviz-gate=open]'))"
         " && document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'; }",
         timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-testid^=stSkeleton]')", timeout=timeout)
     page.wait_for_load_state("networkidle")

@@ -40,8 +40,8 @@ def wait_for_the_figure() -> None:
         return
     sent = st.session_state.get(KEY)
     is_open, just_opened = gate_open(st.session_state, dict(sent) if isinstance(sent, dict) else None)
+    if just_opened:            # the report reran only the figure's fragment, or only up to here: run the whole page,
+        st.rerun(scope="app")  # whose gate says "open" (tests wait for that) only in that run
     _component(key=KEY, data={"drawn": is_open}, default={"drawn": False}, on_drawn_change=lambda: None)
-    if just_opened:
-        st.rerun(scope="app")                  # the report may have rerun only the figure's fragment
     if not is_open:
         st.stop()
