@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from convviz.testing.serve import CHROMIUM, launch_chromium, running_app
+from tests.support import steady
 
 SCREENSHOTS = Path(__file__).resolve().parent / "browser" / "screenshots"
 
@@ -69,7 +70,7 @@ class Screenshots:
         size = page.viewport_size
         height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
         page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12000)})
-        page.wait_for_timeout(300)   # let plotly re-lay out at the new size (a screenshot, not a test step)
+        steady(page)   # plotly has laid out again at the new size
         path = self.folder / name
         page.screenshot(path=str(path), full_page=True)
         page.set_viewport_size(size)

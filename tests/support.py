@@ -1,5 +1,7 @@
 """Helpers shared by the AppTest files: open a page from a link's query, read its text, check it is clean."""
 
+import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -158,6 +160,60 @@ def stage_font_sizes(browser, url: str, grid: str, *, present: bool) -> list[flo
 def chart_specs(at) -> list[str]:
     """Each plotly chart's figure as JSON text with its characters as written ("×", not "\\u00d7"): plotly
     escapes them unless orjson happens to be installed, so a test must not search the raw spec."""
-    import json
-
     return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+
+
+# --- Waiting on a condition, never a fixed sleep ------------------------------------------------
+
+PLOTLY_BOXES = ("() => [...document.querySelectorAll("
+                "'[data-testid=stPlotlyChart], [data-testid=stPlotlyChart] .main-svg')].map(e => {"
+                " const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round); })"
+                ".concat([[document.querySelector('[data-testid=stMain]')?.scrollHeight ?? 0]])")
+
+
+def steady(page, expression: str = PLOTLY_BOXES, arg=None, frames: int = 5, timeout: float = 30_000):
+    """Wait until the JS function `expression` (called with `arg`, e.g. an element handle; it returns JSON data)
+    gives the same value `frames` animation frames in a row, and return that value. The default: every plotly
+    chart's box and SVG size and the page's height, i.e. plotly has laid out again after a resize or a scroll
+    (before a screenshot). A stage lives in a shadow root: pass its element handle as `arg`."""
+    handle = page.wait_for_function(
+        """([key, frames, arg]) => {
+             const value = JSON.stringify((%s)(arg));
+             const seen = window.__steady ??= {};
+             const s = seen[key] ??= {value: null, count: 0};
+             s.count = s.value === value ? s.count + 1 : 0;
+             s.value = value;
+             if (s.count < frames) return false;
+             delete seen[key];
+             return value;
+           }""" % expression, arg=[expression, frames, arg], polling="raf", timeout=timeout)
+    return json.loads(handle.json_value())
+
+
+def run_started(page, act):
+    """Do `act()` (clicks, a key) and wait until it has started a script run (not until the run ends): a one-shot
+    observer sees the app's run state change, so a run that is over before we look is not missed."""
+    page.evaluate("() => { window.__ran = false; const app = document.querySelector('[data-testid=stApp]');"
+                  " const o = new MutationObserver(() => { window.__ran = true; o.disconnect(); });"
+                  " o.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }")
+    act()
+    page.wait_for_function("() => window.__ran === true", timeout=60_000)
+
+
+def after_a_run(page, act):
+    """Do `act()` and wait until the script run it starts has finished."""
+    from convviz.testing.serve import wait_for_app
+
+    run_started(page, act)
+    wait_for_app(page)
+
+
+def link_caught_up(page, key: str, stage):
+    """After the stage stopped: wait until the link's `key` is the step the stage shows (its debounced send has
+    reached the server) and that run has finished; returns the URL. Step 0 may leave `key` out of the link."""
+    from convviz.testing.serve import wait_for_app
+
+    shown = stage.get_attribute("data-step")
+    page.wait_for_url(re.compile(rf"[?&]{key}={shown}\b" if shown != "0" else rf"[?&]{key}=0\b|^(?!.*[?&]{key}=)"))
+    wait_for_app(page)
+    return page.url
