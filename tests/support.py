@@ -192,20 +192,31 @@ def steady(page, expression: str = PLOTLY_BOXES, arg=None, frames: int = 5, time
 
 def run_started(page, act):
     """Do `act()` (clicks, a key) and wait until it has started a script run (not until the run ends): a one-shot
-    observer sees the app's run state change, so a run that is over before we look is not missed."""
-    page.evaluate("() => { window.__ran = false; const app = document.querySelector('[data-testid=stApp]');"
-                  " const o = new MutationObserver(() => { window.__ran = true; o.disconnect(); });"
-                  " o.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }")
+    observer sees the app's run state change, so a run that is over before we look is not missed. (A run so
+    short that "running" and "notRunning" reach the page together changes nothing: use after_a_change.)"""
+    page.evaluate("""() => {
+        window.__ran = false;
+        const o = new MutationObserver(() => { window.__ran = true; o.disconnect(); });
+        o.observe(document.querySelector('[data-testid=stApp]'), {attributes: true,
+                                                                  attributeFilter: ['data-test-script-state']});
+      }""")
     act()
     page.wait_for_function("() => window.__ran === true", timeout=60_000)
 
 
-def after_a_run(page, act):
-    """Do `act()` and wait until the script run it starts has finished."""
+MAIN_AND_LINK = "() => [document.querySelector('[data-testid=stMain]').innerText, location.href]"
+
+
+def after_a_change(page, act, timeout: float = 60_000):
+    """Do `act()` (a click, a key) and wait until the page's text or link has changed and the run has finished.
+    A fragment's run, or a short run, may never show the app as running: what it drew is the sign it ran."""
     from convviz.testing.serve import wait_for_app
 
-    run_started(page, act)
-    wait_for_app(page)
+    before = page.evaluate(MAIN_AND_LINK)
+    act()
+    page.wait_for_function(f"before => JSON.stringify(({MAIN_AND_LINK})()) !== JSON.stringify(before)", arg=before,
+                           timeout=timeout)
+    wait_for_app(page, timeout=timeout)
 
 
 def link_caught_up(page, key: str, stage):

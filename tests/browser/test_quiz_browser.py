@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
-from tests.support import after_a_run, steady
+from tests.support import after_a_change, steady
 
 from convviz.exercises import generate, quiz
 from convviz.lessons.exercises import reveal_scene, window_cells
@@ -38,7 +38,7 @@ def opened(browser, url, width, height):
 
 def press(page, name: str, within=None):
     """Click the button `name` (of the form `within`, if given) and wait for the run to end."""
-    after_a_run(page, (within or page).get_by_role("button", name=name, exact=True).click)
+    after_a_change(page, (within or page).get_by_role("button", name=name, exact=True).click)
     assert page.locator("[data-testid='stException']").count() == 0
 
 
@@ -106,7 +106,7 @@ def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
         box = page.locator("[data-testid=stForm]").last.get_by_label("Your answer")
         assert box.input_value() == ""
         box.fill(answer_text(generate("output_value", 4)))
-        after_a_run(page, lambda: box.press("Enter"))            # Enter checks, as the Check button does
+        after_a_change(page, lambda: box.press("Enter"))            # Enter checks, as the Check button does
         assert page.locator("[data-testid=stAlertContentSuccess]").last.inner_text().splitlines()[-1].startswith("Correct")
 
 
