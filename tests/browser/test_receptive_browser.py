@@ -186,5 +186,5 @@ def test_lecturer_link_opens_on_the_layer_it_names(browser, app_url, screenshots
 
 @pytest.mark.parametrize("present", [False, True])
 def test_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
-    sizes = stage_font_sizes(browser, f"{app_url}/receptive_fields?preset=note002", "r", present=present)
+    sizes = stage_font_sizes(browser, f"{app_url}/receptive_fields?preset=note002", ("r",), present=present)["r"]
     assert sizes and min(sizes) >= (24 if present else 14), sizes
