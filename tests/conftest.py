@@ -7,14 +7,22 @@ these tests skip on a developer machine, and fail in CI (CI=true), where a missi
 means the browser layer did not run.
 """
 
+import functools
 import os
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 
 from convviz.testing.serve import CHROMIUM, launch_chromium, running_app
+from tests.support import steady
 
 SCREENSHOTS = Path(__file__).resolve().parent / "browser" / "screenshots"
+
+# Every new AppTest scans the metadata of every installed package for Streamlit components (0.2–0.8 s on 2 busy
+# cores; the tests make well over a thousand AppTests). The installed packages do not change during a run: scan once.
+_scan_once = functools.cache(manifest_scanner.scan_component_manifests)
+manifest_scanner.scan_component_manifests = lambda max_workers=None: list(_scan_once())
 
 
 def pytest_collection_modifyitems(items):
@@ -69,7 +77,7 @@ class Screenshots:
         size = page.viewport_size
         height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
         page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12000)})
-        page.wait_for_timeout(300)   # let plotly re-lay out at the new size (a screenshot, not a test step)
+        steady(page)   # plotly has laid out again at the new size
         path = self.folder / name
         page.screenshot(path=str(path), full_page=True)
         page.set_viewport_size(size)

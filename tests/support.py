@@ -1,5 +1,7 @@
 """Helpers shared by the AppTest files: open a page from a link's query, read its text, check it is clean."""
 
+import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -141,16 +143,16 @@ def settled(page, in_url: str, screenshots=None, name: str | None = None):
         screenshots.save(page, name)
 
 
-def stage_font_sizes(browser, url: str, grid: str, *, present: bool) -> list[float]:
-    """The computed font size (px) of every number in stage grid `grid` at `url`, opened on a laptop (1440×900)
-    or, presenting, on a projector (1920×1080, with present=1 added)."""
+def stage_font_sizes(browser, url: str, grids: tuple[str, ...], *, present: bool) -> dict[str, list[float]]:
+    """grid -> the computed font size (px) of every number in that stage grid at `url`, all read from one load of
+    the page, opened on a laptop (1440×900) or, presenting, on a projector (1920×1080, with present=1 added)."""
     size = {"width": 1920, "height": 1080} if present else {"width": 1440, "height": 900}
     context = browser.new_context(viewport=size)
     page = context.new_page()
     try:
         open_in_browser(page, url + ("&present=1" if present else ""))
-        return page.locator(f".stage .cell[data-grid={grid}] text").evaluate_all(
-            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+        return {grid: page.locator(f".stage .cell[data-grid={grid}] text").evaluate_all(
+                    "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))") for grid in grids}
     finally:
         context.close()
 
@@ -158,6 +160,71 @@ def stage_font_sizes(browser, url: str, grid: str, *, present: bool) -> list[flo
 def chart_specs(at) -> list[str]:
     """Each plotly chart's figure as JSON text with its characters as written ("×", not "\\u00d7"): plotly
     escapes them unless orjson happens to be installed, so a test must not search the raw spec."""
-    import json
-
     return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+
+
+# --- Waiting on a condition, never a fixed sleep ------------------------------------------------
+
+PLOTLY_BOXES = ("() => [...document.querySelectorAll("
+                "'[data-testid=stPlotlyChart], [data-testid=stPlotlyChart] .main-svg')].map(e => {"
+                " const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round); })"
+                ".concat([[document.querySelector('[data-testid=stMain]')?.scrollHeight ?? 0]])")
+
+
+def steady(page, expression: str = PLOTLY_BOXES, arg=None, frames: int = 5, timeout: float = 30_000):
+    """Wait until the JS function `expression` (called with `arg`, e.g. an element handle; it returns JSON data)
+    gives the same value `frames` animation frames in a row, and return that value. The default: every plotly
+    chart's box and SVG size and the page's height, i.e. plotly has laid out again after a resize or a scroll
+    (before a screenshot). A stage lives in a shadow root: pass its element handle as `arg`."""
+    handle = page.wait_for_function(
+        """([key, frames, arg]) => {
+             const value = JSON.stringify((%s)(arg));
+             const seen = window.__steady ??= {};
+             const s = seen[key] ??= {value: null, count: 0};
+             s.count = s.value === value ? s.count + 1 : 0;
+             s.value = value;
+             if (s.count < frames) return false;
+             delete seen[key];
+             return value;
+           }""" % expression, arg=[expression, frames, arg], polling="raf", timeout=timeout)
+    return json.loads(handle.json_value())
+
+
+def run_started(page, act):
+    """Do `act()` (clicks, a key) and wait until it has started a script run (not until the run ends): a one-shot
+    observer sees the app's run state change, so a run that is over before we look is not missed. (A run so
+    short that "running" and "notRunning" reach the page together changes nothing: use after_a_change.)"""
+    page.evaluate("""() => {
+        window.__ran = false;
+        const o = new MutationObserver(() => { window.__ran = true; o.disconnect(); });
+        o.observe(document.querySelector('[data-testid=stApp]'), {attributes: true,
+                                                                  attributeFilter: ['data-test-script-state']});
+      }""")
+    act()
+    page.wait_for_function("() => window.__ran === true", timeout=60_000)
+
+
+MAIN_AND_LINK = "() => [document.querySelector('[data-testid=stMain]').innerText, location.href]"
+
+
+def after_a_change(page, act, timeout: float = 60_000):
+    """Do `act()` (a click, a key) and wait until the page's text or link has changed and the run has finished.
+    A fragment's run, or a short run, may never show the app as running: what it drew is the sign it ran."""
+    from convviz.testing.serve import wait_for_app
+
+    before = page.evaluate(MAIN_AND_LINK)
+    act()
+    page.wait_for_function(f"before => JSON.stringify(({MAIN_AND_LINK})()) !== JSON.stringify(before)", arg=before,
+                           timeout=timeout)
+    wait_for_app(page, timeout=timeout)
+
+
+def link_caught_up(page, key: str, stage):
+    """After the stage stopped: wait until the link's `key` is the step the stage shows (its debounced send has
+    reached the server) and that run has finished; returns the URL. Step 0 may leave `key` out of the link."""
+    from convviz.testing.serve import wait_for_app
+
+    shown = stage.get_attribute("data-step")
+    page.wait_for_url(re.compile(rf"[?&]{key}={shown}\b" if shown != "0" else rf"[?&]{key}=0\b|^(?!.*[?&]{key}=)"))
+    wait_for_app(page)
+    return page.url

@@ -10,6 +10,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.support import link_caught_up, steady
+
 from convviz.slides.exports import GIF_SIZE, PNG_SIZE
 from convviz.testing.serve import wait_for_app
 from convviz.ui.layout import LESSONS
@@ -64,10 +66,11 @@ def test_autoplay_moves_the_step_and_pause_stops_it(page, app_url):
     page.wait_for_url(re.compile(r"tc_step=2"))            # two ticks of 0.5 s
     page.get_by_role("button", name=re.compile("Pause")).first.click()
     expect(page.get_by_role("button", name=re.compile("Play")).first).to_be_visible()
-    wait_for_app(page)
-    page.wait_for_timeout(700)                             # a tick already on its way when Pause was clicked
-    stopped = page.url
-    page.wait_for_timeout(1500)                            # three ticks' worth: the step must not move now
+    stage = page.locator(".stage").first
+    expect(stage).to_have_attribute("data-playing", "false")
+    stopped = link_caught_up(page, "tc_step", stage)        # the step shown when Pause was clicked reached the link
+    # The pause is what is tested: three ticks' worth in which the step must NOT move (an absence has no event).
+    page.wait_for_timeout(1500)
     assert page.url == stopped
 
 
@@ -81,9 +84,10 @@ def test_a_hand_on_the_step_buttons_pauses_the_autoplay(page, app_url):
     page.wait_for_url(re.compile(r"pos=3"))
     page.get_by_role("button", name="◀", exact=True).click()
     expect(page.get_by_role("button", name=re.compile("Play")).first).to_be_visible()
-    wait_for_app(page)
-    page.wait_for_timeout(700)
-    stopped = page.url
+    stage = page.locator(".stage").first
+    expect(stage).to_have_attribute("data-playing", "false")
+    stopped = link_caught_up(page, "pos", stage)
+    # The pause is what is tested: the autoplay (0.5 s a step) must NOT move the step in 1.5 s.
     page.wait_for_timeout(1500)
     assert page.url == stopped
 
@@ -117,12 +121,10 @@ def test_every_lesson_in_presentation_mode(browser, app_url, screenshots, name):
             context.close()
 
 
-def chart_boxes(page) -> list[tuple[int, int, int, int]]:
-    """Rounded (x, y, width, height) of every plotly chart, y from the page title (clicking scrolls the page)."""
-    boxes = page.locator("[data-testid='stPlotlyChart']").evaluate_all(
-        "els => { const top = document.querySelector('h1').getBoundingClientRect().y;"
-        "         return els.map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y - top, r.width, r.height]; }); }")
-    return [tuple(round(v) for v in box) for box in boxes]
+# Rounded [x, y, width, height] of every plotly chart, y from the page title (clicking scrolls the page).
+CHART_BOXES = ("() => { const top = document.querySelector('h1').getBoundingClientRect().y;"
+               " return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(e => {"
+               " const r = e.getBoundingClientRect(); return [r.x, r.y - top, r.width, r.height].map(Math.round); }); }")
 
 
 @pytest.mark.parametrize("path, key, start", [("convolution", "pos", 3), ("transposed_convolution", "tc_step", 1),
@@ -132,13 +134,11 @@ def test_stepping_while_presenting_does_not_move_the_figures(page, app_url, path
     extra = "&tc_preset=note000" if path == "transposed_convolution" else "&preset=vgg16" if path == "receptive_fields" else ""
     page.set_viewport_size({"width": 1920, "height": 1080})
     open_page(page, f"{app_url}/{path}?present=1&{key}={start}{extra}")
-    page.wait_for_timeout(500)
-    before = chart_boxes(page)[:2]
+    before = steady(page, CHART_BOXES)[:2]
     page.locator(".stage button[data-action=next]").click()   # the stage's ▶ (the receptive page's unit has one too)
     page.wait_for_url(re.compile(rf"{key}={start + 1}"))
     wait_for_app(page)
-    page.wait_for_timeout(500)
-    assert chart_boxes(page)[:2] == before
+    assert steady(page, CHART_BOXES)[:2] == before
 
 
 # --- a presenter's clicker (issue 33) ---------------------------------------------------------------------------

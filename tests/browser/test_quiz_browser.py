@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
+from tests.support import after_a_change, steady
+
 from convviz.exercises import generate, quiz
 from convviz.lessons.exercises import reveal_scene, window_cells
 from convviz.testing.serve import wait_for_app
@@ -36,9 +38,7 @@ def opened(browser, url, width, height):
 
 def press(page, name: str, within=None):
     """Click the button `name` (of the form `within`, if given) and wait for the run to end."""
-    (within or page).get_by_role("button", name=name, exact=True).click()
-    page.wait_for_timeout(300)                               # the click's run starts (a busy box: let it begin)
-    wait_for_app(page, timeout=60_000)
+    after_a_change(page, (within or page).get_by_role("button", name=name, exact=True).click)
     assert page.locator("[data-testid='stException']").count() == 0
 
 
@@ -99,16 +99,14 @@ def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
         press(page, "Reveal", within=form)
         assert f"Answer: {answer_text(exercise)}" in page.locator("[data-testid=stMain]").inner_text()
         page.get_by_role("heading", name="Exercise: predict, then reveal").scroll_into_view_if_needed()
-        page.wait_for_timeout(500)
+        steady(page)
         page.screenshot(path=str(screenshots / "exercise_convolution_laptop.png"), full_page=False)
         press(page, "Next", within=page.locator("[data-testid=stForm]").last)
         assert "ex_seed=4" in page.url and "ex_topic=output_value" in page.url
         box = page.locator("[data-testid=stForm]").last.get_by_label("Your answer")
         assert box.input_value() == ""
         box.fill(answer_text(generate("output_value", 4)))
-        box.press("Enter")                                       # Enter checks, as the Check button does
-        page.wait_for_timeout(300)
-        wait_for_app(page, timeout=60_000)
+        after_a_change(page, lambda: box.press("Enter"))            # Enter checks, as the Check button does
         assert page.locator("[data-testid=stAlertContentSuccess]").last.inner_text().splitlines()[-1].startswith("Correct")
 
 
@@ -129,7 +127,8 @@ def test_reveal_walks_the_lessons_stage_to_the_asked_cell(browser, app_url, scre
         assert stage.get_attribute("data-playing") == "true"
         expect(stage).to_have_attribute("data-playing", "false", timeout=steps * 2_000 + 20_000)
         assert stage.get_attribute("data-step") == str(steps - 1)
-        page.wait_for_timeout(1_500)                              # two ticks at its speed: it does not go round
+        # The pause is what is tested: two ticks at its speed in which it must NOT go round (no event to wait on).
+        page.wait_for_timeout(1_500)
         assert stage.get_attribute("data-step") == str(steps - 1)
         row, col, answer_shown = p["row"], p["col"], answer_text(exercise)
         assert stage.locator(".stage-status").inner_text().startswith(f"Output cell ({row}, {col}) = {answer_shown} ·")
@@ -139,7 +138,7 @@ def test_reveal_walks_the_lessons_stage_to_the_asked_cell(browser, app_url, scre
             "output", str(row), str(col))
         window = stage.locator(".cell.win[data-grid=input]").evaluate_all("els => els.map(e => [+e.dataset.row, +e.dataset.col])")
         assert sorted(map(tuple, window)) == sorted(window_cells(p))
-        page.wait_for_timeout(500)
+        steady(page)
         page.screenshot(path=str(screenshots / "exercise_reveal_stage.png"), full_page=False)
 
 

@@ -75,7 +75,6 @@ def test_editing_a_cell_of_the_stack(page, app_url, screenshots):
 
 # --- Issue 24: labelled step pairs, one step state, lecturer links, readable numbers -----------------
 import re  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import parse_qsl, urlsplit  # noqa: E402
 
@@ -123,15 +122,23 @@ def shown_layer(page) -> str:
     return cells[cells.index("▶ shown") + 1]                             # the next column: "layer"
 
 
+SHOWN_LAYER = """() => {
+  const grid = [...document.querySelectorAll('[data-testid=stTable]')].find(t => t.innerText.includes('r by autograd'));
+  const row = grid && [...grid.querySelectorAll('tbody tr')].find(r => r.innerText.includes('▶ shown'));
+  if (!row) return null;
+  const cells = [...row.querySelectorAll('td, th')].map(c => c.innerText.trim());
+  return cells[cells.indexOf('▶ shown') + 1];
+}"""
+
+
 def assert_shown_layer(page, layer: str, timeout: float = 30.0) -> None:
     """The table marks `layer` "▶ shown", once the grid has redrawn (it may lag the link and the select box)."""
-    deadline, shown = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        shown = shown_layer(page)
-        if shown == layer:
-            return
-        page.wait_for_timeout(200)
-    assert shown == layer, f"the table marks layer {shown}, not {layer}"
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"layer => ({SHOWN_LAYER})() === layer", arg=layer, timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        assert shown_layer(page) == layer, f"the table marks layer {shown_layer(page)}, not {layer}"
 
 
 def test_one_layer_for_the_stage_the_link_the_select_box_the_table_and_the_export(page, app_url, tmp_path):
@@ -179,5 +186,5 @@ def test_lecturer_link_opens_on_the_layer_it_names(browser, app_url, screenshots
 
 @pytest.mark.parametrize("present", [False, True])
 def test_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
-    sizes = stage_font_sizes(browser, f"{app_url}/receptive_fields?preset=note002", "r", present=present)
+    sizes = stage_font_sizes(browser, f"{app_url}/receptive_fields?preset=note002", ("r",), present=present)["r"]
     assert sizes and min(sizes) >= (24 if present else 14), sizes

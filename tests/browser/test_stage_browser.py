@@ -17,7 +17,7 @@ from convviz.lessons.scenes.common import step_cells, steps_reading
 from convviz.lessons.scenes.convolution import window_scene
 from convviz.slides.exports import png_bytes
 from convviz.testing.serve import wait_for_app
-from tests.support import open_stage, stage_cells, watch_script_runs
+from tests.support import open_stage, run_started, stage_cells, steady, watch_script_runs
 
 # two channels, padding, dilation and stride: every kind of cell at once (holes, padding, unread columns)
 QUERY = "c=2&h=6&w=7&ph=1&pw=0&dh=2&dw=1&sw=2&kh=2&kw=3"
@@ -111,6 +111,7 @@ def test_keys_step_and_play_and_the_link_and_exports_follow(page, app_url, tmp_p
     expect(stage).to_have_attribute("data-playing", "false")
     shown = stage.get_attribute("data-step")
     page.wait_for_url(re.compile(rf"pos={shown}\b"))
+    # The pause is what is tested: paused, the step must NOT move in 1.5 s (an absence has no event to wait on).
     page.wait_for_timeout(1500)
     assert stage.get_attribute("data-step") == shown
 
@@ -159,7 +160,8 @@ def test_a_link_with_play_starts_the_autoplay_and_one_without_does_not(page, app
     page.wait_for_url(re.compile(r"tc_step=[023]\b|^(?!.*tc_step=)"))     # and the link follows it
     stage = open_stage(page, f"{app_url}/transposed_convolution?tc_preset=note000&tc_step=1&speed=fast")
     expect(stage).to_have_attribute("data-playing", "false")
-    page.wait_for_timeout(2000)                                          # four ticks' worth: nothing moves
+    # The pause is what is tested: without play=1 nothing may move in four ticks' worth (no event to wait on).
+    page.wait_for_timeout(2000)
     assert stage.get_attribute("data-step") == "1" and "tc_step=1" in page.url
 
 
@@ -167,14 +169,14 @@ def test_the_stage_keeps_its_place_when_the_server_echoes_the_step(page, app_url
     """Clicks faster than the round trip: the debounced echo must not pull the window back."""
     open_stage(page, f"{app_url}/convolution?h=8&w=8")                  # 6×6 output
     nxt = page.get_by_role("button", name="▶", exact=True)
-    for _ in range(3):
-        nxt.click()
-    page.wait_for_timeout(450)                                           # the first send is on its way
-    for _ in range(4):
+    run_started(page, lambda: [nxt.click() for _ in range(3)])        # the first send reached the server: its
+    for _ in range(4):                                                    # echo (step 3) comes back during these
         nxt.click()
     page.wait_for_url(re.compile(r"pos=7\b"))
     wait_for_app(page)
-    page.wait_for_timeout(500)
+    expect(page.locator(".stage")).to_have_attribute("data-step", "7")
+    shown = page.locator(".stage-status").element_handle()
+    steady(page, "status => status.textContent", arg=shown)             # no late echo redraws it
     assert status(page).startswith("Output cell (1, 1)")
 
 
@@ -190,7 +192,7 @@ def test_screenshots_on_a_laptop_and_a_phone(browser, app_url, screenshots):
             assert overflow <= 1, "the page is not wider than the screen (a wide grid scrolls inside the stage)"
             page.locator(".cell[data-grid=output][data-row='1'][data-col='1']").hover()
             stage.evaluate("e => e.scrollIntoView({block: 'start'})")
-            page.wait_for_timeout(300)
+            steady(page)
             page.screenshot(path=str(screenshots / f"stage_convolution_{width}x{height}.png"))   # what a student sees
         finally:
             context.close()
@@ -217,5 +219,5 @@ def test_the_zoo_pooling_window_steps_in_the_stage(page, app_url, screenshots):
     assert np.isfinite(r + q)
     page.wait_for_url(re.compile(r"pl_step=8"))
     stage.evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.wait_for_timeout(300)
+    steady(page)
     page.screenshot(path=str(screenshots / "stage_pooling_1440.png"))

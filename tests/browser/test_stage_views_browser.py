@@ -13,7 +13,7 @@ from convviz.lessons.scenes.common import steps_reading
 from convviz.lessons.scenes.transposed_convolution import scatter_scene
 from convviz.lessons.transposed_convolution import TransposedLayer
 from convviz.testing.serve import wait_for_app
-from tests.support import open_stage, stage_cells
+from tests.support import open_stage, stage_cells, steady
 
 
 def cell_text(page, grid, r, q) -> str:
@@ -25,7 +25,7 @@ def shoot(page, screenshots, name):
     size = page.viewport_size
     for width, height, suffix in [(1440, 900, ""), (390, 844, "_phone")]:
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(400)
+        steady(page)
         page.locator(".stage").scroll_into_view_if_needed()
         page.locator(".stage").screenshot(path=str(screenshots / f"{name}{suffix}.png"))
     page.set_viewport_size(size)

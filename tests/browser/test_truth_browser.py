@@ -5,6 +5,7 @@ statement and its "From the course notes" callout, and is saved as a screenshot 
 import pytest
 
 from convviz.testing.serve import wait_for_app
+from tests.support import steady
 
 SECTIONS = [   # (name, link, heading to scroll to, words that must be on the page)
     ("backward_conv", "/convolution?op=conv&grad=random", "Backward pass: where the gradient goes (note 003)",
@@ -49,7 +50,7 @@ def test_section_opens_clean_and_states_its_numbers(browser, app_url, screenshot
             assert word in text, (word, link)
         title.scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -60)")
-        page.wait_for_timeout(400)       # plotly lays out once it is visible (a screenshot, not a test step)
+        steady(page)                     # plotly lays out once it is visible
         page.screenshot(path=str(screenshots / f"truth_{name}_{width}.png"))
         assert not errors, errors
     finally:

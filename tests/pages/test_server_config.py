@@ -30,6 +30,6 @@ def test_no_traceback_ever_reaches_the_browser():
 
 def test_post_run_collection_stays_on_with_a_frozen_heap():
     """runner.postScriptGC on (each run's cyclic garbage goes at once); app.py's settle_heap() freezes the
-    imports so that the collection is cheap (tests/pages/test_runtime.py; docs/benchmarks.md)."""
+    imports so that the collection is cheap (tests/ui/test_runtime.py; docs/benchmarks.md)."""
     assert SETTINGS["runner"]["postScriptGC"] is True
     assert "settle_heap()" in (ROOT / "app.py").read_text()

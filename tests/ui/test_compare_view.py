@@ -1,7 +1,7 @@
 """The compare view on the restoration pages (issue 32 item 5): mounted over the main comparison with previews
 (never a full-size image), and a click or rectangle sent from it moves the zoom: the number boxes, the link and
 the magenta box drawn in the panels. The geometry (fractions of the picture -> full-size pixels) is tested
-without streamlit in tests/pages/test_compare_geometry.py."""
+without streamlit in tests/ui/test_compare_geometry.py."""
 
 import base64
 import io
