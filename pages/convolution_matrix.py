@@ -1,18 +1,18 @@
 """Lesson: convolution as a matrix (notes 000, 001, 002): Toeplitz, Aᵀ, circulant and DFT, full convolution, im2col.
 
 Figure first: A beside the input and output grids on the stage, the control bar under it, then the sections.
-The sections are in convviz.ui.matrix_sections; the numbers in convviz.lessons.convolution_matrix. The figure and
+The sections are in convviz.ui.sections.convolution_matrix; the numbers in convviz.lessons.convolution_matrix. The figure and
 the sections computed from its settings form one st.fragment (issue 23): a setting or a step reruns only that part,
 not the circulant, ISTA and exercise sections below (they have their own controls)."""
 
 import streamlit as st
 
 from convviz.lessons.convolution_matrix import MatrixSettings, matrix_size
-from convviz.ui import cached_matrix as cached
-from convviz.ui import matrix_sections as sections
-from convviz.ui.figure_first import let_the_browser_draw
-from convviz.ui.layout import lesson_header, show_problem
-from convviz.ui.exercise_section import exercise_section
+from convviz.ui.cache import convolution_matrix as cached
+from convviz.ui.sections import convolution_matrix as sections
+from convviz.ui.widgets.figure_first import let_the_browser_draw
+from convviz.ui.widgets.layout import lesson_header, show_problem
+from convviz.ui.sections.exercises import exercise_section
 
 lesson_header(
     "Convolution as a matrix",

@@ -9,14 +9,14 @@ import streamlit as st
 
 from convviz.lessons import receptive_fields as lesson
 from convviz.receptive import autograd_snippet, formula_lines
-from convviz.ui.cached_receptive import autograd_check
-from convviz.ui.figure_first import let_the_browser_draw
-from convviz.ui.layout import lesson_header, show_problem
-from convviz.ui.present import presenting
-from convviz.ui.receptive_sections import (dilation_section, effective_section, field_figure, field_table,
+from convviz.ui.cache.receptive_fields import autograd_check
+from convviz.ui.widgets.figure_first import let_the_browser_draw
+from convviz.ui.widgets.layout import lesson_header, show_problem
+from convviz.ui.widgets.present import presenting
+from convviz.ui.sections.receptive_fields import (dilation_section, effective_section, field_figure, field_table,
                                           stack_settings)
-from convviz.ui.unet import unet_section
-from convviz.ui.exercise_section import exercise_section
+from convviz.ui.sections.receptive_fields import unet_section
+from convviz.ui.sections.exercises import exercise_section
 
 lesson_header(
     "Receptive fields",

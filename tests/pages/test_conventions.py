@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-from convviz.ui.layout import LESSONS, OTHER_PAGES, SECTIONS
+from convviz.ui.widgets.layout import LESSONS, OTHER_PAGES, SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""convviz.ui.figure_first: the figure's head start and the page rerun for a setting read outside a fragment."""
+"""convviz.ui.widgets.figure_first: the figure's head start and the page rerun for a setting read outside a fragment."""
 
 import time
 
@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 def _counting_script():
     import streamlit as st
 
-    from convviz.ui.figure_first import rerun_page_when_changed
+    from convviz.ui.widgets.figure_first import rerun_page_when_changed
 
     st.session_state.runs = st.session_state.get("runs", 0) + 1
     value = st.number_input("v", value=1, key="v")
@@ -32,7 +32,7 @@ def _pausing_script():
 
     import streamlit as st
 
-    from convviz.ui.figure_first import let_the_browser_draw
+    from convviz.ui.widgets.figure_first import let_the_browser_draw
 
     start = time.perf_counter()
     let_the_browser_draw(5.0)
@@ -46,7 +46,7 @@ def test_no_pause_without_a_browser():
 
 
 def test_a_sessions_first_figure_gets_the_longer_head_start():
-    from convviz.ui.figure_first import FIRST_LOAD_HEAD_START, HEAD_START, head_start
+    from convviz.ui.widgets.figure_first import FIRST_LOAD_HEAD_START, HEAD_START, head_start
 
     state = {}
     assert head_start(state) == FIRST_LOAD_HEAD_START > HEAD_START

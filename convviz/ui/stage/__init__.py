@@ -18,9 +18,9 @@ from typing import Callable
 
 import streamlit as st
 
-from convviz.ui.params import _write_url
-from convviz.ui.present import presenting
-from convviz.ui.stepping import SPEED_KEY, SPEEDS, url_step
+from convviz.ui.widgets.params import _write_url
+from convviz.ui.widgets.present import presenting
+from convviz.ui.widgets.stepping import SPEED_KEY, SPEEDS, url_step
 
 HERE = Path(__file__).resolve().parent
 NAME = "convviz_stage"
@@ -64,7 +64,7 @@ def stage(scene: dict, *, key: str, step: int = 0, speed: str = "normal",
 
 
 def url_speed() -> str:
-    """The autoplay speed (the link's `speed=`, as convviz.ui.stepping); an unknown value is the default."""
+    """The autoplay speed (the link's `speed=`, as convviz.ui.widgets.stepping); an unknown value is the default."""
     if SPEED_KEY not in st.session_state:
         raw = st.query_params.get(SPEED_KEY)
         st.session_state[SPEED_KEY] = raw if raw in SPEEDS else "normal"

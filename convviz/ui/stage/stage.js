@@ -6,7 +6,7 @@
 // change (setStateValue("step")), the speed at once (setStateValue("speed")).
 
 const SVG = "http://www.w3.org/2000/svg";
-const SPEEDS = { slow: 2000, normal: 1000, fast: 500 };               // ms per step, as convviz.ui.stepping
+const SPEEDS = { slow: 2000, normal: 1000, fast: 500 };               // ms per step, as convviz.ui.widgets.stepping
 const SPEED_LABELS = { slow: "slow (2 s)", normal: "1 s", fast: "fast (0.5 s)" };
 const DEBOUNCE_MS = 300;
 const MIN_CELL = 46, MAX_CELL = 60;                                    // px: numbers stay ≥ 14 px

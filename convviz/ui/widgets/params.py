@@ -51,7 +51,7 @@ def _write_url(key: str, value: Any, default: Any) -> None:
 
 
 # This run's messages about unusable link values, collected while a folded settings box is open
-# (convviz.ui.present.settings_box), which then says above the fold that there are some.
+# (convviz.ui.widgets.present.settings_box), which then says above the fold that there are some.
 LINK_PROBLEMS = "_link_problems"
 
 

@@ -19,11 +19,11 @@ from convviz.lessons.convolution_zoo import (SCHEDULES, DepthwiseSettings, Dilat
                                              LocallyConnectedSettings, PointwiseSettings, PoolingSettings,
                                              SeparableSettings, dividing_groups)
 from convviz.lessons.scenes import pooling_scene
-from convviz.ui import cached_zoo as cached
-from convviz.ui.downloads import code_download
-from convviz.ui.layout import ROOT, course_note, intro, made, torch_check
-from convviz.ui.params import choice_control, float_control, int_control, int_controls
-from convviz.ui.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings
+from convviz.ui.cache import convolution_zoo as cached
+from convviz.ui.widgets.downloads import code_download
+from convviz.ui.widgets.layout import ROOT, course_note, intro, made, torch_check
+from convviz.ui.widgets.params import choice_control, float_control, int_control, int_controls
+from convviz.ui.widgets.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings
 from convviz.ui.stage import step_stage
 
 CONTENTS = ("[1×1](#pointwise) · [Dilated](#dilated) · [Grouped](#grouped) · [Depthwise separable](#depthwise) · "

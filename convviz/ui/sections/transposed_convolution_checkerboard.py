@@ -18,10 +18,10 @@ from convviz.figures.checkerboard import image_spectrum_figure, stack_figure
 from convviz.restoration import imaging
 from convviz.restoration.image_input import sample_image
 from convviz.torch_ref.checkerboard import decoder_output_torch, input_gradient_torch
-from convviz.ui.caching import cached
-from convviz.ui.layout import torch_check
-from convviz.ui.params import int_control, slider_control, toggle_control
-from convviz.ui.present import chart, presenting, section_settings
+from convviz.ui.cache.caching import cached
+from convviz.ui.widgets.layout import torch_check
+from convviz.ui.widgets.params import int_control, slider_control, toggle_control
+from convviz.ui.widgets.present import chart, presenting, section_settings
 
 ANCHOR = "checkerboard"
 GRADIENT_SIDE = 128          # the photo for the gradients: 128×128 (three halvings leave 16×16)

@@ -18,7 +18,7 @@ from typing import Sequence
 
 import streamlit as st
 
-from convviz.ui.params import _seed_from_url, _warn, _write_url, choice_control, parse_int
+from convviz.ui.widgets.params import _seed_from_url, _warn, _write_url, choice_control, parse_int
 
 SPEEDS = {"slow": 2.0, "normal": 1.0, "fast": 0.5}       # seconds per step
 SPEED_LABELS = {"slow": "slow (2 s)", "normal": "1 s", "fast": "fast (0.5 s)"}

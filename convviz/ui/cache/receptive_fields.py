@@ -10,7 +10,7 @@ import streamlit as st
 
 from convviz.lessons import receptive_fields as lesson
 from convviz.lessons.receptive_fields import FieldSettings
-from convviz.ui.caching import cached
+from convviz.ui.cache.caching import cached
 
 erf_trials = lesson.erf_trials
 autograd_check = cached(lesson.autograd_check, 64)

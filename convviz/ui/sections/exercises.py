@@ -18,9 +18,9 @@ import streamlit as st
 
 from convviz import exercises
 from convviz.lessons import exercises as drawn
-from convviz.ui.caching import cached
-from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.cache.caching import cached
+from convviz.ui.widgets.params import choice_control, int_control
+from convviz.ui.widgets.present import chart, presenting
 from convviz.ui.stage import sent_state, stage
 
 MAX_SEED = 999_999

@@ -12,10 +12,10 @@ import streamlit as st
 from convviz.architecture import MAX_TEXT, PRESETS
 from convviz.lessons import your_network as lesson
 from convviz.lessons.your_network import DEFAULT_PRESET, DEFAULT_SHAPE, INPUT_LIMITS, PRESET_NAMES, NetworkSettings
-from convviz.ui.caching import cached
-from convviz.ui.layout import show_problem
-from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.cache.caching import cached
+from convviz.ui.widgets.layout import show_problem
+from convviz.ui.widgets.params import choice_control, int_control
+from convviz.ui.widgets.present import chart, presenting
 
 TEXT_KEY = "net_text"
 

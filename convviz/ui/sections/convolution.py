@@ -1,6 +1,6 @@
 """The convolution page's sections (pages/convolution.py reads as the list of them).
 
-Each function draws one section from a ConvLayer and its cached numbers (convviz.ui.cached_convolution).
+Each function draws one section from a ConvLayer and its cached numbers (convviz.ui.cache.convolution).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from convviz.lessons.course_notes import link_notes
 from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.lessons.explain import floor_explanation, output_size_latex
 from convviz.lessons.scenes import window_scene
-from convviz.ui import cached_convolution as cached
-from convviz.ui.downloads import export_buttons
-from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
-from convviz.ui.number_grid import number_grids
-from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
-from convviz.ui.present import by_pointer_or_touch, chart, more_settings, presenting, section_settings, settings_box
+from convviz.ui.cache import convolution as cached
+from convviz.ui.widgets.downloads import export_buttons
+from convviz.ui.widgets.layout import course_note, show_problem, torch_check as quiet_torch_check
+from convviz.ui.widgets.number_grid import number_grids
+from convviz.ui.widgets.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
+from convviz.ui.widgets.present import by_pointer_or_touch, chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 from convviz.window import window_step
 

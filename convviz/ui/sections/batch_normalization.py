@@ -2,10 +2,10 @@
 
 The lesson opens on its figure (the N×C×H×W batch, the followed channel's cells in orange) with a compact
 control bar under it (N, C, the channel, γ, β) and the rest in "More settings"; while presenting, the bar
-folds into the lesson's "Settings" box (convviz.ui.present.settings_box) and each later section's controls
+folds into the lesson's "Settings" box (convviz.ui.widgets.present.settings_box) and each later section's controls
 into a "Settings" popover. Numbers and figures from convviz.lessons.batch_normalization (cached in
-convviz.ui.cached_batchnorm); course-note references in "From the course notes" callouts; checks against
-PyTorch as one quiet line each (convviz.ui.layout.torch_check).
+convviz.ui.cache.batch_normalization); course-note references in "From the course notes" callouts; checks against
+PyTorch as one quiet line each (convviz.ui.widgets.layout.torch_check).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import streamlit as st
 from convviz.figures.batch_normalization import CHANNEL_MEANS, CHANNEL_STDS, MAX_CHANNELS, snippet_output
 from convviz.lessons import batch_normalization as lesson
 from convviz.lessons.batch_normalization import LEARNING_RATES, BatchSettings, DemoSettings, RunningSettings
-from convviz.ui import cached_batchnorm as cached
-from convviz.ui.downloads import code_download
-from convviz.ui.layout import course_note, show_problem, torch_check
-from convviz.ui.params import choice_control, int_control, slider_control
-from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
+from convviz.ui.cache import batch_normalization as cached
+from convviz.ui.widgets.downloads import code_download
+from convviz.ui.widgets.layout import course_note, show_problem, torch_check
+from convviz.ui.widgets.params import choice_control, int_control, slider_control
+from convviz.ui.widgets.present import chart, charts, more_settings, presenting, section_settings, settings_box
 
 
 def batch_figure():

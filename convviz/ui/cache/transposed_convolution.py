@@ -12,7 +12,7 @@ import streamlit as st
 from convviz.figures.transposed_convolution import exact_grid_figure
 from convviz.lessons import transposed_convolution as lesson
 from convviz.lessons.transposed_convolution import TransposedLayer, TransposedResult
-from convviz.ui.caching import cached
+from convviz.ui.cache.caching import cached
 
 
 cached_scatter_figure = cached(lesson.scatter_view, 64)          # (layer, active)
