@@ -41,3 +41,18 @@ def test_published_weights_are_never_used_by_the_app():
     assert users == []
     train_lines = [line.strip() for line in (ROOT / "convviz" / "train.py").read_text().splitlines() if "anchors" in line]
     assert all(line.startswith(("if \"anchors\" in path", "raise SystemExit(\"refusing")) for line in train_lines), train_lines
+
+
+# Widgets that memoise their own drawing for every lesson (an SVG grid, a compare preview): no lesson owns them.
+WIDGET_CACHES = {"convviz/ui/widgets/number_grid.py", "convviz/ui/compare/__init__.py"}
+
+
+def test_caches_only_in_the_cache_layer():
+    """st.cache_data, st.cache_resource and caching.cached are used in convviz/ui/cache/ (one module per lesson page),
+    not in sections, widgets or pages; each lesson section and each page has a cache module named like it."""
+    users = {str(p.relative_to(ROOT)) for p in list((ROOT / "convviz" / "ui").rglob("*.py")) + list((ROOT / "pages").glob("*.py"))
+             if any(word in p.read_text() for word in ("cache_data", "cache_resource", "caching import cached"))}
+    assert {u for u in users if not u.startswith("convviz/ui/cache/")} == WIDGET_CACHES
+    caches = {p.stem for p in (ROOT / "convviz" / "ui" / "cache").glob("*.py")}
+    sections = {p.stem for p in (ROOT / "convviz" / "ui" / "sections").glob("*.py")}
+    assert sections - caches == {"quiz", "course_notes", "transposed_convolution_checkerboard"}

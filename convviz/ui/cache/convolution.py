@@ -12,6 +12,7 @@ import streamlit as st
 from convviz.filters import CLASSIC_FILTERS, constant_image_check
 from convviz.lessons import convolution as lesson
 from convviz.lessons.convolution import ConvLayer, ConvolutionResult
+from convviz.lessons.scenes import window_scene
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -36,3 +37,10 @@ def backward_pass(layer: ConvLayer, upstream: str) -> dict:
 def constant_image(name: str) -> dict:
     """Note 004's sum-to-1 statement evaluated for one classic filter (convviz.filters.constant_image_check)."""
     return constant_image_check(CLASSIC_FILTERS[name][1])
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def window_stage_scene(layer: ConvLayer) -> dict:
+    """The stage's sliding-window scene for `layer` (convviz.lessons.scenes.window_scene), once per setting."""
+    x, w = layer.arrays()
+    return window_scene(x, w, layer.bias, layer.stride, layer.padding, layer.dilation, flip=layer.flip)

@@ -14,7 +14,6 @@ from convviz.lessons.convolution import note_003_caption, read_count_sentence, s
 from convviz.lessons.course_notes import link_notes
 from convviz.lessons.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.lessons.explain import floor_explanation, output_size_latex
-from convviz.lessons.scenes import window_scene
 from convviz.ui.cache import convolution as cached
 from convviz.ui.widgets.downloads import export_buttons
 from convviz.ui.widgets.layout import course_note, show_problem, torch_check as quiet_torch_check
@@ -119,16 +118,9 @@ def output_size(chosen: dict, problems: dict) -> None:
         show_problem(ValueError(problems["kernel"]))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def window_stage_scene(layer: ConvLayer) -> dict:
-    """The stage's sliding-window scene for `layer` (convviz.lessons.scenes.window_scene), once per setting."""
-    x, w = layer.arrays()
-    return window_scene(x, w, layer.bias, layer.stride, layer.padding, layer.dilation, flip=layer.flip)
-
-
 def sliding_window(layer: ConvLayer, result: ConvolutionResult) -> None:
     """The lesson's figure: the stage (as large as the screen allows), then this step's exports and products."""
-    scene, (ph, pw) = window_stage_scene(layer), layer.padding
+    scene, (ph, pw) = cached.window_stage_scene(layer), layer.padding
 
     @st.fragment
     def window_steps():

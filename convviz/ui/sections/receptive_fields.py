@@ -21,7 +21,6 @@ from convviz.lessons.receptive_fields import (DEFAULT_STACK, PRESET_NAMES, PRESE
 from convviz.lessons.step_scenes import field_scene, growth_scenes
 from convviz.receptive import effective_field_cost, effective_width_text, stack_rows
 from convviz.ui.cache import receptive_fields as cached
-from convviz.ui.cache.caching import cached as _cached
 from convviz.ui.widgets.downloads import export_buttons
 from convviz.ui.widgets.layout import course_note, show_problem
 from convviz.ui.widgets.params import choice_control, int_control, toggle_control
@@ -122,8 +121,6 @@ def stack_settings() -> FieldView:
     return view
 
 
-field_stage_scene = _cached(lesson.field_stage_scene, 32)      # (settings, depth, unit): the stage's scene
-_anchored_units = _cached(lesson.anchored_units, 64)
 
 
 def layer_and_unit(view: FieldView, layer_box, unit_box) -> None:
@@ -143,7 +140,7 @@ def layer_and_unit(view: FieldView, layer_box, unit_box) -> None:
     if (anchor and sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int)
             and 0 <= sent["step"] < len(growth)):                  # the stage moved: layer and unit follow it
         t = sent["step"]
-        ui, uj = _anchored_units(settings, anchor[1], anchor[2])[t]
+        ui, uj = cached.anchored_units(settings, anchor[1], anchor[2])[t]
         ss["layer"], ss["unit"] = growth[t], ui * table[t + 1]["n"] + uj
     if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
         ss[SPEED_KEY] = sent["speed"]
@@ -152,7 +149,7 @@ def layer_and_unit(view: FieldView, layer_box, unit_box) -> None:
     side = table[depth]["n"]
     unit = divmod(unit_stepper(f"Output unit of layer {depth} (reading order, {side}×{side} units)", side ** 2,
                                unit_box), side)
-    if anchor is None or _anchored_units(settings, anchor[1], anchor[2])[depth - 1] != unit:
+    if anchor is None or cached.anchored_units(settings, anchor[1], anchor[2])[depth - 1] != unit:
         anchor = (settings, depth, unit)                           # a new unit: the stage follows it
     ss["_rf_anchor"] = anchor
     view.depth, view.unit, view.anchor = depth, unit, anchor
@@ -177,7 +174,7 @@ def field_figure(view: FieldView, code: str) -> None:
     layer), the unit's sentence and the exports of the step shown."""
     settings, table, depth, unit = view.settings, view.table, view.depth, view.unit
     n, layers, row = settings.n, settings.layers, table[view.depth]
-    scene = field_stage_scene(settings, view.anchor[1], view.anchor[2])
+    scene = cached.field_stage_scene(settings, view.anchor[1], view.anchor[2])
     result = stage({**scene, "present": presenting()}, key="rf_stage", step=depth - 1, speed=url_speed(),
                    on_step=lambda _: None, on_speed=lambda _: None)
     st.session_state["_rf_stage_seen"] = {"step": result.get("step"), "speed": result.get("speed")}
