@@ -18,7 +18,7 @@ from convviz.ui.cache import convolution as cached
 from convviz.ui.widgets.downloads import export_buttons
 from convviz.ui.widgets.layout import course_note, show_problem, torch_check as quiet_torch_check
 from convviz.ui.widgets.number_grid import number_grids
-from convviz.ui.widgets.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
+from convviz.ui.widgets.params import write_url, choice_control, float_control, int_control, int_controls, toggle_control
 from convviz.ui.widgets.present import by_pointer_or_touch, chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 from convviz.window import window_step
@@ -93,7 +93,7 @@ def settings() -> dict:
             if not per_axis:                              # the width follows the height, in the link too
                 values[wk] = values[hk]
                 if example is None:
-                    _write_url(wk, values[wk], default)
+                    write_url(wk, values[wk], default)
     if example is not None:
         st.info(example.info + " Its sizes are shown greyed; choose *Your own settings* (More settings) to change them.")
     return dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, c=c, h=h, w=w, kh=values["kh"],

@@ -18,7 +18,7 @@ from typing import Callable
 
 import streamlit as st
 
-from convviz.ui.widgets.params import _write_url
+from convviz.ui.widgets.params import write_url
 from convviz.ui.widgets.present import presenting
 from convviz.ui.widgets.stepping import SPEED_KEY, SPEEDS, url_step
 
@@ -70,7 +70,7 @@ def url_speed() -> str:
         st.session_state[SPEED_KEY] = raw if raw in SPEEDS else "normal"
     speed = st.session_state[SPEED_KEY]
     speed = speed if speed in SPEEDS else "normal"
-    _write_url(SPEED_KEY, speed, "normal")
+    write_url(SPEED_KEY, speed, "normal")
     return speed
 
 
