@@ -9,8 +9,9 @@ import streamlit as st
 
 from convviz.ui.sections import batch_normalization as sections
 from convviz.ui.sections.exercises import exercise_section
-from convviz.ui.widgets.figure_first import let_the_browser_draw
+from convviz.ui.widgets.figure_first import figure_first
 from convviz.ui.widgets.layout import lesson_header
+from convviz.ui.widgets.present import chart
 
 lesson_header(
     "Batch normalization",
@@ -22,8 +23,9 @@ lesson_header(
 @st.fragment
 def batch_sections() -> None:
     """The figure and every section computed from the batch's settings: a change reruns only this part."""
-    batch, channel, stats = sections.batch_figure()
-    let_the_browser_draw()
+    batch, channel = figure_first(sections.batch_controls, sections.batch_and_channel, sections.tensor_figure,
+                                  lambda _, figure: chart(figure, key="bn_tensor"), "batch").layer
+    stats = sections.batch_stats(batch)
     sections.which_values(batch, channel, stats)
     sections.other_norms(batch, channel)
     sections.before_after(batch, stats)

@@ -28,10 +28,10 @@ lesson_header(
 @st.fragment
 def layer_sections() -> str:
     """The figure and everything computed from the settings; returns the preset chosen."""
-    chosen, layer, problems, result = figure_first(section.settings, section.ConvLayer, cached.convolution,
-                                                  section.sliding_window, "sliding window")
+    chosen, layer, problems, result, _ = figure_first(section.settings, lambda chosen: section.ConvLayer(**chosen),
+                                                     cached.convolution, section.sliding_window, "sliding window")
     section.output_size(chosen, problems)
-    if layer is not None:
+    if result is not None:
         section.cross_correlation_or_convolution(result)
         section.torch_check(result)
         section.backward_pass(layer)

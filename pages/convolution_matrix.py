@@ -10,8 +10,8 @@ import streamlit as st
 from convviz.lessons.convolution_matrix import MatrixSettings, matrix_size
 from convviz.ui.cache import convolution_matrix as cached
 from convviz.ui.sections import convolution_matrix as sections
-from convviz.ui.widgets.figure_first import let_the_browser_draw
-from convviz.ui.widgets.layout import lesson_header, show_problem
+from convviz.ui.widgets.figure_first import figure_first
+from convviz.ui.widgets.layout import lesson_header
 from convviz.ui.sections.exercises import exercise_section
 
 lesson_header(
@@ -21,27 +21,23 @@ lesson_header(
 )
 
 
+def buildable_lesson(settings: MatrixSettings):
+    """The lesson's A and its numbers for `settings` (cached); ValueError when A is larger than this page builds."""
+    settings.check_buildable()
+    return cached.matrix_lesson(settings)
+
+
 @st.fragment
 def matrix_lesson() -> None:
     """The figure and every section computed from the settings (and the step): a change reruns only this part."""
-    figure = st.container()                 # the figure needs the settings: its slot first, filled below
-    controls = sections.controls()
-    lesson = settings = None
-    try:
-        settings = MatrixSettings.from_controls(**controls)
-        settings.check_buildable()
-        lesson = cached.matrix_lesson(settings)
-    except ValueError as error:
-        show_problem(error, container=figure)
-        figure.warning("Fix the settings under this box to see the matrix; the circulant section below still works.",
-                       icon=":material/arrow_downward:")
-    if lesson is not None:
-        with figure:
-            row, col = sections.matrix_figure(lesson)
-        let_the_browser_draw()
+    _, settings, _, lesson, picked = figure_first(
+        sections.controls, lambda controls: MatrixSettings.from_controls(**controls), buildable_lesson,
+        lambda _, lesson: sections.matrix_figure(lesson), "matrix",
+        hint="Fix them under this box to see it; the circulant section below still works.")
     if settings is not None:
         sections.size_of_a(settings, matrix_size(settings))
     if lesson is not None:
+        row, col = picked
         sections.note001_typo(lesson)
         sections.check_against_torch(lesson)
         sections.block_structure(lesson, row, col)

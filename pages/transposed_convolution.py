@@ -31,11 +31,11 @@ lesson_header(
 @st.fragment
 def layer_sections() -> int:
     """The figure and everything computed from the settings; returns the random seed chosen."""
-    chosen, layer, problems, result = figure_first(section.settings, section.TransposedLayer, cached.transposed,
-                                                  section.scatter_view, "scatter view")
+    chosen, layer, problems, result, _ = figure_first(section.settings, lambda chosen: section.TransposedLayer(**chosen),
+                                                     cached.transposed, section.scatter_view, "scatter view")
     section.output_size(chosen, problems)
     section.why_output_padding(chosen)
-    if layer is not None:
+    if result is not None:
         section.direct_convolution(layer, result)
         section.torch_check(result)
         section.adjoint(layer, result)

@@ -16,7 +16,7 @@ from convviz.arithmetic import output_padding_to_invert, transposed_output_size
 from convviz.figures.common import short_number
 from convviz.figures.transposed_convolution import (direct_figure, matrix_figure, overlap_figures, panels_figure,
                                                     pixel_shuffle_figure, scatter_figure)
-from convviz.lessons.convolution import LayerError
+from convviz.lessons.settings_error import SettingsError as LayerError
 from convviz.lessons.examples import example_problem, input_values, kernel_values
 from convviz.lessons.scenes import VERSION, _finish, grid
 from convviz.lessons.step_scenes import scatter_scene as scatter_export, scatter_scenes

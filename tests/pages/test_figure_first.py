@@ -51,3 +51,36 @@ def test_a_sessions_first_figure_gets_the_longer_head_start():
     state = {}
     assert head_start(state) == FIRST_LOAD_HEAD_START > HEAD_START
     assert head_start(state) == head_start(state) == HEAD_START
+
+
+def _figure_first_script():
+    import streamlit as st
+
+    from convviz.lessons.settings_error import SettingsError
+    from convviz.ui.widgets.figure_first import figure_first
+
+    def build(chosen: int) -> int:
+        if chosen == 1:
+            raise SettingsError({"H": "no window fits."})
+        if chosen == 2:
+            raise ValueError("A would be too large.")                # a lesson's plain ValueError: the settings as a whole
+        return 10 * chosen
+
+    def view(layer: int, result: int) -> str:
+        st.markdown(f"figure {layer} {result}")
+        return "shown"
+
+    drawn = figure_first(lambda: st.number_input("v", value=3, key="v"), build, lambda layer: layer + 1, view, "grid")
+    st.session_state.drawn = tuple(drawn)
+
+
+def test_figure_first_draws_the_figure_or_says_what_is_wrong_in_its_place():
+    at = AppTest.from_function(_figure_first_script).run()
+    assert at.session_state.drawn == (3, 30, {}, 31, "shown") and at.markdown[0].value == "figure 30 31"
+    at.number_input(key="v").set_value(1).run()
+    assert at.session_state.drawn == (1, None, {"H": "no window fits."}, None, None)
+    assert at.error[0].value == "Height: no window fits. No grid for these settings. Change them in the bar below."
+    at.number_input(key="v").set_value(2).run()
+    assert at.session_state.drawn[2] == {"": "A would be too large."}
+    assert at.error[0].value == "A would be too large. No grid for these settings. Change them in the bar below."
+    assert not at.exception

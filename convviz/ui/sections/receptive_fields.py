@@ -19,7 +19,7 @@ from convviz.lessons import receptive_fields as lesson
 from convviz.lessons.receptive_fields import (DEFAULT_STACK, PRESET_NAMES, PRESET_NOTES, UNET_DEFAULT_N, UNET_MAX_DEPTH,
                                              UNET_MAX_N, UNET_VARIANTS, DilationSettings, FieldSettings, UNetSettings)
 from convviz.lessons.step_scenes import field_scene, growth_scenes
-from convviz.receptive import effective_field_cost, effective_width_text, stack_rows
+from convviz.receptive import autograd_snippet, effective_field_cost, effective_width_text, stack_rows
 from convviz.ui.cache import receptive_fields as cached
 from convviz.ui.widgets.downloads import export_buttons
 from convviz.ui.widgets.layout import course_note, show_problem
@@ -95,6 +95,12 @@ class FieldView:
     unit: tuple[int, int] = (0, 0)
     anchor: tuple | None = None
 
+    def checked(self) -> FieldView:
+        """This view, or its problem raised when a layer gets no features."""
+        if self.problem is not None:
+            raise self.problem
+        return self
+
 
 def stack_settings() -> FieldView:
     """The control bar under the figure: the preset, n (own stack), the layer and the unit shown; the stack's
@@ -169,9 +175,19 @@ def unit_stepper(label: str, count: int, container) -> int:
     return int(slider.slider(label, 0, last, key="unit"))
 
 
-def field_figure(view: FieldView, code: str) -> None:
+def field_code(view: FieldView) -> str | None:
+    """The PyTorch autograd check of the stack's last layer, as code (None for an empty stack)."""
+    settings = view.settings
+    return autograd_snippet(cached.autograd_check(settings)[0], list(settings.layers)) if settings.layers else None
+
+
+def field_figure(view: FieldView, code: str | None) -> None:
     """The figure: the field of the chosen unit, layer by layer on the stage (◀ / ▶, the keys and Play step the
-    layer), the unit's sentence and the exports of the step shown."""
+    layer), the unit's sentence and the exports of the step shown; for an empty stack, what it means."""
+    if not view.settings.layers:
+        st.markdown("The stack is empty: each input pixel sees only itself (r = 1). Add a layer under "
+                    "**More settings**.")
+        return
     settings, table, depth, unit = view.settings, view.table, view.depth, view.unit
     n, layers, row = settings.n, settings.layers, table[view.depth]
     scene = cached.field_stage_scene(settings, view.anchor[1], view.anchor[2])

@@ -16,10 +16,11 @@ connected (AppTest, scripts).
 from __future__ import annotations
 
 import time
+from typing import Any, Callable, NamedTuple
 
 import streamlit as st
 
-from convviz.lessons.convolution import LayerError
+from convviz.lessons.settings_error import SettingsError
 
 HEAD_START = 0.1     # seconds: more than one render of a lesson's controls and figure on a 2-core laptop
 FIRST_LOAD_HEAD_START = 0.6   # a session's first run: the browser also loads plotly.js and the components first
@@ -53,24 +54,36 @@ def rerun_page_when_changed(name: str, value) -> None:
         st.rerun()
 
 
-def figure_first(settings, layer_type, compute, view, what: str) -> tuple:
-    """The figure's place, the controls drawn under it (`settings()`, returning `layer_type`'s fields), then the
-    figure filled in: `view(layer, compute(layer))`, or, when the settings make no layer (LayerError), what is
-    wrong with them in words; then a head start for the figure (let_the_browser_draw). Returns (chosen, layer or
-    None, problems, result or None)."""
+class FirstFigure(NamedTuple):
+    """What figure_first drew from: the controls' values, the layer built from them and its result (None where
+    the settings make none), the problems by place (SettingsError.problems; {} when none), what `view` returned."""
+    chosen: Any
+    layer: Any
+    problems: dict
+    result: Any
+    shown: Any
+
+
+def figure_first(settings: Callable, build: Callable, compute: Callable, view: Callable, what: str,
+                 hint: str = "Change them in the bar below.") -> FirstFigure:
+    """The figure's place, the controls drawn under it (`settings()`, returning what they chose), then the figure
+    filled in: `view(layer, compute(layer))` with layer = `build(chosen)`; or, when the settings make no layer or
+    no figure (a ValueError from build or compute: a lesson's SettingsError, which says where each problem shows),
+    what is wrong with them in words, then "No `what` for these settings" and the `hint`. Then a head start for the
+    figure (let_the_browser_draw)."""
     figure = st.container()
     chosen = settings()
+    layer = result = shown = None
+    problems = {}
     try:
-        layer, problems = layer_type(**chosen), {}
-    except LayerError as error:
-        layer, problems = None, error.problems
-    result = None
+        layer = build(chosen)
+        result = compute(layer)
+    except ValueError as error:
+        problems = SettingsError.of(error).problems
     with figure:
-        if layer is None:
-            st.error(f"No {what} for these settings. {LayerError(problems)} Change them in the bar below.",
-                     icon=":material/block:")
+        if problems:
+            st.error(f"{SettingsError(problems)} No {what} for these settings. {hint}", icon=":material/block:")
         else:
-            result = compute(layer)
-            view(layer, result)
+            shown = view(layer, result)
     let_the_browser_draw()
-    return chosen, layer, problems, result
+    return FirstFigure(chosen, layer, problems, result, shown)
