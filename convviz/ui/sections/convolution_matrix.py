@@ -21,7 +21,7 @@ from convviz.ui.widgets.layout import course_note, show_problem, torch_check
 from convviz.ui.widgets.params import choice_control, float_control, int_control
 from convviz.ui.widgets.present import (by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings,
                                         settings_box)
-from convviz.ui.stage import picking_stage
+from convviz.ui.stage import step_stage
 from convviz.ui.widgets.stepping import step_control
 
 
@@ -116,8 +116,8 @@ def matrix_figure(lesson: MatrixLesson) -> tuple[int, int]:
                     + by_pointer_or_touch("or the arrow keys ", "") + "step through the rows (an output cell each); "
                     + by_pointer_or_touch("**click**", "**tap**") + " A or x to pick a column (green).",
                     unsafe_allow_html=True)
-        row, col = picking_stage(cached.matrix_scene(lesson.settings), key="mx_stage", url_key="mx_row",
-                                 col_key="mx_col")
+        row, col = step_stage(cached.matrix_scene(lesson.settings), key="mx_stage", url_key="mx_row",
+                              col_key="mx_col", present=presenting())
     else:
         row, col = _picture(lesson)
     selection_text(lesson, row, col)

@@ -191,8 +191,8 @@ def field_figure(view: FieldView, code: str | None) -> None:
     settings, table, depth, unit = view.settings, view.table, view.depth, view.unit
     n, layers, row = settings.n, settings.layers, table[view.depth]
     scene = cached.field_stage_scene(settings, view.anchor[1], view.anchor[2])
-    result = stage({**scene, "present": presenting()}, key="rf_stage", step=depth - 1, speed=url_speed(),
-                   on_step=lambda _: None, on_speed=lambda _: None)
+    result = stage(scene, key="rf_stage", step=depth - 1, speed=url_speed(), on_step=lambda _: None,
+                   on_speed=lambda _: None, present=presenting())
     st.session_state["_rf_stage_seen"] = {"step": result.get("step"), "speed": result.get("speed")}
     st.markdown(lesson.unit_text(n, row, unit))
     st.caption("**Layer ◀ / ▶** ("
