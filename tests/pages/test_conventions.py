@@ -56,3 +56,11 @@ def test_caches_only_in_the_cache_layer():
     caches = {p.stem for p in (ROOT / "convviz" / "ui" / "cache").glob("*.py")}
     sections = {p.stem for p in (ROOT / "convviz" / "ui" / "sections").glob("*.py")}
     assert sections - caches == {"quiz", "course_notes", "transposed_convolution_checkerboard"}
+
+
+def test_sections_sit_above_the_cache_and_the_widgets():
+    """ui/sections/ draws a lesson from the cache layer and the shared widgets; nothing there imports a section."""
+    below = [p for name in ("cache", "widgets", "stage", "compare") for p in (ROOT / "convviz" / "ui" / name).rglob("*.py")]
+    imports = {str(p.relative_to(ROOT)): {node.module for node in ast.walk(ast.parse(p.read_text()))
+                                          if isinstance(node, ast.ImportFrom) and node.module} for p in below}
+    assert imports and not {p: i for p, i in imports.items() if any(m.startswith("convviz.ui.sections") for m in i)}
