@@ -3,10 +3,10 @@
 import streamlit as st
 
 from convviz.restoration.device import device_description
-from convviz.ui.course_notes_section import course_notes_section
-from convviz.ui.layout import LESSONS, QUIZ, SECTIONS, START_HERE, navigation
-from convviz.ui.runtime import settle_heap
-from convviz.ui.share import share_button
+from convviz.ui.sections.course_notes import course_notes_section
+from convviz.ui.widgets.layout import LESSONS, QUIZ, SECTIONS, START_HERE, navigation
+from convviz.ui.widgets.runtime import settle_heap
+from convviz.ui.widgets.share import share_button
 
 st.set_page_config(page_title="ConvViz: convolution arithmetic", page_icon=":material/grid_on:", layout="wide")
 

@@ -29,7 +29,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench_browser import HELLO, INSTRUMENT, Tab, Variant, p90, serve  # noqa: E402
 from convviz.testing.serve import launch_chromium  # noqa: E402
-from convviz.ui.layout import LESSONS  # noqa: E402
+from convviz.ui.widgets.layout import LESSONS  # noqa: E402
 
 # After INSTRUMENT: a figure is also an image (drawn once decoded) or an SVG number grid.
 WIDER = r"""

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from convviz.ui.layout import LESSONS  # noqa: E402
+from convviz.ui.widgets.layout import LESSONS  # noqa: E402
 
 
 def time_page(path: str, runs: int) -> dict:

@@ -12,7 +12,7 @@ a replica that died is restarted), then the URL. SIGTERM or Ctrl-C stops HAProxy
 
 A student whose replica dies loses one reload: every view is in its link, and HAProxy sends the
 reload to a live replica. An upload is not in the link: the restoration pages say that it must be
-uploaded again (convviz.ui.cached_restoration). Each replica has its name in $CONVVIZ_REPLICA.
+uploaded again (convviz.ui.cache.restoration). Each replica has its name in $CONVVIZ_REPLICA.
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
 """Lesson: batch normalization for conv layers (course note 002, "Batch Normalization").
 
 The lesson opens on its figure, the batch with the cells that share one mean; the sections are in
-convviz.ui.batchnorm_sections, their numbers and figures in convviz.lessons.batch_normalization. The figure and
+convviz.ui.sections.batch_normalization, their numbers and figures in convviz.lessons.batch_normalization. The figure and
 the sections computed from the batch's settings form one st.fragment (issue 23): a change reruns only them, not
 the training demo or the exercise below (they have their own controls)."""
 
 import streamlit as st
 
-from convviz.ui import batchnorm_sections as sections
-from convviz.ui.exercise_section import exercise_section
-from convviz.ui.figure_first import let_the_browser_draw
-from convviz.ui.layout import lesson_header
+from convviz.ui.sections import batch_normalization as sections
+from convviz.ui.sections.exercises import exercise_section
+from convviz.ui.widgets.figure_first import figure_first
+from convviz.ui.widgets.layout import lesson_header
+from convviz.ui.widgets.present import chart
 
 lesson_header(
     "Batch normalization",
@@ -22,8 +23,9 @@ lesson_header(
 @st.fragment
 def batch_sections() -> None:
     """The figure and every section computed from the batch's settings: a change reruns only this part."""
-    batch, channel, stats = sections.batch_figure()
-    let_the_browser_draw()
+    batch, channel = figure_first(sections.batch_controls, sections.batch_and_channel, sections.tensor_figure,
+                                  lambda _, figure: chart(figure, key="bn_tensor"), "batch").layer
+    stats = sections.batch_stats(batch)
     sections.which_values(batch, channel, stats)
     sections.other_norms(batch, channel)
     sections.before_after(batch, stats)

@@ -1,6 +1,6 @@
 """Lesson: what a convolution layer computes, forward and backward (notes 003 and 004).
 
-The page is the list of its sections (convviz/ui/convolution_sections.py). It opens on its figure, the
+The page is the list of its sections (convviz/ui/sections/convolution.py). It opens on its figure, the
 sliding window, with the control bar under it (issue 24); the rest follows. The controls make one
 ConvLayer (convviz/lessons/convolution.py), checked once; its forward pass is computed once per
 run (cached) and handed to every section that shows it.
@@ -12,11 +12,11 @@ which do not depend on it.
 
 import streamlit as st
 
-from convviz.ui import cached_convolution as cached
-from convviz.ui import convolution_sections as section
-from convviz.ui.exercise_section import exercise_section
-from convviz.ui.figure_first import figure_first, rerun_page_when_changed
-from convviz.ui.layout import lesson_header
+from convviz.ui.cache import convolution as cached
+from convviz.ui.sections import convolution as section
+from convviz.ui.sections.exercises import exercise_section
+from convviz.ui.widgets.figure_first import figure_first, rerun_page_when_changed
+from convviz.ui.widgets.layout import lesson_header
 
 lesson_header(
     "Convolution",
@@ -28,10 +28,10 @@ lesson_header(
 @st.fragment
 def layer_sections() -> str:
     """The figure and everything computed from the settings; returns the preset chosen."""
-    chosen, layer, problems, result = figure_first(section.settings, section.ConvLayer, cached.convolution,
-                                                  section.sliding_window, "sliding window")
+    chosen, layer, problems, result, _ = figure_first(section.settings, lambda chosen: section.ConvLayer(**chosen),
+                                                     cached.convolution, section.sliding_window, "sliding window")
     section.output_size(chosen, problems)
-    if layer is not None:
+    if result is not None:
         section.cross_correlation_or_convolution(result)
         section.torch_check(result)
         section.backward_pass(layer)

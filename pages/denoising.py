@@ -9,13 +9,13 @@ from convviz.restoration.device import device_description
 from convviz.figures.restoration import crop, model_card_section, residual_image
 from convviz.lessons import denoising as lesson
 from convviz.lessons.denoising import NOISE, DenoiseSettings
-from convviz.ui import cached_restoration as cached
-from convviz.ui.downloads import image_downloads
-from convviz.ui.figure_first import let_the_browser_draw
-from convviz.ui.layout import about_model, lesson_header, show_problem
-from convviz.ui.params import choice_control, int_control, slider_control, toggle_control
-from convviz.ui.present import chart, presenting, settings_box
-from convviz.ui.zoom import main_figure, side_by_side, zoom_controls, zoom_slot
+from convviz.ui.cache import restoration as cached
+from convviz.ui.widgets.downloads import image_downloads
+from convviz.ui.widgets.figure_first import let_the_browser_draw
+from convviz.ui.widgets.layout import about_model, lesson_header, show_problem
+from convviz.ui.widgets.params import choice_control, int_control, slider_control, toggle_control
+from convviz.ui.widgets.present import chart, presenting, settings_box
+from convviz.ui.widgets.zoom import main_figure, side_by_side, zoom_controls, zoom_slot
 
 MAX_PIXELS = lesson.MAX_UPLOAD_PIXELS   # processed at their own size up to this (issue 32); larger: shrunk or cut
 NET = restore.DENOISER

@@ -8,16 +8,14 @@ sections below (they have their own controls)."""
 import streamlit as st
 
 from convviz.lessons import receptive_fields as lesson
-from convviz.lessons.snippets.receptive_fields import autograd_snippet
 from convviz.receptive import formula_lines
-from convviz.ui.cached_receptive import autograd_check
-from convviz.ui.figure_first import let_the_browser_draw
-from convviz.ui.layout import lesson_header, show_problem
-from convviz.ui.present import presenting
-from convviz.ui.receptive_sections import (dilation_section, effective_section, field_figure, field_table,
-                                          stack_settings)
-from convviz.ui.unet import unet_section
-from convviz.ui.exercise_section import exercise_section
+from convviz.ui.cache.receptive_fields import autograd_check
+from convviz.ui.widgets.figure_first import figure_first
+from convviz.ui.widgets.layout import lesson_header
+from convviz.ui.widgets.present import presenting
+from convviz.ui.sections.receptive_fields import (FieldView, dilation_section, effective_section, field_code, field_figure,
+                                                 field_table, stack_settings, unet_section)
+from convviz.ui.sections.exercises import exercise_section
 
 lesson_header(
     "Receptive fields",
@@ -29,22 +27,12 @@ lesson_header(
 @st.fragment
 def field_lesson() -> None:
     """The figure and every section computed from the stack (and the step): a change reruns only this part."""
-    figure = st.container()              # the figure needs the settings: its slot first, filled below
-    view = stack_settings()              # preset, n, layer, unit; the layers (a preset, or the student's own) folded
+    view, _, _, code, _ = figure_first(
+        stack_settings, FieldView.checked, field_code, field_figure, "field",
+        hint="Shrink a stride or a kernel before it, add padding, or make the input larger (the settings under this "
+             "box); the dilation section at the bottom still works.")
     settings, table = view.settings, view.table
     n, layers = settings.n, settings.layers
-    if table is None:
-        show_problem(view.problem, container=figure)
-        figure.markdown("Shrink a stride or a kernel before it, add padding, or make the input larger (the settings "
-                        "under this box); the dilation section at the bottom still works.")
-    elif not layers:
-        figure.markdown("The stack is empty: each input pixel sees only itself (r = 1). Add a layer under "
-                        "**More settings**.")
-    else:
-        code = autograd_snippet(autograd_check(settings)[0], list(layers))
-        with figure:
-            field_figure(view, code)
-        let_the_browser_draw()
 
     # --- The table --------------------------------------------------------------------------------
     if table is not None:

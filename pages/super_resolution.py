@@ -14,12 +14,12 @@ from convviz.restoration.device import device_description
 from convviz.restoration.image_input import fit_size, resize
 from convviz.lessons import super_resolution as lesson
 from convviz.lessons.super_resolution import METHODS, MODES, SCALES, SRSettings
-from convviz.ui import cached_restoration as cached
-from convviz.ui.downloads import image_downloads
-from convviz.ui.layout import about_model, course_note, lesson_header
-from convviz.ui.params import choice_control
-from convviz.ui.present import presenting, settings_box
-from convviz.ui.zoom import main_figure, side_by_side, zoom_controls, zoom_slot
+from convviz.ui.cache import restoration as cached
+from convviz.ui.widgets.downloads import image_downloads
+from convviz.ui.widgets.layout import about_model, course_note, lesson_header
+from convviz.ui.widgets.params import choice_control
+from convviz.ui.widgets.present import presenting, settings_box
+from convviz.ui.widgets.zoom import main_figure, side_by_side, zoom_controls, zoom_slot
 
 MAX_PIXELS = lesson.MAX_OUTPUT_PIXELS // 4   # uploads are shrunk above this; ×s output up to 64 MP (issue 32)
 DIRECT_MAX = MAX_PIXELS

@@ -1,6 +1,6 @@
 """Lesson: transposed convolution, upsampling and checkerboard artifacts (notes 000, 002, 003).
 
-The page is the list of its sections (convviz/ui/transposed_sections.py). It opens on its figure, the
+The page is the list of its sections (convviz/ui/sections/transposed_convolution.py). It opens on its figure, the
 scatter view, with the control bar under it (issue 24); the rest follows. The controls make one
 TransposedLayer (convviz/lessons/transposed_convolution.py), checked once; its output, the direct
 convolution, the torch check and the adjoint are computed once per run (cached) and handed to the
@@ -13,12 +13,12 @@ have their own controls.
 
 import streamlit as st
 
-from convviz.ui import cached_transposed as cached
-from convviz.ui import transposed_sections as section
-from convviz.ui.checkerboard_images import checkerboard_images
-from convviz.ui.figure_first import figure_first, rerun_page_when_changed
-from convviz.ui.layout import lesson_header
-from convviz.ui.exercise_section import exercise_section
+from convviz.ui.cache import transposed_convolution as cached
+from convviz.ui.sections import transposed_convolution as section
+from convviz.ui.sections.transposed_convolution_checkerboard import checkerboard_images
+from convviz.ui.widgets.figure_first import figure_first, rerun_page_when_changed
+from convviz.ui.widgets.layout import lesson_header
+from convviz.ui.sections.exercises import exercise_section
 
 lesson_header(
     "Transposed convolution",
@@ -31,11 +31,11 @@ lesson_header(
 @st.fragment
 def layer_sections() -> int:
     """The figure and everything computed from the settings; returns the random seed chosen."""
-    chosen, layer, problems, result = figure_first(section.settings, section.TransposedLayer, cached.transposed,
-                                                  section.scatter_view, "scatter view")
+    chosen, layer, problems, result, _ = figure_first(section.settings, lambda chosen: section.TransposedLayer(**chosen),
+                                                     cached.transposed, section.scatter_view, "scatter view")
     section.output_size(chosen, problems)
     section.why_output_padding(chosen)
-    if layer is not None:
+    if result is not None:
         section.direct_convolution(layer, result)
         section.torch_check(result)
         section.adjoint(layer, result)

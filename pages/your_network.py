@@ -2,8 +2,8 @@
 shows, layer by layer, the output shape, parameters, multiply-adds and the receptive-field numbers j, r and
 start of the receptive-field lesson, checked against PyTorch, with the last layer's field on the photo."""
 
-from convviz.ui.layout import lesson_header
-from convviz.ui.your_network_sections import exercise_section, field_section, network_box, network_rows, table_section
+from convviz.ui.widgets.layout import lesson_header
+from convviz.ui.sections.your_network import exercise_section, field_section, network_box, network_rows, table_section
 
 lesson_header(
     "Your network",

@@ -4,7 +4,7 @@
 
 Reads each weights file's metadata (step, validation PSNR, training seconds, hardware), runs/<name>/log.csv (the
 learning curve; kept from the previous card when runs/ is gone) and measures the period-2 share of the upsampled
-cameraman the way the page does (convviz.ui.checkerboard_images.trained).
+cameraman the way the page does (convviz.ui.cache.transposed_convolution.trained).
 """
 import sys
 from pathlib import Path
@@ -35,7 +35,7 @@ def curve(name: str, before: str) -> list[str]:
 
 
 def main() -> None:
-    from convviz.ui.checkerboard_images import trained
+    from convviz.ui.cache.transposed_convolution import trained
 
     measured = trained()
     for arch, (title, layer) in LABELS.items():

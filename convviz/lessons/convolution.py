@@ -16,6 +16,7 @@ from convviz.conv import convolve2d, cross_correlate2d, flip_kernel, output_shap
 from convviz.figures.common import grid_figure, image_figure
 from convviz.filters import CLASSIC_FILTERS, apply_filter, display_range, kernel_as_written, sample_photo
 from convviz.lessons.shared.examples import CONV_PRESETS, example_problem, input_values, kernel_values
+from convviz.lessons.settings_error import SettingsError as LayerError      # its name here since issue 24
 from convviz.lessons.snippets.convolution import conv2d_snippet
 from convviz.lessons.scenes.common import export_frame, export_frames
 from convviz.lessons.scenes.convolution import window_scene
@@ -23,15 +24,6 @@ from convviz.slides.exports import Scene
 from convviz.torch_ref.checks import conv2d_torch, conv_backward_torch, convolve2d_torch, max_abs_difference
 
 OPERATIONS = {"xcorr": "Cross-correlation (what Conv2d computes)", "conv": "True convolution (kernel flipped)"}
-
-
-class LayerError(ValueError):
-    """Settings no layer can have. `problems` maps where each one shows ("H", "W", "kernel") to its message."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = dict(problems)
-        names = {"H": "Height: ", "W": "Width: ", "kernel": ""}
-        super().__init__(" ".join(names.get(where, "") + message for where, message in self.problems.items()))
 
 
 def conv_axes(h: int, w: int, kh: int, kw: int, stride: tuple, padding: tuple, dilation: tuple) -> list[tuple]:

@@ -15,7 +15,7 @@ import numpy as np
 from convviz.arithmetic import output_padding_to_invert, transposed_output_size
 from convviz.figures.transposed_convolution import (direct_figure, matrix_figure, overlap_figures, panels_figure,
                                                     pixel_shuffle_figure, scatter_figure)
-from convviz.lessons.convolution import LayerError
+from convviz.lessons.settings_error import SettingsError as LayerError
 from convviz.lessons.shared.examples import example_problem, input_values, kernel_values
 from convviz.lessons.scenes.common import export_frame, export_frames
 from convviz.lessons.scenes.transposed_convolution import scatter_scene as scatter_scene  # the UI calls lesson.scatter_scene

@@ -10,7 +10,7 @@ convviz.restore and the batch-norm training demo takes a turn here:
 
 Turns are granted in arrival order (a ticket queue, not a bare lock, whose waiter order is up to
 the OS). A thread that already holds a turn may take it again (nested calls do not deadlock).
-Results are cached per exact input by convviz/ui/cached_restoration.py, so a second student
+Results are cached per exact input by convviz/ui/cache/restoration.py, so a second student
 with the same image and settings waits for the first run and gets its result, without a run.
 Uploads are decoded one at a time too (DECODING, a queue of its own), which bounds memory.
 Tested with threads in tests/restoration/test_inference_queue.py.

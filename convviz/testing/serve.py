@@ -99,7 +99,7 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
         " && document.querySelector('[data-testid=stMain] [data-testid=stElementContainer]') !== null",
         timeout=timeout)
-    # A lesson's first visit stops after its figure until the browser has drawn it (convviz.ui.figure_gate):
+    # A lesson's first visit stops after its figure until the browser has drawn it (convviz.ui.widgets.figure_gate):
     # wait for the gate to open and the run it starts to finish.
     page.wait_for_function(
         "() => { const gate = document.querySelector('.st-key-figure_gate');"

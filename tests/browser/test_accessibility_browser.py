@@ -14,7 +14,7 @@ import re
 import pytest
 
 from convviz.testing.serve import wait_for_app
-from convviz.ui.layout import LESSONS, QUIZ
+from convviz.ui.widgets.layout import LESSONS, QUIZ
 
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 

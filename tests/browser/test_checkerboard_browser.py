@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from convviz import checkerboard as cb
 from convviz.testing.serve import wait_for_app
-from convviz.ui.checkerboard_images import TRAINED_LABELS
+from convviz.ui.sections.transposed_convolution_checkerboard import TRAINED_LABELS
 
 FIGURES = [f"ci_fig_{k}" for k in cb.KINDS] + ["ci_grad_photo", "ci_grad_strided", "ci_grad_pooled",
                                                "ci_trained_original"] + [f"ci_trained_{a}" for a in TRAINED_LABELS]

@@ -14,7 +14,7 @@ from tests.support import link_caught_up, steady
 
 from convviz.slides.exports import GIF_SIZE, PNG_SIZE
 from convviz.testing.serve import wait_for_app
-from convviz.ui.layout import LESSONS
+from convviz.ui.widgets.layout import LESSONS
 
 LESSON_PAGES = [lesson.page[:-3] for lesson in LESSONS if lesson.available]
 SIZES = [(1920, 1080), (1280, 720)]

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from convviz.conv import cross_correlate2d
 from convviz.lessons.shared.examples import input_values, kernel_values
 from convviz.testing.serve import wait_for_app
-from convviz.ui.layout import LESSONS
+from convviz.ui.widgets.layout import LESSONS
 from tests.support import set_number, watch_script_runs
 
 PAGES = [("home", "")] + [(lesson.page[:-3], lesson.page[:-3]) for lesson in LESSONS if lesson.available]

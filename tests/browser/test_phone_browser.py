@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from convviz.testing.serve import wait_for_app
-from convviz.ui.layout import LESSONS
+from convviz.ui.widgets.layout import LESSONS
 
 LESSON_PAGES = [lesson.page.removesuffix(".py") for lesson in LESSONS if lesson.available]
 FIGURE_FIRST = ["convolution_zoo", "batch_normalization", "convolution", "transposed_convolution",

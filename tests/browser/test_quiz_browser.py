@@ -12,7 +12,7 @@ from tests.support import after_a_change, steady
 from convviz.exercises import generate, quiz
 from convviz.lessons.exercises import reveal_scene, window_cells
 from convviz.testing.serve import wait_for_app
-from convviz.ui.exercise_section import answer_text
+from convviz.ui.sections.exercises import answer_text
 
 LINK = "quiz?topics=output_size,receptive_field&count=3&seed=7"
 QUESTIONS = quiz(["output_size", "receptive_field"], 3, 7)

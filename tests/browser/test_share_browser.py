@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from convviz.lessons.shared import links
-from convviz.ui.layout import LESSONS, OTHER_PAGES
+from convviz.ui.widgets.layout import LESSONS, OTHER_PAGES
 from convviz.testing.serve import ROOT, app_command, free_port, wait_for_app, wait_healthy
 
 

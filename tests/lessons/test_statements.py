@@ -23,7 +23,7 @@ from convviz.lessons.convolution_matrix import (CirculantSettings, circulant_les
 from convviz.lessons.convolution_zoo import DepthwiseSettings
 from convviz.lessons.receptive_fields import UNET_MAX_DEPTH, UNET_MAX_N, UNET_SEARCH_MAX, UNetSettings, unet_near, unet_summary
 from convviz.ista import dictionary_matrix, example_problem
-from convviz.ui.convolution_sections import BAR
+from convviz.ui.sections.convolution import BAR
 from convviz.unet import works
 from convviz import zoo
 

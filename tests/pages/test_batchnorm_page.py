@@ -147,7 +147,7 @@ def test_groups_dividing_matches_torch_group_norm():
 
 def test_training_demo_is_cached_per_settings(monkeypatch):
     """A rerun that changes nothing, or changes only a control outside the demo, trains nothing."""
-    import convviz.ui.cached_batchnorm as cached
+    import convviz.ui.cache.batch_normalization as cached
 
     calls = []
     real = cached.compare
@@ -249,7 +249,7 @@ def test_presenting_shows_no_input_outside_the_folded_settings():
 
 def test_default_training_demo_is_read_not_trained(monkeypatch):
     """A first visit (default settings) shows the stored demo: nothing is trained (issue 33)."""
-    import convviz.ui.cached_batchnorm as cached
+    import convviz.ui.cache.batch_normalization as cached
 
     calls = []
     monkeypatch.setattr(cached, "compare", lambda *a, **k: calls.append(a))

@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-from convviz.ui.layout import LESSONS, OTHER_PAGES, SECTIONS
+from convviz.ui.widgets.layout import LESSONS, OTHER_PAGES, SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,3 +41,26 @@ def test_published_weights_are_never_used_by_the_app():
     assert users == []
     train_lines = [line.strip() for line in (ROOT / "convviz" / "train.py").read_text().splitlines() if "anchors" in line]
     assert all(line.startswith(("if \"anchors\" in path", "raise SystemExit(\"refusing")) for line in train_lines), train_lines
+
+
+# Widgets that memoise their own drawing for every lesson (an SVG grid, a compare preview): no lesson owns them.
+WIDGET_CACHES = {"convviz/ui/widgets/number_grid.py", "convviz/ui/compare/__init__.py"}
+
+
+def test_caches_only_in_the_cache_layer():
+    """st.cache_data, st.cache_resource and caching.cached are used in convviz/ui/cache/ (one module per lesson page),
+    not in sections, widgets or pages; each lesson section and each page has a cache module named like it."""
+    users = {str(p.relative_to(ROOT)) for p in list((ROOT / "convviz" / "ui").rglob("*.py")) + list((ROOT / "pages").glob("*.py"))
+             if any(word in p.read_text() for word in ("cache_data", "cache_resource", "caching import cached"))}
+    assert {u for u in users if not u.startswith("convviz/ui/cache/")} == WIDGET_CACHES
+    caches = {p.stem for p in (ROOT / "convviz" / "ui" / "cache").glob("*.py")}
+    sections = {p.stem for p in (ROOT / "convviz" / "ui" / "sections").glob("*.py")}
+    assert sections - caches == {"quiz", "course_notes", "transposed_convolution_checkerboard"}
+
+
+def test_sections_sit_above_the_cache_and_the_widgets():
+    """ui/sections/ draws a lesson from the cache layer and the shared widgets; nothing there imports a section."""
+    below = [p for name in ("cache", "widgets", "stage", "compare") for p in (ROOT / "convviz" / "ui" / name).rglob("*.py")]
+    imports = {str(p.relative_to(ROOT)): {node.module for node in ast.walk(ast.parse(p.read_text()))
+                                          if isinstance(node, ast.ImportFrom) and node.module} for p in below}
+    assert imports and not {p: i for p, i in imports.items() if any(m.startswith("convviz.ui.sections") for m in i)}

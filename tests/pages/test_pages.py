@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from convviz.conv import cross_correlate2d
 from convviz.lessons.shared.examples import CONV_PRESETS, input_values, kernel_values
-from convviz.ui.layout import LESSONS
+from convviz.ui.widgets.layout import LESSONS
 from tests.support import assert_clean, open_page, set_numbers, text_of
 
 ROOT = Path(__file__).resolve().parents[2]

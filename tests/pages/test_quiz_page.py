@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from convviz.exercises import TOPICS, quiz
 from convviz.lessons.exercises import size_reveal_scene
-from convviz.ui.exercise_section import answer_text
-from convviz.ui.quiz_section import DEFAULT_COUNT, QuizLink, quiz_url, read_link
+from convviz.ui.sections.exercises import answer_text
+from convviz.ui.sections.quiz import DEFAULT_COUNT, QuizLink, quiz_url, read_link
 from tests.support import ROOT, assert_clean, chart_specs, open_page, text_of
 
 LINK = dict(topics="output_size,receptive_field", count="3", seed="7")

@@ -238,7 +238,7 @@ def test_results_are_keyed_on_the_image_bytes_and_the_settings(monkeypatch):
 @pytest.fixture
 def offered(monkeypatch):
     """Records every image the page offers for download: (the array, its file stem)."""
-    from convviz.ui import downloads
+    from convviz.ui.widgets import downloads
     seen = []
     real = downloads.image_downloads
     monkeypatch.setattr(downloads, "image_downloads", lambda image, stem, *a, **k: (seen.append((image, stem)),
@@ -247,7 +247,7 @@ def offered(monkeypatch):
 
 
 def finish_jobs():
-    from convviz.ui import restoration_jobs as jobs
+    from convviz.ui.cache import restoration_jobs as jobs
     for key in list(jobs.JOBS):
         jobs.wait(key, timeout=300)
 
@@ -473,7 +473,7 @@ def assert_bounded(seen, limit):
 def test_denoise_huge_upload_runs_at_full_size_in_bounded_tiles_and_cancels(network_inputs):
     """Issue 32: 2400×1800 goes to the network whole (as a job, in tiles of at most TILE + overlap); Cancel stops
     it at the next tile and offers to run it again; the rest of the page (the classical filters) is there meanwhile."""
-    from convviz.ui import restoration_jobs as jobs
+    from convviz.ui.cache import restoration_jobs as jobs
     at = upload(page(DENOISE, dn_src="upload"), "dn_upload", huge_png(), "huge.png")
     assert_clean(at)
     assert not messages(at, "info").count("2400×1800 was")              # not shrunk
@@ -691,7 +691,7 @@ def test_model_internals_are_in_about_the_model_only(path, words):
 
 
 def _torch_check_script():
-    from convviz.ui.layout import torch_check
+    from convviz.ui.widgets.layout import torch_check
     torch_check(3.1e-16)
     torch_check(2e-3, "the scatter view")
 

@@ -163,7 +163,7 @@ def test_largest_view():
 
 def test_channels_and_bias_section():
     """Note 000's formal definition: C_in × C_out kernels, a bias per output channel, checked twice."""
-    from convviz.ui.cached_transposed import cached_channel_example
+    from convviz.ui.cache.transposed_convolution import cached_channel_example
 
     at = page(tc_cin="3", tc_cout="2", tc_h="4", tc_w="2", tc_k="3", tc_seed="7")
     assert_clean(at)

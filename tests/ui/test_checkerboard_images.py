@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from convviz import checkerboard as cb
-from convviz.ui.checkerboard_images import TRAINED_LABELS, fmt
+from convviz.ui.sections.transposed_convolution_checkerboard import TRAINED_LABELS, fmt
 from tests.support import assert_clean, open_page, text_of
 
 PAGE = "pages/transposed_convolution.py"

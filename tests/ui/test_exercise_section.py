@@ -9,7 +9,7 @@ import pytest
 
 from convviz.exercises import TOPICS, generate, hint
 from convviz.lessons.exercises import reveal_scene, size_reveal_scene
-from convviz.ui.exercise_section import answer_text
+from convviz.ui.sections.exercises import answer_text
 from tests.support import assert_clean, chart_specs, open_page, text_of
 
 PAGE_TOPICS = {

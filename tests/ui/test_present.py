@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from convviz.ui.layout import LESSONS
+from convviz.ui.widgets.layout import LESSONS
 from tests.support import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +131,7 @@ def test_share_dialog_holds_the_link_with_every_parameter():
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_figure_is_enlarged_while_presenting_and_exports_a_sharp_png(path):
-    """Every plotly figure on the page goes through convviz.ui.present.chart: black, larger text
+    """Every plotly figure on the page goes through convviz.ui.widgets.present.chart: black, larger text
     while presenting; the modebar camera gives a 2× PNG named after the figure, in both modes."""
     import json
 

@@ -1,9 +1,9 @@
-"""convviz.ui.restoration_jobs with threads: progress, one job per session, Cancel, a session that ended, queue order."""
+"""convviz.ui.cache.restoration_jobs with threads: progress, one job per session, Cancel, a session that ended, queue order."""
 import threading
 
 import numpy as np
 
-from convviz.ui import restoration_jobs as jobs
+from convviz.ui.cache import restoration_jobs as jobs
 
 
 def stepper(total, gate=None, out=None):

@@ -1,4 +1,4 @@
-"""convviz.ui.runtime.settle_heap: the server freezes its heap after the imports, once per batch of imports.
+"""convviz.ui.widgets.runtime.settle_heap: the server freezes its heap after the imports, once per batch of imports.
 
 No timings here (bench/bench_browser.py measures the server CPU it saves); these check when it freezes.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from convviz.ui import runtime
+from convviz.ui.widgets import runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def test_environment_switch_turns_it_off(calls, monkeypatch, value):
 
 
 def test_real_freeze_in_a_fresh_process():
-    code = ("import gc; from convviz.ui.runtime import settle_heap; "
+    code = ("import gc; from convviz.ui.widgets.runtime import settle_heap; "
             "assert gc.get_freeze_count() == 0; assert settle_heap(); n = gc.get_freeze_count(); "
             "assert n > 0 and not settle_heap() and gc.get_freeze_count() == n; print(n)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -34,7 +34,7 @@ def test_interface_addresses_are_read_without_the_network():
 
 
 def _share_script():
-    from convviz.ui.share import share_button
+    from convviz.ui.widgets.share import share_button
     share_button()
 
 
@@ -42,7 +42,7 @@ def _share_script():
     (FAKE, "Students on the same network: **http://192.168.1.23:8501/", "192.168.1.23"),
     ([("lo", "127.0.0.1")], "no network address besides localhost", "localhost")])
 def test_share_dialog_offers_the_network_address(monkeypatch, interfaces, words, qr_host):
-    from convviz.ui import share
+    from convviz.ui.widgets import share
     monkeypatch.setattr(share, "_browser_url", lambda: "http://localhost:8501/")   # AppTest has no browser address
     monkeypatch.setattr(links, "interface_addresses", lambda: interfaces)
     shown = []
@@ -83,6 +83,6 @@ PATHS = ["", "convolution", "transposed_convolution", "convolution_matrix", "con
 def test_page_address_is_the_base_plus_the_pages_own_path(browser_url, here, expected):
     """Issue 33: Streamlit's st.context.url trims the page name by suffix, so /transposed_convolution became
     /transposed_/transposed_convolution; the link is built from the page's url_path on the app's base."""
-    from convviz.ui.share import page_address
+    from convviz.ui.widgets.share import page_address
     assert page_address(browser_url, here, PATHS) == expected
 

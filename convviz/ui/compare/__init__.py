@@ -7,7 +7,7 @@ the divider on its own (mouse, touch, or ← → on the focused divider) and sen
 
     state "box" = {"rect": [x0, y0, x1, y1] in fractions of the picture, "n": a number new for every request}
 
-`sent_zoom` reads it at the start of a run, before the zoom's number boxes are drawn (convviz.ui.zoom), and
+`sent_zoom` reads it at the start of a run, before the zoom's number boxes are drawn (convviz.ui.widgets.zoom), and
 turns it into the full-size zoom settings (geometry.zoom_from_fractions); the number boxes, the link
 (zx, zy, zs) and the zoomed panels then follow. A request is acted on once (its "n"), so an old one left in
 the component's state never pulls the box back from where the number boxes put it.
@@ -26,7 +26,7 @@ from PIL import Image
 from convviz.figures.restoration import for_display
 from convviz.lessons.denoising import ZoomSettings
 from convviz.ui.compare.geometry import PREVIEW_SIDE, SIDE_LIMITS, box_fractions, zoom_from_fractions
-from convviz.ui.present import presenting
+from convviz.ui.widgets.present import presenting
 
 HERE = Path(__file__).resolve().parent
 NAME = "convviz_compare"

@@ -13,7 +13,7 @@ import math
 from convviz.lessons.denoising import ZoomSettings
 
 PREVIEW_SIDE = 1600          # the longest side of an image sent to the browser (a 24 MP result is not sent whole)
-SIDE_LIMITS = (16, 256)      # the zoom box side the controls allow (convviz.ui.zoom.LIMITS["zs"])
+SIDE_LIMITS = (16, 256)      # the zoom box side the controls allow (convviz.ui.widgets.zoom.LIMITS["zs"])
 
 
 def preview_size(width: int, height: int, side: int = PREVIEW_SIDE) -> tuple[int, int]:

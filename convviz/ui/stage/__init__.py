@@ -18,9 +18,9 @@ from typing import Callable
 
 import streamlit as st
 
-from convviz.ui.params import _write_url
-from convviz.ui.present import presenting
-from convviz.ui.stepping import SPEED_KEY, SPEEDS, url_step
+from convviz.ui.widgets.params import write_url
+from convviz.ui.widgets.present import presenting
+from convviz.ui.widgets.stepping import SPEED_KEY, SPEEDS, url_step
 
 HERE = Path(__file__).resolve().parent
 NAME = "convviz_stage"
@@ -41,10 +41,11 @@ SIZES = ("plain", "fill", "present")    # cells of 46–60 px; growing to the wi
 
 def stage(scene: dict, *, key: str, step: int = 0, speed: str = "normal",
           on_step: Callable[[int], None] | None = None, on_speed: Callable[[str], None] | None = None,
-          size: str = "plain", play: bool = False):
-    """Mount the stage showing `scene` at `step`; returns the component's state (`.step`, `.speed`).
+          size: str = "plain", play: bool = False, present: bool = False, col: int | None = None):
+    """Mount the stage showing `scene` at `step`; returns the component's state (`.step`, `.speed`, `.col`).
 
-    `size` is one of SIZES; with `play` the stage starts playing when it is first drawn.
+    `size` is one of SIZES; with `play` the stage starts playing when it is first drawn; `present` grows a "plain"
+    stage's cells for a projector; `col` is the matrix view's picked column (README: `col`).
 
     `on_step(step)` / `on_speed(name)` run (as callbacks, before the rerun) when the browser sends a
     new step (debounced) or speed. Python's `step` moves the stage only when it differs from the step
@@ -57,20 +58,22 @@ def stage(scene: dict, *, key: str, step: int = 0, speed: str = "normal",
                 handler(value)
         return callback
 
-    data = {"scene": scene, "step": int(step), "speed": speed, "size": size, "play": play, "presenting": presenting()}
-    return _component(key=key, data=data,
-                      default={"step": int(step), "speed": speed},
-                      on_step_change=sent("step", on_step), on_speed_change=sent("speed", on_speed))
+    data = {"scene": scene, "step": int(step), "speed": speed, "size": size, "play": play, "present": present,
+            "presenting": presenting()}
+    picked = {} if col is None else {"col": int(col)}
+    return _component(key=key, data=data | picked, default={"step": int(step), "speed": speed} | picked,
+                      on_step_change=sent("step", on_step), on_speed_change=sent("speed", on_speed),
+                      **({} if col is None else {"on_col_change": lambda: None}))
 
 
 def url_speed() -> str:
-    """The autoplay speed (the link's `speed=`, as convviz.ui.stepping); an unknown value is the default."""
+    """The autoplay speed (the link's `speed=`, as convviz.ui.widgets.stepping); an unknown value is the default."""
     if SPEED_KEY not in st.session_state:
         raw = st.query_params.get(SPEED_KEY)
         st.session_state[SPEED_KEY] = raw if raw in SPEEDS else "normal"
     speed = st.session_state[SPEED_KEY]
     speed = speed if speed in SPEEDS else "normal"
-    _write_url(SPEED_KEY, speed, "normal")
+    write_url(SPEED_KEY, speed, "normal")
     return speed
 
 
@@ -79,48 +82,33 @@ def url_play() -> bool:
     return st.query_params.get(PLAY_KEY, "").strip().lower() in ("1", "true")
 
 
-def step_stage(scene: dict, *, key: str, url_key: str, container=None, size: str = "plain") -> int:
-    """The stage with its step in the link (`url_key`) and the page's autoplay speed (`speed=`);
-    returns the step it shows. Call it inside the fragment that depends on the step. `size` as in `stage`;
-    a link with `play=1` starts the autoplay (at the link's `speed=`).
+def step_stage(scene: dict, *, key: str, url_key: str, col_key: str | None = None, container=None,
+               size: str = "plain", present: bool = False):
+    """The stage with its step in the link (`url_key`) and the page's autoplay speed (`speed=`); returns the step
+    it shows, or (step, column) with `col_key`: the matrix view, whose picked column (README: `col`) is in the
+    link as `col_key`. Call it inside the fragment that depends on the step (the matrix view: outside one, so
+    that every section showing the row and column follows). `size` and `present` as in `stage`; a link with
+    `play=1` starts the autoplay (at the link's `speed=`).
 
     What the browser sent is read from the stage's state before it is drawn (a callback would do
-    the same in the browser, but AppTest sets the state without calling callbacks): a step or speed
+    the same in the browser, but AppTest sets the state without calling callbacks): a step, column or speed
     not seen before moves the view; one already seen (the browser's state outlives a later clamp)
     does not.
     """
-    ss, count, seen_key = st.session_state, len(scene["steps"]), f"_{key}_seen"
+    ss, seen_key = st.session_state, f"_{key}_seen"
     sent, seen = sent_state(key), ss.get(seen_key, {})
-    if sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int) and 0 <= sent["step"] < count:
-        ss[url_key] = sent["step"]
+    links = {"step": (url_key, len(scene["steps"]))} | ({"col": (col_key, len(scene.get("col_groups", [])))}
+                                                        if col_key else {})
+    for name, (link_key, count) in links.items():
+        if sent.get(name) != seen.get(name) and isinstance(sent.get(name), int) and 0 <= sent[name] < count:
+            ss[link_key] = sent[name]
     if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
         ss[SPEED_KEY] = sent["speed"]
-    step = url_step(url_key, count, container)
+    step = url_step(url_key, links["step"][1], container)
+    col = url_step(col_key, links["col"][1]) if col_key else None
     speed = url_speed()
     with container or st.container():
         result = stage(scene, key=key, step=step, speed=speed, on_step=lambda _: None, on_speed=lambda _: None,
-                       size=size, play=url_play())
-    ss[seen_key] = {"step": result.get("step"), "speed": result.get("speed")}
-    return step
-
-
-def picking_stage(scene: dict, *, key: str, url_key: str, col_key: str) -> tuple[int, int]:
-    """The matrix view: the stage stepping rows (`url_key` in the link) with a picked column (README: `col`,
-    `col_key` in the link); returns (row, column). Outside a fragment: a row or column from the browser
-    reruns the page, so that every section that shows them follows."""
-    ss, seen_key = st.session_state, f"_{key}_seen"
-    sent, seen = sent_state(key), ss.get(seen_key, {})
-    cols = len(scene.get("col_groups", []))
-    if sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int) and 0 <= sent["step"] < len(scene["steps"]):
-        ss[url_key] = sent["step"]
-    if sent.get("col") != seen.get("col") and isinstance(sent.get("col"), int) and 0 <= sent["col"] < cols:
-        ss[col_key] = sent["col"]
-    if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
-        ss[SPEED_KEY] = sent["speed"]
-    row, col, speed = url_step(url_key, len(scene["steps"])), url_step(col_key, cols), url_speed()
-    data = {"scene": scene, "step": row, "col": col, "speed": speed, "present": presenting(), "presenting": presenting()}
-    result = _component(key=key, data=data,
-                        default={"step": row, "col": col, "speed": speed}, on_step_change=lambda: None,
-                        on_col_change=lambda: None, on_speed_change=lambda: None)
-    ss[seen_key] = {"step": result.get("step"), "col": result.get("col"), "speed": result.get("speed")}
-    return row, col
+                       size=size, play=url_play(), present=present, col=col)
+    ss[seen_key] = {name: result.get(name) for name in ("step", "col", "speed")}
+    return step if col_key is None else (step, col)

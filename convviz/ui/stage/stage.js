@@ -6,7 +6,7 @@
 // change (setStateValue("step")), the speed at once (setStateValue("speed")).
 
 const SVG = "http://www.w3.org/2000/svg";
-const SPEEDS = { slow: 2000, normal: 1000, fast: 500 };               // ms per step, as convviz.ui.stepping
+const SPEEDS = { slow: 2000, normal: 1000, fast: 500 };               // ms per step, as convviz.ui.widgets.stepping
 const SPEED_LABELS = { slow: "slow (2 s)", normal: "1 s", fast: "fast (0.5 s)" };
 const DEBOUNCE_MS = 300;
 const MIN_CELL = 46, MAX_CELL = 60;                                    // px: numbers stay ≥ 14 px
@@ -76,10 +76,9 @@ class Stage {
     const last = scene.steps.length - 1;
     const wanted = Math.max(0, Math.min(last, data.step | 0));
     if (data.speed in SPEEDS && data.speed !== this.speed) this.setSpeed(data.speed, false);
-    this.sizeUp(data.size);
     const first = !this.scene;
-    const present = this.takePresent(data, first);
-    this.presenting = !!(data.presenting ?? this.present);     // the page is in presentation mode (pageKeys)
+    const resized = this.takeSize(data, first);
+    this.presenting = !!data.presenting;              // the page is in presentation mode (pageKeys)
     if (first || this.scene.id !== scene.id) {
       this.scene = scene;
       this.setDefaults = null;
@@ -90,7 +89,7 @@ class Stage {
     }
     this.received = wanted;
     this.takeCol(data);
-    if (present) this.relayout(true);
+    if (resized) this.relayout(true);
     if (this.step === wanted && this.sent !== wanted) {
       // acknowledge a step Python chose, so that the state Python reads is the one shown
       clearTimeout(this.debounce.step);
@@ -101,13 +100,16 @@ class Stage {
     if (first && data.play) this.play();             // a link with play=1: the lecturer's scene runs on its own
   }
 
-  // `size` ("plain", "fill", "present"): the cell sizes and the class that scales the stage's text
-  sizeUp(size) {
-    const name = size in SIZES ? size : "plain";
-    if (name === this.size) return;
-    this.size = name;
-    this.box.classList.toggle("present", name === "present");
-    if (this.scene) this.draw();
+  // `size` ("plain", "fill", "present") and `present` (a projector: a plain stage's cells grow; size "present" is one):
+  // the cell sizes and the class that scales the stage's text. True when a drawn stage must be laid out again.
+  takeSize(data, first) {
+    const size = data.size in SIZES ? data.size : "plain";
+    const present = size === "present" || !!data.present;
+    const changed = size !== this.size || present !== !!this.present;
+    this.size = size;
+    this.present = present;
+    this.box.classList.toggle("present", present);
+    return changed && !first && !!this.svg && this.scene?.id === data.scene.id;
   }
 
   // --- drawing -----------------------------------------------------------------------------------
@@ -188,29 +190,24 @@ class Stage {
     const s = this.scene;
     const panels = [];
     for (const g of s.grids) for (let c = 0; c < g.channels; c++) panels.push({ g, c });
-    const totalCols = panels.reduce((a, p) => a + p.g.cols + 1, 0);
-    // Two ways to size the cells: a lesson that asks for `size` "fill"/"present" (SIZES: fit the width and half the
-    // window's height); otherwise the scene's `cell_px` range (or the default), grown by `present` (cellRange).
-    let least, most, minFont, cell;
-    if (this.size === "fill" || this.size === "present") {
-      [least, most, minFont] = SIZES[this.size];
-      const tallest = Math.max(0, ...panels.filter((p) => !p.g.image).map((p) => p.g.rows));
-      const fitsHeight = !tallest ? most : (0.5 * window.innerHeight) / (tallest + 1.5);
-      const fitsWidth = (this.width - 8) / (panels.reduce((a, p) => a + p.g.cols + 1.5, 0) - 0.9);   // panels + gaps
-      cell = Math.floor(Math.min(most, fitsHeight, Math.max(least, fitsWidth)));
-      const pair = fitsWidth < least ? this.causeAndEffect(panels) : null;
-      if (pair) {                    // a phone: the source and the target side by side, the rest under them
-        cell = Math.floor(Math.min(most, fitsHeight, pair.cell));
-        panels.sort((a, b) => pair.rank(a) - pair.rank(b));
-      } else if (fitsWidth < least) {       // the panels wrap anyway (a phone): fit the widest one
-        const widest = Math.max(...panels.filter((p) => !p.g.image).map((p) => p.g.cols + 0.6), 1);
-        cell = Math.floor(Math.min(most, fitsHeight, (this.width - 8) / widest));
-      }
-      cell = Math.max(cell, pair ? PAIR_CELL : least);
-    } else {
-      [least, most, minFont] = this.cellRange();
-      cell = Math.floor(Math.min(most, Math.max(least, (this.width - 8) / (totalCols + 0.5))));
+    // The cells: as large as the bounds allow while the panels share one row (cellBounds). A fitted view (`size`
+    // fill or present, a lesson's main figure) also keeps the tallest grid within half the window's height, and on a
+    // phone, where the panels wrap anyway, puts cause and effect first (causeAndEffect).
+    const [least, most, minFont] = this.cellBounds();
+    const fitted = this.size !== "plain";
+    const tallest = Math.max(0, ...panels.filter((p) => !p.g.image).map((p) => p.g.rows));
+    const fitsHeight = fitted && tallest ? (0.5 * window.innerHeight) / (tallest + 1.5) : most;
+    const fitsWidth = (this.width - 8) / (panels.reduce((a, p) => a + p.g.cols + 1.5, 0) - 0.9);   // panels + gaps
+    let cell = Math.floor(Math.min(most, fitsHeight, Math.max(least, fitsWidth)));
+    const pair = fitted && fitsWidth < least ? this.causeAndEffect(panels) : null;
+    if (pair) {                    // a phone: the source and the target side by side, the rest under them
+      cell = Math.floor(Math.min(most, fitsHeight, pair.cell));
+      panels.sort((a, b) => pair.rank(a) - pair.rank(b));
+    } else if (fitted && fitsWidth < least) {       // the panels wrap anyway (a phone): fit the widest one
+      const widest = Math.max(...panels.filter((p) => !p.g.image).map((p) => p.g.cols + 0.6), 1);
+      cell = Math.floor(Math.min(most, fitsHeight, (this.width - 8) / widest));
     }
+    cell = Math.max(cell, pair ? PAIR_CELL : least);
     // flow the panels into rows no wider than the stage (a panel wider than it scrolls)
     for (const p of panels) p.cell = p.g.image ? this.imageCell(p.g) : cell;   // a photo fits the stage
     const pad = 0.9 * cell, head = 1.25 * cell;
@@ -748,18 +745,10 @@ class Stage {
     this.slider.setAttribute("aria-label", what);
   }
 
-  // Optional `present` (in the data, or on the scene): the projector's sizes; true when that changed on a drawn stage.
-  takePresent(data, first) {
-    const present = data.size === "present" || !!(data.present ?? data.scene.present);
-    const changed = present !== !!this.present;
-    this.present = present;
-    this.box.classList.toggle("present", present);
-    return changed && !first && !!this.svg && this.scene?.id === data.scene.id;
-  }
-
-  // Cell size and smallest number: the scene's `cell_px` [min, max] (default 46–60 px, numbers ≥ 14 px); with
-  // `present` in the data (a projector) cells of 70–96 px and numbers ≥ 24 px.
-  cellRange() {
+  // [least, most] px per cell and the smallest number: SIZES for a fitted view (fill, present); for a plain one the
+  // scene's `cell_px` (default 46–60 px, numbers ≥ 14 px), on a projector (`present`) 70–96 px, numbers ≥ 24 px.
+  cellBounds() {
+    if (this.size !== "plain") return SIZES[this.size];
     const [lo, hi] = this.scene.cell_px || [MIN_CELL, MAX_CELL];
     return this.present ? [Math.max(lo, 70), Math.max(hi, 96), 24] : [lo, hi, 14];
   }

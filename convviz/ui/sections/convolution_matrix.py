@@ -1,7 +1,7 @@
 """The sections of the matrix page (pages/convolution_matrix.py), top to bottom.
 
 Each section draws its heading, text, controls and figures; the numbers come from
-convviz.lessons.convolution_matrix through the caches in convviz.ui.cached_matrix.
+convviz.lessons.convolution_matrix through the caches in convviz.ui.cache.convolution_matrix.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from convviz.lessons.scenes.convolution_matrix import STAGE_MAX, stage_fits
 from convviz.lessons.shared.examples import INPUT_PATTERNS, KERNEL_CHOICES
 from convviz.lessons.snippets.convolution_matrix import torch_code
 from convviz.matrix import MAX_MATRIX_ENTRIES, human_bytes
-from convviz.ui import cached_matrix as cached
-from convviz.ui.downloads import code_download
-from convviz.ui.layout import course_note, show_problem, torch_check
-from convviz.ui.params import choice_control, float_control, int_control
-from convviz.ui.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings, settings_box
-from convviz.ui.stage import picking_stage
-from convviz.ui.stepping import step_control
+from convviz.ui.cache import convolution_matrix as cached
+from convviz.ui.widgets.downloads import code_download
+from convviz.ui.widgets.layout import course_note, show_problem, torch_check
+from convviz.ui.widgets.params import choice_control, float_control, int_control
+from convviz.ui.widgets.present import (by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings,
+                                        settings_box)
+from convviz.ui.stage import step_stage
+from convviz.ui.widgets.stepping import step_control
 
 
 def take_click(chart_key: str, apply) -> None:
@@ -117,8 +118,8 @@ def matrix_figure(lesson: MatrixLesson) -> tuple[int, int]:
                     + by_pointer_or_touch("or the arrow keys ", "") + "step through the rows (an output cell each); "
                     + by_pointer_or_touch("**click**", "**tap**") + " A or x to pick a column (green).",
                     unsafe_allow_html=True)
-        row, col = picking_stage(cached.matrix_scene(lesson.settings), key="mx_stage", url_key="mx_row",
-                                 col_key="mx_col")
+        row, col = step_stage(cached.matrix_scene(lesson.settings), key="mx_stage", url_key="mx_row",
+                              col_key="mx_col", present=presenting())
     else:
         row, col = _picture(lesson)
     selection_text(lesson, row, col)

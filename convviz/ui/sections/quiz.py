@@ -14,10 +14,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from convviz import exercises
-from convviz.ui.exercise_section import answer_form, beside, feedback, picture, question_state
-from convviz.ui.params import BadValue, parse_int
-from convviz.ui.present import presenting
-from convviz.ui.share import FALLBACK, page_url
+from convviz.ui.sections.exercises import answer_form, beside, feedback, picture, question_state
+from convviz.ui.widgets.params import BadValue, parse_int
+from convviz.ui.widgets.present import presenting
+from convviz.ui.widgets.share import FALLBACK, page_url
 
 DEFAULT_TOPICS = tuple(exercises.TOPICS)
 DEFAULT_COUNT = 5

@@ -1,6 +1,6 @@
 """The convolution page's sections (pages/convolution.py reads as the list of them).
 
-Each function draws one section from a ConvLayer and its cached numbers (convviz.ui.cached_convolution).
+Each function draws one section from a ConvLayer and its cached numbers (convviz.ui.cache.convolution).
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from convviz.lessons.convolution import note_003_caption, read_count_sentence, s
 from convviz.lessons.shared.course_notes import link_notes
 from convviz.lessons.shared.examples import CONV_PRESETS, INPUT_PATTERNS, KERNEL_CHOICES, exercise_7_1
 from convviz.lessons.shared.explain import floor_explanation, output_size_latex
-from convviz.lessons.scenes.convolution import window_scene
-from convviz.ui import cached_convolution as cached
-from convviz.ui.downloads import export_buttons
-from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
-from convviz.ui.number_grid import number_grids
-from convviz.ui.params import _write_url, choice_control, float_control, int_control, int_controls, toggle_control
-from convviz.ui.present import by_pointer_or_touch, chart, more_settings, presenting, section_settings, settings_box
+from convviz.ui.cache import convolution as cached
+from convviz.ui.widgets.downloads import export_buttons
+from convviz.ui.widgets.layout import course_note, show_problem, torch_check as quiet_torch_check
+from convviz.ui.widgets.number_grid import number_grids
+from convviz.ui.widgets.params import write_url, choice_control, float_control, int_control, int_controls, toggle_control
+from convviz.ui.widgets.present import by_pointer_or_touch, chart, more_settings, presenting, section_settings, settings_box
 from convviz.ui.stage import step_stage
 from convviz.window import window_step
 
@@ -94,7 +93,7 @@ def settings() -> dict:
             if not per_axis:                              # the width follows the height, in the link too
                 values[wk] = values[hk]
                 if example is None:
-                    _write_url(wk, values[wk], default)
+                    write_url(wk, values[wk], default)
     if example is not None:
         st.info(example.info + " Its sizes are shown greyed; choose *Your own settings* (More settings) to change them.")
     return dict(preset=preset, pattern=pattern, kernel=kernel, seed=seed, c=c, h=h, w=w, kh=values["kh"],
@@ -119,16 +118,9 @@ def output_size(chosen: dict, problems: dict) -> None:
         show_problem(ValueError(problems["kernel"]))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def window_stage_scene(layer: ConvLayer) -> dict:
-    """The stage's sliding-window scene for `layer` (convviz.lessons.scenes.convolution.window_scene), once per setting."""
-    x, w = layer.arrays()
-    return window_scene(x, w, layer.bias, layer.stride, layer.padding, layer.dilation, flip=layer.flip)
-
-
 def sliding_window(layer: ConvLayer, result: ConvolutionResult) -> None:
     """The lesson's figure: the stage (as large as the screen allows), then this step's exports and products."""
-    scene, (ph, pw) = window_stage_scene(layer), layer.padding
+    scene, (ph, pw) = cached.window_stage_scene(layer), layer.padding
 
     @st.fragment
     def window_steps():

@@ -11,7 +11,7 @@ import streamlit as st
 
 from convviz.lessons import convolution_matrix as lesson
 from convviz.lessons.convolution_matrix import MatrixSettings
-from convviz.ui.caching import cached
+from convviz.ui.cache.caching import cached
 
 matrix_lesson = cached(lesson.matrix_lesson, 6)        # A and every number the page shows about it
 circulant_lesson = cached(lesson.circulant_lesson, 16)

@@ -17,10 +17,10 @@ from __future__ import annotations
 import streamlit as st
 
 from convviz.lessons.denoising import ZoomSettings
-from convviz.ui import cached_restoration as cached
+from convviz.ui.cache import restoration as cached
 from convviz.ui.compare import compare_view, sent_zoom
-from convviz.ui.params import BadValue, int_controls, parse_int
-from convviz.ui.present import chart, presenting
+from convviz.ui.widgets.params import BadValue, int_controls, parse_int
+from convviz.ui.widgets.present import chart, presenting
 
 KEYS = ("zx", "zy", "zs")
 PRESENT_LAYOUT_PX = 1400   # the width the images are sized for while presenting (×1.3 by chart: a 1920 screen's columns)

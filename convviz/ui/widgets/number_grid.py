@@ -11,8 +11,8 @@ import numpy as np
 import streamlit as st
 
 from convviz.figures.svg_grid import grid_svg
-from convviz.ui.caching import cached
-from convviz.ui.present import presenting
+from convviz.ui.cache.caching import cached
+from convviz.ui.widgets.present import presenting
 
 
 def _svg(values: tuple, title: str, large: bool) -> str:

@@ -27,9 +27,9 @@ from convviz.restoration import degradation as sr_degradation
 from convviz.restoration.image_input import LARGE, SAMPLES, UPLOAD_TYPES, Decoded, decode_image, encode_png, sample_image
 from convviz.figures.restoration import crop_figure, feature_figure, panel_figure
 from convviz.lessons.denoising import DenoiseSettings
-from convviz.ui import restoration_jobs as jobs
-from convviz.ui.layout import show_problem
-from convviz.ui.params import choice_control
+from convviz.ui.cache import restoration_jobs as jobs
+from convviz.ui.widgets.layout import show_problem
+from convviz.ui.widgets.params import choice_control
 
 
 

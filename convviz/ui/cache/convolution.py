@@ -36,3 +36,9 @@ def backward_pass(layer: ConvLayer, upstream: str) -> dict:
 def constant_image(name: str) -> dict:
     """Note 004's sum-to-1 statement evaluated for one classic filter (convviz.filters.constant_image_check)."""
     return constant_image_check(CLASSIC_FILTERS[name][1])
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def window_stage_scene(layer: ConvLayer) -> dict:
+    """The stage's sliding-window scene for `layer` (convviz.lessons.convolution.window_stage_scene), once per setting."""
+    return lesson.window_stage_scene(layer)

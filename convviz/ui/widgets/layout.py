@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,8 @@ def require_app_navigation() -> None:
 
 def lesson_header(title: str, intuition: str) -> None:
     """The page title, the presentation switch and share button, and the intuition (first call on every lesson)."""
-    from convviz.ui.present import presentation_switch
-    from convviz.ui.share import share_button
+    from convviz.ui.widgets.present import presentation_switch
+    from convviz.ui.widgets.share import share_button
 
     require_app_navigation()
     heading, tools = st.columns([3, 1], vertical_alignment="center")

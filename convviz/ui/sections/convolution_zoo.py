@@ -19,11 +19,11 @@ from convviz.lessons.convolution_zoo import (SCHEDULES, DepthwiseSettings, Dilat
                                              LocallyConnectedSettings, PointwiseSettings, PoolingSettings,
                                              SeparableSettings, dividing_groups)
 from convviz.lessons.scenes.convolution_zoo import pooling_scene
-from convviz.ui import cached_zoo as cached
-from convviz.ui.downloads import code_download
-from convviz.ui.layout import ROOT, course_note, intro, made, torch_check
-from convviz.ui.params import choice_control, float_control, int_control, int_controls
-from convviz.ui.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings
+from convviz.ui.cache import convolution_zoo as cached
+from convviz.ui.widgets.downloads import code_download
+from convviz.ui.widgets.layout import ROOT, course_note, intro, made, torch_check
+from convviz.ui.widgets.params import choice_control, float_control, int_control, int_controls
+from convviz.ui.widgets.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings
 from convviz.ui.stage import step_stage
 
 CONTENTS = ("[1×1](#pointwise) · [Dilated](#dilated) · [Grouped](#grouped) · [Depthwise separable](#depthwise) · "
@@ -48,18 +48,29 @@ def gap(value: float) -> str:
 
 # --- 1×1 convolution ----------------------------------------------------------------------------
 
-@st.fragment
-def pointwise() -> None:
+def pointwise_intro() -> None:
     intro("1×1 convolution: mixing channels at each pixel", "pointwise",
           "A 1×1 kernel **mixes the C input channels into C_out new ones**, with the same small C_out×C matrix at "
           "every pixel.")
-    figure = st.container()
+
+
+def pointwise_controls() -> list:
+    """C, C_out and the seed of the first section (folded into "Settings" while presenting)."""
     with section_settings():
-        s = PointwiseSettings(*int_controls([*channels("pw", 4, 3, 2), ("Random seed", "pw_seed", 0, 9999, 0)],
-                                            per_row=3))
-    view = cached.pointwise(s)
+        return int_controls([*channels("pw", 4, 3, 2), ("Random seed", "pw_seed", 0, 9999, 0)], per_row=3)
+
+
+def pointwise_settings(values: list) -> PointwiseSettings:
+    return PointwiseSettings(*values)
+
+
+def pointwise_figure(_: PointwiseSettings, view: dict) -> None:
+    chart(view["figure"], key="pw_fig")
+
+
+def pointwise(s: PointwiseSettings, view: dict) -> None:
+    """What the 1×1 figure shows, pixel (0, 0) worked out, the counts and the torch check."""
     ex, cost = view["ex"], view["cost"]
-    chart(view["figure"], key="pw_fig", container=figure)
     st.markdown("Top row: the input channels and w (row o of w makes output channel o); bottom row: the output "
                 "channels. It sees a single pixel, so it cannot detect shapes: y[:, i, j] = w · x[:, i, j] + b. "
                 "Networks use it to shrink or grow the channel count cheaply.")

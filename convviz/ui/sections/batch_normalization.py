@@ -2,10 +2,10 @@
 
 The lesson opens on its figure (the N×C×H×W batch, the followed channel's cells in orange) with a compact
 control bar under it (N, C, the channel, γ, β) and the rest in "More settings"; while presenting, the bar
-folds into the lesson's "Settings" box (convviz.ui.present.settings_box) and each later section's controls
+folds into the lesson's "Settings" box (convviz.ui.widgets.present.settings_box) and each later section's controls
 into a "Settings" popover. Numbers and figures from convviz.lessons.batch_normalization (cached in
-convviz.ui.cached_batchnorm); course-note references in "From the course notes" callouts; checks against
-PyTorch as one quiet line each (convviz.ui.layout.torch_check).
+convviz.ui.cache.batch_normalization); course-note references in "From the course notes" callouts; checks against
+PyTorch as one quiet line each (convviz.ui.widgets.layout.torch_check).
 """
 
 from __future__ import annotations
@@ -16,42 +16,55 @@ from convviz.lessons import batch_normalization as lesson
 from convviz.lessons.batch_normalization import (CHANNEL_MEANS, CHANNEL_STDS, LEARNING_RATES, MAX_CHANNELS, BatchSettings,
                                                  DemoSettings, RunningSettings)
 from convviz.lessons.snippets.batch_normalization import snippet_output
-from convviz.ui import cached_batchnorm as cached
-from convviz.ui.downloads import code_download
-from convviz.ui.layout import course_note, show_problem, torch_check
-from convviz.ui.params import choice_control, int_control, slider_control
-from convviz.ui.present import chart, charts, more_settings, presenting, section_settings, settings_box
+from convviz.ui.cache import batch_normalization as cached
+from convviz.ui.widgets.downloads import code_download
+from convviz.ui.widgets.layout import course_note, show_problem, torch_check
+from convviz.ui.widgets.params import choice_control, int_control, slider_control
+from convviz.ui.widgets.present import chart, charts, more_settings, presenting, section_settings, settings_box
 
 
-def batch_figure():
-    """The lesson's figure and its controls: returns (batch, channel, (x, y, mean, var) or None)."""
-    figure = st.container()
+def batch_controls() -> dict:
+    """The control bar under the figure (N, C, the channel followed, γ, β) and "More settings" (H, W, seed)."""
     with settings_box():
         row = st.columns([1, 1, 1, 2, 2])
-        n = int_control("Batch size N", "n", 1, 8, 4, container=row[0])
-        c = int_control("Channels C", "c", 1, MAX_CHANNELS, 4, container=row[1])
-        wanted_channel = int_control("Channel to follow", "ch", 0, MAX_CHANNELS - 1, 0, container=row[2])
-        gamma = slider_control("γ, the learned scale (all channels)", "gamma", -3.0, 3.0, 1.0, step=0.1,
-                               container=row[3])
-        beta = slider_control("β, the learned shift (all channels)", "beta", -5.0, 5.0, 0.0, step=0.1,
-                              container=row[4])
+        chosen = dict(n=int_control("Batch size N", "n", 1, 8, 4, container=row[0]),
+                      c=int_control("Channels C", "c", 1, MAX_CHANNELS, 4, container=row[1]),
+                      channel=int_control("Channel to follow", "ch", 0, MAX_CHANNELS - 1, 0, container=row[2]),
+                      gamma=slider_control("γ, the learned scale (all channels)", "gamma", -3.0, 3.0, 1.0, step=0.1,
+                                           container=row[3]),
+                      beta=slider_control("β, the learned shift (all channels)", "beta", -5.0, 5.0, 0.0, step=0.1,
+                                          container=row[4]))
         with more_settings():
             row = st.columns(3)
-            h = int_control("Height H", "h", 1, 6, 4, container=row[0])
-            w = int_control("Width W", "w", 1, 6, 4, container=row[1])
-            seed = int_control("Random seed", "seed", 0, 9999, 0, container=row[2])
-    batch = BatchSettings(n, c, h, w, seed, gamma, beta)      # built once, passed to every cached builder
-    channel, notice = lesson.follow_channel(wanted_channel, c)
+            chosen |= dict(h=int_control("Height H", "h", 1, 6, 4, container=row[0]),
+                           w=int_control("Width W", "w", 1, 6, 4, container=row[1]),
+                           seed=int_control("Random seed", "seed", 0, 9999, 0, container=row[2]))
+    return chosen
+
+
+def batch_and_channel(chosen: dict) -> tuple[BatchSettings, int]:
+    """The batch (built once, passed to every cached builder) and the channel followed (a warning when the one
+    asked for is not there)."""
+    batch = BatchSettings(chosen["n"], chosen["c"], chosen["h"], chosen["w"], chosen["seed"], chosen["gamma"],
+                          chosen["beta"])
+    channel, notice = lesson.follow_channel(chosen["channel"], chosen["c"])
     if notice:
         st.warning(notice, icon=":material/warning:")
-    tensor_fig, _ = cached.tensor_figures(batch, channel, 1)
-    chart(tensor_fig, key="bn_tensor", container=figure)
+    return batch, channel
+
+
+def tensor_figure(picked: tuple[BatchSettings, int]):
+    """The lesson's figure: the batch with the cells that share the followed channel's mean."""
+    return cached.tensor_figures(*picked, 1)[0]
+
+
+def batch_stats(batch: BatchSettings):
+    """(x, y, mean, var) of the batch, or None and the reason shown (one value per channel has no variance)."""
     try:
-        stats = cached.batch_and_output(batch)
+        return cached.batch_and_output(batch)
     except ValueError as error:
         show_problem(error)
-        stats = None
-    return batch, channel, stats
+        return None
 
 
 def which_values(batch: BatchSettings, channel: int, stats) -> None:

@@ -14,7 +14,7 @@ from convviz.lessons import batch_normalization as lesson
 from convviz.lessons.batch_normalization import BatchSettings, DemoSettings, RunningSettings
 from convviz.lessons.shared.bn_training_demo import compare, stored
 from convviz.figures.batch_normalization import loss_figure as _loss_figure
-from convviz.ui.caching import cached
+from convviz.ui.cache.caching import cached
 
 batch_and_output = cached(lesson.batch_and_output, 64, copies=True)    # (x, y, mean, var), training mode
 tensor_figures = cached(lesson.tensor_figures)                          # (batch, channel, groups)

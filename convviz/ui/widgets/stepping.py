@@ -18,7 +18,7 @@ from typing import Sequence
 
 import streamlit as st
 
-from convviz.ui.params import _seed_from_url, _warn, _write_url, choice_control, parse_int
+from convviz.ui.widgets.params import seed_from_url, warn_link_problem, write_url, choice_control, parse_int
 
 SPEEDS = {"slow": 2.0, "normal": 1.0, "fast": 0.5}       # seconds per step
 SPEED_LABELS = {"slow": "slow (2 s)", "normal": "1 s", "fast": "fast (0.5 s)"}
@@ -101,11 +101,11 @@ def url_step(url_key: str, count: int, container=None) -> int:
         st.session_state.pop(url_key, None)
         st.query_params.pop(url_key, None)
         return 0
-    problem = _seed_from_url(url_key, parse_int(0, last), 0)
+    problem = seed_from_url(url_key, parse_int(0, last), 0)
     value = max(0, min(last, int(st.session_state[url_key])))
     st.session_state[url_key] = value
-    _write_url(url_key, value, 0)
-    _warn(container or st, problem)
+    write_url(url_key, value, 0)
+    warn_link_problem(container or st, problem)
     return value
 
 
@@ -131,5 +131,5 @@ def step_control(label: str, key: str, count: int, *, container=None, player: bo
     next_col.button("▶", key=f"{key}_next", on_click=go_to, args=(key, min(last, current + 1)), help="next step",
                     width="stretch")
     value = slider_col.slider(label, 0, last, key=key, on_change=pause, args=(key,))
-    _write_url(key, value, 0)
+    write_url(key, value, 0)
     return int(value)

@@ -2,7 +2,7 @@
 
 `figure_first` keeps the figure's place at the top, draws the control bar under it, then fills the
 figure in. `let_the_browser_draw` then holds the sections below back until the figure is drawn: on a session's
-first visit until the browser says so (convviz.ui.figure_gate), on later runs for a moment.
+first visit until the browser says so (convviz.ui.widgets.figure_gate), on later runs for a moment.
 
 Why a pause helps: Streamlit's server sends the queued messages from its event loop, which waits while
 a fast script holds the interpreter, so a rerun's figure and its sections arrive together. The browser
@@ -17,18 +17,19 @@ browser is connected (AppTest, scripts).
 from __future__ import annotations
 
 import time
+from typing import Any, Callable, NamedTuple
 
 import streamlit as st
 
-from convviz.lessons.convolution import LayerError
-from convviz.ui.figure_gate import wait_for_the_figure
+from convviz.lessons.settings_error import SettingsError
+from convviz.ui.widgets.figure_gate import wait_for_the_figure
 
 HEAD_START = 0.1     # seconds: more than one render of a lesson's controls and figure on a 2-core laptop
 
 
 def let_the_browser_draw(seconds: float | None = None) -> None:
     """Let what the script has drawn so far reach the browser, and be drawn, before what follows: on a session's
-    first visit the run stops here until the browser reports the figure drawn (convviz.ui.figure_gate: plotly.js
+    first visit the run stops here until the browser reports the figure drawn (convviz.ui.widgets.figure_gate: plotly.js
     and the components still load then); on later runs a pause of HEAD_START (or `seconds`)."""
     if st.context.url is None:                 # None without a browser: AppTest, bare scripts
         return
@@ -48,24 +49,36 @@ def rerun_page_when_changed(name: str, value) -> None:
         st.rerun()
 
 
-def figure_first(settings, layer_type, compute, view, what: str) -> tuple:
-    """The figure's place, the controls drawn under it (`settings()`, returning `layer_type`'s fields), then the
-    figure filled in: `view(layer, compute(layer))`, or, when the settings make no layer (LayerError), what is
-    wrong with them in words; then a head start for the figure (let_the_browser_draw). Returns (chosen, layer or
-    None, problems, result or None)."""
+class FirstFigure(NamedTuple):
+    """What figure_first drew from: the controls' values, the layer built from them and its result (None where
+    the settings make none), the problems by place (SettingsError.problems; {} when none), what `view` returned."""
+    chosen: Any
+    layer: Any
+    problems: dict
+    result: Any
+    shown: Any
+
+
+def figure_first(settings: Callable, build: Callable, compute: Callable, view: Callable, what: str,
+                 hint: str = "Change them in the bar below.") -> FirstFigure:
+    """The figure's place, the controls drawn under it (`settings()`, returning what they chose), then the figure
+    filled in: `view(layer, compute(layer))` with layer = `build(chosen)`; or, when the settings make no layer or
+    no figure (a ValueError from build or compute: a lesson's SettingsError, which says where each problem shows),
+    what is wrong with them in words, then "No `what` for these settings" and the `hint`. Then a head start for the
+    figure (let_the_browser_draw)."""
     figure = st.container()
     chosen = settings()
+    layer = result = shown = None
+    problems = {}
     try:
-        layer, problems = layer_type(**chosen), {}
-    except LayerError as error:
-        layer, problems = None, error.problems
-    result = None
+        layer = build(chosen)
+        result = compute(layer)
+    except ValueError as error:
+        problems = SettingsError.of(error).problems
     with figure:
-        if layer is None:
-            st.error(f"No {what} for these settings. {LayerError(problems)} Change them in the bar below.",
-                     icon=":material/block:")
+        if problems:
+            st.error(f"{SettingsError(problems)} No {what} for these settings. {hint}", icon=":material/block:")
         else:
-            result = compute(layer)
-            view(layer, result)
+            shown = view(layer, result)
     let_the_browser_draw()
-    return chosen, layer, problems, result
+    return FirstFigure(chosen, layer, problems, result, shown)

@@ -1,6 +1,7 @@
 """Sections of the receptive-field page that carry their own controls: the control bar (preset, n, layer, unit;
 the stack's layers under "More settings"), the figure (the field of one unit, layer by layer on the stage),
-the effective field and the dilation comparison.
+the effective field, the dilation comparison and "Sizes through a U-Net" (un_pad, un_n, un_depth: the
+per-step table, working input sizes near the chosen one, the agreement with a torch U-Net).
 
 Each reads its URL-bound controls, builds the lesson's settings object once
 (convviz.lessons.receptive_fields) and passes it to the cached builders.
@@ -15,23 +16,24 @@ import streamlit as st
 
 from convviz.figures.receptive_fields import draws_photo
 from convviz.lessons import receptive_fields as lesson
-from convviz.lessons.receptive_fields import DEFAULT_STACK, PRESET_NAMES, PRESET_NOTES, DilationSettings, FieldSettings
+from convviz.lessons.receptive_fields import (DEFAULT_STACK, PRESET_NAMES, PRESET_NOTES, UNET_DEFAULT_N, UNET_MAX_DEPTH,
+                                             UNET_MAX_N, UNET_VARIANTS, DilationSettings, FieldSettings, UNetSettings)
 from convviz.lessons.scenes.common import export_frame, export_frames
+from convviz.lessons.snippets.receptive_fields import autograd_snippet
 from convviz.receptive import effective_field_cost, effective_width_text, stack_rows
-from convviz.ui import cached_receptive as cached
-from convviz.ui.caching import cached as _cached
-from convviz.ui.downloads import export_buttons
-from convviz.ui.layout import show_problem
-from convviz.ui.params import choice_control, int_control, toggle_control
-from convviz.ui.present import (by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings,
+from convviz.ui.cache import receptive_fields as cached
+from convviz.ui.widgets.downloads import export_buttons
+from convviz.ui.widgets.layout import course_note, show_problem
+from convviz.ui.widgets.params import choice_control, int_control, toggle_control
+from convviz.ui.widgets.present import (by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings,
                                 settings_box)
 from convviz.ui.stage import sent_state, stage, url_speed
-from convviz.ui.stepping import SPEED_KEY, SPEEDS, go_to, url_step
+from convviz.ui.widgets.stepping import SPEED_KEY, SPEEDS, go_to, url_step
 
 
 def html_table(rows: list[dict], formats: dict | None = None, scroll_above: int = 20) -> None:
     """`rows` as an HTML table (st.table: a screen reader reads it, and its text grows while presenting,
-    convviz.ui.present), numbers as the lesson wrote them ("start" 0.5, not 0.5000); a long stack scrolls
+    convviz.ui.widgets.present), numbers as the lesson wrote them ("start" 0.5, not 0.5000); a long stack scrolls
     inside a box of about `scroll_above` rows, its header kept."""
     frame = pd.DataFrame(rows)
     styled = frame.style.format({name: "{:g}" for name in frame.columns if frame[name].dtype.kind == "f"}
@@ -94,6 +96,12 @@ class FieldView:
     unit: tuple[int, int] = (0, 0)
     anchor: tuple | None = None
 
+    def checked(self) -> FieldView:
+        """This view, or its problem raised when a layer gets no features."""
+        if self.problem is not None:
+            raise self.problem
+        return self
+
 
 def stack_settings() -> FieldView:
     """The control bar under the figure: the preset, n (own stack), the layer and the unit shown; the stack's
@@ -120,8 +128,6 @@ def stack_settings() -> FieldView:
     return view
 
 
-field_stage_scene = _cached(lesson.field_stage_scene, 32)      # (settings, depth, unit): the stage's scene
-_anchored_units = _cached(lesson.anchored_units, 64)
 
 
 def layer_and_unit(view: FieldView, layer_box, unit_box) -> None:
@@ -141,7 +147,7 @@ def layer_and_unit(view: FieldView, layer_box, unit_box) -> None:
     if (anchor and sent.get("step") != seen.get("step") and isinstance(sent.get("step"), int)
             and 0 <= sent["step"] < len(growth)):                  # the stage moved: layer and unit follow it
         t = sent["step"]
-        ui, uj = _anchored_units(settings, anchor[1], anchor[2])[t]
+        ui, uj = cached.anchored_units(settings, anchor[1], anchor[2])[t]
         ss["layer"], ss["unit"] = growth[t], ui * table[t + 1]["n"] + uj
     if sent.get("speed") != seen.get("speed") and sent.get("speed") in SPEEDS:
         ss[SPEED_KEY] = sent["speed"]
@@ -150,7 +156,7 @@ def layer_and_unit(view: FieldView, layer_box, unit_box) -> None:
     side = table[depth]["n"]
     unit = divmod(unit_stepper(f"Output unit of layer {depth} (reading order, {side}×{side} units)", side ** 2,
                                unit_box), side)
-    if anchor is None or _anchored_units(settings, anchor[1], anchor[2])[depth - 1] != unit:
+    if anchor is None or cached.anchored_units(settings, anchor[1], anchor[2])[depth - 1] != unit:
         anchor = (settings, depth, unit)                           # a new unit: the stage follows it
     ss["_rf_anchor"] = anchor
     view.depth, view.unit, view.anchor = depth, unit, anchor
@@ -170,14 +176,24 @@ def unit_stepper(label: str, count: int, container) -> int:
     return int(slider.slider(label, 0, last, key="unit"))
 
 
-def field_figure(view: FieldView, code: str) -> None:
+def field_code(view: FieldView) -> str | None:
+    """The PyTorch autograd check of the stack's last layer, as code (None for an empty stack)."""
+    settings = view.settings
+    return autograd_snippet(cached.autograd_check(settings)[0], list(settings.layers)) if settings.layers else None
+
+
+def field_figure(view: FieldView, code: str | None) -> None:
     """The figure: the field of the chosen unit, layer by layer on the stage (◀ / ▶, the keys and Play step the
-    layer), the unit's sentence and the exports of the step shown."""
+    layer), the unit's sentence and the exports of the step shown; for an empty stack, what it means."""
+    if not view.settings.layers:
+        st.markdown("The stack is empty: each input pixel sees only itself (r = 1). Add a layer under "
+                    "**More settings**.")
+        return
     settings, table, depth, unit = view.settings, view.table, view.depth, view.unit
     n, layers, row = settings.n, settings.layers, table[view.depth]
-    scene = field_stage_scene(settings, view.anchor[1], view.anchor[2])
-    result = stage({**scene, "present": presenting()}, key="rf_stage", step=depth - 1, speed=url_speed(),
-                   on_step=lambda _: None, on_speed=lambda _: None)
+    scene = cached.field_stage_scene(settings, view.anchor[1], view.anchor[2])
+    result = stage(scene, key="rf_stage", step=depth - 1, speed=url_speed(), on_step=lambda _: None,
+                   on_speed=lambda _: None, present=presenting())
     st.session_state["_rf_stage_seen"] = {"step": result.get("step"), "speed": result.get("speed")}
     st.markdown(lesson.unit_text(n, row, unit))
     st.caption("**Layer ◀ / ▶** ("
@@ -244,3 +260,36 @@ def dilation_section() -> None:
     st.caption("Each cell: how many paths join that input cell to the centre output (the gradient with every weight 1). "
                + ("Doubling d leaves no holes in the field; with k = 3, d = 1, 3, 9, … would reach every cell exactly once."
                   if settings.kernel_size == 3 else "Doubling d leaves no holes in the field."))
+
+
+def _reset_size() -> None:
+    """A new variant starts from its own default size (572 does not go through the padded net)."""
+    st.session_state.pop("un_n", None)
+    st.query_params.pop("un_n", None)
+
+
+def unet_section() -> None:
+    st.header("Sizes through a U-Net")
+    st.markdown("U-Net (Ronneberger et al. 2015; notes 000 and 003) halves the size with 2×2 max pools on the way "
+                "down, doubles it with 2×2 up-convs (stride 2: n_out = 2(n−1) + 2 = 2n) on the way up, and "
+                "concatenates each encoder map with the decoder map of the same level. With **valid** 3×3 convs "
+                "(n → n − 2) the encoder map is larger and is centre-cropped first; with **padded** ones "
+                "(n → n) nothing is cropped. Every pool must see an even size.")
+    cols = st.columns(3)
+    variant = choice_control("Convolutions", "un_pad", UNET_VARIANTS, "valid", container=cols[0], on_change=_reset_size)
+    settings = UNetSettings(variant,
+                            int_control("Input size (pixels per side)", "un_n", 1, UNET_MAX_N, UNET_DEFAULT_N[variant],
+                                        container=cols[1]),
+                            int_control("Depth (pooling steps)", "un_depth", 1, UNET_MAX_DEPTH, 4, container=cols[2]))
+    try:
+        table = settings.table()
+    except ValueError as error:
+        show_problem(error)
+        st.markdown(f"Input sizes that go through (input → output): {lesson.unet_near(settings)[1]}.")
+        return
+    st.dataframe(table, hide_index=True, key="unet_table", height=min(600, 38 + 35 * len(table)))
+    st.markdown(lesson.unet_summary(settings, table))
+    st.markdown(lesson.torch_text(settings, *cached.torch_agreement(settings)))
+    course_note("Note 000 says U-Net uses \"residual connections across each dimension reduction stage\". Its skip "
+                "connections concatenate the (cropped) encoder map with the decoder's, as note 003 says; they do "
+                "not add it.")

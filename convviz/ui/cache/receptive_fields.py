@@ -10,7 +10,7 @@ import streamlit as st
 
 from convviz.lessons import receptive_fields as lesson
 from convviz.lessons.receptive_fields import FieldSettings
-from convviz.ui.caching import cached
+from convviz.ui.cache.caching import cached
 
 erf_trials = lesson.erf_trials
 autograd_check = cached(lesson.autograd_check, 64)
@@ -18,6 +18,8 @@ effective_field = cached(lesson.effective_field, spinner="Averaging the gradient
 _photo = cached(lesson.photo, 8)
 dilation_comparison = cached(lesson.dilation_comparison)
 torch_agreement = cached(lesson.torch_agreement, 64)
+field_stage_scene = cached(lesson.field_stage_scene, 32)      # (settings, depth, unit): the stage's scene
+anchored_units = cached(lesson.anchored_units, 64)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -1,6 +1,6 @@
 """The transposed-convolution page's sections (pages/transposed_convolution.py reads as the list of them).
 
-Each function draws one section from a TransposedLayer and its cached numbers (convviz.ui.cached_transposed),
+Each function draws one section from a TransposedLayer and its cached numbers (convviz.ui.cache.transposed_convolution),
 or from the section's own controls.
 """
 
@@ -12,18 +12,15 @@ from convviz.lessons import transposed_convolution as lesson
 from convviz.lessons.shared.explain import adjoint_sum_sentence, output_padding_sentence
 from convviz.lessons.transposed_convolution import TransposedLayer, TransposedResult
 from convviz.transposed import note_003_latex, transposed_size_latex
-from convviz.ui import cached_transposed as cached
-from convviz.ui.caching import cached as _cached
-from convviz.ui.convolution_sections import example_controls
-from convviz.ui.downloads import code_download, export_buttons
-from convviz.ui.layout import course_note, show_problem, torch_check as quiet_torch_check
-from convviz.ui.number_grid import number_grids
-from convviz.ui.params import choice_control, int_control, int_controls, slider_control, toggle_control
-from convviz.ui.present import by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings, settings_box
+from convviz.ui.cache import transposed_convolution as cached
+from convviz.ui.sections.convolution import example_controls
+from convviz.ui.widgets.downloads import code_download, export_buttons
+from convviz.ui.widgets.layout import course_note, show_problem, torch_check as quiet_torch_check
+from convviz.ui.widgets.number_grid import number_grids
+from convviz.ui.widgets.params import choice_control, int_control, int_controls, slider_control, toggle_control
+from convviz.ui.widgets.present import (by_pointer_or_touch, chart, charts, more_settings, presenting, section_settings,
+                                        settings_box)
 from convviz.ui.stage import step_stage
-
-
-scatter_stage_scene = _cached(lesson.scatter_scene, 64)      # the stage's scene, once per layer
 
 
 def exact(values, title: str, key: str, container=None) -> None:
@@ -102,7 +99,7 @@ def why_output_padding(chosen: dict) -> None:
 def scatter_view(layer: TransposedLayer, result: TransposedResult) -> None:
     """The lesson's figure: the scatter on the stage (as large as the screen allows), this step's sentence and exports."""
     x, y, h, w, k, s, p, d = result.x, result.y, layer.h, layer.w, layer.k, layer.s, layer.p, layer.d
-    scene = scatter_stage_scene(layer)
+    scene = cached.scatter_stage_scene(layer)
 
     @st.fragment                                    # a step from the browser reruns only this part of the page
     def scatter_steps():

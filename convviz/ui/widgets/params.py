@@ -27,9 +27,9 @@ def _shown(raw: str) -> str:
     return repr(raw if len(raw) <= 40 else raw[:37] + "...")
 
 
-def _seed_from_url(key: str, parse: Callable[[str], Any], default: Any) -> str | None:
+def seed_from_url(key: str, parse: Callable[[str], Any], default: Any) -> str | None:
     """First run of a control: session state gets the URL's value, or the default and a message. The message
-    stays on later runs (a lesson's first visit runs twice: convviz.ui.figure_gate) until the control changes."""
+    stays on later runs (a lesson's first visit runs twice: convviz.ui.widgets.figure_gate) until the control changes."""
     remembered = f"_link_problem_{key}"
     if key in st.session_state:
         problem, shown = st.session_state.get(remembered, (None, None))
@@ -46,7 +46,7 @@ def _seed_from_url(key: str, parse: Callable[[str], Any], default: Any) -> str |
     return problem
 
 
-def _write_url(key: str, value: Any, default: Any) -> None:
+def write_url(key: str, value: Any, default: Any) -> None:
     """The control's value into the URL; the default is left out."""
     if value == default or value is None:
         st.query_params.pop(key, None)
@@ -55,11 +55,12 @@ def _write_url(key: str, value: Any, default: Any) -> None:
 
 
 # This run's messages about unusable link values, collected while a folded settings box is open
-# (convviz.ui.present.settings_box), which then says above the fold that there are some.
+# (convviz.ui.widgets.present.settings_box), which then says above the fold that there are some.
 LINK_PROBLEMS = "_link_problems"
 
 
-def _warn(box, problem: str | None) -> None:
+def warn_link_problem(box, problem: str | None) -> None:
+    """A link value that did not parse: a warning in `box`, and in the settings box's list of link problems."""
     if problem:
         box.warning(problem, icon=":material/warning:")
         if LINK_PROBLEMS in st.session_state:
@@ -110,13 +111,13 @@ def int_control(label: str, key: str, min_value: int, max_value: int, default: i
     """A whole-number input bound to the URL parameter `key`; with `shown`, greyed and showing that value
     instead (a preset's), the URL left as it is."""
     box = container or st
-    problem = _seed_from_url(key, parse_int(min_value, max_value), default)
+    problem = seed_from_url(key, parse_int(min_value, max_value), default)
     fixed = _shows(key, shown)
     value = box.number_input(label, min_value=min_value, max_value=max_value, step=1, key=key, help=help,
                              disabled=disabled or fixed)
     if not fixed:
-        _write_url(key, value, default)
-    _warn(box, problem)
+        write_url(key, value, default)
+    warn_link_problem(box, problem)
     return int(value)
 
 
@@ -135,13 +136,13 @@ def float_control(label: str, key: str, min_value: float, max_value: float, defa
                   container=None, help: str | None = None, disabled: bool = False, shown: float | None = None) -> float:
     """A number input (any finite value in range) bound to the URL parameter `key` (`shown`: as int_control)."""
     box = container or st
-    problem = _seed_from_url(key, parse_float(min_value, max_value), float(default))
+    problem = seed_from_url(key, parse_float(min_value, max_value), float(default))
     fixed = _shows(key, None if shown is None else float(shown))
     value = box.number_input(label, min_value=float(min_value), max_value=float(max_value), step=float(step),
                              key=key, help=help, disabled=disabled or fixed)
     if not fixed:
-        _write_url(key, float(value), float(default))
-    _warn(box, problem)
+        write_url(key, float(value), float(default))
+    warn_link_problem(box, problem)
     return float(value)
 
 
@@ -162,12 +163,12 @@ def slider_control(label: str, key: str, min_value: float, max_value: float, def
         snapped = min_value + round((value - min_value) / step) * step
         return cast(round(min(max_value, snapped), 6))
 
-    problem = _seed_from_url(key, parse, cast(default))
+    problem = seed_from_url(key, parse, cast(default))
     value = box.slider(label, cast(min_value), cast(max_value), step=cast(step), key=key, help=help,
                        disabled=disabled)
     value = cast(round(value, 6))
-    _write_url(key, value, cast(default))
-    _warn(box, problem)
+    write_url(key, value, cast(default))
+    warn_link_problem(box, problem)
     return value
 
 
@@ -183,7 +184,7 @@ def choice_control(label: str, key: str, options: dict[str, str], default: str, 
             raise BadValue(f"is not one of {', '.join(values)}")
         return raw
 
-    problem = _seed_from_url(key, parse, default)
+    problem = seed_from_url(key, parse, default)
     if horizontal:
         value = box.segmented_control(label, values, format_func=options.get, key=key, help=help, disabled=disabled,
                                      on_change=on_change)
@@ -192,8 +193,8 @@ def choice_control(label: str, key: str, options: dict[str, str], default: str, 
     else:
         value = box.selectbox(label, values, format_func=options.get, key=key, help=help, disabled=disabled,
                               on_change=on_change)
-    _write_url(key, value, default)
-    _warn(box, problem)
+    write_url(key, value, default)
+    warn_link_problem(box, problem)
     return value
 
 
@@ -206,8 +207,8 @@ def toggle_control(label: str, key: str, default: bool = False, *, container=Non
             raise BadValue("is not true or false")
         return raw.strip().lower() in ("true", "1")
 
-    problem = _seed_from_url(key, parse, default)
+    problem = seed_from_url(key, parse, default)
     value = box.toggle(label, key=key, help=help)
-    _write_url(key, bool(value), default)
-    _warn(box, problem)
+    write_url(key, bool(value), default)
+    warn_link_problem(box, problem)
     return bool(value)

@@ -12,16 +12,12 @@ import streamlit as st
 from convviz.architecture import MAX_TEXT, PRESETS
 from convviz.lessons import your_network as lesson
 from convviz.lessons.your_network import DEFAULT_PRESET, DEFAULT_SHAPE, INPUT_LIMITS, PRESET_NAMES, NetworkSettings
-from convviz.ui.caching import cached
-from convviz.ui.layout import show_problem
-from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.cache import your_network as cached
+from convviz.ui.widgets.layout import show_problem
+from convviz.ui.widgets.params import choice_control, int_control
+from convviz.ui.widgets.present import chart, presenting
 
 TEXT_KEY = "net_text"
-
-_rows = cached(NetworkSettings.rows, 64)
-_torch_check = cached(NetworkSettings.torch_check, 32, spinner="Building the network in PyTorch…")
-_field_figure = cached(lesson.field_figure, 32)
 
 
 def _load_preset() -> None:
@@ -62,7 +58,7 @@ def network_box() -> NetworkSettings:
 def network_rows(settings: NetworkSettings) -> list[dict] | None:
     """The rows, or None after showing what was not understood, and where."""
     try:
-        return _rows(settings)
+        return cached.rows(settings)
     except ValueError as error:                        # the message quotes the text: shown literally, not as markdown
         show_problem(ValueError("".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$" else ch for ch in str(error))))
         st.markdown("Fix the text above (the message says the line and column), or pick a preset to start again.")
@@ -80,7 +76,7 @@ def table_section(settings: NetworkSettings, rows: list[dict]) -> None:
     note = lesson.width_note(rows)
     if note:
         st.markdown(note)
-    result = _torch_check(settings)
+    result = cached.torch_check(settings)
     line = lesson.check_text(result)
     if result["agree"]:
         st.caption(line)
@@ -105,7 +101,7 @@ def field_section(settings: NetworkSettings, rows: list[dict]) -> None:
         st.markdown("The picture needs a square input and the same field along the height and the width; "
                     "the table above has the height's numbers.")
         return
-    chart(_field_figure(settings), key="net_field")
+    chart(cached.field_figure(settings), key="net_field")
     st.markdown(lesson.field_text(settings, rows))
 
 

@@ -18,19 +18,14 @@ import streamlit as st
 
 from convviz import exercises
 from convviz.lessons import exercises as drawn
-from convviz.ui.caching import cached
-from convviz.ui.params import choice_control, int_control
-from convviz.ui.present import chart, presenting
+from convviz.ui.cache.exercises import question, question_figure, reveal_scene
+from convviz.ui.widgets.params import choice_control, int_control
+from convviz.ui.widgets.present import chart, presenting
 from convviz.ui.stage import sent_state, stage
 
 MAX_SEED = 999_999
 REVEAL_NORMAL_STEPS = 6         # a reveal of more steps walks at the fast speed (0.5 s a step)
 SCORE = "_exercise_score"        # session state: {(topic, seed): was the first answer right}
-
-# Built once per question, not on every rerun of the lesson around the section (a stride change reruns it too).
-question = cached(exercises.generate, 64)
-question_figure = cached(drawn.figure, 64)
-reveal_scene = cached(lambda exercise: drawn.STAGE_REVEALS[exercise.topic](exercise), 64)
 
 
 def score_line(score: dict) -> str:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from convviz.figures.common import enlarged
-from convviz.ui.params import LINK_PROBLEMS, toggle_control
+from convviz.ui.widgets.params import LINK_PROBLEMS, toggle_control
 
 KEY = "present"
 # Root font: 19 px on a 1280-wide screen, 23 px at 1920, at most 26 px. Captions and help text
