@@ -28,6 +28,7 @@ from convviz.lessons.shared.settings import number, settle, whole
 from convviz.lessons.snippets import batch_normalization as snippets
 from convviz.torch_ref.batchnorm import conv_then_batch_norm_torch, running_history_torch
 from convviz.torch_ref.checks import max_abs_difference
+from convviz.lessons.settings_error import SettingsError
 
 EPS = 1e-5                        # torch's default, used throughout the page
 # Each channel's population: mean and standard deviation (channel c uses row c).
@@ -102,11 +103,11 @@ class DemoSettings:
         for name in ("lr_small", "lr_large"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
-                raise ValueError(f"The learning rates must be positive numbers (got {value!r}).")
+                raise SettingsError(f"The learning rates must be positive numbers (got {value!r}).")
             settle(self, **{name: float(value)})
         settle(self, steps=whole(self.steps, "Steps per run", 10, 600), seed=whole(self.seed, "The demo seed", 0, 99))
         if self.lr_small == self.lr_large:
-            raise ValueError("Pick two different learning rates to compare.")
+            raise SettingsError("Pick two different learning rates to compare.")
 
     @property
     def lrs(self) -> tuple[float, float]:
@@ -137,7 +138,7 @@ def shown_groups(c: int, wanted: int) -> tuple[int, str | None]:
 def draw_batch(n: int, c: int, h: int, w: int, seed: int) -> np.ndarray:
     """x (N, C, H, W): channel c drawn from N(CHANNEL_MEANS[c], CHANNEL_STDS[c]²), one decimal."""
     if not 1 <= c <= MAX_CHANNELS:
-        raise ValueError(f"C must be 1–{MAX_CHANNELS}, got {c}.")
+        raise SettingsError(f"C must be 1–{MAX_CHANNELS}, got {c}.")
     rng = np.random.default_rng(seed)
     mean = np.array(CHANNEL_MEANS[:c])[None, :, None, None]
     std = np.array(CHANNEL_STDS[:c])[None, :, None, None]

@@ -34,6 +34,7 @@ from convviz.torch_ref.ista import ista_step_autograd, ista_step_torch, layer_st
 from convviz.torch_ref.matrix import (circular_conv_torch, circular_cross_correlation_torch, conv2d_parameter_count_torch,
                                      unfold_torch)
 from convviz.torch_ref.transposed import conv_transpose2d_torch
+from convviz.lessons.settings_error import SettingsError
 
 PRESETS = {
     "none": "Your own settings",
@@ -49,7 +50,7 @@ LABELS = {"values": "numbers", "symbols": "kernel entries w_ab"}
 
 def _choose(what: str, value: str, choices) -> None:
     if value not in choices:
-        raise ValueError(f"Unknown {what} {value!r}; choose one of {', '.join(choices)}.")
+        raise SettingsError(f"Unknown {what} {value!r}; choose one of {', '.join(choices)}.")
 
 
 # --- Settings ----------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ class MatrixSettings:
         _choose("label style", self.labels, LABELS)
         problem = kernel_size_problem(self.kernel, self.kh, self.kw)
         if problem:
-            raise ValueError(problem)
+            raise SettingsError(problem)
         conv_matrix_shape(self.input_shape, self.kernel_shape, self.stride, self.padding, self.dilation)  # no window?
 
     @classmethod
@@ -127,7 +128,7 @@ class MatrixSettings:
         """ValueError when A is larger than this page builds (MAX_MATRIX_ENTRIES)."""
         n_rows, n_cols = self.matrix_shape
         if n_rows * n_cols > MAX_MATRIX_ENTRIES:
-            raise ValueError(
+            raise SettingsError(
                 f"A would have {n_rows:,} × {n_cols:,} = {n_rows * n_cols:,} entries ({human_bytes(8 * n_rows * n_cols)} "
                 f"dense); this page builds at most {MAX_MATRIX_ENTRIES:,}. Lower H, W or the number of channels; the "
                 "storage numbers below are counted without building it.")
@@ -146,9 +147,9 @@ class CirculantSettings:
 
     def __post_init__(self):
         if self.n < 1 or self.k < 1:
-            raise ValueError(f"The signal and the kernel need at least one cell each, got n = {self.n}, k = {self.k}.")
+            raise SettingsError(f"The signal and the kernel need at least one cell each, got n = {self.n}, k = {self.k}.")
         if self.k > self.n:
-            raise ValueError(f"The kernel has {self.k} taps but the signal only {self.n}: it would wrap onto itself.")
+            raise SettingsError(f"The kernel has {self.k} taps but the signal only {self.n}: it would wrap onto itself.")
 
     @classmethod
     def clamped(cls, n: int, k: int, seed: int) -> "CirculantSettings":
@@ -168,13 +169,13 @@ class IstaSettings:
 
     def __post_init__(self):
         if self.k < 1 or self.m < 1:
-            raise ValueError(f"The dictionary must be (K atoms, m taps), got shape ({self.k}, {self.m}).")
+            raise SettingsError(f"The dictionary must be (K atoms, m taps), got shape ({self.k}, {self.m}).")
         if self.n < 1:
-            raise ValueError(f"The codes need at least one position, got N = {self.n}.")
+            raise SettingsError(f"The codes need at least one position, got N = {self.n}.")
         if self.steps < 1:
-            raise ValueError(f"ISTA needs at least one step, got {self.steps}.")
+            raise SettingsError(f"ISTA needs at least one step, got {self.steps}.")
         if not self.lam >= 0:
-            raise ValueError(f"λ must be ≥ 0, got {self.lam}.")
+            raise SettingsError(f"λ must be ≥ 0, got {self.lam}.")
 
 
 # --- The matrix A ------------------------------------------------------------------------------

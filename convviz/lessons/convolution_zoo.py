@@ -22,6 +22,7 @@ from convviz.figures.convolution_zoo import (connection_figure, cost_bars_figure
 from convviz.lessons.snippets.convolution_zoo import cost_snippet
 from convviz.pooling import avg_pool2d
 from convviz.torch_ref import zoo as zoo_torch
+from convviz.lessons.settings_error import SettingsError
 
 SCHEDULES = {"same": "d in every layer", "double": "1, 2, 4, … (doubling)"}
 GROUPED_SIZE = 32          # the grouped section counts on a 32×32 input, padding k // 2
@@ -52,7 +53,7 @@ class DilationSettings:
 
     def __post_init__(self):
         if self.k < 1 or self.d < 1 or self.layers < 1:
-            raise ValueError(f"Kernel size, dilation and layers must be at least 1, got k = {self.k}, d = {self.d}, "
+            raise SettingsError(f"Kernel size, dilation and layers must be at least 1, got k = {self.k}, d = {self.d}, "
                              f"{self.layers} layers.")
         zoo.dilation_schedule(self.schedule, self.d, self.layers)       # raises for an unknown schedule
 
@@ -126,13 +127,13 @@ class PoolingSettings:
 
     def __post_init__(self):
         if self.op not in zoo.POOLINGS:
-            raise ValueError(f"Unknown pooling {self.op!r}: choose one of {', '.join(zoo.POOLINGS)}.")
+            raise SettingsError(f"Unknown pooling {self.op!r}: choose one of {', '.join(zoo.POOLINGS)}.")
         if self.op == "lp" and self.padding:
-            raise ValueError(f"Lp pooling takes no padding (torch's F.lp_pool2d has none); got padding {self.padding}.")
+            raise SettingsError(f"Lp pooling takes no padding (torch's F.lp_pool2d has none); got padding {self.padding}.")
         if not self.p_norm >= 1:
-            raise ValueError(f"The power p of Lp pooling must be at least 1, got {self.p_norm:g}.")
+            raise SettingsError(f"The power p of Lp pooling must be at least 1, got {self.p_norm:g}.")
         if not self.sigma > 0:
-            raise ValueError(f"The Gaussian σ must be positive, got {self.sigma:g}.")
+            raise SettingsError(f"The Gaussian σ must be positive, got {self.sigma:g}.")
         avg_pool2d(np.zeros((self.size, self.size)), self.k, self.stride, self.padding)   # torch's padding rule, a window fits
 
     @classmethod

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from convviz.figures.restoration import model_card_section, zoom_box
 from convviz.lessons.shared.settings import settle, whole
+from convviz.lessons.settings_error import SettingsError
 
 NOISE = {"add": "Add noise (clean image known)", "real": "Already noisy (σ estimated)"}
 MAX_SIGMA = 75                    # the σ controls' range, on 0–255
@@ -95,7 +96,7 @@ class DenoiseSettings:
 
     def __post_init__(self):
         if self.noise not in NOISE:
-            raise ValueError(f"Noise is {' or '.join(NOISE)} (got {self.noise!r}).")
+            raise SettingsError(f"Noise is {' or '.join(NOISE)} (got {self.noise!r}).")
         if self.noise == "real":                     # nothing is added: σ and seed play no part
             settle(self, sigma=0, seed=0)
         else:
@@ -105,7 +106,7 @@ class DenoiseSettings:
         if self.own_sigma is not None:
             settle(self, own_sigma=whole(self.own_sigma, "The σ given to the network", 0, MAX_SIGMA))
         if self.ensemble not in ENSEMBLES:
-            raise ValueError(f"The self-ensemble averages 1 or 4 rotations (got {self.ensemble!r}).")
+            raise SettingsError(f"The self-ensemble averages 1 or 4 rotations (got {self.ensemble!r}).")
 
     @property
     def added(self) -> bool:

@@ -28,6 +28,7 @@ from convviz.receptive import (PRESETS, Layer, centre_fits, check_size, default_
 from convviz.torch_ref.receptive import (effective_field_window, effective_receptive_field, empirical_receptive_fields,
                                          path_counts)
 from convviz.unet import PAPER_INPUT, nearest_working, unet_table
+from convviz.lessons.settings_error import SettingsError
 
 DEFAULT_STACK = "c3s2p1,c3s2p1"          # note 002's worked example, with n = 5
 MAX_N = 1024                             # the input-size control's range, 1 … MAX_N
@@ -62,7 +63,7 @@ class FieldSettings:
 
     def __post_init__(self):
         if self.preset not in PRESET_NAMES:
-            raise ValueError(f"Unknown preset {self.preset!r}; choose one of {', '.join(PRESET_NAMES)}.")
+            raise SettingsError(f"Unknown preset {self.preset!r}; choose one of {', '.join(PRESET_NAMES)}.")
         settle(self, n=whole(self.n, "The input size n", 1, MAX_N), layers=tuple(self.layers))
         if not all(isinstance(layer, Layer) for layer in self.layers):
             raise ValueError("Every layer must be a convviz.receptive.Layer.")
@@ -70,7 +71,7 @@ class FieldSettings:
     @classmethod
     def from_preset(cls, name: str) -> "FieldSettings":
         if name not in PRESETS:
-            raise ValueError(f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
+            raise SettingsError(f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
         n, layers = PRESETS[name]
         return cls(n, tuple(layers), name)
 
@@ -255,7 +256,7 @@ class UNetSettings:
 
     def __post_init__(self):
         if self.variant not in UNET_VARIANTS:
-            raise ValueError(f"The U-Net's convolutions are {' or '.join(UNET_VARIANTS)} (got {self.variant!r}).")
+            raise SettingsError(f"The U-Net's convolutions are {' or '.join(UNET_VARIANTS)} (got {self.variant!r}).")
         settle(self, n=whole(self.n, "The input size", 1, UNET_MAX_N),
                depth=whole(self.depth, "The depth (number of pooling steps)", 1, UNET_MAX_DEPTH))
 

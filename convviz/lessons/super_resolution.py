@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from convviz.restoration import degradation as sr_degradation
 from convviz.restoration.image_input import LARGE, MIN_SIDE
+from convviz.lessons.settings_error import SettingsError
 
 METHODS = {"nearest": "Nearest", "bicubic": "Bicubic", "srcnn": "SRCNN", "subpixel": "Sub-pixel net"}   # short: panel titles
 SCALES = {"2": "×2", "3": "×3", "4": "×4"}
@@ -42,12 +43,12 @@ class SRSettings:
 
     def __post_init__(self):
         if isinstance(self.scale, bool) or self.scale not in (2, 3, 4):
-            raise ValueError(f"The scale s is 2, 3 or 4 (got {self.scale!r}).")
+            raise SettingsError(f"The scale s is 2, 3 or 4 (got {self.scale!r}).")
         object.__setattr__(self, "scale", int(self.scale))
         if self.mode not in MODES:
-            raise ValueError(f"What is upscaled is one of {', '.join(MODES)} (got {self.mode!r}).")
+            raise SettingsError(f"What is upscaled is one of {', '.join(MODES)} (got {self.mode!r}).")
         if self.degrade not in sr_degradation.DEGRADATIONS:
-            raise ValueError(f"The degradation is one of {', '.join(sr_degradation.DEGRADATIONS)} "
+            raise SettingsError(f"The degradation is one of {', '.join(sr_degradation.DEGRADATIONS)} "
                              f"(got {self.degrade!r}).")
 
     def resolve(self, sample: bool, width: int, height: int, direct_max: int) -> tuple["SRSettings", str | None]:
