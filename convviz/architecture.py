@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from convviz.arithmetic import conv_output_size, effective_kernel_size, transposed_output_size
-from convviz.receptive import Layer, _j_out, _r_out
+from convviz.receptive import Layer, j_out, r_out
 
 MAX_TEXT = 20_000          # characters of text
 MAX_BRACKETS = 40          # ( [ { open at once, checked before ast.parse sees the text
@@ -358,7 +358,7 @@ class _Axis:
         """The lesson's step for a conv or pool: j·s and r + (k_eff−1)·j by convviz.receptive's own functions,
         start + ((k_eff−1)/2 − p)·j as its _start_out, in fractions (exact when j is one)."""
         layer = Layer("conv", k, s, p, d)
-        self.j, self.r, self.start = (_j_out(self.j, layer), _r_out(self.r, self.j, layer),
+        self.j, self.r, self.start = (j_out(self.j, layer), r_out(self.r, self.j, layer),
                                       self.start + (Fraction(layer.span - 1, 2) - p) * self.j)
 
     def upsample(self, k: int, s: int, p: int, d: int = 1) -> None:

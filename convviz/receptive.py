@@ -67,12 +67,12 @@ def _n_out(n_in: int, layer: Layer) -> int:
     return conv_output_size(n_in, layer.kernel_size, layer.stride, layer.padding, layer.dilation)
 
 
-def _j_out(j_in: int, layer: Layer) -> int:
+def j_out(j_in: int, layer: Layer) -> int:
     """j_out = j_in · s: each stride multiplies the distance between neighbouring features."""
     return j_in * layer.stride
 
 
-def _r_out(r_in: int, j_in: int, layer: Layer) -> int:
+def r_out(r_in: int, j_in: int, layer: Layer) -> int:
     """r_out = r_in + (k_eff - 1) · j_in: the window adds k_eff-1 neighbours, j_in pixels apart."""
     return r_in + (layer.span - 1) * j_in
 
@@ -90,7 +90,7 @@ def field_sizes(layers) -> list[int]:
     """
     r, j, out = 1, 1, []
     for layer in layers:
-        r, j = _r_out(r, j, layer), _j_out(j, layer)
+        r, j = r_out(r, j, layer), j_out(j, layer)
         out.append(r)
     return out
 
@@ -115,8 +115,8 @@ def receptive_field_table(n: int, layers) -> list[dict]:
             what = describe(layer) if layer.name is None else f"{layer.name}: {describe(layer)}"
             raise ValueError(f"Layer {index} ({what}) gets {prev['n']} features and its output would be empty. "
                              f"{error}") from None
-        rows.append(dict(name=layer.label(index), n=n_out, j=_j_out(prev["j"], layer),
-                         r=_r_out(prev["r"], prev["j"], layer), start=_start_out(prev["start"], prev["j"], layer)))
+        rows.append(dict(name=layer.label(index), n=n_out, j=j_out(prev["j"], layer),
+                         r=r_out(prev["r"], prev["j"], layer), start=_start_out(prev["start"], prev["j"], layer)))
     return rows
 
 
