@@ -62,6 +62,23 @@ def open_in_browser(page, url):
     assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
 
 
+def open_long_page(page, url, last_heading: str, seconds: float = 90):
+    """Open a long page and wait until its last section's heading is there and the run has ended, allowing every
+    wait `seconds` (the shared 2-core test machine runs other jobs: a first run of the transposed page took 20 s).
+    A cold server imports torch and plotly on its first run and the app can report notRunning before that run
+    starts, hence the heading first."""
+    from playwright.sync_api import expect
+
+    from convviz.testing.serve import wait_for_app
+
+    page.set_default_timeout(seconds * 1000)
+    expect.set_options(timeout=seconds * 1000)
+    page.goto(url)
+    page.get_by_role("heading", name=last_heading).wait_for()
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+
+
 def main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 

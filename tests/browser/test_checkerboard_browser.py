@@ -9,18 +9,14 @@ from playwright.sync_api import expect
 from convviz import checkerboard as cb
 from convviz.testing.serve import wait_for_app
 from convviz.ui.sections.transposed_convolution_checkerboard import TRAINED_LABELS
+from tests.support import open_long_page
 
 FIGURES = [f"ci_fig_{k}" for k in cb.KINDS] + ["ci_grad_photo", "ci_grad_strided", "ci_grad_pooled",
                                                "ci_trained_original"] + [f"ci_trained_{a}" for a in TRAINED_LABELS]
 
 
 def open_section(page, url):
-    page.set_default_timeout(90_000)
-    expect.set_options(timeout=90_000)
-    page.goto(url)
-    page.get_by_role("heading", name="After training: milder, not gone").wait_for()
-    wait_for_app(page)
-    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+    open_long_page(page, url, "After training: milder, not gone")
 
 
 def images_drawn(page) -> dict:

@@ -46,6 +46,19 @@ def choose_file(page, path):
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
 
 
+
+def whole_rgb_png_and_phone(page, screenshots, file, size: tuple[int, int], name: str) -> None:
+    """The download is an RGB PNG of `size` (the photo whole); the page is screenshot at 1440 and, on a 390×844
+    phone, fits its width."""
+    result = Image.open(file.path())
+    assert result.format == "PNG" and result.size == size and result.mode == "RGB"
+    screenshots.save(page, f"{name}_1440.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    wait_for_app(page, timeout=NETWORK_TIMEOUT)
+    assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth") <= 391
+    screenshots.save(page, f"{name}_390.png")
+
+
 def test_denoise_upload_result_psnr_and_download(page, app_url, screenshots, tmp_path):
     open_page(page, f"{app_url}/denoising?dn_src=upload&noise=add")
     choose_file(page, photo_png(tmp_path / "phone.png"))
@@ -233,13 +246,7 @@ def test_denoise_defaults_for_a_sample_then_an_upload_at_full_size(browser, app_
         assert "holiday.png" in body and "1200×900" in body and "Denoised in" in body
         file = download(page, r"Download the denoised image \(PNG, 1200×900, RGB\)")
         assert re.fullmatch(r"holiday_denoised_sigma\d+(\.\d+)?\.png", file.suggested_filename), file.suggested_filename
-        result = Image.open(file.path())
-        assert result.format == "PNG" and result.size == (1200, 900) and result.mode == "RGB"
-        screenshots.save(page, "restoration_denoise_fullsize_1440.png")
-        page.set_viewport_size({"width": 390, "height": 844})
-        wait_for_app(page, timeout=NETWORK_TIMEOUT)
-        assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth") <= 391
-        screenshots.save(page, "restoration_denoise_fullsize_390.png")
+        whole_rgb_png_and_phone(page, screenshots, file, (1200, 900), "restoration_denoise_fullsize")
     finally:
         context.close()
 
@@ -276,12 +283,6 @@ def test_sr_x2_upload_of_800x600_downloads_1600x1200(browser, app_url, screensho
         assert "PSNR on Y (dB)" not in main.inner_text()                              # no ground truth for it
         assert file.suggested_filename == "street_x2_subpixel.png", file.suggested_filename
         assert page.locator("[data-testid='stProgress']").count() == 0
-        result = Image.open(file.path())
-        assert result.format == "PNG" and result.size == (1600, 1200) and result.mode == "RGB"
-        screenshots.save(page, "restoration_sr_fullsize_1440.png")
-        page.set_viewport_size({"width": 390, "height": 844})
-        wait_for_app(page, timeout=NETWORK_TIMEOUT)
-        assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth") <= 391
-        screenshots.save(page, "restoration_sr_fullsize_390.png")
+        whole_rgb_png_and_phone(page, screenshots, file, (1600, 1200), "restoration_sr_fullsize")
     finally:
         context.close()

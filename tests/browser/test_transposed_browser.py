@@ -11,23 +11,14 @@ from playwright.sync_api import expect
 from convviz.lessons.shared.examples import input_values, kernel_values
 from convviz.testing.serve import wait_for_app
 from convviz.transposed import conv_transpose2d
-from tests.support import watch_script_runs
+from tests.support import open_long_page, watch_script_runs
 
 X, W = input_values("random", 1, 3, 3, 0)[0], kernel_values("random", 1, 3, 3, 0)[0]
 CODE_OUTPUT = "[data-testid='stCode'] code"
 
 
 def open_page(page, url):
-    # The shared 2-core test machine runs other jobs: a first run of this page took 20 s there,
-    # so every wait below may take up to 90 s before it counts as a failure.
-    page.set_default_timeout(90_000)
-    expect.set_options(timeout=90_000)
-    page.goto(url)
-    # A cold server imports torch and plotly on its first run, and the app can report notRunning
-    # before that run starts: wait for the page's last heading first, then for the run to end.
-    page.get_by_role("heading", name="Pixel shuffle: channels to space").wait_for()
-    wait_for_app(page)
-    assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
+    open_long_page(page, url, "Pixel shuffle: channels to space")
 
 
 def printed_transposed_output(page):
