@@ -103,6 +103,9 @@ class FieldView:
         return self
 
 
+STACK_PROBLEM = "_link_problem_stack"   # why the link's stack was not used, while note 002's is shown
+
+
 def stack_settings() -> FieldView:
     """The control bar under the figure: the preset, n (own stack), the layer and the unit shown; the stack's
     layers (an editor, or the preset's note and "Edit a copy") under "More settings"."""
@@ -113,6 +116,11 @@ def stack_settings() -> FieldView:
             if preset == "custom" else None
         unit_row = st.container()
         raw, problem = lesson.link_stack(st.query_params.get("stack", DEFAULT_STACK))
+        if problem:                 # kept until the stack changes: a first visit runs twice (ui/widgets/figure_gate.py)
+            st.session_state[STACK_PROBLEM] = problem
+        elif raw != DEFAULT_STACK:
+            st.session_state.pop(STACK_PROBLEM, None)
+        problem = st.session_state.get(STACK_PROBLEM)
         if problem and preset == "custom":              # a link's stack that could not be read: said above the fold
             st.warning(problem, icon=":material/warning:")
         with more_settings():

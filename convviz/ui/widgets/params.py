@@ -5,6 +5,11 @@ checked, and put into session state (or the default, with a message under the co
 what was wrong with the link); after every run the widget's value is written back to the URL,
 and left out of it when it equals the default, so that links stay short.
 
+Every control is also given its current value (`value=`, `index=`, `default=`): the browser starts a control
+it draws afresh from that value (streamlit's default otherwise: the minimum, the first option), not from session
+state, so a control redrawn after a run that ended early (a lesson's first visit stops at its figure gate) would
+show, and send back, the minimum (seen: the transposed lesson's H, W and k all at 1 after a stride change).
+
 The binding is done here rather than with streamlit's `bind="query-params"`: that one drops a
 bad value silently, writes a selectbox's *label* into the URL, and crashes on `?k=inf` for a
 whole-number input (int(float("inf")) in its deserializer).
@@ -113,8 +118,8 @@ def int_control(label: str, key: str, min_value: int, max_value: int, default: i
     box = container or st
     problem = seed_from_url(key, parse_int(min_value, max_value), default)
     fixed = _shows(key, shown)
-    value = box.number_input(label, min_value=min_value, max_value=max_value, step=1, key=key, help=help,
-                             disabled=disabled or fixed)
+    value = box.number_input(label, min_value=min_value, max_value=max_value, value=int(st.session_state[key]), step=1,
+                             key=key, help=help, disabled=disabled or fixed)
     if not fixed:
         write_url(key, value, default)
     warn_link_problem(box, problem)
@@ -138,8 +143,9 @@ def float_control(label: str, key: str, min_value: float, max_value: float, defa
     box = container or st
     problem = seed_from_url(key, parse_float(min_value, max_value), float(default))
     fixed = _shows(key, None if shown is None else float(shown))
-    value = box.number_input(label, min_value=float(min_value), max_value=float(max_value), step=float(step),
-                             key=key, help=help, disabled=disabled or fixed)
+    value = box.number_input(label, min_value=float(min_value), max_value=float(max_value),
+                             value=float(st.session_state[key]), step=float(step), key=key, help=help,
+                             disabled=disabled or fixed)
     if not fixed:
         write_url(key, float(value), float(default))
     warn_link_problem(box, problem)
@@ -164,8 +170,8 @@ def slider_control(label: str, key: str, min_value: float, max_value: float, def
         return cast(round(min(max_value, snapped), 6))
 
     problem = seed_from_url(key, parse, cast(default))
-    value = box.slider(label, cast(min_value), cast(max_value), step=cast(step), key=key, help=help,
-                       disabled=disabled)
+    value = box.slider(label, cast(min_value), cast(max_value), value=st.session_state[key], step=cast(step), key=key,
+                       help=help, disabled=disabled)
     value = cast(round(value, 6))
     write_url(key, value, cast(default))
     warn_link_problem(box, problem)
@@ -186,13 +192,14 @@ def choice_control(label: str, key: str, options: dict[str, str], default: str, 
 
     problem = seed_from_url(key, parse, default)
     if horizontal:
-        value = box.segmented_control(label, values, format_func=options.get, key=key, help=help, disabled=disabled,
-                                     on_change=on_change)
+        value = box.segmented_control(label, values, format_func=options.get, default=st.session_state[key], key=key,
+                                     help=help, disabled=disabled, on_change=on_change)
         if value is None:                 # a segmented control can be clicked off: keep the default then
             value = default
     else:
-        value = box.selectbox(label, values, format_func=options.get, key=key, help=help, disabled=disabled,
-                              on_change=on_change)
+        shown = st.session_state[key]
+        value = box.selectbox(label, values, index=values.index(shown) if shown in values else 0,
+                              format_func=options.get, key=key, help=help, disabled=disabled, on_change=on_change)
     write_url(key, value, default)
     warn_link_problem(box, problem)
     return value
@@ -208,7 +215,7 @@ def toggle_control(label: str, key: str, default: bool = False, *, container=Non
         return raw.strip().lower() in ("true", "1")
 
     problem = seed_from_url(key, parse, default)
-    value = box.toggle(label, key=key, help=help)
+    value = box.toggle(label, value=bool(st.session_state[key]), key=key, help=help)
     write_url(key, bool(value), default)
     warn_link_problem(box, problem)
     return bool(value)

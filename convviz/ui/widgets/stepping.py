@@ -130,6 +130,6 @@ def step_control(label: str, key: str, count: int, *, container=None, player: bo
                     width="stretch")
     next_col.button("▶", key=f"{key}_next", on_click=go_to, args=(key, min(last, current + 1)), help="next step",
                     width="stretch")
-    value = slider_col.slider(label, 0, last, key=key, on_change=pause, args=(key,))
+    value = slider_col.slider(label, 0, last, value=int(st.session_state[key]), key=key, on_change=pause, args=(key,))
     write_url(key, value, 0)
     return int(value)
