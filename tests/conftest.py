@@ -8,6 +8,7 @@ means the browser layer did not run.
 """
 
 import functools
+import json
 import os
 from pathlib import Path
 
@@ -52,14 +53,43 @@ def browser():
         b.close()
 
 
+class Tabs:
+    """Tabs (pages) in browser contexts kept for the whole run: one context per set of options (viewport, touch, …).
+
+    A test opens its tabs with `tabs.open(viewport=…)` and closes them. The tabs of one context share its HTTP
+    cache, so streamlit's scripts and plotly.js are fetched and compiled once per run, not once per test (a lesson's
+    first load on 2 busy cores: 6–10 s in a fresh context, 4–6 s in a used one). Nothing else carries over: the
+    app keeps no cookie or storage of its own, and each tab is its own streamlit session."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.contexts = {}
+
+    def context(self, **options):
+        key = json.dumps(options, sort_keys=True)
+        if key not in self.contexts:
+            self.contexts[key] = self.browser.new_context(**options)
+        return self.contexts[key]
+
+    def open(self, **options):
+        return self.context(**options).new_page()
+
+
+@pytest.fixture(scope="session")
+def tabs(browser):
+    yield Tabs(browser)
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+def page(tabs):
+    context = tabs.context(viewport={"width": 1440, "height": 1000})
+    before = set(context.pages)
     pg = context.new_page()
     errors = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     yield pg
-    context.close()
+    for opened in set(context.pages) - before:             # the test's tab and any it opened (a link's new tab)
+        opened.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 

@@ -160,18 +160,17 @@ def settled(page, in_url: str, screenshots=None, name: str | None = None):
         screenshots.save(page, name)
 
 
-def stage_font_sizes(browser, url: str, grids: tuple[str, ...], *, present: bool) -> dict[str, list[float]]:
+def stage_font_sizes(tabs, url: str, grids: tuple[str, ...], *, present: bool) -> dict[str, list[float]]:
     """grid -> the computed font size (px) of every number in that stage grid at `url`, all read from one load of
     the page, opened on a laptop (1440×900) or, presenting, on a projector (1920×1080, with present=1 added)."""
     size = {"width": 1920, "height": 1080} if present else {"width": 1440, "height": 900}
-    context = browser.new_context(viewport=size)
-    page = context.new_page()
+    page = tabs.open(viewport=size)
     try:
         open_in_browser(page, url + ("&present=1" if present else ""))
         return {grid: page.locator(f".stage .cell[data-grid={grid}] text").evaluate_all(
                     "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))") for grid in grids}
     finally:
-        context.close()
+        page.close()
 
 
 def chart_specs(at) -> list[str]:

@@ -36,9 +36,8 @@ def shoot(page, screenshots, name: str, heading: str) -> None:
     (1920, 1080, "present=1", "checkerboard_present_1920"),
     (390, 844, "", "checkerboard_phone_390"),
 ])
-def test_section_renders_its_images(browser, app_url, screenshots, width, height, query, stem):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+def test_section_renders_its_images(tabs, app_url, screenshots, width, height, query, stem):
+    page = tabs.open(viewport={"width": width, "height": height})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -56,7 +55,7 @@ def test_section_renders_its_images(browser, app_url, screenshots, width, height
         shoot(page, screenshots, f"{stem}_gradients.png", "The same pattern in gradients")
         shoot(page, screenshots, f"{stem}_trained.png", "After training: milder, not gone")
     finally:
-        context.close()
+        page.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 

@@ -150,9 +150,8 @@ def test_a_dragged_rectangle_and_a_click_set_the_zoom_and_the_link(page, app_url
         other.context.close()
 
 
-def test_phone_layout_and_a_tap_centres_the_zoom(browser, app_url, screenshots):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    page = context.new_page()
+def test_phone_layout_and_a_tap_centres_the_zoom(tabs, app_url, screenshots):
+    page = tabs.open(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -175,7 +174,7 @@ def test_phone_layout_and_a_tap_centres_the_zoom(browser, app_url, screenshots):
         wait_for_app(page, timeout=NETWORK_TIMEOUT)
         assert zoom_numbers(page) == (want.x, want.y, side)
     finally:
-        context.close()
+        page.close()
     assert not errors, errors
 
 

@@ -105,10 +105,9 @@ def test_share_dialog_shows_the_link_and_a_qr_code(page, app_url):
 
 
 @pytest.mark.parametrize("name", LESSON_PAGES)
-def test_every_lesson_in_presentation_mode(browser, app_url, screenshots, name):
+def test_every_lesson_in_presentation_mode(tabs, app_url, screenshots, name):
     for width, height in SIZES:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
+        page = tabs.open(viewport={"width": width, "height": height})
         try:
             open_page(page, f"{app_url}/{name}?present=1")
             expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
@@ -118,7 +117,7 @@ def test_every_lesson_in_presentation_mode(browser, app_url, screenshots, name):
             page.screenshot(path=str(screenshots / f"present_{name}_{width}x{height}.png"))   # what the room sees
             screenshots.save(page, f"present_{name}_{width}x{height}_full.png")
         finally:
-            context.close()
+            page.close()
 
 
 # Rounded [x, y, width, height] of every plotly chart, y from the page title (clicking scrolls the page).

@@ -180,9 +180,8 @@ LECTURER_LINKS = re.findall(r"http://localhost:8501/convolution_matrix\?[^\s:]+"
 
 
 @pytest.mark.parametrize("link", LECTURER_LINKS)
-def test_lecturer_link_opens_on_the_matrix_it_names(browser, app_url, screenshots, link):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
+def test_lecturer_link_opens_on_the_matrix_it_names(tabs, app_url, screenshots, link):
+    page = tabs.open(viewport={"width": 1920, "height": 1080})
     try:
         open_page(page, link.replace("http://localhost:8501", app_url))
         assert "mx_preset=note001" in link                                   # "note 001's 4×16 matrix"
@@ -193,13 +192,13 @@ def test_lecturer_link_opens_on_the_matrix_it_names(browser, app_url, screenshot
         assert box["top"] < 540 and box["height"] >= 0.45 * 1080, box
         page.screenshot(path=str(screenshots / "lecturer_matrix_note001.png"))
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("present", [False, True])
-def test_cell_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
+def test_cell_numbers_are_readable_on_a_laptop_and_a_projector(tabs, app_url, present):
     """The matrix's cell labels were ~10 px (plotly); on the stage ≥ 14 px on a laptop, ≥ 24 px presenting."""
-    found = stage_font_sizes(browser, f"{app_url}/convolution_matrix?mx_p=1", ("matrix", "input", "output"),
+    found = stage_font_sizes(tabs, f"{app_url}/convolution_matrix?mx_p=1", ("matrix", "input", "output"),
                              present=present)                                   # one page load for the three grids
     for grid, sizes in found.items():
         assert sizes and min(sizes) >= (24 if present else 14), (grid, sizes[:5])

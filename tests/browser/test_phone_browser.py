@@ -32,9 +32,8 @@ OFFENDERS = """() => {
   return out.slice(0, 10); }"""
 
 
-def open_at(browser, app_url, name, width, height, query=""):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+def open_at(tabs, app_url, name, width, height, query=""):
+    page = tabs.open(viewport={"width": width, "height": height})
     extra = "&".join(q for q in (TINY.get(name, ""), query) if q)
     page.goto(f"{app_url}/{name}" + (f"?{extra}" if extra else ""))
     page.locator("h1").first.wait_for(timeout=120_000)      # a fresh server may rerun through app.py first
@@ -42,7 +41,7 @@ def open_at(browser, app_url, name, width, height, query=""):
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
                            ".every(c => c.querySelector('.main-svg'))", timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
-    return context, page
+    return page
 
 
 def first_figure(page) -> dict:
@@ -56,8 +55,8 @@ def first_figure(page) -> dict:
 
 
 @pytest.mark.parametrize("name", LESSON_PAGES)
-def test_nothing_runs_off_a_phone_screen(browser, app_url, screenshots, name):
-    context, page = open_at(browser, app_url, name, 390, 844)
+def test_nothing_runs_off_a_phone_screen(tabs, app_url, screenshots, name):
+    page = open_at(tabs, app_url, name, 390, 844)
     try:
         width = page.evaluate("document.scrollingElement.scrollWidth")
         main_width = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
@@ -70,23 +69,23 @@ def test_nothing_runs_off_a_phone_screen(browser, app_url, screenshots, name):
             box = page.locator("[data-testid=stMain] [data-testid=stNumberInput]").first.bounding_box()
             assert first_figure(page)["top"] < box["y"]
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("name", FIGURE_FIRST)
-def test_first_figure_above_the_fold_on_a_laptop(browser, app_url, screenshots, name):
-    context, page = open_at(browser, app_url, name, 1440, 900)
+def test_first_figure_above_the_fold_on_a_laptop(tabs, app_url, screenshots, name):
+    page = open_at(tabs, app_url, name, 1440, 900)
     try:
         page.screenshot(path=str(screenshots / f"laptop_{name}.png"))
         figure = first_figure(page)
         assert figure["top"] < 900 - 200, f"{name}: the first figure starts at {figure['top']:.0f} px"
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("name", FIGURE_FIRST)
-def test_presenting_shows_the_figure_in_the_top_half_large_with_few_boxes(browser, app_url, screenshots, name):
-    context, page = open_at(browser, app_url, name, 1920, 1080, "present=1")
+def test_presenting_shows_the_figure_in_the_top_half_large_with_few_boxes(tabs, app_url, screenshots, name):
+    page = open_at(tabs, app_url, name, 1920, 1080, "present=1")
     try:
         page.screenshot(path=str(screenshots / f"present_1920_{name}.png"))
         figure = first_figure(page)
@@ -96,18 +95,18 @@ def test_presenting_shows_the_figure_in_the_top_half_large_with_few_boxes(browse
                              "[data-testid=stMain] [data-testid=stSelectbox]:visible").count()
         assert boxes <= 4, f"{name}: {boxes} number/select boxes in view"
     finally:
-        context.close()
+        page.close()
 
 
 STAGE_PAGES = ["convolution", "transposed_convolution"]
 
 
 @pytest.mark.parametrize("name", STAGE_PAGES)
-def test_the_stage_draws_large_equal_cells_with_readable_numbers(browser, app_url, screenshots, name):
+def test_the_stage_draws_large_equal_cells_with_readable_numbers(tabs, app_url, screenshots, name):
     """Issue 24: the stage's cell numbers are at least 14 px on a laptop and 24 px on a projector, every cell is
     the same size, and the picture uses the width it has (at least 60% of the stage's, or it is height-bound)."""
     for width, height, query, least in [(1440, 900, "", 14), (1920, 1080, "present=1", 24)]:
-        context, page = open_at(browser, app_url, name, width, height, query)
+        page = open_at(tabs, app_url, name, width, height, query)
         try:
             fonts = page.locator(".stage .cell text").evaluate_all(
                 "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize))")
@@ -120,20 +119,19 @@ def test_the_stage_draws_large_equal_cells_with_readable_numbers(browser, app_ur
             assert svg["width"] >= 0.6 * stage["width"] or tall, f"{name} at {width}: the picture is {svg}"
             page.screenshot(path=str(screenshots / f"stage_cells_{name}_{width}.png"))
         finally:
-            context.close()
+            page.close()
 
 
 def box_of(page, selector) -> dict:
     return page.locator(selector).first.bounding_box()
 
 
-def test_a_phone_keeps_the_window_and_its_output_cell_on_one_screen(browser, app_url, screenshots):
+def test_a_phone_keeps_the_window_and_its_output_cell_on_one_screen(tabs, app_url, screenshots):
     """Issue 33: on a 390×844 phone the convolution stage fits within 390×760 (it was 366×1325: the window and the
     cell it makes were never on screen together): the input and the output side by side, the kernel under them;
     a tap on an output cell goes to its window, a tap on an input cell marks every output that reads it (and the
     marks stay after the finger lifts); the hint speaks of taps, not hover or arrow keys."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    page = context.new_page()
+    page = tabs.open(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     try:
         page.goto(f"{app_url}/convolution")
         page.locator("h1").first.wait_for(timeout=120_000)
@@ -166,7 +164,7 @@ def test_a_phone_keeps_the_window_and_its_output_cell_on_one_screen(browser, app
         said = hint.evaluate("h => h.innerText")
         assert "tap" in said.lower() and "hover" not in said.lower() and "arrow" not in said.lower(), said
     finally:
-        context.close()
+        page.close()
 
 
 def test_a_laptop_hint_speaks_of_hover_and_keys(page, app_url):

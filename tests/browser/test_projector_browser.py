@@ -10,20 +10,19 @@ from convviz.testing.serve import wait_for_app
 VGG_VIEW = "receptive_fields?present=1&preset=vgg16&layer=3"
 
 
-def open_projector(browser, url):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
+def open_projector(tabs, url):
+    page = tabs.open(viewport={"width": 1920, "height": 1080})
     page.goto(url)
     wait_for_app(page)
-    return context, page
+    return page
 
 
 def px(page, locator, prop="font-size") -> float:
     return float(re.match(r"[\d.]+", locator.evaluate(f"e => getComputedStyle(e).getPropertyValue('{prop}')")).group())
 
 
-def test_receptive_field_tables_are_html_tables_of_20_px(browser, app_url):
-    context, page = open_projector(browser, f"{app_url}/{VGG_VIEW}")
+def test_receptive_field_tables_are_html_tables_of_20_px(tabs, app_url):
+    page = open_projector(tabs, f"{app_url}/{VGG_VIEW}")
     try:
         table = page.locator("[data-testid=stTable] table").filter(has_text="r by autograd")
         table.first.wait_for()
@@ -35,11 +34,11 @@ def test_receptive_field_tables_are_html_tables_of_20_px(browser, app_url):
         dilation = page.locator("[data-testid=stTable] table").filter(has_text="weights per channel pair")
         assert px(page, dilation.first.locator("td").first) >= 20
     finally:
-        context.close()
+        page.close()
 
 
-def test_vgg16_view_fits_the_photo_and_labels_the_field(browser, app_url):
-    context, page = open_projector(browser, f"{app_url}/{VGG_VIEW}")
+def test_vgg16_view_fits_the_photo_and_labels_the_field(tabs, app_url):
+    page = open_projector(tabs, f"{app_url}/{VGG_VIEW}")
     try:
         photo = page.locator("image.photo")
         photo.wait_for()
@@ -56,7 +55,7 @@ def test_vgg16_view_fits_the_photo_and_labels_the_field(browser, app_url):
         page.wait_for_function("() => [...document.querySelectorAll('*')].some(e => e.shadowRoot && "
                                "e.shadowRoot.querySelector('text.field-size')?.textContent === '10×10 input px')")
     finally:
-        context.close()
+        page.close()
 
 
 # Every stage cell whose number is drawn: (text colour, rect fill, grid, text), read in the stage's shadow root; not

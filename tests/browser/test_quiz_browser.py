@@ -3,6 +3,7 @@ right, Next through all three) and on a projector (1920×1080, present=1: the an
 exercise at the end of the convolution lesson (Check, Reveal, Next inside its fragment, the seed in the link).
 Screenshots: quiz_laptop_q{1,2,3}.png, quiz_present_q1.png, exercise_convolution_laptop.png."""
 
+import re
 from contextlib import contextmanager
 
 from playwright.sync_api import expect
@@ -19,10 +20,9 @@ QUESTIONS = quiz(["output_size", "receptive_field"], 3, 7)
 
 
 @contextmanager
-def opened(browser, url, width, height):
+def opened(tabs, url, width, height):
     """A page at `url` in a width × height window; no JavaScript error may happen while it is open."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+    page = tabs.open(viewport={"width": width, "height": height})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -33,7 +33,7 @@ def opened(browser, url, width, height):
         yield page
         assert not errors, errors
     finally:
-        context.close()
+        page.close()
 
 
 def press(page, name: str, within=None):
@@ -48,8 +48,8 @@ def answer(page, text: str, within=None):
     press(page, "Check", within)
 
 
-def test_quiz_link_on_a_laptop(browser, app_url, screenshots):
-    with opened(browser, f"{app_url}/{LINK}", 1440, 900) as page:
+def test_quiz_link_on_a_laptop(tabs, app_url, screenshots):
+    with opened(tabs, f"{app_url}/{LINK}", 1440, 900) as page:
         main = page.locator("[data-testid=stMain]")
         for i, exercise in enumerate(QUESTIONS, start=1):
             assert f"Question {i} of 3" in main.inner_text()
@@ -67,8 +67,8 @@ def test_quiz_link_on_a_laptop(browser, app_url, screenshots):
                 assert page.get_by_label("Your answer").input_value() == ""
 
 
-def test_quiz_link_on_the_projector(browser, app_url, screenshots):
-    with opened(browser, f"{app_url}/{LINK}&present=1", 1920, 1080) as page:
+def test_quiz_link_on_the_projector(tabs, app_url, screenshots):
+    with opened(tabs, f"{app_url}/{LINK}&present=1", 1920, 1080) as page:
         main = page.locator("[data-testid=stMain]")
         exercise = QUESTIONS[0]
         assert page.get_by_label("Your answer").count() == 0
@@ -89,8 +89,8 @@ def test_quiz_link_on_the_projector(browser, app_url, screenshots):
         assert "Question 2 of 3" in main.inner_text() and "Answer:" not in main.inner_text()
 
 
-def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
-    with opened(browser, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900) as page:
+def test_exercise_on_the_convolution_lesson(tabs, app_url, screenshots):
+    with opened(tabs, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900) as page:
         exercise = generate("output_value", 3)
         form = page.locator("[data-testid=stForm]").last
         form.scroll_into_view_if_needed()
@@ -102,7 +102,8 @@ def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
         steady(page)
         page.screenshot(path=str(screenshots / "exercise_convolution_laptop.png"), full_page=False)
         press(page, "Next", within=page.locator("[data-testid=stForm]").last)
-        assert "ex_seed=4" in page.url and "ex_topic=output_value" in page.url
+        # The new question can show a moment before the link is rewritten: wait for the link itself.
+        page.wait_for_url(re.compile(r"ex_topic=output_value.*ex_seed=4|ex_seed=4.*ex_topic=output_value"))
         box = page.locator("[data-testid=stForm]").last.get_by_label("Your answer")
         assert box.input_value() == ""
         box.fill(answer_text(generate("output_value", 4)))
@@ -110,12 +111,12 @@ def test_exercise_on_the_convolution_lesson(browser, app_url, screenshots):
         assert page.locator("[data-testid=stAlertContentSuccess]").last.inner_text().splitlines()[-1].startswith("Correct")
 
 
-def test_reveal_walks_the_lessons_stage_to_the_asked_cell(browser, app_url, screenshots):
+def test_reveal_walks_the_lessons_stage_to_the_asked_cell(tabs, app_url, screenshots):
     """Reveal on an output_value question: the convolution lesson's stage plays from output (0, 0) and stops on
     the asked cell, its window the question's, its products summing to the answer (exercise_reveal_stage.png)."""
     exercise = generate("output_value", 3)
     p, steps = exercise.params, len(reveal_scene(exercise)["steps"])
-    with opened(browser, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900) as page:
+    with opened(tabs, f"{app_url}/convolution?ex_topic=output_value&ex_seed=3", 1440, 900) as page:
         form = page.locator("[data-testid=stForm]").last
         form.scroll_into_view_if_needed()
         assert page.locator(".st-key-ex_figure_stage_output_value_3").count() == 0
@@ -142,11 +143,11 @@ def test_reveal_walks_the_lessons_stage_to_the_asked_cell(browser, app_url, scre
         page.screenshot(path=str(screenshots / "exercise_reveal_stage.png"), full_page=False)
 
 
-def test_quiz_link_on_a_phone(browser, app_url, screenshots):
+def test_quiz_link_on_a_phone(tabs, app_url, screenshots):
     """Nothing runs off a 390-px phone sideways (the question's grids scroll in their own box)."""
     from tests.browser.test_phone_browser import OFFENDERS
 
-    with opened(browser, f"{app_url}/quiz?topics=output_value,batchnorm&count=2&seed=3", 390, 844) as page:
+    with opened(tabs, f"{app_url}/quiz?topics=output_value,batchnorm&count=2&seed=3", 390, 844) as page:
         answer(page, "banana")
         assert "not a number" in page.locator("[data-testid=stAlertContentWarning]").last.inner_text()
         screenshots.save(page, "quiz_phone_full.png")

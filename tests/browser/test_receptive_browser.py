@@ -168,10 +168,9 @@ def test_one_layer_for_the_stage_the_link_the_select_box_the_table_and_the_expor
 
 
 @pytest.mark.parametrize("link", lecturer_links("receptive_fields"))
-def test_lecturer_link_opens_on_the_layer_it_names(browser, app_url, screenshots, link):
+def test_lecturer_link_opens_on_the_layer_it_names(tabs, app_url, screenshots, link):
     params = dict(parse_qsl(urlsplit(link).query))
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
+    page = tabs.open(viewport={"width": 1920, "height": 1080})
     try:
         open_page(page, link.replace("http://localhost:8501", app_url))
         layer = params["layer"]
@@ -181,10 +180,10 @@ def test_lecturer_link_opens_on_the_layer_it_names(browser, app_url, screenshots
         assert top < 540, f"the stage starts at {top:.0f} px"
         page.screenshot(path=str(screenshots / f"lecturer_receptive_{params['preset']}_{layer}.png"))
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("present", [False, True])
-def test_numbers_are_readable_on_a_laptop_and_a_projector(browser, app_url, present):
-    sizes = stage_font_sizes(browser, f"{app_url}/receptive_fields?preset=note002", ("r",), present=present)["r"]
+def test_numbers_are_readable_on_a_laptop_and_a_projector(tabs, app_url, present):
+    sizes = stage_font_sizes(tabs, f"{app_url}/receptive_fields?preset=note002", ("r",), present=present)["r"]
     assert sizes and min(sizes) >= (24 if present else 14), sizes

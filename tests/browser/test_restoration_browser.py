@@ -101,16 +101,15 @@ def test_denoise_bad_file_shows_a_message(page, app_url, screenshots, tmp_path):
     screenshots.save(page, "restoration_denoise_bad_file.png")
 
 
-def test_denoise_sample_on_a_phone(browser, app_url, screenshots):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
-    page = context.new_page()
+def test_denoise_sample_on_a_phone(tabs, app_url, screenshots):
+    page = tabs.open(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     try:
         open_page(page, f"{app_url}/denoising")
         page.get_by_text("Network PSNR").wait_for(timeout=NETWORK_TIMEOUT)
         assert_no_exception(page)
         screenshots.save(page, "restoration_denoise_phone.png")
     finally:
-        context.close()
+        page.close()
 
 
 def test_sr_upload_shows_psnr_on_y(page, app_url, screenshots, tmp_path):
@@ -179,9 +178,8 @@ def test_denoise_second_upload_keeps_the_zoom_and_the_link_follows(page, app_url
 @pytest.mark.parametrize("path", ["denoising", "super_resolution"])
 @pytest.mark.parametrize("size, query, name", [((1440, 900), "", "laptop"), ((1920, 1080), "?present=1", "present"),
                                                ((390, 844), "", "phone")])
-def test_restoration_pages_at_three_sizes(browser, app_url, screenshots, path, size, query, name):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
+def test_restoration_pages_at_three_sizes(tabs, app_url, screenshots, path, size, query, name):
+    page = tabs.open(viewport={"width": size[0], "height": size[1]})
     try:
         open_page(page, f"{app_url}/{path}{query}")
         wait_for_app(page, timeout=NETWORK_TIMEOUT)
@@ -197,7 +195,7 @@ def test_restoration_pages_at_three_sizes(browser, app_url, screenshots, path, s
         assert width <= size[0] + 1, width                                          # nothing runs off the screen
         screenshots.save(page, f"restoration_{path}_{name}.png")
     finally:
-        context.close()
+        page.close()
 
 
 # --- Issue 32: a person's own photo at full size: progress, Cancel, download size, defaults, two screen sizes --------
@@ -223,11 +221,10 @@ def download(page, name_pattern):
     return info.value
 
 
-def test_denoise_defaults_for_a_sample_then_an_upload_at_full_size(browser, app_url, screenshots, tmp_path):
+def test_denoise_defaults_for_a_sample_then_an_upload_at_full_size(tabs, app_url, screenshots, tmp_path):
     """The sample adds noise (PSNR shown); a dropped 1200×900 colour photo is taken as already noisy (σ estimated),
     runs as a background job with a progress bar, and downloads whole as <name>_denoised_sigma<σ>.png."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
+    page = tabs.open(viewport={"width": 1440, "height": 900})
     try:
         open_page(page, f"{app_url}/denoising")
         page.get_by_text("Network PSNR").wait_for(timeout=NETWORK_TIMEOUT)
@@ -248,7 +245,7 @@ def test_denoise_defaults_for_a_sample_then_an_upload_at_full_size(browser, app_
         assert re.fullmatch(r"holiday_denoised_sigma\d+(\.\d+)?\.png", file.suggested_filename), file.suggested_filename
         whole_rgb_png_and_phone(page, screenshots, file, (1200, 900), "restoration_denoise_fullsize")
     finally:
-        context.close()
+        page.close()
 
 
 def test_denoise_cancel_stops_a_running_job(page, app_url, screenshots, tmp_path):
@@ -265,10 +262,9 @@ def test_denoise_cancel_stops_a_running_job(page, app_url, screenshots, tmp_path
     screenshots.save(page, "restoration_denoise_cancelled.png")
 
 
-def test_sr_x2_upload_of_800x600_downloads_1600x1200(browser, app_url, screenshots, tmp_path):
+def test_sr_x2_upload_of_800x600_downloads_1600x1200(tabs, app_url, screenshots, tmp_path):
     """A sample is shrunk first (PSNR shown); an upload is upscaled itself: 800×600 at ×2 comes back 1600×1200."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
+    page = tabs.open(viewport={"width": 1440, "height": 900})
     try:
         open_page(page, f"{app_url}/super_resolution?scale=2")
         page.get_by_text("PSNR on Y (dB)").wait_for(timeout=NETWORK_TIMEOUT)           # the sample's default
@@ -285,4 +281,4 @@ def test_sr_x2_upload_of_800x600_downloads_1600x1200(browser, app_url, screensho
         assert page.locator("[data-testid='stProgress']").count() == 0
         whole_rgb_png_and_phone(page, screenshots, file, (1600, 1200), "restoration_sr_fullsize")
     finally:
-        context.close()
+        page.close()

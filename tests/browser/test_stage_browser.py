@@ -180,10 +180,9 @@ def test_the_stage_keeps_its_place_when_the_server_echoes_the_step(page, app_url
     assert status(page).startswith("Output cell (1, 1)")
 
 
-def test_screenshots_on_a_laptop_and_a_phone(browser, app_url, screenshots):
+def test_screenshots_on_a_laptop_and_a_phone(tabs, app_url, screenshots):
     for width, height in [(1440, 900), (390, 844)]:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
+        page = tabs.open(viewport={"width": width, "height": height})
         try:
             stage = open_stage(page, f"{app_url}/convolution?{QUERY}&pos=3")
             font = page.locator(".cell[data-grid=input] text").first.evaluate("t => parseFloat(getComputedStyle(t).fontSize)")
@@ -195,7 +194,7 @@ def test_screenshots_on_a_laptop_and_a_phone(browser, app_url, screenshots):
             steady(page)
             page.screenshot(path=str(screenshots / f"stage_convolution_{width}x{height}.png"))   # what a student sees
         finally:
-            context.close()
+            page.close()
 
 
 def test_the_zoo_pooling_window_steps_in_the_stage(page, app_url, screenshots):

@@ -30,10 +30,9 @@ SECTIONS = [   # (name, link, heading to scroll to, words that must be on the pa
 
 @pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)], ids=["laptop", "phone"])
 @pytest.mark.parametrize("name, link, heading, words", SECTIONS, ids=[s[0] for s in SECTIONS])
-def test_section_opens_clean_and_states_its_numbers(browser, app_url, screenshots, name, link, heading, words,
+def test_section_opens_clean_and_states_its_numbers(tabs, app_url, screenshots, name, link, heading, words,
                                                     width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+    page = tabs.open(viewport={"width": width, "height": height})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -54,4 +53,4 @@ def test_section_opens_clean_and_states_its_numbers(browser, app_url, screenshot
         page.screenshot(path=str(screenshots / f"truth_{name}_{width}.png"))
         assert not errors, errors
     finally:
-        context.close()
+        page.close()
