@@ -11,6 +11,8 @@ that section only (issue 23), not the seven others.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -29,6 +31,16 @@ from convviz.ui.stage import step_stage
 CONTENTS = ("[1×1](#pointwise) · [Dilated](#dilated) · [Grouped](#grouped) · [Depthwise separable](#depthwise) · "
             "[Spatially separable](#separable) · [Pooling](#pooling) · [Locally connected](#local) · "
             "[Pixel shuffle](#shuffle)")
+
+
+@contextmanager
+def opening(title: str, anchor: str, intuition: str):
+    """A section's opening: its heading (with the anchor of its links) and one sentence, the figure's place, then its
+    settings; yields the figure's place, which the section fills once it has read them."""
+    intro(title, anchor, intuition)
+    figure = st.container()
+    with section_settings():
+        yield figure
 
 
 def count(n) -> str:
@@ -88,10 +100,8 @@ def pointwise(s: PointwiseSettings, view: dict) -> None:
 
 @st.fragment
 def dilated() -> None:
-    intro("Dilated (atrous) convolution: a wider view for the same weights", "dilated",
-          "Dilation d spreads the k×k taps **d cells apart**: a wider view with the same weights and cost.")
-    figure = st.container()
-    with section_settings():
+    with opening("Dilated (atrous) convolution: a wider view for the same weights", "dilated",
+                 "Dilation d spreads the k×k taps **d cells apart**: a wider view with the same weights and cost.") as figure:
         cols = st.columns(4)
         sizes = int_controls([("Kernel size k", "dl_k", 1, 7, 3), ("Dilation d", "dl_d", 1, 8, 2),
                               ("Layers stacked", "dl_layers", 1, 10, 4)], columns=cols)
@@ -124,10 +134,8 @@ def dilated() -> None:
 
 @st.fragment
 def grouped() -> None:
-    intro("Grouped convolution: channels in separate groups", "grouped",
-          "With `groups=g` each output channel is computed from **its own group of C/g input channels only**.")
-    figure = st.container()
-    with section_settings():
+    with opening("Grouped convolution: channels in separate groups", "grouped",
+                 "With `groups=g` each output channel is computed from **its own group of C/g input channels only**.") as figure:
         c_in, c_out, groups, k = int_controls([*channels("gr", 64, 8, 8), ("Groups g", "gr_groups", 1, 64, 2),
                                                ("Kernel size k", "gr_k", 1, 7, 3)], per_row=4)
     s = made(GroupedSettings, c_in, c_out, groups, k)
@@ -162,11 +170,9 @@ def grouped() -> None:
 
 @st.fragment
 def depthwise() -> None:
-    intro("Depthwise separable convolution (MobileNet)", "depthwise",
-          "A **depthwise** k×k conv filters each channel on its own, then a **pointwise** 1×1 conv mixes them: "
-          "far fewer multiply-accumulates (MACs) than one k×k conv.")
-    figure = st.container()
-    with section_settings():
+    with opening("Depthwise separable convolution (MobileNet)", "depthwise",
+                 "A **depthwise** k×k conv filters each channel on its own, then a **pointwise** 1×1 conv mixes them: "
+                 "far fewer multiply-accumulates (MACs) than one k×k conv.") as figure:
         bar = int_controls([*channels("ds", 1024, 32, 64), ("Kernel size k", "ds_k", 1, 11, 3)], per_row=3)
         with more_settings():
             rest = int_controls([("Input size H = W", "ds_size", 1, 1024, 112), ("Stride", "ds_stride", 1, 4, 1),
@@ -225,10 +231,9 @@ def depthwise() -> None:
 
 @st.fragment
 def separable() -> None:
-    intro("Spatially separable convolution: a kernel as column × row", "separable",
-          "Some kernels are an outer product, w = column · rowᵀ: filtering with the column, then the row, is cheaper.")
-    figure = st.container()
-    with section_settings():
+    with opening("Spatially separable convolution: a kernel as column × row", "separable",
+                 "Some kernels are an outer product, w = column · rowᵀ: filtering with the column, then the row, "
+                 "is cheaper.") as figure:
         cols = st.columns(2)
         kernel = choice_control("Kernel", "ss_kernel", {k: v[0] for k, v in zoo.SEPARABLE_KERNELS.items()}, "sobel",
                                 container=cols[0])
@@ -262,10 +267,8 @@ def separable() -> None:
 
 @st.fragment
 def pooling() -> None:
-    intro("Pooling: max, average, Lp norm and weighted average, forward and backward", "pooling",
-          "Pooling replaces each window by a summary: **max** keeps the largest value, **average** the mean.")
-    figure = st.container()
-    with section_settings():
+    with opening("Pooling: max, average, Lp norm and weighted average, forward and backward", "pooling",
+                 "Pooling replaces each window by a summary: **max** keeps the largest value, **average** the mean.") as figure:
         op = choice_control("Pooling", "pl_op", zoo.POOLINGS, "max", horizontal=True,
                             help="Note 001's three window transformations (max, average, the central sample) and "
                                  "note 002's L2-norm (Lp) and weighted-average pooling.")
@@ -345,11 +348,9 @@ def pooling_window(s: PoolingSettings, ex: dict) -> None:
 
 @st.fragment
 def locally_connected() -> None:
-    intro("Locally connected layer: convolution without weight sharing", "local",
-          "A locally connected (\"unshared\") layer keeps convolution's small windows but gives **every output "
-          "position its own kernel**.")
-    figure = st.container()
-    with section_settings():
+    with opening("Locally connected layer: convolution without weight sharing", "local",
+                 "A locally connected (\"unshared\") layer keeps convolution's small windows but gives **every output "
+                 "position its own kernel**.") as figure:
         k, size = int_controls([("Kernel size k", "lc_k", 1, 7, 3), ("Input size H = W", "lc_size", 1, 24, 6)],
                                per_row=3)
         with more_settings():
