@@ -1,5 +1,5 @@
-"""axe-core (WCAG 2.0/2.1 A and AA rules) on every page in Chromium: no serious or critical violation from the
-app's own elements, captions at 4.5:1 or more (issue 33).
+"""axe-core (WCAG 2.0/2.1 A and AA rules) in Chromium: `serious_violations`, which test_every_page_browser.py runs on
+every page (no serious or critical violation from the app's own elements); captions at 4.5:1 or more (issue 33).
 
 axe-core comes inside the axe-playwright-python wheel (axe.min.js, injected into the page): no network.
 
@@ -14,11 +14,9 @@ import re
 import pytest
 
 from convviz.testing.serve import wait_for_app
-from convviz.ui.widgets.layout import LESSONS, QUIZ
 
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 
-PAGES = ["", *[lesson.page[:-3] for lesson in LESSONS if lesson.available], QUIZ.page[:-3]]
 STREAMLIT_OWN = ['[data-testid="stSidebarNav"]']
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
          "resultTypes": ["violations"]}
@@ -43,22 +41,19 @@ def contrast(a, b) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def serious_violations(page) -> str:
+    """axe-core's serious and critical violations on the page as it is, outside streamlit's own navigation ("" if none)."""
+    page.wait_for_function(KEYBOARD_SCROLL)          # present.SCROLL_FOCUS_JS has marked what scrolls (after 0.2 s)
+    results = axe_sync.Axe().run(page, context={"exclude": [[s] for s in STREAMLIT_OWN]}, options=RULES)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}; "
+                     + "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:5]) for v in serious)
+
+
 def test_contrast_formula_on_known_pairs():
     assert contrast((0, 0, 0), (255, 255, 255)) == pytest.approx(21)
     assert contrast((0x82, 0x81, 0x80), (255, 255, 255)) == pytest.approx(3.88, abs=0.01)   # axe's figure for 0.6 grey
     assert contrast((0x77, 0x77, 0x77), (255, 255, 255)) == pytest.approx(4.48, abs=0.01)
-
-
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
-def test_no_serious_axe_violations(page, app_url, path):
-    page.goto(f"{app_url}/{path}")
-    wait_for_app(page)
-    page.wait_for_function(KEYBOARD_SCROLL)          # present.SCROLL_FOCUS_JS has marked what scrolls (after 0.2 s)
-    results = axe_sync.Axe().run(page, context={"exclude": [[s] for s in STREAMLIT_OWN]}, options=RULES)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(f"{v['id']} ({v['impact']}): {v['help']}; "
-                                  + "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:5])
-                                  for v in serious)
 
 
 @pytest.mark.parametrize("path", ["transposed_convolution", "super_resolution"])

@@ -1,7 +1,8 @@
 """Lecturer mode in Chromium: a deep link opens a lesson in presentation mode, ▶ steps through
 and the step lands in the link, the exported PNG and GIF download as valid images of their
-stated size, the share dialog shows the link and its QR code, and every lesson is screenshot
-in presentation mode at 1920×1080 and 1280×720 (tests/browser/screenshots/present_*.png).
+stated size, the share dialog shows the link and its QR code, stepping while presenting keeps the figures in
+place, and the keys go to an input when one has the focus. Every lesson in presentation mode at 1920×1080 and
+1280×720 (screenshots present_*.png) is in test_every_page_browser.py.
 """
 
 import re
@@ -14,10 +15,6 @@ from tests.support import link_caught_up, steady
 
 from convviz.slides.exports import GIF_SIZE, PNG_SIZE
 from convviz.testing.serve import wait_for_app
-from convviz.ui.widgets.layout import LESSONS
-
-LESSON_PAGES = [lesson.page[:-3] for lesson in LESSONS if lesson.available]
-SIZES = [(1920, 1080), (1280, 720)]
 
 
 def open_page(page, url):
@@ -102,22 +99,6 @@ def test_share_dialog_shows_the_link_and_a_qr_code(page, app_url):
     qr = dialog.locator("img").first
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.naturalWidth") > 100
-
-
-@pytest.mark.parametrize("name", LESSON_PAGES)
-def test_every_lesson_in_presentation_mode(tabs, app_url, screenshots, name):
-    for width, height in SIZES:
-        page = tabs.open(viewport={"width": width, "height": height})
-        try:
-            open_page(page, f"{app_url}/{name}?present=1")
-            expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
-            # the page must not be wider than the screen (nothing clipped off to the right)
-            overflow = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth")
-            assert overflow <= 1, f"{name} is {overflow} px wider than a {width}-pixel screen"
-            page.screenshot(path=str(screenshots / f"present_{name}_{width}x{height}.png"))   # what the room sees
-            screenshots.save(page, f"present_{name}_{width}x{height}_full.png")
-        finally:
-            page.close()
 
 
 # Rounded [x, y, width, height] of every plotly chart, y from the page title (clicking scrolls the page).

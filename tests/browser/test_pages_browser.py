@@ -1,5 +1,6 @@
-"""Every page in Chromium: it renders with no exception box, a control changes the numbers, a
-deep link reopens the view, and the stage's slider moves the window without the server.
+"""The convolution page in Chromium: the home page links to it, a control changes the numbers, a deep link reopens
+the view, and the stage's slider moves the window without the server. That every page renders with no exception
+box is in test_every_page_browser.py.
 
 Screenshots land in tests/browser/screenshots/ (one per page and view) to be looked at.
 """
@@ -8,16 +9,12 @@ import ast
 import re
 
 import numpy as np
-import pytest
 from playwright.sync_api import expect
 
 from convviz.conv import cross_correlate2d
 from convviz.lessons.shared.examples import input_values, kernel_values
 from convviz.testing.serve import wait_for_app
-from convviz.ui.widgets.layout import LESSONS
 from tests.support import set_number, watch_script_runs
-
-PAGES = [("home", "")] + [(lesson.page[:-3], lesson.page[:-3]) for lesson in LESSONS if lesson.available]
 
 
 def open_page(page, url):
@@ -29,13 +26,6 @@ def open_page(page, url):
 def printed_output(page):
     """The output list printed under the PyTorch code (the last code block)."""
     return np.array(ast.literal_eval(page.locator("[data-testid='stCode'] code").last.inner_text()))
-
-
-@pytest.mark.parametrize("name, path", PAGES)
-def test_page_renders(page, app_url, screenshots, name, path):
-    open_page(page, f"{app_url}/{path}")
-    assert page.locator("h1").first.is_visible()
-    screenshots.save(page, f"{name}.png")
 
 
 def test_home_links_to_the_lessons(page, app_url):

@@ -145,7 +145,7 @@ def test_reveal_walks_the_lessons_stage_to_the_asked_cell(tabs, app_url, screens
 
 def test_quiz_link_on_a_phone(tabs, app_url, screenshots):
     """Nothing runs off a 390-px phone sideways (the question's grids scroll in their own box)."""
-    from tests.browser.test_phone_browser import OFFENDERS
+    from tests.browser.test_every_page_browser import OFFENDERS
 
     with opened(tabs, f"{app_url}/quiz?topics=output_value,batchnorm&count=2&seed=3", 390, 844) as page:
         answer(page, "banana")

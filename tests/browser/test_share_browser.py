@@ -3,20 +3,20 @@ and the QR code encodes that link, not localhost. The QR image the browser shows
 with links.qr_png of the expected link (segno is deterministic), so no QR decoder is needed.
 
 The session's app server listens on 127.0.0.1 only (convviz.testing.serve), which the dialog must say; a
-second server here listens on 0.0.0.0, as a lecturer's laptop would.
+second server here listens on 0.0.0.0, as a lecturer's laptop would. That every page's link and QR code reopen
+that page is in test_every_page_browser.py.
 """
 
 import io
 import os
 import subprocess
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from convviz.lessons.shared import links
-from convviz.ui.widgets.layout import LESSONS, OTHER_PAGES
 from convviz.testing.serve import ROOT, app_command, free_port, wait_for_app, wait_healthy
 
 
@@ -40,6 +40,11 @@ def room_server(tmp_path_factory):
 def open_share(page, url):
     page.goto(url)
     wait_for_app(page)
+    return open_share_dialog(page)
+
+
+def open_share_dialog(page):
+    """Click "Share this view" and wait for its dialog to be drawn whole; return the dialog."""
     page.get_by_role("button", name="Share this view").click()
     dialog = page.get_by_role("dialog")
     dialog.locator("img").first.wait_for()
@@ -90,23 +95,3 @@ def test_share_on_a_loopback_only_server_says_why(page, app_url):
     assert_qr_of(page, dialog, app_url)
 
 
-PAGES = [lesson.page[:-3] for lesson in LESSONS + OTHER_PAGES if lesson.available]
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_every_pages_link_and_qr_reopen_that_page(page, app_url, name):
-    """Issue 33: the link is the page's own path (not Streamlit's suffix-trimmed st.context.url, which gave
-    …/transposed_/transposed_convolution), with the page's query; the QR code encodes that link; opening the
-    link shows the same page's title."""
-    page.set_default_timeout(90_000)
-    dialog = open_share(page, f"{app_url}/{name}?present=1")
-    shown = code_boxes(dialog)[0]
-    assert shown == f"{app_url}/{name}?present=true", shown
-    assert_qr_of(page, dialog, shown)
-    title = page.locator("h1").first.inner_text()
-    other = page.context.new_page()
-    other.goto(shown)
-    wait_for_app(other)
-    assert urlsplit(other.url).path == f"/{name}"
-    assert other.locator("h1").first.inner_text() == title
-    other.close()
