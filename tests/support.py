@@ -208,13 +208,18 @@ def steady(page, expression: str = PLOTLY_BOXES, arg=None, frames: int = 5, time
 
 def run_started(page, act):
     """Do `act()` (clicks, a key) and wait until it has started a script run (not until the run ends): a one-shot
-    observer sees the app's run state change, so a run that is over before we look is not missed. (A run so
-    short that "running" and "notRunning" reach the page together changes nothing: use after_a_change.)"""
+    observer sees the app's run state change, so a run that is over before we look is not missed. A run so short
+    that "running" and "notRunning" reach the page together changes no attribute; the link it writes (history's
+    replaceState or pushState, which only the server's messages call here) is then the sign that it ran."""
     page.evaluate("""() => {
         window.__ran = false;
         const o = new MutationObserver(() => { window.__ran = true; o.disconnect(); });
         o.observe(document.querySelector('[data-testid=stApp]'), {attributes: true,
                                                                   attributeFilter: ['data-test-script-state']});
+        for (const name of ['pushState', 'replaceState']) {
+          const original = history[name];
+          history[name] = function (...args) { window.__ran = true; return original.apply(this, args); };
+        }
       }""")
     act()
     page.wait_for_function("() => window.__ran === true", timeout=60_000)
