@@ -204,3 +204,26 @@ def test_the_walk_reads_the_checkerboard_controls_from_the_page():
     assert table["cb_k"][0] == table["cb_s"][0] == table["cb_n"][0] == "Checkerboard artifacts"
     corners = corner_runs("pages/transposed_convolution.py")
     assert any(q.get("cb_k") == "7" and q.get("cb_s") == "1" for q in corners)
+
+
+LEAKY_PAGE = '''
+import streamlit as st
+from convviz.arithmetic import conv_output_size
+
+st.header("A section that lets its error through")
+n = st.number_input("Input size n", 4, 8, int(st.query_params.get("n", 8)), key="n")
+k = st.number_input("Kernel size k", 1, 7, int(st.query_params.get("k", 3)), key="k")
+st.write(f"Output size: {conv_output_size(n, k)}")       # k > n raises ValueError, and nothing catches it
+'''
+
+
+def test_the_walk_fails_on_a_section_that_leaves_its_error_uncaught(tmp_path):
+    """The check of the check (issue 37): each control alone at its ends fits, so only the corner k = 7, n = 4 fails,
+    and the walk finds it, as it would have found the checkerboard links of the issue."""
+    path = tmp_path / "leaky.py"
+    path.write_text(LEAKY_PAGE)
+    assert set(controls(str(path))) == {"n", "k"}
+    assert walk(str(path), end_runs(str(path))) == []
+    failures = walk(str(path), corner_runs(str(path)))
+    assert [query for query, _ in failures] == [{"n": "4", "k": "7"}]
+    assert failures[0][1][0].startswith("This app has encountered an error")    # the red box the issue saw
