@@ -10,7 +10,8 @@ grouped by the section (header) they sit under. Then, through the URL, as a link
 
 Sections are independent, so one run sets one case in every section at once (each control is still alone,
 or one pair, within its section): the walk costs as many runs as its busiest section needs, not the sum.
-A run passes when the page shows no exception box (a ValueError shown with st.error is the page doing its job).
+A run passes when the page shows no exception box (a ValueError shown with st.error is the page doing its job) and
+none of its checks against torch says "✗ differs from PyTorch" (issue 31: no disagreement at any setting).
 """
 
 from __future__ import annotations
@@ -149,12 +150,19 @@ def random_runs(path: str) -> list[dict]:
     return [{key: rng.choice(values) for key, (_, values) in table.items()} for _ in range(RANDOM_RUNS)]
 
 
+def disagreements(at: AppTest) -> list[str]:
+    """The page's own checks that say they disagree with torch ("✗ differs from PyTorch", layout.torch_check)."""
+    said = [e.value for kind in ("markdown", "caption", "warning", "error") for e in at.get(kind)]
+    return [text[:200] for text in said if "✗ differs from PyTorch" in text]
+
+
 def walk(path: str, runs: list[dict]) -> list[tuple[dict, list[str]]]:
+    """The runs that end in an exception box, or in a check that disagrees with torch, with what they showed."""
     failures = []
     for query in runs:
         at = _run(path, query)
-        if at.exception:
-            failures.append((query, [e.value.splitlines()[0][:200] for e in at.exception]))
+        if at.exception or disagreements(at):
+            failures.append((query, [e.value.splitlines()[0][:200] for e in at.exception] + disagreements(at)))
     return failures
 
 
@@ -227,3 +235,12 @@ def test_the_walk_fails_on_a_section_that_leaves_its_error_uncaught(tmp_path):
     failures = walk(str(path), corner_runs(str(path)))
     assert [query for query, _ in failures] == [{"n": "4", "k": "7"}]
     assert failures[0][1][0].startswith("This app has encountered an error")    # the red box the issue saw
+
+
+def test_the_walk_fails_on_a_check_that_disagrees_with_torch(tmp_path):
+    path = tmp_path / "disagrees.py"
+    path.write_text(LEAKY_PAGE.replace('st.write(f"Output size: {conv_output_size(n, k)}")',
+                                       'st.caption("✗ differs from PyTorch (max |difference| 1)" if n == 8 else "✓ ok")'))
+    failures = walk(str(path), end_runs(str(path)))
+    assert failures and all(query.get("n", "8") == "8" for query, _ in failures)
+    assert failures[0][1] == ["✗ differs from PyTorch (max |difference| 1)"]
