@@ -29,7 +29,9 @@ PRESET_NAMES = {
     "encoder_decoder": "Down and up again (ConvTranspose2d, Upsample)",
 }
 DEFAULT_PRESET = "tiny_vgg"
-DEFAULT_SHAPE = (3, 224, 224)
+# The input (C, H, W) each preset was made for: choosing a preset sets it (Tiny VGG: CNN Explainer's 64×64 images).
+PRESET_INPUTS = {name: (3, 224, 224) for name in PRESET_NAMES} | {"tiny_vgg": (3, 64, 64)}
+DEFAULT_SHAPE = PRESET_INPUTS[DEFAULT_PRESET]
 MAX_LINK = 16_000             # characters of the net= parameter
 
 

@@ -24,12 +24,13 @@ def captions(at) -> str:
 def test_default_view_is_the_tiny_vgg_checked_by_torch():
     at = assert_clean(open_page(PAGE))
     assert not at.error and not at.warning
-    rows = analyse(PRESETS[DEFAULT_PRESET], (3, 224, 224))
+    assert [at.number_input(key=key).value for key in "chw"] == [3, 64, 64]      # the input Tiny VGG was made for
+    rows = analyse(PRESETS[DEFAULT_PRESET], (3, 64, 64))
     frame = table(at)
     assert len(frame) == len(rows) + 1                                    # the input, then one row per layer
     assert list(frame["layer"])[1:] == [r["name"] for r in rows]
     assert list(frame["r"])[1:] == [str(r["r"]) for r in rows] and list(frame["j"])[-1] == str(rows[-1]["j"])
-    assert list(frame["output C×H×W"])[-1] == "10×53×53"
+    assert list(frame["output C×H×W"])[-1] == "10×13×13"            # 64 → 62 → 60 → 30 → 28 → 26 → 13
     assert "✓ matches PyTorch" in captions(at) and "all 10 layers" in captions(at)
     assert "**3,010 (3.01 k) parameters**" in text_of(at)
     assert "net" not in at.query_params                                   # the preset's own text stays out of the link
@@ -55,6 +56,9 @@ def test_choosing_a_preset_loads_its_text():
     assert_clean(at)
     assert at.text_area(key="net_text").value == PRESETS["alexnet"]
     assert list(table(at)["r"])[-1] == "195" and "net" not in at.query_params
+    assert [at.number_input(key=key).value for key in "chw"] == [3, 224, 224]    # and the input it was made for
+    assert not {"c", "h", "w"} & set(at.query_params)                          # the preset's own input: not in the link
+    assert list(table(at)["output C×H×W"])[-1] == "256×6×6"                    # torchvision's AlexNet features
 
 
 HOSTILE = ["__import__('pathlib').Path({m!r}).write_text('ran')",

@@ -11,7 +11,7 @@ import streamlit as st
 
 from convviz.architecture import MAX_TEXT, PRESETS
 from convviz.lessons import your_network as lesson
-from convviz.lessons.your_network import DEFAULT_PRESET, DEFAULT_SHAPE, INPUT_LIMITS, PRESET_NAMES, NetworkSettings
+from convviz.lessons.your_network import DEFAULT_PRESET, INPUT_LIMITS, PRESET_INPUTS, PRESET_NAMES, NetworkSettings
 from convviz.ui.cache import your_network as cached
 from convviz.ui.widgets.layout import show_problem
 from convviz.ui.widgets.params import choice_control, int_control
@@ -21,8 +21,11 @@ TEXT_KEY = "net_text"
 
 
 def _load_preset() -> None:
-    """A new preset replaces the text (and leaves the link's own text behind)."""
-    st.session_state[TEXT_KEY] = PRESETS[st.session_state["preset"]]
+    """A new preset replaces the text (and leaves the link's own text behind) and the input, with the one it was made
+    for."""
+    preset = st.session_state["preset"]
+    st.session_state[TEXT_KEY] = PRESETS[preset]
+    st.session_state.update(zip("chw", PRESET_INPUTS[preset]))
     st.query_params.pop("net", None)
 
 
@@ -30,10 +33,12 @@ def network_box() -> NetworkSettings:
     """The preset, C, H, W and the text box; the text written into the link when it is not the preset's."""
     cols = st.columns([4, 1, 1, 1])
     preset = choice_control("Start from", "preset", PRESET_NAMES, DEFAULT_PRESET, container=cols[0],
-                            on_change=_load_preset, help="Loads a network into the box below; edit it from there.")
+                            on_change=_load_preset,
+                            help="Loads a network into the box below, and the input size it was made for; edit both "
+                                 "from there.")
     shape = tuple(int_control(label, key, *INPUT_LIMITS[key], default, container=col)
                   for (label, key), default, col in zip((("Channels C", "c"), ("Height H", "h"), ("Width W", "w")),
-                                                        DEFAULT_SHAPE, cols[1:]))
+                                                        PRESET_INPUTS[preset], cols[1:]))
     if TEXT_KEY not in st.session_state:               # first run: the link's text, else the preset's
         st.session_state[TEXT_KEY] = PRESETS[preset]
         raw = st.query_params.get("net")
