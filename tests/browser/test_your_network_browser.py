@@ -41,7 +41,7 @@ def test_an_edit_changes_the_table_and_the_link(page, app_url, screenshots):
     box.press("Control+Enter")
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stMain] table tbody tr').length === 3")
     wait_for_app(page)
-    assert "net=" in page.url and "112×112" in main_text(page)
+    assert "net=" in page.url and "32×32" in main_text(page)           # on the default 3×64×64 input
     box.fill("__import__('os').system('echo ran')")
     box.press("Control+Enter")
     page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText.includes('is not a layer')")
