@@ -77,7 +77,7 @@ class Tabs:
 
 @pytest.fixture(scope="session")
 def tabs(browser):
-    yield Tabs(browser)
+    return Tabs(browser)
 
 
 @pytest.fixture
