@@ -41,6 +41,17 @@ def assert_clean(at):
     return at
 
 
+def open_with_bad_values(page, bad: dict[str, tuple[str, str]]) -> AppTest:
+    """Open `page` (a function of the link's query) with every bad value of `bad` ({key: (value, words its message
+    must hold)}) at once: the run is clean and each value gets its own message; returns the AppTest for the page's
+    own checks (what is shown instead, the torch checks)."""
+    at = assert_clean(page(**{key: value for key, (value, _) in bad.items()}))
+    said = problems(at)
+    for key, (_, words) in bad.items():
+        assert words in said, key
+    return at
+
+
 def flat(node, path=()):
     """The page's elements in order, each as (type, the types of the blocks around it, element)."""
     for child in node.children.values():

@@ -24,7 +24,7 @@ from convviz.batchnorm import (batch_norm_eval, batch_norm_train, fold_into_conv
                                update_running_stats)
 from convviz.conv import cross_correlate2d
 from convviz.figures import batch_normalization as bf
-from convviz.lessons.shared.settings import number, settle, whole
+from convviz.lessons.shared.settings import Checked, settle
 from convviz.lessons.snippets import batch_normalization as snippets
 from convviz.torch_ref.batchnorm import conv_then_batch_norm_torch, running_history_torch
 from convviz.torch_ref.checks import max_abs_difference
@@ -46,9 +46,12 @@ def r4(value) -> float:
 # --- Settings -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class BatchSettings:
+class BatchSettings(Checked):
     """The lesson batch (N, C, H, W) drawn with `seed`, and one γ, β for every channel."""
 
+    LIMITS = {"n": ("Batch size N", 1, 8), "c": ("Channels C", 1, MAX_CHANNELS), "h": ("Height H", 1, 6),
+              "w": ("Width W", 1, 6), "seed": ("The seed", 0, 9999), "gamma": ("γ", -3.0, 3.0),
+              "beta": ("β", -5.0, 5.0), "eps": ("ε", 0.0, 1.0)}
     n: int = 4
     c: int = 4
     h: int = 4
@@ -57,13 +60,6 @@ class BatchSettings:
     gamma: float = 1.0
     beta: float = 0.0
     eps: float = EPS
-
-    def __post_init__(self):
-        for name, label, high in (("n", "Batch size N", 8), ("c", "Channels C", MAX_CHANNELS),
-                                  ("h", "Height H", 6), ("w", "Width W", 6)):
-            settle(self, **{name: whole(getattr(self, name), label, 1, high)})
-        settle(self, seed=whole(self.seed, "The seed", 0, 9999), gamma=number(self.gamma, "γ", -3.0, 3.0),
-               beta=number(self.beta, "β", -5.0, 5.0), eps=number(self.eps, "ε", 0.0, 1.0))
 
     @property
     def shape(self) -> tuple[int, int, int, int]:
@@ -76,36 +72,35 @@ class BatchSettings:
 
 
 @dataclass(frozen=True)
-class RunningSettings:
+class RunningSettings(Checked):
     """`steps` training batches (seed, seed+1, …) and the weight `momentum` of the newest one (torch's rule)."""
 
+    LIMITS = {"momentum": ("momentum", 0.0, 1.0), "steps": ("Training steps", 1, 300)}
     batch: BatchSettings = BatchSettings()
     momentum: float = 0.1
     steps: int = 30
 
-    def __post_init__(self):
+    def check(self):
         if not isinstance(self.batch, BatchSettings):
-            raise ValueError("batch must be a BatchSettings.")
-        settle(self, momentum=number(self.momentum, "momentum", 0.0, 1.0),
-               steps=whole(self.steps, "Training steps", 1, 300))
+            raise SettingsError("batch must be a BatchSettings.")
 
 
 @dataclass(frozen=True)
-class DemoSettings:
+class DemoSettings(Checked):
     """Two different learning rates, the steps per run and the demo's seed."""
 
+    LIMITS = {"steps": ("Steps per run", 10, 600), "seed": ("The demo seed", 0, 99)}
     lr_small: float = 0.01
     lr_large: float = 0.1
     steps: int = 250
     seed: int = 2
 
-    def __post_init__(self):
+    def check(self):
         for name in ("lr_small", "lr_large"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
                 raise SettingsError(f"The learning rates must be positive numbers (got {value!r}).")
             settle(self, **{name: float(value)})
-        settle(self, steps=whole(self.steps, "Steps per run", 10, 600), seed=whole(self.seed, "The demo seed", 0, 99))
         if self.lr_small == self.lr_large:
             raise SettingsError("Pick two different learning rates to compare.")
 

@@ -35,6 +35,7 @@ from convviz.torch_ref.matrix import (circular_conv_torch, circular_cross_correl
                                      unfold_torch)
 from convviz.torch_ref.transposed import conv_transpose2d_torch
 from convviz.lessons.settings_error import SettingsError
+from convviz.lessons.shared.settings import Checked
 
 PRESETS = {
     "none": "Your own settings",
@@ -139,15 +140,14 @@ class MatrixSettings:
 
 
 @dataclass(frozen=True)
-class CirculantSettings:
+class CirculantSettings(Checked):
     """The 1-D part: a signal of length n, a kernel of k taps (k ≤ n), a seed."""
+    LIMITS = {"n": ("The signal length n", 1, None), "k": ("The kernel's taps k", 1, None), "seed": ("The seed", 0, None)}
     n: int = 8
     k: int = 3
     seed: int = 0
 
-    def __post_init__(self):
-        if self.n < 1 or self.k < 1:
-            raise SettingsError(f"The signal and the kernel need at least one cell each, got n = {self.n}, k = {self.k}.")
+    def check(self):
         if self.k > self.n:
             raise SettingsError(f"The kernel has {self.k} taps but the signal only {self.n}: it would wrap onto itself.")
 
@@ -158,24 +158,17 @@ class CirculantSettings:
 
 
 @dataclass(frozen=True)
-class IstaSettings:
+class IstaSettings(Checked):
     """Note 001's convolutional sparse coding: K atoms of m taps, codes of length N, λ, steps, seed."""
+    LIMITS = {"k": ("The number of atoms K", 1, None), "m": ("The atoms' taps m", 1, None),
+              "n": ("The codes' length N", 1, None), "steps": ("ISTA's steps", 1, None), "lam": ("λ", 0.0, None),
+              "seed": ("The seed", 0, None)}
     k: int = 2
     m: int = 3
     n: int = 16
     steps: int = 20
     lam: float = 0.1
     seed: int = 0
-
-    def __post_init__(self):
-        if self.k < 1 or self.m < 1:
-            raise SettingsError(f"The dictionary must be (K atoms, m taps), got shape ({self.k}, {self.m}).")
-        if self.n < 1:
-            raise SettingsError(f"The codes need at least one position, got N = {self.n}.")
-        if self.steps < 1:
-            raise SettingsError(f"ISTA needs at least one step, got {self.steps}.")
-        if not self.lam >= 0:
-            raise SettingsError(f"λ must be ≥ 0, got {self.lam}.")
 
 
 # --- The matrix A ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 
 from convviz.figures.restoration import model_card_section, zoom_box
-from convviz.lessons.shared.settings import settle, whole
+from convviz.lessons.shared.settings import Checked, settle, whole
 from convviz.lessons.settings_error import SettingsError
 
 NOISE = {"add": "Add noise (clean image known)", "real": "Already noisy (σ estimated)"}
@@ -44,16 +44,14 @@ def download_stem(stem: str, sigma: float, ensemble: int = 1) -> str:
 
 
 @dataclass(frozen=True)
-class ZoomSettings:
+class ZoomSettings(Checked):
     """The zoom box: its centre in % of the width and height, and its side in (output) pixels."""
 
+    LIMITS = {"x": ("The zoom centre x", 0, 100), "y": ("The zoom centre y", 0, 100),
+              "side": ("The zoom box side", 16, 256)}
     x: int = 50
     y: int = 50
     side: int = 64
-
-    def __post_init__(self):
-        settle(self, x=whole(self.x, "The zoom centre x", 0, 100), y=whole(self.y, "The zoom centre y", 0, 100),
-               side=whole(self.side, "The zoom box side", 16, 256))
 
     def box(self, width: int, height: int) -> tuple[int, int, int, int]:
         """(x, y, width, height) of the box on a width × height image (figures.restoration.zoom_box)."""

@@ -317,7 +317,7 @@ def test_circulant_and_ista_settings_validate():
 
     with pytest.raises(ValueError, match="The kernel has 5 taps but the signal only 3"):
         CirculantSettings(3, 5, 0)
-    with pytest.raises(ValueError, match="λ must be ≥ 0, got -1"):
+    with pytest.raises(ValueError, match="λ must be a number ≥ 0 \\(got -1"):
         IstaSettings(lam=-1)
-    with pytest.raises(ValueError, match="at least one position"):
+    with pytest.raises(ValueError, match="The codes. length N must be a whole number ≥ 1"):
         IstaSettings(n=0)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from convviz import zoo
 from convviz.lessons.snippets.convolution_zoo import cost_snippet
 from convviz.torch_ref import zoo as zoo_torch
-from tests.support import assert_clean, flat, open_page, problems, set_numbers, text_of
+from tests.support import assert_clean, flat, open_page, open_with_bad_values, problems, set_numbers, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ZOO = str(ROOT / "pages" / "convolution_zoo.py")
@@ -228,10 +228,7 @@ BAD_LINK = {  # one bad value per section, each with the message it must give
 
 
 def test_bad_url_values_get_a_message_and_the_page_works():
-    at = page(**{key: value for key, (value, _) in BAD_LINK.items()})
-    assert_clean(at)
-    for key, (_, words) in BAD_LINK.items():
-        assert words in problems(at), key
+    at = open_with_bad_values(page, BAD_LINK)
     assert len(torch_gaps(at)) >= 5                                        # every section still checks against torch
     shown = at.number_input(key="lc_size").value                          # the message says what is shown instead
     assert f"showing lc_size={shown} instead" in problems(at)
