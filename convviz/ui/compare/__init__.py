@@ -27,12 +27,13 @@ from convviz.figures.restoration import for_display
 from convviz.lessons.denoising import ZoomSettings
 from convviz.ui.compare.geometry import PREVIEW_SIDE, SIDE_LIMITS, box_fractions, zoom_from_fractions
 from convviz.ui.widgets.present import presenting
+from convviz.ui.widgets.component_js import component_js
 
 HERE = Path(__file__).resolve().parent
 NAME = "convviz_compare"
 KEY = "compare"                      # the page's one compare view (its state in st.session_state[KEY])
 SEEN = "_compare_seen"               # the "n" of the last zoom request acted on
-JS = (HERE / "compare.js").read_text(encoding="utf-8")
+JS = component_js(HERE / "compare.js")
 CSS = (HERE / "compare.css").read_text(encoding="utf-8")
 _component = st.components.v2.component(NAME, js=JS, css=CSS, isolate_styles=True)   # registered once, reused
 

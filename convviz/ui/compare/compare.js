@@ -180,20 +180,5 @@ class Compare {
   }
 }
 
-export default function (component) {
-  const { data, parentElement, setStateValue, key } = component;
-  let view = instances.get(key);
-  if (!view || view.root !== parentElement || !view.box.isConnected) {
-    view?.destroy();
-    parentElement.querySelector?.(".cmp")?.remove();
-    view = new Compare(parentElement, setStateValue);
-    instances.set(key, view);
-  }
-  clearTimeout(view.unmount);
-  view.setStateValue = setStateValue;
-  view.update(data);
-  // Streamlit calls this before every re-run with new data too: only a real unmount removes the view.
-  return () => {
-    view.unmount = setTimeout(() => { if (!view.box.isConnected) { view.destroy(); instances.delete(key); } }, 1000);
-  };
-}
+export default (component) =>
+  mountView(component, instances, ".cmp", (root, setStateValue) => new Compare(root, setStateValue));

@@ -21,10 +21,11 @@ import streamlit as st
 from convviz.ui.widgets.params import write_url
 from convviz.ui.widgets.present import presenting
 from convviz.ui.widgets.stepping import SPEED_KEY, SPEEDS, url_step
+from convviz.ui.widgets.component_js import component_js
 
 HERE = Path(__file__).resolve().parent
 NAME = "convviz_stage"
-JS = (HERE / "stage.js").read_text(encoding="utf-8")
+JS = component_js(HERE / "stage.js")
 CSS = (HERE / "stage.css").read_text(encoding="utf-8")
 _component = st.components.v2.component(NAME, js=JS, css=CSS, isolate_styles=True)   # registered once, reused
 

@@ -765,7 +765,6 @@ class Stage {
     this.pause();
     Object.values(this.debounce).forEach(clearTimeout);
     this.resize.disconnect();
-    instances.delete(this.key);
   }
 }
 
@@ -821,20 +820,5 @@ if (!globalThis.__convvizPageKeys) {                 // once per page, whichever
   document.addEventListener("keydown", pageKey);
 }
 
-export default function (component) {
-  const { data, parentElement, setStateValue, key } = component;
-  let stage = instances.get(key);
-  if (!stage || stage.root !== parentElement || !stage.box.isConnected) {
-    stage?.destroy();
-    parentElement.querySelector?.(".stage")?.remove();
-    stage = new Stage(key, parentElement, setStateValue);
-    instances.set(key, stage);
-  }
-  clearTimeout(stage.unmount);
-  stage.setStateValue = setStateValue;
-  stage.update(data);
-  // Streamlit calls this before every re-run with new data too: only a real unmount stops the stage.
-  return () => {
-    stage.unmount = setTimeout(() => { if (!stage.box.isConnected) stage.destroy(); }, 1000);
-  };
-}
+export default (component) =>
+  mountView(component, instances, ".stage", (root, setStateValue, key) => new Stage(key, root, setStateValue));
