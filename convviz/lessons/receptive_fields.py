@@ -66,7 +66,7 @@ class FieldSettings:
             raise SettingsError(f"Unknown preset {self.preset!r}; choose one of {', '.join(PRESET_NAMES)}.")
         settle(self, n=whole(self.n, "The input size n", 1, MAX_N), layers=tuple(self.layers))
         if not all(isinstance(layer, Layer) for layer in self.layers):
-            raise ValueError("Every layer must be a convviz.receptive.Layer.")
+            raise SettingsError("Every layer must be a convviz.receptive.Layer.")
 
     @classmethod
     def from_preset(cls, name: str) -> "FieldSettings":

@@ -12,6 +12,7 @@ import numpy as np
 
 from convviz.figures.receptive_fields import PHOTO_MAX
 from convviz.filters import CLASSIC_FILTERS
+from convviz.lessons.settings_error import SettingsError
 
 INPUT_PATTERNS = {
     "random": "Random integers 0–4",
@@ -43,7 +44,7 @@ def input_values(pattern: str, channels: int, height: int, width: int, seed: int
     elif pattern == "square":                                         # a one-cell zero border (at least)
         base = ((r >= 1) & (r < max(height - 1, 1)) & (c >= 1) & (c < max(width - 1, 1))).astype(np.float64)
     else:
-        raise ValueError(f"Unknown input pattern {pattern!r}; choose one of {', '.join(INPUT_PATTERNS)}.")
+        raise SettingsError(f"Unknown input pattern {pattern!r}; choose one of {', '.join(INPUT_PATTERNS)}.")
     return np.stack([base + k for k in range(channels)])              # channel k is the pattern + k
 
 
@@ -84,9 +85,9 @@ def kernel_values(name: str, channels: int, kh: int, kw: int, seed: int = 0) -> 
     if name in CLASSIC_FILTERS:
         problem = kernel_size_problem(name, kh, kw)
         if problem:
-            raise ValueError(problem)
+            raise SettingsError(problem)
         return np.stack([CLASSIC_FILTERS[name][1]] * channels)
-    raise ValueError(f"Unknown kernel {name!r}; choose one of {', '.join(KERNEL_CHOICES)}.")
+    raise SettingsError(f"Unknown kernel {name!r}; choose one of {', '.join(KERNEL_CHOICES)}.")
 
 
 # Note 004, Example 7.1: X (3, 4, 4), W (3, 3, 3), zero padding 1, stride 1, bias 2, ReLU.
