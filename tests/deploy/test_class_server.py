@@ -141,7 +141,7 @@ def test_two_replicas_behind_haproxy_sticky_survive_a_crash_and_stop_cleanly(bro
             return response.headers["x-convviz-replica"]
 
         served = {}
-        for n in range(6):                                      # six students open the lecturer's link
+        for n in range(4):                                      # four students open the lecturer's link (round robin)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             contexts.append(context)
