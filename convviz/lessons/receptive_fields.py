@@ -22,7 +22,7 @@ from convviz.figures.receptive_fields import field_figure as _field_figure, path
 from convviz.lessons.scenes.receptive_fields import (anchored_units as anchored_units,   # the UI calls lesson.<name>
                                                     field_stage_scene as field_stage_scene)
 from convviz.lessons.shared.examples import photo as photo, photo_size as photo_size          # the UI calls lesson.<name>
-from convviz.lessons.shared.settings import settle, whole
+from convviz.lessons.shared.settings import Checked, settle
 from convviz.receptive import (PRESETS, Layer, centre_fits, check_size, default_trials, describe, dilation_stacks,
                                field_bounds, format_stack, parse_stack, receptive_field_table, stack_from_rows)
 from convviz.torch_ref.receptive import (effective_field_window, effective_receptive_field, empirical_receptive_fields,
@@ -54,17 +54,18 @@ PRESET_NOTES = {
 # --- The stack ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class FieldSettings:
+class FieldSettings(Checked):
     """An n-pixel input and a stack of layers (a preset's, named, or the student's own)."""
 
+    LIMITS = {"n": ("The input size n", 1, MAX_N)}
     n: int = 5                                   # input pixels per side
     layers: tuple[Layer, ...] = tuple(parse_stack(DEFAULT_STACK))
     preset: str = "custom"                       # a key of PRESET_NAMES
 
-    def __post_init__(self):
+    def check(self):
         if self.preset not in PRESET_NAMES:
             raise SettingsError(f"Unknown preset {self.preset!r}; choose one of {', '.join(PRESET_NAMES)}.")
-        settle(self, n=whole(self.n, "The input size n", 1, MAX_N), layers=tuple(self.layers))
+        settle(self, layers=tuple(self.layers))
         if not all(isinstance(layer, Layer) for layer in self.layers):
             raise SettingsError("Every layer must be a convviz.receptive.Layer.")
 
@@ -213,15 +214,12 @@ def profile(settings: FieldSettings, field: np.ndarray, window: tuple[int, int])
 # --- Dilation -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class DilationSettings:
+class DilationSettings(Checked):
     """A plain and a dilated stack of `depth` convs with kernel k."""
 
+    LIMITS = {"kernel_size": ("The kernel size k", 2, 5), "depth": ("The number of layers", 1, 6)}
     kernel_size: int = 3
     depth: int = 3
-
-    def __post_init__(self):
-        settle(self, kernel_size=whole(self.kernel_size, "The kernel size k", 2, 5),
-               depth=whole(self.depth, "The number of layers", 1, 6))
 
 
 def dilation_comparison(settings: DilationSettings):
@@ -249,16 +247,15 @@ UNET_SEARCH_MAX = 4096                  # working sizes are searched over 1 … 
 
 
 @dataclass(frozen=True)
-class UNetSettings:
+class UNetSettings(Checked):
+    LIMITS = {"n": ("The input size", 1, UNET_MAX_N), "depth": ("The depth (number of pooling steps)", 1, UNET_MAX_DEPTH)}
     variant: str = "valid"          # a key of UNET_VARIANTS
     n: int = PAPER_INPUT            # input pixels per side
     depth: int = 4                  # pooling steps
 
-    def __post_init__(self):
+    def check(self):
         if self.variant not in UNET_VARIANTS:
             raise SettingsError(f"The U-Net's convolutions are {' or '.join(UNET_VARIANTS)} (got {self.variant!r}).")
-        settle(self, n=whole(self.n, "The input size", 1, UNET_MAX_N),
-               depth=whole(self.depth, "The depth (number of pooling steps)", 1, UNET_MAX_DEPTH))
 
     @property
     def padded(self) -> bool:
