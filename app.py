@@ -5,6 +5,7 @@ import streamlit as st
 from convviz.restoration.device import device_description
 from convviz.ui.sections.course_notes import course_notes_section
 from convviz.ui.widgets.layout import LESSONS, QUIZ, SECTIONS, START_HERE, navigation
+from convviz.ui.widgets.present import page_scripts
 from convviz.ui.widgets.runtime import settle_heap
 from convviz.ui.widgets.share import share_button
 
@@ -62,6 +63,7 @@ def home() -> None:
     st.markdown("Every view lives in its link: copy the address bar, or use **Share this view** on any page "
                 "for the link and a QR code, to share exactly what you see.")
     st.markdown(f":material/memory: **Compute device for the models:** {device_description()}.")
+    page_scripts()            # a link to #course-notes stays at that section while the thumbnails above it load
 
 
 navigation(home).run()

@@ -1,5 +1,6 @@
 """The checkerboard-images section of /transposed_convolution (issue 34) in Chromium: reached by its #checkerboard
-link, the five decoders, the gradients and the trained upsamplers drawn as images, no exception box, a seed change
+link (which keeps the section under the header while the figures above it are drawn, until the reader scrolls),
+the five decoders, the gradients and the trained upsamplers drawn as images, no exception box, a seed change
 reaches the link. Screenshots of the section at 1440×900, at 1920×1080 presenting, and on a 390×844 phone go to
 tests/browser/screenshots/."""
 
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 from convviz import checkerboard as cb
 from convviz.testing.serve import wait_for_app
 from convviz.ui.sections.transposed_convolution_checkerboard import TRAINED_LABELS
-from tests.support import open_long_page
+from tests.support import open_long_page, steady
 
 FIGURES = [f"ci_fig_{k}" for k in cb.KINDS] + ["ci_grad_photo", "ci_grad_strided", "ci_grad_pooled",
                                                "ci_trained_original"] + [f"ci_trained_{a}" for a in TRAINED_LABELS]
@@ -68,3 +69,32 @@ def test_seed_change_redraws_and_reaches_the_link(page, app_url):
     expect(page.locator("[data-testid='stMain']")).to_contain_text("seed 5")
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_its_link_keeps_the_section_in_view_until_the_reader_scrolls(tabs, app_url):
+    """The figures above the section are drawn after streamlit has scrolled to it and push it down (it opened
+    270–710 px down before, at times off the screen): the page puts it back 16 px under the header whenever its
+    height changes (present.ANCHOR_JS), and leaves it alone once the reader has scrolled."""
+    page = tabs.open(viewport={"width": 1440, "height": 900})
+    try:
+        open_section(page, f"{app_url}/transposed_convolution#checkerboard")
+        heading = page.locator("#checkerboard")
+        header = page.locator("[data-testid=stHeader]").bounding_box()
+        wanted = header["y"] + header["height"] + 16
+
+        def top() -> float:
+            steady(page)                                       # plotly has laid out again, the height is still
+            return heading.bounding_box()["y"]
+
+        stopped = "() => window.__convvizAnchorStopped ?? null"     # why the page stopped keeping it, if it did
+        assert abs(top() - wanted) <= 8, page.evaluate(stopped)
+        page.set_viewport_size({"width": 1100, "height": 900})  # narrower: everything above it grows taller
+        assert abs(top() - wanted) <= 8, page.evaluate(stopped)
+        page.mouse.move(600, 500)
+        page.mouse.wheel(0, 900)                               # the reader scrolls on
+        page.wait_for_function("() => document.getElementById('checkerboard').getBoundingClientRect().top < 0")
+        assert page.evaluate(stopped) == "wheel"
+        page.set_viewport_size({"width": 1440, "height": 900})
+        assert top() < 0                                       # and the page stays where the reader put it
+    finally:
+        page.close()

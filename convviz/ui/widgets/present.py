@@ -79,6 +79,50 @@ SCROLL_FOCUS_JS = """<script>
   mark();
 })();
 </script>"""
+# A link to a section (`…/transposed_convolution#checkerboard`, the home page's `#course-notes`) opens at it: streamlit
+# scrolls there when the heading is drawn, but the figures and pictures above it are drawn after that (and a lesson's
+# first run stops after its first figure), pushing the section down, at times off the screen. So each time the page's
+# height changes, the section is put back under the header, until the reader moves: a wheel, a touch, a click or a
+# key, or a scroll past the section (a script's). Streamlit's own scroll to the section (smooth: many steps) comes
+# from above it, so it never stops the keeping. Why it stopped is left in window.__convvizAnchorStopped.
+ANCHOR_JS = """<script>
+(() => {
+  if (window.__convvizAnchor) return;
+  window.__convvizAnchor = true;
+  const doc = window.parent?.document || document;
+  const win = doc.defaultView || window;
+  const hash = win.location.hash;
+  const id = decodeURIComponent(hash.slice(1));
+  const block = doc.querySelector('[data-testid=stMainBlockContainer]');
+  const scroller = doc.querySelector('[data-testid=stMain]');
+  if (!id || !block || !scroller) return;
+  const offset = (target) => {      // px from where the section should be (16 px under the header) to where it is
+    const below = doc.querySelector('[data-testid=stHeader]')?.getBoundingClientRect().bottom ?? 0;
+    return target.getBoundingClientRect().top - (below + 16);
+  };
+  const keep = () => {
+    const target = doc.getElementById(id);
+    if (win.location.hash !== hash) return stop({type: 'hashchange'});     // another page or section since
+    if (target && Math.abs(offset(target)) > 4) scroller.scrollBy(0, offset(target));
+  };
+  const moved = () => {                                            // a scroll past the section
+    const target = doc.getElementById(id);
+    if (target && offset(target) < -40) stop({type: 'scroll'});
+  };
+  const sizes = new ResizeObserver(keep);
+  const inputs = ['wheel', 'touchmove', 'keydown', 'pointerdown'];
+  function stop(event) {
+    win.__convvizAnchorStopped = event.type;
+    sizes.disconnect();
+    inputs.forEach((name) => doc.removeEventListener(name, stop, true));
+    scroller.removeEventListener('scroll', moved);
+  }
+  inputs.forEach((name) => doc.addEventListener(name, stop, true));
+  scroller.addEventListener('scroll', moved, {passive: true});
+  sizes.observe(block);
+  keep();
+})();
+</script>"""
 CHART_CONFIG = {"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}   # the modebar camera: a sharp PNG
 
@@ -110,10 +154,16 @@ def presentation_switch(container=None) -> bool:
         ss["_present_applied"] = True
     ss["_present_kept"] = present
     st.html(PAGE_CSS)
-    st.html(SCROLL_FOCUS_JS, unsafe_allow_javascript=True)
+    page_scripts()
     if present:
         st.html(PRESENT_CSS)
     return present
+
+
+def page_scripts() -> None:
+    """The scripts every page installs once per tab: scroll boxes reachable by keyboard, a section's link kept at
+    its section while the page is drawn."""
+    st.html(SCROLL_FOCUS_JS + ANCHOR_JS, unsafe_allow_javascript=True)
 
 
 @contextmanager
