@@ -1,8 +1,8 @@
 """Lesson: batch normalization for conv layers (course note 002, "Batch Normalization"): settings and builders.
 
-Three settings objects, each validated in its __post_init__ (ValueError with the message the page
-shows) and hashable, so the page builds them once from its URL-bound controls and the cached
-wrappers in convviz/ui/cached_batchnorm.py key on them:
+Three settings objects, each validated when made (`Checked`: its LIMITS table, then `check()`; SettingsError
+with the message the page shows) and hashable, so the page builds them once from its URL-bound controls and the
+cached wrappers in convviz/ui/cache/batch_normalization.py key on them:
 
 - BatchSettings(n, c, h, w, seed, gamma, beta, eps): the lesson batch and BN's parameters;
 - RunningSettings(batch, momentum, steps): the stream of training batches and the running statistics;

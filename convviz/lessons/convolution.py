@@ -1,7 +1,7 @@
 """The Convolution lesson (pages/convolution.py): its settings, and the numbers and figures each section shows.
 
 `ConvLayer` is the page's settings, checked once when it is made; the builders below take it and
-return what a section draws. No streamlit here: convviz/ui/cached_convolution.py caches these.
+return what a section draws. No streamlit here: convviz/ui/cache/convolution.py caches these.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Three settings objects, one per part of the page, each validated where it is made (ValueError with
 the message the page shows): MatrixSettings (the matrix A of a 2-D convolution), CirculantSettings
 (the 1-D wrap-around and full-convolution matrices) and IstaSettings (note 001's ISTA step). They
-are frozen and hashable, so the page's caches (convviz/ui/cached_matrix.py) key on them.
+are frozen and hashable, so the page's caches (convviz/ui/cache/convolution_matrix.py) key on them.
 
 Shapes: x (C, H, W), w (C_out, C, kh, kw), y (C_out, H', W'), A (C_out·H'·W', C·H·W); everything is
 raveled in reading order (channel, row, column), as `x.ravel()` does. No streamlit here.

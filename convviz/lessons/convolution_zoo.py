@@ -4,7 +4,7 @@ pooling, locally connected): settings in, numbers and figures out.
 One frozen, hashable settings object per section, validated where it is made (ValueError with the
 message the page shows, taken from the compute layer: convviz.zoo, convviz.pooling); one builder per
 section that turns it into every number and figure the section shows, computed once (the page caches
-them per settings in convviz/ui/cached_zoo.py). Numbers from convviz.zoo and the seeded examples of
+them per settings in convviz/ui/cache/convolution_zoo.py). Numbers from convviz.zoo and the seeded examples of
 convviz.torch_ref.zoo; figures from convviz.figures.convolution_zoo. No streamlit here.
 """
 

@@ -1,10 +1,10 @@
 """Lesson: a residual CNN removes Gaussian noise, beside classical filters (issue 5): settings and sentences.
 
 DenoiseSettings (noise added or already there, σ, seed, the σ told to the network, self-ensemble)
-and ZoomSettings (the zoom box, shared with the super-resolution lesson) are validated in their
-__post_init__ (ValueError with the message the page would show) and hashable; the page builds them
+and ZoomSettings (the zoom box, shared with the super-resolution lesson) are validated when made
+(SettingsError with the message the page would show) and hashable; the page builds them
 once from its URL-bound controls. The image itself is never part of a settings object: the cached
-wrappers in convviz/ui/cached_restoration.py key on a tuple naming it exactly plus these settings.
+wrappers in convviz/ui/cache/restoration.py key on a tuple naming it exactly plus these settings.
 No streamlit here.
 """
 

@@ -1,8 +1,8 @@
 """Lesson: receptive fields (note 002): the settings, the presets and the builders behind the page.
 
-Three settings objects, each validated in its __post_init__ (ValueError with the message the page
-shows) and hashable, so the page builds them once from its URL-bound controls and the cached
-wrappers in convviz/ui/cached_receptive.py key on them:
+Three settings objects, each validated when made (`Checked`: its LIMITS table, then `check()`; SettingsError
+with the message the page shows) and hashable, so the page builds them once from its URL-bound controls and the
+cached wrappers in convviz/ui/cache/receptive_fields.py key on them:
 
 - FieldSettings(n, layers, preset): the stack the table, the field of one unit and the effective
   field are drawn for (`up_to(depth)` is the same stack cut after `depth` layers);

@@ -1,9 +1,9 @@
 """Lesson: SRCNN and an efficient sub-pixel net against nearest and bicubic upscaling (issue 5).
 
 SRSettings (scale, what is upscaled, how the low-resolution input is made) is validated in its
-__post_init__ (ValueError with the message the page would show) and hashable; the page builds it
+__post_init__ (SettingsError with the message the page would show) and hashable; the page builds it
 once from its URL-bound controls, `resolve` turns "auto" into what is done for this image, and the
-cached wrappers in convviz/ui/cached_restoration.py key on a tuple naming the image plus these
+cached wrappers in convviz/ui/cache/restoration.py key on a tuple naming the image plus these
 settings. The zoom box is convviz.lessons.denoising.ZoomSettings. No streamlit here.
 """
 

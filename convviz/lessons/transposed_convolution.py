@@ -2,7 +2,7 @@
 
 `TransposedLayer` is the page's settings, checked once when it is made; the builders below take
 it (or a section's few numbers) and return what a section draws. No streamlit here:
-convviz/ui/cached_transposed.py caches these. The PyTorch code the page prints is made by
+convviz/ui/cache/transposed_convolution.py caches these. The PyTorch code the page prints is made by
 convviz.lessons.snippets.transposed_convolution.
 """
 

@@ -7,7 +7,7 @@ the BN variant puts BatchNorm2d after each conv (and drops the conv bias, which 
 replaces). Both variants start from the same seed and see the same batches, with plain SGD.
 
 Everything runs on the CPU in one thread and takes a few seconds (bench: see the lesson page's
-caption); the page caches the result per settings (convviz/ui/cached_batchnorm.py). The page's default
+caption); the page caches the result per settings (convviz/ui/cache/batch_normalization.py). The page's default
 settings ship as a precomputed result (STORED, written by `python scripts/make_bn_demo.py` with
 `compare`; tests/compute/test_bn_demo_stored.py checks it equals a fresh run), so that a first visit
 trains nothing (issue 33).
