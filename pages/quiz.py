@@ -2,7 +2,7 @@
 
 `/quiz?topics=output_size,receptive_field&count=3&seed=7` — students check their own answers;
 add `present=1` for the projector, where the answer stays hidden until the lecturer presses Reveal.
-The logic is in convviz/ui/sections/quiz.py; the questions and answers in convviz/exercises.py.
+The logic is in convviz/ui/sections/quiz.py; the questions and answers in convviz/exercises/ (one module per topic).
 """
 
 from convviz.ui.widgets.layout import lesson_header

@@ -1,6 +1,7 @@
 """House rules that keep the layout honest (DEVELOPERS.md: Layout, Rules)."""
 
 import ast
+import re
 from pathlib import Path
 
 from convviz.ui.widgets.layout import LESSONS, OTHER_PAGES, SECTIONS
@@ -64,3 +65,31 @@ def test_sections_sit_above_the_cache_and_the_widgets():
     imports = {str(p.relative_to(ROOT)): {node.module for node in ast.walk(ast.parse(p.read_text()))
                                           if isinstance(node, ast.ImportFrom) and node.module} for p in below}
     assert imports and not {p: i for p, i in imports.items() if any(m.startswith("convviz.ui.sections") for m in i)}
+
+
+# A file path the code or the docs name: a top-level folder of this repository, then a file with an ending.
+NAMED_PATH = re.compile(
+    r"(?<![\w/.])((?:convviz|tests|pages|bench|scripts|docs|deploy|assets)/[\w/.\-]+\.(?:json|py|js|css|md|toml))\b")
+SKIPPED = {".git", "screenshots", "__pycache__"}
+
+
+def named_paths() -> list[tuple[str, str]]:
+    """(file, path) for every repository path that a .py, .js, .css or .md file here names."""
+    found = []
+    for file in sorted(ROOT.rglob("*")):
+        if file.suffix in {".py", ".js", ".css", ".md"} and not SKIPPED & set(file.relative_to(ROOT).parts):
+            found += [(str(file.relative_to(ROOT)), path) for path in NAMED_PATH.findall(file.read_text())]
+    return found
+
+
+def test_the_path_finder_reads_paths_and_skips_patterns():
+    text = "see convviz/ui/cache/convolution.py, `docs/testing.md`; not convviz/ui/sections/<page>.py or convviz/*.py"
+    assert NAMED_PATH.findall(text) == ["convviz/ui/cache/convolution.py", "docs/testing.md"]
+
+
+def test_every_path_the_code_and_docs_name_exists():
+    """A file moved or renamed leaves no docstring, comment, README line or doc pointing at its old place."""
+    paths = named_paths()
+    assert len(paths) > 100                                         # the finder finds the many paths there are
+    missing = [(file, path) for file, path in paths if not (ROOT / path).exists()]
+    assert missing == []

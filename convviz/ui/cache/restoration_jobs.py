@@ -15,7 +15,7 @@ control stays usable while it runs. Rules:
 - Time estimate: pixels × passes × seconds per megapixel-pass, the rate measured on this server by the
   last finished job (START_RATE before any).
 
-The job logic is plain Python, tested with threads in tests/restoration/test_restoration_jobs.py; AppTest
+The job logic is plain Python, tested with threads in tests/ui/test_restoration_jobs.py; AppTest
 does not run fragments, so the page tests wait on `wait` and rerun.
 """
 

@@ -1,4 +1,4 @@
-// The figure gate (convviz/ui/figure_gate.py): on a session's first run the lesson's script stops after its
+// The figure gate (convviz/ui/widgets/figure_gate.py): on a session's first run the lesson's script stops after its
 // figure; this element waits until the browser has drawn that figure (plotly's SVG, the stage's cells, an
 // image, an SVG number grid), lets two frames paint, then tells Python, which draws the sections below.
 // Its marker says "waiting" until Python answers, so tests can wait for the whole page.
