@@ -43,7 +43,7 @@ def contrast(a, b) -> float:
 
 def serious_violations(page) -> str:
     """axe-core's serious and critical violations on the page as it is, outside streamlit's own navigation ("" if none)."""
-    page.wait_for_function(KEYBOARD_SCROLL)          # present.SCROLL_FOCUS_JS has marked what scrolls (after 0.2 s)
+    page.wait_for_function(KEYBOARD_SCROLL)          # present.PAGE_JS has marked what scrolls (after 0.2 s)
     results = axe_sync.Axe().run(page, context={"exclude": [[s] for s in STREAMLIT_OWN]}, options=RULES)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}; "

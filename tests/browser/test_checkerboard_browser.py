@@ -74,7 +74,7 @@ def test_seed_change_redraws_and_reaches_the_link(page, app_url):
 def test_its_link_keeps_the_section_in_view_until_the_reader_scrolls(tabs, app_url):
     """The figures above the section are drawn after streamlit has scrolled to it and push it down (it opened
     270–710 px down before, at times off the screen): the page puts it back 16 px under the header whenever its
-    height changes (present.ANCHOR_JS), and leaves it alone once the reader has scrolled."""
+    height changes (present.PAGE_JS, part 2), and leaves it alone once the reader has scrolled."""
     page = tabs.open(viewport={"width": 1440, "height": 900})
     try:
         open_section(page, f"{app_url}/transposed_convolution#checkerboard")

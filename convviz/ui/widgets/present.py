@@ -51,14 +51,25 @@ PAGE_CSS = """<style>
   [data-testid="stPlotlyChart"] g.heatmap-label text { font-size: 9px !important; }  /* cells shrink, so do values */
 }
 </style>"""
-# A box that scrolls sideways must be reachable by keyboard (WCAG 2.1.1; axe's scrollable-region-focusable):
-# a displayed formula or code block wider than its column, once drawn, gets tabindex=0 and a name. Installed
-# once per browser tab; it watches the page, so boxes drawn later (reruns, other pages) get it too.
-SCROLL_FOCUS_JS = """<script>
+# What every page installs once per browser tab (page_scripts: every lesson and the home page). It watches the page,
+# so what is drawn later (reruns, other pages) is handled too.
+# 1. A box that scrolls sideways must be reachable by keyboard (WCAG 2.1.1; axe's scrollable-region-focusable):
+#    a displayed formula or code block wider than its column, once drawn, gets tabindex=0 and a name.
+# 2. A link to a section (`…/transposed_convolution#checkerboard`, the home page's `#course-notes`) opens at it:
+#    streamlit scrolls there when the heading is drawn, but the figures and pictures above it are drawn after that
+#    (and a lesson's first run stops after its first figure), pushing the section down, at times off the screen. So
+#    each time the page's height changes, the section is put back under the header, until the reader moves: a wheel,
+#    a touch, a click or a key, or a scroll past the section (a script's). Streamlit's own scroll to the section
+#    (smooth: many steps) comes from above it, so it never stops the keeping. Why it stopped is left in
+#    window.__convvizAnchorStopped.
+PAGE_JS = """<script>
 (() => {
-  if (window.__convvizScrollFocus) return;
-  window.__convvizScrollFocus = true;
+  if (window.__convvizPage) return;
+  window.__convvizPage = true;
   const doc = window.parent?.document || document;
+  const win = doc.defaultView || window;
+
+  // 1. Boxes that scroll sideways, reachable by keyboard
   const BOXES = '.katex-display, [data-testid="stCode"] pre, .stage-scroll';    // the stage: in its shadow root
   const boxes = () => [...doc.querySelectorAll(BOXES), ...[...doc.querySelectorAll('[data-testid^="stBidiComponent"]')]
     .flatMap(host => [host, ...host.querySelectorAll('*')]).filter(e => e.shadowRoot)
@@ -75,52 +86,43 @@ SCROLL_FOCUS_JS = """<script>
   let queued = false;
   new MutationObserver(() => { if (!queued) { queued = true; setTimeout(() => { queued = false; mark(); }, 200); } })
     .observe(doc.body, {childList: true, subtree: true});
-  window.addEventListener('resize', mark);
+  win.addEventListener('resize', mark);
   mark();
-})();
-</script>"""
-# A link to a section (`…/transposed_convolution#checkerboard`, the home page's `#course-notes`) opens at it: streamlit
-# scrolls there when the heading is drawn, but the figures and pictures above it are drawn after that (and a lesson's
-# first run stops after its first figure), pushing the section down, at times off the screen. So each time the page's
-# height changes, the section is put back under the header, until the reader moves: a wheel, a touch, a click or a
-# key, or a scroll past the section (a script's). Streamlit's own scroll to the section (smooth: many steps) comes
-# from above it, so it never stops the keeping. Why it stopped is left in window.__convvizAnchorStopped.
-ANCHOR_JS = """<script>
-(() => {
-  if (window.__convvizAnchor) return;
-  window.__convvizAnchor = true;
-  const doc = window.parent?.document || document;
-  const win = doc.defaultView || window;
-  const hash = win.location.hash;
-  const id = decodeURIComponent(hash.slice(1));
-  const block = doc.querySelector('[data-testid=stMainBlockContainer]');
-  const scroller = doc.querySelector('[data-testid=stMain]');
-  if (!id || !block || !scroller) return;
-  const offset = (target) => {      // px from where the section should be (16 px under the header) to where it is
-    const below = doc.querySelector('[data-testid=stHeader]')?.getBoundingClientRect().bottom ?? 0;
-    return target.getBoundingClientRect().top - (below + 16);
+
+  // 2. A section's link keeps the section in view while the page is drawn
+  const keepSection = () => {
+    const hash = win.location.hash;
+    const id = decodeURIComponent(hash.slice(1));
+    const block = doc.querySelector('[data-testid=stMainBlockContainer]');
+    const scroller = doc.querySelector('[data-testid=stMain]');
+    if (!id || !block || !scroller) return;
+    const offset = (target) => {    // px from where the section should be (16 px under the header) to where it is
+      const below = doc.querySelector('[data-testid=stHeader]')?.getBoundingClientRect().bottom ?? 0;
+      return target.getBoundingClientRect().top - (below + 16);
+    };
+    const keep = () => {
+      const target = doc.getElementById(id);
+      if (win.location.hash !== hash) return stop({type: 'hashchange'});   // another page or section since
+      if (target && Math.abs(offset(target)) > 4) scroller.scrollBy(0, offset(target));
+    };
+    const moved = () => {                                          // a scroll past the section
+      const target = doc.getElementById(id);
+      if (target && offset(target) < -40) stop({type: 'scroll'});
+    };
+    const sizes = new ResizeObserver(keep);
+    const inputs = ['wheel', 'touchmove', 'keydown', 'pointerdown'];
+    function stop(event) {
+      win.__convvizAnchorStopped = event.type;
+      sizes.disconnect();
+      inputs.forEach((name) => doc.removeEventListener(name, stop, true));
+      scroller.removeEventListener('scroll', moved);
+    }
+    inputs.forEach((name) => doc.addEventListener(name, stop, true));
+    scroller.addEventListener('scroll', moved, {passive: true});
+    sizes.observe(block);
+    keep();
   };
-  const keep = () => {
-    const target = doc.getElementById(id);
-    if (win.location.hash !== hash) return stop({type: 'hashchange'});     // another page or section since
-    if (target && Math.abs(offset(target)) > 4) scroller.scrollBy(0, offset(target));
-  };
-  const moved = () => {                                            // a scroll past the section
-    const target = doc.getElementById(id);
-    if (target && offset(target) < -40) stop({type: 'scroll'});
-  };
-  const sizes = new ResizeObserver(keep);
-  const inputs = ['wheel', 'touchmove', 'keydown', 'pointerdown'];
-  function stop(event) {
-    win.__convvizAnchorStopped = event.type;
-    sizes.disconnect();
-    inputs.forEach((name) => doc.removeEventListener(name, stop, true));
-    scroller.removeEventListener('scroll', moved);
-  }
-  inputs.forEach((name) => doc.addEventListener(name, stop, true));
-  scroller.addEventListener('scroll', moved, {passive: true});
-  sizes.observe(block);
-  keep();
+  keepSection();
 })();
 </script>"""
 CHART_CONFIG = {"displaylogo": False,
@@ -163,7 +165,7 @@ def presentation_switch(container=None) -> bool:
 def page_scripts() -> None:
     """The scripts every page installs once per tab: scroll boxes reachable by keyboard, a section's link kept at
     its section while the page is drawn."""
-    st.html(SCROLL_FOCUS_JS + ANCHOR_JS, unsafe_allow_javascript=True)
+    st.html(PAGE_JS, unsafe_allow_javascript=True)
 
 
 @contextmanager
