@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -79,7 +78,8 @@ def _listening(port: int) -> bool:
 
 
 class Launcher:
-    """deploy/class_server.py in a subprocess; its stdout lines are collected by a thread."""
+    """deploy/class_server.py in a subprocess; its stdout lines are collected by a thread, which wakes `wait_for`
+    at each new line and when the launcher's output ends."""
 
     def __init__(self, replicas: int, log_dir: Path):
         self.port = free_port()
@@ -88,21 +88,26 @@ class Launcher:
              "--address", "127.0.0.1", "--log-dir", str(log_dir)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
         self.lines: list[str] = []
+        self.ended = False
+        self.changed = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+        with self.changed:
+            self.ended = True
+            self.changed.notify_all()
 
     def wait_for(self, pattern: str, timeout: float) -> re.Match:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if m := re.search(pattern, line):
-                    return m
-            assert self.proc.poll() is None, f"the launcher exited: {self.lines}"
-            time.sleep(0.2)
-        raise AssertionError(f"no line like {pattern!r} in {timeout} s: {self.lines}")
+        found = lambda: next((m for line in self.lines if (m := re.search(pattern, line))), None)  # noqa: E731
+        with self.changed:
+            if not self.changed.wait_for(lambda: found() or self.ended, timeout):
+                raise AssertionError(f"no line like {pattern!r} in {timeout} s: {self.lines}")
+            assert found(), f"the launcher exited: {self.lines}"
+            return found()
 
     def replicas(self) -> dict[str, tuple[int, int]]:
         """name -> (pid, port), the latest line for each name."""
