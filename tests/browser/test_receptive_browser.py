@@ -2,7 +2,7 @@
 numbers and the link, presets and bad links reopen as they should. Screenshots: receptive_*.png."""
 
 from convviz.testing.serve import wait_for_app
-from tests.support import choose_option, main_text, open_in_browser as open_page, settled, stage_font_sizes
+from tests.support import choose_option, main_text, open_grid_cell, open_in_browser as open_page, settled, stage_font_sizes
 
 
 def test_default_view(page, app_url, screenshots):
@@ -56,12 +56,9 @@ def test_editing_a_cell_of_the_stack(page, app_url, screenshots):
     open_page(page, f"{app_url}/receptive_fields")
     page.get_by_text("More settings").first.click()                # the layers are folded under the figure
     grid = page.locator("[data-testid='stDataFrame']").first
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
     # Header, 2 rows and the empty "add" row have equal heights; s is the 4th of 6 columns (index, kind, k, s,
     # p, d), its centre 58% of the way across (measured on receptive_fields_default.png).
-    page.mouse.dblclick(box["x"] + box["width"] * 0.58, box["y"] + box["height"] * 2.5 / 4)
-    cell = page.locator("#portal input.gdg-input")            # the grid's overlay editor for that cell
+    cell = open_grid_cell(page, grid, 0.58, 2.5 / 4)            # the grid's overlay editor for that cell
     assert cell.input_value() == "2"
     cell.fill("1")
     cell.press("Enter")
