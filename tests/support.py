@@ -217,13 +217,20 @@ def steady(page, expression: str = PLOTLY_BOXES, arg=None, frames: int = 5, time
     return json.loads(handle.json_value())
 
 
-GRID_BOX = ("grid => { const r = grid.getBoundingClientRect(); const c = grid.querySelector('canvas');"
-            " return [r.x, r.y, r.width, r.height, c ? c.width : 0, c ? c.height : 0].map(Math.round); }")
+BOX = "e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }"
+
+
+def steady_box(page, locator) -> dict:
+    """The box of `locator`'s element once it, and every plotly figure on the page, have kept still for a few
+    frames: a box measured while the figures above are still drawing is stale by the time the mouse gets there."""
+    steady(page)
+    x, y, width, height = steady(page, BOX, locator.element_handle())
+    return {"x": x, "y": y, "width": width, "height": height}
 
 
 def open_grid_cell(page, grid, across: float, down: float, attempts: int = 3):
     """Double-click the data editor `grid` (a canvas grid) at the fraction (`across`, `down`) of its box and return
-    its overlay editor. The grid is clicked only once its box and canvas have kept still for a few frames (the
+    its overlay editor. The grid is clicked only once its box has kept still for a few frames (the
     figures above it may still be drawing and push it down); a rerun that redraws the grid between the two
     clicks closes the editor, so the double click is tried again, each wait a condition with a timeout."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -231,9 +238,8 @@ def open_grid_cell(page, grid, across: float, down: float, attempts: int = 3):
     editor = page.locator("#portal input.gdg-input")
     for attempt in range(attempts):
         grid.scroll_into_view_if_needed()
-        steady(page)                                                   # the figures above have laid out
-        x, y, width, height, *_ = steady(page, GRID_BOX, grid.element_handle())
-        page.mouse.dblclick(x + width * across, y + height * down)
+        box = steady_box(page, grid)
+        page.mouse.dblclick(box["x"] + box["width"] * across, box["y"] + box["height"] * down)
         try:
             editor.wait_for(state="visible", timeout=10_000)
             return editor

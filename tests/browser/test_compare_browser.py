@@ -13,7 +13,7 @@ from convviz import restore
 from convviz.lessons.denoising import ZoomSettings
 from convviz.testing.serve import wait_for_app
 from convviz.ui.compare.geometry import zoom_from_fractions
-from tests.support import open_in_browser, watch_script_runs
+from tests.support import open_in_browser, steady_box, watch_script_runs
 
 NETWORK_TIMEOUT = 120_000
 pytestmark = pytest.mark.skipif(not restore.weights_path(restore.DENOISER).exists(),
@@ -59,7 +59,7 @@ def wait_for_link(page, zoom: ZoomSettings):
 
 
 def drag(page, frame, start, end):
-    box = frame.bounding_box()
+    box = steady_box(page, frame)
     at = lambda f: (box["x"] + f[0] * box["width"], box["y"] + f[1] * box["height"])
     page.mouse.move(*at(start))
     page.mouse.down()
@@ -78,7 +78,7 @@ def test_divider_moves_by_mouse_and_keyboard_without_a_run(page, app_url, screen
     assert "noisy input on the left" in handle.get_attribute("aria-label")
     assert split(page) == 50
     runs = watch_script_runs(page)
-    box, grip = frame.bounding_box(), handle.bounding_box()
+    box, grip = steady_box(page, frame), steady_box(page, handle)
     page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
     page.mouse.down()
     page.mouse.move(box["x"] + 0.4 * box["width"], grip["y"] + 10)

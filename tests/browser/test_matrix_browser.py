@@ -18,7 +18,7 @@ from convviz.testing.serve import wait_for_app
 from convviz.lessons.convolution_matrix import MatrixSettings, matrix_arrays, matrix_lesson
 from convviz.lessons.scenes.convolution_matrix import column_cells, row_cells
 from tests.browser.test_stage_views_browser import shoot
-from tests.support import stage_cells, stage_font_sizes
+from tests.support import stage_cells, stage_font_sizes, steady_box
 
 
 def open_page(page, url):
@@ -154,7 +154,7 @@ def test_clicking_an_input_cell_of_the_picture_selects_its_column(page, app_url)
     open_page(page, f"{app_url}/convolution_matrix?mx_h=6&mx_w=6&mx_p=2")      # A 64 × 36: the plotly picture
     chart = page.locator("[data-testid='stPlotlyChart']").nth(1)          # the input grid
     chart.scroll_into_view_if_needed()
-    box = chart.locator(".nsewdrag").first.bounding_box()
+    box = steady_box(page, chart.locator(".nsewdrag").first)
     # Cell (row 2, column 3) of a 6×6 grid: aim at its centre.
     page.mouse.click(box["x"] + box["width"] * 3.5 / 6, box["y"] + box["height"] * 2.5 / 6)
     page.wait_for_function("() => location.search.includes('mx_col=15')")

@@ -17,7 +17,7 @@ from convviz.lessons.scenes.common import step_cells, steps_reading
 from convviz.lessons.scenes.convolution import window_scene
 from convviz.slides.exports import png_bytes
 from convviz.testing.serve import wait_for_app
-from tests.support import open_stage, run_started, stage_cells, steady, watch_script_runs
+from tests.support import open_stage, run_started, stage_cells, steady, steady_box, watch_script_runs
 
 # two channels, padding, dilation and stride: every kind of cell at once (holes, padding, unread columns)
 QUERY = "c=2&h=6&w=7&ph=1&pw=0&dh=2&dw=1&sw=2&kh=2&kw=3"
@@ -75,7 +75,7 @@ def test_unread_rows_and_dilation_holes_are_drawn(page, app_url):
 def test_drag_moves_the_window_and_the_link_follows(page, app_url):
     open_stage(page, f"{app_url}/convolution")                           # 5×5, 3×3: a 3×3 output
     runs = watch_script_runs(page)
-    start = page.locator(".cell.win[data-grid=input][data-row='1'][data-col='1']").bounding_box()
+    start = steady_box(page, page.locator(".cell.win[data-grid=input][data-row='1'][data-col='1']"))
     size = start["width"] + 2
     page.mouse.move(start["x"] + size / 2, start["y"] + size / 2)
     page.mouse.down()
@@ -143,7 +143,7 @@ def test_every_way_of_moving_the_step_moves_the_stage_table_link_and_export_toge
     agrees_on(page, 0)
     page.locator(".stage-slider").fill("5")                              # the stage's own slider
     agrees_on(page, 5)
-    start = page.locator(".cell.win[data-grid=input][data-row='1'][data-col='2']").bounding_box()
+    start = steady_box(page, page.locator(".cell.win[data-grid=input][data-row='1'][data-col='2']"))
     size = start["width"] + 2
     page.mouse.move(start["x"] + size / 2, start["y"] + size / 2)
     page.mouse.down()
