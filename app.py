@@ -4,12 +4,15 @@ import streamlit as st
 
 from convviz.restoration.device import device_description
 from convviz.ui.sections.course_notes import course_notes_section
-from convviz.ui.widgets.layout import LESSONS, QUIZ, SECTIONS, START_HERE, navigation
+from convviz.ui.widgets.layout import LESSONS, QUIZ, ROOT, SECTIONS, START_HERE, navigation
 from convviz.ui.widgets.present import page_scripts
 from convviz.ui.widgets.runtime import settle_heap
 from convviz.ui.widgets.share import share_button
 
-st.set_page_config(page_title="ConvViz: convolution arithmetic", page_icon=":material/grid_on:", layout="wide")
+# The tab's icon is a file served by this server: a ":material/…" icon would be fetched from fonts.gstatic.com on every
+# run, which an offline classroom cannot reach. assets/icon.png: a 4×4 input with a 3×3 window over its corner.
+st.set_page_config(page_title="ConvViz: convolution arithmetic", page_icon=str(ROOT / "assets" / "icon.png"),
+                   layout="wide")
 
 
 @st.cache_data(show_spinner=False)

@@ -64,12 +64,13 @@ def flat(node, path=()):
 
 # --- Browser (Playwright) helpers ---------------------------------------------------------------
 
-def open_in_browser(page, url):
-    """Go to `url`, wait for the script's run to finish, and check there is no exception box."""
+def open_in_browser(page, url, *, network_idle: bool = True):
+    """Go to `url`, wait for the script's run to finish, and check there is no exception box (`network_idle`: see
+    wait_for_app)."""
     from convviz.testing.serve import wait_for_app
 
     page.goto(url)
-    wait_for_app(page)
+    wait_for_app(page, network_idle=network_idle)
     assert page.locator("[data-testid='stException']").count() == 0, "an exception box is on the page"
 
 
@@ -152,9 +153,9 @@ def stage_cells(page, selector) -> set[tuple[str, int, int, int]]:
     return {tuple(c) for c in found}
 
 
-def open_stage(page, url):
+def open_stage(page, url, *, network_idle: bool = True):
     """Open `url` (clean) and scroll the stage into view; returns its locator."""
-    open_in_browser(page, url)
+    open_in_browser(page, url, network_idle=network_idle)
     stage = page.locator(".stage")
     stage.scroll_into_view_if_needed()
     return stage

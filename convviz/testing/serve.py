@@ -90,9 +90,11 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def wait_for_app(page, timeout: float = 60_000) -> None:
+def wait_for_app(page, timeout: float = 60_000, *, network_idle: bool = True) -> None:
     """Wait until the script has finished its run and nothing is left as a placeholder
-    (never a fixed sleep): streamlit draws grey skeletons for elements it has not received yet."""
+    (never a fixed sleep): streamlit draws grey skeletons for elements it has not received yet. Then, unless
+    `network_idle` is False, until no request has been made for half a second (pictures loaded). A page that keeps
+    working on its own (an autoplay: a step, a run and a link every 0.5 s) may never be quiet that long: pass False."""
     # On a cold server the app first reports notRunning with an empty page (the navigation's run, before the
     # page's own): wait for a finished run that drew something into the main block.
     page.wait_for_function(
@@ -107,4 +109,5 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         " && document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'; }",
         timeout=timeout)
     page.wait_for_function("() => !document.querySelector('[data-testid^=stSkeleton]')", timeout=timeout)
-    page.wait_for_load_state("networkidle")
+    if network_idle:
+        page.wait_for_load_state("networkidle")

@@ -1,8 +1,8 @@
 """Every page on the three screens of issue 24, one load of each page per screen (Chromium).
 
-- Laptop, 1440×900: the page renders with no exception box; axe-core (WCAG 2.0/2.1 A and AA) finds no serious or
-  critical violation in the app's own elements; a lesson's first figure starts above the fold; the stage's cell
-  numbers are at least 14 px.
+- Laptop, 1440×900: the page renders with no exception box and asks no other server for anything (classrooms are
+  offline); axe-core (WCAG 2.0/2.1 A and AA) finds no serious or critical violation in the app's own elements; a
+  lesson's first figure starts above the fold; the stage's cell numbers are at least 14 px.
 - Projector, 1920×1080 presenting (?present=1): the switch is on, nothing is wider than the screen, the first
   figure starts in the top half and is at least 45 % of the screen tall with at most 4 number/select boxes in
   view, stage numbers at least 24 px; the same page on a 1280×720 projector is no wider than it; "Share this
@@ -49,9 +49,12 @@ OFFENDERS = """() => {
   return out.slice(0, 10); }"""
 
 
-def open_at(tabs, app_url, name, width, height, query=""):
-    """A new tab of width × height on the page `name` (with `query`), run to the end, every plotly chart drawn."""
+def open_at(tabs, app_url, name, width, height, query="", requests: list | None = None):
+    """A new tab of width × height on the page `name` (with `query`), run to the end, every plotly chart drawn; the
+    address of every request it makes is added to `requests` if given."""
     page = tabs.open(viewport={"width": width, "height": height})
+    if requests is not None:
+        page.on("request", lambda request: requests.append(request.url))
     page.set_default_timeout(90_000)
     extra = "&".join(q for q in (TINY.get(name, ""), query) if q)
     page.goto(f"{app_url}/{name}" + (f"?{extra}" if extra else ""))
@@ -90,9 +93,13 @@ def assert_stage_cells(page, name: str, width: int, height: int, least: int) -> 
 
 @pytest.mark.parametrize("name", PAGES, ids=lambda p: p or "home")
 def test_every_page_on_a_laptop(tabs, app_url, screenshots, name):
-    page = open_at(tabs, app_url, name, 1440, 900)
+    asked = []
+    page = open_at(tabs, app_url, name, 1440, 900, requests=asked)
     try:
         assert page.locator("h1").first.is_visible()
+        # Classrooms are offline: every script, style, font, picture and icon comes from the app's own server.
+        outside = [url for url in asked if urlsplit(url).netloc not in ("", urlsplit(app_url).netloc)]
+        assert not outside, f"{name or 'home'} asks other servers for {outside}"
         page.screenshot(path=str(screenshots / f"laptop_{name or 'home'}.png"))
         if name in FIGURE_FIRST:
             figure = first_figure(page)
