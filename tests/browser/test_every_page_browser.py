@@ -5,8 +5,9 @@
   lesson's first figure starts above the fold; the stage's cell numbers are at least 14 px.
 - Projector, 1920×1080 presenting (?present=1): the switch is on, nothing is wider than the screen, the first
   figure starts in the top half and is at least 45 % of the screen tall with at most 4 number/select boxes in
-  view, stage numbers at least 24 px; the same page on a 1280×720 projector is no wider than it; "Share this
-  view" shows the page's own link and its QR code, and the link reopens the same page.
+  view, stage numbers at least 24 px; the same page on a 1280×720 projector is no wider than it and a lesson's
+  title row has the switch and "Share this view" side by side; "Share this view" shows the page's own link and
+  its QR code, and the link reopens the same page.
 - Phone, 390×844: nothing runs off the screen sideways; the figure comes before the settings.
 
 Screenshots land in tests/browser/screenshots/ to be looked at. The per-topic files keep what needs its own
@@ -76,6 +77,12 @@ def first_figure(page) -> dict:
                          " const r = el.getBoundingClientRect(); return {top: r.top, height: r.height}; }")
 
 
+def middle(locator) -> float:
+    """The vertical middle of `locator`'s box, in viewport pixels."""
+    box = locator.bounding_box()
+    return box["y"] + box["height"] / 2
+
+
 def wider_than_the_screen(page) -> int:
     return page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth")
 
@@ -134,6 +141,10 @@ def test_every_page_on_a_projector_and_its_share_link(tabs, app_url, screenshots
         page.set_viewport_size({"width": 1280, "height": 720})          # a smaller projector: the layout is CSS
         steady(page)
         assert wider_than_the_screen(page) <= 1, f"{name} is wider than a 1280-pixel screen"
+        if name:                                # a lesson's title row: the switch and the share button side by side,
+            switch, share = (middle(page.get_by_role(role, name=label).first)      # not stacked (a taller row)
+                             for role, label in (("switch", "Presentation mode"), ("button", "Share this view")))
+            assert abs(switch - share) <= 4, f"{name}: the switch's middle at {switch:.0f} px, the button's at {share:.0f}"
         page.screenshot(path=str(screenshots / f"present_{name}_1280x720.png"))
 
         # Issue 33: the share link is the page's own path and query (not streamlit's suffix-trimmed

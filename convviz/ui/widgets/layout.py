@@ -98,8 +98,10 @@ def lesson_header(title: str, intuition: str) -> None:
     from convviz.ui.widgets.share import share_button
 
     require_app_navigation()
-    heading, tools = st.columns([3, 1], vertical_alignment="center")
-    with tools:
+    # The switch and the button side by side (they wrap under each other only when the column is too narrow),
+    # so the title row is as tall as the title: on a 1280×720 projector every pixel above the figure counts.
+    heading, tools = st.columns([3, 2], vertical_alignment="center")
+    with tools.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
         presentation_switch()
         share_button()
     heading.title(title)
