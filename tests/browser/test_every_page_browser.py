@@ -5,9 +5,10 @@
   lesson's first figure starts above the fold; the stage's cell numbers are at least 14 px.
 - Projector, 1920×1080 presenting (?present=1): the switch is on, nothing is wider than the screen, the first
   figure starts in the top half and is at least 45 % of the screen tall with at most 4 number/select boxes in
-  view, stage numbers at least 24 px; the same page on a 1280×720 projector is no wider than it and a lesson's
-  title row has the switch and "Share this view" side by side; "Share this view" shows the page's own link and
-  its QR code, and the link reopens the same page.
+  view, stage numbers at least 24 px; the same page on a 1280×720 projector is no wider than it, a lesson's
+  title row has the switch and "Share this view" side by side, and the stage's tallest grid fits half its height
+  (or its cells are at a projector's least, 56 px) with numbers still at least 24 px; "Share this view" shows the
+  page's own link and its QR code, and the link reopens the same page.
 - Phone, 390×844: nothing runs off the screen sideways; the figure comes before the settings.
 
 Screenshots land in tests/browser/screenshots/ to be looked at. The per-topic files keep what needs its own
@@ -145,6 +146,11 @@ def test_every_page_on_a_projector_and_its_share_link(tabs, app_url, screenshots
             switch, share = (middle(page.get_by_role(role, name=label).first)      # not stacked (a taller row)
                              for role, label in (("switch", "Presentation mode"), ("button", "Share this view")))
             assert abs(switch - share) <= 4, f"{name}: the switch's middle at {switch:.0f} px, the button's at {share:.0f}"
+        if name in STAGE_PAGES:     # numbers still ≥ 24 px; the tallest grid and its heading (1.5 cells) fit half the
+            assert_stage_cells(page, name, 1280, 720, 24)       # height, unless its cells are at a projector's least
+            rows = page.locator(".stage .cell").evaluate_all("cs => Math.max(...cs.map(c => +c.dataset.row)) + 1")
+            cell = page.locator(".stage .cell rect").first.bounding_box()["height"]
+            assert (rows + 1.5) * cell <= 0.5 * 720 or cell <= 56, f"{name} at 1280×720: {rows} rows of {cell:.0f} px"
         page.screenshot(path=str(screenshots / f"present_{name}_1280x720.png"))
 
         # Issue 33: the share link is the page's own path and query (not streamlit's suffix-trimmed

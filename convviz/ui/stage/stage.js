@@ -12,8 +12,8 @@ const DEBOUNCE_MS = 300;
 const MIN_CELL = 46, MAX_CELL = 60;                                    // px: numbers stay ≥ 14 px
 // Figure-first lessons (issue 24): a `fill` view sizes its cells (36–84 px, numbers ≥ 14 px) to keep the panels on
 // one row and the tallest grid within half the window's height; a `present` view (a projector) the same with
-// cells of 64–140 px and numbers ≥ 24 px.
-const SIZES = { plain: [MIN_CELL, MAX_CELL, 14], fill: [36, 84, 14], present: [64, 140, 24] };
+// cells of 56–140 px and numbers ≥ 24 px (56: a 5×5 grid still fits half of a 1280×720 projector's height).
+const SIZES = { plain: [MIN_CELL, MAX_CELL, 14], fill: [36, 84, 14], present: [56, 140, 24] };
 // A phone (issue 33): cause and effect on one screen. Where the panels cannot share a row at the least cell size,
 // the grid the window moves over and the grid its steps make go first, side by side, with cells down to
 // PAIR_CELL px (numbers still ≥ 14 px); the other panels (the kernel) follow under them.
