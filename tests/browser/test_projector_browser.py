@@ -93,3 +93,21 @@ def test_hovering_a_keeps_every_number_readable(page, app_url):
                                "e.shadowRoot.querySelector('g.cell.reads'))")
         low = [(grid, text, fg, bg) for fg, bg, grid, text in page.evaluate(CELL_COLOURS) if _contrast(fg, bg) < 3]
         assert not low, f"hovering A cell {index}: numbers without contrast {low[:5]}"
+
+
+def test_the_default_field_stage_keeps_its_five_panels_on_one_row(tabs, app_url):
+    """The field and its n, j, r, start columns side by side on the projector: with cells of at least 70 px the
+    start column wrapped under the field, below the fold; 64 px (numbers still 24 px) keeps one row."""
+    page = open_projector(tabs, f"{app_url}/receptive_fields?present=1")
+    try:
+        panels = page.locator(".stage g.panel")
+        tops = {name: round(box["y"]) for name, box in zip(
+            panels.evaluate_all("gs => gs.map(g => g.dataset.grid)"),
+            panels.evaluate_all("gs => gs.map(g => g.getBoundingClientRect().toJSON())"))}
+        assert list(tops) == ["input", "n", "j", "r", "start"]
+        assert len({tops[name] for name in ("n", "j", "r", "start")}) == 1, tops
+        assert tops["start"] < tops["input"] + 50, tops                   # the same row as the field
+        fonts = page.locator(".stage .cell text").evaluate_all("ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize))")
+        assert min(fonts) >= 24
+    finally:
+        page.close()

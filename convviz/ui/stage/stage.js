@@ -746,11 +746,12 @@ class Stage {
   }
 
   // [least, most] px per cell and the smallest number: SIZES for a fitted view (fill, present); for a plain one the
-  // scene's `cell_px` (default 46–60 px, numbers ≥ 14 px), on a projector (`present`) 70–96 px, numbers ≥ 24 px.
+  // scene's `cell_px` (default 46–60 px, numbers ≥ 14 px), on a projector (`present`) 64–96 px, numbers ≥ 24 px
+  // (64, not 70: the receptive-field stage's five panels then share one row on a 1920-wide projector).
   cellBounds() {
     if (this.size !== "plain") return SIZES[this.size];
     const [lo, hi] = this.scene.cell_px || [MIN_CELL, MAX_CELL];
-    return this.present ? [Math.max(lo, 70), Math.max(hi, 96), 24] : [lo, hi, 14];
+    return this.present ? [Math.max(lo, 64), Math.max(hi, 96), 24] : [lo, hi, 14];
   }
 
   // Optional grid key `faint`: cells drawn pale (the matrix's entries that are always 0).
