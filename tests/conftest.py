@@ -8,9 +8,11 @@ means the browser layer did not run.
 """
 
 import functools
+import ipaddress
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from streamlit.components.v2 import manifest_scanner
@@ -64,20 +66,49 @@ class Tabs:
     def __init__(self, browser):
         self.browser = browser
         self.contexts = {}
+        self.outside = []          # every request a tab made to a named host (not an IP address or localhost)
 
     def context(self, **options):
         key = json.dumps(options, sort_keys=True)
         if key not in self.contexts:
-            self.contexts[key] = self.browser.new_context(**options)
+            context = self.contexts[key] = self.browser.new_context(**options)
+            context.on("request", lambda request: self.outside.append(request.url) if is_outside(request.url) else None)
         return self.contexts[key]
 
     def open(self, **options):
         return self.context(**options).new_page()
 
 
+def is_outside(url: str) -> bool:
+    """Whether `url` names another server: a host name other than localhost. The app is reached by IP address (the
+    test server, HAProxy, the share dialog's network address); a CDN or a font service needs a name. data: and blob:
+    URLs have no host."""
+    host = urlsplit(url).hostname
+    if not host or host == "localhost":
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return False
+    except ValueError:
+        return True
+
+
 @pytest.fixture(scope="session")
 def tabs(browser):
     return Tabs(browser)
+
+
+@pytest.fixture(autouse=True)
+def nothing_from_other_servers(request):
+    """Classrooms are offline: a browser test fails if any of its tabs asked another server for anything."""
+    if "tabs" not in request.fixturenames:
+        yield
+        return
+    tabs = request.getfixturevalue("tabs")
+    before = len(tabs.outside)
+    yield
+    asked = tabs.outside[before:]
+    assert not asked, f"the page asked other servers for {asked}"
 
 
 @pytest.fixture
