@@ -42,6 +42,9 @@ PAGE_CSS = """<style>
 [data-testid="stButtonGroup"] button[aria-checked="true"] p { color: #b0283a; }
 .katex-display { padding: 0.1em 0 0.3em; }
 .cv-touch { display: none; }
+/* An st.html that only runs a script (page_scripts) draws nothing: it takes no room, not even a gap in a row (the
+   title row's switch installs it, between the switch and "Share this view"). */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 @media (hover: none), (max-width: 640px) {      /* a phone or tablet: tap wording instead of hover and keys */
   .cv-touch { display: inline; }
   .cv-pointer { display: none; }
