@@ -51,12 +51,9 @@ OFFENDERS = """() => {
   return out.slice(0, 10); }"""
 
 
-def open_at(tabs, app_url, name, width, height, query="", requests: list | None = None):
-    """A new tab of width × height on the page `name` (with `query`), run to the end, every plotly chart drawn; the
-    address of every request it makes is added to `requests` if given."""
+def open_at(tabs, app_url, name, width, height, query=""):
+    """A new tab of width × height on the page `name` (with `query`), run to the end, every plotly chart drawn."""
     page = tabs.open(viewport={"width": width, "height": height})
-    if requests is not None:
-        page.on("request", lambda request: requests.append(request.url))
     page.set_default_timeout(90_000)
     extra = "&".join(q for q in (TINY.get(name, ""), query) if q)
     page.goto(f"{app_url}/{name}" + (f"?{extra}" if extra else ""))
@@ -101,13 +98,12 @@ def assert_stage_cells(page, name: str, width: int, height: int, least: int) -> 
 
 @pytest.mark.parametrize("name", PAGES, ids=lambda p: p or "home")
 def test_every_page_on_a_laptop(tabs, app_url, screenshots, name):
-    asked = []
-    page = open_at(tabs, app_url, name, 1440, 900, requests=asked)
+    before = len(tabs.outside)                  # what the browser tests' tabs asked other servers for (conftest)
+    page = open_at(tabs, app_url, name, 1440, 900)
     try:
         assert page.locator("h1").first.is_visible()
         # Classrooms are offline: every script, style, font, picture and icon comes from the app's own server.
-        outside = [url for url in asked if urlsplit(url).netloc not in ("", urlsplit(app_url).netloc)]
-        assert not outside, f"{name or 'home'} asks other servers for {outside}"
+        assert tabs.outside[before:] == [], f"{name or 'home'} asks other servers for {tabs.outside[before:]}"
         page.screenshot(path=str(screenshots / f"laptop_{name or 'home'}.png"))
         if name in FIGURE_FIRST:
             figure = first_figure(page)
